@@ -1,0 +1,88 @@
+# tvp - threads versus processes.
+#
+# Targets:
+#   make            build build/tvp-bench, build/tvp-helper and the test programs
+#   make deps       install the Debian packages the suite needs (idempotent)
+#   make report     deps, build, run the suite, write results/<host>-<UTC time>/
+#                   (PROFILE=quick|full PIN=POLICY FILTER=REGEX; ARGS=... passes more)
+#   make test       deps, build, run every test; ends with "N passed, N failed"
+#   make SAN=1      build with AddressSanitizer and UndefinedBehaviorSanitizer
+#   make CC=clang CXX=clang++   the same with clang
+#   make clean
+
+CC ?= cc
+CXX ?= c++
+PYTHON ?= /usr/bin/python3
+PROFILE ?= quick
+PIN ?= none
+FILTER ?=
+
+BUILD := build
+SANFLAGS :=
+ifeq ($(SAN),1)
+BUILD := build/san
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer
+endif
+
+VERSION := $(shell git describe --always --dirty --tags 2>/dev/null || echo unknown)
+WARN := -Wall -Wextra
+CPPFLAGS += -D_GNU_SOURCE -Isrc -Ibench -MMD -MP -DTVP_VERSION='"$(VERSION)"'
+CFLAGS ?= -O2 -g
+CFLAGS += -std=gnu11 $(WARN) $(SANFLAGS)
+CXXFLAGS ?= -O2 -g
+CXXFLAGS += -std=c++17 $(WARN) $(SANFLAGS)
+PKGS := hwloc benchmark
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+LDLIBS += $(PKG_LIBS) -lpthread
+
+LIB_SRC := $(filter-out src/helper.c,$(wildcard src/*.c))
+BENCH_SRC := $(wildcard bench/*.c)
+TEST_SRC := $(wildcard tests/test_*.c)
+
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+BENCH_OBJ := $(BENCH_SRC:%.c=$(BUILD)/%.o) $(BUILD)/bench/gbench.o
+TESTS := $(TEST_SRC:tests/%.c=$(BUILD)/%)
+
+.PHONY: all deps report test clean
+all: $(BUILD)/tvp-bench $(BUILD)/tvp-helper $(BUILD)/gbench-probe $(TESTS)
+
+deps:
+	@scripts/deps.sh
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/%.o: %.cc
+	@mkdir -p $(@D)
+	$(CXX) $(CPPFLAGS) $(PKG_CFLAGS) $(CXXFLAGS) -c -o $@ $<
+
+# The Google Benchmark wrapper makes this a C++ program: link through $(CXX).
+$(BUILD)/tvp-bench: $(BENCH_OBJ) $(LIB_OBJ)
+	$(CXX) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# The helper that exec-based workers run: static, so no dynamic loader runs between
+# exec and its first instruction, and never sanitized (the sanitizers cannot be static).
+$(BUILD)/tvp-helper: src/helper.c src/task.c src/util.c
+	@mkdir -p $(@D)
+	$(CC) -D_GNU_SOURCE -Isrc -std=gnu11 $(WARN) -O2 -static -o $@ $^
+
+# A C program that registers benchmarks through the wrapper, for the wrapper's tests.
+$(BUILD)/gbench-probe: $(BUILD)/tests/gbench_probe.o $(BUILD)/bench/gbench.o $(LIB_OBJ)
+	$(CXX) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/test_%: $(BUILD)/tests/test_%.o $(LIB_OBJ)
+	$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+
+report: deps all
+	$(PYTHON) scripts/run.py --profile $(PROFILE) --pin $(PIN) \
+		$(if $(FILTER),--filter '$(FILTER)') $(ARGS)
+
+test: deps all
+	@tests/run $(BUILD)
+
+clean:
+	rm -rf build
+
+-include $(shell find build -name '*.d' 2>/dev/null)

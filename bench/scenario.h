@@ -1,0 +1,34 @@
+/* scenario.h - the contract between the suite's main and a scenario file.
+ *
+ * A scenario file registers its benchmarks from the options of the run and ends with
+ * one const struct scenario. main lists the scenarios in one explicit array, so the order
+ * of a run is visible in one place.
+ *
+ * Benchmark names are scenario/variant/mode/arg:value; Google Benchmark appends
+ * /manual_time or /real_time. Counters carry their unit in their name.
+ */
+#ifndef TVP_SCENARIO_H
+#define TVP_SCENARIO_H
+
+#include "gbench.h"
+#include "pin.h"
+
+enum profile { PROFILE_QUICK, PROFILE_FULL };
+
+struct suite_opts {
+	enum profile profile;
+	enum pin_policy pin;
+	int repetitions;    /* per benchmark */
+	double min_time;    /* seconds per repetition */
+};
+
+struct scenario {
+	const char *name;   /* selects it with --scenario */
+	const char *desc;
+	void (*register_all)(const struct suite_opts *opts);
+	void (*cleanup)(void); /* after the run; may be NULL */
+};
+
+extern const struct scenario scenario_create;
+
+#endif

@@ -1,0 +1,35 @@
+/* helper.c - tvp-helper, the tiny static program the exec-based workers run.
+ *
+ * Usage: tvp-helper TASK ARG PAGE_FD. It takes the clock first, so a start-latency
+ * measurement ends at the helper's first instruction and not after its set-up; it is
+ * linked statically so no dynamic loader runs in between (lmbench's lat_proc does the
+ * same with its "hello").
+ */
+#include "task.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int main(int argc, char **argv)
+{
+	int64_t start_ns = now_ns();
+
+	if (argc != 4) {
+		fprintf(stderr, "usage: %s TASK ARG PAGE_FD\n", argv[0]);
+		return 2;
+	}
+	const struct task *t = task_find(argv[1]);
+	if (!t) {
+		fprintf(stderr, "tvp-helper: unknown task '%s'\n", argv[1]);
+		return 2;
+	}
+	int fd = atoi(argv[3]);
+	if (fd >= 0 && task_page_attach(fd) != 0) {
+		perror("tvp-helper: mmap of the task page");
+		return 2;
+	}
+	_exit(t->fn(strtol(argv[2], NULL, 10), start_ns));
+}

@@ -1,0 +1,160 @@
+/* mem.c - parent memory layouts and /proc readers. */
+#include "mem.h"
+#include "util.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#define HUGE_PAGE (2UL * 1024 * 1024)
+
+static size_t page_size(void) { return (size_t)sysconf(_SC_PAGESIZE); }
+
+static void touch(char *base, size_t size)
+{
+	size_t step = page_size();
+	for (size_t off = 0; off < size; off += step)
+		((volatile char *)base)[off] = 1;
+}
+
+static long max_map_count(void)
+{
+	char buf[32];
+	if (read_text("/proc/sys/vm/max_map_count", buf, sizeof buf) != 0)
+		return 65530; /* the kernel's default */
+	return strtol(buf, NULL, 10);
+}
+
+const char *mem_thp_mode(char *buf, size_t size)
+{
+	char line[128];
+	snprintf(buf, size, "unavailable");
+	if (read_text("/sys/kernel/mm/transparent_hugepage/enabled", line, sizeof line) != 0)
+		return buf;
+	char *open = strchr(line, '['), *close = open ? strchr(open, ']') : NULL;
+	if (open && close)
+		snprintf(buf, size, "%.*s", (int)(close - open - 1), open + 1);
+	return buf;
+}
+
+/* One private mapping aligned to a huge page, so MADV_HUGEPAGE can use whole ones. */
+static int make_private(struct mem_region *r, size_t size, int advice)
+{
+	size_t span = size + HUGE_PAGE;
+	char *raw = mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (raw == MAP_FAILED)
+		return errno;
+	char *base = (char *)(((uintptr_t)raw + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1));
+	if (base > raw)
+		munmap(raw, (size_t)(base - raw));
+	size_t tail = (size_t)(raw + span - (base + size));
+	if (tail)
+		munmap(base + size, tail);
+	r->base = base;
+	r->span = size;
+	r->nmaps = 1;
+	if (size && madvise(base, size, advice) != 0) {
+		int err = errno;
+		munmap(base, size);
+		return err;
+	}
+	return 0;
+}
+
+/* Pieces of MEM_SMALL_MAP bytes with a one-page hole after each, so the kernel cannot
+ * merge them into one VMA. */
+static int make_many(struct mem_region *r, size_t size)
+{
+	size_t pg = page_size(), n = (size + MEM_SMALL_MAP - 1) / MEM_SMALL_MAP;
+	if ((long)n + 64 > max_map_count())
+		return ENOSPC;
+	size_t stride = MEM_SMALL_MAP + pg, span = n * stride;
+	char *base = mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (base == MAP_FAILED)
+		return errno;
+	for (size_t i = 0; i < n; i++)
+		munmap(base + i * stride + MEM_SMALL_MAP, pg);
+	madvise(base, span, MADV_NOHUGEPAGE);
+	r->base = base;
+	r->span = span;
+	r->nmaps = n;
+	for (size_t i = 0; i < n; i++)
+		touch(base + i * stride, MEM_SMALL_MAP);
+	return 0;
+}
+
+int mem_region_make(struct mem_region *r, size_t size, enum mem_layout layout)
+{
+	memset(r, 0, sizeof *r);
+	r->layout = layout;
+	r->size = size;
+	if (size == 0)
+		return 0;
+
+	int err = 0;
+	char thp[32];
+	switch (layout) {
+	case MEM_PRIVATE:
+		err = make_private(r, size, MADV_NOHUGEPAGE);
+		break;
+	case MEM_PRIVATE_THP:
+		if (strcmp(mem_thp_mode(thp, sizeof thp), "always") != 0 &&
+		    strcmp(thp, "madvise") != 0)
+			return EOPNOTSUPP;
+		err = make_private(r, size, MADV_HUGEPAGE);
+		break;
+	case MEM_MANY_MAPS:
+		return make_many(r, size);
+	case MEM_SHARED:
+		r->base = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		if (r->base == MAP_FAILED) {
+			r->base = NULL;
+			return errno;
+		}
+		r->span = size;
+		r->nmaps = 1;
+		break;
+	}
+	if (err) {
+		memset(r, 0, sizeof *r);
+		return err;
+	}
+	touch(r->base, size);
+	return 0;
+}
+
+void mem_region_free(struct mem_region *r)
+{
+	if (r->base)
+		munmap(r->base, r->span);
+	memset(r, 0, sizeof *r);
+}
+
+static long kib_field(const char *path, const char *field)
+{
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return -1;
+	char line[256];
+	size_t len = strlen(field);
+	long kib = -1;
+	while (fgets(line, sizeof line, f)) {
+		if (strncmp(line, field, len) == 0 && line[len] == ':') {
+			kib = strtol(line + len + 1, NULL, 10);
+			break;
+		}
+	}
+	fclose(f);
+	return kib;
+}
+
+long mem_self_rollup_kib(const char *field)
+{
+	return kib_field("/proc/self/smaps_rollup", field);
+}
+
+long mem_available_kib(void) { return kib_field("/proc/meminfo", "MemAvailable"); }

@@ -1,0 +1,103 @@
+/* task.c - the tasks workers run, and the page they report through. */
+#include "task.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+static struct task_page *page;
+static int page_fd = -1;
+
+static int run_exit(long arg, int64_t start_ns)
+{
+	(void)start_ns;
+	return (int)arg;
+}
+
+static int run_stamp(long arg, int64_t start_ns)
+{
+	(void)arg;
+	if (!page)
+		return 111;
+	__atomic_store_n(&page->start_ns, start_ns, __ATOMIC_RELEASE);
+	__atomic_add_fetch(&page->runs, 1, __ATOMIC_RELEASE);
+	return 0;
+}
+
+static int run_raise(long arg, int64_t start_ns)
+{
+	(void)start_ns;
+	raise((int)arg);
+	return 0; /* only reached when the signal is ignored */
+}
+
+static int run_affinity(long arg, int64_t start_ns)
+{
+	(void)arg;
+	(void)start_ns;
+	if (!page)
+		return 111;
+	if (sched_getaffinity(0, sizeof page->affinity, &page->affinity) != 0)
+		return 112;
+	__atomic_add_fetch(&page->runs, 1, __ATOMIC_RELEASE);
+	return 0;
+}
+
+const struct task task_exit = {"exit", "exit at once with code arg", run_exit, true};
+const struct task task_stamp = {"stamp", "record the first-instruction time", run_stamp, true};
+const struct task task_raise = {"raise", "raise signal arg", run_raise, false};
+const struct task task_affinity = {"affinity", "record the CPU affinity", run_affinity, false};
+
+static const struct task *const tasks[] = {&task_exit, &task_stamp, &task_raise, &task_affinity};
+
+const struct task *task_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof tasks / sizeof tasks[0]; i++)
+		if (strcmp(tasks[i]->name, name) == 0)
+			return tasks[i];
+	return NULL;
+}
+
+int task_page_attach(int fd)
+{
+	void *p = mmap(NULL, sizeof *page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED)
+		return -errno;
+	page = p;
+	page_fd = fd;
+	return 0;
+}
+
+int task_page_open(void)
+{
+	if (page)
+		return 0;
+	/* No MFD_CLOEXEC: helpers started by exec map this descriptor. */
+	int fd = memfd_create("tvp-task-page", 0);
+	if (fd < 0)
+		return -errno;
+	if (ftruncate(fd, sizeof *page) != 0) {
+		int err = errno;
+		close(fd);
+		return -err;
+	}
+	int rc = task_page_attach(fd);
+	if (rc)
+		close(fd);
+	return rc;
+}
+
+void task_page_close(void)
+{
+	if (page)
+		munmap(page, sizeof *page);
+	if (page_fd >= 0)
+		close(page_fd);
+	page = NULL;
+	page_fd = -1;
+}
+
+struct task_page *task_page(void) { return page; }
+int task_page_fd(void) { return page_fd; }

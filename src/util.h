@@ -1,0 +1,29 @@
+/* util.h - the few helpers every tvp file uses: a monotonic clock and error reports. */
+#ifndef TVP_UTIL_H
+#define TVP_UTIL_H
+
+#include <stdint.h>
+#include <time.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* CLOCK_MONOTONIC in nanoseconds: the one clock tvp times with. */
+static inline int64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* Prints "tvp: <message>: <strerror(errno)>" (the errno part only when errnum != 0)
+ * and exits with status 1. For harness set-up only, never inside a benchmark. */
+void die(int errnum, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
+
+/* Same message, returns. */
+void warn(int errnum, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Reads a small text file (a /proc or /sys entry) into buf, newline stripped.
+ * Returns 0, or -errno. */
+int read_text(const char *path, char *buf, size_t size);
+
+#endif

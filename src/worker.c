@@ -1,0 +1,264 @@
+/* worker.c - the worker kinds: how each one starts, and how it is reaped.
+ *
+ * Children leave only through _exit, so no stdio buffer of the parent is flushed twice
+ * and no atexit handler runs in a child.
+ */
+#include "worker.h"
+#include "util.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+#define CLONE_STACK_SIZE (64 * 1024)
+
+/* --- in-image workers -------------------------------------------------------- */
+
+static void *thread_main(void *p)
+{
+	int64_t start_ns = now_ns();
+	struct worker *w = p;
+	w->thread_ret = w->task->fn(w->arg, start_ns);
+	return NULL;
+}
+
+static int start_thread(struct worker *w)
+{
+	return pthread_create(&w->thread, NULL, thread_main, w);
+}
+
+static int reap_thread(struct worker *w)
+{
+	int rc = pthread_join(w->thread, NULL);
+	if (rc)
+		return rc;
+	memset(&w->exit, 0, sizeof w->exit);
+	w->exit.code = w->thread_ret;
+	return 0;
+}
+
+static int start_fork(struct worker *w)
+{
+	pid_t pid = fork();
+	if (pid < 0)
+		return errno;
+	if (pid == 0) {
+		int64_t start_ns = now_ns();
+		_exit(w->task->fn(w->arg, start_ns));
+	}
+	w->pid = pid;
+	return 0;
+}
+
+static int start_vfork(struct worker *w)
+{
+	/* The child borrows the parent's memory and stack until it exits: only tasks
+	 * marked vfork_safe (a store to the shared page at most) may run here. */
+	if (!w->task->vfork_safe)
+		return EINVAL;
+	pid_t pid = vfork();
+	if (pid < 0)
+		return errno;
+	if (pid == 0) {
+		int64_t start_ns = now_ns();
+		_exit(w->task->fn(w->arg, start_ns));
+	}
+	w->pid = pid;
+	return 0;
+}
+
+static int clone_main(void *p)
+{
+	int64_t start_ns = now_ns();
+	struct worker *w = p;
+	_exit(w->task->fn(w->arg, start_ns));
+}
+
+static int start_clone(struct worker *w)
+{
+	/* Raw clone with SIGCHLD and no CLONE_VM: a new process with its own copy of the
+	 * address space, running on a stack of its own. Since the child gets a copy, the
+	 * parent may unmap its stack as soon as clone returns. */
+	char *stack = mmap(NULL, CLONE_STACK_SIZE, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	if (stack == MAP_FAILED)
+		return errno;
+	pid_t pid = clone(clone_main, stack + CLONE_STACK_SIZE, SIGCHLD, w);
+	int err = errno;
+	munmap(stack, CLONE_STACK_SIZE);
+	if (pid < 0)
+		return err;
+	w->pid = pid;
+	return 0;
+}
+
+/* --- exec workers: all run tvp-helper TASK ARG PAGE_FD ------------------------ */
+
+static int start_posix_spawn(struct worker *w)
+{
+	pid_t pid;
+	int rc = posix_spawn(&pid, w->argv[0], NULL, NULL, w->argv, environ);
+	if (rc)
+		return rc;
+	w->pid = pid;
+	return 0;
+}
+
+static int start_fork_exec(struct worker *w)
+{
+	pid_t pid = fork();
+	if (pid < 0)
+		return errno;
+	if (pid == 0) {
+		execve(w->argv[0], w->argv, environ);
+		_exit(127);
+	}
+	w->pid = pid;
+	return 0;
+}
+
+static int start_vfork_exec(struct worker *w)
+{
+	pid_t pid = vfork();
+	if (pid < 0)
+		return errno;
+	if (pid == 0) {
+		execve(w->argv[0], w->argv, environ);
+		_exit(127);
+	}
+	w->pid = pid;
+	return 0;
+}
+
+static int start_fork_sh(struct worker *w)
+{
+	/* lmbench's third rung: the shell parses a command line, then runs the helper. */
+	static const char script[] = "\"$0\" \"$@\"";
+	char *argv[] = {"sh", "-c", (char *)script, w->argv[0], w->argv[1], w->argv[2],
+			w->argv[3], NULL};
+	pid_t pid = fork();
+	if (pid < 0)
+		return errno;
+	if (pid == 0) {
+		execve("/bin/sh", argv, environ);
+		_exit(127);
+	}
+	w->pid = pid;
+	return 0;
+}
+
+static int reap_process(struct worker *w)
+{
+	int status;
+	memset(&w->exit, 0, sizeof w->exit);
+	while (wait4(w->pid, &status, 0, &w->exit.ru) < 0) {
+		if (errno != EINTR)
+			return errno;
+	}
+	w->pid = 0;
+	w->exit.signaled = WIFSIGNALED(status);
+	w->exit.code = w->exit.signaled ? WTERMSIG(status) : WEXITSTATUS(status);
+	return 0;
+}
+
+const struct worker_kind worker_kinds[] = {
+	{"pthread", "thread", "pthread_create + pthread_join", false, start_thread, reap_thread},
+	{"fork", "process", "fork, the child runs the task", false, start_fork, reap_process},
+	{"vfork", "process", "vfork, the child runs a vfork-safe task", false, start_vfork,
+	 reap_process},
+	{"clone", "process", "raw clone(SIGCHLD) on its own stack, no shared VM", false,
+	 start_clone, reap_process},
+	{"posix_spawn", "process", "posix_spawn of the static helper", true, start_posix_spawn,
+	 reap_process},
+	{"fork_exec", "process", "fork + execve of the static helper", true, start_fork_exec,
+	 reap_process},
+	{"vfork_exec", "process", "vfork + execve of the static helper", true, start_vfork_exec,
+	 reap_process},
+	{"fork_sh", "process", "fork + /bin/sh -c running the static helper", true,
+	 start_fork_sh, reap_process},
+};
+const size_t worker_nkinds = ARRAY_SIZE(worker_kinds);
+
+const struct worker_kind *worker_kind_find(const char *name)
+{
+	for (size_t i = 0; i < worker_nkinds; i++)
+		if (strcmp(worker_kinds[i].name, name) == 0)
+			return &worker_kinds[i];
+	return NULL;
+}
+
+const char *worker_helper_path(void)
+{
+	static char path[PATH_MAX];
+	if (path[0])
+		return path;
+	const char *env = getenv("TVP_HELPER");
+	if (env && *env) {
+		snprintf(path, sizeof path, "%s", env);
+		return path;
+	}
+	ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
+	if (n < 0) {
+		snprintf(path, sizeof path, "tvp-helper");
+		return path;
+	}
+	path[n] = '\0';
+	char *slash = strrchr(path, '/');
+	snprintf(slash + 1, sizeof path - (size_t)(slash + 1 - path), "tvp-helper");
+	return path;
+}
+
+int worker_start(struct worker *w, const struct worker_kind *k, const struct task *t,
+		 long arg, const cpu_set_t *affinity)
+{
+	memset(w, 0, sizeof *w);
+	w->kind = k;
+	w->task = t;
+	w->arg = arg;
+	if (k->execs) {
+		snprintf(w->argbuf[0], sizeof w->argbuf[0], "%ld", arg);
+		snprintf(w->argbuf[1], sizeof w->argbuf[1], "%d", task_page_fd());
+		w->argv[0] = (char *)worker_helper_path();
+		w->argv[1] = (char *)t->name;
+		w->argv[2] = w->argbuf[0];
+		w->argv[3] = w->argbuf[1];
+		w->argv[4] = NULL;
+	}
+
+	/* A new thread or process inherits the creating thread's CPU set: set it for the
+	 * moment of creation, then put ours back (will-it-scale pins the same way). */
+	cpu_set_t saved;
+	if (affinity) {
+		if (sched_getaffinity(0, sizeof saved, &saved) != 0)
+			return errno;
+		if (sched_setaffinity(0, sizeof *affinity, affinity) != 0)
+			return errno;
+	}
+	int rc = k->start(w);
+	/* The worker, if it started, is the caller's to reap whatever happens here. */
+	if (affinity && sched_setaffinity(0, sizeof saved, &saved) != 0)
+		warn(errno, "sched_setaffinity (restoring the caller's CPU set)");
+	return rc;
+}
+
+int worker_reap(struct worker *w) { return w->kind->reap(w); }
+
+const char *worker_exit_str(const struct worker_exit *ex, char *buf, size_t size)
+{
+	if (ex->signaled) {
+		const char *abbrev = sigabbrev_np(ex->code);
+		snprintf(buf, size, "signal SIG%s", abbrev ? abbrev : "?");
+	} else {
+		snprintf(buf, size, "exit %d", ex->code);
+	}
+	return buf;
+}

@@ -1,0 +1,70 @@
+/* worker.h - one API to start and reap a concurrent worker of any kind.
+ *
+ * A kind is a row of one table: a thread (pthread_create), a process made by fork,
+ * vfork or raw clone running a task in this image, or a process that execs the static
+ * helper (posix_spawn, fork+exec, vfork+exec, fork+sh -c). A scenario takes a kind as a
+ * parameter; nothing is written twice per kind.
+ */
+#ifndef TVP_WORKER_H
+#define TVP_WORKER_H
+
+#include "task.h"
+
+#include <pthread.h>
+#include <sched.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/resource.h>
+#include <sys/types.h>
+
+struct worker;
+
+struct worker_kind {
+	const char *name;   /* as it appears in benchmark names: "fork", "posix_spawn" */
+	const char *mode;   /* "thread" or "process" */
+	const char *desc;
+	bool execs;         /* runs the helper program rather than a function in this image */
+	int (*start)(struct worker *w);
+	int (*reap)(struct worker *w);
+};
+
+extern const struct worker_kind worker_kinds[];
+extern const size_t worker_nkinds;
+const struct worker_kind *worker_kind_find(const char *name);
+
+struct worker_exit {
+	bool signaled;      /* killed by a signal rather than exiting */
+	int code;           /* exit code, or the signal number */
+	struct rusage ru;   /* the child's own usage; zero for a thread */
+};
+
+/* One started worker. Filled by worker_start, owned by the caller until reaped. */
+struct worker {
+	const struct worker_kind *kind;
+	const struct task *task;
+	long arg;
+	pid_t pid;
+	pthread_t thread;
+	int thread_ret;
+	struct worker_exit exit;
+	char *argv[8];      /* prepared before fork: a vfork child may not allocate */
+	char argbuf[3][24];
+};
+
+/* Starts a worker of kind k running task t with arg. affinity, when not NULL, is the
+ * CPU set the worker starts on (the calling thread's own set is restored before this
+ * returns). Returns 0, or an errno value: EAGAIN at a process or thread limit, EINVAL for
+ * a task a vfork child may not run. */
+int worker_start(struct worker *w, const struct worker_kind *k, const struct task *t,
+		 long arg, const cpu_set_t *affinity);
+
+/* Waits for the worker to end and fills w->exit. Returns 0 or an errno value. */
+int worker_reap(struct worker *w);
+
+/* "exit 3" or "signal SIGSEGV" */
+const char *worker_exit_str(const struct worker_exit *ex, char *buf, size_t size);
+
+/* Path of tvp-helper: $TVP_HELPER, else beside the running program. */
+const char *worker_helper_path(void);
+
+#endif
