@@ -140,9 +140,7 @@ bool pin_place(enum pin_policy p, unsigned i, unsigned n, cpu_set_t *set, char *
 		hwloc_bitmap_copy(bits, pu(i % npus)->cpuset);
 	} else if (p == PIN_SCATTER) {
 		unsigned total = n > i ? n : i + 1;
-		hwloc_bitmap_t sets[total];
-		for (unsigned k = 0; k < total; k++)
-			sets[k] = hwloc_bitmap_alloc();
+		hwloc_bitmap_t sets[total]; /* hwloc_distrib allocates each one */
 		hwloc_obj_t root = hwloc_get_root_obj(topo);
 		hwloc_distrib(topo, &root, 1, sets, total, INT_MAX, 0);
 		hwloc_bitmap_copy(bits, sets[i]);

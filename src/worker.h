@@ -64,7 +64,9 @@ int worker_reap(struct worker *w);
 /* "exit 3" or "signal SIGSEGV" */
 const char *worker_exit_str(const struct worker_exit *ex, char *buf, size_t size);
 
-/* Path of tvp-helper: $TVP_HELPER, else beside the running program. */
+/* Path of tvp-helper: the one set, else $TVP_HELPER, else beside the running program. */
 const char *worker_helper_path(void);
+/* Sets the helper's path; NULL goes back to the default. */
+void worker_set_helper_path(const char *path);
 
 #endif

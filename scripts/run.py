@@ -1,0 +1,175 @@
+#!/usr/bin/python3
+"""run.py - runs the suite into a new results folder, then writes its report.
+
+    run.py [--profile quick|full] [--pin POLICY] [--filter REGEX] [--out DIR]
+
+Each scenario runs as its own tvp-bench process, so progress reads "[n/m] scenario",
+one scenario that dies does not take the others with it, and each one's wall time is
+recorded. Their Google Benchmark JSON files are merged into one benchmarks.json whose
+form is Google Benchmark's own, so compare.py and other tools read it.
+"""
+import argparse
+import datetime
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+import report  # noqa: E402
+
+
+def fail(msg, code=2):
+    print(f"tvp: {msg}", file=sys.stderr)
+    sys.exit(code)
+
+
+def new_run_folder(out):
+    """results/<host>-<UTC time>/, never one that exists."""
+    stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    base = os.path.join(out, f"{socket.gethostname()}-{stamp}")
+    path, n = base, 1
+    while True:
+        try:
+            os.makedirs(path)
+            return path
+        except FileExistsError:
+            n += 1
+            path = f"{base}-{n}"
+        except OSError as e:
+            fail(f"cannot create results folder {path}: {e.strerror}")
+
+
+def save_topology(folder):
+    lstopo = shutil.which("lstopo-no-graphics") or shutil.which("lstopo")
+    if not lstopo:
+        print("tvp: lstopo not found (hwloc-nox); no topology files", file=sys.stderr)
+        return
+    for name, args in (("topology.txt", ["--of", "console"]),
+                       ("topology.xml", ["--of", "xml"]),
+                       ("topology.svg", ["--of", "svg"])):
+        with open(os.path.join(folder, name), "w") as f:
+            if subprocess.run([lstopo, *args, "-"], stdout=f,
+                              stderr=subprocess.DEVNULL).returncode != 0:
+                f.close()
+                os.unlink(os.path.join(folder, name))
+
+
+def run_scenario(cmd):
+    """Runs one tvp-bench; on Ctrl-C stops it and reaps it before passing the
+    interrupt on, so no benchmark process outlives the run."""
+    proc = subprocess.Popen(cmd)
+    try:
+        return proc.wait()
+    except KeyboardInterrupt:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        raise
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[1].strip(),
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--profile", default="quick", help="quick (default) or full")
+    ap.add_argument("--pin", default="none",
+                    help="placement policy (tvp-bench --help lists them; default none)")
+    ap.add_argument("--filter", default="", help="regex on benchmark names")
+    ap.add_argument("--out", default=os.path.join(ROOT, "results"),
+                    help="where run folders are made (default results/)")
+    ap.add_argument("--bench", default=os.path.join(ROOT, "build", "tvp-bench"),
+                    help="the tvp-bench program (default build/tvp-bench)")
+    ap.add_argument("--min-time", help="override the profile's seconds per repetition")
+    ap.add_argument("--repetitions", help="override the profile's repetitions")
+    ap.add_argument("--no-report", action="store_true", help="run and merge only")
+    args = ap.parse_args(argv)
+
+    if not os.access(args.bench, os.X_OK):
+        fail(f"{args.bench} is not built: run 'make' first")
+    suite = [args.bench, f"--profile={args.profile}", f"--pin={args.pin}"]
+    if args.min_time:
+        suite.append(f"--min-time={args.min_time}")
+    if args.repetitions:
+        suite.append(f"--repetitions={args.repetitions}")
+    # --list parses every option first: bad input stops here, before a folder exists.
+    listed = subprocess.run(suite + ["--list"], capture_output=True, text=True)
+    if listed.returncode != 0:
+        sys.stderr.write(listed.stderr)
+        sys.exit(2)
+    scenarios = [line.split("\t", 1) for line in listed.stdout.splitlines() if line]
+
+    folder = new_run_folder(args.out)
+    print(f"tvp: results go to {folder}")
+    save_topology(folder)
+    parts, seconds = [], {}
+    t_start = time.monotonic()
+    try:
+        for n, (name, desc) in enumerate(scenarios, 1):
+            print(f"\n[{n}/{len(scenarios)}] {name}: {desc}", flush=True)
+            part = os.path.join(folder, f".part-{name}.json")
+            cmd = suite + [f"--scenario={name}", f"--benchmark_out={part}",
+                           "--benchmark_out_format=json"]
+            if args.filter:
+                cmd.append(f"--benchmark_filter={args.filter}")
+            t0 = time.monotonic()
+            rc = run_scenario(cmd)
+            seconds[name] = time.monotonic() - t0
+            print(f"[{n}/{len(scenarios)}] {name} took {seconds[name]:.1f} s", flush=True)
+            if rc != 0:
+                print(f"tvp: scenario {name} exited with status {rc}; going on",
+                      file=sys.stderr)
+            if os.path.exists(part) and os.path.getsize(part) > 0:
+                parts.append(part)
+    except KeyboardInterrupt:
+        for p in parts:
+            os.unlink(p)
+        for p in os.listdir(folder):
+            if p.startswith(".part-"):
+                os.unlink(os.path.join(folder, p))
+        fail(f"interrupted; the unfinished run is in {folder}", 130)
+
+    merged = merge(parts, seconds)
+    for p in parts:
+        os.unlink(p)
+    if merged is None:
+        fail("no benchmark ran (does --filter match any name?)", 1)
+    merged["context"]["run_seconds"] = f"{time.monotonic() - t_start:.1f}"
+    with open(os.path.join(folder, "benchmarks.json"), "w") as f:
+        json.dump(merged, f, indent=2)
+    if not args.no_report:
+        report.write_report(folder)
+        print(f"\ntvp: report in {os.path.join(folder, 'REPORT.md')}")
+    return 0
+
+
+def merge(parts, seconds):
+    """One Google Benchmark JSON document from the scenarios' ones: the first
+    context (plus each scenario's wall time), every benchmark row in run order."""
+    merged = None
+    for p in parts:
+        with open(p) as f:
+            try:
+                doc = json.load(f)
+            except json.JSONDecodeError as e:
+                print(f"tvp: {p} is not valid JSON ({e}); left out", file=sys.stderr)
+                continue
+        if merged is None:
+            merged = {"context": doc["context"], "benchmarks": []}
+        merged["benchmarks"].extend(doc.get("benchmarks", []))
+    if merged is not None:
+        merged["context"]["scenario_seconds"] = ",".join(
+            f"{k}={v:.1f}" for k, v in seconds.items())
+    return merged
+
+
+if __name__ == "__main__":
+    sys.exit(main())

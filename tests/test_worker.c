@@ -1,0 +1,162 @@
+/* test_worker.c - every worker kind runs its task, reports how it ended, leaves no
+ * zombie, and honours the CPU set it is started on. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "task.h"
+#include "util.h"
+#include "worker.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+
+static int setup(void **state)
+{
+	(void)state;
+	return task_page_open();
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	task_page_close();
+	return 0;
+}
+
+static void assert_no_children(void)
+{
+	errno = 0;
+	assert_int_equal(waitpid(-1, NULL, WNOHANG), -1);
+	assert_int_equal(errno, ECHILD);
+}
+
+static void test_exit_codes(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < worker_nkinds; i++) {
+		const struct worker_kind *k = &worker_kinds[i];
+		for (long code = 0; code <= 3; code += 3) {
+			struct worker w;
+			assert_int_equal(worker_start(&w, k, &task_exit, code, NULL), 0);
+			assert_int_equal(worker_reap(&w), 0);
+			assert_false(w.exit.signaled);
+			assert_int_equal(w.exit.code, code);
+		}
+	}
+	assert_no_children();
+}
+
+static void test_signals(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < worker_nkinds; i++) {
+		const struct worker_kind *k = &worker_kinds[i];
+		struct worker w;
+		/* A signal in a thread ends the whole process, and a vfork child may run
+		 * no such task: both are refused or skipped, never run. */
+		if (strcmp(k->mode, "thread") == 0)
+			continue;
+		int rc = worker_start(&w, k, &task_raise, SIGUSR1, NULL);
+		if (strcmp(k->name, "vfork") == 0) {
+			assert_int_equal(rc, EINVAL);
+			continue;
+		}
+		assert_int_equal(rc, 0);
+		assert_int_equal(worker_reap(&w), 0);
+		assert_true(w.exit.signaled);
+		assert_int_equal(w.exit.code, SIGUSR1);
+		char buf[32];
+		assert_string_equal(worker_exit_str(&w.exit, buf, sizeof buf), "signal SIGUSR1");
+	}
+	assert_no_children();
+}
+
+static void test_start_stamp(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < worker_nkinds; i++) {
+		struct worker w;
+		task_page()->start_ns = 0;
+		int64_t t0 = now_ns();
+		assert_int_equal(worker_start(&w, &worker_kinds[i], &task_stamp, 0, NULL), 0);
+		assert_int_equal(worker_reap(&w), 0);
+		assert_int_equal(w.exit.code, 0);
+		/* The worker's stamp lies between the create call and now. */
+		assert_true(task_page()->start_ns >= t0);
+		assert_true(task_page()->start_ns <= now_ns());
+	}
+	assert_no_children();
+}
+
+static void test_affinity(void **state)
+{
+	(void)state;
+	cpu_set_t one, before, after;
+	CPU_ZERO(&one);
+	assert_int_equal(sched_getaffinity(0, sizeof before, &before), 0);
+	int cpu = -1;
+	for (int c = CPU_SETSIZE - 1; c >= 0 && cpu < 0; c--)
+		if (CPU_ISSET(c, &before))
+			cpu = c; /* the last CPU we may use: not the default first one */
+	CPU_SET(cpu, &one);
+	for (size_t i = 0; i < worker_nkinds; i++) {
+		const struct worker_kind *k = &worker_kinds[i];
+		if (k->execs || strcmp(k->name, "vfork") == 0)
+			continue; /* affinity is a page-writing task the in-image kinds run */
+		struct worker w;
+		CPU_ZERO(&task_page()->affinity);
+		assert_int_equal(worker_start(&w, k, &task_affinity, 0, &one), 0);
+		assert_int_equal(worker_reap(&w), 0);
+		assert_int_equal(w.exit.code, 0);
+		assert_true(CPU_EQUAL(&task_page()->affinity, &one));
+	}
+	/* The caller's own CPU set is back as it was. */
+	assert_int_equal(sched_getaffinity(0, sizeof after, &after), 0);
+	assert_true(CPU_EQUAL(&before, &after));
+}
+
+static void test_missing_helper(void **state)
+{
+	(void)state;
+	/* A helper that is not there: exec fails in the child (exit 127), and posix_spawn
+	 * says so to the caller. Either way the scenario can name the cause. */
+	worker_set_helper_path("/nonexistent/tvp-helper");
+	struct worker w;
+	assert_int_equal(worker_start(&w, worker_kind_find("fork_exec"), &task_exit, 0, NULL), 0);
+	assert_int_equal(worker_reap(&w), 0);
+	assert_int_equal(w.exit.code, 127);
+	assert_int_equal(worker_start(&w, worker_kind_find("posix_spawn"), &task_exit, 0, NULL),
+			 ENOENT);
+	worker_set_helper_path(NULL);
+	assert_no_children();
+}
+
+static void test_kind_table(void **state)
+{
+	(void)state;
+	assert_non_null(worker_kind_find("pthread"));
+	assert_non_null(worker_kind_find("posix_spawn"));
+	assert_null(worker_kind_find("nonesuch"));
+	for (size_t i = 0; i < worker_nkinds; i++) {
+		const char *m = worker_kinds[i].mode;
+		assert_true(strcmp(m, "thread") == 0 || strcmp(m, "process") == 0);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_kind_table),
+		cmocka_unit_test(test_exit_codes),
+		cmocka_unit_test(test_signals),
+		cmocka_unit_test(test_start_stamp),
+		cmocka_unit_test(test_affinity),
+		cmocka_unit_test(test_missing_helper),
+	};
+	return cmocka_run_group_tests_name("worker", tests, setup, teardown);
+}
