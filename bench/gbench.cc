@@ -21,6 +21,17 @@ benchmark::internal::Benchmark *B(gb_bench *b) {
 }
 gb_bench *C(benchmark::internal::Benchmark *b) { return reinterpret_cast<gb_bench *>(b); }
 
+void (*suite_help)(void);
+
+// Google Benchmark calls this for --help and then exits: the suite's flags first,
+// then Google Benchmark's own.
+void print_help()
+{
+	if (suite_help)
+		suite_help();
+	benchmark::PrintDefaultHelp();
+}
+
 }  // namespace
 
 extern "C" {
@@ -86,18 +97,6 @@ gb_bench *gb_unit(gb_bench *b, enum gb_unit u)
 gb_bench *gb_repetitions(gb_bench *b, int n) { return C(B(b)->Repetitions(n)); }
 gb_bench *gb_min_time(gb_bench *b, double s) { return C(B(b)->MinTime(s)); }
 gb_bench *gb_fixed_iterations(gb_bench *b, int64_t n) { return C(B(b)->Iterations(n)); }
-
-namespace {
-void (*suite_help)(void);
-// Google Benchmark calls this for --help and then exits: the suite's flags first,
-// then Google Benchmark's own.
-void print_help()
-{
-	if (suite_help)
-		suite_help();
-	benchmark::PrintDefaultHelp();
-}
-}  // namespace
 
 void gb_init(int *argc, char **argv, void (*help)(void))
 {

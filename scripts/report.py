@@ -211,8 +211,14 @@ def memory_reading(benches):
                 parts.append(f"{KIND_LABEL[kind]} {r:.1f}×")
         text.append(f"**Reading.** From an empty parent to one holding {big} MiB, the round "
                     f"trip grows: " + ", ".join(parts) + ". fork copies one page-table entry "
-                    "per 4 KiB page of the parent (and the child tears them down at exit); "
+                    "per 4 KiB page of the parent, and the child tears them down at exit; "
                     "vfork and posix_spawn copy none, and a thread shares them.")
+        f = ok(benches, f"create/fork/process/parent_mib:{big}")
+        cpu = f.counter("child_cpu_ns") if f else None
+        if cpu:
+            text.append(f"Of fork's {fmt(f.median)} µs there, {fmt(cpu / 1e3)} µs is the "
+                        "child's own CPU time, almost all of it spent in exit unmapping "
+                        "what fork copied.")
     thp = ratio(benches, "create/fork/process/parent_mib:1024",
                 "create_thp/fork/process/parent_mib:1024")
     if thp:
