@@ -16,6 +16,7 @@
  * CPU time sees only the parent); parent_thp_kib, the parent's AnonHugePages.
  */
 #include "scenario.h"
+#include "common.h"
 #include "mem.h"
 #include "task.h"
 #include "util.h"
@@ -64,51 +65,6 @@ struct create_case {
 };
 static struct create_case cases[ARRAY_SIZE(variants)][16];
 
-/* The parent's memory, kept while consecutive benchmarks ask for the same shape. */
-static struct mem_region parent_mem;
-
-static int ensure_parent_memory(gb_state *st, size_t mib, enum mem_layout layout)
-{
-	if (parent_mem.size == mib << 20 && parent_mem.layout == layout)
-		return 0;
-	mem_region_free(&parent_mem);
-	long avail = mem_available_kib();
-	if (avail >= 0 && (long)(mib * 1024) > avail / 2) {
-		gb_skip(st, "parent memory %zu MiB: more than half of MemAvailable (%ld MiB)", mib,
-			avail / 1024);
-		return -1;
-	}
-	int err = mem_region_make(&parent_mem, mib << 20, layout);
-	if (err == EOPNOTSUPP) {
-		char thp[32];
-		gb_skip(st, "transparent huge pages are [%s] in "
-			    "/sys/kernel/mm/transparent_hugepage/enabled",
-			mem_thp_mode(thp, sizeof thp));
-		return -1;
-	}
-	if (err == ENOSPC) {
-		gb_skip(st, "%zu MiB in 64 KiB mappings passes vm.max_map_count", mib);
-		return -1;
-	}
-	if (err) {
-		gb_skip(st, "mmap of %zu MiB parent memory: %s", mib, strerror(err));
-		return -1;
-	}
-	return 0;
-}
-
-static void skip_start_error(gb_state *st, const struct worker_kind *k, int err)
-{
-	if (err == EAGAIN) {
-		struct rlimit rl;
-		getrlimit(RLIMIT_NPROC, &rl);
-		gb_skip(st, "%s: %s (RLIMIT_NPROC %llu)", k->desc, strerror(err),
-			(unsigned long long)rl.rlim_cur);
-	} else {
-		gb_skip(st, "%s: %s", k->desc, strerror(err));
-	}
-}
-
 static void run_create(gb_state *st, const void *data)
 {
 	const struct create_case *c = data;
@@ -118,7 +74,7 @@ static void run_create(gb_state *st, const void *data)
 	const struct task *task = start ? &task_stamp : &task_exit;
 	struct task_page *page = task_page();
 
-	if (ensure_parent_memory(st, mib, c->v->layout) != 0)
+	if (parent_memory(st, mib, c->v->layout) != 0)
 		return;
 
 	struct worker w;
@@ -152,10 +108,8 @@ static void run_create(gb_state *st, const void *data)
 			break;
 		}
 		gb_set_iteration_time(st, (double)(stamp - t0) * 1e-9);
-		const struct rusage *ru = &w.exit.ru;
-		cpu_ns += (ru->ru_utime.tv_sec + ru->ru_stime.tv_sec) * 1e9 +
-			  (ru->ru_utime.tv_usec + ru->ru_stime.tv_usec) * 1e3;
-		minflt += (double)ru->ru_minflt;
+		cpu_ns += rusage_cpu_ns(&w.exit.ru);
+		minflt += (double)w.exit.ru.ru_minflt;
 		n++;
 	}
 	if (gb_error_occurred(st) || n == 0)
@@ -183,10 +137,6 @@ static void register_all(const struct suite_opts *opts)
 	const long *sizes = opts->profile == PROFILE_FULL ? full_mib : quick_mib;
 	size_t nsizes = opts->profile == PROFILE_FULL ? ARRAY_SIZE(full_mib)
 						      : ARRAY_SIZE(quick_mib);
-	int err = task_page_open();
-	if (err)
-		die(-err, "memfd for the task page");
-
 	for (size_t v = 0; v < ARRAY_SIZE(variants); v++) {
 		const struct create_variant *var = &variants[v];
 		for (size_t i = 0; i < worker_nkinds && i < ARRAY_SIZE(cases[v]); i++) {
@@ -214,15 +164,8 @@ static void register_all(const struct suite_opts *opts)
 	}
 }
 
-static void cleanup(void)
-{
-	mem_region_free(&parent_mem);
-	task_page_close();
-}
-
 const struct scenario scenario_create = {
 	.name = "create",
 	.desc = "creation cost by worker kind and parent memory (C2)",
 	.register_all = register_all,
-	.cleanup = cleanup,
 };

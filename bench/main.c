@@ -4,10 +4,12 @@
  * own. Then placement is applied, the machine is written into the JSON context, the
  * chosen scenarios register their benchmarks, and Google Benchmark runs them.
  */
+#include "common.h"
 #include "gbench.h"
 #include "mem.h"
 #include "pin.h"
 #include "scenario.h"
+#include "task.h"
 #include "util.h"
 #include "worker.h"
 
@@ -25,6 +27,9 @@
 /* The run order of a whole-suite run. */
 static const struct scenario *const scenarios[] = {
 	&scenario_create,
+	&scenario_footprint,
+	&scenario_cow,
+	&scenario_globals,
 };
 
 static const struct {
@@ -227,14 +232,16 @@ int main(int argc, char **argv)
 	if (access(worker_helper_path(), X_OK) != 0)
 		warn(errno, "%s (the exec-based workers will report errors)", worker_helper_path());
 
+	/* Workers of every scenario report through this page; see task.h. */
+	if ((err = task_page_open()) != 0)
+		die(-err, "memfd_create for the task page");
 	for (size_t i = 0; i < nchosen; i++)
 		chosen[i]->register_all(&o);
 	fflush(stdout);
 	gb_run();
-	for (size_t i = 0; i < nchosen; i++)
-		if (chosen[i]->cleanup)
-			chosen[i]->cleanup();
 	gb_shutdown();
+	parent_memory_free();
+	task_page_close();
 	pin_fini();
 	return 0;
 }

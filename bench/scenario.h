@@ -26,9 +26,11 @@ struct scenario {
 	const char *name;   /* selects it with --scenario */
 	const char *desc;
 	void (*register_all)(const struct suite_opts *opts);
-	void (*cleanup)(void); /* after the run; may be NULL */
 };
 
 extern const struct scenario scenario_create;
+extern const struct scenario scenario_footprint;
+extern const struct scenario scenario_cow;
+extern const struct scenario scenario_globals;
 
 #endif

@@ -134,27 +134,85 @@ void mem_region_free(struct mem_region *r)
 	memset(r, 0, sizeof *r);
 }
 
-static long kib_field(const char *path, const char *field)
+int mem_read_fields(const char *path, const char *const *fields, long *out, size_t n)
 {
+	for (size_t i = 0; i < n; i++)
+		out[i] = -1;
 	FILE *f = fopen(path, "re");
 	if (!f)
-		return -1;
+		return -errno;
 	char line[256];
-	size_t len = strlen(field);
-	long kib = -1;
 	while (fgets(line, sizeof line, f)) {
-		if (strncmp(line, field, len) == 0 && line[len] == ':') {
-			kib = strtol(line + len + 1, NULL, 10);
-			break;
+		char *colon = strchr(line, ':');
+		if (!colon)
+			continue;
+		for (size_t i = 0; i < n; i++) {
+			size_t len = strlen(fields[i]);
+			if ((size_t)(colon - line) == len && strncmp(line, fields[i], len) == 0)
+				out[i] = strtol(colon + 1, NULL, 10);
 		}
 	}
 	fclose(f);
-	return kib;
+	return 0;
+}
+
+int mem_rollup_from(const char *path, struct mem_rollup *r)
+{
+	static const char *const fields[] = {"Rss", "Pss", "Private_Clean", "Private_Dirty",
+					     "AnonHugePages"};
+	long v[5];
+	int rc = mem_read_fields(path, fields, v, 5);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < 5; i++)
+		if (v[i] < 0)
+			return -EPROTO;
+	*r = (struct mem_rollup){v[0], v[1], v[2], v[3], v[4]};
+	return 0;
+}
+
+int mem_rollup(pid_t pid, struct mem_rollup *r)
+{
+	char path[64];
+	if (pid)
+		snprintf(path, sizeof path, "/proc/%d/smaps_rollup", (int)pid);
+	else
+		snprintf(path, sizeof path, "/proc/self/smaps_rollup");
+	return mem_rollup_from(path, r);
+}
+
+int mem_kernel_from(const char *path, struct mem_kernel *k)
+{
+	static const char *const fields[] = {"KernelStack", "PageTables", "SUnreclaim"};
+	long v[3];
+	int rc = mem_read_fields(path, fields, v, 3);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < 3; i++)
+		if (v[i] < 0)
+			return -EPROTO;
+	*k = (struct mem_kernel){v[0], v[1], v[2]};
+	return 0;
+}
+
+int mem_kernel(struct mem_kernel *k) { return mem_kernel_from("/proc/meminfo", k); }
+
+static long one_field(const char *path, const char *field)
+{
+	long v;
+	return mem_read_fields(path, &field, &v, 1) == 0 ? v : -1;
 }
 
 long mem_self_rollup_kib(const char *field)
 {
-	return kib_field("/proc/self/smaps_rollup", field);
+	return one_field("/proc/self/smaps_rollup", field);
 }
 
-long mem_available_kib(void) { return kib_field("/proc/meminfo", "MemAvailable"); }
+long mem_vm_size_kib(pid_t pid)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/status", pid ? (int)pid : (int)getpid());
+	return one_field(path, "VmSize");
+}
+
+long mem_available_kib(void) { return one_field("/proc/meminfo", "MemAvailable"); }

@@ -11,6 +11,7 @@
 #define TVP_MEM_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 enum mem_layout {
 	MEM_PRIVATE,       /* one private mapping, huge pages refused (MADV_NOHUGEPAGE) */
@@ -40,8 +41,35 @@ void mem_region_free(struct mem_region *r);
  * "never"), or "unavailable". */
 const char *mem_thp_mode(char *buf, size_t size);
 
+/* Reads the "Name:  123 kB" lines of a /proc file into out[i] for each fields[i], in
+ * KiB; a field the file lacks is -1. Returns 0, or a negative errno when the file
+ * cannot be read (-ENOENT: a kernel or process without it). */
+int mem_read_fields(const char *path, const char *const *fields, long *out, size_t n);
+
+/* The parts of /proc/PID/smaps_rollup tvp uses, in KiB. */
+struct mem_rollup {
+	long rss, pss, private_clean, private_dirty, anon_huge;
+};
+
+/* Reads path (a smaps_rollup file). Returns 0; -ENOENT when there is no such file (a
+ * kernel before 4.14); -EPROTO when a field is missing. */
+int mem_rollup_from(const char *path, struct mem_rollup *r);
+/* The same for a process; pid 0 is the caller. */
+int mem_rollup(pid_t pid, struct mem_rollup *r);
+
+/* The kernel's own memory of /proc/meminfo, in KiB: system-wide, so a caller that
+ * wants one process's share takes several samples around it. */
+struct mem_kernel {
+	long kernel_stack, page_tables, slab_unreclaimable;
+};
+int mem_kernel_from(const char *path, struct mem_kernel *k);
+int mem_kernel(struct mem_kernel *k);
+
 /* A field of /proc/self/smaps_rollup in KiB ("AnonHugePages", "Rss"), or -1. */
 long mem_self_rollup_kib(const char *field);
+
+/* VmSize of /proc/PID/status (pid 0: the caller) in KiB, or -1. */
+long mem_vm_size_kib(pid_t pid);
 
 /* MemAvailable of /proc/meminfo in KiB, or -1. */
 long mem_available_kib(void);

@@ -47,12 +47,28 @@ static int run_affinity(long arg, int64_t start_ns)
 	return 0;
 }
 
+static int run_park(long arg, int64_t start_ns)
+{
+	(void)start_ns;
+	if (!page)
+		return 111;
+	__atomic_add_fetch(&page->runs, 1, __ATOMIC_RELEASE);
+	/* The start gate: one byte per worker releases it (will-it-scale's pipe). */
+	char c;
+	ssize_t n;
+	while ((n = read((int)arg, &c, 1)) < 0 && errno == EINTR) {
+	}
+	return n == 1 ? 0 : 113;
+}
+
 const struct task task_exit = {"exit", "exit at once with code arg", run_exit, true};
 const struct task task_stamp = {"stamp", "record the first-instruction time", run_stamp, true};
 const struct task task_raise = {"raise", "raise signal arg", run_raise, false};
 const struct task task_affinity = {"affinity", "record the CPU affinity", run_affinity, false};
+const struct task task_park = {"park", "count in, then wait at the start gate", run_park, false};
 
-static const struct task *const tasks[] = {&task_exit, &task_stamp, &task_raise, &task_affinity};
+static const struct task *const tasks[] = {&task_exit, &task_stamp, &task_raise, &task_affinity,
+					   &task_park};
 
 const struct task *task_find(const char *name)
 {

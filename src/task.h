@@ -20,6 +20,7 @@ struct task_page {
 	int64_t start_ns;      /* CLOCK_MONOTONIC at the worker's first instruction */
 	int64_t runs;          /* how many workers ran a page-writing task */
 	cpu_set_t affinity;    /* the worker's own sched_getaffinity */
+	int64_t result[4];     /* what a scenario's own task reports */
 };
 
 /* arg is the task's argument; start_ns is when the worker's own code began, taken
@@ -39,6 +40,7 @@ extern const struct task task_exit;      /* returns arg as the exit code at once
 extern const struct task task_stamp;     /* writes start_ns to the page */
 extern const struct task task_raise;     /* raises signal arg */
 extern const struct task task_affinity;  /* writes its CPU affinity to the page */
+extern const struct task task_park;      /* counts itself in, then waits on fd arg */
 
 const struct task *task_find(const char *name);
 

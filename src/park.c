@@ -1,0 +1,85 @@
+/* park.c - start many workers, hold them at a gate, release and reap them. */
+#include "park.h"
+#include "util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+int park_start(struct park *p, const struct worker_kind *k, size_t n)
+{
+	memset(p, 0, sizeof *p);
+	p->n = n;
+	p->gate[0] = p->gate[1] = -1;
+	if (!task_page())
+		return p->err = EINVAL;
+	p->workers = calloc(n ? n : 1, sizeof *p->workers);
+	if (!p->workers)
+		return p->err = ENOMEM;
+	/* Not close-on-exec: exec'd helpers wait on the same descriptor number. */
+	if (pipe(p->gate) != 0)
+		return p->err = errno;
+	__atomic_store_n(&task_page()->runs, 0, __ATOMIC_RELEASE);
+	for (size_t i = 0; i < n; i++) {
+		int err = worker_start(&p->workers[i], k, &task_park, p->gate[0], NULL);
+		if (err)
+			return p->err = err;
+		p->started++;
+	}
+	return 0;
+}
+
+int park_wait(struct park *p, int timeout_ms)
+{
+	int64_t deadline = now_ns() + (int64_t)timeout_ms * 1000000;
+	while (__atomic_load_n(&task_page()->runs, __ATOMIC_ACQUIRE) < (int64_t)p->started) {
+		if (now_ns() > deadline)
+			return ETIMEDOUT;
+		nanosleep(&(struct timespec){.tv_nsec = 200000}, NULL);
+	}
+	return 0;
+}
+
+size_t park_release(struct park *p)
+{
+	size_t bad = 0;
+	char ones[4096];
+	memset(ones, 1, sizeof ones);
+	/* One byte per worker; the pipe holds 64 KiB, and readers drain it as we write. */
+	for (size_t left = p->started; left > 0 && p->gate[1] >= 0;) {
+		ssize_t w = write(p->gate[1], ones, left < sizeof ones ? left : sizeof ones);
+		if (w < 0 && errno != EINTR)
+			break;
+		if (w > 0)
+			left -= (size_t)w;
+	}
+	for (size_t i = 0; i < p->started; i++) {
+		struct worker *w = &p->workers[i];
+		if (worker_reap(w) != 0 || w->exit.signaled || w->exit.code != 0)
+			bad++;
+	}
+	for (int i = 0; i < 2; i++)
+		if (p->gate[i] >= 0)
+			close(p->gate[i]);
+	free(p->workers);
+	p->workers = NULL;
+	p->gate[0] = p->gate[1] = -1;
+	return bad;
+}
+
+const char *park_error_str(const struct park *p, char *buf, size_t size)
+{
+	struct rlimit rl;
+	char limit[64] = "";
+	if (p->err == EAGAIN && getrlimit(RLIMIT_NPROC, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+		snprintf(limit, sizeof limit, " (RLIMIT_NPROC %llu)", (unsigned long long)rl.rlim_cur);
+	const char *who = p->workers && p->started < p->n ? p->workers[p->started].kind->desc
+							     : "start";
+	snprintf(buf, size, "%s: %s after %zu of %zu workers%s", who ? who : "start",
+		 strerror(p->err), p->started, p->n, limit);
+	return buf;
+}

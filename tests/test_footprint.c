@@ -1,0 +1,220 @@
+/* test_footprint.c - the memory readers on fixture files, parked workers that all come
+ * back (also at RLIMIT_NPROC), copy-on-write faults, and the notes' nums example. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "cow.h"
+#include "mem.h"
+#include "nums.h"
+#include "park.h"
+#include "task.h"
+#include "worker.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define FIXTURES "tests/fixtures/"
+
+static int setup(void **state)
+{
+	(void)state;
+	return task_page_open();
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	task_page_close();
+	return 0;
+}
+
+static void assert_no_children(void)
+{
+	errno = 0;
+	assert_int_equal(waitpid(-1, NULL, WNOHANG), -1);
+	assert_int_equal(errno, ECHILD);
+}
+
+static void test_rollup_fixture(void **state)
+{
+	(void)state;
+	struct mem_rollup r;
+	assert_int_equal(mem_rollup_from(FIXTURES "smaps_rollup", &r), 0);
+	/* The values of the fixture, read off the file by hand. */
+	assert_int_equal(r.rss, 1776);
+	assert_int_equal(r.pss, 814);
+	assert_int_equal(r.private_clean, 132);
+	assert_int_equal(r.private_dirty, 112);
+	assert_int_equal(r.anon_huge, 0);
+	assert_int_equal(mem_rollup_from(FIXTURES "no-such-file", &r), -ENOENT);
+	/* A file without the fields (meminfo is not a rollup): a clear error, not zeros. */
+	assert_int_equal(mem_rollup_from(FIXTURES "meminfo", &r), -EPROTO);
+}
+
+static void test_meminfo_fixture(void **state)
+{
+	(void)state;
+	struct mem_kernel k;
+	assert_int_equal(mem_kernel_from(FIXTURES "meminfo", &k), 0);
+	assert_int_equal(k.kernel_stack, 1256);
+	assert_int_equal(k.page_tables, 1424);
+	assert_int_equal(k.slab_unreclaimable, 25580);
+	assert_int_equal(mem_kernel_from(FIXTURES "meminfo-no-pagetables", &k), -EPROTO);
+	const char *const fields[] = {"MemTotal", "NoSuchField"};
+	long v[2];
+	assert_int_equal(mem_read_fields(FIXTURES "meminfo", fields, v, 2), 0);
+	assert_true(v[0] > 0);
+	assert_int_equal(v[1], -1);
+}
+
+static void test_park_every_kind(void **state)
+{
+	(void)state;
+	const char *kinds[] = {"pthread", "fork", "clone", "posix_spawn"};
+	for (size_t i = 0; i < 4; i++) {
+		struct park p;
+		assert_int_equal(park_start(&p, worker_kind_find(kinds[i]), 20), 0);
+		assert_int_equal(park_wait(&p, 10000), 0);
+		assert_int_equal(p.started, 20);
+		assert_int_equal(task_page()->runs, 20);
+		assert_int_equal(park_release(&p), 0);
+	}
+	assert_no_children();
+}
+
+static long processes_of(uid_t uid)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	long n = 0;
+	while ((e = readdir(d))) {
+		char path[300], line[256];
+		snprintf(path, sizeof path, "/proc/%s/status", e->d_name);
+		FILE *f = fopen(path, "r");
+		if (!f)
+			continue;
+		while (fgets(line, sizeof line, f))
+			if (strncmp(line, "Uid:", 4) == 0 && (uid_t)atol(line + 4) == uid)
+				n++;
+		fclose(f);
+	}
+	closedir(d);
+	return n;
+}
+
+static void test_park_at_rlimit_nproc(void **state)
+{
+	(void)state;
+	/* In a child of its own: root is exempt from RLIMIT_NPROC, so as root the child
+	 * becomes nobody first, and the lowered limit dies with it. */
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		if (getuid() == 0 && (setgid(65534) != 0 || setuid(65534) != 0))
+			_exit(10);
+		long have = processes_of(getuid());
+		struct rlimit rl = {(rlim_t)have + 5, (rlim_t)have + 5};
+		if (setrlimit(RLIMIT_NPROC, &rl) != 0)
+			_exit(11);
+		struct park p;
+		int err = park_start(&p, worker_kind_find("fork"), 50);
+		char why[256];
+		park_error_str(&p, why, sizeof why);
+		size_t started = p.started;
+		if (park_wait(&p, 10000) != 0)
+			_exit(12);
+		if (park_release(&p) != 0)
+			_exit(13);
+		if (err != EAGAIN || started >= 50 || !strstr(why, "RLIMIT_NPROC"))
+			_exit(14);
+		if (waitpid(-1, NULL, WNOHANG) != -1 || errno != ECHILD)
+			_exit(15); /* a worker left behind */
+		_exit(0);
+	}
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+static void test_cow_child_copies(void **state)
+{
+	(void)state;
+	size_t size = 4 << 20, k = (size / 4096) / 4;
+	char *region = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	assert_true(region != MAP_FAILED);
+	madvise(region, size, MADV_NOHUGEPAGE);
+	memset(region, 7, size);
+	cow_job = (struct cow_job){region, size, 25};
+
+	struct worker w;
+	assert_int_equal(worker_start(&w, worker_kind_find("fork"), &task_cow_write, 0, NULL), 0);
+	assert_int_equal(worker_reap(&w), 0);
+	assert_int_equal(w.exit.code, 0);
+	const int64_t *res = task_page()->result;
+	assert_int_equal(res[COW_PAGES], (int64_t)k);
+	/* Each page written was shared with the parent: at least one fault and one copied
+	 * 4 KiB page each. */
+	assert_true(res[COW_MINFLT] >= (int64_t)k);
+	assert_true(res[COW_PRIVATE_DIRTY_KIB] >= (int64_t)k * 4);
+	/* The parent's memory is untouched by the child's writes. */
+	for (size_t off = 0; off < size; off += 4096)
+		assert_int_equal(region[off], 7);
+
+	/* A thread writing the same (already private) pages copies nothing: what little
+	 * grows is the thread's own stack. */
+	assert_int_equal(worker_start(&w, worker_kind_find("pthread"), &task_cow_write, 0, NULL), 0);
+	assert_int_equal(worker_reap(&w), 0);
+	assert_true(res[COW_PRIVATE_DIRTY_KIB] < (int64_t)k * 4 / 16);
+	munmap(region, size);
+	assert_no_children();
+}
+
+static void test_nums(void **state)
+{
+	(void)state;
+	const struct {
+		const char *kind;
+		bool shared;
+		int len;
+	} cases[] = {
+		{"pthread", false, 5}, {"fork", false, 2}, {"clone", false, 2},
+		{"pthread", true, 5},  {"fork", true, 5},  {"clone", true, 5},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct nums seen = {0};
+		assert_int_equal(nums_experiment(worker_kind_find(cases[i].kind), cases[i].shared,
+						 &seen), 0);
+		assert_int_equal(seen.len, cases[i].len);
+		assert_int_equal(seen.v[0], 11);
+		assert_int_equal(seen.v[1], 22);
+		if (seen.len == 5)
+			assert_int_equal(seen.v[4], 2);
+	}
+	struct nums seen;
+	assert_int_equal(nums_experiment(worker_kind_find("posix_spawn"), false, &seen), EINVAL);
+	assert_no_children();
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rollup_fixture),
+		cmocka_unit_test(test_meminfo_fixture),
+		cmocka_unit_test(test_park_every_kind),
+		cmocka_unit_test(test_park_at_rlimit_nproc),
+		cmocka_unit_test(test_cow_child_copies),
+		cmocka_unit_test(test_nums),
+	};
+	return cmocka_run_group_tests_name("footprint", tests, setup, teardown);
+}
