@@ -10,11 +10,21 @@ from dataclasses import dataclass
 import stats
 
 CLAIMS = {
+    "C1": {
+        "zh": "线程基本上不拥有系统资源（只拥有程序计数器、寄存器和栈等运行中必不可少的资源）；"
+              "进程是操作系统分配资源的基本单位",
+        "en": "A thread owns almost no resources (a program counter, registers, a stack); "
+              "a process is the unit of resource allocation.",
+    },
     "C2": {
         "zh": "进程实现多任务所需资源比较大，每一个子进程都需要把主进程资源拷贝一份"
               "（代码共享同一份（写时拷贝））",
         "en": "Processes cost more to create: each child copies the parent's resources "
               "(code is shared, copy-on-write).",
+    },
+    "C3": {
+        "zh": "进程间不同享全局变量",
+        "en": "Processes do not share global variables.",
     },
 }
 
@@ -23,10 +33,17 @@ CLAIMS = {
 class Rule:
     claim: str
     prediction: str   # what the claim predicts, in words
-    a: str            # benchmark keys: the prediction is about median(a) / median(b)
-    b: str
-    relation: str     # "greater": a / b >= threshold; "similar": within 1 +- threshold
-    threshold: float
+    a: str            # benchmark keys: the prediction is about median(a) against
+    b: str            # median(b), or against the threshold alone when b is None
+    relation: str     # with b: "greater" (a / b >= threshold), "similar" (|a / b - 1| <=
+    threshold: float  # threshold); without: "above" (a >= threshold), "below" (a <
+                      # threshold), "equals" (a == threshold)
+    metric: str = "time"  # "time" (µs per iteration) or counters joined by "+"
+    unit: str = ""
+
+
+K1000 = "footprint/{}/workers:1000/parent_mib:0"
+COW = "cow/fork/process/pct:{}/parent_mib:256"
 
 
 RULES = [
@@ -48,6 +65,33 @@ RULES = [
     Rule("C2", "fork copies the parent even in huge pages: 1 GiB makes it dearer",
          "create_thp/fork/process/parent_mib:1024", "create/fork/process/parent_mib:0",
          "greater", 3.0),
+    Rule("C2", "a forked child that writes nothing has copied the parent's 256 MiB "
+         "(private memory of at least half of it)", COW.format(0), None, "above",
+         128 * 1024, "private_dirty_kib", "KiB"),
+    Rule("C2", "a forked child that writes every page has copied every page "
+         "(copy-on-write: at least 90% of 256 MiB)", COW.format(100), None, "above",
+         0.9 * 256 * 1024, "private_dirty_kib", "KiB"),
+
+    Rule("C1", "an idle thread owns almost no memory: user + kernel under 64 KiB",
+         K1000.format("pthread/thread"), None, "below", 64, "private_kib+kernel_kib", "KiB"),
+    Rule("C1", "an idle forked process costs at least twice a thread (user + kernel)",
+         K1000.format("fork/process"), K1000.format("pthread/thread"), "greater", 2.0,
+         "private_kib+kernel_kib"),
+    Rule("C1", "an idle spawned process costs at least twice a thread (user + kernel)",
+         K1000.format("posix_spawn/process"), K1000.format("pthread/thread"), "greater", 2.0,
+         "private_kib+kernel_kib"),
+    Rule("C1", "a process's page tables are its own: a forked child of a 256 MiB parent "
+         "carries several times those of one of an empty parent",
+         "footprint/fork/process/workers:100/parent_mib:256",
+         "footprint/fork/process/workers:100/parent_mib:0", "greater", 3.0,
+         "page_tables_kib"),
+
+    Rule("C3", "a child process appends to the global list; the parent still sees 2 items",
+         "globals/fork/process/shared:0", None, "equals", 2, "parent_sees_items", "items"),
+    Rule("C3", "the same with raw clone (no shared memory): the parent sees 2 items",
+         "globals/clone/process/shared:0", None, "equals", 2, "parent_sees_items", "items"),
+    Rule("C3", "a thread appends to the global list; the parent sees all 5 items",
+         "globals/pthread/thread/shared:0", None, "equals", 5, "parent_sees_items", "items"),
 ]
 
 SIGNIFICANCE = 0.05
@@ -60,20 +104,50 @@ class Outcome:
     ratio: float = None
     p: float = None
     why: str = ""
+    value: float = None     # median of a, for a rule against a threshold
+
+
+def values(bench, metric):
+    """Per-repetition values of a metric: the times, or a sum of counters."""
+    if metric == "time":
+        return bench.times_us
+    parts = [bench.counters.get(name) for name in metric.split("+")]
+    if any(p is None for p in parts):
+        return []
+    return [sum(v) for v in zip(*parts)]
 
 
 def evaluate(rule, benches):
-    a, b = benches.get(rule.a), benches.get(rule.b)
-    for key, bench in ((rule.a, a), (rule.b, b)):
+    samples = {}
+    for key in (rule.a, rule.b):
+        if key is None:
+            continue
+        bench = benches.get(key)
         if bench is None:
             return Outcome(rule, why=f"{key} was not run")
-        if bench.error or not bench.times_us:
-            return Outcome(rule, why=f"{key}: {bench.error or 'no samples'}")
-    ratio = a.median / b.median
-    p = stats.u_test(a.times_us, b.times_us)
+        if bench.error:
+            return Outcome(rule, why=f"{key}: {bench.error}")
+        samples[key] = values(bench, rule.metric)
+        if not samples[key]:
+            return Outcome(rule, why=f"{key}: no {rule.metric} samples")
+    a = samples[rule.a]
+    med_a = stats.median_ci(a)[0]
+    if rule.b is None:
+        if rule.relation == "above":
+            holds = med_a >= rule.threshold
+        elif rule.relation == "below":
+            holds = med_a < rule.threshold
+        elif rule.relation == "equals":
+            holds = all(v == rule.threshold for v in a)
+        else:
+            raise ValueError(f"unknown relation {rule.relation}")
+        return Outcome(rule, holds, value=med_a)
+    b = samples[rule.b]
+    ratio = med_a / stats.median_ci(b)[0]
+    p = stats.u_test(a, b)
     # With very few repetitions no outcome can reach the level (3 against 3: p >= 0.1);
     # then the ratio decides alone, and the report says the test could not.
-    testable = stats.u_test_min_p(len(a.times_us), len(b.times_us)) < SIGNIFICANCE
+    testable = stats.u_test_min_p(len(a), len(b)) < SIGNIFICANCE
     significant = p is None or not testable or p < SIGNIFICANCE
     if rule.relation == "greater":
         holds = ratio >= rule.threshold and significant

@@ -62,6 +62,17 @@ def gnuplot(script, data, out, *extra):
     return None
 
 
+def figure(folder, script, data_name, rows, title, *extra):
+    """Writes data/<data_name>, draws figures/<name>.png and .svg, returns the lines
+    that show it in the report (or say why it is missing)."""
+    base = os.path.splitext(data_name)[0]
+    data = os.path.join(folder, "data", data_name)
+    with open(data, "w") as f:
+        f.write(rows)
+    err = gnuplot(script, data, os.path.join(folder, "figures", base), *extra)
+    return [f"*Figure skipped: {err}*" if err else f"![{title}](figures/{base}.png)", ""]
+
+
 def write_methods_data(path, benches):
     rows = []
     for kind in KINDS:
@@ -106,25 +117,40 @@ def ratio(benches, a, b):
     return x.median / y.median if x and y else None
 
 
-def creation_section(ctx, benches, folder):
-    out = ["## C2 — creation cost", ""]
-    c = claims.CLAIMS["C2"]
-    verdict, outcomes = claims.judge("C2", benches)
-    out += [f"> {c['zh']}", ">", f"> *{c['en']}*", "",
-            f"**Verdict: {verdict}.** Each prediction the claim makes, tested on this machine "
-            f"(medians; a prediction holds when the ratio reaches its threshold and the "
-            f"Mann-Whitney U test gives p < {claims.SIGNIFICANCE}):", "",
-            "| prediction | ratio | threshold | p | holds |", "|---|---|---|---|---|"]
+def claim_header(claim):
+    c = claims.CLAIMS[claim]
+    return [f"> {c['zh']}", ">", f"> *{c['en']}*", ""]
+
+
+def rules_table(claim, benches):
+    """The verdict and the table of the claim's predictions, each tested on this run."""
+    verdict, outcomes = claims.judge(claim, benches)
+    out = [f"**Verdict: {verdict}.** Each prediction the claim makes, tested on this run "
+           f"(a comparison holds when the ratio of medians reaches its threshold and the "
+           f"Mann-Whitney U test gives p < {claims.SIGNIFICANCE}):", "",
+           "| prediction | measured | threshold | p | holds |", "|---|---|---|---|---|"]
     for o in outcomes:
-        if o.holds is None:
-            out.append(f"| {o.rule.prediction} | – | ≥ {o.rule.threshold:g}× | – | "
-                       f"missing data: {o.why} |")
+        r = o.rule
+        if r.b is None:
+            sign = {"above": "≥", "below": "<", "equals": "="}[r.relation]
+            limit = f"{sign} {fmt(r.threshold)} {r.unit}"
         else:
-            p = "–" if o.p is None else f"{o.p:.3f}"
-            note = f" ({o.why})" if o.why else ""
-            out.append(f"| {o.rule.prediction} | {o.ratio:.2f}× | ≥ {o.rule.threshold:g}× "
-                       f"| {p}{note} | {'yes' if o.holds else '**no**'} |")
-    out.append("")
+            limit = f"≥ {r.threshold:g}×" if r.relation == "greater" else f"±{r.threshold:.0%}"
+        if o.holds is None:
+            out.append(f"| {r.prediction} | – | {limit} | – | missing data: {o.why} |")
+            continue
+        measured = f"{o.ratio:.2f}×" if r.b else f"{fmt(o.value)} {r.unit}"
+        p = "–" if o.p is None else f"{o.p:.3f}"
+        note = f" ({o.why})" if o.why else ""
+        out.append(f"| {r.prediction} | {measured} | {limit} | {p}{note} | "
+                   f"{'yes' if o.holds else '**no**'} |")
+    return verdict, out + [""]
+
+
+def creation_section(ctx, benches, folder):
+    out = ["## C2 — creation cost and copy-on-write", ""] + claim_header("C2")
+    _, table = rules_table("C2", benches)
+    out += table
 
     # The table: every kind, empty parent.
     base = ok(benches, "create/pthread/thread/parent_mib:0")
@@ -260,6 +286,225 @@ def memory_table(benches):
     return out + [""]
 
 
+COW_SERIES = [("cow/fork/process", "child writes, 4 KiB pages"),
+              ("cow_parent/fork/process", "parent writes, 4 KiB pages"),
+              ("cow_cold/fork/process", "child writes, never-touched memory"),
+              ("cow/pthread/thread", "thread writes (nothing to copy)"),
+              ("cow_thp/fork/process", "child writes, huge pages"),
+              ("cow_thp/pthread/thread", "thread writes, huge pages")]
+
+
+def cow_series(benches, prefix):
+    """[(pct, Bench)] of one COW series at its largest region, sorted by pct."""
+    pts = [b for b in benches.values()
+           if b.key.startswith(prefix + "/") and ok(benches, b.key)]
+    if not pts:
+        return []
+    mib = max(b.args["parent_mib"] for b in pts)
+    return sorted((b.args["pct"], b) for b in pts if b.args["parent_mib"] == mib)
+
+
+def cow_subsection(benches, folder):
+    out = ["### Copy-on-write: what a forked child really copies", ""]
+    blocks, solid = [], 0
+    for prefix, title in COW_SERIES:
+        pts = [(pct, b) for pct, b in cow_series(benches, prefix) if pct > 0]
+        if len(pts) < 2:
+            continue
+        lines = [f'"{title}"']
+        for pct, b in pts:
+            med, lo, hi, _ = b.median_ci()
+            lines.append(f"{pct} {med / 1e3:.5f} {lo / 1e3:.5f} {hi / 1e3:.5f} "
+                         f"{b.counter('minflt'):.1f} {int(b.mode == 'process')}")
+        blocks.append("\n".join(lines))
+        solid += not prefix.startswith("cow_thp")
+    if not blocks:
+        return out + ["*No copy-on-write data in this run.*", ""]
+    out += figure(folder, "cow.gp", "cow.dat", "\n\n\n".join(blocks) + "\n",
+                  "Copy-on-write time and faults", str(solid))
+
+    rows = ["| writer | region | pages written | write loop µs [95%] | minor faults | "
+            "private dirty KiB | KiB per fault | ns per page |", "|---|---|---|---|---|---|---|---|"]
+    for prefix, title in COW_SERIES:
+        for pct, b in cow_series(benches, prefix):
+            rows.append(f"| {title} | {b.args['parent_mib']} MiB | {pct}% | {ci_text(b)} | "
+                        f"{fmt(b.counter('minflt'))} | {fmt(b.counter('private_dirty_kib'))} | "
+                        f"{fmt(b.counter('kib_per_fault'))} | {fmt(b.counter('ns_per_page'))} |")
+    out += cow_reading(benches) + rows + [""]
+    return out
+
+
+def cow_reading(benches):
+    text = []
+    child = cow_series(benches, "cow/fork/process")
+    if len(child) >= 3:
+        xs = [pct for pct, _ in child]
+        ys = [b.counter("private_dirty_kib") for _, b in child]
+        fit = claims.stats.linregress(xs, ys)
+        mib = child[0][1].args["parent_mib"]
+        text.append(f"**Reading.** A forked child's private dirty memory grows linearly with "
+                    f"the fraction of pages it writes: {fit.slope * 100 / 1024:.1f} MiB per 100% "
+                    f"of a {mib} MiB region (r² = {fit.rvalue ** 2:.4f}); at 0% it is "
+                    f"{fmt(ys[0])} KiB. "
+                    "Nothing is copied at fork; each page is copied on its first write.")
+    full = dict(child).get(100)
+    memcpy = ok(benches, "memcpy/page/thread/bytes:4096")
+    if full and full.counters.get("ns_per_page"):
+        med, lo, hi, _ = claims.stats.median_ci(full.counters["ns_per_page"])
+        line = (f"One copy-on-write fault costs {fmt(med)} ns per page [{fmt(lo)}, {fmt(hi)}] "
+                "in the child")
+        parent = dict(cow_series(benches, "cow_parent/fork/process")).get(100)
+        cold = dict(cow_series(benches, "cow_cold/fork/process")).get(100)
+        if parent:
+            line += f", {fmt(parent.counter('ns_per_page'))} ns when the parent writes"
+        if cold:
+            line += (f", against {fmt(cold.counter('ns_per_page'))} ns for a first touch of "
+                     "memory nobody touched before (allocate and zero, no copy)")
+        if memcpy:
+            line += (f"; memcpy of one 4 KiB page costs {fmt(memcpy.median * 1e3)} ns, so the "
+                     f"copy is {memcpy.median * 1e3 / med:.0%} of a fault — the rest is the "
+                     "fault itself: trap, page allocation, page-table update")
+        text.append(line + ".")
+    thp = dict(cow_series(benches, "cow_thp/fork/process")).get(1)
+    if thp and thp.counter("kib_per_fault"):
+        per = thp.counter("kib_per_fault")
+        if per < 64:
+            text.append(f"In transparent huge pages a write still copies {fmt(per)} KiB per "
+                        "fault, not 2 MiB: this kernel splits a shared huge page's mapping on a "
+                        "copy-on-write fault and copies one 4 KiB page (Linux changed to this "
+                        "in 5.8), so there is no 512-fold jump here.")
+        else:
+            text.append(f"In transparent huge pages one write copies {fmt(per)} KiB per fault: "
+                        "the whole 2 MiB page, a 512-fold jump over 4 KiB pages.")
+    return [" ".join(text), ""] if text else []
+
+
+FOOT_KINDS = ["pthread", "fork", "clone", "posix_spawn"]
+
+
+def footprint_section(benches, folder):
+    out = ["## C1 — what a worker owns", ""] + claim_header("C1")
+    _, table = rules_table("C1", benches)
+    out += table
+    rows, data, x = [], [], 0
+    counts = sorted({b.args["workers"] for b in benches.values() if b.scenario == "footprint"})
+    if not counts:
+        return out + ["*No footprint data in this run.*", ""]
+    for n in counts:
+        for i, kind in enumerate(FOOT_KINDS):
+            mode = "thread" if kind == "pthread" else "process"
+            b = benches.get(f"footprint/{kind}/{mode}/workers:{n}/parent_mib:0")
+            group = f"N = {n}" if i == 1 else ""
+            if b and ok(benches, b.key):
+                user, kern = b.counter("private_kib"), b.counter("kernel_kib")
+                data.append(f'{x} "{KIND_LABEL[kind]}" {int(mode == "process")} '
+                            f'{max(user, 0):.2f} {max(kern, 0):.2f} "{group}"')
+            x += 1
+        x += 1
+    out += figure(folder, "footprint.gp", "footprint.dat", "\n".join(data) + "\n",
+                  "Memory per idle worker")
+    out += ["Per idle worker, in KiB, N workers alive at once (median over the repetitions). "
+            "User: private memory (processes: the children's own Private_Clean + "
+            "Private_Dirty; threads: the growth of the process's), and Pss. Kernel: the growth "
+            "of KernelStack, PageTables and SUnreclaim in /proc/meminfo — system-wide, so "
+            "other activity adds noise, least at the largest N. Virtual: address space "
+            "reserved (a thread's stack; a process's whole copy).", "",
+            "| worker | N | parent MiB | private | Pss | kernel stack | page tables | slab | "
+            "kernel total | virtual | CV of kernel total |", "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for b in sorted((b for b in benches.values() if b.scenario == "footprint"),
+                    key=lambda b: (b.args["parent_mib"], FOOT_KINDS.index(b.variant),
+                                   b.args["workers"])):
+        if b.error:
+            out.append(f"| {KIND_LABEL[b.variant]} | {b.args['workers']} | "
+                       f"{b.args['parent_mib']} | skipped: {b.error} | | | | | | | |")
+            continue
+        c = b.counter
+        kern = b.counters.get("kernel_kib", [])
+        out.append(f"| {KIND_LABEL[b.variant]} | {b.args['workers']} | {b.args['parent_mib']} | "
+                   f"{fmt(c('private_kib'))} | {fmt(c('pss_kib'))} | {fmt(c('kernel_stack_kib'))} | "
+                   f"{fmt(c('page_tables_kib'))} | {fmt(c('slab_kib'))} | {fmt(c('kernel_kib'))} | "
+                   f"{fmt(c('vm_kib'))} | {spread(kern)} |")
+    out += [""] + footprint_reading(benches)
+    return out
+
+
+def spread(values):
+    """The coefficient of variation, or "noise" where the mean is too near zero for one."""
+    if not values:
+        return "–"
+    mean = sum(values) / len(values)
+    return "noise" if mean < 1 else f"{claims.stats.cv(values) * 100:.0f}%"
+
+
+def footprint_reading(benches):
+    big = max((b.args["workers"] for b in benches.values()
+               if b.key.startswith("footprint/pthread/") and ok(benches, b.key)), default=0)
+    t = ok(benches, f"footprint/pthread/thread/workers:{big}/parent_mib:0")
+    f = ok(benches, f"footprint/fork/process/workers:{big}/parent_mib:0")
+    if not (t and f):
+        return []
+    text = [f"**Reading.** With {big} idle workers, one thread costs "
+            f"{fmt(t.counter('private_kib'))} KiB of user memory and "
+            f"{fmt(t.counter('kernel_kib'))} KiB of kernel memory (mostly its "
+            f"{fmt(t.counter('kernel_stack_kib'))} KiB kernel stack); one forked process costs "
+            f"{fmt(f.counter('private_kib'))} KiB user and {fmt(f.counter('kernel_kib'))} KiB "
+            f"kernel, {fmt(f.counter('page_tables_kib'))} KiB of it page tables of its own."]
+    p256 = [b for b in benches.values() if b.key.startswith("footprint/fork/process/")
+            and b.args["parent_mib"] > 0 and ok(benches, b.key)]
+    if p256:
+        b = max(p256, key=lambda b: b.args["workers"])
+        text.append(f"A child forked from a parent holding {b.args['parent_mib']} MiB carries "
+                    f"{fmt(b.counter('page_tables_kib'))} KiB of page tables for memory it "
+                    "shares and has not touched: the cost that grows with the parent.")
+    text.append("Pss divides shared pages among their users, so a forked child's Pss "
+                "shrinks as more siblings share the parent's pages; private memory does not.")
+    return [" ".join(text), ""]
+
+
+def globals_section(benches):
+    out = ["## C3 — processes do not share global variables", ""] + claim_header("C3")
+    _, table = rules_table("C3", benches)
+    out += table
+    rows = [b for b in benches.values() if b.scenario == "globals"]
+    if not rows:
+        return out + ["*No data for the nums example in this run.*", ""]
+    out += ["The notes' example: `nums = [11, 22]`; a worker appends 0, 1, 2; what does the "
+            "parent see? With `shared:1` the list lives in `MAP_SHARED` memory mapped before "
+            "the worker starts. Time: one whole experiment (mapping included), median µs.", "",
+            "| worker | list in | parent sees | µs [95%] |", "|---|---|---|---|"]
+    for b in sorted(rows, key=lambda b: (b.args["shared"], FOOT_KINDS.index(b.variant))):
+        where = "MAP_SHARED memory" if b.args["shared"] else "a global"
+        if b.error:
+            out.append(f"| {KIND_LABEL[b.variant]} | {where} | skipped: {b.error} | |")
+        else:
+            out.append(f"| {KIND_LABEL[b.variant]} | {where} | {b.label or '–'} | "
+                       f"{ci_text(b)} |")
+    extra = []
+    for kind in ("fork", "pthread"):
+        mode = "thread" if kind == "pthread" else "process"
+        r = ratio(benches, f"globals/{kind}/{mode}/shared:1", f"globals/{kind}/{mode}/shared:0")
+        a, b = ok(benches, f"globals/{kind}/{mode}/shared:1"), ok(benches, f"globals/{kind}/{mode}/shared:0")
+        if r:
+            extra.append(f"{KIND_LABEL[kind]} {fmt(a.median - b.median)} µs ({r:.2f}×)")
+    if extra:
+        out += ["", "**Reading.** The shared alternative costs per worker: " + ", ".join(extra)
+                + " — one mmap, one page fault and one munmap; after that, a process reads "
+                "and writes shared memory as fast as a thread does."]
+    return out + [""]
+
+
+def summary_section(benches):
+    out = ["## The claims at a glance", "",
+           "| | claim in the notes | verdict | section |", "|---|---|---|---|"]
+    anchors = {"C1": "#c1--what-a-worker-owns", "C2": "#c2--creation-cost-and-copy-on-write",
+               "C3": "#c3--processes-do-not-share-global-variables"}
+    for claim, text in claims.CLAIMS.items():
+        verdict, _ = claims.judge(claim, benches)
+        out.append(f"| {claim} | {text['zh']}<br>*{text['en']}* | **{verdict}** | "
+                   f"[{claim}]({anchors.get(claim, '#')}) |")
+    return out + [""]
+
+
 def environment_section(ctx):
     keys = [("cpu_model", "CPU"), ("topology", "topology (hwloc)"), ("nproc", "online CPUs"),
             ("kernel", "kernel"), ("thp", "transparent huge pages"),
@@ -300,7 +545,11 @@ def write_report(folder):
              f"(order statistics; with 5 repetitions the widest, [min, max], covers 93.8%). "
              f"Generated {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC "
              f"from `benchmarks.json`.", ""]
+    lines += summary_section(benches)
     lines += creation_section(ctx, benches, folder)
+    lines += cow_subsection(benches, folder)
+    lines += footprint_section(benches, folder)
+    lines += globals_section(benches)
     lines += problems_section(benches)
     lines += environment_section(ctx)
     with open(os.path.join(folder, "REPORT.md"), "w") as f:

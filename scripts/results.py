@@ -11,7 +11,10 @@ from dataclasses import dataclass, field
 import stats
 
 TO_US = {"ns": 1e-3, "us": 1.0, "ms": 1e3, "s": 1e6}
-SUFFIX = re.compile(r"/(manual_time|real_time|process_time)$")
+# Google Benchmark's own additions to a name: time mode, fixed iterations, per-benchmark
+# repetitions and minimum time. The key leaves them out.
+SUFFIX = re.compile(r"(/iterations:\d+|/repeats:\d+|/min_time:[\d.]+|"
+                    r"/(manual_time|real_time|process_time))+$")
 NAME = re.compile(r"^(?P<scenario>[^/]+)/(?P<variant>[^/]+)/(?P<mode>thread|process)"
                   r"(?P<args>(/[a-z_]+:-?\d+)*)$")
 GB_FIELDS = {"family_index", "per_family_instance_index", "repetitions", "repetition_index",
@@ -33,6 +36,7 @@ class Bench:
     times_us: list = field(default_factory=list)
     counters: dict = field(default_factory=dict)
     error: str = ""
+    label: str = ""
 
     def median_ci(self):
         return stats.median_ci(self.times_us)
@@ -96,6 +100,7 @@ def load(folder):
         b = benches.get(key)
         if b is None:
             b = benches[key] = Bench(key, *parsed)
+        b.label = row.get("label", b.label)
         if row.get("error_occurred"):
             b.error = row.get("error_message", "error")
             continue

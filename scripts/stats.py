@@ -61,3 +61,9 @@ def u_test_min_p(n1, n2):
     if n1 < 1 or n2 < 1:
         return 1.0
     return min(1.0, 2 / math.comb(n1 + n2, n1))
+
+
+def linregress(xs, ys):
+    """Least-squares line through the points (scipy's linregress: slope, intercept,
+    rvalue, ...)."""
+    return sps.linregress(xs, ys)

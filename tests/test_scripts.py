@@ -3,6 +3,7 @@ pipeline, bad input, and a smoke run of the real suite that leaves nothing behin
 
 Run by tests/run with BUILD set to the build folder."""
 import json
+import re
 import os
 import shutil
 import signal
@@ -21,7 +22,7 @@ import results  # noqa: E402
 import stats  # noqa: E402
 
 PY = sys.executable
-FIXTURE = os.path.join(ROOT, "tests", "fixtures", "create-small.json")
+FIXTURE = os.path.join(ROOT, "tests", "fixtures", "run-small.json")
 
 
 def run(cmd, **kw):
@@ -179,6 +180,23 @@ class Claims(unittest.TestCase):
         self.assertFalse(outs[0].holds)
         self.assertEqual(v, "nuanced")
 
+    def test_threshold_relations_on_counters(self):
+        b = bench("s/a/process", [1, 2, 3])
+        b.counters = {"x_kib": [10, 10, 10], "y_kib": [5, 6, 7]}
+        benches = {b.key: b}
+        rules = [claims.Rule("CY", "sum above 15", b.key, None, "above", 15, "x_kib+y_kib"),
+                 claims.Rule("CY", "x below 11", b.key, None, "below", 11, "x_kib"),
+                 claims.Rule("CY", "x equals 10", b.key, None, "equals", 10, "x_kib")]
+        v, outs = claims.judge("CY", benches, rules)
+        self.assertEqual(v, "supported")
+        self.assertEqual(outs[0].value, 16)
+        rules.append(claims.Rule("CY", "y equals 6", b.key, None, "equals", 6, "y_kib"))
+        self.assertEqual(claims.judge("CY", benches, rules)[0], "nuanced")
+        missing = [claims.Rule("CY", "no such counter", b.key, None, "above", 1, "z_kib")]
+        v, outs = claims.judge("CY", benches, missing)
+        self.assertEqual(v, "missing data")
+        self.assertIn("no z_kib samples", outs[0].why)
+
     def test_missing_data(self):
         v, outs = self.judge([bench("s/b/thread", [10, 11, 12])])
         self.assertEqual(v, "missing data")
@@ -203,13 +221,19 @@ class Report(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         with open(os.path.join(self.tmp, "REPORT.md")) as f:
             text = f.read()
-        for fig in ("create_methods", "create_memory"):
+        for fig in ("create_methods", "create_memory", "footprint", "cow"):
             for ext in ("png", "svg"):
                 path = os.path.join(self.tmp, "figures", f"{fig}.{ext}")
                 self.assertGreater(os.path.getsize(path), 1000, path)
             self.assertIn(f"figures/{fig}.png", text)
-        self.assertIn("## C2", text)
-        self.assertRegex(text, r"\*\*Verdict: (supported|not supported|nuanced)\.\*\*")
+        for claim in ("C1", "C2", "C3"):
+            self.assertIn(f"## {claim}", text)
+        self.assertEqual(len(re.findall(r"\*\*Verdict: (supported|not supported|nuanced)\.\*\*",
+                                        text)), 3)
+        self.assertNotIn("missing data", text)
+        # The notes' nums example, with the values the run observed.
+        self.assertIn("| fork | a global | [11, 22] |", text)
+        self.assertIn("| pthread_create | a global | [11, 22, 0, 1, 2] |", text)
         self.assertIn("| pthread_create | thread |", text)
 
     def check_error(self, folder, words):
