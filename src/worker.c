@@ -128,6 +128,8 @@ static int start_fork_exec(struct worker *w)
 	return 0;
 }
 
+/* The same as start_fork_exec but for vfork, written out: a vfork child must not return
+ * from the function that called vfork, so the two cannot share a helper. */
 static int start_vfork_exec(struct worker *w)
 {
 	pid_t pid = vfork();

@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include "cow.h"
 #include "mem.h"
 #include "nums.h"
@@ -25,25 +27,6 @@
 
 #define FIXTURES "tests/fixtures/"
 
-static int setup(void **state)
-{
-	(void)state;
-	return task_page_open();
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	task_page_close();
-	return 0;
-}
-
-static void assert_no_children(void)
-{
-	errno = 0;
-	assert_int_equal(waitpid(-1, NULL, WNOHANG), -1);
-	assert_int_equal(errno, ECHILD);
-}
 
 static void test_rollup_fixture(void **state)
 {
@@ -216,5 +199,5 @@ int main(void)
 		cmocka_unit_test(test_cow_child_copies),
 		cmocka_unit_test(test_nums),
 	};
-	return cmocka_run_group_tests_name("footprint", tests, setup, teardown);
+	return cmocka_run_group_tests_name("footprint", tests, task_page_setup, task_page_teardown);
 }

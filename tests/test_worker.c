@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include "task.h"
 #include "util.h"
 #include "worker.h"
@@ -15,25 +17,6 @@
 #include <string.h>
 #include <sys/wait.h>
 
-static int setup(void **state)
-{
-	(void)state;
-	return task_page_open();
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	task_page_close();
-	return 0;
-}
-
-static void assert_no_children(void)
-{
-	errno = 0;
-	assert_int_equal(waitpid(-1, NULL, WNOHANG), -1);
-	assert_int_equal(errno, ECHILD);
-}
 
 static void test_exit_codes(void **state)
 {
@@ -158,5 +141,5 @@ int main(void)
 		cmocka_unit_test(test_affinity),
 		cmocka_unit_test(test_missing_helper),
 	};
-	return cmocka_run_group_tests_name("worker", tests, setup, teardown);
+	return cmocka_run_group_tests_name("worker", tests, task_page_setup, task_page_teardown);
 }
