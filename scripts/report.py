@@ -443,12 +443,16 @@ def footprint_reading(benches):
     f = ok(benches, f"footprint/fork/process/workers:{big}/parent_mib:0")
     if not (t and f):
         return []
-    text = [f"**Reading.** With {big} idle workers, one thread costs "
-            f"{fmt(t.counter('private_kib'))} KiB of user memory and "
-            f"{fmt(t.counter('kernel_kib'))} KiB of kernel memory (mostly its "
-            f"{fmt(t.counter('kernel_stack_kib'))} KiB kernel stack); one forked process costs "
-            f"{fmt(f.counter('private_kib'))} KiB user and {fmt(f.counter('kernel_kib'))} KiB "
-            f"kernel, {fmt(f.counter('page_tables_kib'))} KiB of it page tables of its own."]
+    def kib(b, name):
+        med, lo, hi, _ = claims.stats.median_ci(b.counters[name])
+        return f"{fmt(med)} KiB [{fmt(lo)}, {fmt(hi)}]"
+
+    text = [f"**Reading.** With {big} idle workers alive, one thread costs "
+            f"{kib(t, 'private_kib')} of user memory and {kib(t, 'kernel_kib')} of kernel "
+            f"memory, mostly its {fmt(t.counter('kernel_stack_kib'))} KiB kernel stack; one "
+            f"forked process costs {kib(f, 'private_kib')} user and {kib(f, 'kernel_kib')} "
+            f"kernel, {fmt(f.counter('page_tables_kib'))} KiB of it page tables of its own "
+            "(medians over the repetitions, 95% intervals)."]
     p256 = [b for b in benches.values() if b.key.startswith("footprint/fork/process/")
             and b.args["parent_mib"] > 0 and ok(benches, b.key)]
     if p256:
