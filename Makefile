@@ -6,6 +6,7 @@
 #   make report     deps, build, run the suite, write results/<host>-<UTC time>/
 #                   (PROFILE=quick|full PIN=POLICY FILTER=REGEX; ARGS=... passes more)
 #   make test       deps, build, run every test; ends with "N passed, N failed"
+#   make compare A=DIR B=DIR   compare two results folders (results/compare-A-vs-B/)
 #   make SAN=1      build with AddressSanitizer and UndefinedBehaviorSanitizer
 #   make CC=clang CXX=clang++   the same with clang
 #   make clean
@@ -24,9 +25,8 @@ BUILD := build/san
 SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer
 endif
 
-VERSION := $(shell git describe --always --dirty --tags 2>/dev/null || echo unknown)
 WARN := -Wall -Wextra
-CPPFLAGS += -D_GNU_SOURCE -Isrc -Ibench -MMD -MP -DTVP_VERSION='"$(VERSION)"'
+CPPFLAGS += -D_GNU_SOURCE -Isrc -Ibench -I$(BUILD) -MMD -MP
 CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 $(WARN) $(SANFLAGS)
 CXXFLAGS ?= -O2 -g
@@ -44,11 +44,20 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 BENCH_OBJ := $(BENCH_SRC:%.c=$(BUILD)/%.o) $(BUILD)/bench/gbench.o
 TESTS := $(TEST_SRC:tests/%.c=$(BUILD)/%)
 
-.PHONY: all deps report test clean
+.PHONY: all deps report test clean compare FORCE
 all: $(BUILD)/tvp-bench $(BUILD)/tvp-helper $(BUILD)/gbench-probe $(TESTS)
 
 deps:
 	@scripts/deps.sh
+
+# The suite version (git describe) goes into every results file: rewrite version.h
+# whenever it changes, and only then, so a new commit rebuilds what records it.
+$(BUILD)/version.h: FORCE
+	@mkdir -p $(@D)
+	@v="#define TVP_VERSION \"$$(git describe --always --dirty --tags 2>/dev/null || echo unknown)\""; \
+	[ "$$(cat $@ 2>/dev/null)" = "$$v" ] || echo "$$v" > $@
+$(BUILD)/bench/main.o: $(BUILD)/version.h
+FORCE:
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
@@ -78,6 +87,10 @@ $(BUILD)/test_%: $(BUILD)/tests/test_%.o $(LIB_OBJ)
 report: deps all
 	$(PYTHON) scripts/run.py --profile $(PROFILE) --pin $(PIN) \
 		$(if $(FILTER),--filter '$(FILTER)') $(ARGS)
+
+compare:
+	@[ -n "$(A)" ] && [ -n "$(B)" ] || { echo "usage: make compare A=RESULTS_DIR B=RESULTS_DIR" >&2; exit 2; }
+	$(PYTHON) scripts/compare.py '$(A)' '$(B)'
 
 test: deps all
 	@tests/run $(BUILD)

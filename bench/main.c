@@ -13,6 +13,7 @@
 #include "util.h"
 #include "worker.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,9 +21,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#ifndef TVP_VERSION
-#define TVP_VERSION "unknown"
-#endif
+#include "version.h" /* TVP_VERSION, written by the Makefile from git describe */
 
 /* The run order of a whole-suite run. */
 static const struct scenario *const scenarios[] = {
@@ -117,6 +116,25 @@ static void add_machine_context(const struct suite_opts *o, const char *pin_cpus
 	snprintf(buf, sizeof buf, "%ld", sysconf(_SC_NPROCESSORS_ONLN));
 	gb_add_context("nproc", buf);
 	gb_add_context("helper", worker_helper_path());
+
+	/* Mitigations slow system calls and context switches: record them beside the
+	 * numbers. One "name: state" pair per file, joined by "; ". */
+	DIR *d = opendir("/sys/devices/system/cpu/vulnerabilities");
+	char vulns[4096] = "";
+	size_t used = 0;
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		char path[512], state[256];
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof path, "/sys/devices/system/cpu/vulnerabilities/%s", e->d_name);
+		if (read_text(path, state, sizeof state) == 0 && used < sizeof vulns)
+			used += (size_t)snprintf(vulns + used, sizeof vulns - used, "%s%s: %s",
+						 used ? " | " : "", e->d_name, state);
+	}
+	if (d)
+		closedir(d);
+	gb_add_context("cpu_vulnerabilities", used ? vulns : "unknown");
 
 	FILE *f = fopen("/proc/cpuinfo", "re");
 	const char *model = "unknown";

@@ -9,22 +9,57 @@ from dataclasses import dataclass
 
 import stats
 
+# Each claim: the notes' words (zh), ours (en), and where measured, the one pair of
+# benchmarks the summary quotes (thread against process, with the metric and its unit)
+# and the figure that shows it.
 CLAIMS = {
     "C1": {
         "zh": "线程基本上不拥有系统资源（只拥有程序计数器、寄存器和栈等运行中必不可少的资源）；"
               "进程是操作系统分配资源的基本单位",
         "en": "A thread owns almost no resources (a program counter, registers, a stack); "
               "a process is the unit of resource allocation.",
+        "key": ("footprint/pthread/thread/workers:1000/parent_mib:0",
+                "footprint/fork/process/workers:1000/parent_mib:0",
+                "private_kib+kernel_kib", "KiB per idle worker (user + kernel)"),
+        "figure": "figures/footprint.png",
     },
     "C2": {
         "zh": "进程实现多任务所需资源比较大，每一个子进程都需要把主进程资源拷贝一份"
               "（代码共享同一份（写时拷贝））",
         "en": "Processes cost more to create: each child copies the parent's resources "
               "(code is shared, copy-on-write).",
+        "key": ("create/pthread/thread/parent_mib:0", "create/fork/process/parent_mib:0",
+                "time", "µs to create and reap one worker"),
+        "figure": "figures/create_methods.png",
     },
     "C3": {
         "zh": "进程间不同享全局变量",
         "en": "Processes do not share global variables.",
+        "key": ("globals/pthread/thread/shared:0", "globals/fork/process/shared:0",
+                "parent_sees_items", "items of the global list the parent sees"),
+        "figure": None,
+    },
+    "C4": {
+        "zh": "通过队列完成进程间通信（全局变量不好使）",
+        "en": "Processes communicate through a queue, since global variables do not work.",
+    },
+    "C5": {
+        "zh": "进程池……如果池满，那么该请求就会等待，直到进程池中有进程结束，复用之前的进程来执行该请求",
+        "en": "A pool reuses its workers instead of creating one per task.",
+    },
+    "C6": {
+        "zh": "进程池里出现异常不会报出异常信息",
+        "en": "An exception inside a pool worker is not shown in the main process.",
+    },
+    "C7": {
+        "zh": "线程执行开销小，但不利于资源的管理和保护；进程则相反",
+        "en": "Threads cost little to run but are bad for resource protection; processes "
+              "the opposite.",
+    },
+    "C8": {
+        "zh": "线程的划分尺度小于进程（资源比进程少），使得多线程程序并发性高",
+        "en": "Threads are smaller than processes, so multithreaded programs are highly "
+              "concurrent.",
     },
 }
 

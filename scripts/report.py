@@ -125,6 +125,9 @@ def claim_header(claim):
 def rules_table(claim, benches):
     """The verdict and the table of the claim's predictions, each tested on this run."""
     verdict, outcomes = claims.judge(claim, benches)
+    missing = sum(o.holds is None for o in outcomes)
+    if missing and verdict != "missing data":
+        verdict += f", from {len(outcomes) - missing} of {len(outcomes)} predictions"
     out = [f"**Verdict: {verdict}.** Each prediction the claim makes, tested on this run "
            f"(a comparison holds when the ratio of medians reaches its threshold and the "
            f"Mann-Whitney U test gives p < {claims.SIGNIFICANCE}):", "",
@@ -497,26 +500,64 @@ def globals_section(benches):
     return out + [""]
 
 
+def key_numbers(claim, benches):
+    """(thread text, process text, thread:process ratio text) for the claim's key pair."""
+    key = claims.CLAIMS[claim].get("key")
+    if not key:
+        return None
+    t_key, p_key, metric, unit = key
+    texts, meds = [], []
+    for k in (t_key, p_key):
+        b = ok(benches, k)
+        vals = claims.values(b, metric) if b else []
+        if not vals:
+            return None
+        med, lo, hi, _ = claims.stats.median_ci(vals)
+        meds.append(med)
+        texts.append(f"{fmt(med)} [{fmt(lo)}, {fmt(hi)}]")
+    ratio = f"1 : {meds[1] / meds[0]:.2g}" if meds[0] else "–"
+    return texts[0], texts[1], ratio, unit
+
+
 def summary_section(benches):
     out = ["## The claims at a glance", "",
-           "| | claim in the notes | verdict | section |", "|---|---|---|---|"]
+           "Verdicts from the rules in `scripts/claims.py`; key numbers are medians with their "
+           "95% interval, thread first, then process.", "",
+           "| | claim in the notes | verdict | thread | process | thread : process | details |",
+           "|---|---|---|---|---|---|---|"]
     anchors = {"C1": "#c1--what-a-worker-owns", "C2": "#c2--creation-cost-and-copy-on-write",
                "C3": "#c3--processes-do-not-share-global-variables"}
-    for claim, text in claims.CLAIMS.items():
-        verdict, _ = claims.judge(claim, benches)
-        out.append(f"| {claim} | {text['zh']}<br>*{text['en']}* | **{verdict}** | "
-                   f"[{claim}]({anchors.get(claim, '#')}) |")
+    for claim, c in claims.CLAIMS.items():
+        verdict, outcomes = claims.judge(claim, benches)
+        missing = sum(o.holds is None for o in outcomes)
+        if not outcomes:
+            verdict = "missing data: not measured by this suite yet"
+        elif missing and verdict != "missing data":
+            verdict += f"** ({missing} of {len(outcomes)} predictions without data)**"
+        nums = key_numbers(claim, benches)
+        if nums:
+            t, p, ratio, unit = nums
+            cells = f"{t} | {p} | {ratio} ({unit})"
+        else:
+            cells = "– | – | –"
+        links = []
+        if claim in anchors:
+            links.append(f"[section]({anchors[claim]})")
+        if c.get("figure"):
+            links.append(f"[figure]({c['figure']})")
+        out.append(f"| {claim} | {c['zh']}<br>*{c['en']}* | **{verdict}** | {cells} | "
+                   f"{', '.join(links) or '–'} |")
     return out + [""]
 
 
-def environment_section(ctx):
+def environment_section(ctx, folder):
     keys = [("cpu_model", "CPU"), ("topology", "topology (hwloc)"), ("nproc", "online CPUs"),
             ("kernel", "kernel"), ("thp", "transparent huge pages"),
             ("governor", "cpufreq governor"), ("placement", "placement"),
             ("placement_cpus", "benchmark thread on CPU"), ("placement_note", "placement note"),
             ("library_build_type", "Google Benchmark build"),
             ("profile", "profile"), ("tvp_version", "tvp version"), ("date", "run started"),
-            ("run_seconds", "run took (s)"), ("scenario_seconds", "per scenario (s)")]
+            ("run_seconds", "the whole run took (s)")]
     out = ["## Machine and run", "", "| | |", "|---|---|"]
     for k, label in keys:
         v = ctx.get(k)
@@ -525,7 +566,29 @@ def environment_section(ctx):
     if ctx.get("library_build_type") == "debug":
         out += ["", "Debian builds Google Benchmark as `debug`: its own loop costs a little "
                 "more per iteration, which is noise beside creation costs in microseconds."]
+    times = [part.split("=") for part in ctx.get("scenario_seconds", "").split(",") if "=" in part]
+    if times:
+        out += ["", "How long each scenario took:", "", "| scenario | seconds |", "|---|---|"]
+        out += [f"| {name} | {sec} |" for name, sec in times]
+    vulns = [v.split(": ", 1) for v in ctx.get("cpu_vulnerabilities", "").split(" | ") if ": " in v]
+    if vulns:
+        out += ["", "CPU vulnerabilities and their mitigations "
+                "(`/sys/devices/system/cpu/vulnerabilities`; mitigations slow system calls and "
+                "context switches, so they move these numbers):", "",
+                "| vulnerability | state |", "|---|---|"]
+        out += [f"| {name} | {state} |" for name, state in vulns]
+    out += [""] + topology_picture(folder)
     return out + [""]
+
+
+def topology_picture(folder):
+    if os.path.exists(os.path.join(folder, "topology.svg")):
+        return ["Topology (`lstopo`):", "", "![topology](topology.svg)"]
+    txt = os.path.join(folder, "topology.txt")
+    if os.path.exists(txt):
+        with open(txt) as f:
+            return ["Topology (`lstopo`):", "", "```", f.read().rstrip(), "```"]
+    return []
 
 
 def problems_section(benches):
@@ -555,7 +618,7 @@ def write_report(folder):
     lines += footprint_section(benches, folder)
     lines += globals_section(benches)
     lines += problems_section(benches)
-    lines += environment_section(ctx)
+    lines += environment_section(ctx, folder)
     with open(os.path.join(folder, "REPORT.md"), "w") as f:
         f.write("\n".join(lines))
 
