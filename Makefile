@@ -73,7 +73,7 @@ $(BUILD)/tvp-bench: $(BENCH_OBJ) $(LIB_OBJ)
 
 # The helper that exec-based workers run: static, so no dynamic loader runs between
 # exec and its first instruction, and never sanitized (the sanitizers cannot be static).
-$(BUILD)/tvp-helper: src/helper.c src/task.c src/util.c
+$(BUILD)/tvp-helper: src/helper.c src/task.c src/gate.c src/util.c
 	@mkdir -p $(@D)
 	$(CC) -D_GNU_SOURCE -Isrc -std=gnu11 $(WARN) -O2 -static -o $@ $^
 

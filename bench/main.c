@@ -29,6 +29,7 @@ static const struct scenario *const scenarios[] = {
 	&scenario_footprint,
 	&scenario_cow,
 	&scenario_globals,
+	&scenario_scale,
 };
 
 static const struct {
@@ -115,6 +116,8 @@ static void add_machine_context(const struct suite_opts *o, const char *pin_cpus
 			  "none (no cpufreq)");
 	snprintf(buf, sizeof buf, "%ld", sysconf(_SC_NPROCESSORS_ONLN));
 	gb_add_context("nproc", buf);
+	snprintf(buf, sizeof buf, "%u", pin_npus());
+	gb_add_context("pus", buf); /* the PUs this process may use: what scale sweeps */
 	gb_add_context("helper", worker_helper_path());
 
 	/* Mitigations slow system calls and context switches: record them beside the

@@ -32,5 +32,6 @@ extern const struct scenario scenario_create;
 extern const struct scenario scenario_footprint;
 extern const struct scenario scenario_cow;
 extern const struct scenario scenario_globals;
+extern const struct scenario scenario_scale;
 
 #endif

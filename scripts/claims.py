@@ -5,7 +5,7 @@ naming the two benchmarks compared, the relation and the threshold. A claim whos
 every prediction holds is "supported", one with none "not supported", one with some
 "nuanced"; a claim without the data for any of its rules says "missing data". Another
 machine gets its own verdict from the same table."""
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import stats
 
@@ -60,6 +60,9 @@ CLAIMS = {
         "zh": "线程的划分尺度小于进程（资源比进程少），使得多线程程序并发性高",
         "en": "Threads are smaller than processes, so multithreaded programs are highly "
               "concurrent.",
+        "key": ("scale/page_fault/thread/workers:{pus}", "scale/page_fault/process/workers:{pus}",
+                "ops_per_s", "page-fault loops per second, one worker per PU"),
+        "figure": "figures/scale.png",
     },
 }
 
@@ -75,9 +78,12 @@ class Rule:
                       # threshold), "equals" (a == threshold)
     metric: str = "time"  # "time" (µs per iteration) or counters joined by "+"
     unit: str = ""
+    per_pu: bool = False  # the threshold is per PU: multiplied by the machine's PUs
+# Keys may name {pus}, the PUs of the machine that ran (the context's "pus").
 
 
 K1000 = "footprint/{}/workers:1000/parent_mib:0"
+SCALE = "scale/{}/{}/workers:{{pus}}"
 COW = "cow/fork/process/pct:{}/parent_mib:256"
 
 
@@ -121,6 +127,25 @@ RULES = [
          "footprint/fork/process/workers:100/parent_mib:0", "greater", 3.0,
          "page_tables_kib"),
 
+    Rule("C8", "CPU-bound work: N threads get as much done as N processes (one per PU)",
+         SCALE.format("cpu", "thread"), SCALE.format("cpu", "process"), "similar", 0.10,
+         "ops_per_s"),
+    Rule("C8", "CPU-bound threads scale: one per PU do at least 80% of PUs x one thread",
+         SCALE.format("cpu", "thread"), "scale/cpu/thread/workers:1", "greater", 0.8,
+         "ops_per_s", per_pu=True),
+    Rule("C8", "streaming memory: threads get as much done as processes",
+         SCALE.format("memory", "thread"), SCALE.format("memory", "process"), "similar", 0.10,
+         "ops_per_s"),
+    Rule("C8", "one counter in shared memory: threads get as much done as processes",
+         SCALE.format("shared_counter", "thread"), SCALE.format("shared_counter", "process"),
+         "similar", 0.10, "ops_per_s"),
+    Rule("C8", "counters in a global array: threads get at least 90% of what processes do",
+         SCALE.format("false_sharing", "thread"), SCALE.format("false_sharing", "process"),
+         "greater", 0.9, "ops_per_s"),
+    Rule("C8", "mapping and faulting memory: threads get at least 90% of what processes do",
+         SCALE.format("page_fault", "thread"), SCALE.format("page_fault", "process"),
+         "greater", 0.9, "ops_per_s"),
+
     Rule("C3", "a child process appends to the global list; the parent still sees 2 items",
          "globals/fork/process/shared:0", None, "equals", 2, "parent_sees_items", "items"),
     Rule("C3", "the same with raw clone (no shared memory): the parent sees 2 items",
@@ -152,7 +177,14 @@ def values(bench, metric):
     return [sum(v) for v in zip(*parts)]
 
 
-def evaluate(rule, benches):
+def evaluate(rule, benches, ctx=None):
+    pus = int((ctx or {}).get("pus") or (ctx or {}).get("nproc") or 0)
+    if "{pus}" in rule.a + (rule.b or "") or rule.per_pu:
+        if not pus:
+            return Outcome(rule, why="the run's context does not say how many PUs it had")
+        rule = replace(rule, a=rule.a.format(pus=pus),
+                       b=rule.b.format(pus=pus) if rule.b else None,
+                       threshold=rule.threshold * (pus if rule.per_pu else 1), per_pu=False)
     samples = {}
     for key in (rule.a, rule.b):
         if key is None:
@@ -185,7 +217,8 @@ def evaluate(rule, benches):
     testable = stats.u_test_min_p(len(a), len(b)) < SIGNIFICANCE
     significant = p is None or not testable or p < SIGNIFICANCE
     if rule.relation == "greater":
-        holds = ratio >= rule.threshold and significant
+        # Significance backs a claimed difference; a bound at or below 1 claims none.
+        holds = ratio >= rule.threshold and (significant or rule.threshold <= 1)
     elif rule.relation == "similar":
         holds = abs(ratio - 1) <= rule.threshold
     else:
@@ -206,6 +239,6 @@ def verdict(outcomes):
     return "nuanced"
 
 
-def judge(claim, benches, rules=RULES):
-    outcomes = [evaluate(r, benches) for r in rules if r.claim == claim]
+def judge(claim, benches, rules=RULES, ctx=None):
+    outcomes = [evaluate(r, benches, ctx) for r in rules if r.claim == claim]
     return verdict(outcomes), outcomes

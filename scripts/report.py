@@ -122,9 +122,9 @@ def claim_header(claim):
     return [f"> {c['zh']}", ">", f"> *{c['en']}*", ""]
 
 
-def rules_table(claim, benches):
+def rules_table(claim, benches, ctx):
     """The verdict and the table of the claim's predictions, each tested on this run."""
-    verdict, outcomes = claims.judge(claim, benches)
+    verdict, outcomes = claims.judge(claim, benches, ctx=ctx)
     missing = sum(o.holds is None for o in outcomes)
     if missing and verdict != "missing data":
         verdict += f", from {len(outcomes) - missing} of {len(outcomes)} predictions"
@@ -152,7 +152,7 @@ def rules_table(claim, benches):
 
 def creation_section(ctx, benches, folder):
     out = ["## C2 — creation cost and copy-on-write", ""] + claim_header("C2")
-    _, table = rules_table("C2", benches)
+    _, table = rules_table("C2", benches, ctx)
     out += table
 
     # The table: every kind, empty parent.
@@ -385,9 +385,9 @@ def cow_reading(benches):
 FOOT_KINDS = ["pthread", "fork", "clone", "posix_spawn"]
 
 
-def footprint_section(benches, folder):
+def footprint_section(ctx, benches, folder):
     out = ["## C1 — what a worker owns", ""] + claim_header("C1")
-    _, table = rules_table("C1", benches)
+    _, table = rules_table("C1", benches, ctx)
     out += table
     rows, data, x = [], [], 0
     counts = sorted({b.args["workers"] for b in benches.values() if b.scenario == "footprint"})
@@ -468,9 +468,9 @@ def footprint_reading(benches):
     return [" ".join(text), ""]
 
 
-def globals_section(benches):
+def globals_section(ctx, benches):
     out = ["## C3 — processes do not share global variables", ""] + claim_header("C3")
-    _, table = rules_table("C3", benches)
+    _, table = rules_table("C3", benches, ctx)
     out += table
     rows = [b for b in benches.values() if b.scenario == "globals"]
     if not rows:
@@ -500,12 +500,13 @@ def globals_section(benches):
     return out + [""]
 
 
-def key_numbers(claim, benches):
+def key_numbers(claim, benches, ctx):
     """(thread text, process text, thread:process ratio text) for the claim's key pair."""
     key = claims.CLAIMS[claim].get("key")
     if not key:
         return None
     t_key, p_key, metric, unit = key
+    t_key, p_key = (k.format(pus=ctx.get("pus", ctx.get("nproc", 0))) for k in (t_key, p_key))
     texts, meds = [], []
     for k in (t_key, p_key):
         b = ok(benches, k)
@@ -519,22 +520,23 @@ def key_numbers(claim, benches):
     return texts[0], texts[1], ratio, unit
 
 
-def summary_section(benches):
+def summary_section(ctx, benches):
     out = ["## The claims at a glance", "",
            "Verdicts from the rules in `scripts/claims.py`; key numbers are medians with their "
            "95% interval, thread first, then process.", "",
            "| | claim in the notes | verdict | thread | process | thread : process | details |",
            "|---|---|---|---|---|---|---|"]
     anchors = {"C1": "#c1--what-a-worker-owns", "C2": "#c2--creation-cost-and-copy-on-write",
-               "C3": "#c3--processes-do-not-share-global-variables"}
+               "C3": "#c3--processes-do-not-share-global-variables",
+               "C8": "#c8--many-workers-at-once"}
     for claim, c in claims.CLAIMS.items():
-        verdict, outcomes = claims.judge(claim, benches)
+        verdict, outcomes = claims.judge(claim, benches, ctx=ctx)
         missing = sum(o.holds is None for o in outcomes)
         if not outcomes:
             verdict = "missing data: not measured by this suite yet"
         elif missing and verdict != "missing data":
             verdict += f"** ({missing} of {len(outcomes)} predictions without data)**"
-        nums = key_numbers(claim, benches)
+        nums = key_numbers(claim, benches, ctx)
         if nums:
             t, p, ratio, unit = nums
             cells = f"{t} | {p} | {ratio} ({unit})"
@@ -548,6 +550,118 @@ def summary_section(benches):
         out.append(f"| {claim} | {c['zh']}<br>*{c['en']}* | **{verdict}** | {cells} | "
                    f"{', '.join(links) or '–'} |")
     return out + [""]
+
+
+SCALE_WORKLOADS = ["cpu", "memory", "shared_counter", "false_sharing", "padded", "page_fault"]
+
+
+def scale_points(benches, scenario, workload, mode):
+    """{N: Bench} of one scale series."""
+    return {b.args["workers"]: b for b in benches.values()
+            if b.scenario == scenario and b.variant == workload and b.mode == mode
+            and ok(benches, b.key)}
+
+
+def scale_section(ctx, benches, folder):
+    out = ["## C8 — many workers at once", ""] + claim_header("C8")
+    _, table = rules_table("C8", benches, ctx)
+    out += table
+    present = [w for w in SCALE_WORKLOADS if scale_points(benches, "scale", w, "thread")]
+    if not present:
+        return out + ["*No scaling data in this run.*", ""]
+    for w in present:
+        th, pr = (scale_points(benches, "scale", w, m) for m in ("thread", "process"))
+        rows = []
+        for n in sorted(set(th) & set(pr)):
+            cells = [str(n)]
+            for series in (th, pr):
+                med, lo, hi, _ = claims.stats.median_ci(series[n].counters["ops_per_s"])
+                cells += [f"{med:.6g}", f"{lo:.6g}", f"{hi:.6g}"]
+            for series in (th, pr):
+                one = series.get(1)
+                cells.append(f"{n * one.counter('ops_per_s'):.6g}" if one else "NaN")
+            rows.append(" ".join(cells))
+        with open(os.path.join(folder, "data", f"scale.{w}.dat"), "w") as f:
+            f.write("# N thread_med lo hi process_med lo hi thread_linear process_linear\n")
+            f.write("\n".join(rows) + "\n")
+    err = gnuplot("scale.gp", os.path.join(folder, "data", "scale"),
+                  os.path.join(folder, "figures", "scale"), " ".join(present))
+    out += [f"*Figure skipped: {err}*" if err else "![Scaling](figures/scale.png)", ""]
+
+    pus = int(ctx.get("pus") or ctx.get("nproc") or 0)
+    out += [f"With one worker per PU ({pus} here): operations per second, the efficiency "
+            "against N times one worker of the same kind, and threads against processes.", "",
+            "| workload | one operation | threads /s | efficiency | processes /s | efficiency | "
+            "threads : processes |", "|---|---|---|---|---|---|---|"]
+    for w in present:
+        th, pr = (scale_points(benches, "scale", w, m) for m in ("thread", "process"))
+        if pus not in th or pus not in pr:
+            continue
+        eff = []
+        for series in (th, pr):
+            one = series.get(1)
+            eff.append(f"{series[pus].counter('ops_per_s') / (pus * one.counter('ops_per_s')):.0%}"
+                       if one else "–")
+        t, p = th[pus].counter("ops_per_s"), pr[pus].counter("ops_per_s")
+        out.append(f"| {w} | {th[pus].label} | {t:.3g} | {eff[0]} | {p:.3g} | {eff[1]} | "
+                   f"1 : {p / t:.2f} |")
+    out += [""] + scale_reading(benches, pus) + placement_part(benches, folder, pus)
+    return out
+
+
+def scale_reading(benches, pus):
+    ratio_of = {}
+    for w in SCALE_WORKLOADS:
+        t = ok(benches, f"scale/{w}/thread/workers:{pus}")
+        p = ok(benches, f"scale/{w}/process/workers:{pus}")
+        if t and p:
+            ratio_of[w] = t.counter("ops_per_s") / p.counter("ops_per_s")
+    if not ratio_of:
+        return []
+    ties = [w for w, r in ratio_of.items() if abs(r - 1) <= 0.1]
+    proc = [w for w, r in ratio_of.items() if r < 0.9]
+    thr = [w for w, r in ratio_of.items() if r > 1.1]
+    text = ["**Reading.**"]
+    if ties:
+        text.append(f"Threads and processes tie ({', '.join(ties)}): the same work on the same "
+                    "CPUs runs as fast in either; sharing an address space buys no concurrency.")
+    if proc:
+        text.append(f"Processes win at {', '.join(proc)}" + (
+            f": mapping and faulting memory takes the one address space's lock, which "
+            f"threads share and processes do not (threads do {ratio_of['page_fault']:.2f} "
+            f"of what processes do)" if "page_fault" in proc else "") + (
+            f"; counters side by side in a global array share cache lines between threads, "
+            f"while each process has its own copy of the array "
+            f"({ratio_of['false_sharing']:.2f})" if "false_sharing" in proc else "") + ".")
+    if thr:
+        text.append(f"Threads win at {', '.join(thr)}.")
+    return [" ".join(text), ""]
+
+
+def placement_part(benches, folder, pus):
+    rows = []
+    for w in SCALE_WORKLOADS:
+        cells = [w]
+        for mode in ("thread", "process"):
+            base = ok(benches, f"scale/{w}/{mode}/workers:{pus}")
+            for policy in ("compact", "scatter"):
+                b = ok(benches, f"scale_{policy}/{w}/{mode}/workers:{pus}")
+                cells.append(f"{b.counter('ops_per_s') / base.counter('ops_per_s'):.4f}"
+                             if b and base else "NaN")
+        if "NaN" not in cells:
+            rows.append(" ".join(cells))
+    if not rows:
+        return []
+    out = ["### Placement", ""]
+    out += figure(folder, "placement.gp", "placement.dat", "\n".join(rows) + "\n",
+                  "Placement against unpinned")
+    out += ["| workload | threads compact | threads scatter | processes compact | "
+            "processes scatter |", "|---|---|---|---|---|"]
+    out += ["| " + " | ".join(r.split()) + " |" for r in rows]
+    return out + ["", "Ratios to the unpinned run with the same number of workers. On a "
+                  "machine with one package and no SMT, compact and scatter put one worker on "
+                  "each PU alike; on a larger machine they differ, and this table shows how "
+                  "much.", ""]
 
 
 def environment_section(ctx, folder):
@@ -612,11 +726,12 @@ def write_report(folder):
              f"(order statistics; with 5 repetitions the widest, [min, max], covers 93.8%). "
              f"Generated {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC "
              f"from `benchmarks.json`.", ""]
-    lines += summary_section(benches)
+    lines += summary_section(ctx, benches)
     lines += creation_section(ctx, benches, folder)
     lines += cow_subsection(benches, folder)
-    lines += footprint_section(benches, folder)
-    lines += globals_section(benches)
+    lines += footprint_section(ctx, benches, folder)
+    lines += globals_section(ctx, benches)
+    lines += scale_section(ctx, benches, folder)
     lines += problems_section(benches)
     lines += environment_section(ctx, folder)
     with open(os.path.join(folder, "REPORT.md"), "w") as f:

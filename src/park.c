@@ -14,18 +14,18 @@ int park_start(struct park *p, const struct worker_kind *k, size_t n)
 {
 	memset(p, 0, sizeof *p);
 	p->n = n;
-	p->gate[0] = p->gate[1] = -1;
+	p->gate.fd[0] = p->gate.fd[1] = -1;
 	if (!task_page())
 		return p->err = EINVAL;
 	p->workers = calloc(n ? n : 1, sizeof *p->workers);
 	if (!p->workers)
 		return p->err = ENOMEM;
-	/* Not close-on-exec: exec'd helpers wait on the same descriptor number. */
-	if (pipe(p->gate) != 0)
-		return p->err = errno;
+	int err = gate_open(&p->gate);
+	if (err)
+		return p->err = err;
 	__atomic_store_n(&task_page()->runs, 0, __ATOMIC_RELEASE);
 	for (size_t i = 0; i < n; i++) {
-		int err = worker_start(&p->workers[i], k, &task_park, p->gate[0], NULL);
+		err = worker_start(&p->workers[i], k, &task_park, p->gate.fd[0], NULL);
 		if (err)
 			return p->err = err;
 		p->started++;
@@ -47,27 +47,15 @@ int park_wait(struct park *p, int timeout_ms)
 size_t park_release(struct park *p)
 {
 	size_t bad = 0;
-	char ones[4096];
-	memset(ones, 1, sizeof ones);
-	/* One byte per worker; the pipe holds 64 KiB, and readers drain it as we write. */
-	for (size_t left = p->started; left > 0 && p->gate[1] >= 0;) {
-		ssize_t w = write(p->gate[1], ones, left < sizeof ones ? left : sizeof ones);
-		if (w < 0 && errno != EINTR)
-			break;
-		if (w > 0)
-			left -= (size_t)w;
-	}
+	gate_release(&p->gate, p->started);
 	for (size_t i = 0; i < p->started; i++) {
 		struct worker *w = &p->workers[i];
 		if (worker_reap(w) != 0 || w->exit.signaled || w->exit.code != 0)
 			bad++;
 	}
-	for (int i = 0; i < 2; i++)
-		if (p->gate[i] >= 0)
-			close(p->gate[i]);
+	gate_close(&p->gate);
 	free(p->workers);
 	p->workers = NULL;
-	p->gate[0] = p->gate[1] = -1;
 	return bad;
 }
 

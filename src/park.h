@@ -9,6 +9,7 @@
 #ifndef TVP_PARK_H
 #define TVP_PARK_H
 
+#include "gate.h"
 #include "worker.h"
 
 #include <stddef.h>
@@ -18,7 +19,7 @@ struct park {
 	size_t n;           /* asked for */
 	size_t started;     /* actually started */
 	int err;            /* errno that stopped the starting, or 0 */
-	int gate[2];
+	struct gate gate;
 };
 
 /* Starts up to n parked workers. Returns 0 when all started, else the errno value that

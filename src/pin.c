@@ -157,6 +157,31 @@ bool pin_place(enum pin_policy p, unsigned i, unsigned n, cpu_set_t *set, char *
 	return true;
 }
 
+void pin_all_pus(cpu_set_t *set)
+{
+	CPU_ZERO(set);
+	if (!topo) {
+		sched_getaffinity(0, sizeof *set, set);
+		return;
+	}
+	hwloc_cpuset_to_glibc_sched_affinity(topo, hwloc_topology_get_allowed_cpuset(topo), set,
+					     sizeof *set);
+}
+
+static hwloc_obj_t last_level_cache(void)
+{
+	hwloc_obj_t llc = NULL;
+	for (hwloc_obj_type_t t = HWLOC_OBJ_L3CACHE; t >= HWLOC_OBJ_L1CACHE && !llc; t--)
+		llc = hwloc_get_obj_by_type(topo, t, 0);
+	return llc;
+}
+
+unsigned long long pin_llc_bytes(void)
+{
+	hwloc_obj_t llc = topo ? last_level_cache() : NULL;
+	return llc && llc->attr ? (unsigned long long)llc->attr->cache.size : 0;
+}
+
 int pin_bind_self(const cpu_set_t *set)
 {
 	return sched_setaffinity(0, sizeof *set, set) == 0 ? 0 : errno;
@@ -174,9 +199,7 @@ const char *pin_topology_summary(char *buf, size_t size)
 			   pkgs == 1 ? "" : "s", cores, cores == 1 ? "" : "s", pus,
 			   pus == 1 ? "" : "s", numa, numa == 1 ? "" : "s");
 	/* The largest cache, which is what a memory-heavy scenario runs out of. */
-	hwloc_obj_t llc = NULL;
-	for (hwloc_obj_type_t t = HWLOC_OBJ_L3CACHE; t >= HWLOC_OBJ_L1CACHE && !llc; t--)
-		llc = hwloc_get_obj_by_type(topo, t, 0);
+	hwloc_obj_t llc = last_level_cache();
 	if (llc && llc->attr && len > 0 && (size_t)len < size) {
 		unsigned nllc = count(llc->type);
 		snprintf(buf + len, size - (size_t)len, ", L%u %llu KiB x%u", llc->attr->cache.depth,

@@ -47,6 +47,13 @@ bool pin_place(enum pin_policy p, unsigned i, unsigned n, cpu_set_t *set, char *
 /* Binds the calling thread to set. Returns 0 or an errno value. */
 int pin_bind_self(const cpu_set_t *set);
 
+/* Every PU the process may use (the topology's allowed set): what an unpinned worker
+ * gets, whatever the creating thread is bound to. */
+void pin_all_pus(cpu_set_t *set);
+
+/* Size in bytes of the largest cache level (the last-level cache), or 0 if unknown. */
+unsigned long long pin_llc_bytes(void);
+
 unsigned pin_npus(void);
 unsigned pin_ncores(void);
 

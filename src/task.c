@@ -1,5 +1,6 @@
 /* task.c - the tasks workers run, and the page they report through. */
 #include "task.h"
+#include "gate.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -53,12 +54,7 @@ static int run_park(long arg, int64_t start_ns)
 	if (!page)
 		return 111;
 	__atomic_add_fetch(&page->runs, 1, __ATOMIC_RELEASE);
-	/* The start gate: one byte per worker releases it (will-it-scale's pipe). */
-	char c;
-	ssize_t n;
-	while ((n = read((int)arg, &c, 1)) < 0 && errno == EINTR) {
-	}
-	return n == 1 ? 0 : 113;
+	return gate_wait((int)arg) == 0 ? 0 : 113;
 }
 
 const struct task task_exit = {"exit", "exit at once with code arg", run_exit, true};

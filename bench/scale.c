@@ -1,0 +1,128 @@
+/* scale.c - N workers at once, threads against processes, under placement (claim C8).
+ *
+ *   scale/WORKLOAD/MODE/workers:N           unpinned: every worker may run on every PU
+ *   scale_compact/WORKLOAD/MODE/workers:N   worker i on PU i in hwloc's logical order
+ *   scale_scatter/WORKLOAD/MODE/workers:N   workers spread over packages, then cores
+ * N runs from 1 to twice the PUs the topology reports; compact and scatter run at N equal
+ * to the PUs, where placement matters most. Workloads: see src/scale.h.
+ * Timed (manual time): a fixed window after the gate opens, between two reads of the
+ * counters; start-up and the stop are outside it. Counters: ops_per_s (all workers) and
+ * ops_per_s_per_worker. One iteration per repetition: each starts its workers afresh.
+ */
+#include "common.h"
+#include "scale.h"
+#include "scenario.h"
+#include "util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+struct scale_case {
+	enum scale_workload workload;
+	const struct worker_kind *kind;
+	enum pin_policy policy;
+};
+
+static const char *const kinds[] = {"pthread", "fork"};
+static const enum pin_policy policies[] = {PIN_NONE, PIN_COMPACT, PIN_SCATTER};
+static struct scale_case cases[ARRAY_SIZE(policies)][SCALE_NWORKLOADS][ARRAY_SIZE(kinds)];
+static double window_s;
+
+/* A warm-up after the gate, so the window sees every worker already running. */
+#define WARMUP_NS 10000000
+
+static void sleep_ns(int64_t ns)
+{
+	struct timespec ts = {ns / 1000000000, ns % 1000000000};
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+	}
+}
+
+static void run_scale(gb_state *st, const void *data)
+{
+	const struct scale_case *c = data;
+	unsigned n = (unsigned)gb_range(st, 0);
+	static cpu_set_t cpus[SCALE_MAX_WORKERS];
+	for (unsigned i = 0; i < n; i++)
+		if (!pin_place(c->policy, i, n, &cpus[i], NULL, 0))
+			pin_all_pus(&cpus[i]); /* unpinned, whatever the benchmark thread is bound to */
+	/* Twice the last-level cache, so the stream comes from memory. */
+	unsigned long long llc = pin_llc_bytes();
+	uint64_t buffer = llc ? 2 * llc : 64ULL << 20;
+
+	double rate = 0;
+	while (gb_keep_running(st)) {
+		struct scale_run r;
+		int err = scale_start(&r, c->kind, c->workload, n, cpus, 0, buffer);
+		if (err) {
+			skip_start_error(st, c->kind, err);
+			break;
+		}
+		scale_release(&r);
+		sleep_ns(WARMUP_NS);
+		int64_t t0 = now_ns();
+		uint64_t ops0 = scale_ops(&r);
+		sleep_ns((int64_t)(window_s * 1e9));
+		uint64_t ops1 = scale_ops(&r);
+		int64_t t1 = now_ns();
+		if (scale_finish(&r) != 0) {
+			gb_skip(st, "a %s worker of %s failed", c->kind->name,
+				scale_workloads[c->workload].name);
+			break;
+		}
+		gb_set_iteration_time(st, (double)(t1 - t0) * 1e-9);
+		rate = (double)(ops1 - ops0) / ((double)(t1 - t0) * 1e-9);
+	}
+	if (gb_error_occurred(st))
+		return;
+	gb_counter(st, "ops_per_s", rate, 0);
+	gb_counter(st, "ops_per_s_per_worker", rate / n, 0);
+	gb_set_label(st, scale_workloads[c->workload].unit);
+}
+
+static void register_all(const struct suite_opts *opts)
+{
+	window_s = opts->profile == PROFILE_FULL ? 0.5 : 0.1;
+	unsigned npus = pin_npus(), counts[32], ncounts = 0;
+	/* 1, 2, 4, ... up to twice the PUs, with the PU count itself always in. */
+	for (unsigned v = 1; v <= 2 * npus && ncounts < 30; v *= 2)
+		counts[ncounts++] = v;
+	if (counts[ncounts - 1] != 2 * npus)
+		counts[ncounts++] = 2 * npus;
+	bool has_npus = false;
+	for (unsigned i = 0; i < ncounts; i++)
+		has_npus |= counts[i] == npus;
+	if (!has_npus)
+		counts[ncounts++] = npus;
+
+	for (size_t p = 0; p < ARRAY_SIZE(policies); p++) {
+		for (int w = 0; w < SCALE_NWORKLOADS; w++) {
+			for (size_t k = 0; k < ARRAY_SIZE(kinds); k++) {
+				struct scale_case *c = &cases[p][w][k];
+				*c = (struct scale_case){(enum scale_workload)w,
+							 worker_kind_find(kinds[k]), policies[p]};
+				char name[128];
+				snprintf(name, sizeof name, "scale%s%s/%s/%s",
+					 policies[p] == PIN_NONE ? "" : "_",
+					 policies[p] == PIN_NONE ? "" : pin_policies[policies[p]].name,
+					 scale_workloads[w].name, c->kind->mode);
+				gb_bench *b = gb_register(name, run_scale, c);
+				gb_arg_name(b, "workers");
+				for (unsigned i = 0; i < ncounts; i++)
+					if (policies[p] == PIN_NONE || counts[i] == npus)
+						gb_arg(b, counts[i]);
+				gb_fixed_iterations(b, 1);
+				gb_use_manual_time(b);
+				gb_unit(b, GB_MS);
+			}
+		}
+	}
+}
+
+const struct scenario scenario_scale = {
+	.name = "scale",
+	.desc = "N workers at once, threads against processes, by placement (C8)",
+	.register_all = register_all,
+};
