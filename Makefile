@@ -36,7 +36,8 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 LDLIBS += $(PKG_LIBS) -lpthread
 
-LIB_SRC := $(filter-out src/helper.c,$(wildcard src/*.c))
+LIB_SRC := $(filter-out src/helper.c,$(wildcard src/*.c src/ipc/*.c))
+HELPER_SRC := src/helper.c src/task.c src/gate.c src/util.c $(wildcard src/ipc/*.c)
 BENCH_SRC := $(wildcard bench/*.c)
 TEST_SRC := $(wildcard tests/test_*.c)
 
@@ -73,9 +74,9 @@ $(BUILD)/tvp-bench: $(BENCH_OBJ) $(LIB_OBJ)
 
 # The helper that exec-based workers run: static, so no dynamic loader runs between
 # exec and its first instruction, and never sanitized (the sanitizers cannot be static).
-$(BUILD)/tvp-helper: src/helper.c src/task.c src/gate.c src/util.c
+$(BUILD)/tvp-helper: $(HELPER_SRC) $(wildcard src/*.h src/ipc/*.h)
 	@mkdir -p $(@D)
-	$(CC) -D_GNU_SOURCE -Isrc -std=gnu11 $(WARN) -O2 -static -o $@ $^
+	$(CC) -D_GNU_SOURCE -Isrc -std=gnu11 $(WARN) -O2 -static -o $@ $(HELPER_SRC) -lpthread
 
 # A C program that registers benchmarks through the wrapper, for the wrapper's tests.
 $(BUILD)/gbench-probe: $(BUILD)/tests/gbench_probe.o $(BUILD)/bench/gbench.o $(LIB_OBJ)

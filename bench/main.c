@@ -6,6 +6,7 @@
  */
 #include "common.h"
 #include "gbench.h"
+#include "cleanup.h"
 #include "mem.h"
 #include "pin.h"
 #include "scenario.h"
@@ -30,6 +31,7 @@ static const struct scenario *const scenarios[] = {
 	&scenario_cow,
 	&scenario_globals,
 	&scenario_scale,
+	&scenario_ipc,
 };
 
 static const struct {
@@ -253,6 +255,8 @@ int main(int argc, char **argv)
 	if (access(worker_helper_path(), X_OK) != 0)
 		warn(errno, "%s (the exec-based workers will report errors)", worker_helper_path());
 
+	/* Workers and named IPC objects go even when the run is interrupted. */
+	cleanup_on_signals();
 	/* Workers of every scenario report through this page; see task.h. */
 	if ((err = task_page_open()) != 0)
 		die(-err, "memfd_create for the task page");

@@ -33,5 +33,6 @@ extern const struct scenario scenario_footprint;
 extern const struct scenario scenario_cow;
 extern const struct scenario scenario_globals;
 extern const struct scenario scenario_scale;
+extern const struct scenario scenario_ipc;
 
 #endif

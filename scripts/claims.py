@@ -42,6 +42,9 @@ CLAIMS = {
     "C4": {
         "zh": "通过队列完成进程间通信（全局变量不好使）",
         "en": "Processes communicate through a queue, since global variables do not work.",
+        "key": ("queue3/queue/thread", "queue3/queue/process", "time",
+                "µs per item through the notes' Queue(3)"),
+        "figure": "figures/ipc_throughput.png",
     },
     "C5": {
         "zh": "进程池……如果池满，那么该请求就会等待，直到进程池中有进程结束，复用之前的进程来执行该请求",
@@ -55,6 +58,9 @@ CLAIMS = {
         "zh": "线程执行开销小，但不利于资源的管理和保护；进程则相反",
         "en": "Threads cost little to run but are bad for resource protection; processes "
               "the opposite.",
+        "key": ("latency_same_pu/pipe/thread", "latency_same_pu/pipe/process", "time",
+                "µs per pipe round trip on one PU (two context switches)"),
+        "figure": "figures/ipc_latency.png",
     },
     "C8": {
         "zh": "线程的划分尺度小于进程（资源比进程少），使得多线程程序并发性高",
@@ -145,6 +151,24 @@ RULES = [
     Rule("C8", "mapping and faulting memory: threads get at least 90% of what processes do",
          SCALE.format("page_fault", "thread"), SCALE.format("page_fault", "process"),
          "greater", 0.9, "ops_per_s"),
+
+    Rule("C4", "global variables do not work between processes: a child's append is not seen",
+         "globals/fork/process/shared:0", None, "equals", 2, "parent_sees_items", "items"),
+    Rule("C4", "the notes' Queue(3) costs processes more than threads (per item)",
+         "queue3/queue/process", "queue3/queue/thread", "greater", 1.25),
+    Rule("C4", "a pipe costs processes more than threads (4 KiB messages)",
+         "ipc/pipe/process/msg_bytes:4096", "ipc/pipe/thread/msg_bytes:4096", "greater", 1.25),
+    Rule("C4", "shared memory costs processes more than threads (64 KiB messages, a ring)",
+         "ipc/shm_ring/process/msg_bytes:65536", "ipc/shm_ring/thread/msg_bytes:65536",
+         "greater", 1.25),
+
+    Rule("C7", "switching between processes costs more than between threads (pipe "
+         "ping-pong on one PU)", "latency_same_pu/pipe/process", "latency_same_pu/pipe/thread",
+         "greater", 1.25),
+    Rule("C7", "the same through a futex ring in shared memory",
+         "latency_same_pu/shm_ring/process", "latency_same_pu/shm_ring/thread", "greater", 1.25),
+    Rule("C7", "a crash in a thread takes down its process; in a child process it does not",
+         "isolation/crash/thread", "isolation/crash/process", "greater", 1.0),
 
     Rule("C3", "a child process appends to the global list; the parent still sees 2 items",
          "globals/fork/process/shared:0", None, "equals", 2, "parent_sees_items", "items"),

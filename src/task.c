@@ -1,6 +1,7 @@
 /* task.c - the tasks workers run, and the page they report through. */
 #include "task.h"
 #include "gate.h"
+#include "ipc/peer.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -64,7 +65,7 @@ const struct task task_affinity = {"affinity", "record the CPU affinity", run_af
 const struct task task_park = {"park", "count in, then wait at the start gate", run_park, false};
 
 static const struct task *const tasks[] = {&task_exit, &task_stamp, &task_raise, &task_affinity,
-					   &task_park};
+					   &task_park, &task_ipc_produce, &task_ipc_echo};
 
 const struct task *task_find(const char *name)
 {
@@ -100,6 +101,8 @@ int task_page_open(void)
 	int rc = task_page_attach(fd);
 	if (rc)
 		close(fd);
+	else
+		page->owner = (int32_t)getpid();
 	return rc;
 }
 

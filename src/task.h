@@ -21,6 +21,9 @@ struct task_page {
 	int64_t runs;          /* how many workers ran a page-writing task */
 	cpu_set_t affinity;    /* the worker's own sched_getaffinity */
 	int64_t result[4];     /* what a scenario's own task reports */
+	int32_t owner;         /* the pid that opened the page: the benchmark process */
+	int32_t stop;          /* set by the owner: a producing peer ends its stream */
+	char ipc_desc[256];    /* the channel a peer attaches to (see ipc/ipc.h) */
 };
 
 /* arg is the task's argument; start_ns is when the worker's own code began, taken

@@ -21,6 +21,48 @@ extern char **environ;
 
 #define CLONE_STACK_SIZE (64 * 1024)
 
+/* --- the live children, for an interrupted run -------------------------------------- */
+/* An open-addressed table of pids, so thousands of parked workers cost O(1) each. */
+
+#define LIVE_SLOTS 65536
+static pid_t live[LIVE_SLOTS];
+
+static void live_add(pid_t pid)
+{
+	for (unsigned i = 0; i < LIVE_SLOTS; i++) {
+		pid_t *slot = &live[((unsigned)pid + i) % LIVE_SLOTS];
+		if (*slot == 0) {
+			__atomic_store_n(slot, pid, __ATOMIC_RELAXED);
+			return;
+		}
+	}
+}
+
+static void live_remove(pid_t pid)
+{
+	for (unsigned i = 0; i < LIVE_SLOTS; i++) {
+		pid_t *slot = &live[((unsigned)pid + i) % LIVE_SLOTS];
+		if (*slot == pid) {
+			__atomic_store_n(slot, 0, __ATOMIC_RELAXED);
+			return;
+		}
+		if (*slot == 0)
+			return;
+	}
+}
+
+void worker_kill_all(void)
+{
+	for (unsigned i = 0; i < LIVE_SLOTS; i++) {
+		pid_t pid = __atomic_load_n(&live[i], __ATOMIC_RELAXED);
+		if (pid > 0) {
+			kill(pid, SIGKILL);
+			waitpid(pid, NULL, 0);
+			live[i] = 0;
+		}
+	}
+}
+
 /* --- in-image workers -------------------------------------------------------- */
 
 static void *thread_main(void *p)
@@ -169,6 +211,7 @@ static int reap_process(struct worker *w)
 		if (errno != EINTR)
 			return errno;
 	}
+	live_remove(w->pid);
 	w->pid = 0;
 	w->exit.signaled = WIFSIGNALED(status);
 	w->exit.code = w->exit.signaled ? WTERMSIG(status) : WEXITSTATUS(status);
@@ -256,6 +299,8 @@ int worker_start(struct worker *w, const struct worker_kind *k, const struct tas
 			return errno;
 	}
 	int rc = k->start(w);
+	if (rc == 0 && w->pid > 0)
+		live_add(w->pid);
 	/* The worker, if it started, is the caller's to reap whatever happens here. */
 	if (affinity && sched_setaffinity(0, sizeof saved, &saved) != 0)
 		warn(errno, "sched_setaffinity (restoring the caller's CPU set)");

@@ -61,6 +61,10 @@ int worker_start(struct worker *w, const struct worker_kind *k, const struct tas
 /* Waits for the worker to end and fills w->exit. Returns 0 or an errno value. */
 int worker_reap(struct worker *w);
 
+/* Kills every process worker started and not yet reaped, and reaps it: for a signal
+ * handler (async-signal-safe), so an interrupted run leaves no orphan behind. */
+void worker_kill_all(void);
+
 /* "exit 3" or "signal SIGSEGV" */
 const char *worker_exit_str(const struct worker_exit *ex, char *buf, size_t size);
 

@@ -1,0 +1,342 @@
+/* ipc.c - moving messages between two workers (claims C4 and C7's context switches).
+ *
+ *   ipc/TRANSPORT/MODE/msg_bytes:N         throughput: the peer (a thread, or a forked
+ *   ipc_spawn/TRANSPORT/process/msg_bytes:N   child; or tvp-helper started by posix_spawn,
+ *                                          which attaches by name or inherited descriptor)
+ *                                          sends stamped messages as fast as it can; this
+ *                                          thread receives and checks every one. One
+ *                                          message per iteration, real time: a pipeline.
+ *   latency[_same_pu|_diff_core]/TRANSPORT/MODE   ping-pong of 8 bytes, one round trip per
+ *                                          iteration, unpinned or with the pair on one PU
+ *                                          (two context switches a round trip) or on two
+ *                                          cores
+ *   queue3/queue/MODE                      the notes' Queue(3): 8-byte items through a
+ *                                          bounded queue of three
+ *   memcpy/copy/thread/msg_bytes:N         one thread copying N bytes: the limit
+ *   cacheline/pingpong/thread[...]         two threads bouncing one cache line (spinning:
+ *                                          a probe of the two CPUs, not a transport)
+ * A lost, repeated, reordered or damaged message ends the benchmark with an error.
+ */
+#include "common.h"
+#include "ipc/ipc.h"
+#include "ipc/peer.h"
+#include "scenario.h"
+#include "util.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum ipc_measure { THROUGHPUT, LATENCY, QUEUE3 };
+
+struct ipc_case {
+	const struct ipc_transport *t;
+	const struct worker_kind *kind;
+	enum ipc_measure measure;
+	enum pin_policy pin;
+};
+
+struct session {
+	struct ipc_chan c;
+	struct worker w;
+	bool started;
+	void *buf;
+	uint64_t seq;
+};
+
+static const long quick_sizes[] = {64, 4096, 65536, 1 << 20};
+static const long full_sizes[] = {8, 64, 512, 4096, 32768, 65536, 262144, 1 << 20, 4 << 20};
+
+/* Makes the channel and starts the peer on it. On failure the benchmark is skipped with
+ * the reason and everything made is gone. */
+static int session_open(gb_state *st, struct session *s, const struct ipc_case *ic, size_t size,
+			size_t capacity, const struct task *task, const cpu_set_t *peer_cpu)
+{
+	char reason[256];
+	memset(s, 0, sizeof *s);
+	int err = ipc_create(&s->c, ic->t, size, capacity, reason, sizeof reason);
+	if (err) {
+		if (err == EMSGSIZE && reason[0])
+			gb_skip(st, "%s: %s", ic->t->name, reason);
+		else
+			gb_skip(st, "%s: creating the channel: %s", ic->t->name, strerror(err));
+		return -1;
+	}
+	struct task_page *page = task_page();
+	ipc_describe(&s->c, page->ipc_desc, sizeof page->ipc_desc);
+	page->stop = 0;
+	s->buf = malloc(size);
+	if (!s->buf) {
+		gb_skip(st, "malloc of %zu bytes failed", size);
+		ic->t->close(&s->c);
+		return -1;
+	}
+	memset(s->buf, 0, size);
+	err = worker_start(&s->w, ic->kind, task, 0, peer_cpu);
+	if (err) {
+		skip_start_error(st, ic->kind, err);
+		free(s->buf);
+		ic->t->close(&s->c);
+		return -1;
+	}
+	s->started = true;
+	if (ic->t->accept && (err = ic->t->accept(&s->c)) != 0)
+		gb_skip(st, "%s: accepting the peer: %s", ic->t->name, strerror(err));
+	if (strcmp(ic->kind->mode, "process") == 0)
+		ipc_drop_peer_ends(&s->c);
+	return err ? -1 : 0;
+}
+
+/* Reaps the peer and removes the channel. */
+static void session_close(gb_state *st, struct session *s)
+{
+	if (s->started) {
+		int err = worker_reap(&s->w);
+		if (!gb_error_occurred(st) && (err || s->w.exit.signaled || s->w.exit.code)) {
+			char how[64];
+			gb_skip(st, "the %s peer ended with %s", s->w.kind->name,
+				err ? strerror(err) : worker_exit_str(&s->w.exit, how, sizeof how));
+		}
+	}
+	s->c.t->close(&s->c);
+	free(s->buf);
+}
+
+/* Ends a producer's stream: stop it, and take what it still sends up to the last. */
+static void drain(struct session *s)
+{
+	__atomic_store_n(&task_page()->stop, 1, __ATOMIC_RELAXED);
+	while (s->c.t->recv(&s->c, IPC_UP, s->buf) == 0 &&
+	       !ipc_is_last(s->buf, s->c.msg_size, s->seq))
+		s->seq++;
+}
+
+static void run_throughput(gb_state *st, const void *data)
+{
+	const struct ipc_case *ic = data;
+	size_t size = ic->measure == QUEUE3 ? 8 : (size_t)gb_range(st, 0);
+	struct session s;
+	if (session_open(st, &s, ic, size, ic->measure == QUEUE3 ? 3 : 0, &task_ipc_produce,
+			 NULL) != 0) {
+		session_close(st, &s);
+		return;
+	}
+	char fault[256];
+	while (gb_keep_running(st)) {
+		int err = ic->t->recv(&s.c, IPC_UP, s.buf);
+		if (err) {
+			gb_skip(st, "%s: receiving: %s", ic->t->name, strerror(err));
+			break;
+		}
+		if (ipc_check(s.buf, size, s.seq, fault, sizeof fault) != 0) {
+			gb_skip(st, "%s: %s", ic->t->name, fault);
+			break;
+		}
+		s.seq++;
+	}
+	drain(&s);
+	session_close(st, &s);
+	if (gb_error_occurred(st))
+		return;
+	gb_set_bytes_processed(st, (int64_t)size * gb_iterations(st));
+	gb_set_items_processed(st, gb_iterations(st));
+}
+
+static void run_latency(gb_state *st, const void *data)
+{
+	const struct ipc_case *ic = data;
+	const size_t size = 8;
+	cpu_set_t mine, peer, saved;
+	bool pinned = pin_place(ic->pin, 0, 2, &mine, NULL, 0);
+	if (pinned) {
+		pin_place(ic->pin, 1, 2, &peer, NULL, 0);
+		sched_getaffinity(0, sizeof saved, &saved);
+		pin_bind_self(&mine);
+	}
+	struct session s;
+	if (session_open(st, &s, ic, size, 0, &task_ipc_echo, pinned ? &peer : NULL) == 0) {
+		char fault[256];
+		void *back = malloc(size);
+		while (gb_keep_running(st)) {
+			ipc_stamp(s.buf, size, s.seq);
+			int err = ic->t->send(&s.c, IPC_DOWN, s.buf);
+			if (!err)
+				err = ic->t->recv(&s.c, IPC_UP, back);
+			if (err) {
+				gb_skip(st, "%s: %s", ic->t->name, strerror(err));
+				break;
+			}
+			if (ipc_check(back, size, s.seq, fault, sizeof fault) != 0) {
+				gb_skip(st, "%s: %s", ic->t->name, fault);
+				break;
+			}
+			s.seq++;
+		}
+		/* The last ping tells the peer to stop; it echoes that one too. */
+		ipc_stamp_last(s.buf, size, s.seq);
+		if (ic->t->send(&s.c, IPC_DOWN, s.buf) == 0)
+			ic->t->recv(&s.c, IPC_UP, back);
+		free(back);
+	}
+	session_close(st, &s);
+	if (pinned)
+		pin_bind_self(&saved);
+}
+
+static void run_memcpy(gb_state *st, const void *data)
+{
+	(void)data;
+	size_t size = (size_t)gb_range(st, 0);
+	char *src = malloc(size), *dst = malloc(size);
+	if (!src || !dst) {
+		gb_skip(st, "malloc of 2 x %zu bytes failed", size);
+	} else {
+		memset(src, 1, size);
+		memset(dst, 2, size);
+		while (gb_keep_running(st)) {
+			memcpy(dst, src, size);
+			__asm__ volatile("" : : "r"(dst) : "memory");
+		}
+		gb_set_bytes_processed(st, (int64_t)size * gb_iterations(st));
+	}
+	free(src);
+	free(dst);
+}
+
+/* --- the cache-line probe ------------------------------------------------------------ */
+
+struct bounce {
+	_Alignas(128) uint32_t turn;
+	uint32_t stop;
+};
+
+static void *bounce_back(void *p)
+{
+	struct bounce *b = p;
+	for (;;) {
+		uint32_t t;
+		while ((t = __atomic_load_n(&b->turn, __ATOMIC_ACQUIRE)) % 2 == 0)
+			if (__atomic_load_n(&b->stop, __ATOMIC_RELAXED))
+				return NULL;
+		__atomic_store_n(&b->turn, t + 1, __ATOMIC_RELEASE);
+	}
+}
+
+static void run_cacheline(gb_state *st, const void *data)
+{
+	const struct ipc_case *ic = data;
+	cpu_set_t mine, peer, saved;
+	bool pinned = pin_place(ic->pin, 0, 2, &mine, NULL, 0);
+	pthread_attr_t attr;
+	pthread_attr_init(&attr);
+	if (pinned) {
+		pin_place(ic->pin, 1, 2, &peer, NULL, 0);
+		pthread_attr_setaffinity_np(&attr, sizeof peer, &peer);
+		sched_getaffinity(0, sizeof saved, &saved);
+		pin_bind_self(&mine);
+	}
+	static struct bounce b;
+	b = (struct bounce){0, 0};
+	pthread_t t;
+	int err = pthread_create(&t, &attr, bounce_back, &b);
+	pthread_attr_destroy(&attr);
+	if (err) {
+		gb_skip(st, "pthread_create: %s", strerror(err));
+	} else {
+		uint32_t turn = 0;
+		while (gb_keep_running(st)) {
+			__atomic_store_n(&b.turn, turn + 1, __ATOMIC_RELEASE);
+			while (__atomic_load_n(&b.turn, __ATOMIC_ACQUIRE) != turn + 2) {
+			}
+			turn += 2;
+		}
+		__atomic_store_n(&b.stop, 1, __ATOMIC_RELAXED);
+		pthread_join(t, NULL);
+	}
+	if (pinned)
+		pin_bind_self(&saved);
+}
+
+/* --- registration ------------------------------------------------------------------- */
+
+#define MAX_CASES 256
+static struct ipc_case cases[MAX_CASES];
+static size_t ncases;
+
+static struct ipc_case *add_case(const struct ipc_transport *t, const char *kind,
+				 enum ipc_measure m, enum pin_policy pin)
+{
+	struct ipc_case *c = &cases[ncases++];
+	*c = (struct ipc_case){t, worker_kind_find(kind), m, pin};
+	return c;
+}
+
+static const char *pin_suffix(enum pin_policy p)
+{
+	return p == PIN_SAME_PU ? "_same_pu" : p == PIN_DIFF_CORE ? "_diff_core" : "";
+}
+
+static void register_all(const struct suite_opts *opts)
+{
+	bool full = opts->profile == PROFILE_FULL;
+	const long *sizes = full ? full_sizes : quick_sizes;
+	size_t nsizes = full ? ARRAY_SIZE(full_sizes) : ARRAY_SIZE(quick_sizes);
+	static const char *const kinds[] = {"pthread", "fork", "posix_spawn"};
+	static const enum pin_policy pins[] = {PIN_NONE, PIN_SAME_PU, PIN_DIFF_CORE};
+	char name[128];
+
+	for (size_t i = 0; i < ipc_ntransports; i++) {
+		const struct ipc_transport *t = ipc_transports[i];
+		for (size_t k = 0; k < ARRAY_SIZE(kinds); k++) {
+			if (k > 0 && !t->processes)
+				continue;
+			struct ipc_case *c = add_case(t, kinds[k], THROUGHPUT, PIN_NONE);
+			snprintf(name, sizeof name, "%s/%s/%s", k == 2 ? "ipc_spawn" : "ipc", t->name,
+				 c->kind->mode);
+			gb_bench *b = gb_register(name, run_throughput, c);
+			gb_arg_name(b, "msg_bytes");
+			for (size_t s = 0; s < nsizes; s++)
+				gb_arg(b, sizes[s]);
+			gb_use_real_time(b);
+			gb_unit(b, GB_US);
+		}
+	}
+	for (size_t p = 0; p < ARRAY_SIZE(pins); p++) {
+		for (size_t i = 0; i < ipc_ntransports; i++) {
+			const struct ipc_transport *t = ipc_transports[i];
+			for (size_t k = 0; k < 2; k++) {
+				if (k > 0 && !t->processes)
+					continue;
+				struct ipc_case *c = add_case(t, kinds[k], LATENCY, pins[p]);
+				snprintf(name, sizeof name, "latency%s/%s/%s", pin_suffix(pins[p]),
+					 t->name, c->kind->mode);
+				gb_unit(gb_use_real_time(gb_register(name, run_latency, c)), GB_US);
+			}
+		}
+		if (pins[p] != PIN_SAME_PU) { /* spinning on one PU measures the scheduler */
+			struct ipc_case *c = add_case(NULL, "pthread", LATENCY, pins[p]);
+			snprintf(name, sizeof name, "cacheline%s/pingpong/thread", pin_suffix(pins[p]));
+			gb_unit(gb_use_real_time(gb_register(name, run_cacheline, c)), GB_NS);
+		}
+	}
+	for (size_t k = 0; k < 2; k++) {
+		struct ipc_case *c = add_case(ipc_find("queue"), kinds[k], QUEUE3, PIN_NONE);
+		snprintf(name, sizeof name, "queue3/queue/%s", c->kind->mode);
+		gb_unit(gb_use_real_time(gb_register(name, run_throughput, c)), GB_US);
+	}
+	gb_bench *b = gb_register("memcpy/copy/thread", run_memcpy, NULL);
+	gb_arg_name(b, "msg_bytes");
+	for (size_t s = 0; s < nsizes; s++)
+		gb_arg(b, sizes[s]);
+	gb_arg(b, 64 << 20);
+	gb_use_real_time(b);
+	gb_unit(b, GB_US);
+}
+
+const struct scenario scenario_ipc = {
+	.name = "ipc",
+	.desc = "messages between two workers: throughput, latency, Queue(3) (C4, C7)",
+	.register_all = register_all,
+};

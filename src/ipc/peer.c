@@ -1,0 +1,86 @@
+/* peer.c - the producing and echoing peers. */
+#include "ipc/peer.h"
+#include "ipc/ipc.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+/* A peer process must not outlive the benchmark: a queue or ring would keep it blocked
+ * forever. Threads die with their process anyway. */
+static int start(struct ipc_chan *c, void **buf)
+{
+	struct task_page *page = task_page();
+	if (getpid() != page->owner) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() == 1)
+			return PEER_ATTACH;
+	}
+	if (ipc_attach(c, page->ipc_desc) != 0)
+		return PEER_ATTACH;
+	*buf = malloc(c->msg_size);
+	if (!*buf) {
+		c->t->close(c);
+		return PEER_MEMORY;
+	}
+	memset(*buf, 0, c->msg_size); /* present before the first message */
+	return 0;
+}
+
+static int finish(struct ipc_chan *c, void *buf, int rc)
+{
+	free(buf);
+	c->t->close(c);
+	return rc;
+}
+
+static int run_produce(long arg, int64_t start_ns)
+{
+	(void)arg;
+	(void)start_ns;
+	struct ipc_chan c;
+	void *buf;
+	int rc = start(&c, &buf);
+	if (rc)
+		return rc;
+	for (uint64_t seq = 0;; seq++) {
+		bool last = __atomic_load_n(&task_page()->stop, __ATOMIC_RELAXED);
+		if (last)
+			ipc_stamp_last(buf, c.msg_size, seq);
+		else
+			ipc_stamp(buf, c.msg_size, seq);
+		if (c.t->send(&c, IPC_UP, buf) != 0)
+			return finish(&c, buf, PEER_SEND);
+		if (last)
+			break;
+	}
+	return finish(&c, buf, 0);
+}
+
+static int run_echo(long arg, int64_t start_ns)
+{
+	(void)arg;
+	(void)start_ns;
+	struct ipc_chan c;
+	void *buf;
+	int rc = start(&c, &buf);
+	if (rc)
+		return rc;
+	/* Pings come numbered from 0; the one that ends them is echoed too, so the parent
+	 * knows the peer saw it. */
+	for (uint64_t seq = 0;; seq++) {
+		if (c.t->recv(&c, IPC_DOWN, buf) != 0)
+			return finish(&c, buf, PEER_RECV);
+		if (c.t->send(&c, IPC_UP, buf) != 0)
+			return finish(&c, buf, PEER_SEND);
+		if (ipc_is_last(buf, c.msg_size, seq))
+			break;
+	}
+	return finish(&c, buf, 0);
+}
+
+const struct task task_ipc_produce = {"ipc_produce", "send stamped messages up until told to stop",
+				      run_produce, false};
+const struct task task_ipc_echo = {"ipc_echo", "send every message back", run_echo, false};

@@ -1,0 +1,18 @@
+/* peer.h - the far side of a channel, as tasks any worker kind can run (a thread, a
+ * forked child, or tvp-helper started by posix_spawn). Both attach to the channel the
+ * task page's ipc_desc describes. */
+#ifndef TVP_IPC_PEER_H
+#define TVP_IPC_PEER_H
+
+#include "task.h"
+
+/* Sends stamped messages 0, 1, 2, ... up until the page's stop flag is set, then the
+ * last message (ipc_stamp_last). */
+extern const struct task task_ipc_produce;
+/* Receives each message down and sends it back up, up to and with the last. */
+extern const struct task task_ipc_echo;
+
+/* Exit codes of the peer tasks, past 0. */
+enum { PEER_ATTACH = 20, PEER_MEMORY, PEER_SEND, PEER_RECV };
+
+#endif

@@ -1,0 +1,256 @@
+/* test_ipc.c - every transport delivers every message intact and in order, between
+ * threads, forked and spawned processes, at sizes that force partial reads and writes;
+ * named objects are private, unique, and gone afterwards, also when the peer is killed
+ * mid-transfer; a message over a system limit is refused with the limit named. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "testutil.h"
+
+#include "ipc/ipc.h"
+#include "ipc/peer.h"
+#include "worker.h"
+
+#include <fcntl.h>
+#include <mqueue.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/msg.h>
+#include <sys/stat.h>
+
+static const char *const kinds[] = {"pthread", "fork", "posix_spawn"};
+static const size_t sizes[] = {1, 7, 64, 4096 + 3, 65536 + 1, 1 << 20};
+
+/* Starts a producing peer of kind k on a new channel; 0, or EMSGSIZE past a limit. */
+static int open_with_peer(struct ipc_chan *c, struct worker *w, const struct ipc_transport *t,
+			  const char *kind, size_t size)
+{
+	char reason[256];
+	int err = ipc_create(c, t, size, 0, reason, sizeof reason);
+	if (err == EMSGSIZE) {
+		assert_true(reason[0] != '\0'); /* the limit is named */
+		return err;
+	}
+	assert_int_equal(err, 0);
+	ipc_describe(c, task_page()->ipc_desc, sizeof task_page()->ipc_desc);
+	task_page()->stop = 0;
+	const struct worker_kind *k = worker_kind_find(kind);
+	assert_int_equal(worker_start(w, k, &task_ipc_produce, 0, NULL), 0);
+	if (t->accept)
+		assert_int_equal(t->accept(c), 0);
+	if (strcmp(k->mode, "process") == 0)
+		ipc_drop_peer_ends(c);
+	return 0;
+}
+
+static void receive_in_order(struct ipc_chan *c, unsigned n)
+{
+	char *buf = malloc(c->msg_size), fault[256];
+	uint64_t seq = 0;
+	for (; seq < n; seq++) {
+		assert_int_equal(c->t->recv(c, IPC_UP, buf), 0);
+		if (ipc_check(buf, c->msg_size, seq, fault, sizeof fault) != 0)
+			fail_msg("%s, %zu bytes: %s", c->t->name, c->msg_size, fault);
+	}
+	/* Stop the peer; the rest of its stream is still in order, up to the last. */
+	task_page()->stop = 1;
+	for (;; seq++) {
+		assert_int_equal(c->t->recv(c, IPC_UP, buf), 0);
+		if (ipc_is_last(buf, c->msg_size, seq))
+			break;
+		if (ipc_check(buf, c->msg_size, seq, fault, sizeof fault) != 0)
+			fail_msg("%s, %zu bytes, draining: %s", c->t->name, c->msg_size, fault);
+	}
+	free(buf);
+}
+
+static void test_every_transport_delivers(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ipc_ntransports; i++) {
+		const struct ipc_transport *t = ipc_transports[i];
+		for (size_t k = 0; k < 3; k++) {
+			if (k > 0 && !t->processes)
+				continue;
+			for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+				struct ipc_chan c;
+				struct worker w;
+				if (open_with_peer(&c, &w, t, kinds[k], sizes[s]) == EMSGSIZE)
+					continue;
+				receive_in_order(&c, 50);
+				assert_int_equal(worker_reap(&w), 0);
+				assert_false(w.exit.signaled);
+				assert_int_equal(w.exit.code, 0);
+				t->close(&c);
+			}
+		}
+	}
+	assert_no_children();
+}
+
+static void test_every_transport_echoes(void **state)
+{
+	(void)state;
+	static const size_t small[] = {1, 8, 64};
+	for (size_t i = 0; i < ipc_ntransports; i++) {
+		const struct ipc_transport *t = ipc_transports[i];
+		for (size_t k = 0; k < 2; k++) {
+			if (k > 0 && !t->processes)
+				continue;
+			for (size_t s = 0; s < 3; s++) {
+				struct ipc_chan c;
+				char reason[128], fault[256], ping[64], pong[64];
+				assert_int_equal(ipc_create(&c, t, small[s], 0, reason, sizeof reason), 0);
+				ipc_describe(&c, task_page()->ipc_desc, sizeof task_page()->ipc_desc);
+				struct worker w;
+				const struct worker_kind *kind = worker_kind_find(kinds[k]);
+				assert_int_equal(worker_start(&w, kind, &task_ipc_echo, 0, NULL), 0);
+				if (t->accept)
+					assert_int_equal(t->accept(&c), 0);
+				if (k > 0)
+					ipc_drop_peer_ends(&c);
+				uint64_t seq = 0;
+				for (; seq < 20; seq++) {
+					ipc_stamp(ping, small[s], seq);
+					assert_int_equal(t->send(&c, IPC_DOWN, ping), 0);
+					assert_int_equal(t->recv(&c, IPC_UP, pong), 0);
+					assert_int_equal(ipc_check(pong, small[s], seq, fault, sizeof fault), 0);
+				}
+				/* The last ping comes back too, and then the peer ends by itself. */
+				ipc_stamp_last(ping, small[s], seq);
+				assert_int_equal(t->send(&c, IPC_DOWN, ping), 0);
+				assert_int_equal(t->recv(&c, IPC_UP, pong), 0);
+				assert_true(ipc_is_last(pong, small[s], seq));
+				assert_int_equal(worker_reap(&w), 0);
+				assert_int_equal(w.exit.code, 0);
+				t->close(&c);
+			}
+		}
+	}
+	assert_no_children();
+}
+
+static void test_named_objects_private_and_removed(void **state)
+{
+	(void)state;
+	/* POSIX queues: unique names, mode 0600, made with O_EXCL, gone after close. */
+	struct ipc_chan a, b;
+	char reason[128];
+	assert_int_equal(ipc_create(&a, ipc_find("posix_mq"), 64, 0, reason, sizeof reason), 0);
+	assert_int_equal(ipc_create(&b, ipc_find("posix_mq"), 64, 0, reason, sizeof reason), 0);
+	assert_string_not_equal(a.name[0], b.name[0]);
+	mqd_t q = mq_open(a.name[0], O_RDONLY);
+	assert_true(q != (mqd_t)-1);
+	struct stat st;
+	assert_int_equal(fstat((int)q, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	mq_close(q);
+	assert_true(mq_open(a.name[0], O_RDWR | O_CREAT | O_EXCL, 0600, NULL) == (mqd_t)-1);
+	assert_int_equal(errno, EEXIST);
+	char names[2][48];
+	memcpy(names, a.name, sizeof names);
+	a.t->close(&a);
+	b.t->close(&b);
+	for (int d = 0; d < 2; d++) {
+		assert_true(mq_open(names[d], O_RDONLY) == (mqd_t)-1);
+		assert_int_equal(errno, ENOENT);
+	}
+	/* System V queue: mode 0600, removed with the channel. */
+	assert_int_equal(ipc_create(&a, ipc_find("sysv_mq"), 64, 0, reason, sizeof reason), 0);
+	struct msqid_ds ds;
+	assert_int_equal(msgctl(a.id, IPC_STAT, &ds), 0);
+	assert_int_equal(ds.msg_perm.mode & 0777, 0600);
+	int id = a.id;
+	a.t->close(&a);
+	assert_int_equal(msgctl(id, IPC_STAT, &ds), -1);
+}
+
+static void test_peer_killed_mid_transfer(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ipc_ntransports; i++) {
+		const struct ipc_transport *t = ipc_transports[i];
+		if (!t->processes)
+			continue;
+		struct ipc_chan c;
+		struct worker w;
+		assert_int_equal(open_with_peer(&c, &w, t, "fork", 4096), 0);
+		char *buf = malloc(4096);
+		for (int n = 0; n < 3; n++)
+			assert_int_equal(t->recv(&c, IPC_UP, buf), 0);
+		free(buf);
+		kill(w.pid, SIGKILL);
+		assert_int_equal(worker_reap(&w), 0);
+		assert_true(w.exit.signaled);
+		char name[48];
+		int id = c.id;
+		snprintf(name, sizeof name, "%s", c.name[0]);
+		t->close(&c);
+		if (name[0]) {
+			assert_true(mq_open(name, O_RDONLY) == (mqd_t)-1);
+			assert_int_equal(errno, ENOENT);
+		}
+		if (t == ipc_find("sysv_mq")) {
+			struct msqid_ds ds;
+			assert_int_equal(msgctl(id, IPC_STAT, &ds), -1);
+		}
+	}
+	assert_no_children();
+}
+
+static void test_limits_named(void **state)
+{
+	(void)state;
+	struct ipc_chan c;
+	char reason[256];
+	/* Over every kernel's hard limit (16 MiB), root or not. */
+	assert_int_equal(ipc_create(&c, ipc_find("posix_mq"), 64 << 20, 0, reason, sizeof reason),
+			 EMSGSIZE);
+	assert_non_null(strstr(reason, "msgsize_max"));
+	assert_int_equal(ipc_create(&c, ipc_find("sysv_mq"), 1 << 20, 0, reason, sizeof reason),
+			 EMSGSIZE);
+	assert_non_null(strstr(reason, "msgmax"));
+}
+
+static void test_stamps_catch_faults(void **state)
+{
+	(void)state;
+	char fault[256];
+	for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+		size_t n = sizes[s];
+		unsigned char *m = malloc(n);
+		ipc_stamp(m, n, 41);
+		assert_int_equal(ipc_check(m, n, 41, fault, sizeof fault), 0);
+		assert_int_equal(ipc_check(m, n, 42, fault, sizeof fault), EPROTO); /* lost one */
+		/* The end of a stream is told apart from the message it replaces. */
+		ipc_stamp_last(m, n, 41);
+		assert_true(ipc_is_last(m, n, 41));
+		assert_int_equal(ipc_check(m, n, 41, fault, sizeof fault), EPROTO);
+		ipc_stamp(m, n, 41);
+		assert_false(ipc_is_last(m, n, 41));
+		if (n >= 16) {
+			m[n - 1] ^= 0xff; /* a damaged tail */
+			assert_int_equal(ipc_check(m, n, 41, fault, sizeof fault), EPROTO);
+			assert_non_null(strstr(fault, "damaged"));
+		}
+		free(m);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_stamps_catch_faults),
+		cmocka_unit_test(test_limits_named),
+		cmocka_unit_test(test_named_objects_private_and_removed),
+		cmocka_unit_test(test_every_transport_delivers),
+		cmocka_unit_test(test_every_transport_echoes),
+		cmocka_unit_test(test_peer_killed_mid_transfer),
+	};
+	return cmocka_run_group_tests_name("ipc", tests, task_page_setup, task_page_teardown);
+}
