@@ -32,6 +32,7 @@ static const struct scenario *const scenarios[] = {
 	&scenario_globals,
 	&scenario_scale,
 	&scenario_ipc,
+	&scenario_pool,
 };
 
 static const struct {

@@ -34,5 +34,6 @@ extern const struct scenario scenario_cow;
 extern const struct scenario scenario_globals;
 extern const struct scenario scenario_scale;
 extern const struct scenario scenario_ipc;
+extern const struct scenario scenario_pool;
 
 #endif

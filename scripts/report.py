@@ -530,7 +530,9 @@ def summary_section(ctx, benches):
                "C3": "#c3--processes-do-not-share-global-variables",
                "C8": "#c8--many-workers-at-once",
                "C4": "#c4-and-c7--talking-between-workers",
-               "C7": "#c4-and-c7--talking-between-workers"}
+               "C7": "#c7--protection",
+               "C5": "#c5-c6-and-c7--pools-failures-and-isolation",
+               "C6": "#c5-c6-and-c7--pools-failures-and-isolation"}
     for claim, c in claims.CLAIMS.items():
         verdict, outcomes = claims.judge(claim, benches, ctx=ctx)
         missing = sum(o.holds is None for o in outcomes)
@@ -682,10 +684,11 @@ def ipc_rate(benches, key):
 
 def ipc_section(ctx, benches, folder):
     out = ["## C4 and C7 — talking between workers", ""]
-    for claim in ("C4", "C7"):
-        out += [f"### {claim}", ""] + claim_header(claim)
-        _, table = rules_table(claim, benches, ctx)
-        out += table
+    out += ["### C4", ""] + claim_header("C4")
+    _, table = rules_table("C4", benches, ctx)
+    out += table + ["C7's verdict, with its context-switch predictions measured here and its "
+                    "protection predictions measured by the pool scenario, is under "
+                    "[C7 — protection](#c7--protection).", ""]
     sizes = sorted({b.args["msg_bytes"] for b in benches.values()
                     if b.scenario == "ipc" and "msg_bytes" in b.args})
     if not sizes:
@@ -850,6 +853,139 @@ def targets_part(benches):
                   "one cache does not, and a sleeping reader costs a wake-up.", ""]
 
 
+POOL_SERIES = [("pool/pool/process", "process pool"), ("pool/pool/thread", "thread pool"),
+               ("pool/fork_per_task/process", "fork per task"),
+               ("pool/spawn_per_task/process", "posix_spawn per task"),
+               ("pool/pthread_per_task/thread", "thread per task")]
+
+
+def pool_rates(benches, prefix, workers):
+    """{task_ns: tasks per second} of one series at one pool size."""
+    out = {}
+    for b in benches.values():
+        if b.key.startswith(prefix + "/") and b.args.get("workers") == workers and \
+                ok(benches, b.key) and "items_per_second" in b.counters:
+            out[b.args["task_ns"]] = b.counter("items_per_second")
+    return out
+
+
+def break_even(a, b):
+    """The shortest task length at which series a reaches 90% of series b, as text."""
+    lengths = sorted(set(a) & set(b))
+    for i, t in enumerate(lengths):
+        if a[t] >= 0.9 * b[t]:
+            if i == 0:
+                return "at every length measured"
+            return f"between {human_ns(lengths[i - 1])} and {human_ns(t)}"
+    return f"beyond {human_ns(lengths[-1])}" if lengths else "–"
+
+
+def human_ns(ns):
+    for unit, div in (("ms", 1e6), ("µs", 1e3)):
+        if ns >= div:
+            return f"{ns / div:g} {unit}"
+    return f"{ns:g} ns"
+
+
+def pool_section(ctx, benches, folder):
+    out = ["## C5, C6 and C7 — pools, failures and isolation", ""]
+    for claim in ("C5", "C6"):
+        out += [f"### {claim}", ""] + claim_header(claim)
+        _, table = rules_table(claim, benches, ctx)
+        out += table
+    pus = int(ctx.get("pus") or ctx.get("nproc") or 1)
+    blocks, rows = [], []
+    series = {title: pool_rates(benches, prefix, pus) for prefix, title in POOL_SERIES}
+    for prefix, title in POOL_SERIES:
+        r = series[title]
+        if r:
+            mode = int(prefix.endswith("process"))
+            blocks.append("\n".join([f'"{title}"'] + [f"{t} {v:.6g} {mode}"
+                                                      for t, v in sorted(r.items())]))
+    if not blocks:
+        return out + ["*No pool data in this run.*", ""]
+    out += ["### Pool against a worker per task", ""]
+    out += figure(folder, "pool_throughput.gp", "pool_throughput.dat",
+                  "\n\n\n".join(blocks) + "\n", "Pool throughput", "2")
+    lengths = sorted(set().union(*[set(r) for r in series.values()]))
+    out += [f"Tasks per second with {pus} workers (one per PU).", "",
+            "| task length | " + " | ".join(t for _, t in POOL_SERIES) + " |",
+            "|---" * (len(POOL_SERIES) + 1) + "|"]
+    for t in lengths:
+        out.append(f"| {human_ns(t)} | " + " | ".join(
+            f"{series[title][t]:,.0f}" if t in series[title] else "–"
+            for _, title in POOL_SERIES) + " |")
+    out += ["", f"**Break-even** (the task length from which the first does at least 90% of "
+            f"the second's tasks per second): fork per task against a process pool "
+            f"{break_even(series['fork per task'], series['process pool'])}; a process pool "
+            f"against a thread pool "
+            f"{break_even(series['process pool'], series['thread pool'])}. Below it, "
+            "creating the worker is the cost; above it, the task is.", ""]
+    out += notes_schedule(benches, folder) + fault_table(benches)
+    out += ["### C7 — protection", ""] + claim_header("C7")
+    _, table = rules_table("C7", benches, ctx)
+    return out + table
+
+
+def notes_schedule(benches, folder):
+    rows = []
+    for base, mode in ((0, "process"), (4, "thread")):
+        b = ok(benches, f"pool_notes/pool/{mode}")
+        if not b:
+            continue
+        for i in range(10):
+            w = b.counter(f"task{i}_worker")
+            if w is None:
+                continue
+            rows.append(f"{base + int(w)} {i} {b.counter(f'task{i}_start_ms'):.3f} "
+                        f"{b.counter(f'task{i}_end_ms'):.3f} {int(mode == 'process')}")
+    if not rows:
+        return []
+    out = ["### The notes' Pool(3)", ""]
+    out += figure(folder, "pool_schedule.gp", "pool_schedule.dat", "\n".join(rows) + "\n",
+                  "Pool(3) schedule")
+    out += ["| pool | total ms | ideal ms | over ideal |", "|---|---|---|---|"]
+    for mode in ("process", "thread"):
+        b = ok(benches, f"pool_notes/pool/{mode}")
+        if b:
+            ideal = b.counter("ideal_ms")
+            out.append(f"| {mode} | {b.median / 1e3:.1f} | {ideal:.1f} | "
+                       f"{b.median / 1e3 / ideal - 1:+.0%} |")
+    return out + ["", "Ideal: no schedule of these ten tasks on three workers can end "
+                  "sooner (the larger of the longest task and a third of their sum). The "
+                  "pool hands each task to whichever worker is free, in submission order.", ""]
+
+
+def fault_table(benches):
+    rows = [b for b in benches.values() if b.scenario in ("pool_fault", "isolation")]
+    if not rows:
+        return []
+    out = ["### C6 — what the caller sees when a task fails", "",
+           "Three 20 ms tasks are in flight when the failing one runs; then one more task "
+           "is submitted. Thread pools meet exit, SIGSEGV and abort inside a sacrificial "
+           "child process, so the run survives to report it.", "",
+           "| failure | pool | the caller sees | pool survived | other results lost | "
+           "replacement µs | next task after µs |", "|---|---|---|---|---|---|---|"]
+    order = ["error", "exit", "segv", "abort", "timeout", "scribble"]
+    for b in sorted(rows, key=lambda b: (order.index(b.variant) if b.variant in order else 9,
+                                         b.mode)):
+        if b.error:
+            out.append(f"| {b.variant} | {b.mode} | skipped: {b.error} | | | | |")
+            continue
+        if b.scenario == "isolation":
+            out.append(f"| stray write | {b.mode} | {b.label} | – | – | – | – |")
+            continue
+        surv = b.counter("pool_survived")
+        out.append(f"| {b.variant} | {b.mode} | {b.label} | {'yes' if surv else '**no**'} | "
+                   f"{fmt(b.counter('results_lost'))} | {fmt(b.counter('replacement_us'))} | "
+                   f"{fmt(b.counter('recover_us')) if surv else '–'} |")
+    return out + ["", "Every failure reaches the caller of `pool_wait` as a distinct result — "
+                  "the task's error, the worker's exit status, the signal that killed it, a "
+                  "timeout — and nothing is run twice. The notes' lost exception is Python's "
+                  "`apply_async`, whose error waits in the result until someone calls "
+                  "`get()`.", ""]
+
+
 def environment_section(ctx, folder):
     keys = [("cpu_model", "CPU"), ("topology", "topology (hwloc)"), ("nproc", "online CPUs"),
             ("kernel", "kernel"), ("thp", "transparent huge pages"),
@@ -918,6 +1054,7 @@ def write_report(folder):
     lines += footprint_section(ctx, benches, folder)
     lines += globals_section(ctx, benches)
     lines += ipc_section(ctx, benches, folder)
+    lines += pool_section(ctx, benches, folder)
     lines += scale_section(ctx, benches, folder)
     lines += problems_section(benches)
     lines += environment_section(ctx, folder)

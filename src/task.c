@@ -1,5 +1,6 @@
 /* task.c - the tasks workers run, and the page they report through. */
 #include "task.h"
+#include "util.h"
 #include "gate.h"
 #include "ipc/peer.h"
 
@@ -58,14 +59,24 @@ static int run_park(long arg, int64_t start_ns)
 	return gate_wait((int)arg) == 0 ? 0 : 113;
 }
 
+static int run_busy(long arg, int64_t start_ns)
+{
+	(void)start_ns;
+	int64_t until = now_ns() + arg;
+	while (now_ns() < until) {
+	}
+	return 0;
+}
+
 const struct task task_exit = {"exit", "exit at once with code arg", run_exit, true};
 const struct task task_stamp = {"stamp", "record the first-instruction time", run_stamp, true};
 const struct task task_raise = {"raise", "raise signal arg", run_raise, false};
 const struct task task_affinity = {"affinity", "record the CPU affinity", run_affinity, false};
 const struct task task_park = {"park", "count in, then wait at the start gate", run_park, false};
+const struct task task_busy = {"busy", "keep a CPU busy for arg ns", run_busy, false};
 
 static const struct task *const tasks[] = {&task_exit, &task_stamp, &task_raise, &task_affinity,
-					   &task_park, &task_ipc_produce, &task_ipc_echo};
+					   &task_park, &task_busy, &task_ipc_produce, &task_ipc_echo};
 
 const struct task *task_find(const char *name)
 {

@@ -44,6 +44,7 @@ extern const struct task task_stamp;     /* writes start_ns to the page */
 extern const struct task task_raise;     /* raises signal arg */
 extern const struct task task_affinity;  /* writes its CPU affinity to the page */
 extern const struct task task_park;      /* counts itself in, then waits on fd arg */
+extern const struct task task_busy;      /* keeps a CPU busy for arg ns, then exits */
 
 const struct task *task_find(const char *name);
 

@@ -309,6 +309,37 @@ int worker_start(struct worker *w, const struct worker_kind *k, const struct tas
 
 int worker_reap(struct worker *w) { return w->kind->reap(w); }
 
+int worker_try_reap(struct worker *w)
+{
+	if (strcmp(w->kind->mode, "thread") == 0) {
+		int rc = pthread_tryjoin_np(w->thread, NULL);
+		if (rc)
+			return rc == EBUSY ? EBUSY : rc;
+		memset(&w->exit, 0, sizeof w->exit);
+		w->exit.code = w->thread_ret;
+		return 0;
+	}
+	int status;
+	memset(&w->exit, 0, sizeof w->exit);
+	pid_t got = wait4(w->pid, &status, WNOHANG, &w->exit.ru);
+	if (got == 0)
+		return EBUSY;
+	if (got < 0)
+		return errno;
+	live_remove(w->pid);
+	w->pid = 0;
+	w->exit.signaled = WIFSIGNALED(status);
+	w->exit.code = w->exit.signaled ? WTERMSIG(status) : WEXITSTATUS(status);
+	return 0;
+}
+
+int worker_stop(struct worker *w)
+{
+	if (strcmp(w->kind->mode, "thread") == 0)
+		return pthread_cancel(w->thread);
+	return kill(w->pid, SIGKILL) == 0 ? 0 : errno;
+}
+
 const char *worker_exit_str(const struct worker_exit *ex, char *buf, size_t size)
 {
 	if (ex->signaled) {

@@ -61,6 +61,14 @@ int worker_start(struct worker *w, const struct worker_kind *k, const struct tas
 /* Waits for the worker to end and fills w->exit. Returns 0 or an errno value. */
 int worker_reap(struct worker *w);
 
+/* Reaps the worker if it has ended: 0 (w->exit filled), EBUSY if it still runs, or an
+ * errno value. */
+int worker_try_reap(struct worker *w);
+
+/* Ends a worker that is still running: SIGKILL for a process, pthread_cancel for a
+ * thread (which ends at its next cancellation point). Reap it afterwards. */
+int worker_stop(struct worker *w);
+
 /* Kills every process worker started and not yet reaped, and reaps it: for a signal
  * handler (async-signal-safe), so an interrupted run leaves no orphan behind. */
 void worker_kill_all(void);

@@ -228,20 +228,21 @@ class Report(unittest.TestCase):
         with open(os.path.join(self.tmp, "REPORT.md")) as f:
             text = f.read()
         for fig in ("create_methods", "create_memory", "footprint", "cow", "scale", "placement",
-                    "ipc_throughput", "ipc_latency"):
+                    "ipc_throughput", "ipc_latency", "pool_throughput", "pool_schedule"):
             for ext in ("png", "svg"):
                 path = os.path.join(self.tmp, "figures", f"{fig}.{ext}")
                 self.assertGreater(os.path.getsize(path), 1000, path)
             self.assertIn(f"figures/{fig}.png", text)
-        for claim in ("## C1", "## C2", "## C3", "### C4", "### C7", "## C8"):
+        for claim in ("## C1", "## C2", "## C3", "### C4", "### C5", "### C6", "### C7 — protection",
+                      "## C8"):
             self.assertIn(claim, text)
         self.assertEqual(len(re.findall(r"\*\*Verdict: (supported|not supported|nuanced)\.\*\*",
-                                        text)), 5)
-        self.assertIn("**Verdict: not supported, from 2 of 3 predictions.**", text)
-        # C5 and C6 have no scenario yet and say so, and so does C7's protection half.
-        self.assertEqual(text.count("missing data: not measured by this suite yet"), 2)
-        self.assertEqual(text.count("missing data: isolation/crash/thread was not run"), 1)
-        self.assertEqual(text.count("missing data"), 3)
+                                        text)), 8)
+        # The notes' question, answered from the run: the failure reaches the caller.
+        self.assertIn("| segv | process | worker killed by SIGSEGV | yes |", text)
+        self.assertIn("the whole process died of SIGSEGV", text)
+        # Every claim has its data.
+        self.assertNotIn("missing data", text)
         # The notes' nums example, with the values the run observed.
         self.assertIn("| fork | a global | [11, 22] |", text)
         self.assertIn("| pthread_create | a global | [11, 22, 0, 1, 2] |", text)

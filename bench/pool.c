@@ -1,0 +1,347 @@
+/* pool.c - worker pools against a worker per task; what a caller sees when a task fails;
+ * what a crash or a stray write does to the others (claims C5, C6, C7).
+ *
+ *   pool/pool/MODE/task_ns:T/workers:W           a pool of W workers runs busy tasks of T ns
+ *   pool/fork_per_task/process/...               one fresh worker per task, W at a time
+ *   pool/pthread_per_task/thread/...
+ *   pool/spawn_per_task/process/...              (tvp-helper, started by posix_spawn)
+ *   pool_notes/pool/MODE                         the notes' Pool(3): 10 tasks sleeping a
+ *                                                random (seeded) 0-30 ms; the schedule
+ *   pool_fault/FAILURE/MODE                      a task that returns an error, calls exit(3),
+ *                                                writes through NULL, aborts, or hangs past
+ *                                                the timeout; then one more task
+ *   isolation/scribble/MODE                      a task writes over memory that is not its
+ *                                                own; is the pool's owner's copy intact?
+ * Timed (manual time): a batch of tasks from the first submit to the last result. Thread
+ * pools meet exit, SIGSEGV and abort inside a sacrificial child, so the run survives.
+ */
+#include "common.h"
+#include "pool.h"
+#include "pool_tasks.h"
+#include "scenario.h"
+#include "util.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+enum way { POOL_WAY, PER_TASK };
+
+struct pool_case {
+	enum way way;
+	const struct worker_kind *kind;
+	int failure;          /* pool_fault: index into failures[] */
+};
+
+static const struct failure {
+	const char *name;
+	pool_fn fn;
+	int64_t arg;
+	bool kills_process;   /* in a thread pool, it ends the whole process */
+} failures[] = {
+	{"error", pool_task_error, 7, false},
+	{"exit", pool_task_exit, 3, true},
+	{"segv", pool_task_segv, 0, true},
+	{"abort", pool_task_abort, 0, true},
+	{"timeout", pool_task_hang, 0, false},
+};
+
+#define TIMEOUT_NS 50000000 /* 50 ms */
+
+static const long quick_task_ns[] = {0, 1000, 10000, 100000, 1000000};
+
+/* --- throughput ----------------------------------------------------------------------- */
+
+static int per_task_batch(const struct worker_kind *k, unsigned w, unsigned batch, int64_t ns)
+{
+	struct worker *ws = calloc(w, sizeof *ws);
+	int err = ws ? 0 : ENOMEM;
+	for (unsigned done = 0; !err && done < batch; done += w) {
+		unsigned started = 0;
+		for (; started < w && !err; started++)
+			err = worker_start(&ws[started], k, &task_busy, ns, NULL);
+		if (err)
+			started--;
+		for (unsigned i = 0; i < started; i++)
+			worker_reap(&ws[i]);
+	}
+	free(ws);
+	return err;
+}
+
+static int pool_batch(struct pool *p, unsigned batch, int64_t ns)
+{
+	unsigned h[256];
+	for (unsigned i = 0; i < batch; i++) {
+		int err = pool_submit(p, pool_task_busy, ns, &h[i]);
+		if (err)
+			return err;
+	}
+	for (unsigned i = 0; i < batch; i++) {
+		struct pool_result r;
+		int err = pool_wait(p, h[i], &r);
+		if (err)
+			return err;
+		if (r.status != POOL_OK)
+			return EIO;
+	}
+	return 0;
+}
+
+static void run_throughput(gb_state *st, const void *data)
+{
+	const struct pool_case *c = data;
+	int64_t ns = gb_range(st, 0);
+	unsigned w = (unsigned)gb_range(st, 1), batch = 4 * w > 256 ? 256 : 4 * w;
+	struct pool *p = NULL;
+	if (c->way == POOL_WAY && !(p = pool_create(c->kind, w, NULL))) {
+		skip_start_error(st, c->kind, errno);
+		return;
+	}
+	while (gb_keep_running(st)) {
+		int64_t t0 = now_ns();
+		int err = p ? pool_batch(p, batch, ns) : per_task_batch(c->kind, w, batch, ns);
+		int64_t t1 = now_ns();
+		if (err) {
+			skip_start_error(st, c->kind, err);
+			break;
+		}
+		gb_set_iteration_time(st, (double)(t1 - t0) * 1e-9);
+	}
+	if (p) {
+		pool_close(p);
+		pool_join(p);
+		pool_destroy(p);
+	}
+	gb_set_items_processed(st, gb_iterations(st) * batch);
+}
+
+/* --- the notes' Pool(3) --------------------------------------------------------------- */
+
+static void run_notes(gb_state *st, const void *data)
+{
+	const struct pool_case *c = data;
+	enum { TASKS = 10, WORKERS = 3 };
+	struct pool_result r[TASKS];
+	int64_t sleep_ns[TASKS], t0 = 0, sum = 0, longest = 0;
+	/* random.random() * 3 s in the notes; 0-30 ms here, the same shape a hundred times
+	 * faster, from a fixed seed so every run draws the same tasks. */
+	unsigned seed = 20261127;
+	for (int i = 0; i < TASKS; i++) {
+		sleep_ns[i] = (int64_t)(rand_r(&seed) % 30000) * 1000;
+		sum += sleep_ns[i];
+		longest = sleep_ns[i] > longest ? sleep_ns[i] : longest;
+	}
+	while (gb_keep_running(st)) {
+		struct pool *p = pool_create(c->kind, WORKERS, NULL);
+		if (!p) {
+			skip_start_error(st, c->kind, errno);
+			return;
+		}
+		unsigned h[TASKS];
+		t0 = now_ns();
+		for (int i = 0; i < TASKS; i++)
+			pool_submit(p, pool_task_sleep, sleep_ns[i], &h[i]);
+		pool_close(p);
+		pool_join(p); /* as the notes do: close, then join */
+		int64_t t1 = now_ns();
+		for (int i = 0; i < TASKS; i++)
+			pool_wait(p, h[i], &r[i]);
+		pool_destroy(p);
+		gb_set_iteration_time(st, (double)(t1 - t0) * 1e-9);
+	}
+	/* The ideal: no schedule of these tasks on three workers ends sooner. */
+	int64_t ideal = sum / WORKERS > longest ? sum / WORKERS : longest;
+	gb_counter(st, "ideal_ms", (double)ideal / 1e6, 0);
+	char name[32];
+	for (int i = 0; i < TASKS; i++) {
+		snprintf(name, sizeof name, "task%d_worker", i);
+		gb_counter(st, name, r[i].worker, 0);
+		snprintf(name, sizeof name, "task%d_start_ms", i);
+		gb_counter(st, name, (double)(r[i].start_ns - t0) / 1e6, 0);
+		snprintf(name, sizeof name, "task%d_end_ms", i);
+		gb_counter(st, name, (double)(r[i].end_ns - t0) / 1e6, 0);
+	}
+}
+
+/* --- failures ------------------------------------------------------------------------- */
+
+/* In the pool of kind k: three slow tasks in flight, then the failing one, then one more
+ * task to show whether the pool still works. Fills what the caller saw. */
+struct outcome {
+	struct pool_result failed;
+	int lost;             /* of the three others, how many returned no result */
+	int next_ok;          /* the task after the failure ran */
+	int64_t replace_ns;
+	int64_t recover_ns;   /* from the failure's result to the next task's */
+};
+
+static int fault_in_pool(const struct worker_kind *k, const struct failure *f, struct outcome *o)
+{
+	struct pool_opts opts = {.task_timeout_ns = TIMEOUT_NS};
+	struct pool *p = pool_create(k, 4, &opts);
+	if (!p)
+		return errno;
+	unsigned others[3], bad, next;
+	for (int i = 0; i < 3; i++)
+		pool_submit(p, pool_task_sleep, 20000000, &others[i]);
+	pool_submit(p, f->fn, f->arg, &bad);
+	pool_wait(p, bad, &o->failed);
+	int64_t t_failed = now_ns();
+	pool_submit(p, pool_task_busy, 0, &next);
+	struct pool_result r;
+	pool_wait(p, next, &r);
+	o->recover_ns = now_ns() - t_failed;
+	o->next_ok = r.status == POOL_OK;
+	o->lost = 0;
+	for (int i = 0; i < 3; i++)
+		o->lost += pool_wait(p, others[i], &r) != 0 || r.status != POOL_OK;
+	pool_replacements(p, &o->replace_ns);
+	pool_close(p);
+	pool_join(p);
+	pool_destroy(p);
+	return 0;
+}
+
+static void run_fault(gb_state *st, const void *data)
+{
+	const struct pool_case *c = data;
+	const struct failure *f = &failures[c->failure];
+	bool threads = strcmp(c->kind->mode, "thread") == 0;
+	struct outcome o = {0};
+	int survived = 1;
+	char what[128] = "";
+	while (gb_keep_running(st)) {
+		int64_t t0 = now_ns();
+		if (threads && f->kills_process) {
+			/* A sacrificial child holds the thread pool: what it dies of is what a
+			 * program with a thread pool dies of. */
+			fflush(NULL);
+			pid_t pid = fork();
+			if (pid == 0) {
+				struct outcome mine;
+				_exit(fault_in_pool(c->kind, f, &mine) == 0 ? 0 : 100);
+			}
+			int status = 0;
+			waitpid(pid, &status, 0);
+			survived = !(WIFSIGNALED(status) || (WIFEXITED(status) && WEXITSTATUS(status)));
+			if (WIFSIGNALED(status))
+				snprintf(what, sizeof what, "the whole process died of SIG%s; all 3 "
+					 "other tasks lost", sigabbrev_np(WTERMSIG(status)));
+			else
+				snprintf(what, sizeof what, "the whole process exited with status %d; "
+					 "all 3 other tasks lost", WEXITSTATUS(status));
+			o.lost = 3;
+			o.next_ok = 0;
+		} else {
+			int err = fault_in_pool(c->kind, f, &o);
+			if (err) {
+				skip_start_error(st, c->kind, err);
+				return;
+			}
+			pool_status_str(&o.failed, what, sizeof what);
+			survived = o.next_ok;
+		}
+		gb_set_iteration_time(st, (double)(now_ns() - t0) * 1e-9);
+	}
+	gb_set_label(st, what);
+	gb_counter(st, "pool_survived", survived, 0);
+	gb_counter(st, "results_lost", o.lost, 0);
+	gb_counter(st, "seen_status", survived ? (double)o.failed.status : -1.0, 0);
+	gb_counter(st, "replacement_us", (double)o.replace_ns / 1e3, 0);
+	gb_counter(st, "recover_us", survived ? (double)o.recover_ns / 1e3 : 0, 0);
+}
+
+static void run_scribble(gb_state *st, const void *data)
+{
+	const struct pool_case *c = data;
+	int intact = 0;
+	while (gb_keep_running(st)) {
+		pool_victim_fill();
+		struct pool *p = pool_create(c->kind, 2, NULL);
+		if (!p) {
+			skip_start_error(st, c->kind, errno);
+			return;
+		}
+		unsigned h;
+		struct pool_result r;
+		pool_submit(p, pool_task_scribble, 0, &h);
+		pool_wait(p, h, &r);
+		intact = pool_victim_intact();
+		pool_close(p);
+		pool_join(p);
+		pool_destroy(p);
+		gb_set_iteration_time(st, 1e-6);
+	}
+	gb_counter(st, "owner_data_intact", intact, 0);
+	gb_set_label(st, intact ? "the owner's data is intact" : "the owner's data was overwritten");
+}
+
+/* --- registration --------------------------------------------------------------------- */
+
+static struct pool_case cases[64];
+static size_t ncases;
+
+static struct pool_case *add(enum way way, const char *kind, int failure)
+{
+	struct pool_case *c = &cases[ncases++];
+	*c = (struct pool_case){way, worker_kind_find(kind), failure};
+	return c;
+}
+
+static void register_all(const struct suite_opts *opts)
+{
+	unsigned npus = pin_npus();
+	long ws[] = {1, npus, 2 * npus};
+	size_t nws = opts->profile == PROFILE_FULL || npus > 1 ? 3 : 2;
+	static const struct {
+		const char *variant, *kind;
+		enum way way;
+	} ways[] = {
+		{"pool", "fork", POOL_WAY},
+		{"pool", "pthread", POOL_WAY},
+		{"fork_per_task", "fork", PER_TASK},
+		{"pthread_per_task", "pthread", PER_TASK},
+		{"spawn_per_task", "posix_spawn", PER_TASK},
+	};
+	char name[128];
+	for (size_t i = 0; i < ARRAY_SIZE(ways); i++) {
+		struct pool_case *c = add(ways[i].way, ways[i].kind, 0);
+		snprintf(name, sizeof name, "pool/%s/%s", ways[i].variant, c->kind->mode);
+		gb_bench *b = gb_register(name, run_throughput, c);
+		gb_arg_names2(b, "task_ns", "workers");
+		for (size_t t = 0; t < ARRAY_SIZE(quick_task_ns); t++)
+			for (size_t w = 0; w < nws; w++)
+				if (w == 0 || ws[w] != ws[w - 1])
+					gb_args2(b, quick_task_ns[t], ws[w]);
+		gb_use_manual_time(b);
+		gb_unit(b, GB_US);
+	}
+	static const char *const kinds[] = {"fork", "pthread"};
+	for (size_t k = 0; k < 2; k++) {
+		struct pool_case *c = add(POOL_WAY, kinds[k], 0);
+		snprintf(name, sizeof name, "pool_notes/pool/%s", c->kind->mode);
+		gb_unit(gb_use_manual_time(gb_fixed_iterations(gb_register(name, run_notes, c), 1)),
+			GB_MS);
+		for (size_t f = 0; f < ARRAY_SIZE(failures); f++) {
+			c = add(POOL_WAY, kinds[k], (int)f);
+			snprintf(name, sizeof name, "pool_fault/%s/%s", failures[f].name, c->kind->mode);
+			gb_unit(gb_use_manual_time(gb_fixed_iterations(gb_register(name, run_fault, c),
+								       1)),
+				GB_MS);
+		}
+		c = add(POOL_WAY, kinds[k], 0);
+		snprintf(name, sizeof name, "isolation/scribble/%s", c->kind->mode);
+		gb_use_manual_time(gb_fixed_iterations(gb_register(name, run_scribble, c), 1));
+	}
+}
+
+const struct scenario scenario_pool = {
+	.name = "pool",
+	.desc = "pools against a worker per task, failures, isolation (C5, C6, C7)",
+	.register_all = register_all,
+};

@@ -1,0 +1,88 @@
+/* pool_tasks.c - tasks that work, and tasks that fail in every way the notes' question
+ * about a pool worker's exception could mean. */
+#include "pool_tasks.h"
+#include "util.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+volatile int64_t pool_victim[VICTIM_WORDS];
+
+int pool_task_busy(int64_t ns, int64_t *result)
+{
+	int64_t t0 = now_ns();
+	while (now_ns() - t0 < ns) {
+	}
+	*result = ns;
+	return 0;
+}
+
+int pool_task_sleep(int64_t ns, int64_t *result)
+{
+	struct timespec ts = {ns / 1000000000, ns % 1000000000};
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+	}
+	*result = ns;
+	return 0;
+}
+
+int pool_task_error(int64_t code, int64_t *result)
+{
+	*result = 0;
+	return (int)code;
+}
+
+int pool_task_exit(int64_t status, int64_t *result)
+{
+	(void)result;
+	exit((int)status); /* what a careless task does: atexit handlers and all */
+}
+
+int pool_task_segv(int64_t unused, int64_t *result)
+{
+	(void)unused;
+	(void)result;
+	*(volatile int *)(uintptr_t)unused = 1; /* unused is 0: a write through NULL */
+	return 0;
+}
+
+int pool_task_abort(int64_t unused, int64_t *result)
+{
+	(void)unused;
+	(void)result;
+	abort();
+}
+
+int pool_task_hang(int64_t unused, int64_t *result)
+{
+	(void)unused;
+	(void)result;
+	for (;;)
+		pause();
+}
+
+void pool_victim_fill(void)
+{
+	for (int i = 0; i < VICTIM_WORDS; i++)
+		pool_victim[i] = i;
+}
+
+int pool_victim_intact(void)
+{
+	for (int i = 0; i < VICTIM_WORDS; i++)
+		if (pool_victim[i] != i)
+			return 0;
+	return 1;
+}
+
+int pool_task_scribble(int64_t unused, int64_t *result)
+{
+	(void)unused;
+	for (int i = 0; i < VICTIM_WORDS; i++)
+		pool_victim[i] = -1; /* a stray write over memory that is not its own */
+	*result = 0;
+	return 0;
+}
