@@ -49,8 +49,10 @@ CLAIMS = {
     "C5": {
         "zh": "进程池……如果池满，那么该请求就会等待，直到进程池中有进程结束，复用之前的进程来执行该请求",
         "en": "A pool reuses its workers instead of creating one per task.",
-        "key": ("pool/pool/thread/task_ns:0/workers:{pus}", "pool/pool/process/task_ns:0/workers:{pus}",
-                "time", "µs per batch of empty tasks through a pool"),
+        "key": ("pool/pthread_per_task/thread/task_ns:0/workers:{pus}",
+                "pool/fork_per_task/process/task_ns:0/workers:{pus}",
+                "time", "µs per batch of empty tasks with a new worker each, to set against "
+                "a pool's"),
         "figure": "figures/pool_throughput.png",
     },
     "C6": {
@@ -203,6 +205,26 @@ RULES = [
          "globals/clone/process/shared:0", None, "equals", 2, "parent_sees_items", "items"),
     Rule("C3", "a thread appends to the global list; the parent sees all 5 items",
          "globals/pthread/thread/shared:0", None, "equals", 5, "parent_sees_items", "items"),
+]
+
+# The same claims tested on the notes' own Python (bench/py_bench.py): where the verdict
+# for Python differs from C's, the summary shows both.
+PY_RULES = [
+    Rule("C2", "a Process (fork) costs more to create than a Thread",
+         "py_create/fork/process", "py_create/thread/thread", "greater", 1.5),
+    Rule("C2", "a Process (spawn) costs more to create than a Thread",
+         "py_create/spawn/process", "py_create/thread/thread", "greater", 1.5),
+    Rule("C4", "a multiprocessing.Queue costs processes more than a queue.Queue costs threads "
+         "(64-byte items)", "py_queue/mp_queue/process/item_bytes:64",
+         "py_queue/queue/thread/item_bytes:64", "greater", 1.25),
+    Rule("C4", "the notes' Queue(3) costs processes more than threads",
+         "py_queue3/mp_queue/process", "py_queue3/queue/thread", "greater", 1.25),
+    Rule("C5", "a Pool beats a Process per task (empty tasks)",
+         "py_create/fork/process", "py_pool/mp_pool/process/task_us:0", "greater", 5.0),
+    Rule("C6", "an exception in apply_async is not shown when nobody fetches the result",
+         "py_exception/never_fetched/process", None, "equals", 0, "shown", "(shown)"),
+    Rule("C6", "it is not shown either when the caller calls get()",
+         "py_exception/get/process", None, "equals", 0, "shown", "(shown)"),
 ]
 
 SIGNIFICANCE = 0.05

@@ -524,8 +524,9 @@ def summary_section(ctx, benches):
     out = ["## The claims at a glance", "",
            "Verdicts from the rules in `scripts/claims.py`; key numbers are medians with their "
            "95% interval, thread first, then process.", "",
-           "| | claim in the notes | verdict | thread | process | thread : process | details |",
-           "|---|---|---|---|---|---|---|"]
+           "| | claim in the notes | verdict | thread | process | thread : process | "
+           "Python's verdict | details |",
+           "|---|---|---|---|---|---|---|---|"]
     anchors = {"C1": "#c1--what-a-worker-owns", "C2": "#c2--creation-cost-and-copy-on-write",
                "C3": "#c3--processes-do-not-share-global-variables",
                "C8": "#c8--many-workers-at-once",
@@ -546,13 +547,16 @@ def summary_section(ctx, benches):
             cells = f"{t} | {p} | {ratio} ({unit})"
         else:
             cells = "– | – | –"
+        py_verdict, py_out = claims.judge(claim, benches, claims.PY_RULES, ctx)
+        py_cell = "–" if not py_out or py_verdict == "missing data" else (
+            "same" if py_verdict == verdict else f"**{py_verdict}**")
         links = []
         if claim in anchors:
             links.append(f"[section]({anchors[claim]})")
         if c.get("figure"):
             links.append(f"[figure]({c['figure']})")
         out.append(f"| {claim} | {c['zh']}<br>*{c['en']}* | **{verdict}** | {cells} | "
-                   f"{', '.join(links) or '–'} |")
+                   f"{py_cell} | {', '.join(links) or '–'} |")
     return out + [""]
 
 
@@ -986,12 +990,96 @@ def fault_table(benches):
                   "`get()`.", ""]
 
 
+# Python operation against the C operation it is built on: (label, Python key, C label,
+# C key). A per-item time comes from items_per_second where the benchmark has it.
+PY_PAIRS = [
+    ("Thread().start(); join()", "py_create/thread/thread",
+     "pthread_create + join", "create/pthread/thread/parent_mib:0"),
+    ("Process() fork: start; join", "py_create/fork/process",
+     "fork, exit, wait", "create/fork/process/parent_mib:0"),
+    ("Process() forkserver", "py_create/forkserver/process",
+     "fork, exit, wait", "create/fork/process/parent_mib:0"),
+    ("Process() spawn", "py_create/spawn/process",
+     "posix_spawn of a static program", "create/posix_spawn/process/parent_mib:0"),
+    ("multiprocessing.Queue, 64 B item", "py_queue/mp_queue/process/item_bytes:64",
+     "pipe, 64 B message between processes", "ipc/pipe/process/msg_bytes:64"),
+    ("queue.Queue, 64 B item", "py_queue/queue/thread/item_bytes:64",
+     "mutex + condvar queue, 64 B, threads", "ipc/queue/thread/msg_bytes:64"),
+    ("multiprocessing.Queue(3)", "py_queue3/mp_queue/process",
+     "Queue(3), processes", "queue3/queue/process"),
+    ("queue.Queue(3)", "py_queue3/queue/thread", "Queue(3), threads", "queue3/queue/thread"),
+    ("Pool.apply_async, empty task", "py_pool/mp_pool/process/task_us:0",
+     "process pool, empty task", "pool/pool/process/task_ns:0/workers:{pus}"),
+    ("ThreadPool.apply_async, empty task", "py_pool/thread_pool/thread/task_us:0",
+     "thread pool, empty task", "pool/pool/thread/task_ns:0/workers:{pus}"),
+]
+
+
+def per_item_us(b):
+    rates = b.counters.get("items_per_second")
+    if rates and b.scenario.startswith("pool"):
+        return claims.stats.median_ci([1e6 / r for r in rates if r])[0]
+    return b.median
+
+
+def python_section(ctx, benches):
+    rows = [(pl, ok(benches, pk), cl, ok(benches, ck.format(pus=ctx.get("pus", 1))))
+            for pl, pk, cl, ck in PY_PAIRS]
+    rows = [r for r in rows if r[1]]
+    if not rows:
+        return []
+    out = ["## The notes' own Python beside C", "",
+           f"The same operations through Python {ctx.get('python', '')}'s `multiprocessing` "
+           "and `threading`, beside the C operation each is built on (median µs per "
+           "operation; the ratio is Python over C). The difference is Python's own "
+           "overhead: pickling, its locks and threads, an interpreter to start.", "",
+           "| Python | µs | C | µs | Python : C |", "|---|---|---|---|---|"]
+    for pl, pb, cl, cb in rows:
+        py_us = per_item_us(pb)
+        c_us = per_item_us(cb) if cb else None
+        out.append(f"| {pl} | {fmt(py_us)} | {cl} | {fmt(c_us) if c_us else '–'} | "
+                   f"{f'{py_us / c_us:.1f}x' if c_us else '–'} |")
+    skipped = [b for b in benches.values() if b.scenario.startswith("py_") and b.error]
+    out += [f"- `{b.key}` skipped: {b.error}" for b in skipped]
+    out += ["", "### The notes' question: where does a pool worker's exception go?", "",
+            "The notes observe that an exception inside a `Pool` worker is not shown in the "
+            "main process, and ask how to handle it. What this run saw, for a task that "
+            "raises `ValueError` under `apply_async`:", "",
+            "| the caller | shown | what happened |", "|---|---|---|"]
+    for how, text in (("never_fetched", "never fetches the result"),
+                      ("get", "calls `get()`"), ("error_callback", "passes `error_callback`")):
+        b = ok(benches, f"py_exception/{how}/process")
+        if b:
+            out.append(f"| {text} | {'yes' if b.counter('shown') else '**no**'} | {b.label} |")
+    notes = ok(benches, "py_pool_notes/mp_pool/process")
+    if notes:
+        out += ["", f"The notes' `Pool(3)` with its ten random sleeps (0-30 ms here, seeded) took "
+                f"{notes.median / 1e3:.1f} ms against an ideal of {notes.counter('ideal_ms'):.1f} ms."]
+    _, table = rules_table_py(ctx, benches)
+    return out + ["", "Python's verdicts, from the rules in `claims.PY_RULES`:", ""] + table
+
+
+def rules_table_py(ctx, benches):
+    lines = ["| claim | prediction | measured | holds |", "|---|---|---|---|"]
+    for claim in claims.CLAIMS:
+        _, outcomes = claims.judge(claim, benches, claims.PY_RULES, ctx)
+        for o in outcomes:
+            if o.holds is None:
+                lines.append(f"| {claim} | {o.rule.prediction} | – | missing data: {o.why} |")
+            else:
+                measured = f"{o.ratio:.2f}x" if o.rule.b else f"{fmt(o.value)} {o.rule.unit}"
+                lines.append(f"| {claim} | {o.rule.prediction} | {measured} | "
+                             f"{'yes' if o.holds else '**no**'} |")
+    return None, lines + [""]
+
+
 def environment_section(ctx, folder):
     keys = [("cpu_model", "CPU"), ("topology", "topology (hwloc)"), ("nproc", "online CPUs"),
             ("kernel", "kernel"), ("thp", "transparent huge pages"),
             ("governor", "cpufreq governor"), ("placement", "placement"),
             ("placement_cpus", "benchmark thread on CPU"), ("placement_note", "placement note"),
             ("library_build_type", "Google Benchmark build"),
+            ("python", "Python (the notes' code)"), ("python_start_methods", "its start methods"),
             ("profile", "profile"), ("tvp_version", "tvp version"), ("date", "run started"),
             ("run_seconds", "the whole run took (s)")]
     out = ["## Machine and run", "", "| | |", "|---|---|"]
@@ -1056,6 +1144,7 @@ def write_report(folder):
     lines += ipc_section(ctx, benches, folder)
     lines += pool_section(ctx, benches, folder)
     lines += scale_section(ctx, benches, folder)
+    lines += python_section(ctx, benches)
     lines += problems_section(benches)
     lines += environment_section(ctx, folder)
     with open(os.path.join(folder, "REPORT.md"), "w") as f:

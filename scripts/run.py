@@ -21,6 +21,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
+PY_BENCH = os.path.join(ROOT, "bench", "py_bench.py")
 sys.path.insert(0, HERE)
 import report  # noqa: E402
 
@@ -106,6 +107,8 @@ def main(argv=None):
         sys.stderr.write(listed.stderr)
         sys.exit(2)
     scenarios = [line.split("\t", 1) for line in listed.stdout.splitlines() if line]
+    # The notes' own Python, measured with the Python that runs this script.
+    scenarios.append(["python", "the notes' multiprocessing code beside the C numbers (C2-C6)"])
 
     folder = new_run_folder(args.out)
     print(f"tvp: results go to {folder}")
@@ -116,10 +119,19 @@ def main(argv=None):
         for n, (name, desc) in enumerate(scenarios, 1):
             print(f"\n[{n}/{len(scenarios)}] {name}: {desc}", flush=True)
             part = os.path.join(folder, f".part-{name}.json")
-            cmd = suite + [f"--scenario={name}", f"--benchmark_out={part}",
-                           "--benchmark_out_format=json"]
-            if args.filter:
-                cmd.append(f"--benchmark_filter={args.filter}")
+            if name == "python":
+                cmd = [sys.executable, PY_BENCH, f"--profile={args.profile}", f"--out={part}"]
+                if args.filter:
+                    cmd.append(f"--filter={args.filter}")
+                if args.min_time:
+                    cmd.append(f"--min-time={args.min_time}")
+                if args.repetitions:
+                    cmd.append(f"--repetitions={args.repetitions}")
+            else:
+                cmd = suite + [f"--scenario={name}", f"--benchmark_out={part}",
+                               "--benchmark_out_format=json"]
+                if args.filter:
+                    cmd.append(f"--benchmark_filter={args.filter}")
             t0 = time.monotonic()
             rc = run_scenario(cmd)
             seconds[name] = time.monotonic() - t0
@@ -154,7 +166,7 @@ def main(argv=None):
 def merge(parts, seconds):
     """One Google Benchmark JSON document from the scenarios' ones: the first
     context (plus each scenario's wall time), every benchmark row in run order."""
-    merged = None
+    merged, rows, python_ctx = None, [], {}
     for p in parts:
         with open(p) as f:
             try:
@@ -162,10 +174,18 @@ def merge(parts, seconds):
             except json.JSONDecodeError as e:
                 print(f"tvp: {p} is not valid JSON ({e}); left out", file=sys.stderr)
                 continue
-        if merged is None:
+        if doc.get("context", {}).get("tvp_version") == "python":
+            python_ctx = doc["context"]  # the Python part's context: keep its version
+        elif merged is None:
             merged = {"context": doc["context"], "benchmarks": []}
-        merged["benchmarks"].extend(doc.get("benchmarks", []))
+        rows.extend(doc.get("benchmarks", []))
+    if merged is None and rows:
+        merged = {"context": python_ctx, "benchmarks": []}
     if merged is not None:
+        merged["benchmarks"] = rows
+        if python_ctx:
+            merged["context"]["python"] = python_ctx.get("python", "")
+            merged["context"]["python_start_methods"] = python_ctx.get("start_methods", "")
         merged["context"]["scenario_seconds"] = ",".join(
             f"{k}={v:.1f}" for k, v in seconds.items())
     return merged

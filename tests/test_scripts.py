@@ -241,6 +241,10 @@ class Report(unittest.TestCase):
         # The notes' question, answered from the run: the failure reaches the caller.
         self.assertIn("| segv | process | worker killed by SIGSEGV | yes |", text)
         self.assertIn("the whole process died of SIGSEGV", text)
+        # The notes' Python beside C, and their question answered.
+        self.assertIn("## The notes' own Python beside C", text)
+        self.assertIn("| never fetches the result | **no** |", text)
+        self.assertIn("| calls `get()` | yes | get() raised ValueError", text)
         # Every claim has its data.
         self.assertNotIn("missing data", text)
         # The notes' nums example, with the values the run observed.
@@ -325,6 +329,47 @@ class Compare(unittest.TestCase):
         self.assertEqual(r.returncode, 2)
         self.assertIn("not valid JSON", r.stderr)
         self.assertNotIn("Traceback", r.stderr)
+
+
+class PythonBench(unittest.TestCase):
+    """The notes' Python, measured by bench/py_bench.py."""
+
+    def run_py(self, pattern, reps=2):
+        tmp = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, tmp)
+        r = run([PY, "bench/py_bench.py", "--filter", pattern, "--repetitions", str(reps),
+                 "--min-time", "0.01", "--out", os.path.join(tmp, "benchmarks.json")])
+        self.assertEqual(r.returncode, 0, r.stderr[-2000:])
+        return results.load(tmp)
+
+    def test_json_is_what_the_report_reads(self):
+        ctx, benches = self.run_py("py_create/thread|py_queue3|py_pool/thread_pool")
+        self.assertIn("py_create/thread/thread", benches)
+        self.assertIn("py_queue3/mp_queue/process", benches)
+        for b in benches.values():
+            self.assertEqual(len(b.times_us), 2, b.key)
+            self.assertTrue(all(t > 0 for t in b.times_us), b.key)
+        self.assertEqual(children_of(os.getpid()), [])
+
+    def test_exception_fetched_three_ways(self):
+        _, benches = self.run_py("py_exception", reps=1)
+        shown = {b.variant: b.counter("shown") for b in benches.values()}
+        self.assertEqual(shown, {"never_fetched": 0, "get": 1, "error_callback": 1})
+        self.assertIn("ValueError", benches["py_exception/get/process"].label)
+
+    def test_missing_start_method_is_skipped(self):
+        sys.path.insert(0, os.path.join(ROOT, "bench"))
+        import py_bench
+        suite = py_bench.Suite("quick", "py_create/(spawn|forkserver)")
+        real = py_bench.mp.get_all_start_methods
+        py_bench.mp.get_all_start_methods = lambda: ["fork"]
+        try:
+            py_bench.create(suite)
+        finally:
+            py_bench.mp.get_all_start_methods = real
+        self.assertEqual([r["error_message"] for r in suite.rows],
+                         [f"start method {m} is not available on {sys.platform}"
+                          for m in ("spawn", "forkserver")])
 
 
 class BadInput(unittest.TestCase):
