@@ -76,17 +76,13 @@ def differences(json_a, json_b):
 def new_folder(out, a, b):
     base = os.path.join(out, f"compare-{os.path.basename(a.rstrip('/'))}-vs-"
                              f"{os.path.basename(b.rstrip('/'))}")
-    path, n = base, 1
-    while True:
-        try:
-            os.makedirs(os.path.join(path, "data"))
-            os.makedirs(os.path.join(path, "figures"))
-            return path
-        except FileExistsError:
-            n += 1
-            path = f"{base}-{n}"
-        except OSError as e:
-            fail(f"cannot create {path}: {e.strerror}")
+    try:
+        path = results.unique_folder(base)
+        for sub in ("data", "figures"):
+            os.makedirs(os.path.join(path, sub))
+        return path
+    except OSError as e:
+        fail(f"cannot create {base}: {e.strerror}")
 
 
 def describe(ctx):

@@ -55,6 +55,19 @@ class Bench:
         return stats.median_ci(vals)[0] if vals else None
 
 
+def unique_folder(base):
+    """Makes base, or base-2, base-3, ... if it exists: results never overwrite each
+    other. Returns the path; OSError (not FileExistsError) when it cannot be made."""
+    path, n = base, 1
+    while True:
+        try:
+            os.makedirs(path)
+            return path
+        except FileExistsError:
+            n += 1
+            path = f"{base}-{n}"
+
+
 def parse_key(key):
     m = NAME.match(key)
     if not m:

@@ -24,6 +24,7 @@ ROOT = os.path.dirname(HERE)
 PY_BENCH = os.path.join(ROOT, "bench", "py_bench.py")
 sys.path.insert(0, HERE)
 import report  # noqa: E402
+import results  # noqa: E402
 
 
 def fail(msg, code=2):
@@ -35,16 +36,10 @@ def new_run_folder(out):
     """results/<host>-<UTC time>/, never one that exists."""
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     base = os.path.join(out, f"{socket.gethostname()}-{stamp}")
-    path, n = base, 1
-    while True:
-        try:
-            os.makedirs(path)
-            return path
-        except FileExistsError:
-            n += 1
-            path = f"{base}-{n}"
-        except OSError as e:
-            fail(f"cannot create results folder {path}: {e.strerror}")
+    try:
+        return results.unique_folder(base)
+    except OSError as e:
+        fail(f"cannot create results folder {base}: {e.strerror}")
 
 
 def save_topology(folder):
