@@ -26,12 +26,22 @@
  * while the rest is still being written, and neither side waits for a whole one. */
 #define PUBLISH_BYTES (64u << 10)
 
+/* Each word in a line of its own: the positions move with every message, the sleep flags
+ * rarely, and a flag read from a line the other side keeps writing would cost a transfer
+ * of that line every time. */
 struct ring {
-	_Alignas(LINE) uint32_t head;          /* bytes consumed, mod 2^32 */
-	uint32_t reader_sleeps;
-	_Alignas(LINE) uint32_t tail;          /* bytes produced, mod 2^32 */
-	uint32_t writer_sleeps;
+	_Alignas(LINE) uint32_t head;          /* bytes consumed, mod 2^32: the reader's */
+	_Alignas(LINE) uint32_t tail;          /* bytes produced, mod 2^32: the writer's */
+	_Alignas(LINE) uint32_t reader_sleeps;
+	_Alignas(LINE) uint32_t writer_sleeps;
 	_Alignas(LINE) char data[RING_BYTES];
+};
+
+/* Each side's last sight of the other side's position, in its own memory: it looks
+ * again only when what it last saw leaves no room (writer) or nothing to read (reader),
+ * so the other side's line moves once per batch, not once per message. */
+struct ring_sight {
+	uint32_t other[2];
 };
 
 struct rings {
@@ -60,14 +70,16 @@ static void wake_if_asleep(uint32_t *word, uint32_t *flag, bool private)
 		futex(word, FUTEX_WAKE, INT_MAX, private);
 }
 
-static int ring_write(struct ring *r, const char *buf, size_t n, bool private)
+static int ring_write(struct ring *r, uint32_t *head_seen, const char *buf, size_t n,
+		      bool private)
 {
 	uint32_t tail = r->tail;
 	while (n > 0) {
-		uint32_t head = __atomic_load_n(&r->head, __ATOMIC_ACQUIRE);
-		uint32_t room = RING_BYTES - (tail - head);
+		uint32_t room = RING_BYTES - (tail - *head_seen);
 		if (room == 0) {
-			sleep_on(&r->head, head, &r->writer_sleeps, private);
+			*head_seen = __atomic_load_n(&r->head, __ATOMIC_ACQUIRE);
+			if (RING_BYTES - (tail - *head_seen) == 0)
+				sleep_on(&r->head, *head_seen, &r->writer_sleeps, private);
 			continue;
 		}
 		uint32_t at = tail % RING_BYTES, chunk = RING_BYTES - at;
@@ -87,14 +99,15 @@ static int ring_write(struct ring *r, const char *buf, size_t n, bool private)
 	return 0;
 }
 
-static int ring_read(struct ring *r, char *buf, size_t n, bool private)
+static int ring_read(struct ring *r, uint32_t *tail_seen, char *buf, size_t n, bool private)
 {
 	uint32_t head = r->head;
 	while (n > 0) {
-		uint32_t tail = __atomic_load_n(&r->tail, __ATOMIC_ACQUIRE);
-		uint32_t have = tail - head;
+		uint32_t have = *tail_seen - head;
 		if (have == 0) {
-			sleep_on(&r->tail, tail, &r->reader_sleeps, private);
+			*tail_seen = __atomic_load_n(&r->tail, __ATOMIC_ACQUIRE);
+			if (*tail_seen - head == 0)
+				sleep_on(&r->tail, *tail_seen, &r->reader_sleeps, private);
 			continue;
 		}
 		uint32_t at = head % RING_BYTES, chunk = RING_BYTES - at;
@@ -114,8 +127,16 @@ static int ring_read(struct ring *r, char *buf, size_t n, bool private)
 
 /* --- shm_ring: a memfd --------------------------------------------------------------- */
 
+static uint32_t *seen(struct ipc_chan *c, int dir)
+{
+	return &((struct ring_sight *)c->state)->other[dir];
+}
+
 static int shm_map(struct ipc_chan *c, int fd)
 {
+	c->state = calloc(1, sizeof(struct ring_sight));
+	if (!c->state)
+		return ENOMEM;
 	c->mem_size = sizeof(struct rings);
 	c->mem = mmap(NULL, c->mem_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (c->mem == MAP_FAILED) {
@@ -154,12 +175,14 @@ static int shm_attach(struct ipc_chan *c, const char *desc)
 
 static int shm_send(struct ipc_chan *c, int dir, const void *buf)
 {
-	return ring_write(&((struct rings *)c->mem)->dir[dir], buf, c->msg_size, false);
+	return ring_write(&((struct rings *)c->mem)->dir[dir], seen(c, dir), buf, c->msg_size,
+			  false);
 }
 
 static int shm_recv(struct ipc_chan *c, int dir, void *buf)
 {
-	return ring_read(&((struct rings *)c->mem)->dir[dir], buf, c->msg_size, false);
+	return ring_read(&((struct rings *)c->mem)->dir[dir], seen(c, dir), buf, c->msg_size,
+			 false);
 }
 
 static void shm_close(struct ipc_chan *c)
@@ -167,6 +190,8 @@ static void shm_close(struct ipc_chan *c)
 	if (c->mem)
 		munmap(c->mem, c->mem_size);
 	c->mem = NULL;
+	free(c->state);
+	c->state = NULL;
 	if (c->side == 0)
 		ipc_close_fds(c);
 }
@@ -184,7 +209,8 @@ static int heap_create(struct ipc_chan *c, char *reason, size_t reason_size)
 	(void)reason;
 	(void)reason_size;
 	c->mem = aligned_alloc(LINE, sizeof(struct rings));
-	if (!c->mem)
+	c->state = calloc(1, sizeof(struct ring_sight));
+	if (!c->mem || !c->state)
 		return ENOMEM;
 	memset(c->mem, 0, sizeof(struct rings));
 	c->mem_size = sizeof(struct rings);
@@ -198,24 +224,31 @@ static void heap_describe(const struct ipc_chan *c, char *buf, size_t size)
 
 static int heap_attach(struct ipc_chan *c, const char *desc)
 {
+	c->state = calloc(1, sizeof(struct ring_sight));
+	if (!c->state)
+		return ENOMEM;
 	return sscanf(desc, "%p", &c->mem) == 1 ? 0 : EINVAL;
 }
 
 static int heap_send(struct ipc_chan *c, int dir, const void *buf)
 {
-	return ring_write(&((struct rings *)c->mem)->dir[dir], buf, c->msg_size, true);
+	return ring_write(&((struct rings *)c->mem)->dir[dir], seen(c, dir), buf, c->msg_size,
+			  true);
 }
 
 static int heap_recv(struct ipc_chan *c, int dir, void *buf)
 {
-	return ring_read(&((struct rings *)c->mem)->dir[dir], buf, c->msg_size, true);
+	return ring_read(&((struct rings *)c->mem)->dir[dir], seen(c, dir), buf, c->msg_size,
+			 true);
 }
 
 static void heap_close(struct ipc_chan *c)
 {
 	if (c->side == 0)
 		free(c->mem);
+	free(c->state);
 	c->mem = NULL;
+	c->state = NULL;
 }
 
 const struct ipc_transport ipc_spsc_ring = {
