@@ -41,7 +41,7 @@ static const struct {
 	double min_time;
 } profiles[] = {
 	[PROFILE_QUICK] = {"quick", 5, 0.05},
-	[PROFILE_FULL] = {"full", 10, 0.2},
+	[PROFILE_FULL] = {"full", 10, 0.1},
 };
 
 static void usage(void)

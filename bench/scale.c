@@ -84,7 +84,7 @@ static void run_scale(gb_state *st, const void *data)
 
 static void register_all(const struct suite_opts *opts)
 {
-	window_s = opts->profile == PROFILE_FULL ? 0.5 : 0.1;
+	window_s = opts->profile == PROFILE_FULL ? 0.25 : 0.1;
 	unsigned npus = pin_npus(), counts[32], ncounts = 0;
 	/* 1, 2, 4, ... up to twice the PUs, with the PU count itself always in. */
 	for (unsigned v = 1; v <= 2 * npus && ncounts < 30; v *= 2)
