@@ -1116,12 +1116,27 @@ def topology_picture(folder):
 
 
 def problems_section(benches):
+    out = []
     bad = [b for b in benches.values() if b.error]
-    if not bad:
-        return []
-    out = ["## Skipped here", "", "| benchmark | reason |", "|---|---|"]
-    out += [f"| {b.key} | {b.error} |" for b in bad]
-    return out + [""]
+    if bad:
+        out += ["## Skipped here", "", "| benchmark | reason |", "|---|---|"]
+        out += [f"| {b.key} | {b.error} |" for b in bad]
+        out += [""]
+    noisy = sorted((b for b in benches.values()
+                    if not b.error and len(b.times_us) > 1 and b.cv > claims.stats.NOISY_CV),
+                   key=lambda b: -b.cv)
+    if noisy:
+        timed = sum(1 for b in benches.values() if not b.error and len(b.times_us) > 1)
+        out += ["## Noisy here", "",
+                f"{len(noisy)} of {timed} benchmarks vary by more than "
+                f"{claims.stats.NOISY_CV:.0%} (coefficient of variation of their repetitions): "
+                "read their medians with their intervals, and rerun or pin before comparing "
+                "them across machines.", "",
+                "<details><summary>The noisy benchmarks, noisiest first</summary>", "",
+                "| benchmark | CV | median [95%] |", "|---|---|---|"]
+        out += [f"| {b.key} | {b.cv:.0%} | {ci_text(b)} |" for b in noisy]
+        out += ["", "</details>", ""]
+    return out
 
 
 def write_report(folder):
