@@ -8,7 +8,7 @@
  *   pool_notes/pool/MODE                         the notes' Pool(3): 10 tasks sleeping a
  *                                                random (seeded) 0-30 ms; the schedule
  *   pool_fault/FAILURE/MODE                      a task that returns an error, calls exit(3),
- *                                                writes through NULL, aborts, or hangs past
+ *                                                writes where it may not, aborts, or hangs past
  *                                                the timeout; then one more task
  *   isolation/scribble/MODE                      a task writes over memory that is not its
  *                                                own; is the pool's owner's copy intact?

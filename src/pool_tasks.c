@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
@@ -45,7 +46,10 @@ int pool_task_segv(int64_t unused, int64_t *result)
 {
 	(void)unused;
 	(void)result;
-	*(volatile int *)(uintptr_t)unused = 1; /* unused is 0: a write through NULL */
+	/* A stray write to memory the task may not touch: a page mapped without access, so
+	 * the fault is the hardware's, as a wild pointer's would be. */
+	volatile int *p = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	*p = 1;
 	return 0;
 }
 
