@@ -747,7 +747,8 @@ def ipc_section(ctx, benches, folder):
             if any(c != "–" for c in cells):
                 out.append(f"| {t} | {human_size(size)} | " + " | ".join(cells) + " |")
     out += [""] + [f"[{n}] {why}  " for why, n in skipped.items()]
-    out += [""] + latency_part(benches, folder) + queue3_part(benches) + targets_part(benches)
+    out += [""] + latency_part(benches, folder, ctx) + queue3_part(benches) + \
+        targets_part(benches)
     return out
 
 
@@ -765,7 +766,8 @@ def human_size(n):
     return f"{n} B"
 
 
-def latency_part(benches, folder):
+def latency_part(benches, folder, ctx=None):
+    ctx = ctx or {}
     rows, table = [], []
     for t in IPC_TRANSPORTS:
         cells = []
@@ -788,6 +790,15 @@ def latency_part(benches, folder):
             "| transport | threads, one PU | threads, two cores | threads, unpinned | "
             "processes, one PU | processes, two cores | processes, unpinned |",
             "|---|---|---|---|---|---|---|"] + table + [""]
+    perf = [(label, ctx.get(key), ok(benches, f"latency{pin}/pipe/process"))
+            for label, key, pin in (("unpinned", "perf_sched_pipe_us", ""),
+                                    ("on one PU", "perf_sched_pipe_same_pu_us", "_same_pu"))]
+    perf = [(label, float(p), b) for label, p, b in perf if p and b]
+    if perf:
+        out += ["`perf bench sched pipe` in the same run (its processes ping-pong over a pipe, "
+                "as tvp's do): " + "; ".join(
+                    f"{label} {p:.3g} µs against tvp's {fmt(b.median)} µs "
+                    f"({b.median / p - 1:+.0%})" for label, p, b in perf) + ".", ""]
     probe = [(label, ok(benches, f"cacheline{pin}/pingpong/thread"))
              for label, pin in (("two cores", "_diff_core"), ("unpinned", ""))]
     probe = [f"{label} {fmt(b.median * 1e3)} ns" for label, b in probe if b]

@@ -57,6 +57,25 @@ def save_topology(folder):
                 os.unlink(os.path.join(folder, name))
 
 
+def perf_sched_pipe():
+    """perf bench sched pipe, unpinned and on one CPU, when perf is here: the reference
+    for the suite's pipe ping-pong between processes. {context key: µs per round trip}"""
+    perf = shutil.which("perf")
+    if not perf:
+        return {}
+    out = {}
+    for key, prefix in (("perf_sched_pipe_us", []),
+                        ("perf_sched_pipe_same_pu_us", ["taskset", "-c", "0"])):
+        if prefix and not shutil.which("taskset"):
+            continue
+        r = subprocess.run(prefix + [perf, "bench", "sched", "pipe", "-l", "20000"],
+                           capture_output=True, text=True)
+        for line in r.stdout.splitlines():
+            if "usecs/op" in line:
+                out[key] = line.split()[0]
+    return out
+
+
 def run_scenario(cmd):
     """Runs one tvp-bench; on Ctrl-C stops it and reaps it before passing the
     interrupt on, so no benchmark process outlives the run."""
@@ -145,6 +164,8 @@ def main(argv=None):
         fail(f"interrupted; the unfinished run is in {folder}", 130)
 
     merged = merge(parts, seconds)
+    if merged is not None and any(n == "ipc" for n, _ in scenarios) and not args.filter:
+        merged["context"].update(perf_sched_pipe())
     for p in parts:
         os.unlink(p)
     if merged is None:
