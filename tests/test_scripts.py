@@ -2,6 +2,8 @@
 pipeline, bad input, and a smoke run of the real suite that leaves nothing behind.
 
 Run by tests/run with BUILD set to the build folder."""
+import contextlib
+import io
 import json
 import re
 import os
@@ -364,7 +366,8 @@ class PythonBench(unittest.TestCase):
         real = py_bench.mp.get_all_start_methods
         py_bench.mp.get_all_start_methods = lambda: ["fork"]
         try:
-            py_bench.create(suite)
+            with contextlib.redirect_stdout(io.StringIO()):  # keep the runner's lines whole
+                py_bench.create(suite)
         finally:
             py_bench.mp.get_all_start_methods = real
         self.assertEqual([r["error_message"] for r in suite.rows],
