@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <string.h>
-#include <sys/resource.h>
 
 static struct mem_region region;
 
@@ -43,12 +42,8 @@ void parent_memory_free(void) { mem_region_free(&region); }
 
 void skip_start_error(gb_state *st, const struct worker_kind *k, int err)
 {
-	struct rlimit rl;
-	if (err == EAGAIN && getrlimit(RLIMIT_NPROC, &rl) == 0)
-		gb_skip(st, "%s: %s (RLIMIT_NPROC %llu)", k->desc, strerror(err),
-			(unsigned long long)rl.rlim_cur);
-	else
-		gb_skip(st, "%s: %s", k->desc, strerror(err));
+	char why[128];
+	gb_skip(st, "%s: %s", k->desc, worker_error_str(err, why, sizeof why));
 }
 
 double rusage_cpu_ns(const struct rusage *ru)

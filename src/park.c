@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -61,13 +60,10 @@ size_t park_release(struct park *p)
 
 const char *park_error_str(const struct park *p, char *buf, size_t size)
 {
-	struct rlimit rl;
-	char limit[64] = "";
-	if (p->err == EAGAIN && getrlimit(RLIMIT_NPROC, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
-		snprintf(limit, sizeof limit, " (RLIMIT_NPROC %llu)", (unsigned long long)rl.rlim_cur);
+	char why[128];
 	const char *who = p->workers && p->started < p->n ? p->workers[p->started].kind->desc
 							     : "start";
-	snprintf(buf, size, "%s: %s after %zu of %zu workers%s", who ? who : "start",
-		 strerror(p->err), p->started, p->n, limit);
+	snprintf(buf, size, "%s: %s after %zu of %zu workers", who ? who : "start",
+		 worker_error_str(p->err, why, sizeof why), p->started, p->n);
 	return buf;
 }

@@ -78,15 +78,19 @@ static int start_thread(struct worker *w)
 	return pthread_create(&w->thread, NULL, thread_main, w);
 }
 
-static int reap_thread(struct worker *w)
+/* Joins a thread worker, waiting or not. Returns 0 with w->exit filled, or the join's
+ * error (EBUSY when it still runs and wait is false). */
+static int join_thread(struct worker *w, bool wait)
 {
-	int rc = pthread_join(w->thread, NULL);
+	int rc = wait ? pthread_join(w->thread, NULL) : pthread_tryjoin_np(w->thread, NULL);
 	if (rc)
 		return rc;
 	memset(&w->exit, 0, sizeof w->exit);
 	w->exit.code = w->thread_ret;
 	return 0;
 }
+
+static int reap_thread(struct worker *w) { return join_thread(w, true); }
 
 static int start_fork(struct worker *w)
 {
@@ -203,20 +207,26 @@ static int start_fork_sh(struct worker *w)
 	return 0;
 }
 
-static int reap_process(struct worker *w)
+/* Waits for a process worker with flags 0 or WNOHANG. Returns 0 with w->exit filled,
+ * EBUSY when WNOHANG finds it still running, or an errno value. */
+static int wait_process(struct worker *w, int flags)
 {
 	int status;
+	pid_t got;
 	memset(&w->exit, 0, sizeof w->exit);
-	while (wait4(w->pid, &status, 0, &w->exit.ru) < 0) {
+	while ((got = wait4(w->pid, &status, flags, &w->exit.ru)) < 0)
 		if (errno != EINTR)
 			return errno;
-	}
+	if (got == 0)
+		return EBUSY;
 	live_remove(w->pid);
 	w->pid = 0;
 	w->exit.signaled = WIFSIGNALED(status);
 	w->exit.code = w->exit.signaled ? WTERMSIG(status) : WEXITSTATUS(status);
 	return 0;
 }
+
+static int reap_process(struct worker *w) { return wait_process(w, 0); }
 
 const struct worker_kind worker_kinds[] = {
 	{"pthread", "thread", "pthread_create + pthread_join", false, start_thread, reap_thread},
@@ -311,26 +321,9 @@ int worker_reap(struct worker *w) { return w->kind->reap(w); }
 
 int worker_try_reap(struct worker *w)
 {
-	if (strcmp(w->kind->mode, "thread") == 0) {
-		int rc = pthread_tryjoin_np(w->thread, NULL);
-		if (rc)
-			return rc == EBUSY ? EBUSY : rc;
-		memset(&w->exit, 0, sizeof w->exit);
-		w->exit.code = w->thread_ret;
-		return 0;
-	}
-	int status;
-	memset(&w->exit, 0, sizeof w->exit);
-	pid_t got = wait4(w->pid, &status, WNOHANG, &w->exit.ru);
-	if (got == 0)
-		return EBUSY;
-	if (got < 0)
-		return errno;
-	live_remove(w->pid);
-	w->pid = 0;
-	w->exit.signaled = WIFSIGNALED(status);
-	w->exit.code = w->exit.signaled ? WTERMSIG(status) : WEXITSTATUS(status);
-	return 0;
+	if (strcmp(w->kind->mode, "thread") == 0)
+		return join_thread(w, false);
+	return wait_process(w, WNOHANG);
 }
 
 int worker_stop(struct worker *w)
@@ -338,6 +331,17 @@ int worker_stop(struct worker *w)
 	if (strcmp(w->kind->mode, "thread") == 0)
 		return pthread_cancel(w->thread);
 	return kill(w->pid, SIGKILL) == 0 ? 0 : errno;
+}
+
+const char *worker_error_str(int err, char *buf, size_t size)
+{
+	struct rlimit rl;
+	if (err == EAGAIN && getrlimit(RLIMIT_NPROC, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+		snprintf(buf, size, "%s (RLIMIT_NPROC %llu)", strerror(err),
+			 (unsigned long long)rl.rlim_cur);
+	else
+		snprintf(buf, size, "%s", strerror(err));
+	return buf;
 }
 
 const char *worker_exit_str(const struct worker_exit *ex, char *buf, size_t size)

@@ -73,6 +73,10 @@ int worker_stop(struct worker *w);
  * handler (async-signal-safe), so an interrupted run leaves no orphan behind. */
 void worker_kill_all(void);
 
+/* Why a worker did not start: strerror, and the process limit when that was it
+ * ("Resource temporarily unavailable (RLIMIT_NPROC 60)"). */
+const char *worker_error_str(int err, char *buf, size_t size);
+
 /* "exit 3" or "signal SIGSEGV" */
 const char *worker_exit_str(const struct worker_exit *ex, char *buf, size_t size);
 
