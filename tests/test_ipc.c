@@ -22,6 +22,7 @@
 #include <string.h>
 #include <sys/msg.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static const char *const kinds[] = {"pthread", "fork", "posix_spawn"};
 static const size_t sizes[] = {1, 7, 64, 4096 + 3, 65536 + 1, 1 << 20};
@@ -90,6 +91,43 @@ static void test_every_transport_delivers(void **state)
 			}
 		}
 	}
+	assert_no_children();
+}
+
+static void stream_stalled(int sig)
+{
+	(void)sig;
+	static const char msg[] = "a ring stream stalled for 60 s: a lost wake-up\n";
+	write(2, msg, sizeof msg - 1);
+	worker_kill_all();
+	_exit(1);
+}
+
+/* The rings' wake-ups race on every message: a reader that catches up goes to sleep while
+ * the writer publishes. A lost wake-up leaves both sides asleep, and only a long stream of
+ * small messages meets the race often enough to show it. */
+static void test_rings_never_lose_a_wake_up(void **state)
+{
+	(void)state;
+	static const char *const rings[] = {"shm_ring", "spsc_ring"};
+	signal(SIGALRM, stream_stalled);
+	alarm(60);
+	for (size_t i = 0; i < 2; i++) {
+		const struct ipc_transport *t = ipc_find(rings[i]);
+		for (size_t k = 0; k < 2; k++) {
+			if (k > 0 && !t->processes)
+				continue;
+			struct ipc_chan c;
+			struct worker w;
+			assert_int_equal(open_with_peer(&c, &w, t, kinds[k], 8), 0);
+			receive_in_order(&c, 1u << 23);
+			assert_int_equal(worker_reap(&w), 0);
+			assert_int_equal(w.exit.code, 0);
+			t->close(&c);
+		}
+	}
+	alarm(0);
+	signal(SIGALRM, SIG_DFL);
 	assert_no_children();
 }
 
@@ -250,6 +288,7 @@ int main(void)
 		cmocka_unit_test(test_named_objects_private_and_removed),
 		cmocka_unit_test(test_every_transport_delivers),
 		cmocka_unit_test(test_every_transport_echoes),
+		cmocka_unit_test(test_rings_never_lose_a_wake_up),
 		cmocka_unit_test(test_peer_killed_mid_transfer),
 	};
 	return cmocka_run_group_tests_name("ipc", tests, task_page_setup, task_page_teardown);

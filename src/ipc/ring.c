@@ -54,20 +54,29 @@ static long futex(uint32_t *addr, int op, uint32_t val, bool private)
 		       0);
 }
 
-/* Sleeps while *word is still seen; the flag tells the other side to wake us. */
-static void sleep_on(uint32_t *word, uint32_t seen, uint32_t *flag, bool private)
+/* The sleeper raises its flag, looks at the position once more, and sleeps on the flag;
+ * the other side publishes its position, and if the flag is up takes it down and wakes.
+ * Both sides' store and load are sequentially consistent, so one of them sees the other
+ * (Dekker) and no wake-up is lost. The waker taking the flag down means one FUTEX_WAKE a
+ * sleep, not one for every message sent while the sleeper is still waking up (a
+ * cross-CPU wake-up on a virtual machine takes as long as hundreds of small messages).
+ * The futex is the flag, not the position: a late waker that took down the flag of a
+ * newer sleep makes that sleep's FUTEX_WAIT return at once, where a wait on an unchanged
+ * position would sleep with nobody left to wake it. */
+static void sleep_on(const uint32_t *word, uint32_t seen, uint32_t *flag, bool private)
 {
 	__atomic_store_n(flag, 1, __ATOMIC_SEQ_CST);
 	if (__atomic_load_n(word, __ATOMIC_SEQ_CST) == seen)
-		futex(word, FUTEX_WAIT, seen, private);
+		futex(flag, FUTEX_WAIT, 1, private);
 	__atomic_store_n(flag, 0, __ATOMIC_RELAXED);
 }
 
-static void wake_if_asleep(uint32_t *word, uint32_t *flag, bool private)
+static void publish(uint32_t *word, uint32_t value, uint32_t *flag, bool private)
 {
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	if (__atomic_load_n(flag, __ATOMIC_RELAXED))
-		futex(word, FUTEX_WAKE, INT_MAX, private);
+	__atomic_store_n(word, value, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(flag, __ATOMIC_SEQ_CST) &&
+	    __atomic_exchange_n(flag, 0, __ATOMIC_SEQ_CST))
+		futex(flag, FUTEX_WAKE, 1, private);
 }
 
 static int ring_write(struct ring *r, uint32_t *head_seen, const char *buf, size_t n,
@@ -91,8 +100,7 @@ static int ring_write(struct ring *r, uint32_t *head_seen, const char *buf, size
 			chunk = (uint32_t)n;
 		memcpy(r->data + at, buf, chunk);
 		tail += chunk;
-		__atomic_store_n(&r->tail, tail, __ATOMIC_RELEASE);
-		wake_if_asleep(&r->tail, &r->reader_sleeps, private);
+		publish(&r->tail, tail, &r->reader_sleeps, private);
 		buf += chunk;
 		n -= chunk;
 	}
@@ -117,8 +125,7 @@ static int ring_read(struct ring *r, uint32_t *tail_seen, char *buf, size_t n, b
 			chunk = (uint32_t)n;
 		memcpy(buf, r->data + at, chunk);
 		head += chunk;
-		__atomic_store_n(&r->head, head, __ATOMIC_RELEASE);
-		wake_if_asleep(&r->head, &r->writer_sleeps, private);
+		publish(&r->head, head, &r->writer_sleeps, private);
 		buf += chunk;
 		n -= chunk;
 	}
