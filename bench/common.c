@@ -1,4 +1,5 @@
-/* common.c - parent memory and start failures, shared by the scenario files. */
+/* common.c - parent memory, start failures and pair placement, shared by the scenario
+ * files. */
 #include "common.h"
 
 #include <errno.h>
@@ -50,4 +51,24 @@ double rusage_cpu_ns(const struct rusage *ru)
 {
 	return (double)(ru->ru_utime.tv_sec + ru->ru_stime.tv_sec) * 1e9 +
 	       (double)(ru->ru_utime.tv_usec + ru->ru_stime.tv_usec) * 1e3;
+}
+
+void pair_place(gb_state *st, struct pair_placement *pl, enum pin_policy pin)
+{
+	cpu_set_t mine;
+	char note[256];
+	pl->pinned = pin_place(pin, 0, 2, &mine, note, sizeof note);
+	if (!pl->pinned)
+		return;
+	pin_place(pin, 1, 2, &pl->peer, NULL, 0);
+	sched_getaffinity(0, sizeof pl->saved, &pl->saved);
+	pin_bind_self(&mine);
+	if (note[0])
+		gb_set_label(st, note);
+}
+
+void pair_unplace(struct pair_placement *pl)
+{
+	if (pl->pinned)
+		pin_bind_self(&pl->saved);
 }

@@ -1,10 +1,12 @@
 /* common.h - what several scenario files need: the parent's memory, kept between
- * benchmarks that ask for the same shape, and the wording of start failures. */
+ * benchmarks that ask for the same shape, the wording of start failures, and where a
+ * pair of workers runs. */
 #ifndef TVP_COMMON_H
 #define TVP_COMMON_H
 
 #include "gbench.h"
 #include "mem.h"
+#include "pin.h"
 #include "worker.h"
 
 #include <stddef.h>
@@ -18,6 +20,21 @@ void parent_memory_free(void);
 
 /* Skips with "<kind>: <strerror> (RLIMIT_NPROC n)" for a worker that did not start. */
 void skip_start_error(gb_state *st, const struct worker_kind *k, int err);
+
+/* Where a pair of workers runs: this thread on the pair's first PU, the peer on the
+ * second (peer, for worker_start). Unpinned policies bind nothing. A fallback (two cores
+ * asked for on a machine of one) becomes the benchmark's label. */
+struct pair_placement {
+	bool pinned;
+	cpu_set_t peer, saved;
+};
+void pair_place(gb_state *st, struct pair_placement *pl, enum pin_policy pin);
+/* Gives this thread back the affinity it had. */
+void pair_unplace(struct pair_placement *pl);
+
+/* lmbench's pipe and UNIX socket bandwidth method, registered by the ipc scenario so
+ * that its repetitions interleave with the transports it is the reference for. */
+void bw_lmbench_register(void);
 
 /* The user+system time of an rusage, in ns. */
 double rusage_cpu_ns(const struct rusage *ru);

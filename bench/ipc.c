@@ -2,10 +2,11 @@
  *
  *   ipc/TRANSPORT/MODE/msg_bytes:N         throughput: the peer (a thread, or a forked
  *   ipc_spawn/TRANSPORT/process/msg_bytes:N   child; or tvp-helper started by posix_spawn,
- *                                          which attaches by name or inherited descriptor)
- *                                          sends stamped messages as fast as it can; this
- *                                          thread receives and checks every one. One
- *                                          message per iteration, real time: a pipeline.
+ *   ipc_diff_core/TRANSPORT/MODE/msg_bytes:N  which attaches by name or inherited
+ *                                          descriptor) sends stamped messages as fast as it
+ *                                          can; this thread receives and checks every one.
+ *                                          One message per iteration, real time: a
+ *                                          pipeline. Unpinned, or the pair on two cores.
  *   latency[_same_pu|_diff_core]/TRANSPORT/MODE   ping-pong of 8 bytes, one round trip per
  *                                          iteration, unpinned or with the pair on one PU
  *                                          (two context switches a round trip) or on two
@@ -15,6 +16,7 @@
  *   memcpy/copy/thread/msg_bytes:N         one thread copying N bytes: the limit
  *   cacheline/pingpong/thread[...]         two threads bouncing one cache line (spinning:
  *                                          a probe of the two CPUs, not a transport)
+ *   bw_lmbench[...]/pipe|unix_stream/...   lmbench's bandwidth method (bw_lmbench.c)
  * A lost, repeated, reordered or damaged message ends the benchmark with an error.
  */
 #include "common.h"
@@ -117,10 +119,13 @@ static void run_throughput(gb_state *st, const void *data)
 {
 	const struct ipc_case *ic = data;
 	size_t size = ic->measure == QUEUE3 ? 8 : (size_t)gb_range(st, 0);
+	struct pair_placement pl;
+	pair_place(st, &pl, ic->pin);
 	struct session s;
 	if (session_open(st, &s, ic, size, ic->measure == QUEUE3 ? 3 : 0, &task_ipc_produce,
-			 NULL) != 0) {
+			 pl.pinned ? &pl.peer : NULL) != 0) {
 		session_close(st, &s);
+		pair_unplace(&pl);
 		return;
 	}
 	char fault[256];
@@ -138,6 +143,7 @@ static void run_throughput(gb_state *st, const void *data)
 	}
 	drain(&s);
 	session_close(st, &s);
+	pair_unplace(&pl);
 	if (gb_error_occurred(st))
 		return;
 	gb_set_bytes_processed(st, (int64_t)size * gb_iterations(st));
@@ -148,15 +154,10 @@ static void run_latency(gb_state *st, const void *data)
 {
 	const struct ipc_case *ic = data;
 	const size_t size = 8;
-	cpu_set_t mine, peer, saved;
-	bool pinned = pin_place(ic->pin, 0, 2, &mine, NULL, 0);
-	if (pinned) {
-		pin_place(ic->pin, 1, 2, &peer, NULL, 0);
-		sched_getaffinity(0, sizeof saved, &saved);
-		pin_bind_self(&mine);
-	}
+	struct pair_placement pl;
+	pair_place(st, &pl, ic->pin);
 	struct session s;
-	if (session_open(st, &s, ic, size, 0, &task_ipc_echo, pinned ? &peer : NULL) == 0) {
+	if (session_open(st, &s, ic, size, 0, &task_ipc_echo, pl.pinned ? &pl.peer : NULL) == 0) {
 		char fault[256];
 		void *back = malloc(size);
 		while (gb_keep_running(st)) {
@@ -181,8 +182,7 @@ static void run_latency(gb_state *st, const void *data)
 		free(back);
 	}
 	session_close(st, &s);
-	if (pinned)
-		pin_bind_self(&saved);
+	pair_unplace(&pl);
 }
 
 static void run_memcpy(gb_state *st, const void *data)
@@ -227,16 +227,12 @@ static void *bounce_back(void *p)
 static void run_cacheline(gb_state *st, const void *data)
 {
 	const struct ipc_case *ic = data;
-	cpu_set_t mine, peer, saved;
-	bool pinned = pin_place(ic->pin, 0, 2, &mine, NULL, 0);
+	struct pair_placement pl;
+	pair_place(st, &pl, ic->pin);
 	pthread_attr_t attr;
 	pthread_attr_init(&attr);
-	if (pinned) {
-		pin_place(ic->pin, 1, 2, &peer, NULL, 0);
-		pthread_attr_setaffinity_np(&attr, sizeof peer, &peer);
-		sched_getaffinity(0, sizeof saved, &saved);
-		pin_bind_self(&mine);
-	}
+	if (pl.pinned)
+		pthread_attr_setaffinity_np(&attr, sizeof pl.peer, &pl.peer);
 	static struct bounce b;
 	b = (struct bounce){0, 0};
 	pthread_t t;
@@ -255,8 +251,7 @@ static void run_cacheline(gb_state *st, const void *data)
 		__atomic_store_n(&b.stop, 1, __ATOMIC_RELAXED);
 		pthread_join(t, NULL);
 	}
-	if (pinned)
-		pin_bind_self(&saved);
+	pair_unplace(&pl);
 }
 
 /* --- registration ------------------------------------------------------------------- */
@@ -287,20 +282,27 @@ static void register_all(const struct suite_opts *opts)
 	static const enum pin_policy pins[] = {PIN_NONE, PIN_SAME_PU, PIN_DIFF_CORE};
 	char name[128];
 
-	for (size_t i = 0; i < ipc_ntransports; i++) {
-		const struct ipc_transport *t = ipc_transports[i];
-		for (size_t k = 0; k < ARRAY_SIZE(kinds); k++) {
-			if (k > 0 && !t->processes)
-				continue;
-			struct ipc_case *c = add_case(t, kinds[k], THROUGHPUT, PIN_NONE);
-			snprintf(name, sizeof name, "%s/%s/%s", k == 2 ? "ipc_spawn" : "ipc", t->name,
-				 c->kind->mode);
-			gb_bench *b = gb_register(name, run_throughput, c);
-			gb_arg_name(b, "msg_bytes");
-			for (size_t s = 0; s < nsizes; s++)
-				gb_arg(b, sizes[s]);
-			gb_use_real_time(b);
-			gb_unit(b, GB_US);
+	/* Throughput unpinned, as a program meets it, and on two cores, where the numbers
+	 * hold still: unpinned, a pair shares one CPU in one run and not in the next. */
+	static const enum pin_policy throughput_pins[] = {PIN_NONE, PIN_DIFF_CORE};
+	for (size_t p = 0; p < ARRAY_SIZE(throughput_pins); p++) {
+		for (size_t i = 0; i < ipc_ntransports; i++) {
+			const struct ipc_transport *t = ipc_transports[i];
+			for (size_t k = 0; k < ARRAY_SIZE(kinds); k++) {
+				if (k > 0 && !t->processes)
+					continue;
+				if (k == 2 && throughput_pins[p] != PIN_NONE)
+					continue; /* spawned or forked, the transport is the same */
+				struct ipc_case *c = add_case(t, kinds[k], THROUGHPUT, throughput_pins[p]);
+				snprintf(name, sizeof name, "%s%s/%s/%s", k == 2 ? "ipc_spawn" : "ipc",
+					 pin_suffix(throughput_pins[p]), t->name, c->kind->mode);
+				gb_bench *b = gb_register(name, run_throughput, c);
+				gb_arg_name(b, "msg_bytes");
+				for (size_t s = 0; s < nsizes; s++)
+					gb_arg(b, sizes[s]);
+				gb_use_real_time(b);
+				gb_unit(b, GB_US);
+			}
 		}
 	}
 	for (size_t p = 0; p < ARRAY_SIZE(pins); p++) {
@@ -333,6 +335,7 @@ static void register_all(const struct suite_opts *opts)
 	gb_arg(b, 64 << 20);
 	gb_use_real_time(b);
 	gb_unit(b, GB_US);
+	bw_lmbench_register();
 }
 
 const struct scenario scenario_ipc = {

@@ -106,6 +106,8 @@ static void add_machine_context(const struct suite_opts *o, const char *pin_cpus
 	struct utsname u;
 	gb_add_context("tvp_version", TVP_VERSION);
 	gb_add_context("profile", profiles[o->profile].name);
+	snprintf(buf, sizeof buf, "%d, interleaved at random", o->repetitions);
+	gb_add_context("repetitions", buf);
 	gb_add_context("placement", pin_policies[o->pin].name);
 	gb_add_context("placement_cpus", pin_cpus);
 	gb_add_context("placement_note", pin_note);
@@ -170,11 +172,15 @@ int main(int argc, char **argv)
 	bool list = false;
 
 	/* The suite's flags first; Google Benchmark's (and --help) are kept for it. */
-	char *gb_argv[argc + 3];
+	char *gb_argv[argc + 4];
 	int gb_argc = 0;
 	gb_argv[gb_argc++] = argv[0];
 	gb_argv[gb_argc++] = NULL; /* --benchmark_repetitions, filled below */
 	gb_argv[gb_argc++] = NULL; /* --benchmark_min_time */
+	/* Repetitions of different benchmarks run in a random order, so a slow minute of a
+	 * shared machine falls on threads and processes alike rather than on whichever ran
+	 * then. Google Benchmark fixes the iteration count in the first repetition. */
+	gb_argv[gb_argc++] = "--benchmark_enable_random_interleaving=true";
 	for (int i = 1; i < argc; i++) {
 		const char *v;
 		char *end;

@@ -164,11 +164,14 @@ RULES = [
          "globals/fork/process/shared:0", None, "equals", 2, "parent_sees_items", "items"),
     Rule("C4", "the notes' Queue(3) costs processes more than threads (per item)",
          "queue3/queue/process", "queue3/queue/thread", "greater", 1.25),
-    Rule("C4", "a pipe costs processes more than threads (4 KiB messages)",
-         "ipc/pipe/process/msg_bytes:4096", "ipc/pipe/thread/msg_bytes:4096", "greater", 1.25),
-    Rule("C4", "shared memory costs processes more than threads (64 KiB messages, a ring)",
-         "ipc/shm_ring/process/msg_bytes:65536", "ipc/shm_ring/thread/msg_bytes:65536",
+    # The pairs on two cores: unpinned, a pair shares a CPU in one repetition and not in
+    # the next, and that, not the kind of worker, would decide the verdict.
+    Rule("C4", "a pipe costs processes more than threads (4 KiB messages, two cores)",
+         "ipc_diff_core/pipe/process/msg_bytes:4096", "ipc_diff_core/pipe/thread/msg_bytes:4096",
          "greater", 1.25),
+    Rule("C4", "shared memory costs processes more than threads (64 KiB messages, a ring, "
+         "two cores)", "ipc_diff_core/shm_ring/process/msg_bytes:65536",
+         "ipc_diff_core/shm_ring/thread/msg_bytes:65536", "greater", 1.25),
 
     Rule("C7", "switching between processes costs more than between threads (pipe "
          "ping-pong on one PU)", "latency_same_pu/pipe/process", "latency_same_pu/pipe/thread",

@@ -6,15 +6,37 @@
 #   figures               gnuplot-nox
 #   tests                 libcmocka-dev
 #   report and run        python3 python3-scipy
+#   optional              linux-perf (`perf bench sched pipe`, the pipe latency reference):
+#                         installed when the archive has it; the run goes on without it
 set -eu
 pkgs="gcc g++ make pkg-config libc6-dev git libbenchmark-dev libbenchmark-tools libhwloc-dev
 hwloc-nox gnuplot-nox libcmocka-dev python3 python3-scipy"
 
+optional="linux-perf"
+
+installed() {
+	dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'ok installed'
+}
+
+# The optional ones, as root and where the archive has them; never a reason to stop.
+install_optional() {
+	[ "$(id -u)" -eq 0 ] || return 0
+	for p in $optional; do
+		if ! installed "$p" && apt-cache show "$p" >/dev/null 2>&1; then
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$p" ||
+				echo "tvp: optional package $p not installed; going on without it"
+		fi
+	done
+}
+
 missing=""
 for p in $pkgs; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing="$missing $p"
+	installed "$p" || missing="$missing $p"
 done
-[ -z "$missing" ] && exit 0
+if [ -z "$missing" ]; then
+	install_optional
+	exit 0
+fi
 
 echo "tvp: missing Debian packages:$missing"
 if [ "$(id -u)" -ne 0 ]; then
@@ -25,3 +47,4 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
 apt-get install -y -q --no-install-recommends $missing
+install_optional

@@ -76,7 +76,8 @@ const struct task task_park = {"park", "count in, then wait at the start gate", 
 const struct task task_busy = {"busy", "keep a CPU busy for arg ns", run_busy, false};
 
 static const struct task *const tasks[] = {&task_exit, &task_stamp, &task_raise, &task_affinity,
-					   &task_park, &task_busy, &task_ipc_produce, &task_ipc_echo};
+					   &task_park, &task_busy, &task_ipc_produce, &task_ipc_echo,
+					   &task_bw_write};
 
 const struct task *task_find(const char *name)
 {

@@ -247,6 +247,10 @@ class Report(unittest.TestCase):
         self.assertIn("## The notes' own Python beside C", text)
         self.assertIn("| never fetches the result | **no** |", text)
         self.assertIn("| calls `get()` | yes | get() raised ValueError", text)
+        # The speed targets, with lmbench's method as the kernel transports' reference.
+        self.assertIn("### Against lmbench's method", text)
+        self.assertIn("| pipe, 64 KiB: at least lmbench's bw_pipe method |", text)
+        self.assertIn("Throughput with the pair on two cores", text)
         # Every claim has its data.
         self.assertNotIn("missing data", text)
         # The notes' nums example, with the values the run observed.
@@ -443,6 +447,10 @@ class Smoke(unittest.TestCase):
                       if b.get("error_occurred") and not limits.search(b.get("error_message", ""))]
             self.assertEqual(errors, [])
             self.assertGreater(len(doc["benchmarks"]), 40)
+            # lmbench's method ran beside the transports it is the reference for.
+            rates = [b.get("bytes_per_second", 0) for b in doc["benchmarks"]
+                     if b["name"].startswith("bw_lmbench/pipe/process/msg_bytes:65536")]
+            self.assertTrue(rates and all(r > 0 for r in rates), rates)
             for key in ("topology", "cpu_model", "kernel", "thp", "governor", "nproc",
                         "tvp_version", "profile", "placement", "scenario_seconds"):
                 self.assertIn(key, doc["context"])

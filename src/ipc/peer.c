@@ -2,7 +2,9 @@
 #include "ipc/peer.h"
 #include "ipc/ipc.h"
 
+#include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -81,6 +83,37 @@ static int run_echo(long arg, int64_t start_ns)
 	return finish(&c, buf, 0);
 }
 
+/* lmbench's writer: the page describes "WRITE_FD READ_FD"; the read end is the parent's
+ * and is closed here, so the writer learns the reader has gone from EPIPE. */
+static int run_bw_write(long arg, int64_t start_ns)
+{
+	(void)start_ns;
+	struct task_page *page = task_page();
+	int wfd, rfd;
+	if (getpid() != page->owner)
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (sscanf(page->ipc_desc, "%d %d", &wfd, &rfd) != 2)
+		return PEER_ATTACH;
+	close(rfd);
+	signal(SIGPIPE, SIG_IGN);
+	size_t chunk = (size_t)arg;
+	char *buf = malloc(chunk);
+	if (!buf)
+		return PEER_MEMORY;
+	memset(buf, 0, chunk);
+	for (;;) {
+		ssize_t n = write(wfd, buf, chunk);
+		if (n < 0 && errno != EINTR)
+			break;
+	}
+	int rc = errno == EPIPE || errno == ECONNRESET ? 0 : PEER_SEND;
+	free(buf);
+	close(wfd);
+	return rc;
+}
+
 const struct task task_ipc_produce = {"ipc_produce", "send stamped messages up until told to stop",
 				      run_produce, false};
 const struct task task_ipc_echo = {"ipc_echo", "send every message back", run_echo, false};
+const struct task task_bw_write = {"bw_write", "write arg-byte chunks until the reader goes",
+				   run_bw_write, false};

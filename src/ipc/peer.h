@@ -11,6 +11,10 @@
 extern const struct task task_ipc_produce;
 /* Receives each message down and sends it back up, up to and with the last. */
 extern const struct task task_ipc_echo;
+/* lmbench's bw_pipe and bw_unix writer: writes chunks of arg bytes, unstamped, to an
+ * inherited descriptor until the reader closes its end; the page's ipc_desc is
+ * "WRITE_FD READ_FD". Forked children only: it shares the parent's descriptors. */
+extern const struct task task_bw_write;
 
 /* Exit codes of the peer tasks, past 0. */
 enum { PEER_ATTACH = 20, PEER_MEMORY, PEER_SEND, PEER_RECV };
