@@ -25,7 +25,8 @@
 #include <unistd.h>
 
 static const char *const kinds[] = {"pthread", "fork", "posix_spawn"};
-static const size_t sizes[] = {1, 7, 64, 4096 + 3, 65536 + 1, 1 << 20};
+/* 4 MiB: the full profile's largest message. */
+static const size_t sizes[] = {1, 7, 64, 4096 + 3, 65536 + 1, 4 << 20};
 
 /* Starts a producing peer of kind k on a new channel; 0, or EMSGSIZE past a limit. */
 static int open_with_peer(struct ipc_chan *c, struct worker *w, const struct ipc_transport *t,
