@@ -210,4 +210,5 @@ const struct scenario scenario_cow = {
 	.name = "cow",
 	.desc = "copy-on-write: what a forked child copies when it writes (C2)",
 	.register_all = register_all,
+	.in_a_row = true,
 };

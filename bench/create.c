@@ -168,4 +168,5 @@ const struct scenario scenario_create = {
 	.name = "create",
 	.desc = "creation cost by worker kind and parent memory (C2)",
 	.register_all = register_all,
+	.in_a_row = true,
 };

@@ -106,8 +106,7 @@ static void add_machine_context(const struct suite_opts *o, const char *pin_cpus
 	struct utsname u;
 	gb_add_context("tvp_version", TVP_VERSION);
 	gb_add_context("profile", profiles[o->profile].name);
-	snprintf(buf, sizeof buf, "%d, interleaved at random", o->repetitions);
-	gb_add_context("repetitions", buf);
+	gb_add_context("repetition_order", o->interleaved ? "interleaved" : "in a row");
 	gb_add_context("placement", pin_policies[o->pin].name);
 	gb_add_context("placement_cpus", pin_cpus);
 	gb_add_context("placement_note", pin_note);
@@ -177,10 +176,7 @@ int main(int argc, char **argv)
 	gb_argv[gb_argc++] = argv[0];
 	gb_argv[gb_argc++] = NULL; /* --benchmark_repetitions, filled below */
 	gb_argv[gb_argc++] = NULL; /* --benchmark_min_time */
-	/* Repetitions of different benchmarks run in a random order, so a slow minute of a
-	 * shared machine falls on threads and processes alike rather than on whichever ran
-	 * then. Google Benchmark fixes the iteration count in the first repetition. */
-	gb_argv[gb_argc++] = "--benchmark_enable_random_interleaving=true";
+	gb_argv[gb_argc++] = NULL; /* --benchmark_enable_random_interleaving */
 	for (int i = 1; i < argc; i++) {
 		const char *v;
 		char *end;
@@ -240,6 +236,15 @@ int main(int argc, char **argv)
 	snprintf(time_flag, sizeof time_flag, "--benchmark_min_time=%g", o.min_time);
 	gb_argv[1] = reps_flag;
 	gb_argv[2] = time_flag;
+	/* Repetitions of different benchmarks run in a random order, so a slow minute of a
+	 * shared machine falls on threads and processes alike rather than on whichever ran
+	 * then (Google Benchmark fixes the iteration count in the first repetition), unless
+	 * a chosen scenario must run its repetitions in a row. */
+	o.interleaved = true;
+	for (size_t i = 0; i < nchosen; i++)
+		o.interleaved &= !chosen[i]->in_a_row;
+	gb_argv[3] = o.interleaved ? "--benchmark_enable_random_interleaving=true"
+				   : "--benchmark_enable_random_interleaving=false";
 	gb_argv[gb_argc] = NULL;
 	gb_init(&gb_argc, gb_argv, usage);
 	if (gb_argc > 1)

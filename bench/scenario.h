@@ -13,6 +13,8 @@
 #include "gbench.h"
 #include "pin.h"
 
+#include <stdbool.h>
+
 enum profile { PROFILE_QUICK, PROFILE_FULL };
 
 struct suite_opts {
@@ -20,12 +22,17 @@ struct suite_opts {
 	enum pin_policy pin;
 	int repetitions;    /* per benchmark */
 	double min_time;    /* seconds per repetition */
+	bool interleaved;   /* repetitions interleaved at random with other benchmarks' */
 };
 
 struct scenario {
 	const char *name;   /* selects it with --scenario */
 	const char *desc;
 	void (*register_all)(const struct suite_opts *opts);
+	/* Repetitions one after another, not interleaved with other benchmarks': the
+	 * scenario keeps a parent's memory (up to GiBs) across the benchmarks that ask for
+	 * the same shape, and interleaving would make and touch it again every repetition. */
+	bool in_a_row;
 };
 
 extern const struct scenario scenario_create;

@@ -181,8 +181,9 @@ def main(argv=None):
 
 def merge(parts, seconds):
     """One Google Benchmark JSON document from the scenarios' ones: the first
-    context (plus each scenario's wall time), every benchmark row in run order."""
-    merged, rows, python_ctx = None, [], {}
+    context (plus each scenario's wall time and order of repetitions), every benchmark
+    row in run order."""
+    merged, rows, python_ctx, orders = None, [], {}, []
     for p in parts:
         with open(p) as f:
             try:
@@ -190,6 +191,9 @@ def merge(parts, seconds):
             except json.JSONDecodeError as e:
                 print(f"tvp: {p} is not valid JSON ({e}); left out", file=sys.stderr)
                 continue
+        order = doc.get("context", {}).get("repetition_order")
+        if order:
+            orders.append(f"{os.path.basename(p)[len('.part-'):-len('.json')]}={order}")
         if doc.get("context", {}).get("tvp_version") == "python":
             python_ctx = doc["context"]  # the Python part's context: keep its version
         elif merged is None:
@@ -204,6 +208,7 @@ def merge(parts, seconds):
             merged["context"]["python_start_methods"] = python_ctx.get("start_methods", "")
         merged["context"]["scenario_seconds"] = ",".join(
             f"{k}={v:.1f}" for k, v in seconds.items())
+        merged["context"]["repetition_order"] = ",".join(orders)
     return merged
 
 
