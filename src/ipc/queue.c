@@ -39,7 +39,9 @@ static char *slot(const struct ipc_chan *c, struct queue *q, size_t i)
 static int map(struct ipc_chan *c, int fd)
 {
 	c->mem_size = 2 * queue_bytes(c);
-	c->mem = mmap(NULL, c->mem_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	/* Populated, as the ring is: no page faults in the timed loop's first pass. */
+	c->mem = mmap(NULL, c->mem_size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd,
+		      0);
 	if (c->mem == MAP_FAILED) {
 		c->mem = NULL;
 		return errno;
