@@ -90,7 +90,7 @@ static void run_bw(gb_state *st, const void *data)
 				rerr ? strerror(rerr) : worker_exit_str(&w.exit, how, sizeof how));
 		}
 	}
-	pair_unplace(&pl);
+	pair_unplace(st, &pl);
 	free(buf);
 	if (!gb_error_occurred(st)) {
 		gb_set_bytes_processed(st, (int64_t)CHUNK * gb_iterations(st));

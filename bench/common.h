@@ -9,6 +9,7 @@
 #include "pin.h"
 #include "worker.h"
 
+#include <pthread.h>
 #include <stddef.h>
 
 /* Makes sure the parent holds mib MiB in the layout, touched; skips the benchmark with
@@ -23,14 +24,28 @@ void skip_start_error(gb_state *st, const struct worker_kind *k, int err);
 
 /* Where a pair of workers runs: this thread on the pair's first PU, the peer on the
  * second (peer, for worker_start). Unpinned policies bind nothing. A fallback (two cores
- * asked for on a machine of one) becomes the benchmark's label. */
+ * asked for on a machine of one) becomes the benchmark's label. A pair on two PUs also
+ * takes the cache-line probe between them when placed and when unplaced, and
+ * reports the slower as the counter probe_ns: on a shared virtual machine the host may
+ * move a vCPU, and a repetition that ran slow beside a slow probe ran on far CPUs. */
 struct pair_placement {
 	bool pinned;
 	cpu_set_t peer, saved;
+	double probe_ns;
 };
 void pair_place(gb_state *st, struct pair_placement *pl, enum pin_policy pin);
-/* Gives this thread back the affinity it had. */
-void pair_unplace(struct pair_placement *pl);
+/* Gives this thread back the affinity it had, and reports probe_ns. */
+void pair_unplace(gb_state *st, struct pair_placement *pl);
+
+/* The cache-line probe: this thread and one on peer (anywhere when NULL) bounce one
+ * cache line, spinning. A round trip is two transfers of the line between the CPUs. */
+struct line_probe {
+	pthread_t thread;
+	struct line_bounce *line;
+};
+int line_probe_start(struct line_probe *p, const cpu_set_t *peer);
+void line_probe_round_trip(struct line_probe *p);
+void line_probe_stop(struct line_probe *p);
 
 /* lmbench's pipe and UNIX socket bandwidth method, registered by the ipc scenario so
  * that its repetitions interleave with the transports it is the reference for. */

@@ -128,7 +128,7 @@ static void run_throughput(gb_state *st, const void *data)
 	if (session_open(st, &s, ic, size, ic->measure == QUEUE3 ? 3 : 0, &task_ipc_produce,
 			 pl.pinned ? &pl.peer : NULL) != 0) {
 		session_close(st, &s);
-		pair_unplace(&pl);
+		pair_unplace(st, &pl);
 		return;
 	}
 	char fault[256];
@@ -146,7 +146,7 @@ static void run_throughput(gb_state *st, const void *data)
 	}
 	drain(&s);
 	session_close(st, &s);
-	pair_unplace(&pl);
+	pair_unplace(st, &pl);
 	if (gb_error_occurred(st))
 		return;
 	gb_set_bytes_processed(st, (int64_t)size * gb_iterations(st));
@@ -185,7 +185,7 @@ static void run_latency(gb_state *st, const void *data)
 		free(back);
 	}
 	session_close(st, &s);
-	pair_unplace(&pl);
+	pair_unplace(st, &pl);
 }
 
 static void run_memcpy(gb_state *st, const void *data)
@@ -210,51 +210,21 @@ static void run_memcpy(gb_state *st, const void *data)
 
 /* --- the cache-line probe ------------------------------------------------------------ */
 
-struct bounce {
-	_Alignas(128) uint32_t turn;
-	uint32_t stop;
-};
-
-static void *bounce_back(void *p)
-{
-	struct bounce *b = p;
-	for (;;) {
-		uint32_t t;
-		while ((t = __atomic_load_n(&b->turn, __ATOMIC_ACQUIRE)) % 2 == 0)
-			if (__atomic_load_n(&b->stop, __ATOMIC_RELAXED))
-				return NULL;
-		__atomic_store_n(&b->turn, t + 1, __ATOMIC_RELEASE);
-	}
-}
-
 static void run_cacheline(gb_state *st, const void *data)
 {
 	const struct ipc_case *ic = data;
 	struct pair_placement pl;
 	pair_place(st, &pl, ic->pin);
-	pthread_attr_t attr;
-	pthread_attr_init(&attr);
-	if (pl.pinned)
-		pthread_attr_setaffinity_np(&attr, sizeof pl.peer, &pl.peer);
-	static struct bounce b;
-	b = (struct bounce){0, 0};
-	pthread_t t;
-	int err = pthread_create(&t, &attr, bounce_back, &b);
-	pthread_attr_destroy(&attr);
+	struct line_probe probe;
+	int err = line_probe_start(&probe, pl.pinned ? &pl.peer : NULL);
 	if (err) {
 		gb_skip(st, "pthread_create: %s", strerror(err));
 	} else {
-		uint32_t turn = 0;
-		while (gb_keep_running(st)) {
-			__atomic_store_n(&b.turn, turn + 1, __ATOMIC_RELEASE);
-			while (__atomic_load_n(&b.turn, __ATOMIC_ACQUIRE) != turn + 2) {
-			}
-			turn += 2;
-		}
-		__atomic_store_n(&b.stop, 1, __ATOMIC_RELAXED);
-		pthread_join(t, NULL);
+		while (gb_keep_running(st))
+			line_probe_round_trip(&probe);
+		line_probe_stop(&probe);
 	}
-	pair_unplace(&pl);
+	pair_unplace(st, &pl);
 }
 
 /* --- registration ------------------------------------------------------------------- */

@@ -258,6 +258,26 @@ class Report(unittest.TestCase):
         self.assertIn("| pthread_create | a global | [11, 22, 0, 1, 2] |", text)
         self.assertIn("| pthread_create | thread |", text)
 
+    def test_far_cpus_are_told_apart(self):
+        """Repetitions whose cache-line probe says the host put the two vCPUs far apart
+        are counted, and the speed targets are shown again without them."""
+        def ring(mode, times, probes):
+            b = bench(f"ipc_diff_core/shm_ring/{mode}/msg_bytes:65536", times)
+            b.args = {"msg_bytes": 65536}
+            b.counters = {"probe_ns": probes}
+            return b
+        # Processes ran three of five repetitions on far CPUs, four times slower.
+        benches = {b.key: b for b in (
+            ring("thread", [1.4, 1.5, 1.5, 1.6, 1.5], [90, 95, 92, 91, 94]),
+            ring("process", [1.5, 6.0, 6.1, 6.2, 1.6], [92, 410, 420, 430, 93]))}
+        self.assertEqual(report.far_share(benches, report.probe_floor(benches)), (3, 10))
+        self.assertEqual(report.near_only(benches["ipc_diff_core/shm_ring/process/"
+                                                  "msg_bytes:65536"], 90), [1.5, 1.6])
+        text = "\n".join(report.targets_part({}, benches))
+        self.assertIn("In 3 of the run's 10 pinned repetitions", text)
+        self.assertIn("| shm ring, 64 KiB: processes within 10% of threads | 0.25x | **no** | "
+                      "0.968x | yes |", text)
+
     def check_error(self, folder, words):
         r = run([PY, "scripts/report.py", folder])
         self.assertEqual(r.returncode, 2)
