@@ -676,13 +676,14 @@ IPC_TRANSPORTS = ["pipe", "unix_stream", "unix_seqpacket", "posix_mq", "sysv_mq"
                   "tcp", "queue", "spsc_ring"]
 
 
-def ipc_rate(benches, key):
-    """Median bytes per second of a throughput benchmark, from its repetitions."""
+def ipc_rate(benches, key, times=lambda b: b.times_us):
+    """Median bytes per second of a throughput benchmark with its interval, from the
+    repetitions times(bench) picks (all of them unless told)."""
     b = ok(benches, key)
-    if not b:
+    if not b or not times(b):
         return None
     size = b.args["msg_bytes"]
-    rates = [size / (t * 1e-6) for t in b.times_us]
+    rates = [size / (t * 1e-6) for t in times(b)]
     return claims.stats.median_ci(rates)
 
 
@@ -848,10 +849,10 @@ def latency_part(benches, folder, ctx=None):
                    "the CPUs." if loose else ""), ""]
     floor = probe_floor(benches)
     if floor:
-        probes = [v for b in benches.values() for v in b.counters.get("probe_ns", []) if v > 0]
         far, total = far_share(benches, floor)
+        slowest = max(all_probes(benches))
         out += [f"Every repetition of a pair on two cores took the probe too, before and after "
-                f"(the counter `probe_ns`): from {fmt(floor)} to {fmt(max(probes))} ns over "
+                f"(the counter `probe_ns`): from {fmt(floor)} to {fmt(slowest)} ns over "
                 f"{total} repetitions, {far} of them over {FAR:g}x the fastest. Those ran while "
                 "the host had the two vCPUs far apart.", ""]
     return out
@@ -875,9 +876,14 @@ def queue3_part(benches):
 FAR = 2.0  # a probe this many times the run's fastest says the host moved a vCPU away
 
 
+def all_probes(benches):
+    """Every pinned repetition's cache-line probe in the run, in ns."""
+    return [v for b in benches.values() for v in b.counters.get("probe_ns", []) if v > 0]
+
+
 def probe_floor(benches):
     """The fastest cache-line probe of any pinned repetition in the run, or None."""
-    vals = [v for b in benches.values() for v in b.counters.get("probe_ns", []) if v > 0]
+    vals = all_probes(benches)
     return min(vals) if vals else None
 
 
@@ -891,7 +897,7 @@ def near_only(b, floor):
 
 def far_share(benches, floor):
     """(repetitions whose CPUs probed far, pinned repetitions) over the run."""
-    probes = [v for b in benches.values() for v in b.counters.get("probe_ns", []) if v > 0]
+    probes = all_probes(benches)
     return sum(p > FAR * floor for p in probes), len(probes)
 
 
@@ -907,14 +913,9 @@ def targets_part(ctx, benches):
 
     def targets(times):
         """[(target, measured, met)] with times(bench) giving the repetitions to use."""
-        def per_msg(key):
-            b = ok(benches, key)
-            t = times(b) if b else []
-            return claims.stats.median_ci(t)[0] if t else None
-
-        def rate(key):  # bytes per second, from the median time per message
-            t = per_msg(key)
-            return benches[key].args["msg_bytes"] / (t * 1e-6) if t else None
+        def rate(key):
+            r = ipc_rate(benches, key, times)
+            return r[0] if r else None
 
         def ring(mode, size):
             return rate(f"ipc{pin}/shm_ring/{mode}/msg_bytes:{size}")
@@ -948,11 +949,10 @@ def targets_part(ctx, benches):
             ref = ok(benches, f"bw_lmbench{pin}/{t}/process/msg_bytes:65536")
             if not (ours and ref and times(ours) and times(ref)):
                 continue
-            # Times per message: their ratio is the inverse of the rates'. Slower by a
-            # difference the U test does not find significant is a tie, and a tie meets
-            # "at least"; with too few repetitions to tell, it does not.
+            # Slower by a difference the U test does not find significant is a tie, and a
+            # tie meets "at least"; with too few repetitions to tell, it does not.
             a, r = times(ours), times(ref)
-            x = claims.stats.median_ci(r)[0] / claims.stats.median_ci(a)[0]
+            x = rate(ours.key) / rate(ref.key)
             got, met = f"{x:.3g}x", x >= 1
             if x < 1:
                 p = claims.stats.u_test(a, r)

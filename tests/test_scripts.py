@@ -276,7 +276,7 @@ class Report(unittest.TestCase):
         text = "\n".join(report.targets_part({}, benches))
         self.assertIn("In 3 of the run's 10 pinned repetitions", text)
         self.assertIn("| shm ring, 64 KiB: processes within 10% of threads | 0.25x | **no** | "
-                      "0.968x | yes |", text)
+                      "0.969x | yes |", text)
 
     def check_error(self, folder, words):
         r = run([PY, "scripts/report.py", folder])
