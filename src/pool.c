@@ -45,6 +45,7 @@ struct pool {
 	struct shared *sh;
 	size_t sh_size;
 	int fd[2];                 /* the task pipe */
+	pid_t owner;               /* the process that made the pool */
 	struct worker *workers;
 	struct worker_id *ids;
 	bool *alive;
@@ -83,8 +84,13 @@ static int run_pool_worker(long arg, int64_t start_ns)
 	const struct worker_id *id = (const struct worker_id *)arg;
 	struct pool *p = id->pool;
 	unsigned index = id->index;
-	if (strcmp(p->kind->mode, "process") == 0)
-		prctl(PR_SET_PDEATHSIG, SIGKILL); /* no orphan outlives its pool */
+	if (strcmp(p->kind->mode, "process") == 0) {
+		if (!tie_to_owner(p->owner))
+			return 0;
+		/* Only the owner writes tasks: with the write end closed here, a worker
+		 * whose owner is gone reads end-of-file instead of waiting for ever. */
+		close(p->fd[1]);
+	}
 	for (;;) {
 		uint32_t idx;
 		ssize_t got = read(p->fd[0], &idx, sizeof idx);
@@ -133,6 +139,7 @@ struct pool *pool_create(const struct worker_kind *kind, unsigned workers,
 	if (opts)
 		p->opts = *opts;
 	p->fd[0] = p->fd[1] = -1;
+	p->owner = getpid();
 	p->sh_size = sizeof(struct shared) + workers * sizeof(int32_t);
 	p->sh = mmap(NULL, p->sh_size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	p->workers = calloc(workers, sizeof *p->workers);

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 static void vreport(int errnum, const char *fmt, va_list ap)
@@ -50,4 +52,10 @@ int read_text(const char *path, char *buf, size_t size)
 		n--;
 	buf[n] = '\0';
 	return 0;
+}
+
+bool tie_to_owner(pid_t owner)
+{
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	return getppid() == owner;
 }

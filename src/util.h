@@ -2,7 +2,9 @@
 #ifndef TVP_UTIL_H
 #define TVP_UTIL_H
 
+#include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <time.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -25,5 +27,11 @@ void warn(int errnum, const char *fmt, ...) __attribute__((format(printf, 2, 3))
 /* Reads a small text file (a /proc or /sys entry) into buf, newline stripped.
  * Returns 0, or -errno. */
 int read_text(const char *path, char *buf, size_t size);
+
+/* In a child process: be killed when owner, the process that made it, dies, so no
+ * orphan outlives its benchmark or pool. PR_SET_PDEATHSIG arms only for the parent alive
+ * at the call: a child whose owner died before it would never get the signal. Returns
+ * false then (its parent is no longer owner), and the child must leave at once. */
+bool tie_to_owner(pid_t owner);
 
 #endif

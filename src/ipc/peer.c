@@ -1,13 +1,13 @@
 /* peer.c - the producing and echoing peers. */
 #include "ipc/peer.h"
 #include "ipc/ipc.h"
+#include "util.h"
 
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <unistd.h>
 
 /* A peer process must not outlive the benchmark: a queue or ring would keep it blocked
@@ -15,11 +15,8 @@
 static int start(struct ipc_chan *c, void **buf)
 {
 	struct task_page *page = task_page();
-	if (getpid() != page->owner) {
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() == 1)
-			return PEER_ATTACH;
-	}
+	if (getpid() != page->owner && !tie_to_owner(page->owner))
+		return PEER_ATTACH;
 	if (ipc_attach(c, page->ipc_desc) != 0)
 		return PEER_ATTACH;
 	*buf = malloc(c->msg_size);
@@ -90,8 +87,8 @@ static int run_bw_write(long arg, int64_t start_ns)
 	(void)start_ns;
 	struct task_page *page = task_page();
 	int wfd, rfd;
-	if (getpid() != page->owner)
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getpid() != page->owner && !tie_to_owner(page->owner))
+		return PEER_ATTACH;
 	if (sscanf(page->ipc_desc, "%d %d", &wfd, &rfd) != 2)
 		return PEER_ATTACH;
 	close(rfd);
