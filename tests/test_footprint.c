@@ -199,5 +199,5 @@ int main(void)
 		cmocka_unit_test(test_cow_child_copies),
 		cmocka_unit_test(test_nums),
 	};
-	return cmocka_run_group_tests_name("footprint", tests, task_page_setup, task_page_teardown);
+	return tvp_run_tests("footprint", tests, task_page_setup, task_page_teardown);
 }

@@ -292,5 +292,5 @@ int main(void)
 		cmocka_unit_test(test_rings_never_lose_a_wake_up),
 		cmocka_unit_test(test_peer_killed_mid_transfer),
 	};
-	return cmocka_run_group_tests_name("ipc", tests, task_page_setup, task_page_teardown);
+	return tvp_run_tests("ipc", tests, task_page_setup, task_page_teardown);
 }

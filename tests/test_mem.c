@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include "mem.h"
 
 #include <errno.h>
@@ -109,5 +111,5 @@ int main(void)
 		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_readers),
 	};
-	return cmocka_run_group_tests_name("mem", tests, NULL, NULL);
+	return tvp_run_tests("mem", tests, NULL, NULL);
 }

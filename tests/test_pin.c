@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include "pin.h"
 #include "task.h"
 #include "worker.h"
@@ -134,5 +136,5 @@ int main(void)
 		cmocka_unit_test(test_pairs),
 		cmocka_unit_test(test_summary),
 	};
-	return cmocka_run_group_tests_name("pin", tests, setup, teardown);
+	return tvp_run_tests("pin", tests, setup, teardown);
 }

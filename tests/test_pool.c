@@ -207,5 +207,5 @@ int main(void)
 		cmocka_unit_test(test_no_orphan_when_owner_killed),
 		cmocka_unit_test(test_scribble),
 	};
-	return cmocka_run_group_tests_name("pool", tests, task_page_setup, task_page_teardown);
+	return tvp_run_tests("pool", tests, task_page_setup, task_page_teardown);
 }

@@ -126,5 +126,5 @@ int main(void)
 		cmocka_unit_test(test_counters_add_up),
 		cmocka_unit_test(test_bad_arguments),
 	};
-	return cmocka_run_group_tests_name("scale", tests, setup, teardown);
+	return tvp_run_tests("scale", tests, setup, teardown);
 }

@@ -141,5 +141,5 @@ int main(void)
 		cmocka_unit_test(test_affinity),
 		cmocka_unit_test(test_missing_helper),
 	};
-	return cmocka_run_group_tests_name("worker", tests, task_page_setup, task_page_teardown);
+	return tvp_run_tests("worker", tests, task_page_setup, task_page_teardown);
 }
