@@ -1,8 +1,10 @@
 /* bw_lmbench.c - lmbench's bw_pipe and bw_unix, done again from their published method,
  * as the reference the checked kernel transports must reach (Debian ships no lmbench).
  *
- *   bw_lmbench[_diff_core]/pipe/process/msg_bytes:65536
- *   bw_lmbench[_diff_core]/unix_stream/process/msg_bytes:65536
+ *   bw_lmbench/pipe/process/measure:throughput/kind:fork/pin:PIN/msg_bytes:65536
+ *   bw_lmbench/unix_stream/process/measure:throughput/kind:fork/pin:PIN/msg_bytes:65536
+ * PIN none or diff_core (the pair on two cores). A scenario of its own that runs with ipc
+ * (runs_with), so its repetitions interleave with the transports it is the reference for.
  *
  * The method: a forked child writes 64 KiB chunks into a pipe (bw_pipe) or a UNIX
  * stream socketpair (bw_unix) as fast as it can; the parent reads them with 64 KiB
@@ -14,6 +16,7 @@
  */
 #include "common.h"
 #include "ipc/peer.h"
+#include "scenario.h"
 #include "util.h"
 
 #include <errno.h>
@@ -60,7 +63,7 @@ static void run_bw(gb_state *st, const void *data)
 	pair_place(st, &pl, bc->pin);
 	snprintf(task_page()->ipc_desc, sizeof task_page()->ipc_desc, "%d %d", fds[1], fds[0]);
 	struct worker w;
-	const struct worker_kind *fork_kind = worker_kind_find("fork");
+	const struct worker_kind *fork_kind = &worker_kinds[KIND_FORK];
 	err = worker_start(&w, fork_kind, &task_bw_write, CHUNK, pl.pinned ? &pl.peer : NULL);
 	close(fds[1]);
 	if (err) {
@@ -98,20 +101,34 @@ static void run_bw(gb_state *st, const void *data)
 	}
 }
 
-void bw_lmbench_register(void)
+static const struct bw_case cases[] = {
+	{.transport = "pipe", .pin = PIN_NONE},
+	{.transport = "unix_stream", .pin = PIN_NONE},
+	{.transport = "pipe", .pin = PIN_DIFF_CORE},
+	{.transport = "unix_stream", .pin = PIN_DIFF_CORE},
+};
+
+static void register_all(const struct suite_opts *opts)
 {
-	static const struct bw_case cases[] = {
-		{"pipe", PIN_NONE}, {"unix_stream", PIN_NONE},
-		{"pipe", PIN_DIFF_CORE}, {"unix_stream", PIN_DIFF_CORE},
-	};
-	char name[96];
+	(void)opts;
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
-		snprintf(name, sizeof name, "bw_lmbench%s/%s/process",
-			 cases[i].pin == PIN_DIFF_CORE ? "_diff_core" : "", cases[i].transport);
-		gb_bench *b = gb_register(name, run_bw, &cases[i]);
-		gb_arg_name(b, "msg_bytes");
-		gb_arg(b, CHUNK);
-		gb_use_real_time(b);
-		gb_unit(b, GB_US);
+		struct bench *b = bench_register(&(struct bench_row){
+			.scenario = &scenario_bw_lmbench, .measure = "throughput",
+			.variant = cases[i].transport, .kind = &worker_kinds[KIND_FORK],
+			.fixed = {{"pin", pin_policies[cases[i].pin].name}},
+			.arg_names = {"msg_bytes"}, .fn = run_bw, .data = &cases[i],
+			.time = BENCH_REAL_TIME, .unit = GB_US});
+		bench_arg(b, CHUNK);
 	}
 }
+
+const struct scenario scenario_bw_lmbench = {
+	.name = "bw_lmbench",
+	.desc = "lmbench's bw_pipe and bw_unix method, the kernel transports' reference",
+	.register_all = register_all,
+	.runs_with = &scenario_ipc,
+	.families = {
+		{"throughput", "64 KiB chunks from a forked writer, one direction, nothing "
+			       "stamped or checked (lmbench's method)"},
+	},
+};

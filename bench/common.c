@@ -1,9 +1,12 @@
-/* common.c - parent memory, start failures and pair placement, shared by the scenario
- * files. */
+/* common.c - registration, parent memory, start failures and pair placement, shared by
+ * the scenario files. */
 #include "common.h"
+#include "json.h"
+#include "scenario.h"
 #include "util.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,7 +21,7 @@ int parent_memory(gb_state *st, size_t mib, enum mem_layout layout)
 	if (avail >= 0 && (long)(mib * 1024) > avail / 2) {
 		gb_skip(st, "parent memory %zu MiB: more than half of MemAvailable (%ld MiB)", mib,
 			avail / 1024);
-		return -1;
+		return ENOMEM;
 	}
 	int err = mem_region_make(&region, mib << 20, layout);
 	if (err == EOPNOTSUPP) {
@@ -26,15 +29,15 @@ int parent_memory(gb_state *st, size_t mib, enum mem_layout layout)
 		gb_skip(st, "transparent huge pages are [%s] in "
 			    "/sys/kernel/mm/transparent_hugepage/enabled",
 			mem_thp_mode(thp, sizeof thp));
-		return -1;
+		return err;
 	}
 	if (err == ENOSPC) {
 		gb_skip(st, "%zu MiB in 64 KiB mappings passes vm.max_map_count", mib);
-		return -1;
+		return err;
 	}
 	if (err) {
 		gb_skip(st, "mmap of %zu MiB parent memory: %s", mib, strerror(err));
-		return -1;
+		return err;
 	}
 	return 0;
 }
@@ -46,7 +49,7 @@ void parent_memory_free(void) { mem_region_free(&region); }
 void skip_start_error(gb_state *st, const struct worker_kind *k, int err)
 {
 	char why[128];
-	gb_skip(st, "%s: %s", k->desc, worker_error_str(err, why, sizeof why));
+	gb_skip(st, "%s: %s", k->how, worker_error_str(err, why, sizeof why));
 }
 
 double rusage_cpu_ns(const struct rusage *ru)
@@ -148,4 +151,305 @@ void pair_unplace(gb_state *st, struct pair_placement *pl)
 	pin_bind_self(&pl->saved);
 	if (pl->probe_ns > 0 && !gb_error_occurred(st))
 		gb_counter(st, "probe_ns", pl->probe_ns, 0);
+}
+
+/* --- registration, and the record of every family ------------------------------------ */
+
+#define FAMILY_MAX_VARIANTS 32
+#define FAMILY_MAX_ARGS (1 + BENCH_MAX_FIXED + BENCH_MAX_ARGS)
+#define FAMILY_MAX_VALUES 32
+#define MAX_FAMILIES 64
+
+/* One argument of a family with every value given to it, in the order first given. */
+struct family_arg {
+	const char *name;
+	bool numeric;
+	size_t n;
+	const char *str[FAMILY_MAX_VALUES];
+	int64_t num[FAMILY_MAX_VALUES];
+};
+
+struct family_record {
+	const struct scenario *scenario;
+	const struct scenario_family *family;
+	size_t nvariants, nargs;
+	const char *variants[FAMILY_MAX_VARIANTS];
+	struct family_arg args[FAMILY_MAX_ARGS];
+};
+
+static struct family_record records[MAX_FAMILIES];
+static size_t nrecords;
+static bool registering_live = true;
+
+struct bench {
+	char name[256];            /* what Google Benchmark got, for messages */
+	gb_bench *gb;              /* NULL when only recorded */
+	struct family_record *rec;
+	size_t first_numeric, nnumeric;  /* where its numeric arguments are in rec->args */
+	void *data;                /* the row's data, when copied */
+	struct bench *next;
+};
+static struct bench *benches;
+
+void bench_set_live(bool live) { registering_live = live; }
+
+/* Benchmark names are parsed by field: nothing in one may hold a '/' or a ':'. */
+static bool identifier(const char *s)
+{
+	if (!s || !*s)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_'))
+			return false;
+	return true;
+}
+
+static bool all_digits(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return true;
+}
+
+static const struct scenario_family *family_info(const struct scenario *s, const char *measure)
+{
+	for (size_t i = 0; i < SCENARIO_MAX_FAMILIES && s->families[i].measure; i++)
+		if (strcmp(s->families[i].measure, measure) == 0)
+			return &s->families[i];
+	return NULL;
+}
+
+static struct family_record *family_record(const struct scenario *s,
+					   const struct scenario_family *f)
+{
+	for (size_t i = 0; i < nrecords; i++)
+		if (records[i].scenario == s && records[i].family == f)
+			return &records[i];
+	return NULL;
+}
+
+/* Adds str to list (n of max) unless it is there. */
+static void add_once(const char **list, size_t *n, size_t max, const char *str,
+		     const char *name, const char *what)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (strcmp(list[i], str) == 0)
+			return;
+	if (*n == max)
+		die(0, "registering %s: more than %zu %s in its family", name, max, what);
+	list[(*n)++] = str;
+}
+
+/* The family's arguments are the first row's; every later row must name the same ones,
+ * numeric where they were numeric. */
+static void match_args(struct family_record *rec, const char *name, const char *const *keys,
+		       size_t nkeys, size_t first_numeric)
+{
+	if (rec->nargs == 0 && rec->nvariants == 0) {
+		for (size_t i = 0; i < nkeys; i++)
+			rec->args[i] = (struct family_arg){.name = keys[i],
+							   .numeric = i >= first_numeric};
+		rec->nargs = nkeys;
+		return;
+	}
+	bool same = rec->nargs == nkeys;
+	for (size_t i = 0; same && i < nkeys; i++)
+		same = strcmp(rec->args[i].name, keys[i]) == 0 &&
+		       rec->args[i].numeric == (i >= first_numeric);
+	if (same)
+		return;
+	char want[256] = "", got[256] = "";
+	for (size_t i = 0; i < rec->nargs; i++)
+		snprintf(want + strlen(want), sizeof want - strlen(want), "%s%s%s", i ? "," : "",
+			 rec->args[i].name, rec->args[i].numeric ? "=N" : "");
+	for (size_t i = 0; i < nkeys; i++)
+		snprintf(got + strlen(got), sizeof got - strlen(got), "%s%s%s", i ? "," : "",
+			 keys[i], i >= first_numeric ? "=N" : "");
+	die(0, "registering %s: arguments (%s) where its family %s/%s has (%s)", name, got,
+	    rec->scenario->name, rec->family->measure, want);
+}
+
+struct bench *bench_register(const struct bench_row *row)
+{
+	const struct scenario *s = row->scenario;
+	const char *variant = row->variant ? row->variant : row->kind ? row->kind->name : NULL;
+	enum worker_mode mode = row->kind ? row->kind->mode : row->mode;
+	char name[256];
+	int used = snprintf(name, sizeof name, "%s/%s/%s/measure:%s", s->name,
+			    variant ? variant : "(none)", worker_mode_name(mode),
+			    row->measure ? row->measure : "(none)");
+	if (!identifier(variant) || !identifier(row->measure))
+		die(0, "registering %s: the variant and the measure must be identifiers", name);
+	const struct scenario_family *f = family_info(s, row->measure);
+	if (!f)
+		die(0, "registering %s: scenario %s lists no family %s", name, s->name,
+		    row->measure);
+
+	/* The row's arguments in name order: kind, the fixed ones, the numeric ones. */
+	const char *keys[FAMILY_MAX_ARGS], *values[FAMILY_MAX_ARGS];
+	size_t nkeys = 0;
+	if (row->variant && row->kind) {
+		keys[nkeys] = "kind";
+		values[nkeys++] = row->kind->name;
+	}
+	for (size_t i = 0; i < BENCH_MAX_FIXED && row->fixed[i].key; i++) {
+		keys[nkeys] = row->fixed[i].key;
+		values[nkeys++] = row->fixed[i].value;
+	}
+	size_t first_numeric = nkeys;
+	for (size_t i = 0; i < nkeys; i++) {
+		if (!identifier(keys[i]) || !identifier(values[i]))
+			die(0, "registering %s: argument %s:%s is not an identifier", name,
+			    keys[i] ? keys[i] : "(null)", values[i] ? values[i] : "(null)");
+		used += snprintf(name + used, sizeof name - (size_t)used, "/%s:%s", keys[i],
+				 values[i]);
+		if ((size_t)used >= sizeof name)
+			die(0, "registering %s...: the name is longer than %zu bytes", name,
+			    sizeof name - 1);
+	}
+	for (size_t i = 0; i < BENCH_MAX_ARGS && row->arg_names[i]; i++) {
+		if (!identifier(row->arg_names[i]))
+			die(0, "registering %s: argument name %s is not an identifier", name,
+			    row->arg_names[i]);
+		keys[nkeys++] = row->arg_names[i];
+	}
+
+	struct family_record *rec = family_record(s, f);
+	if (!rec) {
+		if (nrecords == MAX_FAMILIES)
+			die(0, "registering %s: more than %d families in the suite", name,
+			    MAX_FAMILIES);
+		rec = &records[nrecords++];
+		*rec = (struct family_record){.scenario = s, .family = f};
+	}
+	match_args(rec, name, keys, nkeys, first_numeric);
+	add_once(rec->variants, &rec->nvariants, FAMILY_MAX_VARIANTS, variant, name, "variants");
+	for (size_t i = 0; i < first_numeric; i++)
+		add_once(rec->args[i].str, &rec->args[i].n, FAMILY_MAX_VALUES, values[i], name,
+			 "values of one argument");
+
+	struct bench *b = calloc(1, sizeof *b);
+	if (!b)
+		die(ENOMEM, "registering %s", name);
+	snprintf(b->name, sizeof b->name, "%s", name);
+	b->rec = rec;
+	b->first_numeric = first_numeric;
+	b->nnumeric = nkeys - first_numeric;
+	b->next = benches;
+	benches = b;
+	if (!registering_live)
+		return b;
+
+	const void *data = row->data;
+	if (row->data_size) {
+		if (!(b->data = malloc(row->data_size)))
+			die(ENOMEM, "registering %s", name);
+		memcpy(b->data, row->data, row->data_size);
+		data = b->data;
+	}
+	b->gb = gb_register(name, row->fn, data);
+	if (b->nnumeric == 1)
+		gb_arg_name(b->gb, row->arg_names[0]);
+	else if (b->nnumeric == 2)
+		gb_arg_names2(b->gb, row->arg_names[0], row->arg_names[1]);
+	if (row->time == BENCH_MANUAL_TIME)
+		gb_use_manual_time(b->gb);
+	else
+		gb_use_real_time(b->gb);
+	gb_unit(b->gb, row->unit);
+	if (row->iterations)
+		gb_fixed_iterations(b->gb, row->iterations);
+	if (row->repetitions)
+		gb_repetitions(b->gb, row->repetitions);
+	return b;
+}
+
+static void record_value(struct bench *b, size_t i, int64_t v)
+{
+	struct family_arg *a = &b->rec->args[b->first_numeric + i];
+	for (size_t k = 0; k < a->n; k++)
+		if (a->num[k] == v)
+			return;
+	if (a->n == FAMILY_MAX_VALUES)
+		die(0, "registering %s: more than %d values of %s in its family", b->name,
+		    FAMILY_MAX_VALUES, a->name);
+	a->num[a->n++] = v;
+}
+
+static void check_count(const struct bench *b, size_t given)
+{
+	if (b->nnumeric != given)
+		die(0, "registering %s: %zu argument values given, for %zu arguments", b->name,
+		    given, b->nnumeric);
+}
+
+struct bench *bench_arg(struct bench *b, int64_t v)
+{
+	check_count(b, 1);
+	record_value(b, 0, v);
+	if (b->gb)
+		gb_arg(b->gb, v);
+	return b;
+}
+
+struct bench *bench_args2(struct bench *b, int64_t v0, int64_t v1)
+{
+	check_count(b, 2);
+	record_value(b, 0, v0);
+	record_value(b, 1, v1);
+	if (b->gb)
+		gb_args2(b->gb, v0, v1);
+	return b;
+}
+
+void bench_free_all(void)
+{
+	while (benches) {
+		struct bench *next = benches->next;
+		free(benches->data);
+		free(benches);
+		benches = next;
+	}
+}
+
+void bench_describe_families(struct json *j, const struct scenario *s)
+{
+	json_array_begin(j, "families");
+	for (size_t i = 0; i < SCENARIO_MAX_FAMILIES && s->families[i].measure; i++) {
+		const struct family_record *rec = family_record(s, &s->families[i]);
+		if (!rec)
+			continue; /* listed, but nothing registered in it here */
+		json_object_begin(j, NULL);
+		json_string(j, "measure", rec->family->measure);
+		json_string(j, "desc", rec->family->desc);
+		json_array_begin(j, "variants");
+		for (size_t v = 0; v < rec->nvariants; v++)
+			json_string(j, NULL, rec->variants[v]);
+		json_array_end(j);
+		json_array_begin(j, "args");
+		for (size_t a = 0; a < rec->nargs; a++)
+			json_string(j, NULL, rec->args[a].name);
+		json_array_end(j);
+		json_object_begin(j, "values");
+		for (size_t a = 0; a < rec->nargs; a++) {
+			const struct family_arg *arg = &rec->args[a];
+			json_array_begin(j, arg->name);
+			for (size_t v = 0; v < arg->n; v++) {
+				/* Integers or identifiers: a fixed "1" is the integer. */
+				if (arg->numeric)
+					json_int(j, NULL, arg->num[v]);
+				else if (all_digits(arg->str[v]))
+					json_int(j, NULL, strtoll(arg->str[v], NULL, 10));
+				else
+					json_string(j, NULL, arg->str[v]);
+			}
+			json_array_end(j);
+		}
+		json_object_end(j);
+		json_object_end(j);
+	}
+	json_array_end(j);
 }

@@ -1,6 +1,6 @@
 /* common.h - what several scenario files need: the parent's memory, kept between
  * benchmarks that ask for the same shape, the wording of start failures, and where a
- * pair of workers runs. */
+ * pair of workers runs. (The registration helper they all use is in scenario.h.) */
 #ifndef TVP_COMMON_H
 #define TVP_COMMON_H
 
@@ -12,9 +12,9 @@
 #include <pthread.h>
 #include <stddef.h>
 
-/* Makes sure the parent holds mib MiB in the layout, touched; skips the benchmark with
- * the reason (more than half of MemAvailable, THP off, vm.max_map_count) and returns -1
- * when it cannot. The region stays until another shape is asked for. */
+/* Makes sure the parent holds mib MiB in the layout, touched. Returns 0, or an errno
+ * value after skipping the benchmark with the reason (more than half of MemAvailable,
+ * THP off, vm.max_map_count). The region stays until another shape is asked for. */
 int parent_memory(gb_state *st, size_t mib, enum mem_layout layout);
 const struct mem_region *parent_memory_region(void);
 void parent_memory_free(void);
@@ -46,10 +46,6 @@ struct line_probe {
 int line_probe_start(struct line_probe *p, const cpu_set_t *peer);
 void line_probe_round_trip(struct line_probe *p);
 void line_probe_stop(struct line_probe *p);
-
-/* lmbench's pipe and UNIX socket bandwidth method, registered by the ipc scenario so
- * that its repetitions interleave with the transports it is the reference for. */
-void bw_lmbench_register(void);
 
 /* The user+system time of an rusage, in ns. */
 double rusage_cpu_ns(const struct rusage *ru);

@@ -1,17 +1,16 @@
 /* cow.c - copy-on-write (claim C2, second half): what a forked child really copies.
  *
- *   cow/fork/process/pct:F/parent_mib:S         the parent has touched S MiB and forks;
- *                                               the child writes one byte in F% of the
- *                                               pages, spread evenly
- *   cow/pthread/thread/...                      a thread writes the same pages: they are
- *                                               already the process's own, nothing copies
- *   cow_parent/fork/process/...                 the parent writes while the child waits
- *   cow_thp/KIND/MODE/...                       the region in transparent huge pages
- *   cow_cold/fork/process/...                   the parent never touched the region: the
- *                                               child's writes are first touches
- *                                               (allocate and zero), not copies
- *   memcpy/page/thread/bytes:B                  copying B bytes with memcpy, for the cost
- *                                               of one copied page beside a COW fault
+ *   cow/KIND/MODE/measure:write/writer:W/layout:L/parent_touched:T/pct:F/parent_mib:S
+ *     the parent has touched (T = 1) S MiB in layout L (private 4 KiB pages or thp) and
+ *     starts a worker; the writer writes one byte in F% of the pages, spread evenly:
+ *       fork, writer:child      the child writes, and each page it writes is copied
+ *       pthread, writer:child   a thread writes the same pages: they are already the
+ *                               process's own, nothing copies
+ *       fork, writer:parent     the parent writes while the child waits at a gate
+ *       fork, parent_touched:0  the parent never touched the region: the child's writes
+ *                               are first touches (allocate and zero), not copies
+ *   cow/memcpy/thread/measure:copy/bytes:B
+ *     copying B bytes with memcpy, for the cost of one copied page beside a COW fault
  * Timed (manual time): the write loop alone, in the thread that writes. Not timed: the
  * fork, the region's set-up. Counters per write loop: minflt (that thread's minor faults),
  * private_dirty_kib (growth of the writer's Private_Dirty), pages, ns_per_page and
@@ -33,23 +32,23 @@
 enum cow_writer { CHILD_WRITES, PARENT_WRITES };
 
 struct cow_variant {
-	const char *scenario;
-	const char *kind;
+	enum worker_kind_id kind;
 	enum cow_writer writer;
 	enum mem_layout layout;
 	bool cold;
+	bool largest;   /* runs the largest sizes too */
 };
 
 static const struct cow_variant variants[] = {
-	{.scenario = "cow", .kind = "fork", .writer = CHILD_WRITES, .layout = MEM_PRIVATE},
-	{.scenario = "cow", .kind = "pthread", .writer = CHILD_WRITES, .layout = MEM_PRIVATE},
-	{.scenario = "cow_parent", .kind = "fork", .writer = PARENT_WRITES, .layout = MEM_PRIVATE},
-	{.scenario = "cow_thp", .kind = "fork", .writer = CHILD_WRITES, .layout = MEM_PRIVATE_THP},
-	{.scenario = "cow_thp", .kind = "pthread", .writer = CHILD_WRITES,
-	 .layout = MEM_PRIVATE_THP},
-	{.scenario = "cow_cold", .kind = "fork", .writer = CHILD_WRITES, .layout = MEM_PRIVATE,
-	 .cold = true},
+	{.kind = KIND_FORK, .writer = CHILD_WRITES, .layout = MEM_PRIVATE, .largest = true},
+	{.kind = KIND_PTHREAD, .writer = CHILD_WRITES, .layout = MEM_PRIVATE, .largest = true},
+	{.kind = KIND_FORK, .writer = PARENT_WRITES, .layout = MEM_PRIVATE},
+	{.kind = KIND_FORK, .writer = CHILD_WRITES, .layout = MEM_PRIVATE_THP},
+	{.kind = KIND_PTHREAD, .writer = CHILD_WRITES, .layout = MEM_PRIVATE_THP},
+	{.kind = KIND_FORK, .writer = CHILD_WRITES, .layout = MEM_PRIVATE, .cold = true},
 };
+
+static const char *const writers[] = {[CHILD_WRITES] = "child", [PARENT_WRITES] = "parent"};
 
 static const long pcts[] = {0, 1, 10, 50, 100};
 static const long quick_mib[] = {256};
@@ -93,7 +92,7 @@ static int parent_writes(const struct worker_kind *k, struct cow_result *r, long
 static void run_cow(gb_state *st, const void *data)
 {
 	const struct cow_variant *v = data;
-	const struct worker_kind *k = worker_kind_find(v->kind);
+	const struct worker_kind *k = &worker_kinds[v->kind];
 	int pct = (int)gb_range(st, 0);
 	size_t mib = (size_t)gb_range(st, 1), size = mib << 20;
 	char *cold = NULL;
@@ -181,29 +180,30 @@ static void register_all(const struct suite_opts *opts)
 
 	for (size_t i = 0; i < ARRAY_SIZE(variants); i++) {
 		const struct cow_variant *v = &variants[i];
-		const struct worker_kind *k = worker_kind_find(v->kind);
-		char name[128];
-		snprintf(name, sizeof name, "%s/%s/%s", v->scenario, k->name, k->mode);
-		gb_bench *b = gb_register(name, run_cow, v);
-		gb_arg_names2(b, "pct", "parent_mib");
+		/* Each iteration forks afresh and writes up to the whole region: three in the
+		 * quick profile, one at the full profile's sizes (its ten repetitions give the
+		 * spread). */
+		struct bench *b = bench_register(&(struct bench_row){
+			.scenario = &scenario_cow, .measure = "write",
+			.kind = &worker_kinds[v->kind],
+			.fixed = {{"writer", writers[v->writer]},
+				  {"layout", mem_layouts[v->layout].name},
+				  {"parent_touched", v->cold ? "0" : "1"}},
+			.arg_names = {"pct", "parent_mib"}, .fn = run_cow, .data = v,
+			.time = BENCH_MANUAL_TIME, .unit = GB_US, .iterations = full ? 1 : 3});
 		/* The largest region for the child and the thread baseline alone: the
 		 * variants show what they show at 1 GiB, and each write of 4 GiB takes
 		 * seconds. */
 		for (size_t s = 0; s < nsizes; s++)
 			for (size_t p = 0; p < ARRAY_SIZE(pcts); p++)
-				if (strcmp(v->scenario, "cow") == 0 || sizes[s] <= 1024)
-					gb_args2(b, pcts[p], sizes[s]);
-		/* Each iteration forks afresh and writes up to the whole region: three in the
-		 * quick profile, one at the full profile's sizes (its ten repetitions give the
-		 * spread). */
-		gb_fixed_iterations(b, full ? 1 : 3);
-		gb_use_manual_time(b);
-		gb_unit(b, GB_US);
+				if (v->largest || sizes[s] <= 1024)
+					bench_args2(b, pcts[p], sizes[s]);
 	}
-	gb_bench *b = gb_register("memcpy/page/thread", run_memcpy, NULL);
-	gb_arg_name(gb_arg(gb_arg(b, 4096), 2 << 20), "bytes");
-	gb_use_real_time(b);
-	gb_unit(b, GB_NS);
+	struct bench *b = bench_register(&(struct bench_row){
+		.scenario = &scenario_cow, .measure = "copy", .variant = "memcpy",
+		.mode = MODE_THREAD, .arg_names = {"bytes"}, .fn = run_memcpy,
+		.time = BENCH_REAL_TIME, .unit = GB_NS});
+	bench_arg(bench_arg(b, 4096), 2 << 20);
 }
 
 const struct scenario scenario_cow = {
@@ -211,4 +211,10 @@ const struct scenario scenario_cow = {
 	.desc = "copy-on-write: what a forked child copies when it writes (C2)",
 	.register_all = register_all,
 	.in_a_row = true,
+	.families = {
+		{"write", "the write loop alone: a writer writes one byte in a fraction of the "
+			  "pages of a region"},
+		{"copy", "memcpy of a page (or a huge page) through buffers larger than the "
+			 "last-level cache"},
+	},
 };

@@ -1,15 +1,14 @@
 /* create.c - creation cost (claim C2): what it costs to get a concurrent worker.
  *
- * Families, one per parent memory layout, each run with every worker kind of the table:
- *   create/KIND/MODE/parent_mib:N         round trip: create, worker exits at once, reap,
- *                                         with the parent holding N MiB of touched private
- *                                         memory in 4 KiB pages (N = 0 for every kind; the
- *                                         sweep for pthread, fork, vfork, posix_spawn)
- *   create_thp/...                        the same memory in transparent huge pages
- *   create_maps/.../parent_mib:1024       the same memory as 64 KiB mappings
- *   create_shared/.../parent_mib:1024     the same memory MAP_SHARED
- *   start/KIND/MODE/parent_mib:0          from the create call to the worker's first
- *                                         instruction (a CLOCK_MONOTONIC stamp it writes)
+ * Two families, each run with every worker kind of the table:
+ *   create/KIND/MODE/measure:round_trip/layout:LAYOUT/parent_mib:N
+ *       create, the worker exits at once, reap, with the parent holding N MiB of touched
+ *       memory in the layout: private (4 KiB pages; N = 0 for every kind, the sweep for
+ *       pthread, fork, vfork and posix_spawn), thp (transparent huge pages, the sweep),
+ *       maps (64 KiB mappings) and shared (MAP_SHARED), the last two at 1024 MiB only
+ *   create/KIND/MODE/measure:start/layout:private/parent_mib:0
+ *       from the create call to the worker's first instruction (a CLOCK_MONOTONIC stamp
+ *       it writes)
  * Timed: the create call through the reap (or to the stamp), as manual time. Not timed:
  * the parent's memory set-up, made once per size and layout and kept between runs.
  * Counters: child_cpu_ns and child_minflt, from wait4, per worker (Google Benchmark's
@@ -28,53 +27,46 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-enum create_measure { ROUND_TRIP, START_LATENCY };
-
-struct create_variant {
-	const char *scenario;
-	const char *desc;
-	enum create_measure measure;
+/* One registration per kind of each of these; the kinds come from the table. */
+struct create_family {
+	const char *measure;
+	bool start;          /* to the first instruction, not the round trip */
 	enum mem_layout layout;
 	bool sweep;          /* parent sizes beyond 0 */
 	bool only_large;     /* just the one large size the layout comparison uses */
 };
 
-static const struct create_variant variants[] = {
-	{.scenario = "create", .desc = "round trip, private 4 KiB pages",
-	 .measure = ROUND_TRIP, .layout = MEM_PRIVATE, .sweep = true},
-	{.scenario = "create_thp", .desc = "round trip, transparent huge pages",
-	 .measure = ROUND_TRIP, .layout = MEM_PRIVATE_THP, .sweep = true},
-	{.scenario = "create_maps", .desc = "round trip, 64 KiB mappings",
-	 .measure = ROUND_TRIP, .layout = MEM_MANY_MAPS, .sweep = true, .only_large = true},
-	{.scenario = "create_shared", .desc = "round trip, MAP_SHARED memory",
-	 .measure = ROUND_TRIP, .layout = MEM_SHARED, .sweep = true, .only_large = true},
-	{.scenario = "start", .desc = "create call to the worker's first instruction",
-	 .measure = START_LATENCY, .layout = MEM_PRIVATE},
+static const struct create_family families[] = {
+	{.measure = "round_trip", .layout = MEM_PRIVATE, .sweep = true},
+	{.measure = "round_trip", .layout = MEM_PRIVATE_THP, .sweep = true},
+	{.measure = "round_trip", .layout = MEM_MANY_MAPS, .sweep = true, .only_large = true},
+	{.measure = "round_trip", .layout = MEM_SHARED, .sweep = true, .only_large = true},
+	{.measure = "start", .start = true, .layout = MEM_PRIVATE},
 };
 
 /* The kinds the memory sweep runs: the four "A fork() in the road" compares. */
-static const char *const sweep_kinds[] = {"pthread", "fork", "vfork", "posix_spawn"};
+static const enum worker_kind_id sweep_kinds[] = {KIND_PTHREAD, KIND_FORK, KIND_VFORK,
+						  KIND_POSIX_SPAWN};
 
 #define LARGE_MIB 1024
 static const long quick_mib[] = {64, 256, LARGE_MIB};
 static const long full_mib[] = {64, 256, LARGE_MIB, 2048, 4096, 8192};
 
 struct create_case {
-	const struct create_variant *v;
+	const struct create_family *f;
 	const struct worker_kind *kind;
 };
-static struct create_case cases[ARRAY_SIZE(variants)][16];
 
 static void run_create(gb_state *st, const void *data)
 {
 	const struct create_case *c = data;
 	const struct worker_kind *k = c->kind;
 	size_t mib = (size_t)gb_range(st, 0);
-	bool start = c->v->measure == START_LATENCY;
+	bool start = c->f->start;
 	const struct task *task = start ? &task_stamp : &task_exit;
 	struct task_page *page = task_page();
 
-	if (parent_memory(st, mib, c->v->layout) != 0)
+	if (parent_memory(st, mib, c->f->layout) != 0)
 		return;
 
 	struct worker w;
@@ -114,11 +106,11 @@ static void run_create(gb_state *st, const void *data)
 	}
 	if (gb_error_occurred(st) || n == 0)
 		return;
-	if (strcmp(k->mode, "process") == 0) {
+	if (k->mode == MODE_PROCESS) {
 		gb_counter(st, "child_cpu_ns", cpu_ns / (double)n, GB_COUNTER_DEFAULT);
 		gb_counter(st, "child_minflt", minflt / (double)n, GB_COUNTER_DEFAULT);
 	}
-	if (c->v->layout == MEM_PRIVATE_THP) {
+	if (c->f->layout == MEM_PRIVATE_THP) {
 		long thp = mem_self_rollup_kib("AnonHugePages");
 		gb_counter(st, "parent_thp_kib", (double)thp, GB_COUNTER_DEFAULT);
 	}
@@ -127,7 +119,7 @@ static void run_create(gb_state *st, const void *data)
 static bool in_sweep(const struct worker_kind *k)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(sweep_kinds); i++)
-		if (strcmp(sweep_kinds[i], k->name) == 0)
+		if (&worker_kinds[sweep_kinds[i]] == k)
 			return true;
 	return false;
 }
@@ -137,29 +129,26 @@ static void register_all(const struct suite_opts *opts)
 	const long *sizes = opts->profile == PROFILE_FULL ? full_mib : quick_mib;
 	size_t nsizes = opts->profile == PROFILE_FULL ? ARRAY_SIZE(full_mib)
 						      : ARRAY_SIZE(quick_mib);
-	for (size_t v = 0; v < ARRAY_SIZE(variants); v++) {
-		const struct create_variant *var = &variants[v];
-		for (size_t i = 0; i < worker_nkinds && i < ARRAY_SIZE(cases[v]); i++) {
+	for (size_t v = 0; v < ARRAY_SIZE(families); v++) {
+		const struct create_family *f = &families[v];
+		for (size_t i = 0; i < worker_nkinds; i++) {
 			const struct worker_kind *k = &worker_kinds[i];
-			bool sweep = var->sweep && in_sweep(k);
-			/* The plain family has every kind at 0; the other layouts only
+			bool sweep = f->sweep && in_sweep(k);
+			/* The private layout has every kind at 0; the other layouts only
 			 * change the parent's memory, so only the sweep kinds run them. */
-			if (var->layout != MEM_PRIVATE && !sweep)
+			if (f->layout != MEM_PRIVATE && !sweep)
 				continue;
-			struct create_case *c = &cases[v][i];
-			c->v = var;
-			c->kind = k;
-			char name[128];
-			snprintf(name, sizeof name, "%s/%s/%s", var->scenario, k->name, k->mode);
-			gb_bench *b = gb_register(name, run_create, c);
-			gb_arg_name(b, "parent_mib");
-			if (var->layout == MEM_PRIVATE)
-				gb_arg(b, 0);
+			struct create_case c = {f, k};
+			struct bench *b = bench_register(&(struct bench_row){
+				.scenario = &scenario_create, .measure = f->measure, .kind = k,
+				.fixed = {{"layout", mem_layouts[f->layout].name}},
+				.arg_names = {"parent_mib"}, .fn = run_create, .data = &c,
+				.data_size = sizeof c, .time = BENCH_MANUAL_TIME, .unit = GB_US});
+			if (f->layout == MEM_PRIVATE)
+				bench_arg(b, 0);
 			for (size_t s = 0; sweep && s < nsizes; s++)
-				if (!var->only_large || sizes[s] == LARGE_MIB)
-					gb_arg(b, sizes[s]);
-			gb_use_manual_time(b);
-			gb_unit(b, GB_US);
+				if (!f->only_large || sizes[s] == LARGE_MIB)
+					bench_arg(b, sizes[s]);
 		}
 	}
 }
@@ -169,4 +158,9 @@ const struct scenario scenario_create = {
 	.desc = "creation cost by worker kind and parent memory (C2)",
 	.register_all = register_all,
 	.in_a_row = true,
+	.families = {
+		{"round_trip", "create a worker that exits at once, and reap it, with the "
+			       "parent holding memory in a layout"},
+		{"start", "from the create call to the worker's first instruction"},
+	},
 };

@@ -1,7 +1,7 @@
 /* footprint.c - what one idle worker costs in memory (claim C1).
  *
- *   footprint/KIND/MODE/workers:N/parent_mib:P
- * N workers of one kind are started and parked at a start gate while the parent holds
+ *   footprint/KIND/MODE/measure:memory/workers:N/parent_mib:P
+ * KIND is pthread, fork, clone or posix_spawn. N workers of one kind are started and parked at a start gate while the parent holds
  * P MiB of touched private memory; with all of them alive, the memory is read:
  *   user memory   processes: the sum over the children of their smaps_rollup Pss and
  *                 private (Private_Clean + Private_Dirty); threads: the growth of the
@@ -25,12 +25,11 @@
 #include <string.h>
 #include <time.h>
 
-static const char *const kinds[] = {"pthread", "fork", "clone", "posix_spawn"};
+static const enum worker_kind_id kinds[] = {KIND_PTHREAD, KIND_FORK, KIND_CLONE,
+					    KIND_POSIX_SPAWN};
 static const long quick_n[] = {1, 10, 100, 1000};
 static const long full_n[] = {1, 10, 100, 1000, 10000};
 #define PARENT_MIB 256
-
-static const struct worker_kind *cases[ARRAY_SIZE(kinds)];
 
 static int cmp_long(const void *a, const void *b)
 {
@@ -91,9 +90,9 @@ static int user_memory(const struct park *p, bool threads, struct usage *u)
 
 static void run_footprint(gb_state *st, const void *data)
 {
-	const struct worker_kind *k = *(const struct worker_kind *const *)data;
+	const struct worker_kind *k = data;
 	size_t n = (size_t)gb_range(st, 0), mib = (size_t)gb_range(st, 1);
-	bool threads = strcmp(k->mode, "thread") == 0;
+	bool threads = k->mode == MODE_THREAD;
 	struct mem_kernel k0, k1;
 	struct usage u0 = {0}, u1;
 
@@ -103,7 +102,7 @@ static void run_footprint(gb_state *st, const void *data)
 		struct park p;
 		int rc;
 		if ((rc = kernel_sample(&k0)) != 0 || (threads && (rc = user_memory(NULL, true, &u0)))) {
-			gb_skip(st, "reading /proc/meminfo or smaps_rollup: %s", strerror(-rc));
+			gb_skip(st, "reading /proc/meminfo or smaps_rollup: %s", strerror(rc));
 			break;
 		}
 		int64_t t0 = now_ns();
@@ -126,8 +125,8 @@ static void run_footprint(gb_state *st, const void *data)
 		}
 		if (rc) {
 			gb_skip(st, "reading smaps_rollup or meminfo with %zu workers: %s%s", n,
-				strerror(-rc),
-				rc == -ENOENT ? " (a kernel without smaps_rollup, before 4.14)" : "");
+				strerror(rc),
+				rc == ENOENT ? " (a kernel without smaps_rollup, before 4.14)" : "");
 			break;
 		}
 		if (bad) {
@@ -164,22 +163,18 @@ static void register_all(const struct suite_opts *opts)
 	const long parent_max_n = 100, big_n = 10000;
 
 	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++) {
-		cases[i] = worker_kind_find(kinds[i]);
-		char name[128];
-		snprintf(name, sizeof name, "footprint/%s/%s", cases[i]->name, cases[i]->mode);
 		for (int big = 0; big < (full ? 2 : 1); big++) {
-			gb_bench *b = gb_register(name, run_footprint, &cases[i]);
-			gb_arg_names2(b, "workers", "parent_mib");
+			struct bench *b = bench_register(&(struct bench_row){
+				.scenario = &scenario_footprint, .measure = "memory",
+				.kind = &worker_kinds[kinds[i]],
+				.arg_names = {"workers", "parent_mib"}, .fn = run_footprint,
+				.data = &worker_kinds[kinds[i]], .time = BENCH_MANUAL_TIME,
+				.unit = GB_MS, .iterations = 1, .repetitions = big ? 3 : 0});
 			for (size_t j = 0; j < nn; j++)
 				if ((ns[j] >= big_n) == big)
-					gb_args2(b, ns[j], 0);
+					bench_args2(b, ns[j], 0);
 			for (size_t j = 0; !big && j < nn && ns[j] <= parent_max_n; j++)
-				gb_args2(b, ns[j], PARENT_MIB);
-			if (big)
-				gb_repetitions(b, 3);
-			gb_fixed_iterations(b, 1);
-			gb_use_manual_time(b);
-			gb_unit(b, GB_MS);
+				bench_args2(b, ns[j], PARENT_MIB);
 		}
 	}
 }
@@ -188,4 +183,8 @@ const struct scenario scenario_footprint = {
 	.name = "footprint",
 	.desc = "memory per idle worker, user and kernel (C1)",
 	.register_all = register_all,
+	.families = {
+		{"memory", "user and kernel memory per idle worker, N of one kind alive at "
+			   "once, and the time to start them all"},
+	},
 };

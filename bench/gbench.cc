@@ -9,6 +9,10 @@
 
 #include <cstdarg>
 #include <cstdio>
+#include <memory>
+#include <set>
+#include <sstream>
+#include <string>
 
 namespace {
 
@@ -22,6 +26,43 @@ benchmark::internal::Benchmark *B(gb_bench *b) {
 gb_bench *C(benchmark::internal::Benchmark *b) { return reinterpret_cast<gb_bench *>(b); }
 
 void (*suite_help)(void);
+
+// Context keys whose value goes whole into the JSON but only as its length onto the
+// console: Google Benchmark's console prints every context value on a line.
+std::set<std::string> quiet_keys;
+
+// Google Benchmark's own display reporter (console, JSON or CSV, as --benchmark_format
+// says), but for the console's lines of quiet context keys, which are shortened.
+class QuietContextReporter : public benchmark::BenchmarkReporter {
+public:
+	QuietContextReporter() : inner_(benchmark::CreateDefaultDisplayReporter()) {}
+
+	bool ReportContext(const Context &context) override
+	{
+		// The console writes the context to its error stream, line by line: catch
+		// it, and pass it on with the quiet lines shortened.
+		std::ostream &err = inner_->GetErrorStream();
+		std::ostringstream caught;
+		inner_->SetErrorStream(&caught);
+		bool ok = inner_->ReportContext(context);
+		inner_->SetErrorStream(&err);
+		std::istringstream lines(caught.str());
+		for (std::string line; std::getline(lines, line);) {
+			size_t colon = line.find(": ");
+			if (colon != std::string::npos && quiet_keys.count(line.substr(0, colon)))
+				line = line.substr(0, colon + 2) + "(" +
+				       std::to_string(line.size() - colon - 2) +
+				       " characters, in the JSON output)";
+			err << line << '\n';
+		}
+		return ok;
+	}
+	void ReportRuns(const std::vector<Run> &runs) override { inner_->ReportRuns(runs); }
+	void Finalize() override { inner_->Finalize(); }
+
+private:
+	std::unique_ptr<benchmark::BenchmarkReporter> inner_;
+};
 
 // Google Benchmark calls this for --help and then exits: the suite's flags first,
 // then Google Benchmark's own.
@@ -109,7 +150,17 @@ void gb_add_context(const char *key, const char *value)
 	benchmark::AddCustomContext(key, value);
 }
 
-int gb_run(void) { return static_cast<int>(benchmark::RunSpecifiedBenchmarks()); }
+void gb_add_context_quiet(const char *key, const char *value)
+{
+	quiet_keys.insert(key);
+	benchmark::AddCustomContext(key, value);
+}
+
+int gb_run(void)
+{
+	QuietContextReporter display;
+	return static_cast<int>(benchmark::RunSpecifiedBenchmarks(&display));
+}
 void gb_shutdown(void) { benchmark::Shutdown(); }
 
 }  // extern "C"

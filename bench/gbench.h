@@ -71,6 +71,8 @@ gb_bench *gb_fixed_iterations(gb_bench *b, int64_t n);
  * the suite's help after its own). */
 void gb_init(int *argc, char **argv, void (*help)(void));
 void gb_add_context(const char *key, const char *value);
+/* The same for a long value: whole in the JSON, only its length on the console. */
+void gb_add_context_quiet(const char *key, const char *value);
 /* Runs what was registered and matches --benchmark_filter; returns how many ran. */
 int gb_run(void);
 void gb_shutdown(void);

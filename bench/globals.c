@@ -1,9 +1,11 @@
 /* globals.c - the notes' nums example (claim C3): does the parent see a worker's writes
  * to a global list?
  *
- *   globals/KIND/MODE/shared:0   the list is a global of the program
- *   globals/KIND/MODE/shared:1   the list is in MAP_SHARED memory mapped before the
- *                                worker starts (the alternative processes need)
+ *   globals/KIND/MODE/measure:nums/shared:0   the list is a global of the program
+ *   globals/KIND/MODE/measure:nums/shared:1   the list is in MAP_SHARED memory mapped
+ *                                before the worker starts (the alternative processes need)
+ * KIND is every kind of the table that can run the task (pthread, fork, clone: the list
+ * is this program's global, so neither an exec'd helper nor a vfork child can).
  * Counter parent_sees_items: how many items the parent sees after the worker appended
  * three to [11, 22] (5: it saw the writes; 2: it did not). Timed (manual time): one whole
  * experiment, set-up of the shared mapping included, so shared:1 minus shared:0 is what
@@ -17,12 +19,10 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *const kinds[] = {"pthread", "fork", "clone"};
-static const struct worker_kind *cases[ARRAY_SIZE(kinds)];
 
 static void run_globals(gb_state *st, const void *data)
 {
-	const struct worker_kind *k = *(const struct worker_kind *const *)data;
+	const struct worker_kind *k = data;
 	bool shared = gb_range(st, 0) != 0;
 	struct nums seen = {0};
 	while (gb_keep_running(st)) {
@@ -50,14 +50,15 @@ static void run_globals(gb_state *st, const void *data)
 static void register_all(const struct suite_opts *opts)
 {
 	(void)opts;
-	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++) {
-		cases[i] = worker_kind_find(kinds[i]);
-		char name[128];
-		snprintf(name, sizeof name, "globals/%s/%s", cases[i]->name, cases[i]->mode);
-		gb_bench *b = gb_register(name, run_globals, &cases[i]);
-		gb_arg_name(gb_arg(gb_arg(b, 0), 1), "shared");
-		gb_use_manual_time(b);
-		gb_unit(b, GB_US);
+	for (size_t i = 0; i < worker_nkinds; i++) {
+		const struct worker_kind *k = &worker_kinds[i];
+		if (!worker_can_run(k, &task_nums_append))
+			continue;
+		struct bench *b = bench_register(&(struct bench_row){
+			.scenario = &scenario_globals, .measure = "nums", .kind = k,
+			.arg_names = {"shared"}, .fn = run_globals, .data = k,
+			.time = BENCH_MANUAL_TIME, .unit = GB_US});
+		bench_arg(bench_arg(b, 0), 1);
 	}
 }
 
@@ -65,4 +66,8 @@ const struct scenario scenario_globals = {
 	.name = "globals",
 	.desc = "the notes' nums example: who sees a worker's writes (C3)",
 	.register_all = register_all,
+	.families = {
+		{"nums", "a worker appends to the notes' global list; what the parent sees "
+			 "afterwards"},
+	},
 };

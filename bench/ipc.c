@@ -1,22 +1,22 @@
 /* ipc.c - moving messages between two workers (claims C4 and C7's context switches).
  *
- *   ipc/TRANSPORT/MODE/msg_bytes:N         throughput: the peer (a thread, or a forked
- *   ipc_spawn/TRANSPORT/process/msg_bytes:N   child; or tvp-helper started by posix_spawn,
- *   ipc_diff_core/TRANSPORT/MODE/msg_bytes:N  which attaches by name or inherited
- *                                          descriptor) sends stamped messages as fast as it
- *                                          can; this thread receives and checks every one.
- *                                          One message per iteration, real time: a
- *                                          pipeline. Unpinned, or the pair on two cores.
- *   latency[_same_pu|_diff_core]/TRANSPORT/MODE   ping-pong of 8 bytes, one round trip per
- *                                          iteration, unpinned or with the pair on one PU
- *                                          (two context switches a round trip) or on two
- *                                          cores
- *   queue3/queue/MODE                      the notes' Queue(3): 8-byte items through a
- *                                          bounded queue of three
- *   memcpy/copy/thread/msg_bytes:N         one thread copying N bytes: the limit
- *   cacheline/pingpong/thread[...]         two threads bouncing one cache line (spinning:
- *                                          a probe of the two CPUs, not a transport)
- *   bw_lmbench[...]/pipe|unix_stream/...   lmbench's bandwidth method (bw_lmbench.c)
+ *   ipc/TRANSPORT/MODE/measure:throughput/kind:KIND/pin:PIN/msg_bytes:N
+ *       the peer (KIND pthread, fork, or posix_spawn of tvp-helper, which attaches by
+ *       name or inherited descriptor) sends stamped messages as fast as it can; this
+ *       thread receives and checks every one. One message per iteration, real time: a
+ *       pipeline. PIN none (unpinned), or diff_core: the pair on two cores (not for
+ *       posix_spawn: spawned or forked, the transport is the same)
+ *   ipc/TRANSPORT/MODE/measure:latency/kind:KIND/pin:PIN
+ *       ping-pong of 8 bytes, one round trip per iteration; PIN none, same_pu (two
+ *       context switches a round trip) or diff_core
+ *   ipc/cacheline/thread/measure:latency/kind:pthread/pin:PIN
+ *       two threads bouncing one cache line (spinning: a probe of the two CPUs, not a
+ *       transport); PIN none or diff_core
+ *   ipc/queue/MODE/measure:queue3/kind:KIND/pin:none
+ *       the notes' Queue(3): 8-byte items through a bounded queue of three
+ *   ipc/memcpy/thread/measure:copy/msg_bytes:N
+ *       one thread copying N bytes: the limit
+ * lmbench's bandwidth method runs in the same process (bw_lmbench.c, runs_with ipc).
  * A lost, repeated, reordered or damaged message ends the benchmark with an error.
  */
 #include "common.h"
@@ -51,8 +51,9 @@ struct session {
 static const long quick_sizes[] = {64, 4096, 65536, 1 << 20};
 static const long full_sizes[] = {8, 64, 512, 4096, 32768, 65536, 262144, 1 << 20, 4 << 20};
 
-/* Makes the channel and starts the peer on it. On failure the benchmark is skipped with
- * the reason and everything made is gone. */
+/* Makes the channel and starts the peer on it. Returns 0, or an errno value after
+ * skipping the benchmark with the reason; what was made then is gone but for the
+ * session's close. */
 static int session_open(gb_state *st, struct session *s, const struct ipc_case *ic, size_t size,
 			size_t capacity, const struct task *task, const cpu_set_t *peer_cpu)
 {
@@ -64,7 +65,7 @@ static int session_open(gb_state *st, struct session *s, const struct ipc_case *
 			gb_skip(st, "%s: %s", ic->t->name, reason);
 		else
 			gb_skip(st, "%s: creating the channel: %s", ic->t->name, strerror(err));
-		return -1;
+		return err;
 	}
 	struct task_page *page = task_page();
 	ipc_describe(&s->c, page->ipc_desc, sizeof page->ipc_desc);
@@ -73,14 +74,14 @@ static int session_open(gb_state *st, struct session *s, const struct ipc_case *
 	if (!s->buf) {
 		gb_skip(st, "malloc of %zu bytes failed", size);
 		ic->t->close(&s->c);
-		return -1;
+		return ENOMEM;
 	}
 	err = worker_start(&s->w, ic->kind, task, 0, peer_cpu);
 	if (err) {
 		skip_start_error(st, ic->kind, err);
 		free(s->buf);
 		ic->t->close(&s->c);
-		return -1;
+		return err;
 	}
 	s->started = true;
 	/* Touched after the fork, not before: a page the parent touched before it forked is
@@ -89,9 +90,9 @@ static int session_open(gb_state *st, struct session *s, const struct ipc_case *
 	memset(s->buf, 0, size);
 	if (ic->t->accept && (err = ic->t->accept(&s->c)) != 0)
 		gb_skip(st, "%s: accepting the peer: %s", ic->t->name, strerror(err));
-	if (strcmp(ic->kind->mode, "process") == 0)
+	if (ic->kind->mode == MODE_PROCESS)
 		ipc_drop_peer_ends(&s->c);
-	return err ? -1 : 0;
+	return err;
 }
 
 /* Reaps the peer and removes the channel. */
@@ -229,21 +230,23 @@ static void run_cacheline(gb_state *st, const void *data)
 
 /* --- registration ------------------------------------------------------------------- */
 
-#define MAX_CASES 256
-static struct ipc_case cases[MAX_CASES];
-static size_t ncases;
+static const char *const measures[] = {
+	[THROUGHPUT] = "throughput",
+	[LATENCY] = "latency",
+	[QUEUE3] = "queue3",
+};
 
-static struct ipc_case *add_case(const struct ipc_transport *t, const char *kind,
-				 enum ipc_measure m, enum pin_policy pin)
+/* One pair: its variant is the transport, or the cache line for the probe. */
+static struct bench *add(const struct ipc_transport *t, const char *variant,
+			 enum worker_kind_id kind, enum ipc_measure m, enum pin_policy pin,
+			 gb_fn fn, enum gb_unit unit)
 {
-	struct ipc_case *c = &cases[ncases++];
-	*c = (struct ipc_case){t, worker_kind_find(kind), m, pin};
-	return c;
-}
-
-static const char *pin_suffix(enum pin_policy p)
-{
-	return p == PIN_SAME_PU ? "_same_pu" : p == PIN_DIFF_CORE ? "_diff_core" : "";
+	struct ipc_case c = {t, &worker_kinds[kind], m, pin};
+	return bench_register(&(struct bench_row){
+		.scenario = &scenario_ipc, .measure = measures[m], .variant = variant,
+		.kind = c.kind, .fixed = {{"pin", pin_policies[pin].name}},
+		.arg_names = {m == THROUGHPUT ? "msg_bytes" : NULL}, .fn = fn, .data = &c,
+		.data_size = sizeof c, .time = BENCH_REAL_TIME, .unit = unit});
 }
 
 static void register_all(const struct suite_opts *opts)
@@ -251,9 +254,8 @@ static void register_all(const struct suite_opts *opts)
 	bool full = opts->profile == PROFILE_FULL;
 	const long *sizes = full ? full_sizes : quick_sizes;
 	size_t nsizes = full ? ARRAY_SIZE(full_sizes) : ARRAY_SIZE(quick_sizes);
-	static const char *const kinds[] = {"pthread", "fork", "posix_spawn"};
+	static const enum worker_kind_id kinds[] = {KIND_PTHREAD, KIND_FORK, KIND_POSIX_SPAWN};
 	static const enum pin_policy pins[] = {PIN_NONE, PIN_SAME_PU, PIN_DIFF_CORE};
-	char name[128];
 
 	/* Throughput unpinned, as a program meets it, and on two cores, where the numbers
 	 * hold still: unpinned, a pair shares one CPU in one run and not in the next. */
@@ -264,55 +266,48 @@ static void register_all(const struct suite_opts *opts)
 			for (size_t k = 0; k < ARRAY_SIZE(kinds); k++) {
 				if (k > 0 && !t->processes)
 					continue;
-				if (k == 2 && throughput_pins[p] != PIN_NONE)
+				if (kinds[k] == KIND_POSIX_SPAWN && throughput_pins[p] != PIN_NONE)
 					continue; /* spawned or forked, the transport is the same */
-				struct ipc_case *c = add_case(t, kinds[k], THROUGHPUT, throughput_pins[p]);
-				snprintf(name, sizeof name, "%s%s/%s/%s", k == 2 ? "ipc_spawn" : "ipc",
-					 pin_suffix(throughput_pins[p]), t->name, c->kind->mode);
-				gb_bench *b = gb_register(name, run_throughput, c);
-				gb_arg_name(b, "msg_bytes");
+				struct bench *b = add(t, t->name, kinds[k], THROUGHPUT,
+						      throughput_pins[p], run_throughput, GB_US);
 				for (size_t s = 0; s < nsizes; s++)
-					gb_arg(b, sizes[s]);
-				gb_use_real_time(b);
-				gb_unit(b, GB_US);
+					bench_arg(b, sizes[s]);
 			}
 		}
 	}
 	for (size_t p = 0; p < ARRAY_SIZE(pins); p++) {
 		for (size_t i = 0; i < ipc_ntransports; i++) {
 			const struct ipc_transport *t = ipc_transports[i];
-			for (size_t k = 0; k < 2; k++) {
-				if (k > 0 && !t->processes)
-					continue;
-				struct ipc_case *c = add_case(t, kinds[k], LATENCY, pins[p]);
-				snprintf(name, sizeof name, "latency%s/%s/%s", pin_suffix(pins[p]),
-					 t->name, c->kind->mode);
-				gb_unit(gb_use_real_time(gb_register(name, run_latency, c)), GB_US);
-			}
+			for (size_t k = 0; k < 2; k++)
+				if (k == 0 || t->processes)
+					add(t, t->name, kinds[k], LATENCY, pins[p], run_latency,
+					    GB_US);
 		}
-		if (pins[p] != PIN_SAME_PU) { /* spinning on one PU measures the scheduler */
-			struct ipc_case *c = add_case(NULL, "pthread", LATENCY, pins[p]);
-			snprintf(name, sizeof name, "cacheline%s/pingpong/thread", pin_suffix(pins[p]));
-			gb_unit(gb_use_real_time(gb_register(name, run_cacheline, c)), GB_NS);
-		}
+		if (pins[p] != PIN_SAME_PU) /* spinning on one PU measures the scheduler */
+			add(NULL, "cacheline", KIND_PTHREAD, LATENCY, pins[p], run_cacheline,
+			    GB_NS);
 	}
-	for (size_t k = 0; k < 2; k++) {
-		struct ipc_case *c = add_case(ipc_find("queue"), kinds[k], QUEUE3, PIN_NONE);
-		snprintf(name, sizeof name, "queue3/queue/%s", c->kind->mode);
-		gb_unit(gb_use_real_time(gb_register(name, run_throughput, c)), GB_US);
-	}
-	gb_bench *b = gb_register("memcpy/copy/thread", run_memcpy, NULL);
-	gb_arg_name(b, "msg_bytes");
+	const struct ipc_transport *queue = ipc_find("queue");
+	for (size_t k = 0; k < 2; k++)
+		add(queue, queue->name, kinds[k], QUEUE3, PIN_NONE, run_throughput, GB_US);
+	struct bench *b = bench_register(&(struct bench_row){
+		.scenario = &scenario_ipc, .measure = "copy", .variant = "memcpy",
+		.mode = MODE_THREAD, .arg_names = {"msg_bytes"}, .fn = run_memcpy,
+		.time = BENCH_REAL_TIME, .unit = GB_US});
 	for (size_t s = 0; s < nsizes; s++)
-		gb_arg(b, sizes[s]);
-	gb_arg(b, 64 << 20);
-	gb_use_real_time(b);
-	gb_unit(b, GB_US);
-	bw_lmbench_register();
+		bench_arg(b, sizes[s]);
+	bench_arg(b, 64 << 20);
 }
 
 const struct scenario scenario_ipc = {
 	.name = "ipc",
 	.desc = "messages between two workers: throughput, latency, Queue(3) (C4, C7)",
 	.register_all = register_all,
+	.families = {
+		{"throughput", "stamped messages from the peer to this thread, every one "
+			       "checked, as fast as they go"},
+		{"latency", "ping-pong of 8 bytes, one round trip"},
+		{"queue3", "the notes' Queue(3): 8-byte items through a bounded queue of three"},
+		{"copy", "memcpy of a message by one thread: the limit"},
+	},
 };

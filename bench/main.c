@@ -2,11 +2,15 @@
  *
  * Google Benchmark takes its --benchmark_* flags first; what is left must be the suite's
  * own. Then placement is applied, the machine is written into the JSON context, the
- * chosen scenarios register their benchmarks, and Google Benchmark runs them.
+ * chosen scenarios register their benchmarks (the others are only recorded, so the
+ * description covers the whole suite), the description goes into the context, and
+ * Google Benchmark runs them.
  */
 #include "common.h"
+#include "describe.h"
 #include "gbench.h"
 #include "cleanup.h"
+#include "json.h"
 #include "mem.h"
 #include "pin.h"
 #include "scenario.h"
@@ -32,6 +36,7 @@ static const struct scenario *const scenarios[] = {
 	&scenario_globals,
 	&scenario_scale,
 	&scenario_ipc,
+	&scenario_bw_lmbench, /* runs with ipc */
 	&scenario_pool,
 };
 
@@ -55,7 +60,12 @@ static void usage(void)
 	printf("  --scenario=NAME     run only this scenario (repeatable); see --list\n"
 	       "  --repetitions=N     override the profile's repetitions\n"
 	       "  --min-time=SECONDS  override the profile's minimum time per repetition\n"
-	       "  --list              list the scenarios and exit\n"
+	       "  --list              list the scenarios a whole run starts, one process\n"
+	       "                      each (a scenario that runs with another is left out),\n"
+	       "                      as NAME<tab>DESCRIPTION, and exit\n"
+	       "  --describe          print the suite's description as JSON and exit: worker\n"
+	       "                      kinds, transports, workloads, failures, placements,\n"
+	       "                      layouts, and every scenario's families at the profile\n"
 	       "  --help              this text, then Google Benchmark's flags\n\n"
 	       "Exit status: 0 when every chosen benchmark ran, 1 when set-up failed, 2 on bad\n"
 	       "usage. A benchmark that cannot run here is reported with error_occurred and\n"
@@ -97,6 +107,44 @@ static void context_from_file(const char *key, const char *path, const char *fal
 {
 	char buf[256];
 	gb_add_context(key, read_text(path, buf, sizeof buf) == 0 ? buf : fallback);
+}
+
+static bool listed(const struct scenario *const *list, size_t n, const struct scenario *s)
+{
+	for (size_t i = 0; i < n; i++)
+		if (list[i] == s)
+			return true;
+	return false;
+}
+
+/* What runs when these scenarios are chosen: each, followed by those that run with it,
+ * once each. Returns how many, in run[]. */
+static size_t run_list(const struct scenario *const *chosen, size_t nchosen,
+		       const struct scenario **run)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < nchosen; i++) {
+		if (!listed(run, n, chosen[i]))
+			run[n++] = chosen[i];
+		for (size_t j = 0; j < ARRAY_SIZE(scenarios); j++)
+			if (scenarios[j]->runs_with == chosen[i] && !listed(run, n, scenarios[j]))
+				run[n++] = scenarios[j];
+	}
+	return n;
+}
+
+/* Registers the scenarios that run with Google Benchmark, in their order, and records
+ * the others only, so the description covers every scenario. */
+static void register_scenarios(const struct suite_opts *o, const struct scenario *const *run,
+			       size_t nrun)
+{
+	for (size_t i = 0; i < nrun; i++)
+		run[i]->register_all(o);
+	bench_set_live(false);
+	for (size_t i = 0; i < ARRAY_SIZE(scenarios); i++)
+		if (!listed(run, nrun, scenarios[i]))
+			scenarios[i]->register_all(o);
+	bench_set_live(true);
 }
 
 static void add_machine_context(const struct suite_opts *o, const char *pin_cpus,
@@ -164,11 +212,11 @@ static void add_machine_context(const struct suite_opts *o, const char *pin_cpus
 int main(int argc, char **argv)
 {
 	struct suite_opts o = {.profile = PROFILE_QUICK, .pin = PIN_NONE};
-	const struct scenario *chosen[ARRAY_SIZE(scenarios)];
+	const struct scenario *chosen[ARRAY_SIZE(scenarios)], *run[ARRAY_SIZE(scenarios)];
 	size_t nchosen = 0;
 	int repetitions = 0;
 	double min_time = 0;
-	bool list = false;
+	bool list = false, describe = false;
 
 	/* The suite's flags first; Google Benchmark's (and --help) are kept for it. */
 	char *gb_argv[argc + 4];
@@ -197,10 +245,7 @@ int main(int argc, char **argv)
 			const struct scenario *s = find_scenario(v);
 			if (!s)
 				usage_error("unknown scenario '%s': see --list", v);
-			bool dup = false;
-			for (size_t k = 0; k < nchosen; k++)
-				dup |= chosen[k] == s;
-			if (!dup)
+			if (!listed(chosen, nchosen, s))
 				chosen[nchosen++] = s;
 		} else if ((v = option(argc, argv, &i, "--repetitions"))) {
 			long n = strtol(v, &end, 10);
@@ -213,20 +258,40 @@ int main(int argc, char **argv)
 				usage_error("--min-time wants seconds in (0, 60], not '%s'", v);
 		} else if (strcmp(argv[i], "--list") == 0) {
 			list = true;
+		} else if (strcmp(argv[i], "--describe") == 0) {
+			describe = true;
 		} else {
 			usage_error("unknown option '%s'", argv[i]);
 		}
 	}
 	if (list) {
 		for (size_t i = 0; i < ARRAY_SIZE(scenarios); i++)
-			printf("%s\t%s\n", scenarios[i]->name, scenarios[i]->desc);
+			if (!scenarios[i]->runs_with)
+				printf("%s\t%s\n", scenarios[i]->name, scenarios[i]->desc);
+		return 0;
+	}
+	o.repetitions = repetitions ? repetitions : profiles[o.profile].repetitions;
+	o.min_time = min_time > 0 ? min_time : profiles[o.profile].min_time;
+	int err;
+	struct json desc;
+	json_init(&desc);
+	if (describe) {
+		/* The scenarios size some sweeps by the machine (scale, pool): the topology. */
+		if ((err = pin_init()) != 0)
+			die(err, "hwloc topology");
+		register_scenarios(&o, NULL, 0);
+		describe_suite(&desc, profiles[o.profile].name, scenarios, ARRAY_SIZE(scenarios));
+		printf("%s\n", json_text(&desc));
+		json_free(&desc);
+		bench_free_all();
+		pin_fini();
 		return 0;
 	}
 	if (nchosen == 0)
 		for (size_t i = 0; i < ARRAY_SIZE(scenarios); i++)
-			chosen[nchosen++] = scenarios[i];
-	o.repetitions = repetitions ? repetitions : profiles[o.profile].repetitions;
-	o.min_time = min_time > 0 ? min_time : profiles[o.profile].min_time;
+			if (!scenarios[i]->runs_with)
+				chosen[nchosen++] = scenarios[i];
+	size_t nrun = run_list(chosen, nchosen, run);
 
 	/* The profile's repetitions and minimum time go in as Google Benchmark's own flags,
 	 * ahead of the user's (the last one wins): set per benchmark instead, they would
@@ -241,8 +306,8 @@ int main(int argc, char **argv)
 	 * then (Google Benchmark fixes the iteration count in the first repetition), unless
 	 * a chosen scenario must run its repetitions in a row. */
 	o.interleaved = true;
-	for (size_t i = 0; i < nchosen; i++)
-		o.interleaved &= !chosen[i]->in_a_row;
+	for (size_t i = 0; i < nrun; i++)
+		o.interleaved &= !run[i]->in_a_row;
 	gb_argv[3] = o.interleaved ? "--benchmark_enable_random_interleaving=true"
 				   : "--benchmark_enable_random_interleaving=false";
 	gb_argv[gb_argc] = NULL;
@@ -250,9 +315,8 @@ int main(int argc, char **argv)
 	if (gb_argc > 1)
 		usage_error("unknown option '%s'", gb_argv[1]);
 
-	int err = pin_init();
-	if (err)
-		die(-err, "hwloc topology");
+	if ((err = pin_init()) != 0)
+		die(err, "hwloc topology");
 	char cpus[64] = "any", note[256] = "unpinned";
 	cpu_set_t set;
 	if (pin_place(o.pin, 0, 1, &set, note, sizeof note)) {
@@ -271,12 +335,18 @@ int main(int argc, char **argv)
 	cleanup_on_signals();
 	/* Workers of every scenario report through this page; see task.h. */
 	if ((err = task_page_open()) != 0)
-		die(-err, "memfd_create for the task page");
-	for (size_t i = 0; i < nchosen; i++)
-		chosen[i]->register_all(&o);
+		die(err, "memfd_create for the task page");
+	register_scenarios(&o, run, nrun);
+	/* The names' schema and the description, for what reads the JSON: the same object
+	 * --describe prints, as a string (context values are strings). */
+	describe_suite(&desc, profiles[o.profile].name, scenarios, ARRAY_SIZE(scenarios));
+	gb_add_context("name_schema", NAME_SCHEMA_STR);
+	gb_add_context_quiet("tvp_describe", json_text(&desc));
+	json_free(&desc);
 	fflush(stdout);
 	gb_run();
 	gb_shutdown();
+	bench_free_all();
 	parent_memory_free();
 	task_page_close();
 	pin_fini();

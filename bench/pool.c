@@ -1,17 +1,18 @@
 /* pool.c - worker pools against a worker per task; what a caller sees when a task fails;
  * what a crash or a stray write does to the others (claims C5, C6, C7).
  *
- *   pool/pool/MODE/task_ns:T/workers:W           a pool of W workers runs busy tasks of T ns
- *   pool/fork_per_task/process/...               one fresh worker per task, W at a time
- *   pool/pthread_per_task/thread/...
- *   pool/spawn_per_task/process/...              (tvp-helper, started by posix_spawn)
- *   pool_notes/pool/MODE                         the notes' Pool(3): 10 tasks sleeping a
- *                                                random (seeded) 0-30 ms; the schedule
- *   pool_fault/FAILURE/MODE                      a task that returns an error, calls exit(3),
- *                                                writes where it may not, aborts, or hangs past
- *                                                the timeout; then one more task
- *   isolation/scribble/MODE                      a task writes over memory that is not its
- *                                                own; is the pool's owner's copy intact?
+ *   pool/pool/MODE/measure:throughput/kind:KIND/task_ns:T/workers:W
+ *       a pool of W workers (KIND fork or pthread) runs busy tasks of T ns
+ *   pool/per_task/MODE/measure:throughput/kind:KIND/task_ns:T/workers:W
+ *       one fresh worker per task, W at a time (KIND fork, pthread, or posix_spawn of
+ *       tvp-helper)
+ *   pool/pool/MODE/measure:notes/kind:KIND
+ *       the notes' Pool(3): 10 tasks sleeping a random (seeded) 0-30 ms; the schedule
+ *   pool/pool/MODE/measure:fault/kind:KIND/failure:FAILURE
+ *       a task that returns an error, calls exit(3), writes where it may not, aborts, or
+ *       hangs past the timeout (src/pool_tasks.h); then one more task
+ *   pool/pool/MODE/measure:scribble/kind:KIND
+ *       a task writes over memory that is not its own; is the pool's owner's copy intact?
  * Timed (manual time): a batch of tasks from the first submit to the last result. Thread
  * pools meet exit, SIGSEGV and abort inside a sacrificial child, so the run survives.
  */
@@ -34,20 +35,7 @@ enum way { POOL_WAY, PER_TASK };
 struct pool_case {
 	enum way way;
 	const struct worker_kind *kind;
-	int failure;          /* pool_fault: index into failures[] */
-};
-
-static const struct failure {
-	const char *name;
-	pool_fn fn;
-	int64_t arg;
-	bool kills_process;   /* in a thread pool, it ends the whole process */
-} failures[] = {
-	{"error", pool_task_error, 7, false},
-	{"exit", pool_task_exit, 3, true},
-	{"segv", pool_task_segv, 0, true},
-	{"abort", pool_task_abort, 0, true},
-	{"timeout", pool_task_hang, 0, false},
+	enum pool_failure_id failure;   /* measure:fault */
 };
 
 #define TIMEOUT_NS 50000000 /* 50 ms */
@@ -180,7 +168,8 @@ struct outcome {
 	int64_t recover_ns;   /* from the failure's result to the next task's */
 };
 
-static int fault_in_pool(const struct worker_kind *k, const struct failure *f, struct outcome *o)
+static int fault_in_pool(const struct worker_kind *k, const struct pool_failure *f,
+			 struct outcome *o)
 {
 	struct pool_opts opts = {.task_timeout_ns = TIMEOUT_NS};
 	struct pool *p = pool_create(k, 4, &opts);
@@ -210,8 +199,8 @@ static int fault_in_pool(const struct worker_kind *k, const struct failure *f, s
 static void run_fault(gb_state *st, const void *data)
 {
 	const struct pool_case *c = data;
-	const struct failure *f = &failures[c->failure];
-	bool threads = strcmp(c->kind->mode, "thread") == 0;
+	const struct pool_failure *f = &pool_failures[c->failure];
+	bool threads = c->kind->mode == MODE_THREAD;
 	struct outcome o = {0};
 	int survived = 1;
 	char what[128] = "";
@@ -283,14 +272,18 @@ static void run_scribble(gb_state *st, const void *data)
 
 /* --- registration --------------------------------------------------------------------- */
 
-static struct pool_case cases[64];
-static size_t ncases;
-
-static struct pool_case *add(enum way way, const char *kind, int failure)
+/* Registers a row of the pool scenario: the family's own fields in row, the case here. */
+static struct bench *add(struct bench_row row, enum way way, enum worker_kind_id kind,
+			 enum pool_failure_id failure)
 {
-	struct pool_case *c = &cases[ncases++];
-	*c = (struct pool_case){way, worker_kind_find(kind), failure};
-	return c;
+	struct pool_case c = {way, &worker_kinds[kind], failure};
+	row.scenario = &scenario_pool;
+	row.variant = way == POOL_WAY ? "pool" : "per_task";
+	row.kind = c.kind;
+	row.data = &c;
+	row.data_size = sizeof c;
+	row.time = BENCH_MANUAL_TIME;
+	return bench_register(&row);
 }
 
 static void register_all(const struct suite_opts *opts)
@@ -299,44 +292,38 @@ static void register_all(const struct suite_opts *opts)
 	long ws[] = {1, npus, 2 * npus};
 	size_t nws = opts->profile == PROFILE_FULL || npus > 1 ? 3 : 2;
 	static const struct {
-		const char *variant, *kind;
 		enum way way;
+		enum worker_kind_id kind;
 	} ways[] = {
-		{"pool", "fork", POOL_WAY},
-		{"pool", "pthread", POOL_WAY},
-		{"fork_per_task", "fork", PER_TASK},
-		{"pthread_per_task", "pthread", PER_TASK},
-		{"spawn_per_task", "posix_spawn", PER_TASK},
+		{POOL_WAY, KIND_FORK},
+		{POOL_WAY, KIND_PTHREAD},
+		{PER_TASK, KIND_FORK},
+		{PER_TASK, KIND_PTHREAD},
+		{PER_TASK, KIND_POSIX_SPAWN},
 	};
-	char name[128];
 	for (size_t i = 0; i < ARRAY_SIZE(ways); i++) {
-		struct pool_case *c = add(ways[i].way, ways[i].kind, 0);
-		snprintf(name, sizeof name, "pool/%s/%s", ways[i].variant, c->kind->mode);
-		gb_bench *b = gb_register(name, run_throughput, c);
-		gb_arg_names2(b, "task_ns", "workers");
+		struct bench *b = add((struct bench_row){.measure = "throughput",
+							 .arg_names = {"task_ns", "workers"},
+							 .fn = run_throughput, .unit = GB_US},
+				      ways[i].way, ways[i].kind, 0);
 		for (size_t t = 0; t < ARRAY_SIZE(quick_task_ns); t++)
 			for (size_t w = 0; w < nws; w++)
 				if (w == 0 || ws[w] != ws[w - 1])
-					gb_args2(b, quick_task_ns[t], ws[w]);
-		gb_use_manual_time(b);
-		gb_unit(b, GB_US);
+					bench_args2(b, quick_task_ns[t], ws[w]);
 	}
-	static const char *const kinds[] = {"fork", "pthread"};
-	for (size_t k = 0; k < 2; k++) {
-		struct pool_case *c = add(POOL_WAY, kinds[k], 0);
-		snprintf(name, sizeof name, "pool_notes/pool/%s", c->kind->mode);
-		gb_unit(gb_use_manual_time(gb_fixed_iterations(gb_register(name, run_notes, c), 1)),
-			GB_MS);
-		for (size_t f = 0; f < ARRAY_SIZE(failures); f++) {
-			c = add(POOL_WAY, kinds[k], (int)f);
-			snprintf(name, sizeof name, "pool_fault/%s/%s", failures[f].name, c->kind->mode);
-			gb_unit(gb_use_manual_time(gb_fixed_iterations(gb_register(name, run_fault, c),
-								       1)),
-				GB_MS);
-		}
-		c = add(POOL_WAY, kinds[k], 0);
-		snprintf(name, sizeof name, "isolation/scribble/%s", c->kind->mode);
-		gb_use_manual_time(gb_fixed_iterations(gb_register(name, run_scribble, c), 1));
+	static const enum worker_kind_id kinds[] = {KIND_FORK, KIND_PTHREAD};
+	for (size_t k = 0; k < ARRAY_SIZE(kinds); k++) {
+		add((struct bench_row){.measure = "notes", .fn = run_notes, .unit = GB_MS,
+				       .iterations = 1},
+		    POOL_WAY, kinds[k], 0);
+		for (int f = 0; f < POOL_NFAILURES; f++)
+			add((struct bench_row){.measure = "fault",
+					       .fixed = {{"failure", pool_failures[f].name}},
+					       .fn = run_fault, .unit = GB_MS, .iterations = 1},
+			    POOL_WAY, kinds[k], (enum pool_failure_id)f);
+		add((struct bench_row){.measure = "scribble", .fn = run_scribble, .unit = GB_NS,
+				       .iterations = 1},
+		    POOL_WAY, kinds[k], 0);
 	}
 }
 
@@ -344,4 +331,14 @@ const struct scenario scenario_pool = {
 	.name = "pool",
 	.desc = "pools against a worker per task, failures, isolation (C5, C6, C7)",
 	.register_all = register_all,
+	.families = {
+		{"throughput", "batches of busy tasks through a pool, or a fresh worker per "
+			       "task, from the first submit to the last result"},
+		{"notes", "the notes' Pool(3): ten random sleeps on three workers, and the "
+			  "schedule"},
+		{"fault", "a task that fails in one way, then one more task: what the caller "
+			  "sees, and whether the pool survives"},
+		{"scribble", "a task writes over memory that is not its own: is the owner's "
+			     "copy intact?"},
+	},
 };

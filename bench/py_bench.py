@@ -5,18 +5,25 @@
                 [--min-time SECONDS] --out FILE
 
 Standard library only. Writes Google Benchmark-shaped JSON (one row per repetition,
-names py_*/variant/mode/arg:value, real_time in µs), so the report, statistics and
-comparison read it as they read the C suite's:
-  py_create/METHOD/process     Process(target=f).start(); join() under each start method
-  py_create/thread/thread      Thread(target=f).start(); join()
-  py_queue/mp_queue/process/item_bytes:N   multiprocessing.Queue, producer process
-  py_queue/queue/thread/item_bytes:N       queue.Queue, producer thread
-  py_queue3/...                            the same with Queue(3), the notes' size
-  py_pool/POOL/MODE/task_us:T  per task through Pool, ThreadPool and both executors
-  py_pool_notes/mp_pool/process the notes' Pool(3): 10 random sleeps (0-30 ms, seeded)
-  py_exception/HOW/process     what happens to an exception raised in apply_async when
-                               the result is never fetched, fetched with get(), or
-                               given an error_callback
+real_time in µs), so the report, statistics and comparison read it as they read the C
+suite's. The names have the C suite's shape (name schema 2), with the scenario python and
+a Python construct (PYTHON_KINDS) as the variant:
+  python/process/process/measure:create/start_method:METHOD
+                               Process(target=f).start(); join() under each start method
+  python/thread/thread/measure:create      Thread(target=f).start(); join()
+  python/mp_queue/process/measure:queue/item_bytes:N   multiprocessing.Queue, producer
+                                                       process
+  python/queue/thread/measure:queue/item_bytes:N       queue.Queue, producer thread
+  python/QUEUE/MODE/measure:queue3         the same with Queue(3), the notes' size
+  python/POOL/MODE/measure:pool/task_us:T  per task through Pool, ThreadPool and both
+                                           executors
+  python/mp_pool/process/measure:pool_notes    the notes' Pool(3): 10 random sleeps
+                                               (0-30 ms, seeded)
+  python/mp_pool/process/measure:exception/fetch:HOW   what happens to an exception raised
+                               in apply_async when the result is never fetched, fetched
+                               with get(), or given an error_callback
+The context carries name_schema "2" and tvp_describe: this scenario's description in the
+C suite's shape (its families as run, and python_kinds), for scripts/run.py to merge.
 """
 import argparse
 import concurrent.futures as cf
@@ -35,6 +42,52 @@ import threading
 import time
 
 PROFILES = {"quick": (5, 0.2), "full": (10, 0.3)}  # repetitions, seconds of work each
+NAME_SCHEMA = 2
+SCENARIO = "python"
+SCENARIO_DESC = "the notes' own Python: multiprocessing beside threading (C2-C6)"
+
+# The constructs the variants name, in display order: name, mode, label.
+PYTHON_KINDS = [
+    {"name": "thread", "mode": "thread", "label": "threading.Thread"},
+    {"name": "process", "mode": "process", "label": "multiprocessing.Process"},
+    {"name": "queue", "mode": "thread", "label": "queue.Queue"},
+    {"name": "mp_queue", "mode": "process", "label": "multiprocessing.Queue"},
+    {"name": "mp_pool", "mode": "process", "label": "multiprocessing.Pool"},
+    {"name": "thread_pool", "mode": "thread", "label": "multiprocessing.pool.ThreadPool"},
+    {"name": "process_executor", "mode": "process",
+     "label": "concurrent.futures.ProcessPoolExecutor"},
+    {"name": "thread_executor", "mode": "thread",
+     "label": "concurrent.futures.ThreadPoolExecutor"},
+]
+MODE = {k["name"]: k["mode"] for k in PYTHON_KINDS}
+
+# The families, in the order of the description.
+FAMILIES = {
+    "create": "start a worker that does nothing, and join it",
+    "queue": "items from a producer through an unbounded queue",
+    "queue3": "the notes' Queue(3): 8-byte items through a queue of three",
+    "pool": "tasks of a set length through a pool, per task",
+    "pool_notes": "the notes' Pool(3): ten random sleeps on three workers",
+    "exception": "an exception raised in apply_async: what the caller sees, by how the "
+                 "result is fetched",
+}
+
+
+def name(variant, measure, **args):
+    """python/VARIANT/MODE/measure:MEASURE[/key:value]..., the mode the construct's."""
+    return "/".join([SCENARIO, variant, MODE[variant], f"measure:{measure}"] +
+                    [f"{k}:{v}" for k, v in args.items()])
+
+
+def fields(full_name):
+    """The variant, the measure and the args of a name, as a dict (parsed by field)."""
+    parts = full_name.split("/")
+    f = {"variant": parts[1], "mode": parts[2]}
+    for p in parts[3:]:
+        if ":" in p:
+            k, v = p.split(":", 1)
+            f[k] = v
+    return f
 
 
 def noop():
@@ -66,12 +119,41 @@ def produce(q, n, size):
 
 class Suite:
     def __init__(self, profile, pattern):
+        self.profile = profile
         self.reps, self.budget = PROFILES[profile]
         self.pattern = re.compile(pattern) if pattern else None
         self.rows = []
+        self.families = {}  # measure -> {"variants": [...], "args": {arg: [values]}}
 
     def wanted(self, name):
+        """Whether the filter lets name run; every name passes here first, so the
+        description records each family as the C side does, filtered or not."""
+        self.record(name)
         return self.pattern is None or self.pattern.search(name)
+
+    def record(self, name):
+        f = fields(name)
+        fam = self.families.setdefault(f.pop("measure"), {"variants": [], "args": {}})
+        if f["variant"] not in fam["variants"]:
+            fam["variants"].append(f["variant"])
+        for k, v in f.items():
+            if k in ("variant", "mode"):
+                continue
+            values = fam["args"].setdefault(k, [])
+            v = int(v) if v.isdigit() else v
+            if v not in values:
+                values.append(v)
+
+    def describe(self):
+        """This scenario's description, in the shape of tvp-bench --describe's."""
+        families = [{"measure": m, "desc": FAMILIES[m], "variants": fam["variants"],
+                     "args": list(fam["args"]), "values": fam["args"]}
+                    for m, fam in sorted(self.families.items(),
+                                         key=lambda kv: list(FAMILIES).index(kv[0]))]
+        return {"name_schema": NAME_SCHEMA, "profile": self.profile,
+                "modes": ["thread", "process"], "python_kinds": PYTHON_KINDS,
+                "scenarios": [{"name": SCENARIO, "desc": SCENARIO_DESC, "in_a_row": True,
+                               "families": families}]}
 
     def skip(self, name, why):
         self.rows.append({"name": name, "run_name": name, "run_type": "iteration",
@@ -118,13 +200,13 @@ def create(suite):
             t.join()
         return time.perf_counter() - t0
 
-    suite.measure("py_create/thread/thread", thread_once, suite.calibrate(thread_once))
+    suite.measure(name("thread", "create"), thread_once, suite.calibrate(thread_once))
     for method in ("fork", "spawn", "forkserver"):
-        name = f"py_create/{method}/process"
-        if not suite.wanted(name):
+        full = name("process", "create", start_method=method)
+        if not suite.wanted(full):
             continue
         if method not in mp.get_all_start_methods():
-            suite.skip(name, f"start method {method} is not available on {sys.platform}")
+            suite.skip(full, f"start method {method} is not available on {sys.platform}")
             continue
         ctx = mp.get_context(method)
 
@@ -137,16 +219,17 @@ def create(suite):
             return time.perf_counter() - t0
 
         once(1)  # a forkserver starts its server on first use: not part of the cost
-        suite.measure(name, once, suite.calibrate(once, cap=2000))
+        suite.measure(full, once, suite.calibrate(once, cap=2000))
 
 
 def queues(suite, sizes):
     for size in sizes:
-        for cap, scen in ((0, "py_queue"), (3, "py_queue3")):
+        for cap, measure in ((0, "queue"), (3, "queue3")):
             if cap and size != 8:
                 continue
-            arg = f"/item_bytes:{size}" if not cap else ""
-            mp_name, th_name = f"{scen}/mp_queue/process{arg}", f"{scen}/queue/thread{arg}"
+            args = {} if cap else {"item_bytes": size}
+            mp_name = name("mp_queue", measure, **args)
+            th_name = name("queue", measure, **args)
 
             def mp_once(n, size=size, cap=cap):
                 q = mp.get_context("fork").Queue(cap)
@@ -178,16 +261,16 @@ def queues(suite, sizes):
 
 def pools(suite, task_us):
     makers = {
-        "py_pool/mp_pool/process": lambda: mp.get_context("fork").Pool(os.cpu_count()),
-        "py_pool/thread_pool/thread": lambda: mp.pool.ThreadPool(os.cpu_count()),
-        "py_pool/process_executor/process": lambda: cf.ProcessPoolExecutor(
+        "mp_pool": lambda: mp.get_context("fork").Pool(os.cpu_count()),
+        "thread_pool": lambda: mp.pool.ThreadPool(os.cpu_count()),
+        "process_executor": lambda: cf.ProcessPoolExecutor(
             os.cpu_count(), mp_context=mp.get_context("fork")),
-        "py_pool/thread_executor/thread": lambda: cf.ThreadPoolExecutor(os.cpu_count()),
+        "thread_executor": lambda: cf.ThreadPoolExecutor(os.cpu_count()),
     }
-    for base, make in makers.items():
+    for variant, make in makers.items():
         for us in task_us:
-            name = f"{base}/task_us:{us}"
-            if not suite.wanted(name):
+            full = name(variant, "pool", task_us=us)
+            if not suite.wanted(full):
                 continue
             pool = make()
             executor = isinstance(pool, cf.Executor)
@@ -203,7 +286,7 @@ def pools(suite, task_us):
                 return time.perf_counter() - t0
 
             once(10)  # the workers exist before timing, as a pool's should
-            suite.measure(name, once, suite.calibrate(once, start=10, cap=20000))
+            suite.measure(full, once, suite.calibrate(once, start=10, cap=20000))
             if executor:
                 pool.shutdown()
             else:
@@ -212,8 +295,8 @@ def pools(suite, task_us):
 
 
 def notes_pool(suite):
-    name = "py_pool_notes/mp_pool/process"
-    if not suite.wanted(name):
+    full = name("mp_pool", "pool_notes")
+    if not suite.wanted(full):
         return
     rng = random.Random(20261127)
     sleeps = [rng.random() * 30 for _ in range(10)]  # the notes: random.random() * 3 s
@@ -231,7 +314,7 @@ def notes_pool(suite):
             total += time.perf_counter() - t0
         return total
 
-    suite.measure(name, once, 1, counters={"ideal_ms": ideal})
+    suite.measure(full, once, 1, counters={"ideal_ms": ideal})
 
 
 def never_fetched():
@@ -286,7 +369,7 @@ def exceptions(suite):
                 outcome[:] = case()
             return time.perf_counter() - t0
 
-        suite.measure(f"py_exception/{how}/process", once, 1,
+        suite.measure(name("mp_pool", "exception", fetch=how), once, 1,
                       counters=lambda: {"shown": outcome[0]}, label=lambda: outcome[1])
 
 
@@ -313,7 +396,9 @@ def main(argv=None):
                        "host_name": platform.node(), "executable": sys.executable,
                        "python": platform.python_version(), "profile": args.profile,
                        "placement": "none", "tvp_version": "python",
-                       "start_methods": ",".join(mp.get_all_start_methods())},
+                       "start_methods": ",".join(mp.get_all_start_methods()),
+                       "name_schema": str(NAME_SCHEMA),
+                       "tvp_describe": json.dumps(suite.describe())},
            "benchmarks": suite.rows}
     with open(args.out, "w") as f:
         json.dump(doc, f, indent=1)

@@ -1,10 +1,10 @@
 /* scale.c - N workers at once, threads against processes, under placement (claim C8).
  *
- *   scale/WORKLOAD/MODE/workers:N           unpinned: every worker may run on every PU
- *   scale_compact/WORKLOAD/MODE/workers:N   worker i on PU i in hwloc's logical order
- *   scale_scatter/WORKLOAD/MODE/workers:N   workers spread over packages, then cores
- * N runs from 1 to twice the PUs the topology reports; compact and scatter run at N equal
- * to the PUs, where placement matters most. Workloads: see src/scale.h.
+ *   scale/WORKLOAD/MODE/measure:rate/kind:KIND/pin:POLICY/workers:N
+ * KIND is pthread or fork; POLICY none (every worker may run on every PU), compact
+ * (worker i on PU i in hwloc's logical order) or scatter (workers spread over packages,
+ * then cores). N runs from 1 to twice the PUs the topology reports; compact and scatter
+ * run at N equal to the PUs, where placement matters most. Workloads: see src/scale.h.
  * Timed (manual time): a fixed window after the gate opens, between two reads of the
  * counters; start-up and the stop are outside it. Counters: ops_per_s (all workers) and
  * ops_per_s_per_worker. One iteration per repetition: each starts its workers afresh.
@@ -25,9 +25,8 @@ struct scale_case {
 	enum pin_policy policy;
 };
 
-static const char *const kinds[] = {"pthread", "fork"};
+static const enum worker_kind_id kinds[] = {KIND_PTHREAD, KIND_FORK};
 static const enum pin_policy policies[] = {PIN_NONE, PIN_COMPACT, PIN_SCATTER};
-static struct scale_case cases[ARRAY_SIZE(policies)][SCALE_NWORKLOADS][ARRAY_SIZE(kinds)];
 static double window_s;
 
 /* A warm-up after the gate, so the window sees every worker already running. */
@@ -100,22 +99,18 @@ static void register_all(const struct suite_opts *opts)
 	for (size_t p = 0; p < ARRAY_SIZE(policies); p++) {
 		for (int w = 0; w < SCALE_NWORKLOADS; w++) {
 			for (size_t k = 0; k < ARRAY_SIZE(kinds); k++) {
-				struct scale_case *c = &cases[p][w][k];
-				*c = (struct scale_case){(enum scale_workload)w,
-							 worker_kind_find(kinds[k]), policies[p]};
-				char name[128];
-				snprintf(name, sizeof name, "scale%s%s/%s/%s",
-					 policies[p] == PIN_NONE ? "" : "_",
-					 policies[p] == PIN_NONE ? "" : pin_policies[policies[p]].name,
-					 scale_workloads[w].name, c->kind->mode);
-				gb_bench *b = gb_register(name, run_scale, c);
-				gb_arg_name(b, "workers");
+				struct scale_case c = {(enum scale_workload)w, &worker_kinds[kinds[k]],
+						       policies[p]};
+				struct bench *b = bench_register(&(struct bench_row){
+					.scenario = &scenario_scale, .measure = "rate",
+					.variant = scale_workloads[w].name, .kind = c.kind,
+					.fixed = {{"pin", pin_policies[policies[p]].name}},
+					.arg_names = {"workers"}, .fn = run_scale, .data = &c,
+					.data_size = sizeof c, .time = BENCH_MANUAL_TIME,
+					.unit = GB_MS, .iterations = 1});
 				for (unsigned i = 0; i < ncounts; i++)
 					if (policies[p] == PIN_NONE || counts[i] == npus)
-						gb_arg(b, counts[i]);
-				gb_fixed_iterations(b, 1);
-				gb_use_manual_time(b);
-				gb_unit(b, GB_MS);
+						bench_arg(b, counts[i]);
 			}
 		}
 	}
@@ -125,4 +120,8 @@ const struct scenario scenario_scale = {
 	.name = "scale",
 	.desc = "N workers at once, threads against processes, by placement (C8)",
 	.register_all = register_all,
+	.families = {
+		{"rate", "operations per second of N workers released together by a start "
+			 "gate, in a fixed window"},
+	},
 };

@@ -1,11 +1,19 @@
-# scale.gp PREFIX OUT WORKLOADS - operations per second against the number of workers,
-# one panel per workload: threads blue, processes red, each with its linear line (N times
-# its own one-worker rate, dotted). PREFIX.WORKLOAD.dat columns: N thread_med thread_lo
-# thread_hi process_med process_lo process_hi thread_linear process_linear.
+# scale.gp PREFIX OUT WORKLOADS MODES - operations per second against the number of
+# workers, one panel per workload: a line per worker kind, threads blue and processes red,
+# each with its linear line (N times its own one-worker rate, dotted).
+# PREFIX.WORKLOAD.dat: a header line with each series' title, then columns N, then
+# median lo hi for each kind, then the linear rate for each kind. MODES: per kind, 0 thread
+# or 1 process, in the file's order.
 load 'plots/style.gp'
 prefix = ARG1
 workloads = ARG3
+modes = (ARGC >= 4) ? ARG4 : "0 1"
 n = words(workloads)
+k = words(modes)
+mode_of(j) = int(word(modes, j))
+# A second kind of the same mode is drawn with another point and dashes.
+rank(j) = sum [i=1:j-1] (mode_of(i) == mode_of(j) ? 1 : 0)
+set datafile columnheaders
 do for [format in "png svg"] {
     if (format eq "png") {
         set terminal pngcairo noenhanced size 1500,900 font "sans,13"
@@ -29,10 +37,11 @@ do for [format in "png svg"] {
         set xtics 1
         if (STATS_max > 8) { set xtics 2 }
         if (STATS_max > 32) { set xtics 8 }
-        plot f using 1:2:3:4 with yerrorlines lc rgb thread_rgb lw 2 pt 7 title "threads", \
-             f using 1:5:6:7 with yerrorlines lc rgb process_rgb lw 2 pt 5 title "processes", \
-             f using 1:8 with lines lc rgb thread_rgb dt 3 lw 1.5 notitle, \
-             f using 1:9 with lines lc rgb process_rgb dt 3 lw 1.5 notitle
+        plot for [j=1:k] f using 1:(column(3 * j - 1)):(column(3 * j)):(column(3 * j + 1)) \
+                 with yerrorlines lc rgb mode_rgb(mode_of(j)) lw 2 \
+                 pt (mode_of(j) ? 5 : 7) + 2 * rank(j) dt 1 + rank(j) title columnheader(3 * j - 1), \
+             for [j=1:k] f using 1:(column(3 * k + 1 + j)) with lines \
+                 lc rgb mode_rgb(mode_of(j)) dt 3 lw 1.5 notitle
         unset key
     }
     unset multiplot

@@ -9,16 +9,16 @@ Google Benchmark's own compare.py module (gbench.report, from libbenchmark-tools
 Writes COMPARE.md, data/compare.dat and figures/compare.png and .svg into a new folder
 results/compare-<baseline>-vs-<contender>/ (or under --out)."""
 import argparse
+import math
 import os
 import statistics
-import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
-import report  # noqa: E402
 import results  # noqa: E402
+from report import kit  # noqa: E402  (the figure helper only, not the report)
 
 GBENCH = "/usr/share/benchmark"   # where libbenchmark-tools puts compare.py's modules
 ALPHA = 0.05
@@ -41,14 +41,13 @@ def gbench_report():
 
 
 def load(folder):
-    """The folder's JSON, checked as the report checks it."""
+    """(context, JSON) of a folder, checked as the report checks it: a folder of another
+    schema is refused with the version to read it with."""
     try:
-        ctx, _ = results.load(folder)
+        doc = results.read_json(folder)
     except results.ResultsError as e:
         fail(str(e))
-    import json
-    with open(os.path.join(folder, "benchmarks.json")) as f:
-        return ctx, json.load(f)
+    return doc["context"], doc
 
 
 def differences(json_a, json_b):
@@ -59,8 +58,8 @@ def differences(json_a, json_b):
         if d.get("run_type") == "aggregate":
             continue  # the repetitions themselves are compared, not their summaries
         key = results.SUFFIX.sub("", d["name"])
-        parsed = results.parse_key(key)
-        if parsed is None:
+        fields = results.parse_name(key)
+        if fields is None:
             continue
         ms = d["measurements"]
         a = statistics.median(m["real_time"] for m in ms)
@@ -68,7 +67,7 @@ def differences(json_a, json_b):
         if a <= 0 or b <= 0:
             continue  # a zero time (nothing written, 0% of pages) has no ratio
         u = d.get("utest") or {}
-        rows.append((key, parsed[2], b / a, u.get("time_pvalue"),
+        rows.append((key, fields.mode, b / a, u.get("time_pvalue"),
                      u.get("nr_of_repetitions", len(ms)), u.get("nr_of_repetitions_other", len(ms))))
     return rows
 
@@ -105,14 +104,14 @@ def main(argv=None):
 
     rows.sort(key=lambda r: r[0])
     sig = [r for r in rows if r[3] is not None and r[3] < ALPHA]
-    shown = sorted(rows, key=lambda r: -abs(__import__("math").log(r[2])))[:FIGURE_ROWS]
+    shown = sorted(rows, key=lambda r: -abs(math.log(r[2])))[:FIGURE_ROWS]
     shown.sort(key=lambda r: r[2])
     with open(os.path.join(folder, "data", "compare.dat"), "w") as f:
         f.write("# index name mode(0 thread, 1 process) ratio significant\n")
         for i, (key, mode, ratio, p, _, _) in enumerate(shown):
             f.write(f'{i} "{key}" {int(mode == "process")} {ratio:.5f} '
                     f"{int(p is not None and p < ALPHA)}\n")
-    err = report.gnuplot("compare.gp", os.path.join(folder, "data", "compare.dat"),
+    err = kit.gnuplot("compare.gp", os.path.join(folder, "data", "compare.dat"),
                          os.path.join(folder, "figures", "compare"))
 
     lines = ["# tvp comparison", "",
@@ -123,7 +122,7 @@ def main(argv=None):
              "contender median / baseline median of the real (or manual) time; below 1 the "
              "contender is faster.", "",
              f"*Figure skipped: {err}*" if err else
-             f"![ratios](figures/compare.png)", "",
+             "![ratios](figures/compare.png)", "",
              f"The figure shows the {len(shown)} largest changes; filled bars are significant.",
              "", "| benchmark | ratio | p | repetitions |", "|---|---|---|---|"]
     for key, mode, ratio, p, na, nb in rows:

@@ -1,7 +1,10 @@
-"""results.py - reads a run's benchmarks.json into per-benchmark samples.
+"""results.py - reads a run's benchmarks.json: names of schema 2, read by their fields.
 
-A benchmark's key is its name without Google Benchmark's time suffix
-("create/fork/process/parent_mib:1024"). Its samples are the per-repetition rows;
+A name is SCENARIO/VARIANT/MODE/measure:MEASURE[/ARG:VALUE]... (the contract between C
+and Python, schema 2), then Google Benchmark's /iterations:N and time suffix, which are
+left out. A benchmark is found by its fields, never by the position of a field in the
+name: key("create", "fork", "process", "round_trip", layout="private", parent_mib=0)
+matches whatever order C writes the args in. Samples are the per-repetition rows;
 aggregate rows (mean, median, stddev, cv) are recomputed from them, not trusted."""
 import json
 import os
@@ -9,34 +12,94 @@ import re
 from dataclasses import dataclass, field
 
 import stats
+from describe import Describe, DescribeError
 
+SCHEMA = "2"
 TO_US = {"ns": 1e-3, "us": 1.0, "ms": 1e3, "s": 1e6}
-# Google Benchmark's own additions to a name: time mode, fixed iterations, per-benchmark
-# repetitions and minimum time. The key leaves them out.
+# Google Benchmark's own additions to a name: fixed iterations, per-benchmark
+# repetitions and minimum time, the time mode. A key leaves them out.
 SUFFIX = re.compile(r"(/iterations:\d+|/repeats:\d+|/min_time:[\d.]+|"
                     r"/(manual_time|real_time|process_time))+$")
-NAME = re.compile(r"^(?P<scenario>[^/]+)/(?P<variant>[^/]+)/(?P<mode>thread|process)"
-                  r"(?P<args>(/[a-z_]+:-?\d+)*)$")
+NAME = re.compile(r"^(?P<scenario>[a-z0-9_]+)/(?P<variant>[a-z0-9_]+)/(?P<mode>thread|process)"
+                  r"/measure:(?P<measure>[a-z0-9_]+)(?P<args>(/[a-z0-9_]+:-?[a-z0-9_]+)*)$")
 GB_FIELDS = {"family_index", "per_family_instance_index", "repetitions", "repetition_index",
              "threads", "iterations", "real_time", "cpu_time"}
 REQUIRED_CONTEXT = ("tvp_version", "profile", "placement")
+# A value a rule leaves to the run: the machine's PUs (the context's "pus").
+PUS = "{pus}"
 
 
 class ResultsError(Exception):
     """A results folder or file that cannot be read; the message says why."""
 
 
+class Key:
+    """The fields of one benchmark: equal keys name the same benchmark whatever the
+    order of their args. str() writes the name with the args in the order given."""
+    __slots__ = ("scenario", "variant", "mode", "measure", "args", "_id")
+
+    def __init__(self, scenario, variant, mode, measure, args):
+        self.scenario, self.variant, self.mode, self.measure = scenario, variant, mode, measure
+        self.args = dict(args)
+        self._id = (scenario, variant, mode, measure, frozenset(self.args.items()))
+
+    def __eq__(self, other):
+        return isinstance(other, Key) and self._id == other._id
+
+    def __hash__(self):
+        return hash(self._id)
+
+    def __str__(self):
+        return "/".join([self.scenario, self.variant, self.mode, f"measure:{self.measure}"]
+                        + [f"{k}:{v}" for k, v in self.args.items()])
+
+    __repr__ = __str__
+
+    def fields(self):
+        return {"scenario": self.scenario, "variant": self.variant, "mode": self.mode,
+                "measure": self.measure, **self.args}
+
+    def resolve(self, pus):
+        """The key with every PUS placeholder replaced by the machine's PUs."""
+        if PUS not in self.args.values():
+            return self
+        return Key(self.scenario, self.variant, self.mode, self.measure,
+                   {k: (pus if v == PUS else v) for k, v in self.args.items()})
+
+
+def key(scenario, variant, mode, measure, **args):
+    """The one key builder: a benchmark's fields, args by name."""
+    return Key(scenario, variant, mode, measure, args)
+
+
+def parse_name(name):
+    """The Key of a name (with or without Google Benchmark's suffixes), or None when
+    the name is not one of schema 2. Integer values become ints."""
+    m = NAME.match(SUFFIX.sub("", name))
+    if not m:
+        return None
+    args = {}
+    for part in m.group("args").split("/")[1:]:
+        k, v = part.split(":", 1)
+        args[k] = int(v) if v.lstrip("-").isdigit() else v
+    return Key(m.group("scenario"), m.group("variant"), m.group("mode"), m.group("measure"),
+               args)
+
+
 @dataclass
 class Bench:
-    key: str
-    scenario: str
-    variant: str
-    mode: str
-    args: dict
+    key: Key
+    name: str            # the name as C wrote it, without Google Benchmark's suffixes
     times_us: list = field(default_factory=list)
     counters: dict = field(default_factory=dict)
     error: str = ""
     label: str = ""
+
+    scenario = property(lambda self: self.key.scenario)
+    variant = property(lambda self: self.key.variant)
+    mode = property(lambda self: self.key.mode)
+    measure = property(lambda self: self.key.measure)
+    args = property(lambda self: self.key.args)
 
     def median_ci(self):
         return stats.median_ci(self.times_us)
@@ -49,10 +112,75 @@ class Bench:
     def cv(self):
         return stats.cv(self.times_us)
 
+    @property
+    def usable(self):
+        return not self.error and bool(self.times_us)
+
     def counter(self, name):
         """Median of a counter over the repetitions, or None."""
         vals = self.counters.get(name)
         return stats.median_ci(vals)[0] if vals else None
+
+
+class Run:
+    """A run: its context, what it says it ran (describe) and its benchmarks. Every
+    lookup by key is recorded in `requested`, so a test can list the keys the report
+    and the rules ask for."""
+
+    def __init__(self, ctx, describe, benches):
+        self.ctx, self.describe = ctx, describe
+        self.benches = benches          # {Key: Bench}, in the JSON's order
+        self.requested = set()
+
+    @property
+    def pus(self):
+        """The PUs the run could use (what scale sweeps and pools are sized by), or 0."""
+        return int(self.ctx.get("pus") or self.ctx.get("nproc") or 0)
+
+    def bench(self, k):
+        """The Bench of a key, skipped or not, or None."""
+        k = k.resolve(self.pus)
+        self.requested.add(k)
+        return self.benches.get(k)
+
+    def get(self, scenario, variant, mode, measure, **args):
+        return self.bench(key(scenario, variant, mode, measure, **args))
+
+    def ok(self, scenario, variant, mode, measure, **args):
+        """The Bench if it ran and has samples, else None."""
+        b = self.get(scenario, variant, mode, measure, **args)
+        return b if b and b.usable else None
+
+    def select(self, scenario, measure=None, **fields):
+        """Every Bench of a scenario whose fields include the ones given (variant, mode,
+        any arg), in the JSON's order: for tables that list what the run has."""
+        out = []
+        for b in self.benches.values():
+            if b.scenario != scenario or (measure and b.measure != measure):
+                continue
+            f = b.key.fields()
+            if all(f.get(k, _ABSENT) == v for k, v in fields.items()):
+                out.append(b)
+        return out
+
+    def mode_of(self, kind):
+        """A worker kind's mode: as the run's table gives it, else as the names of the
+        benchmarks it ran say (a kind the table lacks), else None."""
+        mode = self.describe.mode_of(kind)
+        if mode:
+            return mode
+        return next((b.mode for b in self.benches.values()
+                     if b.args.get("kind") == kind or b.variant == kind), None)
+
+    def kind_of(self, b):
+        """The worker kind a benchmark runs: its kind arg, or its variant when that is a
+        kind. None when no kind is involved (memcpy)."""
+        if "kind" in b.args:
+            return b.args["kind"]
+        return b.variant if self.describe.mode_of(b.variant) else None
+
+
+_ABSENT = object()
 
 
 def unique_folder(base):
@@ -68,20 +196,9 @@ def unique_folder(base):
             path = f"{base}-{n}"
 
 
-def parse_key(key):
-    m = NAME.match(key)
-    if not m:
-        return None
-    args = {}
-    for part in m.group("args").split("/")[1:]:
-        k, v = part.split(":")
-        args[k] = int(v)
-    return m.group("scenario"), m.group("variant"), m.group("mode"), args
-
-
-def load(folder):
-    """Returns (context, {key: Bench}) of a results folder; ResultsError if the folder,
-    its JSON or its format is not what tvp writes."""
+def read_json(folder):
+    """The folder's benchmarks.json, checked: Google Benchmark's shape, written by tvp
+    with the names of this schema. ResultsError says what is wrong."""
     if not os.path.isdir(folder):
         raise ResultsError(f"{folder}: no such results folder")
     path = os.path.join(folder, "benchmarks.json")
@@ -100,19 +217,38 @@ def load(folder):
     if missing:
         raise ResultsError(f"{path}: written by an older or other tool: context lacks "
                            + ", ".join(missing))
+    schema = str(ctx.get("name_schema", "1"))
+    if schema != SCHEMA:
+        version = ctx["tvp_version"]
+        raise ResultsError(f"{folder} was written by tvp {version} with the names of schema "
+                           f"{schema}; this tvp reads schema {SCHEMA}: re-run it, or read it "
+                           f"with tvp {version}")
+    return doc
+
+
+def load(folder):
+    """The Run of a results folder; ResultsError if the folder, its JSON or its format
+    is not what tvp writes."""
+    doc = read_json(folder)
+    ctx = doc["context"]
+    path = os.path.join(folder, "benchmarks.json")
+    try:
+        describe = Describe.from_text(ctx.get("tvp_describe"))
+    except DescribeError as e:
+        raise ResultsError(f"{path}: {e}")
     benches = {}
     for row in doc["benchmarks"]:
         if not isinstance(row, dict) or "name" not in row:
             raise ResultsError(f"{path}: a benchmark row without a name")
         if row.get("run_type") == "aggregate":
             continue
-        key = SUFFIX.sub("", row.get("run_name", row["name"]))
-        parsed = parse_key(key)
-        if parsed is None:
+        name = SUFFIX.sub("", row.get("run_name", row["name"]))
+        k = parse_name(name)
+        if k is None:
             continue  # not a tvp name: keep going, the report ignores it
-        b = benches.get(key)
+        b = benches.get(k)
         if b is None:
-            b = benches[key] = Bench(key, *parsed)
+            b = benches[k] = Bench(k, name)
         b.label = row.get("label", b.label)
         if row.get("error_occurred"):
             b.error = row.get("error_message", "error")
@@ -121,7 +257,7 @@ def load(folder):
             b.times_us.append(float(row["real_time"]) * TO_US[row.get("time_unit", "ns")])
         except (KeyError, ValueError, TypeError):
             raise ResultsError(f"{path}: row {row['name']} has no usable real_time")
-        for k, v in row.items():
-            if k not in GB_FIELDS and isinstance(v, (int, float)):
-                b.counters.setdefault(k, []).append(float(v))
-    return ctx, benches
+        for k2, v in row.items():
+            if k2 not in GB_FIELDS and isinstance(v, (int, float)):
+                b.counters.setdefault(k2, []).append(float(v))
+    return Run(ctx, describe, benches)

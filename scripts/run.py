@@ -2,6 +2,7 @@
 """run.py - runs the suite into a new results folder, then writes its report.
 
     run.py [--profile quick|full] [--pin POLICY] [--filter REGEX] [--out DIR]
+           [--bench PATH] [--min-time SECONDS] [--repetitions N] [--no-report]
 
 Each scenario runs as its own tvp-bench process, so progress reads "[n/m] scenario",
 one scenario that dies does not take the others with it, and each one's wall time is
@@ -206,6 +207,14 @@ def merge(parts, seconds):
         if python_ctx:
             merged["context"]["python"] = python_ctx.get("python", "")
             merged["context"]["python_start_methods"] = python_ctx.get("start_methods", "")
+            # One description of the whole run: the C suite's, with the Python part's
+            # scenarios after its own and the Python constructs beside its worker kinds.
+            if merged["context"] is not python_ctx and "tvp_describe" in python_ctx:
+                desc = json.loads(merged["context"].get("tvp_describe", "{}"))
+                py_desc = json.loads(python_ctx["tvp_describe"])
+                desc.setdefault("scenarios", []).extend(py_desc.get("scenarios", []))
+                desc["python_kinds"] = py_desc.get("python_kinds", [])
+                merged["context"]["tvp_describe"] = json.dumps(desc)
         merged["context"]["scenario_seconds"] = ",".join(
             f"{k}={v:.1f}" for k, v in seconds.items())
         merged["context"]["repetition_order"] = ",".join(orders)

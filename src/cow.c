@@ -40,5 +40,6 @@ static int run_cow_write(long arg, int64_t start_ns)
 	return 0;
 }
 
-const struct task task_cow_write = {"cow_write", "write a fraction of cow_job's pages",
-				    run_cow_write, false};
+const struct task task_cow_write = {.name = "cow_write",
+				    .desc = "write a fraction of cow_job's pages",
+				    .fn = run_cow_write};

@@ -3,9 +3,11 @@
  * Usage: tvp-helper TASK ARG PAGE_FD. It takes the clock first, so a start-latency
  * measurement ends at the helper's first instruction and not after its set-up; it is
  * linked statically so no dynamic loader runs in between (lmbench's lat_proc does the
- * same with its "hello").
+ * same with its "hello"). It runs only the tasks marked exec: the others need the
+ * memory of the program that started it, which an exec'd program does not have
+ * (worker_start refuses them before they get here).
  */
-#include "task.h"
+#include "task_registry.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -26,9 +28,15 @@ int main(int argc, char **argv)
 		fprintf(stderr, "tvp-helper: unknown task '%s'\n", argv[1]);
 		return 2;
 	}
+	if (!t->exec) {
+		fprintf(stderr, "tvp-helper: task '%s' needs the memory of the program that "
+				"started it, and cannot run in an exec'd worker\n", argv[1]);
+		return 2;
+	}
 	int fd = atoi(argv[3]);
-	if (fd >= 0 && task_page_attach(fd) != 0) {
-		perror("tvp-helper: mmap of the task page");
+	int err = fd >= 0 ? task_page_attach(fd) : 0;
+	if (err) {
+		fprintf(stderr, "tvp-helper: mmap of the task page: %s\n", strerror(err));
 		return 2;
 	}
 	_exit(t->fn(strtol(argv[2], NULL, 10), start_ns));

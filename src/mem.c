@@ -12,6 +12,13 @@
 
 #define HUGE_PAGE (2UL * 1024 * 1024)
 
+const struct mem_layout_info mem_layouts[MEM_NLAYOUTS] = {
+	[MEM_PRIVATE] = {"private", "private memory in 4 KiB pages"},
+	[MEM_PRIVATE_THP] = {"thp", "private memory in transparent huge pages"},
+	[MEM_MANY_MAPS] = {"maps", "private memory as many 64 KiB mappings"},
+	[MEM_SHARED] = {"shared", "MAP_SHARED anonymous memory"},
+};
+
 static size_t page_size(void) { return (size_t)sysconf(_SC_PAGESIZE); }
 
 static void touch(char *base, size_t size)
@@ -118,6 +125,8 @@ int mem_region_make(struct mem_region *r, size_t size, enum mem_layout layout)
 		r->span = size;
 		r->nmaps = 1;
 		break;
+	case MEM_NLAYOUTS:
+		return EINVAL;
 	}
 	if (err) {
 		memset(r, 0, sizeof *r);
@@ -140,7 +149,7 @@ int mem_read_fields(const char *path, const char *const *fields, long *out, size
 		out[i] = -1;
 	FILE *f = fopen(path, "re");
 	if (!f)
-		return -errno;
+		return errno;
 	char line[256];
 	while (fgets(line, sizeof line, f)) {
 		char *colon = strchr(line, ':');
@@ -166,7 +175,7 @@ int mem_rollup_from(const char *path, struct mem_rollup *r)
 		return rc;
 	for (size_t i = 0; i < 5; i++)
 		if (v[i] < 0)
-			return -EPROTO;
+			return EPROTO;
 	*r = (struct mem_rollup){v[0], v[1], v[2], v[3], v[4]};
 	return 0;
 }
@@ -190,7 +199,7 @@ int mem_kernel_from(const char *path, struct mem_kernel *k)
 		return rc;
 	for (size_t i = 0; i < 3; i++)
 		if (v[i] < 0)
-			return -EPROTO;
+			return EPROTO;
 	*k = (struct mem_kernel){v[0], v[1], v[2]};
 	return 0;
 }

@@ -18,7 +18,15 @@ enum mem_layout {
 	MEM_PRIVATE_THP,   /* one private mapping, huge pages asked for (MADV_HUGEPAGE) */
 	MEM_MANY_MAPS,     /* private, split into mappings of MEM_SMALL_MAP bytes */
 	MEM_SHARED,        /* one MAP_SHARED|MAP_ANONYMOUS mapping */
+	MEM_NLAYOUTS
 };
+
+/* Each layout's name in benchmark names (layout:thp) and a line that says what it is. */
+struct mem_layout_info {
+	const char *name;
+	const char *desc;
+};
+extern const struct mem_layout_info mem_layouts[MEM_NLAYOUTS];
 
 #define MEM_SMALL_MAP (64 * 1024)
 
@@ -42,8 +50,8 @@ void mem_region_free(struct mem_region *r);
 const char *mem_thp_mode(char *buf, size_t size);
 
 /* Reads the "Name:  123 kB" lines of a /proc file into out[i] for each fields[i], in
- * KiB; a field the file lacks is -1. Returns 0, or a negative errno when the file
- * cannot be read (-ENOENT: a kernel or process without it). */
+ * KiB; a field the file lacks is -1. Returns 0, or an errno value when the file cannot
+ * be read (ENOENT: a kernel or process without it). */
 int mem_read_fields(const char *path, const char *const *fields, long *out, size_t n);
 
 /* The parts of /proc/PID/smaps_rollup tvp uses, in KiB. */
@@ -51,8 +59,8 @@ struct mem_rollup {
 	long rss, pss, private_clean, private_dirty, anon_huge;
 };
 
-/* Reads path (a smaps_rollup file). Returns 0; -ENOENT when there is no such file (a
- * kernel before 4.14); -EPROTO when a field is missing. */
+/* Reads path (a smaps_rollup file). Returns 0 or an errno value: ENOENT when there is
+ * no such file (a kernel before 4.14), EPROTO when a field is missing. */
 int mem_rollup_from(const char *path, struct mem_rollup *r);
 /* The same for a process; pid 0 is the caller. */
 int mem_rollup(pid_t pid, struct mem_rollup *r);
@@ -62,6 +70,7 @@ int mem_rollup(pid_t pid, struct mem_rollup *r);
 struct mem_kernel {
 	long kernel_stack, page_tables, slab_unreclaimable;
 };
+/* Returns 0 or an errno value, as mem_rollup_from. */
 int mem_kernel_from(const char *path, struct mem_kernel *k);
 int mem_kernel(struct mem_kernel *k);
 

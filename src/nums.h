@@ -21,9 +21,13 @@ struct nums {
 	int v[NUMS_MAX];
 };
 
-/* Runs the experiment with one worker of kind k (pthread, fork or clone) and copies
- * what the parent sees afterwards into *seen. Returns 0 or an errno value (EINVAL for
- * a kind that execs or is vfork: neither can run it). */
+/* The worker's task: append 0, 1, 2 to the list. It runs in this image only (the list
+ * is this program's global), so the kinds that run it are those worker_can_run allows. */
+extern const struct task task_nums_append;
+
+/* Runs the experiment with one worker of kind k and copies what the parent sees
+ * afterwards into *seen. Returns 0 or an errno value (EINVAL for a kind that cannot run
+ * task_nums_append: one that execs, or vfork). */
 int nums_experiment(const struct worker_kind *k, bool shared, struct nums *seen);
 
 #endif

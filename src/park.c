@@ -24,7 +24,7 @@ int park_start(struct park *p, const struct worker_kind *k, size_t n)
 		return p->err = err;
 	__atomic_store_n(&task_page()->runs, 0, __ATOMIC_RELEASE);
 	for (size_t i = 0; i < n; i++) {
-		err = worker_start(&p->workers[i], k, &task_park, p->gate.fd[0], NULL);
+		err = worker_start(&p->workers[i], k, &task_park, gate_arg(&p->gate), NULL);
 		if (err)
 			return p->err = err;
 		p->started++;
@@ -61,7 +61,7 @@ size_t park_release(struct park *p)
 const char *park_error_str(const struct park *p, char *buf, size_t size)
 {
 	char why[128];
-	const char *who = p->workers && p->started < p->n ? p->workers[p->started].kind->desc
+	const char *who = p->workers && p->started < p->n ? p->workers[p->started].kind->how
 							     : "start";
 	snprintf(buf, size, "%s: %s after %zu of %zu workers", who ? who : "start",
 		 worker_error_str(p->err, why, sizeof why), p->started, p->n);

@@ -24,7 +24,8 @@ struct park {
 
 /* Starts up to n parked workers. Returns 0 when all started, else the errno value that
  * stopped it (p->started says how many run). Always call park_release afterwards. The
- * task page must be open. */
+ * task page must be open. A worker process joins the gate (gate.h) before it counts
+ * itself in: it dies with this process, so none outlives a killed owner. */
 int park_start(struct park *p, const struct worker_kind *k, size_t n);
 
 /* Waits until every started worker has counted itself in. Returns 0, or ETIMEDOUT. */

@@ -25,12 +25,12 @@ int pin_init(void)
 	if (topo)
 		return 0;
 	if (hwloc_topology_init(&topo) != 0)
-		return -errno;
+		return errno;
 	if (hwloc_topology_load(topo) != 0) {
 		int err = errno;
 		hwloc_topology_destroy(topo);
 		topo = NULL;
-		return -err;
+		return err;
 	}
 	return 0;
 }
@@ -50,7 +50,7 @@ int pin_policy_parse(const char *name, enum pin_policy *out)
 			return 0;
 		}
 	}
-	return -1;
+	return EINVAL;
 }
 
 static unsigned count(hwloc_obj_type_t type)

@@ -31,11 +31,11 @@ struct pin_policy_info {
 };
 extern const struct pin_policy_info pin_policies[PIN_NPOLICIES];
 
-/* Loads the topology; returns 0 or a negative errno. Safe to call again. */
+/* Loads the topology; returns 0 or an errno value. Safe to call again. */
 int pin_init(void);
 void pin_fini(void);
 
-/* Returns 0 and sets *out, or -1 for an unknown name. */
+/* Returns 0 and sets *out, or EINVAL for an unknown name. */
 int pin_policy_parse(const char *name, enum pin_policy *out);
 
 /* Fills set with the single PU for worker i of n under p. Returns false for PIN_NONE

@@ -84,7 +84,7 @@ static int run_pool_worker(long arg, int64_t start_ns)
 	const struct worker_id *id = (const struct worker_id *)arg;
 	struct pool *p = id->pool;
 	unsigned index = id->index;
-	if (strcmp(p->kind->mode, "process") == 0) {
+	if (p->kind->mode == MODE_PROCESS) {
 		if (!tie_to_owner(p->owner))
 			return 0;
 		/* Only the owner writes tasks: with the write end closed here, a worker
@@ -110,13 +110,14 @@ static int run_pool_worker(long arg, int64_t start_ns)
 	}
 }
 
-static const struct task task_pool_worker = {"pool_worker", "take tasks from the pool's pipe",
-					     run_pool_worker, false};
+const struct task task_pool_worker = {.name = "pool_worker",
+				      .desc = "take tasks from the pool's pipe",
+				      .fn = run_pool_worker};
 
 static int start_worker(struct pool *p, unsigned i)
 {
 	/* A worker that calls exit() would flush our stdio buffers a second time. */
-	if (strcmp(p->kind->mode, "process") == 0)
+	if (p->kind->mode == MODE_PROCESS)
 		fflush(NULL);
 	p->sh->current[i] = -1;
 	p->ids[i] = (struct worker_id){p, i};
@@ -129,9 +130,10 @@ struct pool *pool_create(const struct worker_kind *kind, unsigned workers,
 			 const struct pool_opts *opts)
 {
 	struct pool *p = calloc(1, sizeof *p);
-	if (!p || workers == 0 || kind->execs) {
+	bool can = worker_can_run(kind, &task_pool_worker);
+	if (!p || workers == 0 || !can) {
 		free(p);
-		errno = workers == 0 || kind->execs ? EINVAL : ENOMEM;
+		errno = workers == 0 || !can ? EINVAL : ENOMEM;
 		return NULL;
 	}
 	p->kind = kind;

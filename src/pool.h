@@ -42,7 +42,8 @@ struct pool_opts {
 	int64_t task_timeout_ns;  /* 0: none */
 };
 
-/* kind is worker_kind_find("fork") or ("pthread"). Returns NULL with errno set. */
+/* kind is one that runs this image's code (pthread, fork, clone; EINVAL for another).
+ * Returns NULL with errno set. */
 struct pool *pool_create(const struct worker_kind *kind, unsigned workers,
 			 const struct pool_opts *opts);
 
@@ -59,6 +60,10 @@ void pool_close(struct pool *p);
 int pool_join(struct pool *p);
 /* Frees the pool; a pool not joined has its workers killed and reaped first. */
 void pool_destroy(struct pool *p);
+
+/* What each worker of a pool runs: its argument points at the pool, so it runs only in
+ * this image. */
+extern const struct task task_pool_worker;
 
 /* Workers replaced so far, and the mean time from noticing a dead worker to its
  * replacement being started, in ns. */

@@ -90,3 +90,16 @@ int pool_task_scribble(int64_t unused, int64_t *result)
 	*result = 0;
 	return 0;
 }
+
+const struct pool_failure pool_failures[POOL_NFAILURES] = {
+	[FAILURE_ERROR] = {.name = "error", .desc = "the task returns an error code",
+			   .fn = pool_task_error, .arg = 7},
+	[FAILURE_EXIT] = {.name = "exit", .desc = "the task calls exit(3)", .fn = pool_task_exit,
+			  .arg = 3, .kills_process = true},
+	[FAILURE_SEGV] = {.name = "segv", .desc = "the task writes to a page it may not touch",
+			  .fn = pool_task_segv, .kills_process = true},
+	[FAILURE_ABORT] = {.name = "abort", .desc = "the task calls abort()",
+			   .fn = pool_task_abort, .kills_process = true},
+	[FAILURE_TIMEOUT] = {.name = "timeout", .desc = "the task hangs past the pool's timeout",
+			     .fn = pool_task_hang},
+};

@@ -157,8 +157,13 @@ static int run_worker(long index, int64_t start_ns)
 			memset(c.buf, 1, sh->buffer_bytes); /* present and private */
 		}
 	}
+	/* A worker process waits for its owner at the gate: it dies with it (gate.h).
+	 * Before it counts itself in, untimed. */
+	struct gate gate = sh->gate;
+	if (gate_join(&gate) != 0)
+		return 1; /* the owner is gone: nobody waits for this worker */
 	__atomic_store_n(&c.me->ready, 1, __ATOMIC_RELEASE);
-	int err = gate_wait(sh->gate_fd);
+	int err = gate_wait(&gate);
 	c.me->passed_gate_ns = now_ns();
 	c.me->cpu = sched_getcpu();
 	sched_getaffinity(0, sizeof sh->affinity[index], &sh->affinity[index]);
@@ -171,7 +176,8 @@ static int run_worker(long index, int64_t start_ns)
 	return c.me->error ? 1 : 0;
 }
 
-static const struct task task_scale = {"scale", "run one scale workload", run_worker, false};
+const struct task task_scale = {.name = "scale", .desc = "run one scale workload",
+				.fn = run_worker};
 
 static int wait_ready(const struct scale_run *r, int timeout_ms)
 {
@@ -191,7 +197,8 @@ int scale_start(struct scale_run *r, const struct worker_kind *k, enum scale_wor
 {
 	memset(r, 0, sizeof *r);
 	r->gate.fd[0] = r->gate.fd[1] = -1;
-	if (n == 0 || n > SCALE_MAX_WORKERS || k->execs || w >= SCALE_NWORKLOADS)
+	if (n == 0 || n > SCALE_MAX_WORKERS || w >= SCALE_NWORKLOADS ||
+	    !worker_can_run(k, &task_scale))
 		return EINVAL;
 	r->n = n;
 	r->sh = mmap(NULL, sizeof *r->sh, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -208,7 +215,7 @@ int scale_start(struct scale_run *r, const struct worker_kind *k, enum scale_wor
 	r->sh->workload = (int32_t)w;
 	r->sh->max_ops = max_ops;
 	r->sh->buffer_bytes = buffer_bytes ? buffer_bytes : 64UL << 20;
-	r->sh->gate_fd = r->gate.fd[0];
+	r->sh->gate = r->gate;
 	area = r->sh;
 	for (unsigned i = 0; i < n; i++) {
 		err = worker_start(&r->workers[i], k, &task_scale, (long)i, cpus ? &cpus[i] : NULL);

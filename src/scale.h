@@ -51,7 +51,7 @@ struct scale_shared {
 	_Alignas(SCALE_LINE) uint64_t counter;            /* SCALE_SHARED_COUNTER */
 	_Alignas(SCALE_LINE) int32_t stop;
 	int32_t workload;
-	int32_t gate_fd;
+	struct gate gate;                                 /* what a worker joins and waits at */
 	int64_t released_ns;                              /* when the gate opened */
 	uint64_t max_ops;                                 /* 0: until stopped */
 	uint64_t buffer_bytes;                            /* SCALE_MEMORY, per worker */
@@ -66,12 +66,17 @@ struct scale_run {
 	struct gate gate;
 };
 
-/* Starts n workers of kind k (pthread or fork) on workload w, worker i on cpus[i] (NULL:
- * wherever they are created), and waits until all stand at the gate. max_ops > 0 makes
- * each worker stop by itself after that many operations. Returns 0 or an errno value;
- * on failure everything started is reaped. */
+/* Starts n workers of kind k (one that runs this image's code: pthread, fork, clone;
+ * EINVAL for another) on workload w, worker i on cpus[i] (NULL: wherever they are
+ * created), and waits until all stand at the gate. max_ops > 0 makes each worker stop by
+ * itself after that many operations. Returns 0 or an errno value; on failure everything
+ * started is reaped. */
 int scale_start(struct scale_run *r, const struct worker_kind *k, enum scale_workload w,
 		unsigned n, const cpu_set_t *cpus, uint64_t max_ops, uint64_t buffer_bytes);
+
+/* What each worker runs: set up, join the gate (gate.h: a worker process dies with its
+ * owner), count in, wait at the gate, run the workload. */
+extern const struct task task_scale;
 
 /* Opens the gate for all workers at once. */
 void scale_release(struct scale_run *r);

@@ -1,8 +1,7 @@
-/* task.c - the tasks workers run, and the page they report through. */
+/* task.c - the basic tasks workers run, and the page they report through. */
 #include "task.h"
 #include "util.h"
 #include "gate.h"
-#include "ipc/peer.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -55,8 +54,13 @@ static int run_park(long arg, int64_t start_ns)
 	(void)start_ns;
 	if (!page)
 		return 111;
+	/* Joined before it counts itself in, so every parked worker the owner sees is
+	 * tied to it. */
+	struct gate g = gate_from_arg(arg);
+	if (gate_join(&g) != 0)
+		return 114;
 	__atomic_add_fetch(&page->runs, 1, __ATOMIC_RELEASE);
-	return gate_wait((int)arg) == 0 ? 0 : 113;
+	return gate_wait(&g) == 0 ? 0 : 113;
 }
 
 static int run_busy(long arg, int64_t start_ns)
@@ -68,30 +72,24 @@ static int run_busy(long arg, int64_t start_ns)
 	return 0;
 }
 
-const struct task task_exit = {"exit", "exit at once with code arg", run_exit, true};
-const struct task task_stamp = {"stamp", "record the first-instruction time", run_stamp, true};
-const struct task task_raise = {"raise", "raise signal arg", run_raise, false};
-const struct task task_affinity = {"affinity", "record the CPU affinity", run_affinity, false};
-const struct task task_park = {"park", "count in, then wait at the start gate", run_park, false};
-const struct task task_busy = {"busy", "keep a CPU busy for arg ns", run_busy, false};
-
-static const struct task *const tasks[] = {&task_exit, &task_stamp, &task_raise, &task_affinity,
-					   &task_park, &task_busy, &task_ipc_produce, &task_ipc_echo,
-					   &task_bw_write};
-
-const struct task *task_find(const char *name)
-{
-	for (size_t i = 0; i < sizeof tasks / sizeof tasks[0]; i++)
-		if (strcmp(tasks[i]->name, name) == 0)
-			return tasks[i];
-	return NULL;
-}
+const struct task task_exit = {.name = "exit", .desc = "exit at once with code arg",
+			       .fn = run_exit, .vfork_safe = true, .exec = true};
+const struct task task_stamp = {.name = "stamp", .desc = "record the first-instruction time",
+				.fn = run_stamp, .vfork_safe = true, .exec = true};
+const struct task task_raise = {.name = "raise", .desc = "raise signal arg", .fn = run_raise,
+				.exec = true};
+const struct task task_affinity = {.name = "affinity", .desc = "record the CPU affinity",
+				   .fn = run_affinity, .exec = true};
+const struct task task_park = {.name = "park", .desc = "count in, then wait at the start gate",
+			       .fn = run_park, .exec = true};
+const struct task task_busy = {.name = "busy", .desc = "keep a CPU busy for arg ns",
+			       .fn = run_busy, .exec = true};
 
 int task_page_attach(int fd)
 {
 	void *p = mmap(NULL, sizeof *page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (p == MAP_FAILED)
-		return -errno;
+		return errno;
 	page = p;
 	page_fd = fd;
 	return 0;
@@ -104,11 +102,11 @@ int task_page_open(void)
 	/* No MFD_CLOEXEC: helpers started by exec map this descriptor. */
 	int fd = memfd_create("tvp-task-page", 0);
 	if (fd < 0)
-		return -errno;
+		return errno;
 	if (ftruncate(fd, sizeof *page) != 0) {
 		int err = errno;
 		close(fd);
-		return -err;
+		return err;
 	}
 	int rc = task_page_attach(fd);
 	if (rc)

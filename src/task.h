@@ -2,8 +2,9 @@
  *
  * A task is a named function. Workers that run in this program's image (thread, fork,
  * vfork, clone) call it directly; workers that exec (posix_spawn, fork+exec, vfork+exec,
- * sh -c) run the static helper, which looks the task up by name in the same table. So a
- * scenario names one task and every worker kind runs it, whether it execs or not.
+ * sh -c) run the static helper, which looks the task up by name in the registry
+ * (task_registry.h). So a scenario names one task and every worker kind able to run it
+ * does, whether it execs or not; worker_start refuses a kind a task cannot work under.
  *
  * Tasks talk back through one shared page (a memfd, so nothing is left in /dev/shm):
  * inherited as memory by fork and clone, the same memory for threads, and mapped from
@@ -37,6 +38,10 @@ struct task {
 	/* Safe in a vfork child: touches no libc state, only the shared page and the
 	 * vDSO clock. vfork workers refuse any other task. */
 	bool vfork_safe;
+	/* The helper can run it by name: it needs nothing of the parent's memory but the
+	 * task page, its argument and inherited descriptors. Exec-based workers refuse any
+	 * other task. */
+	bool exec;
 };
 
 extern const struct task task_exit;      /* returns arg as the exit code at once */
@@ -46,10 +51,9 @@ extern const struct task task_affinity;  /* writes its CPU affinity to the page 
 extern const struct task task_park;      /* counts itself in, then waits on fd arg */
 extern const struct task task_busy;      /* keeps a CPU busy for arg ns, then exits */
 
-const struct task *task_find(const char *name);
-
 /* The shared page: open creates it in this process (the descriptor stays open across
- * exec so helpers can map it); attach maps an inherited one; close unmaps and closes. */
+ * exec so helpers can map it); attach maps an inherited one; close unmaps and closes.
+ * open and attach return 0 or an errno value. */
 int task_page_open(void);
 int task_page_attach(int fd);
 void task_page_close(void);

@@ -42,12 +42,12 @@ int read_text(const char *path, char *buf, size_t size)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return -errno;
+		return errno;
 	ssize_t n = read(fd, buf, size - 1);
 	int err = errno;
 	close(fd);
 	if (n < 0)
-		return -err;
+		return err;
 	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
 		n--;
 	buf[n] = '\0';

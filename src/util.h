@@ -1,4 +1,9 @@
-/* util.h - the few helpers every tvp file uses: a monotonic clock and error reports. */
+/* util.h - the few helpers every tvp file uses: a monotonic clock and error reports.
+ *
+ * The one error convention of the library: a function that can fail returns 0 or a
+ * positive errno value, as the pthread functions do (never -errno, never -1 with errno
+ * set). The exceptions say so in their header: a function that returns a pointer (NULL
+ * with errno set) or a value (-1, or a negative count, for "unknown"). */
 #ifndef TVP_UTIL_H
 #define TVP_UTIL_H
 
@@ -25,7 +30,7 @@ void die(int errnum, const char *fmt, ...) __attribute__((format(printf, 2, 3), 
 void warn(int errnum, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Reads a small text file (a /proc or /sys entry) into buf, newline stripped.
- * Returns 0, or -errno. */
+ * Returns 0 or an errno value. */
 int read_text(const char *path, char *buf, size_t size);
 
 /* In a child process: be killed when owner, the process that made it, dies, so no

@@ -19,18 +19,54 @@
 
 struct worker;
 
+/* A thread of this process, or a process of its own. */
+enum worker_mode { MODE_THREAD, MODE_PROCESS, WORKER_NMODES };
+
+/* "thread" or "process", as benchmark names and the JSON say it. */
+const char *worker_mode_name(enum worker_mode m);
+
+/* The kinds, in the table's order, which is the order of every table and figure. */
+enum worker_kind_id {
+	KIND_PTHREAD,
+	KIND_FORK,
+	KIND_VFORK,
+	KIND_CLONE,
+	KIND_POSIX_SPAWN,
+	KIND_FORK_EXEC,
+	KIND_VFORK_EXEC,
+	KIND_FORK_SH,
+#ifdef TVP_TEST_EXTRA_KIND
+	KIND_FORK_TWIN,     /* a second fork, for the test that a new kind reaches everywhere */
+#endif
+	WORKER_NKINDS
+};
+
 struct worker_kind {
 	const char *name;   /* as it appears in benchmark names: "fork", "posix_spawn" */
-	const char *mode;   /* "thread" or "process" */
-	const char *desc;
+	enum worker_mode mode;
+	const char *label;  /* as a table or figure shows it: "pthread_create", "fork+exec" */
+	const char *how;    /* what starting one does, in a line */
 	bool execs;         /* runs the helper program rather than a function in this image */
+	/* The child runs on the parent's memory and stack until it exits (vfork): it may
+	 * run only tasks marked vfork_safe. */
+	bool borrows_memory;
 	int (*start)(struct worker *w);
 	int (*reap)(struct worker *w);
 };
 
-extern const struct worker_kind worker_kinds[];
+extern const struct worker_kind worker_kinds[WORKER_NKINDS];
 extern const size_t worker_nkinds;
+/* By name, for the command line and the tests; the scenarios index by id. */
 const struct worker_kind *worker_kind_find(const char *name);
+
+/* Whether a worker of kind k can run task t: an exec-based kind runs tvp-helper, which
+ * has only the tasks marked exec; a kind that borrows the parent's memory runs only the
+ * vfork-safe ones. Every other pair works. */
+bool worker_can_run(const struct worker_kind *k, const struct task *t);
+/* Why not, in a sentence naming both ("posix_spawn cannot run task cow_write: ..."); ""
+ * when it can. */
+const char *worker_refusal_str(const struct worker_kind *k, const struct task *t, char *buf,
+			       size_t size);
 
 struct worker_exit {
 	bool signaled;      /* killed by a signal rather than exiting */
@@ -54,7 +90,8 @@ struct worker {
 /* Starts a worker of kind k running task t with arg. affinity, when not NULL, is the
  * CPU set the worker starts on (the calling thread's own set is restored before this
  * returns). Returns 0, or an errno value: EAGAIN at a process or thread limit, EINVAL for
- * a task a vfork child may not run. */
+ * a pair that cannot work (worker_can_run; worker_refusal_str says why), refused before
+ * anything starts. */
 int worker_start(struct worker *w, const struct worker_kind *k, const struct task *t,
 		 long arg, const cpu_set_t *affinity);
 

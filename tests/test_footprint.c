@@ -12,11 +12,14 @@
 #include "mem.h"
 #include "nums.h"
 #include "park.h"
+#include "scale.h"
 #include "task.h"
+#include "util.h"
 #include "worker.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,9 +42,9 @@ static void test_rollup_fixture(void **state)
 	assert_int_equal(r.private_clean, 132);
 	assert_int_equal(r.private_dirty, 112);
 	assert_int_equal(r.anon_huge, 0);
-	assert_int_equal(mem_rollup_from(FIXTURES "no-such-file", &r), -ENOENT);
+	assert_int_equal(mem_rollup_from(FIXTURES "no-such-file", &r), ENOENT);
 	/* A file without the fields (meminfo is not a rollup): a clear error, not zeros. */
-	assert_int_equal(mem_rollup_from(FIXTURES "meminfo", &r), -EPROTO);
+	assert_int_equal(mem_rollup_from(FIXTURES "meminfo", &r), EPROTO);
 }
 
 static void test_meminfo_fixture(void **state)
@@ -52,7 +55,7 @@ static void test_meminfo_fixture(void **state)
 	assert_int_equal(k.kernel_stack, 1256);
 	assert_int_equal(k.page_tables, 1424);
 	assert_int_equal(k.slab_unreclaimable, 25580);
-	assert_int_equal(mem_kernel_from(FIXTURES "meminfo-no-pagetables", &k), -EPROTO);
+	assert_int_equal(mem_kernel_from(FIXTURES "meminfo-no-pagetables", &k), EPROTO);
 	const char *const fields[] = {"MemTotal", "NoSuchField"};
 	long v[2];
 	assert_int_equal(mem_read_fields(FIXTURES "meminfo", fields, v, 2), 0);
@@ -189,6 +192,69 @@ static void test_nums(void **state)
 	assert_no_children();
 }
 
+/* A process that has gone, or is a zombie waiting for a reaper (its owner was killed). */
+static bool gone(pid_t pid)
+{
+	char path[64], stat[256];
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return true;
+	bool zombie = fgets(stat, sizeof stat, f) && strrchr(stat, ')') &&
+		      strrchr(stat, ')')[2] == 'Z';
+	fclose(f);
+	return zombie;
+}
+
+/* An owner that starts 3 workers waiting at a gate (parked, or scale's), sends their
+ * pids, and is killed: every worker must go too, not wait for ever. */
+static void check_owner_killed(const char *kind, bool scale)
+{
+	enum { N = 3 };
+	int fd[2];
+	assert_int_equal(pipe(fd), 0);
+	pid_t owner = fork();
+	assert_true(owner >= 0);
+	if (owner == 0) {
+		close(fd[0]);
+		pid_t pids[N];
+		struct park p;
+		struct scale_run r;
+		if (scale ? scale_start(&r, worker_kind_find(kind), SCALE_CPU, N, NULL, 0, 0) != 0
+			  : park_start(&p, worker_kind_find(kind), N) != 0 || park_wait(&p, 10000))
+			_exit(1);
+		for (int i = 0; i < N; i++)
+			pids[i] = scale ? r.workers[i].pid : p.workers[i].pid;
+		if (write(fd[1], pids, sizeof pids) != sizeof pids)
+			_exit(2);
+		pause();
+		_exit(3);
+	}
+	close(fd[1]);
+	pid_t pids[N];
+	assert_int_equal(read(fd[0], pids, sizeof pids), sizeof pids);
+	close(fd[0]);
+	kill(owner, SIGKILL);
+	assert_int_equal(waitpid(owner, NULL, 0), owner);
+	for (int i = 0; i < N; i++) {
+		int64_t deadline = now_ns() + 10LL * 1000000000;
+		while (!gone(pids[i]) && now_ns() < deadline)
+			nanosleep(&(struct timespec){.tv_nsec = 10000000}, NULL);
+		if (!gone(pids[i]))
+			fail_msg("a %s worker (pid %d) outlived its killed owner", kind,
+				 (int)pids[i]);
+	}
+}
+
+static void test_workers_die_with_owner(void **state)
+{
+	(void)state;
+	check_owner_killed("fork", false);
+	check_owner_killed("posix_spawn", false);
+	check_owner_killed("fork", true);
+	assert_no_children();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -198,6 +264,7 @@ int main(void)
 		cmocka_unit_test(test_park_at_rlimit_nproc),
 		cmocka_unit_test(test_cow_child_copies),
 		cmocka_unit_test(test_nums),
+		cmocka_unit_test(test_workers_die_with_owner),
 	};
 	return tvp_run_tests("footprint", tests, task_page_setup, task_page_teardown);
 }

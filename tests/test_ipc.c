@@ -45,7 +45,7 @@ static int open_with_peer(struct ipc_chan *c, struct worker *w, const struct ipc
 	assert_int_equal(worker_start(w, k, &task_ipc_produce, 0, NULL), 0);
 	if (t->accept)
 		assert_int_equal(t->accept(c), 0);
-	if (strcmp(k->mode, "process") == 0)
+	if (k->mode == MODE_PROCESS)
 		ipc_drop_peer_ends(c);
 	return 0;
 }

@@ -37,7 +37,7 @@ static void test_parse(void **state)
 		assert_int_equal(pin_policy_parse(pin_policies[i].name, &p), 0);
 		assert_int_equal(p, i);
 	}
-	assert_int_equal(pin_policy_parse("everywhere", &p), -1);
+	assert_int_equal(pin_policy_parse("everywhere", &p), EINVAL);
 }
 
 static void test_none_binds_nothing(void **state)

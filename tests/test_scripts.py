@@ -1,7 +1,17 @@
-"""test_scripts.py - the wrapper's JSON, the statistics, the claim rules, the report
-pipeline, bad input, and a smoke run of the real suite that leaves nothing behind.
+"""test_scripts.py - the wrapper's JSON, the statistics, names of schema 2 read by their
+fields, the claim rules, the report pipeline, bad input, the contract between C's names
+and the keys Python asks for, and a smoke run of the real suite that leaves nothing
+behind.
 
-Run by tests/run with BUILD set to the build folder."""
+Run by tests/run with BUILD set to the build folder. What each class needs:
+  Python only: Stats, Names, Claims, Report, Compare (tests/fixtures/run-small.json, a
+    real run of an older suite converted to schema 2).
+  A run of schema 2 in results/reference/ (or the folder TVP_REFERENCE names): Reference.
+    results/reference/ is regenerated from a real run once the C side of schema 2 lands;
+    until then these fail with a message that says so.
+  The C side of schema 2 built in $BUILD: Contract (tvp-bench --describe and
+    --benchmark_list_tests against the keys the report asks for), PythonBench (the new
+    names of bench/py_bench.py), Smoke; and, as before, Wrapper and BadInput."""
 import contextlib
 import io
 import json
@@ -19,12 +29,17 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.path.join(ROOT, os.environ.get("BUILD", "build"))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
 import claims  # noqa: E402
-import report  # noqa: E402
 import results  # noqa: E402
 import stats  # noqa: E402
+from describe import Describe  # noqa: E402
+from report import probe, targets, wanted  # noqa: E402
+from results import key  # noqa: E402
 
 PY = sys.executable
 FIXTURE = os.path.join(ROOT, "tests", "fixtures", "run-small.json")
+REFERENCE = os.path.join(ROOT, os.environ.get("TVP_REFERENCE", "results/reference"))
+FIGURES = ("create_methods", "create_memory", "footprint", "cow", "scale", "placement",
+           "ipc_throughput", "ipc_latency", "pool_throughput", "pool_schedule")
 
 
 def run(cmd, **kw):
@@ -149,66 +164,163 @@ class Stats(unittest.TestCase):
         self.assertAlmostEqual(stats.cv([9, 11]), (2 ** 0.5) / 10)
 
 
-def bench(key, times):
-    scenario, variant, mode, args = results.parse_key(key)
-    return results.Bench(key, scenario, variant, mode, args, list(times))
+def bench(name, times=()):
+    """A Bench of a schema-2 name with the given times."""
+    return results.Bench(results.parse_name(name), name, list(times))
+
+
+def run_of(*benches, ctx=None, describe=None):
+    """A Run of the given benches."""
+    return results.Run(ctx or {}, describe or Describe({}), {b.key: b for b in benches})
+
+
+class Names(unittest.TestCase):
+    """Names of schema 2 are read by their fields; the one key builder matches by them."""
+
+    def test_fields_without_google_benchmarks_suffixes(self):
+        k = results.parse_name("create/fork/process/measure:round_trip/layout:thp/"
+                               "parent_mib:1024/iterations:3/manual_time")
+        self.assertEqual(k.fields(), {"scenario": "create", "variant": "fork",
+                                      "mode": "process", "measure": "round_trip",
+                                      "layout": "thp", "parent_mib": 1024})
+        self.assertIsInstance(k.args["parent_mib"], int)
+        self.assertEqual(str(k), "create/fork/process/measure:round_trip/layout:thp/"
+                                 "parent_mib:1024")
+        self.assertEqual(results.parse_name("ipc/cacheline/thread/measure:latency/kind:pthread/"
+                                            "pin:none/real_time").args,
+                         {"kind": "pthread", "pin": "none"})
+
+    def test_other_names_are_not_keys(self):
+        for name in ("create/fork/process/parent_mib:0/manual_time",   # schema 1: no measure
+                     "probe/manual/thread/us:3/iterations:10/manual_time",
+                     "create/fork/sometimes/measure:round_trip", "BM_memcpy/8"):
+            self.assertIsNone(results.parse_name(name), name)
+
+    def test_key_builder_matches_by_fields_in_any_order(self):
+        b = bench("ipc/pipe/process/measure:throughput/msg_bytes:64/pin:none/kind:fork",
+                  [1, 2, 3])
+        r = run_of(b)
+        self.assertIs(r.get("ipc", "pipe", "process", "throughput", kind="fork", pin="none",
+                            msg_bytes=64), b)
+        self.assertEqual(key("ipc", "pipe", "process", "throughput", pin="none", kind="fork",
+                             msg_bytes=64), b.key)
+        self.assertIs(r.ok("ipc", "pipe", "process", measure="throughput", msg_bytes=64,
+                           kind="fork", pin="none"), b)
+        # A key names one benchmark: every field, no more, no fewer, and the mode too.
+        self.assertIsNone(r.get("ipc", "pipe", "process", "throughput", kind="fork",
+                                msg_bytes=64))
+        self.assertIsNone(r.get("ipc", "pipe", "thread", "throughput", kind="fork", pin="none",
+                                msg_bytes=64))
+        self.assertIsNone(r.get("ipc", "pipe", "process", "throughput", kind="fork", pin="none",
+                                msg_bytes=64, extra=1))
+        # select matches the fields it is given, whatever the others are.
+        self.assertEqual(r.select("ipc", kind="fork"), [b])
+        self.assertEqual(r.select("ipc", "latency"), [])
+        # Every lookup is recorded, so a test can list the keys the report wants.
+        self.assertIn(b.key, r.requested)
+
+    def test_machine_pus_fill_a_rule_key(self):
+        b = bench("pool/pool/thread/measure:throughput/kind:pthread/task_ns:0/workers:4", [1])
+        r = run_of(b, ctx={"pus": "4"})
+        self.assertIs(r.bench(key("pool", "pool", "thread", "throughput", kind="pthread",
+                                  task_ns=0, workers=results.PUS)), b)
+
+    def test_mode_is_the_names_and_kinds_are_the_runs(self):
+        d = Describe({"worker_kinds": [{"name": "pthread", "mode": "thread"},
+                                       {"name": "fork", "mode": "process"}]})
+        r = run_of(describe=d)
+        self.assertEqual(r.kind_of(bench("globals/fork/process/measure:nums/shared:0")), "fork")
+        self.assertEqual(r.kind_of(bench("scale/cpu/process/measure:rate/kind:fork/pin:none/"
+                                         "workers:1")), "fork")
+        self.assertIsNone(r.kind_of(bench("ipc/memcpy/thread/measure:copy/msg_bytes:64")))
+        self.assertEqual(d.mode_of("fork"), "process")
+        self.assertIsNone(d.mode_of("fork_twin"))
 
 
 class Claims(unittest.TestCase):
-    RULES = [claims.Rule("CX", "a > b", "s/a/process", "s/b/thread", "greater", 2.0),
-             claims.Rule("CX", "c > b", "s/c/process", "s/b/thread", "greater", 2.0)]
+    A, B, C = (key("s", "a", "process", "m"), key("s", "b", "thread", "m"),
+               key("s", "c", "process", "m"))
+    RULES = [claims.Rule("CX", "a > b", A, B, "greater", 2.0),
+             claims.Rule("CX", "c > b", C, B, "greater", 2.0)]
 
-    def judge(self, benches):
-        return claims.judge("CX", {b.key: b for b in benches}, self.RULES)
+    def judge(self, *benches):
+        return claims.judge("CX", run_of(*benches), self.RULES)
 
     def test_supported(self):
-        v, _ = self.judge([bench("s/a/process", [30, 31, 32, 33, 34]),
-                           bench("s/b/thread", [10, 11, 12, 13, 14]),
-                           bench("s/c/process", [40, 41, 42, 43, 44])])
+        v, _ = self.judge(bench("s/a/process/measure:m", [30, 31, 32, 33, 34]),
+                          bench("s/b/thread/measure:m", [10, 11, 12, 13, 14]),
+                          bench("s/c/process/measure:m", [40, 41, 42, 43, 44]))
         self.assertEqual(v, "supported")
 
     def test_not_supported(self):
-        v, outs = self.judge([bench("s/a/process", [10, 11, 12, 13, 14]),
-                              bench("s/b/thread", [10, 11, 12, 13, 14]),
-                              bench("s/c/process", [11, 12, 13, 14, 15])])
+        v, outs = self.judge(bench("s/a/process/measure:m", [10, 11, 12, 13, 14]),
+                             bench("s/b/thread/measure:m", [10, 11, 12, 13, 14]),
+                             bench("s/c/process/measure:m", [11, 12, 13, 14, 15]))
         self.assertEqual(v, "not supported")
         self.assertFalse(any(o.holds for o in outs))
 
     def test_nuanced(self):
-        v, _ = self.judge([bench("s/a/process", [30, 31, 32, 33, 34]),
-                           bench("s/b/thread", [10, 11, 12, 13, 14]),
-                           bench("s/c/process", [10, 11, 12, 13, 14])])
+        v, _ = self.judge(bench("s/a/process/measure:m", [30, 31, 32, 33, 34]),
+                          bench("s/b/thread/measure:m", [10, 11, 12, 13, 14]),
+                          bench("s/c/process/measure:m", [10, 11, 12, 13, 14]))
         self.assertEqual(v, "nuanced")
 
     def test_ratio_without_significance_does_not_hold(self):
         # Medians 3x apart but overlapping samples: the U test refuses it.
-        v, outs = self.judge([bench("s/a/process", [4, 30, 31, 32, 39]),
-                              bench("s/b/thread", [5, 10, 11, 12, 40]),
-                              bench("s/c/process", [40, 41, 42, 43, 44])])
+        v, outs = self.judge(bench("s/a/process/measure:m", [4, 30, 31, 32, 39]),
+                             bench("s/b/thread/measure:m", [5, 10, 11, 12, 40]),
+                             bench("s/c/process/measure:m", [40, 41, 42, 43, 44]))
         self.assertFalse(outs[0].holds)
         self.assertEqual(v, "nuanced")
 
     def test_threshold_relations_on_counters(self):
-        b = bench("s/a/process", [1, 2, 3])
+        b = bench("s/a/process/measure:m", [1, 2, 3])
         b.counters = {"x_kib": [10, 10, 10], "y_kib": [5, 6, 7]}
-        benches = {b.key: b}
+        r = run_of(b)
         rules = [claims.Rule("CY", "sum above 15", b.key, None, "above", 15, "x_kib+y_kib"),
                  claims.Rule("CY", "x below 11", b.key, None, "below", 11, "x_kib"),
                  claims.Rule("CY", "x equals 10", b.key, None, "equals", 10, "x_kib")]
-        v, outs = claims.judge("CY", benches, rules)
+        v, outs = claims.judge("CY", r, rules)
         self.assertEqual(v, "supported")
         self.assertEqual(outs[0].value, 16)
         rules.append(claims.Rule("CY", "y equals 6", b.key, None, "equals", 6, "y_kib"))
-        self.assertEqual(claims.judge("CY", benches, rules)[0], "nuanced")
+        self.assertEqual(claims.judge("CY", r, rules)[0], "nuanced")
         missing = [claims.Rule("CY", "no such counter", b.key, None, "above", 1, "z_kib")]
-        v, outs = claims.judge("CY", benches, missing)
+        v, outs = claims.judge("CY", r, missing)
         self.assertEqual(v, "missing data")
         self.assertIn("no z_kib samples", outs[0].why)
 
     def test_missing_data(self):
-        v, outs = self.judge([bench("s/b/thread", [10, 11, 12])])
+        v, outs = self.judge(bench("s/b/thread/measure:m", [10, 11, 12]))
         self.assertEqual(v, "missing data")
-        self.assertIn("was not run", outs[0].why)
+        self.assertIn("s/a/process/measure:m was not run", outs[0].why)
+
+    def test_rules_need_the_machines_pus(self):
+        rule = claims.Rule("CZ", "per PU", key("s", "a", "thread", "m", workers=results.PUS),
+                           None, "above", 1)
+        v, outs = claims.judge("CZ", run_of(), [rule])
+        self.assertEqual(v, "missing data")
+        self.assertIn("how many PUs", outs[0].why)
+
+    def test_every_rule_key_is_built_from_fields(self):
+        for rule in claims.RULES + claims.PY_RULES:
+            for k in (rule.a, rule.b):
+                self.assertTrue(k is None or isinstance(k, results.Key), rule.prediction)
+        for c in claims.CLAIMS.values():
+            if c.get("key"):
+                self.assertIsInstance(c["key"][0], results.Key)
+
+
+def copy_run(src_json, folder, edit=None):
+    """folder/benchmarks.json from a run's JSON, after edit(doc) if given."""
+    with open(src_json) as f:
+        doc = json.load(f)
+    if edit:
+        edit(doc)
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, "benchmarks.json"), "w") as f:
+        json.dump(doc, f)
+    return folder
 
 
 class Report(unittest.TestCase):
@@ -223,14 +335,16 @@ class Report(unittest.TestCase):
             f.write(text)
         return self.tmp
 
+    def write(self, folder):
+        r = run([PY, "scripts/write_report.py", folder])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(os.path.join(folder, "REPORT.md")) as f:
+            return f.read()
+
     def test_pipeline_on_fixture(self):
         shutil.copy(FIXTURE, os.path.join(self.tmp, "benchmarks.json"))
-        r = run([PY, "scripts/report.py", self.tmp])
-        self.assertEqual(r.returncode, 0, r.stderr)
-        with open(os.path.join(self.tmp, "REPORT.md")) as f:
-            text = f.read()
-        for fig in ("create_methods", "create_memory", "footprint", "cow", "scale", "placement",
-                    "ipc_throughput", "ipc_latency", "pool_throughput", "pool_schedule"):
+        text = self.write(self.tmp)
+        for fig in FIGURES:
             for ext in ("png", "svg"):
                 path = os.path.join(self.tmp, "figures", f"{fig}.{ext}")
                 self.assertGreater(os.path.getsize(path), 1000, path)
@@ -247,39 +361,42 @@ class Report(unittest.TestCase):
         self.assertIn("## The notes' own Python beside C", text)
         self.assertIn("| never fetches the result | **no** |", text)
         self.assertIn("| calls `get()` | yes | get() raised ValueError", text)
-        # The speed targets, with lmbench's method as the kernel transports' reference.
         self.assertIn("### Against lmbench's method", text)
-        self.assertIn("| pipe, 64 KiB: at least lmbench's bw_pipe method |", text)
-        self.assertIn("Throughput with the pair on two cores", text)
         # Every claim has its data.
         self.assertNotIn("missing data", text)
         # The notes' nums example, with the values the run observed.
         self.assertIn("| fork | a global | [11, 22] |", text)
         self.assertIn("| pthread_create | a global | [11, 22, 0, 1, 2] |", text)
         self.assertIn("| pthread_create | thread |", text)
+        # The implementation's speed targets are not the lecturers' business: their own file.
+        self.assertNotIn("Speed targets", text)
+        self.assertIn("[TARGETS.md](TARGETS.md)", text)
+        with open(os.path.join(self.tmp, "TARGETS.md")) as f:
+            goals = f.read()
+        self.assertIn("| pipe, 64 KiB: at least lmbench's bw_pipe method |", goals)
+        self.assertIn("Throughput with the pair on two cores", goals)
 
     def test_far_cpus_are_told_apart(self):
         """Repetitions whose cache-line probe says the host put the two vCPUs far apart
         are counted, and the speed targets are shown again without them."""
-        def ring(mode, times, probes):
-            b = bench(f"ipc_diff_core/shm_ring/{mode}/msg_bytes:65536", times)
-            b.args = {"msg_bytes": 65536}
+        def ring(mode, kind, times, probes):
+            b = bench(f"ipc/shm_ring/{mode}/measure:throughput/kind:{kind}/pin:diff_core/"
+                      "msg_bytes:65536", times)
             b.counters = {"probe_ns": probes}
             return b
         # Processes ran three of five repetitions on far CPUs, four times slower.
-        benches = {b.key: b for b in (
-            ring("thread", [1.4, 1.5, 1.5, 1.6, 1.5], [90, 95, 92, 91, 94]),
-            ring("process", [1.5, 6.0, 6.1, 6.2, 1.6], [92, 410, 420, 430, 93]))}
-        self.assertEqual(report.far_share(benches, report.probe_floor(benches)), (3, 10))
-        self.assertEqual(report.near_only(benches["ipc_diff_core/shm_ring/process/"
-                                                  "msg_bytes:65536"], 90), [1.5, 1.6])
-        text = "\n".join(report.targets_part({}, benches))
+        forked = ring("process", "fork", [1.5, 6.0, 6.1, 6.2, 1.6], [92, 410, 420, 430, 93])
+        r = run_of(ring("thread", "pthread", [1.4, 1.5, 1.5, 1.6, 1.5], [90, 95, 92, 91, 94]),
+                   forked)
+        self.assertEqual(probe.far_share(r, probe.probe_floor(r)), (3, 10))
+        self.assertEqual(probe.near_only(forked, 90), [1.5, 1.6])
+        text = "\n".join(targets.targets_text(r))
         self.assertIn("In 3 of the run's 10 pinned repetitions", text)
         self.assertIn("| shm ring, 64 KiB: processes within 10% of threads | 0.25x | **no** | "
                       "0.969x | yes |", text)
 
-    def check_error(self, folder, words):
-        r = run([PY, "scripts/report.py", folder])
+    def check_error(self, folder, words, script="scripts/write_report.py"):
+        r = run([PY, script, folder])
         self.assertEqual(r.returncode, 2)
         self.assertIn(words, r.stderr)
         self.assertNotIn("Traceback", r.stderr)
@@ -305,10 +422,153 @@ class Report(unittest.TestCase):
     def test_not_benchmark_json(self):
         self.check_error(self.folder_with("[1, 2, 3]"), "not Google Benchmark JSON")
 
+    def test_old_schema_is_refused_with_its_version(self):
+        def schema_1(doc):
+            del doc["context"]["name_schema"]
+            doc["context"]["tvp_version"] = "9df3951"
+        folder = copy_run(FIXTURE, os.path.join(self.tmp, "old"), schema_1)
+        words = (f"{folder} was written by tvp 9df3951 with the names of schema 1; this tvp "
+                 "reads schema 2: re-run it, or read it with tvp 9df3951")
+        self.check_error(folder, words)
+        r = run([PY, "scripts/compare.py", "--out", self.tmp, fixture_folder(self.tmp), folder])
+        self.assertEqual(r.returncode, 2)
+        self.assertIn(words, r.stderr)
+
+    def test_rows_the_tables_lack_still_show(self):
+        """A kind, transport or layout the run's tables do not list breaks nothing: its
+        rows come after the listed ones; with no tables at all the report still runs."""
+        def fewer(doc):
+            d = json.loads(doc["context"]["tvp_describe"])
+            d["worker_kinds"] = [k for k in d["worker_kinds"] if k["name"] != "clone"]
+            d["transports"] = d["transports"][1:]
+            d["layouts"] = d["pin_policies"] = d["pool_failures"] = []
+            doc["context"]["tvp_describe"] = json.dumps(d)
+        text = self.write(copy_run(FIXTURE, os.path.join(self.tmp, "fewer"), fewer))
+        self.assertIn("| clone | a global | [11, 22] |", text)
+        self.assertRegex(text, r"\n\| pipe \| 64 B \| ")
+        self.assertIn("| segv | process | worker killed by SIGSEGV | yes |", text)
+
+        def none(doc):
+            doc["context"]["tvp_describe"] = "{}"
+        text = self.write(copy_run(FIXTURE, os.path.join(self.tmp, "none"), none))
+        self.assertIn("| fork | a global | [11, 22] |", text)
+
+    def test_schema_2_without_its_description(self):
+        def undescribed(doc):
+            del doc["context"]["tvp_describe"]
+        self.check_error(copy_run(FIXTURE, os.path.join(self.tmp, "x"), undescribed),
+                         "tvp_describe")
+
+
+def fixture_folder(tmp):
+    """A folder holding the fixture run."""
+    return copy_run(FIXTURE, os.path.join(tmp, "fixture"))
+
+
+def reference_json(test):
+    """The realistic run's benchmarks.json, or a failure that says why there is none."""
+    try:
+        results.read_json(REFERENCE)
+        return os.path.join(REFERENCE, "benchmarks.json")
+    except results.ResultsError as e:
+        why = str(e)
+    test.fail(f"{why} (results/reference/ is regenerated from a real run once the C side "
+              "of schema 2 lands; TVP_REFERENCE=FOLDER names another run of schema 2)")
+
+
+def with_fork_twin(doc):
+    """The run as if C's table had one more kind, fork_twin (a process), right after
+    fork, that ran every benchmark fork ran, with fork's numbers."""
+    ctx = doc["context"]
+    describe = json.loads(ctx["tvp_describe"])
+    kinds = describe["worker_kinds"]
+    at = [k["name"] for k in kinds].index("fork") + 1
+    kinds.insert(at, {"name": "fork_twin", "mode": "process", "label": "fork_twin",
+                      "how": "a test row, fork again", "exec": False})
+    for scen in describe["scenarios"]:
+        for fam in scen.get("families", []):
+            if "fork" in fam.get("variants", []):
+                fam["variants"].append("fork_twin")
+            if "fork" in fam.get("values", {}).get("kind", []):
+                fam["values"]["kind"].append("fork_twin")
+    ctx["tvp_describe"] = json.dumps(describe)
+
+    def twin(name):
+        parts = name.split("/")
+        if parts[1] == "fork":
+            parts[1] = "fork_twin"
+        return "/".join("kind:fork_twin" if p == "kind:fork" else p for p in parts)
+
+    rows = []
+    for row in doc["benchmarks"]:
+        rows.append(row)
+        k = results.parse_name(row.get("run_name", row["name"]))
+        if k and (k.variant == "fork" or k.args.get("kind") == "fork"):
+            rows.append(dict(row, name=twin(row["name"]),
+                             **({"run_name": twin(row["run_name"])} if "run_name" in row else {})))
+    doc["benchmarks"] = rows
+
+
+class Reference(unittest.TestCase):
+    """The report of a realistic run: results/reference/ (schema 2), or TVP_REFERENCE."""
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, self.tmp)
+
+    def report(self, edit=None):
+        folder = copy_run(reference_json(self), os.path.join(self.tmp, "run"), edit)
+        r = run([PY, "scripts/write_report.py", folder])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertNotIn("Traceback", r.stderr)
+        with open(os.path.join(folder, "REPORT.md")) as f:
+            return folder, f.read()
+
+    def test_report_of_the_reference_run(self):
+        folder, text = self.report()
+        self.assertEqual(len(re.findall(r"\*\*Verdict: (supported|not supported|nuanced)\.\*\*",
+                                        text)), 8)
+        for fig in FIGURES:
+            self.assertIn(f"figures/{fig}.png", text)
+            self.assertGreater(os.path.getsize(os.path.join(folder, "figures", f"{fig}.png")),
+                               1000, fig)
+        self.assertNotIn("missing data", text)
+        self.assertNotIn("Speed targets", text)
+        self.assertTrue(os.path.exists(os.path.join(folder, "TARGETS.md")))
+
+    def test_new_worker_kind_reaches_every_table(self):
+        """A kind added to C's table appears in every table that lists kinds, with no
+        edit on the Python side, and breaks nothing."""
+        _, text = self.report(with_fork_twin)
+        n = r"[\d.,]+"
+        tables = {  # a line of each table, as a pattern
+            "creation by method": r"\n\| fork_twin \| process \| ",
+            "creation against parent memory": r"\n\| fork_twin \| 4 KiB pages \| ",
+            "copy-on-write": r"\n\| child writes, 4 KiB pages \(fork_twin\) \| ",
+            "footprint": rf"\n\| fork_twin \| {n} \| 0 \| ",
+            "nums": r"\n\| fork_twin \| a global \| ",
+            "IPC throughput": r"\n\| transport \| size \| .*\| processes \(fork_twin\) \|",
+            "IPC latency": r"\n\| transport \| .*\| processes \(fork_twin\), one PU \|",
+            "lmbench's method": r"\n\| pipe \(`bw_pipe`\) \| unpinned \(fork_twin\) \| ",
+            "Queue(3)": r"\n\| processes \(fork_twin\) \| ",
+            "pool against a worker per task": r"\n\| task length \| .*\| fork_twin pool \|",
+            "Pool(3)": rf"\n\| fork_twin \| {n} \| {n} \| [+-]\d+% \|",
+            "failures": r"\n\| segv \| fork_twin \| ",
+            "stray write": r"\n\| stray write \| fork_twin \| ",
+            "scale": r"\n\| workload \| one operation \| .*\| processes \(fork_twin\) /s \|",
+            "placement": r"\n\| workload \| .*\| processes \(fork_twin\) compact \|",
+        }
+        for table, pattern in tables.items():
+            self.assertRegex(text, pattern, table)
+        self.assertEqual(len(re.findall(r"\*\*Verdict: (supported|not supported|nuanced)\.\*\*",
+                                        text)), 8)
+
 
 class Compare(unittest.TestCase):
     """The comparison command on two fixture runs: one the fixture, the other the same
     with pthread_create made 1.5 times slower."""
+
+    CREATE = "create/{}/measure:round_trip/layout:private/parent_mib:0"
 
     def setUp(self):
         self.tmp = tempfile.mkdtemp()
@@ -323,7 +583,7 @@ class Compare(unittest.TestCase):
         with open(os.path.join(self.a, "benchmarks.json"), "w") as f:
             json.dump(doc, f)
         for row in doc["benchmarks"]:
-            if row["name"].startswith("create/pthread/thread/parent_mib:0/"):
+            if row["name"].startswith(self.CREATE.format("pthread/thread") + "/"):
                 row["real_time"] *= 1.5
         with open(os.path.join(self.b, "benchmarks.json"), "w") as f:
             json.dump(doc, f)
@@ -337,8 +597,8 @@ class Compare(unittest.TestCase):
         folder = os.path.join(self.tmp, "compare-a-vs-b")
         with open(os.path.join(folder, "COMPARE.md")) as f:
             text = f.read()
-        self.assertIn("| create/pthread/thread/parent_mib:0 | 1.500 **✱** |", text)
-        self.assertIn("| create/fork/process/parent_mib:0 | 1.000 |", text)
+        self.assertIn(f"| {self.CREATE.format('pthread/thread')} | 1.500 **✱** |", text)
+        self.assertIn(f"| {self.CREATE.format('fork/process')} | 1.000 |", text)
         self.assertGreater(os.path.getsize(os.path.join(folder, "figures", "compare.png")), 1000)
         # A second comparison never overwrites the first.
         run([PY, "scripts/compare.py", "--out", self.tmp, self.a, self.b])
@@ -356,9 +616,15 @@ class Compare(unittest.TestCase):
         self.assertIn("not valid JSON", r.stderr)
         self.assertNotIn("Traceback", r.stderr)
 
+    def test_imports_the_kit_not_the_report(self):
+        r = run([PY, "-c", "import sys; sys.argv = ['compare.py']; sys.path.insert(0, 'scripts');"
+                 "import compare; print(sorted(m for m in sys.modules if m.startswith('report')))"])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout.strip(), "['report', 'report.kit']")
+
 
 class PythonBench(unittest.TestCase):
-    """The notes' Python, measured by bench/py_bench.py."""
+    """The notes' Python, measured by bench/py_bench.py (needs its names of schema 2)."""
 
     def run_py(self, pattern, reps=2):
         tmp = tempfile.mkdtemp()
@@ -369,24 +635,25 @@ class PythonBench(unittest.TestCase):
         return results.load(tmp)
 
     def test_json_is_what_the_report_reads(self):
-        ctx, benches = self.run_py("py_create/thread|py_queue3|py_pool/thread_pool")
-        self.assertIn("py_create/thread/thread", benches)
-        self.assertIn("py_queue3/mp_queue/process", benches)
-        for b in benches.values():
-            self.assertEqual(len(b.times_us), 2, b.key)
-            self.assertTrue(all(t > 0 for t in b.times_us), b.key)
+        r = self.run_py("python/thread/thread/measure:create|measure:queue3|python/thread_pool/")
+        self.assertIsNotNone(r.get("python", "thread", "thread", "create"))
+        self.assertIsNotNone(r.get("python", "mp_queue", "process", "queue3"))
+        for b in r.benches.values():
+            self.assertEqual(len(b.times_us), 2, b.name)
+            self.assertTrue(all(t > 0 for t in b.times_us), b.name)
         self.assertEqual(children_of(os.getpid()), [])
 
     def test_exception_fetched_three_ways(self):
-        _, benches = self.run_py("py_exception", reps=1)
-        shown = {b.variant: b.counter("shown") for b in benches.values()}
+        r = self.run_py("measure:exception", reps=1)
+        shown = {b.args["fetch"]: b.counter("shown") for b in r.select("python", "exception")}
         self.assertEqual(shown, {"never_fetched": 0, "get": 1, "error_callback": 1})
-        self.assertIn("ValueError", benches["py_exception/get/process"].label)
+        self.assertIn("ValueError", r.get("python", "mp_pool", "process", "exception",
+                                          fetch="get").label)
 
     def test_missing_start_method_is_skipped(self):
         sys.path.insert(0, os.path.join(ROOT, "bench"))
         import py_bench
-        suite = py_bench.Suite("quick", "py_create/(spawn|forkserver)")
+        suite = py_bench.Suite("quick", "measure:create/start_method:(spawn|forkserver)")
         real = py_bench.mp.get_all_start_methods
         py_bench.mp.get_all_start_methods = lambda: ["fork"]
         try:
@@ -397,6 +664,89 @@ class PythonBench(unittest.TestCase):
         self.assertEqual([r["error_message"] for r in suite.rows],
                          [f"start method {m} is not available on {sys.platform}"
                           for m in ("spawn", "forkserver")])
+
+
+class Contract(unittest.TestCase):
+    """NEEDS THE C SIDE OF SCHEMA 2 (tvp-bench --describe, the new names, py_bench.py's
+    tvp_describe). Every key the report's sections and the claim rules ask for is a name
+    C registers: the whole report and every rule are run over the names
+    `tvp-bench --benchmark_list_tests` prints (no measurement), and every key they look
+    up that C did not register is listed. Python's keys are checked against the families
+    py_bench.py describes (it has no list of tests)."""
+    BENCH = os.path.join(BUILD, "tvp-bench")
+
+    def python_describe(self):
+        """py_bench.py's own tvp_describe, from a run that measures nothing."""
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, "py.json")
+            r = run([PY, "bench/py_bench.py", "--filter", "^measure nothing$", "--out", out])
+            self.assertEqual(r.returncode, 0, r.stderr[-2000:])
+            with open(out) as f:
+                ctx = json.load(f)["context"]
+        self.assertIn("tvp_describe", ctx, "py_bench.py does not describe itself")
+        return json.loads(ctx["tvp_describe"])
+
+    def keys_c_lacks(self, profile):
+        listed = run([self.BENCH, "--benchmark_list_tests", f"--profile={profile}"])
+        self.assertEqual(listed.returncode, 0, listed.stderr)
+        described = run([self.BENCH, "--describe", f"--profile={profile}"])
+        self.assertEqual(described.returncode, 0, described.stderr)
+        c_side = json.loads(described.stdout)
+        py_side = self.python_describe()
+        # As scripts/run.py merges them: the scenarios concatenated, python_kinds added.
+        merged = dict(c_side, scenarios=c_side["scenarios"] + py_side["scenarios"],
+                      python_kinds=py_side.get("python_kinds", []))
+        ctx = {"pus": str(len(os.sched_getaffinity(0))), "profile": profile,
+               "placement": "none", "tvp_version": "test"}
+        names = listed.stdout.split() + wanted.family_names(Describe(py_side), "python")
+        names_run = wanted.names_run(names, Describe(merged), ctx)
+        self.assertGreater(len(names_run.benches), 40, "tvp-bench listed no names of schema 2")
+        keys = wanted.wanted_keys(names_run)
+        c_scenarios = {s["name"] for s in c_side["scenarios"]}
+        lacking = sorted(str(k) for k in keys
+                         if k.scenario in c_scenarios and k not in names_run.benches)
+        py_keys = [k for k in keys if k.scenario not in c_scenarios]
+        lacking += sorted(f"{k} (python)" for k in wanted.off_family(py_keys,
+                                                                       Describe(py_side)))
+        return lacking
+
+    def test_quick_profile(self):
+        self.assertEqual(self.keys_c_lacks("quick"), [])
+
+    def test_a_kind_added_in_c_reaches_the_report(self):
+        """The suite built with one more row in worker_kinds[] (make extra-kind): the
+        scenarios that run every kind measure it, and the report's tables show it, with
+        no edit on the Python side."""
+        bench = os.path.join(ROOT, "build", "extra-kind", "tvp-bench")
+        if not os.access(bench, os.X_OK):
+            self.skipTest("build/extra-kind/tvp-bench is not built (make extra-kind)")
+        import run as run_py
+        with tempfile.TemporaryDirectory() as tmp:
+            parts = []
+            for scenario, only in (("create", "layout:private/parent_mib:0/"), ("globals", "")):
+                out = os.path.join(tmp, f".part-{scenario}.json")
+                r = run([bench, f"--scenario={scenario}", "--repetitions=2", "--min-time=0.01",
+                         f"--benchmark_filter={only}", f"--benchmark_out={out}",
+                         "--benchmark_out_format=json"])
+                self.assertEqual(r.returncode, 0, r.stderr[-2000:])
+                parts.append(out)
+            merged = run_py.merge(parts, {"create": 1.0, "globals": 1.0})
+            described = [k["name"] for k in json.loads(merged["context"]["tvp_describe"])
+                         ["worker_kinds"]]
+            self.assertIn("fork_twin", described)
+            folder = os.path.join(tmp, "run")
+            os.makedirs(folder)
+            with open(os.path.join(folder, "benchmarks.json"), "w") as f:
+                json.dump(merged, f)
+            r = run([PY, "scripts/write_report.py", folder])
+            self.assertEqual(r.returncode, 0, r.stderr[-2000:])
+            with open(os.path.join(folder, "REPORT.md")) as f:
+                text = f.read()
+        self.assertRegex(text, r"\n\| fork \(twin\) \| process \| ", "creation by method")
+        self.assertRegex(text, r"\n\| fork \(twin\) \| a global \| ", "the nums example")
+
+    def test_full_profile(self):
+        self.assertEqual(self.keys_c_lacks("full"), [])
 
 
 class BadInput(unittest.TestCase):
@@ -469,11 +819,20 @@ class Smoke(unittest.TestCase):
             self.assertGreater(len(doc["benchmarks"]), 40)
             # lmbench's method ran beside the transports it is the reference for.
             rates = [b.get("bytes_per_second", 0) for b in doc["benchmarks"]
-                     if b["name"].startswith("bw_lmbench/pipe/process/msg_bytes:65536")]
+                     if b["name"].startswith("bw_lmbench/pipe/process/measure:throughput/"
+                                             "kind:fork/pin:none/msg_bytes:65536/")]
             self.assertTrue(rates and all(r > 0 for r in rates), rates)
-            for key in ("topology", "cpu_model", "kernel", "thp", "governor", "nproc",
-                        "tvp_version", "profile", "placement", "scenario_seconds"):
-                self.assertIn(key, doc["context"])
+            for name in ("topology", "cpu_model", "kernel", "thp", "governor", "nproc",
+                        "tvp_version", "profile", "placement", "scenario_seconds",
+                        "name_schema", "tvp_describe"):
+                self.assertIn(name, doc["context"])
+            self.assertEqual(doc["context"]["name_schema"], "2")
+            # Every name is one of schema 2, and the merged description has both halves.
+            self.assertEqual([b["name"] for b in doc["benchmarks"] if b.get("run_type") !=
+                              "aggregate" and results.parse_name(b["name"]) is None], [])
+            described = {s["name"] for s in
+                         json.loads(doc["context"]["tvp_describe"])["scenarios"]}
+            self.assertTrue({"create", "ipc", "python"} <= described, described)
             self.assertTrue(os.path.exists(os.path.join(first, "REPORT.md")))
             self.assertTrue(os.path.exists(os.path.join(first, "topology.xml")))
             # A second run makes a second folder: results never overwrite each other.

@@ -8,7 +8,9 @@
 
 #include "testutil.h"
 
+#include "cow.h"
 #include "task.h"
+#include "task_registry.h"
 #include "util.h"
 #include "worker.h"
 
@@ -42,7 +44,7 @@ static void test_signals(void **state)
 		struct worker w;
 		/* A signal in a thread ends the whole process, and a vfork child may run
 		 * no such task: both are refused or skipped, never run. */
-		if (strcmp(k->mode, "thread") == 0)
+		if (k->mode == MODE_THREAD)
 			continue;
 		int rc = worker_start(&w, k, &task_raise, SIGUSR1, NULL);
 		if (strcmp(k->name, "vfork") == 0) {
@@ -125,9 +127,51 @@ static void test_kind_table(void **state)
 	assert_non_null(worker_kind_find("pthread"));
 	assert_non_null(worker_kind_find("posix_spawn"));
 	assert_null(worker_kind_find("nonesuch"));
+	assert_string_equal(worker_mode_name(MODE_THREAD), "thread");
+	assert_string_equal(worker_mode_name(MODE_PROCESS), "process");
 	for (size_t i = 0; i < worker_nkinds; i++) {
-		const char *m = worker_kinds[i].mode;
-		assert_true(strcmp(m, "thread") == 0 || strcmp(m, "process") == 0);
+		const struct worker_kind *k = &worker_kinds[i];
+		assert_true(k->mode == MODE_THREAD || k->mode == MODE_PROCESS);
+		assert_ptr_equal(worker_kind_find(k->name), k);
+	}
+	assert_ptr_equal(worker_kind_find("fork"), &worker_kinds[KIND_FORK]);
+}
+
+static void test_refuses_pairs_that_cannot_work(void **state)
+{
+	(void)state;
+	/* An exec-based kind runs tvp-helper, which cannot run a task that needs this
+	 * program's memory: refused at the start, with a reason naming both, and nothing
+	 * started. */
+	const struct worker_kind *spawn = &worker_kinds[KIND_POSIX_SPAWN];
+	struct worker w;
+	char why[256];
+	assert_false(worker_can_run(spawn, &task_cow_write));
+	assert_int_equal(worker_start(&w, spawn, &task_cow_write, 0, NULL), EINVAL);
+	worker_refusal_str(spawn, &task_cow_write, why, sizeof why);
+	assert_non_null(strstr(why, "posix_spawn"));
+	assert_non_null(strstr(why, "cow_write"));
+	/* A vfork child borrows the parent's memory: only vfork-safe tasks. */
+	assert_int_equal(worker_start(&w, &worker_kinds[KIND_VFORK], &task_busy, 0, NULL), EINVAL);
+	worker_refusal_str(&worker_kinds[KIND_VFORK], &task_busy, why, sizeof why);
+	assert_non_null(strstr(why, "vfork"));
+	assert_no_children();
+
+	/* Every pair of the tables: the registry names every task, and each one is
+	 * refused exactly where it cannot work, by what the task says of itself. */
+	for (size_t i = 0; i < worker_nkinds; i++) {
+		const struct worker_kind *k = &worker_kinds[i];
+		for (size_t t = 0; t < TASK_NTASKS; t++) {
+			const struct task *task = task_registry[t];
+			assert_non_null(task);
+			assert_ptr_equal(task_find(task->name), task);
+			bool can = k->execs            ? task->exec
+				   : k->borrows_memory ? task->vfork_safe
+						       : true;
+			assert_int_equal(worker_can_run(k, task), can);
+			worker_refusal_str(k, task, why, sizeof why);
+			assert_int_equal(why[0] == '\0', can);
+		}
 	}
 }
 
@@ -140,6 +184,7 @@ int main(void)
 		cmocka_unit_test(test_start_stamp),
 		cmocka_unit_test(test_affinity),
 		cmocka_unit_test(test_missing_helper),
+		cmocka_unit_test(test_refuses_pairs_that_cannot_work),
 	};
 	return tvp_run_tests("worker", tests, task_page_setup, task_page_teardown);
 }

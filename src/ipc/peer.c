@@ -109,8 +109,12 @@ static int run_bw_write(long arg, int64_t start_ns)
 	return rc;
 }
 
-const struct task task_ipc_produce = {"ipc_produce", "send stamped messages up until told to stop",
-				      run_produce, false};
-const struct task task_ipc_echo = {"ipc_echo", "send every message back", run_echo, false};
-const struct task task_bw_write = {"bw_write", "write arg-byte chunks until the reader goes",
-				   run_bw_write, false};
+const struct task task_ipc_produce = {.name = "ipc_produce",
+				      .desc = "send stamped messages up until told to stop",
+				      .fn = run_produce, .exec = true};
+const struct task task_ipc_echo = {.name = "ipc_echo", .desc = "send every message back",
+				   .fn = run_echo, .exec = true};
+/* Not exec: the pipe's descriptors are close-on-exec, as lmbench's are its own. */
+const struct task task_bw_write = {.name = "bw_write",
+				   .desc = "write arg-byte chunks until the reader goes",
+				   .fn = run_bw_write};

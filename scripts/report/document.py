@@ -1,0 +1,57 @@
+"""document.py - REPORT.md: the sections in their order, as scenarios[] in bench/main.c
+lists the scenarios, and the files beside it (data/, figures/, TARGETS.md)."""
+import datetime
+import os
+
+import results
+from report import (claims_table, cow, create, footprint, globals as nums, ipc, machine,
+                    pool, python, scale, targets)
+
+# Each section is a function (run, folder) -> lines of markdown; a section without data
+# says so or returns nothing.
+SECTIONS = [
+    claims_table.section,      # the claims at a glance
+    create.section,            # C2: creation cost (bench/create.c)
+    cow.section,               # C2: copy-on-write (bench/cow.c)
+    footprint.section,         # C1 (bench/footprint.c)
+    nums.section,              # C3 (bench/globals.c)
+    ipc.section,               # C4, C7 (bench/ipc.c, bench/bw_lmbench.c)
+    pool.section,              # C5, C6, C7 (bench/pool.c)
+    scale.section,             # C8 (bench/scale.c)
+    python.section,            # the notes' Python (bench/py_bench.py)
+    machine.skipped_section,
+    machine.noisy_section,
+    machine.section,
+]
+
+
+def header(run):
+    n = len(next((b.times_us for b in run.benches.values() if b.times_us), []))
+    host = run.ctx.get("host_name", "unknown host")
+    return [f"# tvp report: threads versus processes on {host}", "",
+            f"Profile **{run.ctx.get('profile')}**, placement **{run.ctx.get('placement')}**, "
+            f"{n} repetitions per benchmark. Medians with a distribution-free 95% interval "
+            f"(order statistics; with 5 repetitions the widest, [min, max], covers 93.8%). "
+            f"Generated {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC "
+            f"from `benchmarks.json`.", ""]
+
+
+def build(run, folder):
+    """The report's lines for a loaded run; writes its data files and figures."""
+    for sub in ("data", "figures"):
+        os.makedirs(os.path.join(folder, sub), exist_ok=True)
+    lines = header(run)
+    for section in SECTIONS:
+        lines += section(run, folder)
+        if section is ipc.section and targets.write_targets(run, folder):
+            lines += ["The speed targets the implementation was asked to reach are checked "
+                      "apart, in [TARGETS.md](TARGETS.md).", ""]
+    return lines
+
+
+def write_report(folder):
+    """Reads FOLDER/benchmarks.json and writes FOLDER/REPORT.md (results.ResultsError if
+    the folder is not a tvp run of this schema)."""
+    lines = build(results.load(folder), folder)
+    with open(os.path.join(folder, "REPORT.md"), "w") as f:
+        f.write("\n".join(lines))

@@ -1,0 +1,156 @@
+"""kit.py - what every section of the report (and compare.py) shares: number formats,
+the one helper that runs gnuplot, data files, markdown tables, and how a worker kind
+is named in a heading. It imports nothing of the report, so compare.py can use it."""
+import os
+import shutil
+import subprocess
+
+import stats
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+# Off in tests that only walk the report for the keys it asks for.
+DRAW = True
+
+
+# --- numbers ------------------------------------------------------------------------
+
+def fmt(x, digits=3):
+    if x is None:
+        return "–"
+    if x >= 100:
+        return f"{x:,.0f}"
+    return f"{x:.{digits}g}"
+
+
+def ci_text(b):
+    """A benchmark's median time with its interval: "12.3 [11.9, 13.0]"."""
+    med, lo, hi, _ = b.median_ci()
+    return f"{fmt(med)} [{fmt(lo)}, {fmt(hi)}]"
+
+
+def cv_text(b):
+    flag = " ⚠" if b.cv > stats.NOISY_CV else ""
+    return f"{b.cv * 100:.1f}%{flag}"
+
+
+def human_rate(bps):
+    for unit, div in (("GB/s", 1e9), ("MB/s", 1e6), ("kB/s", 1e3)):
+        if bps >= div:
+            return f"{bps / div:.3g} {unit}"
+    return f"{bps:.3g} B/s"
+
+
+def human_size(n):
+    for unit, div in (("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if n >= div and n % div == 0:
+            return f"{n // div} {unit}"
+    return f"{n} B"
+
+
+def human_ns(ns):
+    for unit, div in (("ms", 1e6), ("µs", 1e3)):
+        if ns >= div:
+            return f"{ns / div:g} {unit}"
+    return f"{ns:g} ns"
+
+
+def ratio(a, b):
+    """median(a) / median(b) of two usable benchmarks, or None."""
+    return a.median / b.median if a and b else None
+
+
+# --- tables -------------------------------------------------------------------------
+
+def table(header, rows):
+    """A markdown table: header cells, then rows of cells (or of ready lines)."""
+    def line(cells):  # an empty cell is "| |", as a hand-written table has it
+        return "|" + "|".join(f" {c} " if str(c) else " " for c in cells) + "|"
+
+    return [line(header), "|" + "---|" * len(header)] + [
+        r if isinstance(r, str) else line(r) for r in rows]
+
+
+# --- who ran it ---------------------------------------------------------------------
+
+MODE_WORD = {"thread": ("thread", "threads"), "process": ("process", "processes")}
+
+
+def who(run, kind, among, plural=False):
+    """How a table names the worker kind of a row or column: by its mode ("threads",
+    "process") when it is the only kind of that mode among the ones shown, else by the
+    kind itself ("processes (posix_spawn)", or its label when not plural)."""
+    mode = run.mode_of(kind) or "process"
+    word = MODE_WORD.get(mode, (mode, mode + "s"))[plural]
+    if sum(run.mode_of(k) == mode for k in among) <= 1:
+        return word
+    return f"{word} ({kind})" if plural else run.describe.label(kind)
+
+
+# Python's words for a placement in a heading; a policy not named here is written as is.
+PIN_WORDS = {"none": "unpinned", "same_pu": "one PU", "same_core": "one core",
+             "diff_core": "two cores", "diff_package": "two packages"}
+
+
+def pin_words(pin):
+    return PIN_WORDS.get(pin, pin)
+
+
+# Python's words for a parent's memory layout in a table cell or a figure's legend; a
+# layout not named here is written with the desc the run gives it.
+LAYOUT_WORDS = {"private": "4 KiB pages", "thp": "huge pages", "maps": "64 KiB mappings",
+                "shared": "MAP_SHARED"}
+
+
+def layout_words(run, layout):
+    return LAYOUT_WORDS.get(layout) or run.describe.desc("layouts", layout)
+
+
+def pinned_first(pins):
+    """Placements with the unpinned one last: the tightest placement leads a table."""
+    return [p for p in pins if p != "none"] + [p for p in pins if p == "none"]
+
+
+def by_mode(run, kinds, first="thread"):
+    """The kinds with those of mode `first` before the others, each in table order."""
+    return sorted(kinds, key=lambda k: run.mode_of(k) != first)
+
+
+def mode_bit(mode):
+    """The column the figures colour by: 0 thread (blue), 1 process (red)."""
+    return int(mode == "process")
+
+
+# --- data files and figures ---------------------------------------------------------
+
+def write_data(folder, name, text):
+    path = os.path.join(folder, "data", name)
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+def gnuplot(script, data, out, *extra):
+    """Runs plots/SCRIPT with gnuplot -c on DATA into OUT.png and .svg. Returns None,
+    or why there is no figure."""
+    if not DRAW:
+        return "not drawn"
+    if not shutil.which("gnuplot"):
+        return "gnuplot is not installed (make deps)"
+    r = subprocess.run(["gnuplot", "-c", os.path.join("plots", script), data, out, *extra],
+                       cwd=ROOT, capture_output=True, text=True)
+    if r.returncode != 0:
+        return f"gnuplot {script} failed: {r.stderr.strip()[-300:]}"
+    return None
+
+
+def draw(folder, script, data, base, title, *extra):
+    """Draws figures/BASE.png and .svg from data already written (a file, or the prefix
+    of several) and returns the report's lines that show it, or say why not."""
+    err = gnuplot(script, data, os.path.join(folder, "figures", base), *extra)
+    return [f"*Figure skipped: {err}*" if err else f"![{title}](figures/{base}.png)", ""]
+
+
+def figure(folder, script, data_name, text, title, *extra):
+    """Writes data/DATA_NAME and draws the figure of the same base name from it."""
+    path = write_data(folder, data_name, text)
+    return draw(folder, script, path, os.path.splitext(data_name)[0], title, *extra)

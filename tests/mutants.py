@@ -1,0 +1,107 @@
+#!/usr/bin/python3
+"""mutants.py - breaks the suite on purpose, one break at a time, and says which breaks
+the tests catch.
+
+    tests/mutants.py [--list] [--keep] [ID ...]
+
+Each break (a "mutant") is one exact text replacement in one file. For each, the working
+tree (with build/, so only what the break touches is rebuilt) is copied to a scratch
+folder, the break is applied there, and `make test` runs in the copy; the break is
+caught when make test fails. The repository itself is never changed. A break whose text
+is no longer in its file is reported as stale: the list must follow the code.
+
+Not part of `make test` (each break costs a build and a whole test run, about 1.5 min
+on 2 cores); run it with `make mutants`, or name the breaks to run.
+"""
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from mutant_list import MUTANTS  # noqa: E402
+
+
+def copy_tree(dest):
+    """The working tree as it is (tracked and untracked files, build/ too), without
+    results/ other than the reference run and without .git."""
+    def ignore(folder, names):
+        rel = os.path.relpath(folder, ROOT)
+        skip = {".git"} if rel == "." else set()
+        if rel == "results":
+            skip |= {n for n in names if n != "reference"}
+        return skip & set(names) | {n for n in names if n == "__pycache__"}
+    shutil.copytree(ROOT, dest, symlinks=True, ignore=ignore)
+
+
+def apply(tree, m):
+    path = os.path.join(tree, m["file"])
+    with open(path) as f:
+        text = f.read()
+    if text.count(m["old"]) != 1:
+        return False
+    with open(path, "w") as f:
+        f.write(text.replace(m["old"], m["new"]))
+    return True
+
+
+def run_one(m, keep):
+    scratch = tempfile.mkdtemp(prefix=f"tvp-mutant-{m['id']}-")
+    tree = os.path.join(scratch, "tvp")
+    try:
+        copy_tree(tree)
+        if not apply(tree, m):
+            return "stale", 0.0, ""
+        t0 = time.monotonic()
+        r = subprocess.run(["make", "-s", "test"], cwd=tree, capture_output=True, text=True)
+        took = time.monotonic() - t0
+        tail = [line for line in r.stdout.splitlines() if line.startswith(("not ok", "FAIL:", "ERROR:"))]
+        return ("caught" if r.returncode != 0 else "MISSED"), took, "; ".join(tail[:3])
+    finally:
+        if keep:
+            print(f"  kept in {tree}")
+        else:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0].split(" - ", 1)[1],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("ids", nargs="*", help="the breaks to run (default: all)")
+    ap.add_argument("--list", action="store_true", help="list the breaks and exit")
+    ap.add_argument("--keep", action="store_true", help="keep each scratch copy")
+    args = ap.parse_args(argv)
+    known = {m["id"]: m for m in MUTANTS}
+    unknown = [i for i in args.ids if i not in known]
+    if unknown:
+        print(f"mutants: unknown break {', '.join(unknown)} (see --list)", file=sys.stderr)
+        return 2
+    chosen = [known[i] for i in args.ids] if args.ids else MUTANTS
+    if args.list:
+        for m in chosen:
+            print(f"{m['id']:24} {m['file']:28} {m['what']}")
+        return 0
+    if not os.path.exists(os.path.join(ROOT, "build", "tvp-bench")):
+        print("mutants: build the suite first (make)", file=sys.stderr)
+        return 2
+    results = []
+    for n, m in enumerate(chosen, 1):
+        print(f"[{n}/{len(chosen)}] {m['id']}: {m['what']}", flush=True)
+        outcome, took, why = run_one(m, args.keep)
+        print(f"  {outcome}" + (f" in {took:.0f} s" if took else "") + (f": {why}" if why else ""),
+              flush=True)
+        results.append((m, outcome))
+    print("\n| break | file | what | outcome |\n|---|---|---|---|")
+    for m, outcome in results:
+        print(f"| {m['id']} | {m['file']} | {m['what']} | {outcome} |")
+    caught = sum(o == "caught" for _, o in results)
+    print(f"\n{caught} of {len(results)} breaks caught")
+    return 0 if caught == len(results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
