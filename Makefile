@@ -6,6 +6,8 @@
 #   make report     deps, build, run the suite, write results/<host>-<UTC time>/
 #                   (PROFILE=quick|full PIN=POLICY FILTER=REGEX; ARGS=... passes more)
 #   make test       deps, build, run every test; ends with "N passed, N failed"
+#   make suite-check   the real suite at every size of the quick profile, checked as the
+#                   smoke test of make test checks it at the first sizes (CI runs both)
 #   make demos      run the notes' four Python examples (examples/)
 #   make mutants    break the suite on purpose, one break at a time; which do the tests catch?
 #   make compare A=DIR B=DIR   compare two results folders (results/compare-A-vs-B/)
@@ -53,7 +55,7 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 BENCH_OBJ := $(BENCH_SRC:%.c=$(BUILD)/%.o) $(BUILD)/bench/gbench.o
 TESTS := $(TEST_SRC:tests/%.c=$(BUILD)/%)
 
-.PHONY: all deps report test clean compare demos mutants extra-kind FORCE
+.PHONY: all deps report test suite-check clean compare demos mutants extra-kind FORCE
 all: $(BUILD)/tvp-bench $(BUILD)/tvp-helper $(BUILD)/gbench-probe $(TESTS)
 
 deps:
@@ -110,6 +112,9 @@ extra-kind:
 
 test: deps all extra-kind
 	@tests/run $(BUILD)
+
+suite-check: deps all
+	TVP_SUITE_CHECK=full BUILD=$(BUILD) $(PYTHON) tests/test_scripts.py -v Smoke
 
 demos:
 	$(PYTHON) examples/run_all.py

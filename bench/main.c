@@ -60,6 +60,8 @@ static void usage(void)
 	printf("  --scenario=NAME     run only this scenario (repeatable); see --list\n"
 	       "  --repetitions=N     override the profile's repetitions\n"
 	       "  --min-time=SECONDS  override the profile's minimum time per repetition\n"
+	       "  --smoke             run each benchmark at its first sizes only: a check\n"
+	       "                      that everything runs, not a measurement\n"
 	       "  --list              list the scenarios a whole run starts, one process\n"
 	       "                      each (a scenario that runs with another is left out),\n"
 	       "                      as NAME<tab>DESCRIPTION, and exit\n"
@@ -216,7 +218,7 @@ int main(int argc, char **argv)
 	size_t nchosen = 0;
 	int repetitions = 0;
 	double min_time = 0;
-	bool list = false, describe = false;
+	bool list = false, describe = false, smoke = false;
 
 	/* The suite's flags first; Google Benchmark's (and --help) are kept for it. */
 	char *gb_argv[argc + 4];
@@ -260,6 +262,8 @@ int main(int argc, char **argv)
 			list = true;
 		} else if (strcmp(argv[i], "--describe") == 0) {
 			describe = true;
+		} else if (strcmp(argv[i], "--smoke") == 0) {
+			smoke = true;
 		} else {
 			usage_error("unknown option '%s'", argv[i]);
 		}
@@ -287,6 +291,7 @@ int main(int argc, char **argv)
 		pin_fini();
 		return 0;
 	}
+	bench_set_smoke(smoke);
 	if (nchosen == 0)
 		for (size_t i = 0; i < ARRAY_SIZE(scenarios); i++)
 			if (!scenarios[i]->runs_with)

@@ -131,6 +131,8 @@ struct bench *bench_args2(struct bench *b, int64_t v0, int64_t v1);
 /* Whether bench_register hands rows to Google Benchmark (the scenario runs) or only
  * records them (a scenario not chosen still appears in the description). */
 void bench_set_live(bool live);
+/* Whether each registration keeps only its first argument set (tvp-bench --smoke). */
+void bench_set_smoke(bool on);
 /* Frees what registration made; after the run. */
 void bench_free_all(void);
 

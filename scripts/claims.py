@@ -277,11 +277,17 @@ SIGNIFICANCE = 0.05
 @dataclass
 class Outcome:
     rule: Rule
-    holds: bool = None      # None: data missing
+    holds: bool = None      # None: data missing, or the data cannot decide (undecided)
     ratio: float = None
     p: float = None
     why: str = ""
     value: float = None     # median of a, for a rule against a threshold
+    undecided: bool = False  # the data are there but cannot decide (why says why)
+
+    @property
+    def gap(self):
+        """What stands in place of a result when there is none."""
+        return "undecided" if self.undecided else "missing data"
 
 
 def values(bench, metric):
@@ -331,7 +337,14 @@ def evaluate(rule, run):
             raise ValueError(f"unknown relation {rule.relation}")
         return Outcome(rule, holds, value=med_a)
     b = samples[rule.b]
-    ratio = med_a / stats.median_ci(b)[0]
+    med_b = stats.median_ci(b)[0]
+    for k, side in ((rule.a, a), (rule.b, b)):
+        if len(side) < 2:
+            return Outcome(rule, undecided=True,
+                           why=f"{k}: one repetition, no test can decide")
+    if med_b == 0:
+        return Outcome(rule, undecided=True, why=f"{rule.b}: median 0, no ratio")
+    ratio = med_a / med_b
     p = stats.u_test(a, b)
     # With very few repetitions no outcome can reach the level (3 against 3: p >= 0.1);
     # then the ratio decides alone, and the report says the test could not.
@@ -351,7 +364,7 @@ def evaluate(rule, run):
 def verdict(outcomes):
     known = [o for o in outcomes if o.holds is not None]
     if not known:
-        return "missing data"
+        return "undecided" if any(o.undecided for o in outcomes) else "missing data"
     held = sum(o.holds for o in known)
     if held == len(known):
         return "supported"

@@ -2,7 +2,8 @@
 """run.py - runs the suite into a new results folder, then writes its report.
 
     run.py [--profile quick|full] [--pin POLICY] [--filter REGEX] [--out DIR]
-           [--bench PATH] [--min-time SECONDS] [--repetitions N] [--no-report]
+           [--bench PATH] [--min-time SECONDS] [--repetitions N] [--smoke]
+           [--no-report]
 
 Each scenario runs as its own tvp-bench process, so progress reads "[n/m] scenario",
 one scenario that dies does not take the others with it, and each one's wall time is
@@ -106,6 +107,9 @@ def main(argv=None):
                     help="the tvp-bench program (default build/tvp-bench)")
     ap.add_argument("--min-time", help="override the profile's seconds per repetition")
     ap.add_argument("--repetitions", help="override the profile's repetitions")
+    ap.add_argument("--smoke", action="store_true",
+                    help="each benchmark at its first sizes only: a check that the whole "
+                         "suite runs, not a measurement")
     ap.add_argument("--no-report", action="store_true", help="run and merge only")
     args = ap.parse_args(argv)
 
@@ -116,6 +120,8 @@ def main(argv=None):
         suite.append(f"--min-time={args.min_time}")
     if args.repetitions:
         suite.append(f"--repetitions={args.repetitions}")
+    if args.smoke:
+        suite.append("--smoke")
     # --list parses every option first: bad input stops here, before a folder exists.
     listed = subprocess.run(suite + ["--list"], capture_output=True, text=True)
     if listed.returncode != 0:

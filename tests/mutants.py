@@ -4,7 +4,7 @@ the tests catch.
 
     tests/mutants.py [--list] [--keep] [ID ...]
 
-Each break (a "mutant") is one exact text replacement in one file. For each, the working
+Each break (a "mutant") is one or a few exact text replacements in one file. For each, the working
 tree (with build/, so only what the break touches is rebuilt) is copied to a scratch
 folder, the break is applied there, and `make test` runs in the copy; the break is
 caught when make test fails. The repository itself is never changed. A break whose text
@@ -39,13 +39,17 @@ def copy_tree(dest):
 
 
 def apply(tree, m):
+    """Makes each of the break's replacements; False when a text to replace is not in
+    its file exactly once (the break is stale)."""
     path = os.path.join(tree, m["file"])
     with open(path) as f:
         text = f.read()
-    if text.count(m["old"]) != 1:
-        return False
+    for old, new in m["edits"]:
+        if text.count(old) != 1:
+            return False
+        text = text.replace(old, new)
     with open(path, "w") as f:
-        f.write(text.replace(m["old"], m["new"]))
+        f.write(text)
     return True
 
 

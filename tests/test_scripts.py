@@ -19,6 +19,7 @@ import re
 import os
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -61,23 +62,71 @@ def children_of(pid):
     return out
 
 
-def tvp_processes():
-    found = []
-    for p in os.listdir("/proc"):
-        if p.isdigit():
-            try:
-                with open(f"/proc/{p}/comm") as f:
-                    if f.read().strip() in ("tvp-bench", "tvp-helper"):
-                        found.append(int(p))
-            except (FileNotFoundError, ProcessLookupError):
-                pass
-    return found
-
-
 def sysv_queues():
     """Ids of the System V message queues that exist."""
     with open("/proc/sysvipc/msg") as f:
         return {line.split()[1] for line in f.readlines()[1:]}
+
+
+def sysv_leaked(before):
+    """The System V queues made since `before` whose last sender and receiver are gone:
+    a queue another run on this machine is using now (its last user alive) is not a
+    leak of ours."""
+    leaked = set()
+    with open("/proc/sysvipc/msg") as f:
+        for line in f.readlines()[1:]:
+            fields = line.split()
+            if fields[1] in before:
+                continue
+            users = {int(fields[5]), int(fields[6])} - {0}  # lspid, lrpid
+            if not any(os.path.exists(f"/proc/{pid}") for pid in users):
+                leaked.add(fields[1])
+    return leaked
+
+
+def posix_queues_of(pid, serials=256):
+    """The POSIX message queues tvp-bench process pid has made and not removed, found by
+    opening the names it gives them (/tvp-PID-N-up|down, src/ipc/mq.c): /dev/mqueue,
+    where they could be listed, is not mounted on every machine."""
+    import ctypes
+    libc = ctypes.CDLL("libc.so.6", use_errno=True)
+    libc.mq_open.restype = ctypes.c_int
+    found = set()
+    for n in range(serials):
+        for way in ("up", "down"):
+            name = f"/tvp-{pid}-{n}-{way}"
+            fd = libc.mq_open(name.encode(), os.O_RDONLY)
+            if fd >= 0:
+                libc.mq_close(fd)
+                found.add(name)
+    return found
+
+
+def wait_until(cond, seconds):
+    """Polls cond until it is true or the seconds pass (a bound on a hang, not a
+    timing assertion); returns its last value."""
+    deadline = time.monotonic() + seconds
+    while True:
+        value = cond()
+        if value or time.monotonic() >= deadline:
+            return value
+        time.sleep(0.02)
+
+
+def marked(mark):
+    """The processes whose environment carries TVP_TEST_MARK=mark: what one test
+    started, and everything that started, whoever its parent is now (another run of
+    tvp-bench on the same machine is not counted)."""
+    found = set()
+    for p in os.listdir("/proc"):
+        if p.isdigit():
+            try:
+                with open(f"/proc/{p}/environ", "rb") as f:
+                    if f"TVP_TEST_MARK={mark}".encode() in f.read().split(b"\0"):
+                        found.add(int(p))
+            except OSError:
+                pass
+    return found
 
 
 def shm_objects():
@@ -158,6 +207,16 @@ class Stats(unittest.TestCase):
         # One swap (U = 1): P(U <= 1) = 2/70 per side, so p = 4/70.
         self.assertAlmostEqual(stats.u_test([1, 2, 3, 5], [4, 6, 7, 8]), 4 / 70)
         self.assertAlmostEqual(stats.u_test_min_p(3, 3), 0.1)
+
+    def test_median_of_skewed_samples(self):
+        # One slow repetition pulls the mean far off; the median stays put. Every
+        # table uses Bench.median, so it must be the median, not the mean.
+        self.assertEqual(stats.median_ci([1, 2, 3, 4, 100])[0], 3)
+        self.assertEqual(stats.median_ci([100, 1, 2, 4])[0], 3)
+        b = bench("s/a/thread/measure:m", [10, 11, 12, 13, 500])
+        self.assertEqual(b.median, 12)
+        b.counters = {"x_kib": [1, 1, 2, 90, 1]}
+        self.assertEqual(b.counter("x_kib"), 1)
 
     def test_cv(self):
         self.assertAlmostEqual(stats.cv([1, 1, 1]), 0)
@@ -289,6 +348,29 @@ class Claims(unittest.TestCase):
         v, outs = claims.judge("CY", r, missing)
         self.assertEqual(v, "missing data")
         self.assertIn("no z_kib samples", outs[0].why)
+
+    def test_similar_is_a_band_around_one(self):
+        similar = [claims.Rule("CS", "a ~ b", self.A, self.B, "similar", 0.10)]
+        b = bench("s/b/thread/measure:m", [100, 101, 102, 103, 104])
+        for a_times, holds in (([104, 105, 106, 107, 108], True),    # +4%
+                               ([96, 97, 98, 99, 100], True),         # -2%
+                               ([120, 121, 122, 123, 124], False),    # +20%
+                               ([80, 81, 82, 83, 84], False)):        # -20%
+            v, outs = claims.judge("CS", run_of(bench("s/a/process/measure:m", a_times), b),
+                                   similar)
+            self.assertEqual(outs[0].holds, holds, a_times)
+
+    def test_degenerate_samples_are_undecided_not_a_crash(self):
+        a = bench("s/a/process/measure:m", [30, 31, 32, 33, 34])
+        zero = bench("s/b/thread/measure:m", [0, 0, 0, 0, 0])
+        one = bench("s/b/thread/measure:m", [10])
+        c = bench("s/c/process/measure:m", [40, 41, 42, 43, 44])
+        for b, why in ((zero, "median 0"), (one, "one repetition")):
+            v, outs = self.judge(a, b, c)
+            self.assertEqual(v, "undecided")
+            self.assertTrue(all(o.undecided and o.holds is None for o in outs))
+            self.assertIn(why, outs[0].why)
+            self.assertEqual(outs[0].gap, "undecided")
 
     def test_missing_data(self):
         v, outs = self.judge(bench("s/b/thread/measure:m", [10, 11, 12]))
@@ -536,6 +618,19 @@ class Reference(unittest.TestCase):
         self.assertNotIn("Speed targets", text)
         self.assertTrue(os.path.exists(os.path.join(folder, "TARGETS.md")))
 
+    def test_zero_readings_do_not_crash_the_report(self):
+        """A reader that returns all zeros (a broken /proc reader, or a machine that
+        hides the numbers) gives undecided predictions, never an exception."""
+        def zero(doc):
+            for b in doc["benchmarks"]:
+                if b["name"].startswith(("footprint/", "scale/")):
+                    for c in ("kernel_kib", "kernel_stack_kib", "slab_kib", "private_kib",
+                              "ops_per_s", "ops_per_s_per_worker"):
+                        if c in b:
+                            b[c] = 0
+        _, text = self.report(zero)
+        self.assertIn("undecided", text)
+
     def test_new_worker_kind_reaches_every_table(self):
         """A kind added to C's table appears in every table that lists kinds, with no
         edit on the Python side, and breaks nothing."""
@@ -562,6 +657,130 @@ class Reference(unittest.TestCase):
             self.assertRegex(text, pattern, table)
         self.assertEqual(len(re.findall(r"\*\*Verdict: (supported|not supported|nuanced)\.\*\*",
                                         text)), 8)
+
+
+def raw_values(doc, name, metric):
+    """The per-repetition values of one benchmark straight from the JSON, without
+    results.py: its time (in the JSON's unit) or a sum of counters."""
+    rows = [b for b in doc["benchmarks"] if b.get("run_type") == "iteration"
+            and results.parse_name(b["name"]) == results.parse_name(name)]
+    if metric == "time":
+        return [b["real_time"] for b in rows]
+    return [sum(b[c] for c in metric.split("+")) for b in rows]
+
+
+class Verdicts(unittest.TestCase):
+    """The real rule table on the committed reference run, against outcomes written by
+    hand from its JSON (medians taken with statistics.median, independently of the
+    report's code). When results/reference/ is run again, these are written again from
+    the new data: a difference is a change of the data or a break of the rules."""
+
+    # claim, rule table, the prediction's first words, holds, ratio of medians (or the
+    # median of a for a rule against a threshold), to three significant digits.
+    EXPECTED = [
+        ("C1", "C", "an idle thread owns almost no memory", True, 34.0),
+        ("C1", "C", "an idle forked process costs at least twice", True, 5.52),
+        ("C1", "C", "an idle spawned process costs at least twice", True, 3.76),
+        ("C1", "C", "a process's page tables are its own", True, 8.28),
+        ("C2", "C", "a forked process costs more to create", True, 6.27),
+        ("C2", "C", "a vfork process costs more to create", False, 1.26),
+        ("C2", "C", "a posix_spawn process costs more to create", True, 11.8),
+        ("C2", "C", "fork copies the parent: 1 GiB", True, 120.0),
+        ("C2", "C", "posix_spawn copies the parent: 1 GiB", False, 0.993),
+        ("C2", "C", "fork copies the parent even in huge pages", True, 3.40),
+        ("C2", "C", "a forked child that writes nothing", False, 0.0),
+        ("C2", "C", "a forked child that writes every page", True, 262144.0),
+        ("C2", "PY", "a Process (fork) costs more", True, 28.2),
+        ("C2", "PY", "a Process (spawn) costs more", True, 671.0),
+        ("C3", "C", "a child process appends to the global list", True, 2.0),
+        ("C3", "C", "the same with raw clone", True, 2.0),
+        ("C3", "C", "a thread appends to the global list", True, 5.0),
+        ("C4", "C", "global variables do not work between processes", True, 2.0),
+        ("C4", "C", "the notes' Queue(3) costs processes more", False, 1.14),
+        ("C4", "C", "a pipe costs processes more than threads", False, 0.941),
+        ("C4", "C", "shared memory costs processes more than threads", False, 1.17),
+        ("C4", "PY", "a multiprocessing.Queue costs processes more", True, 6.75),
+        ("C4", "PY", "the notes' Queue(3) costs processes more", True, 2.43),
+        ("C5", "C", "a process pool beats a fork per task at empty", True, 59.6),
+        ("C5", "C", "a thread pool beats a thread per task", True, 6.55),
+        ("C5", "C", "a process pool still beats a fork per task at 1 ms", False, 0.789),
+        ("C5", "PY", "a Pool beats a Process per task", True, 85.6),
+        ("C6", "C", "a task's error does not reach the caller", False, 1.0),
+        ("C6", "C", "a worker's crash does not reach the caller", False, 3.0),
+        ("C6", "PY", "an exception in apply_async is not shown", True, 0.0),
+        ("C6", "PY", "it is not shown either when the caller calls get()", False, 1.0),
+        ("C7", "C", "switching between processes costs more", False, 0.992),
+        ("C7", "C", "the same through a futex ring", False, 1.07),
+        ("C7", "C", "a crash (SIGSEGV) in a thread-pool task", True, 0.0),
+        ("C7", "C", "the same crash in a process-pool task", True, 1.0),
+        ("C7", "C", "a stray write from a thread-pool task", True, 0.0),
+        ("C7", "C", "a stray write from a process-pool task", True, 1.0),
+        ("C8", "C", "CPU-bound work: N threads get as much done", True, 0.931),
+        ("C8", "C", "CPU-bound threads scale", False, 1.01),
+        ("C8", "C", "streaming memory: threads get as much done", False, 0.848),
+        ("C8", "C", "one counter in shared memory", True, 1.02),
+        ("C8", "C", "counters in a global array", False, 0.502),
+        ("C8", "C", "mapping and faulting memory", False, 0.414),
+    ]
+    VERDICTS = {"C1": "supported", "C2": "nuanced", "C3": "supported", "C4": "nuanced",
+                "C5": "nuanced", "C6": "not supported", "C7": "nuanced", "C8": "nuanced"}
+
+    @classmethod
+    def setUpClass(cls):
+        cls.ref = results.load(REFERENCE)
+        with open(os.path.join(REFERENCE, "benchmarks.json")) as f:
+            cls.doc = json.load(f)
+
+    def outcomes(self):
+        for claim in claims.CLAIMS:
+            for table, rules in (("C", claims.RULES), ("PY", claims.PY_RULES)):
+                for o in claims.judge(claim, self.ref, rules)[1]:
+                    yield claim, table, o
+
+    def test_every_rule_as_written_by_hand(self):
+        seen = list(self.outcomes())
+        self.assertEqual(len(seen), len(self.EXPECTED))
+        for (claim, table, o), (e_claim, e_table, words, holds, number) in zip(seen,
+                                                                            self.EXPECTED):
+            with self.subTest(prediction=o.rule.prediction):
+                self.assertEqual((claim, table), (e_claim, e_table))
+                self.assertTrue(o.rule.prediction.startswith(words), o.rule.prediction)
+                self.assertEqual(o.holds, holds)
+                got = o.ratio if o.ratio is not None else o.value
+                self.assertAlmostEqual(got, number, delta=abs(number) * 0.005 + 1e-9)
+
+    def test_ratios_from_the_json_alone(self):
+        """Each comparison's ratio recomputed from the raw repetitions: a rule whose two
+        sides were swapped, or a median that is not one, cannot agree."""
+        for claim, table, o in self.outcomes():
+            r = o.rule
+            if r.b is None or o.ratio is None:
+                continue
+            a = raw_values(self.doc, str(r.a.resolve(self.ref.pus)), r.metric)
+            b = raw_values(self.doc, str(r.b.resolve(self.ref.pus)), r.metric)
+            with self.subTest(prediction=r.prediction):
+                self.assertAlmostEqual(o.ratio, statistics.median(a) / statistics.median(b))
+
+    def test_verdict_of_every_claim(self):
+        for claim, verdict in self.VERDICTS.items():
+            self.assertEqual(claims.judge(claim, self.ref)[0], verdict, claim)
+
+    def test_claims_table_numbers_from_the_json(self):
+        """Every number of the claims at a glance, recomputed from the JSON."""
+        from report import claims_table, kit
+        lines = claims_table.section(self.ref, None)
+        for claim, c in claims.CLAIMS.items():
+            if not c.get("key"):
+                continue
+            t_key, p_key, metric, unit = c["key"]
+            t = statistics.median(raw_values(self.doc, str(t_key.resolve(self.ref.pus)), metric))
+            p = statistics.median(raw_values(self.doc, str(p_key.resolve(self.ref.pus)), metric))
+            row = next(line for line in lines if line.startswith(f"| {claim} |"))
+            cells = [cell.strip() for cell in row.split("|")]
+            with self.subTest(claim=claim):
+                self.assertTrue(cells[4].startswith(kit.fmt(t) + " ["), (cells[4], t))
+                self.assertTrue(cells[5].startswith(kit.fmt(p) + " ["), (cells[5], p))
+                self.assertEqual(cells[6], f"1 : {p / t:.2g} ({unit})")
 
 
 class Compare(unittest.TestCase):
@@ -797,13 +1016,20 @@ class BadInput(unittest.TestCase):
 
 class Smoke(unittest.TestCase):
     """The real suite with a tiny minimum time: every benchmark runs, none reports an
-    error, and no process or shared-memory object is left."""
+    error, and no process or shared-memory object is left. In make test, each
+    benchmark at its first sizes only (--smoke), once, so that make test stays short
+    where page faults are slow; make suite-check (TVP_SUITE_CHECK=full) runs every size
+    of the quick profile, twice."""
+    FULL = os.environ.get("TVP_SUITE_CHECK") == "full"
 
     def test_real_suite(self):
         shm_before, sysv_before = shm_objects(), sysv_queues()
+        size = ["--repetitions", "2"] if self.FULL else ["--repetitions", "1", "--smoke"]
+        mark = f"{os.getpid()}-real-suite"
         with tempfile.TemporaryDirectory() as out:
-            r = run([PY, "scripts/run.py", "--out", out, "--min-time", "0.001",
-                     "--repetitions", "2", "--bench", os.path.join(BUILD, "tvp-bench")])
+            r = run([PY, "scripts/run.py", "--out", out, "--min-time", "0.001", *size,
+                     "--bench", os.path.join(BUILD, "tvp-bench")],
+                    env=dict(os.environ, TVP_TEST_MARK=mark))
             self.assertEqual(r.returncode, 0, r.stderr[-2000:])
             self.assertIn("[1/", r.stdout)
             (folder,) = os.listdir(out)
@@ -842,43 +1068,56 @@ class Smoke(unittest.TestCase):
             self.assertEqual(r.returncode, 0, r.stderr[-2000:])
             self.assertEqual(len(os.listdir(out)), 2)
         self.assertEqual(children_of(os.getpid()), [])
-        self.assertEqual(tvp_processes(), [])
+        self.assertEqual(marked(mark), set())
         self.assertEqual(shm_objects() - shm_before, set())
-        self.assertEqual(sysv_queues() - sysv_before, set())
+        self.assertEqual(sysv_leaked(sysv_before), set())
 
-    def test_sigint_mid_transfer_removes_queues(self):
-        """Interrupted while message queues exist, tvp-bench still removes them."""
-        before = sysv_queues()
-        p = subprocess.Popen([os.path.join(BUILD, "tvp-bench"), "--scenario=ipc",
-                              "--min-time=5", "--benchmark_filter=^ipc/sysv_mq/process/"],
-                             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 20
-        while sysv_queues() == before and time.monotonic() < deadline:
-            time.sleep(0.02)
-        self.assertNotEqual(sysv_queues(), before, "no queue appeared")
-        p.send_signal(signal.SIGINT)
-        p.wait(timeout=20)
-        self.assertEqual(p.returncode, -signal.SIGINT)
-        time.sleep(0.3)  # the peer dies of its parent-death signal
-        self.assertEqual(sysv_queues() - before, set())
-        self.assertEqual(tvp_processes(), [])
+    def test_sigint_mid_transfer_removes_every_named_object(self):
+        """Interrupted while a transport's named objects exist (System V and POSIX
+        message queues), tvp-bench still removes them; the transports that make no
+        name (the memfd ring, socketpairs) leave none in /dev/shm either."""
+        for transport in ("sysv_mq", "posix_mq", "shm_ring", "unix_stream"):
+            with self.subTest(transport=transport):
+                mark = f"{os.getpid()}-{transport}"
+                sysv_before, shm_before = sysv_queues(), shm_objects()
+                p = subprocess.Popen([os.path.join(BUILD, "tvp-bench"), "--scenario=ipc",
+                                      "--min-time=5", "--repetitions=1",
+                                      f"--benchmark_filter=^ipc/{transport}/process/"],
+                                     cwd=ROOT, stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL,
+                                     env=dict(os.environ, TVP_TEST_MARK=mark))
+                self.addCleanup(lambda p=p: p.poll() is None and (p.kill(), p.wait()))
+                made = {"sysv_mq": lambda: sysv_queues() - sysv_before,
+                        "posix_mq": lambda: posix_queues_of(p.pid)}.get(transport)
+                if made:
+                    self.assertTrue(wait_until(made, 20), f"no {transport} object appeared")
+                else:  # mid-transfer: the peer is up
+                    self.assertTrue(wait_until(lambda: marked(mark) - {p.pid}, 20),
+                                    "no peer started")
+                p.send_signal(signal.SIGINT)
+                p.wait(timeout=20)
+                self.assertEqual(p.returncode, -signal.SIGINT)
+                # The peer dies of its parent-death signal.
+                self.assertTrue(wait_until(lambda: not marked(mark), 20), marked(mark))
+                self.assertEqual(sysv_leaked(sysv_before), set())
+                self.assertEqual(posix_queues_of(p.pid), set())
+                self.assertEqual(shm_objects() - shm_before, set())
 
     def test_sigint_leaves_nothing(self):
+        mark = f"{os.getpid()}-sigint-run"
         with tempfile.TemporaryDirectory() as out:
             p = subprocess.Popen([PY, "scripts/run.py", "--out", out, "--min-time", "0.5",
                                   "--bench", os.path.join(BUILD, "tvp-bench")],
                                  cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                 text=True)
-            deadline = time.monotonic() + 20
-            while not tvp_processes() and time.monotonic() < deadline:
-                time.sleep(0.05)
-            time.sleep(1.0)
+                                 text=True, env=dict(os.environ, TVP_TEST_MARK=mark))
+            self.addCleanup(lambda: p.poll() is None and (p.kill(), p.wait()))
+            self.assertTrue(wait_until(lambda: marked(mark) - {p.pid}, 20), "nothing started")
+            time.sleep(1.0)  # into the first scenario's benchmarks
             p.send_signal(signal.SIGINT)
             _, err = p.communicate(timeout=30)
             self.assertEqual(p.returncode, 130, err)
             self.assertIn("interrupted", err)
-        time.sleep(0.2)
-        self.assertEqual(tvp_processes(), [])
+        self.assertTrue(wait_until(lambda: not marked(mark), 20), marked(mark))
         self.assertEqual(children_of(os.getpid()), [])
 
 

@@ -43,12 +43,12 @@ def section(run, folder):
         note = ""
         if not outcomes:
             verdict = "missing data: not measured by this suite yet"
-        elif missing and verdict != "missing data":
+        elif missing and verdict not in ("missing data", "undecided"):
             note = f" ({missing} of {len(outcomes)} predictions without data)"
         nums = key_numbers(claim, run)
         cells = f"{nums[0]} | {nums[1]} | {nums[2]} ({nums[3]})" if nums else "– | – | –"
         py_verdict, py_out = claims.judge(claim, run, claims.PY_RULES)
-        py_cell = "–" if not py_out or py_verdict == "missing data" else (
+        py_cell = "–" if not py_out or py_verdict in ("missing data", "undecided") else (
             "same" if py_verdict == verdict else f"**{py_verdict}**")
         links = [f"[section]({ANCHORS[claim]})"] if claim in ANCHORS else []
         if c.get("figure"):

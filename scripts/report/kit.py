@@ -54,9 +54,15 @@ def human_ns(ns):
     return f"{ns:g} ns"
 
 
+def quotient(x, y):
+    """x / y, or None when either is missing or y is 0 (a reader that returned nothing
+    must not crash the report)."""
+    return x / y if x is not None and y else None
+
+
 def ratio(a, b):
     """median(a) / median(b) of two usable benchmarks, or None."""
-    return a.median / b.median if a and b else None
+    return quotient(a.median, b.median) if a and b else None
 
 
 # --- tables -------------------------------------------------------------------------

@@ -5,7 +5,7 @@ import os
 
 import stats
 from describe import in_table_order
-from report.kit import draw, figure, mode_bit, table, who, write_data
+from report.kit import draw, figure, mode_bit, quotient, table, who, write_data
 from report.verdicts import claim_part
 
 
@@ -59,11 +59,13 @@ def section(run, folder):
         for k in kinds:
             s = series[k]
             one = s.get(1)
+            eff = quotient(s[pus].counter("ops_per_s"), pus * one.counter("ops_per_s")) \
+                if one and pus in s else None
             cells += [f"{s[pus].counter('ops_per_s'):.3g}" if pus in s else "–",
-                      f"{s[pus].counter('ops_per_s') / (pus * one.counter('ops_per_s')):.0%}"
-                      if one and pus in s else "–"]
+                      f"{eff:.0%}" if eff is not None else "–"]
         t, p = (series[k][pus].counter("ops_per_s") for k in (t_kind, p_kind))
-        lines.append(cells + [f"1 : {p / t:.2f}"])
+        r = quotient(p, t)
+        lines.append(cells + [f"1 : {r:.2f}" if r is not None else "–"])
     header = ["workload", "one operation"]
     for title in titles:
         header += [f"{title} /s", "efficiency"]
@@ -80,8 +82,9 @@ def reading(run, workloads, t_kind, p_kind):
     ratio_of = {}
     for w in workloads:
         t, p = points(run, w, t_kind).get(run.pus), points(run, w, p_kind).get(run.pus)
-        if t and p:
-            ratio_of[w] = t.counter("ops_per_s") / p.counter("ops_per_s")
+        r = quotient(t.counter("ops_per_s"), p.counter("ops_per_s")) if t and p else None
+        if r is not None:
+            ratio_of[w] = r
     if not ratio_of:
         return []
     ties = [w for w, r in ratio_of.items() if abs(r - 1) <= 0.1]
@@ -116,8 +119,9 @@ def placement_part(run, folder, workloads, kinds):
         cells = [w]
         for kind, pin in columns:
             base, b = points(run, w, kind).get(run.pus), points(run, w, kind, pin).get(run.pus)
-            cells.append(f"{b.counter('ops_per_s') / base.counter('ops_per_s'):.4f}"
-                         if b and base else "NaN")
+            r = quotient(b.counter("ops_per_s"), base.counter("ops_per_s")) \
+                if b and base else None
+            cells.append(f"{r:.4f}" if r is not None else "NaN")
         if "NaN" not in cells:
             rows.append(cells)
     if not rows or not columns:

@@ -24,7 +24,7 @@ def threshold_text(r):
 def verdict_with_gaps(verdict, outcomes):
     """The verdict, saying how many predictions it rests on when some had no data."""
     missing = sum(o.holds is None for o in outcomes)
-    if missing and verdict != "missing data":
+    if missing and verdict not in ("missing data", "undecided"):
         verdict += f", from {len(outcomes) - missing} of {len(outcomes)} predictions"
     return verdict
 
@@ -37,7 +37,7 @@ def rules_table(claim, run):
     for o in outcomes:
         r = o.rule
         if o.holds is None:
-            rows.append([r.prediction, "–", threshold_text(r), "–", f"missing data: {o.why}"])
+            rows.append([r.prediction, "–", threshold_text(r), "–", f"{o.gap}: {o.why}"])
             continue
         p = "–" if o.p is None else f"{o.p:.3f}"
         note = f" ({o.why})" if o.why else ""
@@ -61,7 +61,7 @@ def python_rules_table(run):
         _, outcomes = claims.judge(claim, run, claims.PY_RULES)
         for o in outcomes:
             if o.holds is None:
-                rows.append([claim, o.rule.prediction, "–", f"missing data: {o.why}"])
+                rows.append([claim, o.rule.prediction, "–", f"{o.gap}: {o.why}"])
             else:
                 rows.append([claim, o.rule.prediction, measured_text(o, "x"),
                              "yes" if o.holds else "**no**"])
