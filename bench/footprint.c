@@ -1,8 +1,9 @@
 /* footprint.c - what one idle worker costs in memory (claim C1).
  *
  *   footprint/KIND/MODE/measure:memory/workers:N/parent_mib:P
- * KIND is pthread, fork, clone or posix_spawn. N workers of one kind are started and parked at a start gate while the parent holds
- * P MiB of touched private memory; with all of them alive, the memory is read:
+ * KIND is a kind of kinds[] below. N workers of one kind are started and parked at a start
+ * gate while the parent holds P MiB of touched private memory; with all of them alive,
+ * the memory is read:
  *   user memory   processes: the sum over the children of their smaps_rollup Pss and
  *                 private (Private_Clean + Private_Dirty); threads: the growth of the
  *                 process's own Rss, Pss and private memory

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,4 +125,16 @@ void json_bool(struct json *j, const char *key, bool value)
 {
 	lead(j, key);
 	put_str(j, value ? "true" : "false");
+}
+
+void json_double(struct json *j, const char *key, double value)
+{
+	char num[32];
+	lead(j, key);
+	/* JSON has no NaN or infinity: a value that is not a number is null. */
+	if (isfinite(value))
+		snprintf(num, sizeof num, "%.6g", value);
+	else
+		snprintf(num, sizeof num, "null");
+	put_str(j, num);
 }

@@ -32,5 +32,7 @@ void json_array_end(struct json *j);
 void json_string(struct json *j, const char *key, const char *value);
 void json_int(struct json *j, const char *key, int64_t value);
 void json_bool(struct json *j, const char *key, bool value);
+/* Six significant digits; null when not finite. */
+void json_double(struct json *j, const char *key, double value);
 
 #endif

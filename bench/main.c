@@ -8,6 +8,7 @@
  */
 #include "common.h"
 #include "describe.h"
+#include "sentinel.h"
 #include "gbench.h"
 #include "cleanup.h"
 #include "json.h"
@@ -60,6 +61,10 @@ static void usage(void)
 	printf("  --scenario=NAME     run only this scenario (repeatable); see --list\n"
 	       "  --repetitions=N     override the profile's repetitions\n"
 	       "  --min-time=SECONDS  override the profile's minimum time per repetition\n"
+	       "  --probe             probe the machine's state (page faults, system call,\n"
+	       "                      context switch, cache line, memcpy, parallel capacity),\n"
+	       "                      print it as JSON and exit: what the run records before\n"
+	       "                      and after each scenario\n"
 	       "  --smoke             run each benchmark at its first sizes only: a check\n"
 	       "                      that everything runs, not a measurement\n"
 	       "  --list              list the scenarios a whole run starts, one process\n"
@@ -218,7 +223,7 @@ int main(int argc, char **argv)
 	size_t nchosen = 0;
 	int repetitions = 0;
 	double min_time = 0;
-	bool list = false, describe = false, smoke = false;
+	bool list = false, describe = false, smoke = false, probe = false;
 
 	/* The suite's flags first; Google Benchmark's (and --help) are kept for it. */
 	char *gb_argv[argc + 4];
@@ -264,9 +269,19 @@ int main(int argc, char **argv)
 			describe = true;
 		} else if (strcmp(argv[i], "--smoke") == 0) {
 			smoke = true;
+		} else if (strcmp(argv[i], "--probe") == 0) {
+			probe = true;
 		} else {
 			usage_error("unknown option '%s'", argv[i]);
 		}
+	}
+	if (probe) {
+		struct json j;
+		json_init(&j);
+		sentinel_probe(&j, NULL);
+		printf("%s\n", json_text(&j));
+		json_free(&j);
+		return 0;
 	}
 	if (list) {
 		for (size_t i = 0; i < ARRAY_SIZE(scenarios); i++)

@@ -25,6 +25,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 PY_BENCH = os.path.join(ROOT, "bench", "py_bench.py")
 sys.path.insert(0, HERE)
+import machine_state  # noqa: E402
 import report  # noqa: E402
 import results  # noqa: E402
 
@@ -134,11 +135,32 @@ def main(argv=None):
     folder = new_run_folder(args.out)
     print(f"tvp: results go to {folder}")
     save_topology(folder)
-    parts, seconds = [], {}
+    parts, seconds, sentinel, shares = [], {}, {}, {}
     t_start = time.monotonic()
     try:
+        busy = machine_state.others_now()
+        if busy > machine_state.BUSY_WARNING:
+            print(f"tvp: warning: other processes use {busy:.0%} of the CPUs now; the "
+                  "numbers will be noisier (the report records it per scenario)",
+                  file=sys.stderr)
+        # The machine's state before the first scenario and after each one, and the CPU
+        # time others and the hypervisor took meanwhile: the report's "State of the
+        # machine".
+        sentinel["start"] = machine_state.probe(args.bench)
+        names = [name for name, _ in scenarios]
+        eta = machine_state.estimate(names, sentinel["start"],
+                                     machine_state.reference_context(ROOT), args.profile,
+                                     args.repetitions, args.min_time)
+        print(f"tvp: about {machine_state.minutes(sum(eta.values()))} to run "
+              f"(from the reference run's times and this machine's page-fault cost)",
+              flush=True)
         for n, (name, desc) in enumerate(scenarios, 1):
-            print(f"\n[{n}/{len(scenarios)}] {name}: {desc}", flush=True)
+            done = [s for s in names[:n - 1]]
+            # The estimate of what is left, corrected by how far off it was so far.
+            pace = (sum(seconds[s] for s in done) / sum(eta[s] for s in done)) if done else 1
+            left = pace * sum(eta[s] for s in names[n - 1:])
+            print(f"\n[{n}/{len(scenarios)}] {name}: {desc} (about "
+                  f"{machine_state.minutes(left)} left)", flush=True)
             part = os.path.join(folder, f".part-{name}.json")
             if name == "python":
                 cmd = [sys.executable, PY_BENCH, f"--profile={args.profile}", f"--out={part}"]
@@ -153,9 +175,11 @@ def main(argv=None):
                                "--benchmark_out_format=json"]
                 if args.filter:
                     cmd.append(f"--benchmark_filter={args.filter}")
-            t0 = time.monotonic()
+            t0, ticks = time.monotonic(), machine_state.cpu_ticks()
             rc = run_scenario(cmd)
             seconds[name] = time.monotonic() - t0
+            shares[name] = machine_state.cpu_shares(ticks, machine_state.cpu_ticks())
+            sentinel[name] = machine_state.probe(args.bench)
             print(f"[{n}/{len(scenarios)}] {name} took {seconds[name]:.1f} s", flush=True)
             if rc != 0:
                 print(f"tvp: scenario {name} exited with status {rc}; going on",
@@ -178,6 +202,11 @@ def main(argv=None):
     if merged is None:
         fail("no benchmark ran (does --filter match any name?)", 1)
     merged["context"]["run_seconds"] = f"{time.monotonic() - t_start:.1f}"
+    merged["context"].update(machine_state.environment())
+    merged["context"]["others_at_start"] = f"{busy:.3f}"
+    merged["context"]["sentinel"] = json.dumps(sentinel)
+    merged["context"]["cpu_shares"] = json.dumps(shares)
+    merged["context"]["eta_seconds"] = f"{sum(eta.values()):.0f}"
     with open(os.path.join(folder, "benchmarks.json"), "w") as f:
         json.dump(merged, f, indent=2)
     if not args.no_report:
@@ -228,4 +257,7 @@ def merge(parts, seconds):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:  # before the first scenario or while the report is written
+        fail("interrupted", 130)

@@ -10,6 +10,7 @@ folder, the break is applied there, and `make test` runs in the copy; the break 
 caught when make test fails. The repository itself is never changed. A break whose text
 is no longer in its file is reported as stale: the list must follow the code.
 
+Each break's whole `make test` output is kept in /tmp/tvp-mutants/ID.log.
 Not part of `make test` (each break costs a build and a whole test run, about 1.5 min
 on 2 cores); run it with `make mutants`, or name the breaks to run.
 """
@@ -22,6 +23,7 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+LOGS = os.path.join(tempfile.gettempdir(), "tvp-mutants")  # each break's make test output
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from mutant_list import MUTANTS  # noqa: E402
 
@@ -63,6 +65,9 @@ def run_one(m, keep):
         t0 = time.monotonic()
         r = subprocess.run(["make", "-s", "test"], cwd=tree, capture_output=True, text=True)
         took = time.monotonic() - t0
+        os.makedirs(LOGS, exist_ok=True)
+        with open(os.path.join(LOGS, f"{m['id']}.log"), "w") as f:
+            f.write(r.stdout + r.stderr)
         tail = [line for line in r.stdout.splitlines() if line.startswith(("not ok", "FAIL:", "ERROR:"))]
         return ("caught" if r.returncode != 0 else "MISSED"), took, "; ".join(tail[:3])
     finally:

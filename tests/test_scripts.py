@@ -967,6 +967,20 @@ class Contract(unittest.TestCase):
     def test_full_profile(self):
         self.assertEqual(self.keys_c_lacks("full"), [])
 
+    def test_every_scenario_has_a_section(self):
+        """Every scenario the suite describes (C's and the Python one) is reported by a
+        section of the report: a module named after it, or one that says it covers it
+        (SCENARIOS)."""
+        from report import document
+        covered = set()
+        for section in document.SECTIONS:
+            covered.update(document.scenarios_of(section))
+        described = run([self.BENCH, "--describe"])
+        self.assertEqual(described.returncode, 0, described.stderr)
+        scenarios = {s["name"] for s in json.loads(described.stdout)["scenarios"]}
+        scenarios |= {s["name"] for s in self.python_describe()["scenarios"]}
+        self.assertEqual(scenarios - covered, set())
+
 
 class BadInput(unittest.TestCase):
     BENCH = os.path.join(BUILD, "tvp-bench")

@@ -3,6 +3,7 @@ its key numbers for a thread and a process, Python's verdict where it differs, a
 to its section and figure."""
 import claims
 import stats
+from report import state
 from report.kit import fmt, table
 
 # Each claim's section, as the headings of the sections make it.
@@ -37,6 +38,7 @@ def key_numbers(claim, run):
 
 def section(run, folder):
     rows = []
+    changed = state.flagged_claims(run)
     for claim, c in claims.CLAIMS.items():
         verdict, outcomes = claims.judge(claim, run)
         missing = sum(o.holds is None for o in outcomes)
@@ -53,10 +55,16 @@ def section(run, folder):
         links = [f"[section]({ANCHORS[claim]})"] if claim in ANCHORS else []
         if c.get("figure"):
             links.append(f"[figure]({c['figure']})")
+        if claim in changed:
+            note += " ⚠"
         rows.append(f"| {claim} | {c['zh']}<br>*{c['en']}* | **{verdict}**{note} | {cells} | "
                     f"{py_cell} | {', '.join(links) or '–'} |")
     return ["## The claims at a glance", "",
             "Verdicts from the rules in `scripts/claims.py`; key numbers are medians with their "
             "95% interval, thread first, then process.", ""] + table(
         ["", "claim in the notes", "verdict", "thread", "process", "thread : process",
-         "Python's verdict", "details"], rows) + [""]
+         "Python's verdict", "details"], rows) + [""] + ([
+            "⚠ Measured while the machine changed (see [State of the machine]"
+            "(#state-of-the-machine)): " + "; ".join(
+                f"{c} ({', '.join(s)})" for c, s in changed.items()) + ".", ""]
+            if changed else [])

@@ -1,11 +1,14 @@
-"""document.py - REPORT.md: the sections in their order, as scenarios[] in bench/main.c
-lists the scenarios, and the files beside it (data/, figures/, TARGETS.md)."""
+"""document.py - REPORT.md: the sections in the report's order (one list, as scenarios[]
+in bench/main.c is one list of the run's order; the two orders differ: the report puts
+copy-on-write beside creation, the pools before scaling), and the files beside it
+(data/, figures/, TARGETS.md)."""
 import datetime
 import os
+import sys
 
 import results
 from report import (claims_table, cow, create, footprint, globals as nums, ipc, machine,
-                    pool, python, scale, targets)
+                    pool, python, scale, state, targets)
 
 # Each section is a function (run, folder) -> lines of markdown; a section without data
 # says so or returns nothing.
@@ -21,8 +24,15 @@ SECTIONS = [
     python.section,            # the notes' Python (bench/py_bench.py)
     machine.skipped_section,
     machine.noisy_section,
+    state.section,             # the sentinel's probes and the environment
     machine.section,
 ]
+
+
+def scenarios_of(section):
+    """The scenarios a section reports: its module's SCENARIOS, or the module's name."""
+    module = sys.modules[section.__module__]
+    return getattr(module, "SCENARIOS", (module.__name__.rsplit(".", 1)[-1],))
 
 
 def header(run):
@@ -40,9 +50,13 @@ def build(run, folder):
     """The report's lines for a loaded run; writes its data files and figures."""
     for sub in ("data", "figures"):
         os.makedirs(os.path.join(folder, sub), exist_ok=True)
-    lines = header(run)
+    lines = header(run) + state.top_lines(run, folder)
     for section in SECTIONS:
-        lines += section(run, folder)
+        part = section(run, folder)
+        warning = state.flag_line(run, scenarios_of(section))
+        if part and warning:  # right under the section's heading
+            part = part[:2] + [warning, ""] + part[2:]
+        lines += part
         if section is ipc.section and targets.write_targets(run, folder):
             lines += ["The speed targets the implementation was asked to reach are checked "
                       "apart, in [TARGETS.md](TARGETS.md).", ""]

@@ -1,6 +1,8 @@
 """ipc.py - C4 and C7, talking between workers (bench/ipc.c, bench/bw_lmbench.c):
 throughput by transport, message size, peer kind and placement; lmbench's method as the
 kernel transports' reference; ping-pong latency; the cache-line probe; Queue(3)."""
+# The scenarios this section reports (the others' sections are named after theirs).
+SCENARIOS = ("ipc", "bw_lmbench")
 import stats
 from describe import in_table_order
 from report import probe

@@ -1,0 +1,153 @@
+"""machine_state.py - what state the machine was in while a run measured it: the
+sentinel's probes (tvp-bench --probe) before the first scenario and after each one,
+how much CPU other processes and the hypervisor (steal) took during each scenario, and
+the environment once (virtualisation, uptime, memory, swap). run.py records them in the
+JSON context; the report's "State of the machine" section reads them back."""
+import json
+import os
+import shutil
+import subprocess
+
+# /proc/stat's cpu line, in this order (guest time is counted inside user already).
+STAT_FIELDS = ("user", "nice", "system", "idle", "iowait", "irq", "softirq", "steal")
+# Other processes using more than this share of every CPU at the start: a warning.
+BUSY_WARNING = 0.05
+
+
+def probe(bench):
+    """The sentinel's probes as a dict, or {} when tvp-bench cannot take them."""
+    try:
+        r = subprocess.run([bench, "--probe"], capture_output=True, text=True, timeout=60)
+        return json.loads(r.stdout) if r.returncode == 0 else {}
+    except (OSError, ValueError, subprocess.TimeoutExpired):
+        return {}
+
+
+def cpu_ticks():
+    """The machine's CPU time so far by kind (USER_HZ ticks), and this process's
+    children's (the suite's own), in the same unit."""
+    with open("/proc/stat") as f:
+        fields = f.readline().split()[1:1 + len(STAT_FIELDS)]
+    ticks = dict(zip(STAT_FIELDS, map(int, fields)))
+    t = os.times()
+    ticks["suite"] = (t.children_user + t.children_system + t.user + t.system) * \
+        os.sysconf("SC_CLK_TCK")
+    return ticks
+
+
+def cpu_shares(before, after):
+    """Between two cpu_ticks(): the share of all CPU time that other processes used
+    (busy time not the suite's own), and that the hypervisor stole."""
+    d = {k: after[k] - before[k] for k in before}
+    total = sum(d[k] for k in STAT_FIELDS)
+    if total <= 0:
+        return {"others": 0.0, "steal": 0.0}
+    busy = d["user"] + d["nice"] + d["system"] + d["irq"] + d["softirq"]
+    return {"others": max(0.0, busy - d["suite"]) / total, "steal": d["steal"] / total}
+
+
+def others_now(seconds=1.0):
+    """The share of all CPU time other processes use now, over a short sample."""
+    import time
+    before = cpu_ticks()
+    time.sleep(seconds)
+    return cpu_shares(before, cpu_ticks())["others"]
+
+
+def _run(cmd):
+    try:
+        r = subprocess.run(cmd, capture_output=True, text=True, timeout=10)
+        return r.stdout.strip()
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+
+
+def virtualisation():
+    """In words: the hypervisor and the container, as systemd-detect-virt, the CPU's
+    hypervisor flag and the kernel log say them; "none found" on bare metal."""
+    found = []
+    if shutil.which("systemd-detect-virt"):
+        vm, box = _run(["systemd-detect-virt", "--vm"]), _run(["systemd-detect-virt",
+                                                               "--container"])
+        if vm and vm != "none":
+            found.append(f"virtual machine: {vm}")
+        if box and box != "none":
+            found.append(f"container: {box}")
+    with open("/proc/cpuinfo") as f:
+        flags = next((line for line in f if line.startswith("flags")), "")
+    if " hypervisor" in flags:
+        found.append("CPU flag hypervisor")
+    log = _run(["dmesg"]) if shutil.which("dmesg") else ""
+    said = next((line.split("]", 1)[-1].strip() for line in log.splitlines()
+                 if "Hypervisor detected" in line), "")
+    if said:
+        found.append(f"kernel log: {said}")
+    return "; ".join(found) or "none found"
+
+
+def meminfo(*fields):
+    values = {}
+    with open("/proc/meminfo") as f:
+        for line in f:
+            name, rest = line.split(":", 1)
+            if name in fields:
+                values[name] = int(rest.split()[0])
+    return values
+
+
+def environment():
+    """The context keys of the environment, once per run (strings, as Google
+    Benchmark's context has them)."""
+    with open("/proc/uptime") as f:
+        uptime = float(f.read().split()[0])
+    mem = meminfo("MemAvailable", "SwapTotal", "SwapFree")
+    return {"virtualisation": virtualisation(),
+            "uptime_s": f"{uptime:.0f}",
+            "mem_available_kib": str(mem.get("MemAvailable", "")),
+            "swap_total_kib": str(mem.get("SwapTotal", "")),
+            "swap_free_kib": str(mem.get("SwapFree", ""))}
+
+
+# --- how long a run will take ------------------------------------------------------------
+# The share of each scenario's time that goes to faulting pages in (parents of up to
+# GiBs, copy-on-write regions, parked workers' stacks, the page-fault workload): that
+# part scales with the machine's cost of a first touch, the rest with the profile.
+PAGE_SHARE = {"create": 0.6, "cow": 0.8, "footprint": 0.6, "scale": 0.2}
+# The full profile against the quick one, measured on the 2-core machine (26 min
+# against 4.5): more repetitions, longer ones, and larger sizes.
+PROFILE_FACTOR = {"quick": 1.0, "full": 5.8}
+
+
+def reference_context(root):
+    """The committed reference run's context, or {}."""
+    try:
+        with open(os.path.join(root, "results", "reference", "benchmarks.json")) as f:
+            return json.load(f).get("context", {})
+    except (OSError, ValueError):
+        return {}
+
+
+def estimate(scenarios, probes, ref_ctx, profile, repetitions=None, min_time=None):
+    """{scenario: seconds} expected on this machine: the reference run's time for each
+    scenario, scaled by the profile, by repetitions x minimum time where they are
+    overridden, and in its page-faulting share by this machine's first-touch cost
+    against the reference machine's. A scenario the reference did not run: 30 s."""
+    ref_secs = {k: float(v) for k, v in (p.split("=") for p in
+                                         ref_ctx.get("scenario_seconds", "").split(",") if "=" in p)}
+    ref_probes = next(iter(json.loads(ref_ctx.get("sentinel") or "{}").values()), {})
+    fault = 1.0
+    if probes.get("first_touch_ns") and ref_probes.get("first_touch_ns"):
+        fault = probes["first_touch_ns"] / ref_probes["first_touch_ns"]
+    scale = PROFILE_FACTOR.get(profile, 1.0)
+    if repetitions or min_time:  # as the quick profile's 5 x 0.05 s
+        scale *= (float(repetitions or 5) * float(min_time or 0.05)) / (5 * 0.05)
+    out = {}
+    for s in scenarios:
+        base = ref_secs.get(s, 30.0) * scale
+        share = PAGE_SHARE.get(s, 0.0)
+        out[s] = base * (share * fault + 1 - share)
+    return out
+
+
+def minutes(seconds):
+    return f"{seconds / 60:.0f} min" if seconds >= 90 else f"{seconds:.0f} s"

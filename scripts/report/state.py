@@ -1,0 +1,198 @@
+"""state.py - the state of the machine while the run measured it (scripts/run.py records
+it; scripts/machine_state.py takes it): the sentinel's probes before the first scenario
+and after each one, the CPU time other processes and the hypervisor took during each
+scenario, and the environment. A scenario during which the machine changed is flagged,
+in its section and in the claims table, and a machine far from the reference run's is
+said in one sentence at the top of the report."""
+import json
+import os
+
+import claims
+from report.kit import fmt, table
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REFERENCE = os.path.join(HERE, "..", "..", "results", "reference", "benchmarks.json")
+
+# A probe that moved by more than this factor during a scenario flags it; another
+# process's or the hypervisor's share of the CPUs above these flags it too.
+MOVED = 1.5
+OTHERS, STEAL = 0.10, 0.05
+# A probe this many times off the reference machine's gets a sentence at the top.
+FAR = 2.0
+
+# name: (what it measures, whether more is slower, what it moves in this report, the
+# scenarios whose numbers it moves: only those are flagged when it moves)
+PROBES = {
+    "first_touch_ns": ("a new page's first write, ns", True,
+                       "page-fault, first-touch and creation-with-memory numbers",
+                       ("create", "cow", "footprint", "scale")),
+    "cow_fault_ns": ("a copy-on-write fault, ns", True, "copy-on-write and fork numbers",
+                     ("create", "cow")),
+    "syscall_ns": ("a null system call, ns", True, "every kernel transport",
+                   ("create", "ipc", "pool", "python")),
+    "switch_ns": ("a context switch pair on one PU, ns", True,
+                  "ping-pong on one PU and the C7 switching predictions", ("ipc", "pool")),
+    "cacheline_ns": ("a cache line's round trip between two PUs, ns", True,
+                     "the rings and every pair on two cores", ("ipc", "scale")),
+    "memcpy_cache_gbs": ("memcpy in cache, GB/s", False, "the IPC limit (memcpy)",
+                         ("ipc", "cow")),
+    "memcpy_mem_gbs": ("memcpy from memory, GB/s", False, "large messages and streaming",
+                       ("ipc", "cow", "scale")),
+    "parallel_pus": ("PUs' worth of work done in parallel", False,
+                     "every scaling and pool number with more than one worker",
+                     ("scale", "pool", "ipc", "python")),
+}
+
+
+def _json(ctx, key):
+    try:
+        return json.loads(ctx.get(key) or "{}")
+    except ValueError:
+        return {}
+
+
+def points(run):
+    """[(point, {probe: value})]: "start", then one per scenario, in run order."""
+    return list(_json(run.ctx, "sentinel").items())
+
+
+def worse(name, a, b):
+    """How many times worse b is than a for this probe (>= 1 means b is worse)."""
+    if not a or not b:
+        return None
+    return b / a if PROBES[name][1] else a / b
+
+
+def changes(run):
+    """{scenario: [reasons]} for each scenario during which the machine changed."""
+    flagged = {}
+    pts = points(run)
+    for (_, before), (scenario, after) in zip(pts, pts[1:]):
+        reasons = []
+        for name, (_, _, _, moves) in PROBES.items():
+            if scenario not in moves:
+                continue
+            r = worse(name, before.get(name), after.get(name))
+            if r and (r > MOVED or r < 1 / MOVED):
+                reasons.append(f"{name} {fmt(before[name])} → {fmt(after[name])}")
+        share = _json(run.ctx, "cpu_shares").get(scenario, {})
+        if share.get("others", 0) > OTHERS:
+            reasons.append(f"other processes used {share['others']:.0%} of the CPUs")
+        if share.get("steal", 0) > STEAL:
+            reasons.append(f"the hypervisor stole {share['steal']:.0%}")
+        if reasons:
+            flagged[scenario] = reasons
+    return flagged
+
+
+def reference_probes(folder):
+    """The reference run's first probes, unless this run is the reference."""
+    ref = os.path.realpath(REFERENCE)
+    if not os.path.exists(ref) or os.path.realpath(os.path.join(folder or "", "benchmarks.json")) == ref:
+        return {}
+    with open(ref) as f:
+        ctx = json.load(f).get("context", {})
+    return next(iter(_json(ctx, "sentinel").values()), {})
+
+
+def far_from_reference(run, folder):
+    """Sentences for each probe this machine is FAR times worse (or better) at than the
+    reference machine, at the start of the run."""
+    start, ref = dict(points(run)[:1]).get("start", {}), reference_probes(folder)
+    out = []
+    for name, (what, _, moves, _) in PROBES.items():
+        r = worse(name, ref.get(name), start.get(name))
+        if r and r >= FAR:
+            out.append(f"this machine is {r:.1f}x worse than the reference machine at "
+                       f"{what.rsplit(',', 1)[0]} ({fmt(start[name])} against "
+                       f"{fmt(ref[name])}): {moves} are affected")
+        elif r and r <= 1 / FAR:
+            out.append(f"this machine is {1 / r:.1f}x better than the reference machine at "
+                       f"{what.rsplit(',', 1)[0]}: {moves} are not comparable with it")
+    return out
+
+
+def top_lines(run, folder):
+    """The warning at the top of the report, or nothing."""
+    far = far_from_reference(run, folder)
+    flagged = changes(run)
+    out = []
+    if far:
+        out.append("**The machine.** " + "; ".join(s[0].upper() + s[1:] for s in far) + ". "
+                   "See [State of the machine](#state-of-the-machine).")
+    if flagged:
+        out.append(f"**The machine changed during {', '.join(flagged)}**: their numbers were "
+                   "taken on a machine that was not the one of the other scenarios (see "
+                   "[State of the machine](#state-of-the-machine)).")
+    return out + [""] if out else []
+
+
+def flag_line(run, scenarios):
+    """A warning for a section whose scenarios were flagged, or None."""
+    flagged = changes(run)
+    hit = [s for s in scenarios if s in flagged]
+    if not hit:
+        return None
+    return ("> ⚠ **The machine changed during this scenario** (" +
+            "; ".join(f"{s}: {', '.join(flagged[s])}" for s in hit) + "): read its numbers "
+            "with care, and run it again before citing them.")
+
+
+def flagged_claims(run):
+    """{claim: [scenarios]} for the claims whose counted predictions read a flagged
+    scenario's numbers."""
+    flagged = changes(run)
+    out = {}
+    for rule in claims.RULES:
+        for k in (rule.a, rule.b):
+            if k is not None and k.scenario in flagged:
+                out.setdefault(rule.claim, set()).add(k.scenario)
+    return {c: sorted(s) for c, s in out.items()}
+
+
+def section(run, folder):
+    pts = points(run)
+    ctx = run.ctx
+    out = ["## State of the machine", ""]
+    env = [(label, ctx.get(key)) for key, label in (
+        ("virtualisation", "virtualisation"), ("uptime_s", "uptime at the end, s"),
+        ("mem_available_kib", "memory available at the end, KiB"),
+        ("swap_total_kib", "swap, KiB"), ("others_at_start", "other processes' CPU share at "
+                                                             "the start"),
+        ("eta_seconds", "the run's length estimated before it, s"),
+        ("run_seconds", "its real length, s"))
+        if ctx.get(key) not in (None, "")]
+    if env:
+        out += table(["", ""], [[label, value] for label, value in env]) + [""]
+    if not pts:
+        return out + ["*This run did not record the sentinel's probes.*", ""]
+    ref = reference_probes(folder)
+    heads = ["probe"] + [("before the run" if p == "start" else f"after {p}") for p, _ in pts]
+    heads += ["reference machine"] if ref else []
+    rows = []
+    for name, (what, _, _, _) in PROBES.items():
+        row = [f"{what} (`{name}`)"] + [fmt(v[name]) if v.get(name) is not None else "–"
+                                         for _, v in pts]
+        rows.append(row + ([fmt(ref[name]) if ref.get(name) is not None else "–"]
+                           if ref else []))
+    out += ["The sentinel's probes (`tvp-bench --probe`, half a second each time), before the "
+            f"first scenario and after each one. A scenario during which a probe that bears on "
+            f"its numbers moved by more than {MOVED}x, or other processes took more than {OTHERS:.0%} of the CPUs, or "
+            f"the hypervisor stole more than {STEAL:.0%}, is flagged in its section and in the "
+            "claims table.", ""] + table(heads, rows) + [""]
+    shares = _json(ctx, "cpu_shares")
+    if shares:
+        out += ["CPU time taken during each scenario by other processes and by the hypervisor "
+                "(steal), as a share of all the CPUs' time (/proc/stat against the suite's "
+                "own):", ""] + table(
+            ["scenario", "other processes", "steal"],
+            [[s, f"{v.get('others', 0):.1%}", f"{v.get('steal', 0):.1%}"]
+             for s, v in shares.items()]) + [""]
+    flagged = changes(run)
+    if flagged:
+        out += ["Flagged: " + "; ".join(f"**{s}** ({', '.join(r)})" for s, r in flagged.items())
+                + ".", ""]
+    else:
+        out += ["No scenario was flagged: the probes held within "
+                f"{MOVED}x and the CPUs were the suite's own.", ""]
+    return out

@@ -1,0 +1,109 @@
+"""test_state.py - the state of the machine: a scenario during which a probe moved, or
+other processes or the hypervisor took the CPUs, is flagged in its section and in the
+claims table; a machine far from the reference machine is said at the top; the probes
+themselves come out of tvp-bench as the report reads them. Synthetic probe data, except
+the last test, which takes the probes on this machine."""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BUILD = os.path.join(ROOT, os.environ.get("BUILD", "build"))
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+import machine_state  # noqa: E402
+import results  # noqa: E402
+from describe import Describe  # noqa: E402
+from report import claims_table, document, state  # noqa: E402
+
+CALM = {"first_touch_ns": 1400, "cow_fault_ns": 2000, "syscall_ns": 170, "switch_ns": 5000,
+        "cacheline_ns": 90, "memcpy_cache_gbs": 50, "memcpy_mem_gbs": 11, "parallel_pus": 2}
+
+
+def run_with(sentinel, shares=None):
+    ctx = {"sentinel": json.dumps(sentinel), "cpu_shares": json.dumps(shares or {}),
+           "pus": "2"}
+    return results.Run(ctx, Describe({}), {})
+
+
+class Flags(unittest.TestCase):
+    def test_calm_machine_flags_nothing(self):
+        r = run_with({"start": CALM, "create": CALM, "cow": dict(CALM, syscall_ns=200)})
+        self.assertEqual(state.changes(r), {})
+        self.assertIsNone(state.flag_line(r, ("create",)))
+
+    def test_a_probe_that_moved_flags_that_scenario_only(self):
+        slow = dict(CALM, first_touch_ns=14000)
+        r = run_with({"start": CALM, "create": CALM, "cow": slow, "scale": slow})
+        flagged = state.changes(r)
+        self.assertEqual(list(flagged), ["cow"])  # scale ran on the slow machine throughout
+        self.assertIn("first_touch_ns", flagged["cow"][0])
+        self.assertIn("cow", state.flag_line(r, ("cow",)))
+        self.assertIsNone(state.flag_line(r, ("create",)))
+
+    def test_fewer_cpus_is_a_change_too(self):
+        r = run_with({"start": CALM, "scale": dict(CALM, parallel_pus=0.8)})
+        self.assertIn("parallel_pus", state.changes(r)["scale"][0])
+
+    def test_other_processes_and_steal_flag(self):
+        r = run_with({"start": CALM, "ipc": CALM, "pool": CALM},
+                     {"ipc": {"others": 0.4, "steal": 0.0}, "pool": {"others": 0, "steal": 0.2}})
+        flagged = state.changes(r)
+        self.assertIn("other processes used 40%", flagged["ipc"][0])
+        self.assertIn("stole 20%", flagged["pool"][0])
+
+    def test_flagged_scenario_marks_its_claims(self):
+        r = run_with({"start": CALM, "create": dict(CALM, cow_fault_ns=9000)})
+        self.assertIn("C2", state.flagged_claims(r))
+        lines = claims_table.section(r, None)
+        row = next(line for line in lines if line.startswith("| C2 |"))
+        self.assertIn("⚠", row)
+        self.assertTrue(any("C2 (create)" in line for line in lines))
+
+    def test_section_heading_gets_the_warning(self):
+        self.assertEqual(document.scenarios_of(document.SECTIONS[1]), ("create",))
+
+
+class Reference(unittest.TestCase):
+    def test_far_machine_is_said_at_the_top(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            ref = os.path.join(tmp, "benchmarks.json")
+            with open(ref, "w") as f:
+                json.dump({"context": {"sentinel": json.dumps({"start": CALM})}}, f)
+            saved, state.REFERENCE = state.REFERENCE, ref
+            self.addCleanup(setattr, state, "REFERENCE", saved)
+            slow = dict(CALM, first_touch_ns=CALM["first_touch_ns"] * 10)
+            lines = state.top_lines(run_with({"start": slow}), "/elsewhere")
+            self.assertTrue(lines and "10.0x worse" in lines[0], lines)
+            self.assertIn("page-fault", lines[0])
+            self.assertEqual(state.top_lines(run_with({"start": CALM}), "/elsewhere"), [])
+            # The reference run itself is not compared with itself.
+            self.assertEqual(state.reference_probes(tmp), {})
+
+
+class Shares(unittest.TestCase):
+    def test_cpu_shares_take_the_suites_own_time_out(self):
+        before = {k: 0 for k in machine_state.STAT_FIELDS} | {"suite": 0}
+        after = dict(before, user=60, system=20, idle=100, steal=20, suite=50)
+        shares = machine_state.cpu_shares(before, after)
+        self.assertAlmostEqual(shares["others"], 30 / 200)
+        self.assertAlmostEqual(shares["steal"], 20 / 200)
+
+
+class Probes(unittest.TestCase):
+    def test_probe_gives_every_value_the_report_reads(self):
+        r = subprocess.run([os.path.join(BUILD, "tvp-bench"), "--probe"], capture_output=True,
+                           text=True, timeout=120)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        probes = json.loads(r.stdout)
+        self.assertEqual(set(probes), set(state.PROBES))
+        for name, value in probes.items():
+            if name == "cacheline_ns" and len(os.sched_getaffinity(0)) < 2:
+                continue
+            self.assertTrue(value is not None and value > 0, (name, value))
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
