@@ -237,7 +237,7 @@ static void check_owner_killed(const char *kind, bool scale)
 	kill(owner, SIGKILL);
 	assert_int_equal(waitpid(owner, NULL, 0), owner);
 	for (int i = 0; i < N; i++) {
-		int64_t deadline = now_ns() + 10LL * 1000000000;
+		int64_t deadline = now_ns() + patience_ns();
 		while (!gone(pids[i]) && now_ns() < deadline)
 			nanosleep(&(struct timespec){.tv_nsec = 10000000}, NULL);
 		if (!gone(pids[i]))

@@ -30,7 +30,7 @@ static int teardown(void **state)
 /* Waits until the workers have done total operations (they stop by themselves). */
 static void wait_ops(const struct scale_run *r, uint64_t total)
 {
-	int64_t deadline = now_ns() + 20LL * 1000000000;
+	int64_t deadline = now_ns() + patience_ns();
 	while (scale_ops(r) < total && now_ns() < deadline)
 		nanosleep(&(struct timespec){.tv_nsec = 1000000}, NULL);
 	assert_int_equal(scale_ops(r), total);

@@ -43,7 +43,16 @@ FIGURES = ("create_methods", "create_memory", "footprint", "cow", "scale", "plac
            "ipc_throughput", "ipc_latency", "pool_throughput", "pool_schedule")
 
 
+# How long a test waits for what must happen (a peer to die, a queue to appear): half the
+# test harness's limit (TVP_TEST_TIMEOUT, 300 s by default), never a few seconds that a
+# slow machine may need; it normally holds within milliseconds.
+PATIENCE = float(os.environ.get("TVP_TEST_TIMEOUT") or 300) / 2
+
+
 def run(cmd, **kw):
+    """Runs a command of the suite; one that hangs fails its test after the harness's
+    limit instead of hanging the whole run."""
+    kw.setdefault("timeout", 2 * PATIENCE)
     return subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, **kw)
 
 
@@ -102,7 +111,7 @@ def posix_queues_of(pid, serials=256):
     return found
 
 
-def wait_until(cond, seconds):
+def wait_until(cond, seconds=PATIENCE):
     """Polls cond until it is true or the seconds pass (a bound on a hang, not a
     timing assertion); returns its last value."""
     deadline = time.monotonic() + seconds
@@ -1104,15 +1113,15 @@ class Smoke(unittest.TestCase):
                 made = {"sysv_mq": lambda: sysv_queues() - sysv_before,
                         "posix_mq": lambda: posix_queues_of(p.pid)}.get(transport)
                 if made:
-                    self.assertTrue(wait_until(made, 20), f"no {transport} object appeared")
+                    self.assertTrue(wait_until(made), f"no {transport} object appeared")
                 else:  # mid-transfer: the peer is up
-                    self.assertTrue(wait_until(lambda: marked(mark) - {p.pid}, 20),
+                    self.assertTrue(wait_until(lambda: marked(mark) - {p.pid}),
                                     "no peer started")
                 p.send_signal(signal.SIGINT)
-                p.wait(timeout=20)
+                p.wait(timeout=PATIENCE)
                 self.assertEqual(p.returncode, -signal.SIGINT)
                 # The peer dies of its parent-death signal.
-                self.assertTrue(wait_until(lambda: not marked(mark), 20), marked(mark))
+                self.assertTrue(wait_until(lambda: not marked(mark)), marked(mark))
                 self.assertEqual(sysv_leaked(sysv_before), set())
                 self.assertEqual(posix_queues_of(p.pid), set())
                 self.assertEqual(shm_objects() - shm_before, set())
@@ -1125,13 +1134,13 @@ class Smoke(unittest.TestCase):
                                  cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                  text=True, env=dict(os.environ, TVP_TEST_MARK=mark))
             self.addCleanup(lambda: p.poll() is None and (p.kill(), p.wait()))
-            self.assertTrue(wait_until(lambda: marked(mark) - {p.pid}, 20), "nothing started")
+            self.assertTrue(wait_until(lambda: marked(mark) - {p.pid}), "nothing started")
             time.sleep(1.0)  # into the first scenario's benchmarks
             p.send_signal(signal.SIGINT)
-            _, err = p.communicate(timeout=30)
+            _, err = p.communicate(timeout=PATIENCE)
             self.assertEqual(p.returncode, 130, err)
             self.assertIn("interrupted", err)
-        self.assertTrue(wait_until(lambda: not marked(mark), 20), marked(mark))
+        self.assertTrue(wait_until(lambda: not marked(mark)), marked(mark))
         self.assertEqual(children_of(os.getpid()), [])
 
 

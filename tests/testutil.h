@@ -39,6 +39,17 @@ __attribute__((unused)) static void assert_no_children(void)
 	assert_int_equal(errno, ECHILD);
 }
 
+/* How long a test may wait for something that must happen (a killed worker to go, a
+ * count to be reached): half the harness's limit on the test (TVP_TEST_TIMEOUT, 300 s
+ * by default), not a few seconds that a slow machine might need. A wait that runs out
+ * is a failure; the condition normally holds within milliseconds. */
+static inline int64_t patience_ns(void)
+{
+	const char *env = getenv("TVP_TEST_TIMEOUT");
+	long limit_s = env && atol(env) > 0 ? atol(env) : 300;
+	return (int64_t)limit_s * 1000000000 / 2;
+}
+
 /* --- the harness -----------------------------------------------------------------
  * Each test runs in a child of its own, as the kselftest harness does, so a crash or a
  * hang fails that test by name and the others still run. The child leads a process
