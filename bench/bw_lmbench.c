@@ -45,10 +45,14 @@ static int make_pair(const char *transport, int fds[2])
 static void run_bw(gb_state *st, const void *data)
 {
 	const struct bw_case *bc = data;
+	struct pair_placement pl;
+	if (pair_place(st, &pl, bc->pin) != 0)
+		return;
 	int fds[2], err = make_pair(bc->transport, fds);
 	if (err) {
 		gb_skip(st, "%s: %s", strcmp(bc->transport, "pipe") == 0 ? "pipe2" : "socketpair",
 			strerror(err));
+		pair_unplace(st, &pl);
 		return;
 	}
 	char *buf = malloc(CHUNK);
@@ -56,11 +60,10 @@ static void run_bw(gb_state *st, const void *data)
 		gb_skip(st, "malloc of %d bytes failed", CHUNK);
 		close(fds[0]);
 		close(fds[1]);
+		pair_unplace(st, &pl);
 		return;
 	}
 	memset(buf, 0, CHUNK);
-	struct pair_placement pl;
-	pair_place(st, &pl, bc->pin);
 	snprintf(task_page()->ipc_desc, sizeof task_page()->ipc_desc, "%d %d", fds[1], fds[0]);
 	struct worker w;
 	const struct worker_kind *fork_kind = &worker_kinds[KIND_FORK];

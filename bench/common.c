@@ -123,20 +123,27 @@ static double probe_pair(const cpu_set_t *peer)
 	return ns;
 }
 
-void pair_place(gb_state *st, struct pair_placement *pl, enum pin_policy pin)
+int pair_place(gb_state *st, struct pair_placement *pl, enum pin_policy pin)
 {
 	cpu_set_t mine;
 	char note[256];
+	pl->probe_ns = 0;
 	pl->pinned = pin_place(pin, 0, 2, &mine, note, sizeof note);
 	if (!pl->pinned)
-		return;
+		return 0;
 	pin_place(pin, 1, 2, &pl->peer, NULL, 0);
 	sched_getaffinity(0, sizeof pl->saved, &pl->saved);
-	pin_bind_self(&mine);
+	int err = pin_bind_self(&mine);
+	if (err) { /* e.g. a topology that is not this machine's (HWLOC_XMLFILE) */
+		pl->pinned = false;
+		gb_skip(st, "binding to %s's first PU: %s", pin_policies[pin].name, strerror(err));
+		return err;
+	}
 	if (note[0])
 		gb_set_label(st, note);
 	/* On one PU the two spinning threads would take turns by time slice. */
 	pl->probe_ns = CPU_EQUAL(&mine, &pl->peer) ? 0 : probe_pair(&pl->peer);
+	return 0;
 }
 
 void pair_unplace(gb_state *st, struct pair_placement *pl)

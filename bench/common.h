@@ -33,8 +33,10 @@ struct pair_placement {
 	cpu_set_t peer, saved;
 	double probe_ns;
 };
-void pair_place(gb_state *st, struct pair_placement *pl, enum pin_policy pin);
-/* Gives this thread back the affinity it had, and reports probe_ns. */
+int pair_place(gb_state *st, struct pair_placement *pl, enum pin_policy pin);
+/* pair_place returns 0, or an errno value after skipping the benchmark with the reason
+ * (this thread could not be bound). pair_unplace gives this thread back the affinity it
+ * had, and reports probe_ns. */
 void pair_unplace(gb_state *st, struct pair_placement *pl);
 
 /* The cache-line probe: this thread and one on peer (anywhere when NULL) bounce one

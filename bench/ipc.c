@@ -124,7 +124,8 @@ static void run_throughput(gb_state *st, const void *data)
 	const struct ipc_case *ic = data;
 	size_t size = ic->measure == QUEUE3 ? 8 : (size_t)gb_range(st, 0);
 	struct pair_placement pl;
-	pair_place(st, &pl, ic->pin);
+	if (pair_place(st, &pl, ic->pin) != 0)
+		return;
 	struct session s;
 	if (session_open(st, &s, ic, size, ic->measure == QUEUE3 ? 3 : 0, &task_ipc_produce,
 			 pl.pinned ? &pl.peer : NULL) != 0) {
@@ -159,7 +160,8 @@ static void run_latency(gb_state *st, const void *data)
 	const struct ipc_case *ic = data;
 	const size_t size = 8;
 	struct pair_placement pl;
-	pair_place(st, &pl, ic->pin);
+	if (pair_place(st, &pl, ic->pin) != 0)
+		return;
 	struct session s;
 	if (session_open(st, &s, ic, size, 0, &task_ipc_echo, pl.pinned ? &pl.peer : NULL) == 0) {
 		char fault[256];
@@ -215,7 +217,8 @@ static void run_cacheline(gb_state *st, const void *data)
 {
 	const struct ipc_case *ic = data;
 	struct pair_placement pl;
-	pair_place(st, &pl, ic->pin);
+	if (pair_place(st, &pl, ic->pin) != 0)
+		return;
 	struct line_probe probe;
 	int err = line_probe_start(&probe, pl.pinned ? &pl.peer : NULL);
 	if (err) {
