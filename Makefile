@@ -10,7 +10,8 @@
 #                   smoke test of make test checks it at the first sizes (CI runs both)
 #   make demos      run the notes' four Python examples (examples/)
 #   make mutants    break the suite on purpose, one break at a time; which do the tests catch?
-#   make compare A=DIR B=DIR   compare two results folders (results/compare-A-vs-B/)
+#   make compare RUNS="DIR DIR [DIR ...]"   compare results folders (A=DIR B=DIR still works)
+#   make catalogue  every run under results/ into results/catalogue.sqlite
 #   make SAN=1      build with AddressSanitizer and UndefinedBehaviorSanitizer
 #   make CC=clang CXX=clang++   the same with clang
 #   make BUILD=DIR EXTRA_CPPFLAGS=-DFLAG   a build of its own in DIR with one more flag
@@ -55,7 +56,7 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 BENCH_OBJ := $(BENCH_SRC:%.c=$(BUILD)/%.o) $(BUILD)/bench/gbench.o
 TESTS := $(TEST_SRC:tests/%.c=$(BUILD)/%)
 
-.PHONY: all deps report test suite-check clean compare demos mutants extra-kind FORCE
+.PHONY: all deps report test suite-check clean compare catalogue demos mutants extra-kind FORCE
 all: $(BUILD)/tvp-bench $(BUILD)/tvp-helper $(BUILD)/gbench-probe $(TESTS)
 
 deps:
@@ -101,8 +102,10 @@ report: deps all
 		$(if $(FILTER),--filter '$(FILTER)') $(ARGS)
 
 compare:
-	@[ -n "$(A)" ] && [ -n "$(B)" ] || { echo "usage: make compare A=RESULTS_DIR B=RESULTS_DIR" >&2; exit 2; }
-	$(PYTHON) scripts/compare.py '$(A)' '$(B)'
+	$(PYTHON) scripts/compare.py $(RUNS) $(if $(A),'$(A)') $(if $(B),'$(B)')
+
+catalogue:
+	$(PYTHON) scripts/catalogue.py
 
 # The suite built once more with one more worker kind, for the test that a kind added
 # to the C table reaches every table of the report without a Python edit.

@@ -1,13 +1,21 @@
 #!/usr/bin/python3
-"""compare.py - compares two results folders benchmark by benchmark.
+"""compare.py - compares results folders: two benchmark by benchmark, or many.
 
-    compare.py [--out DIR] BASELINE CONTENDER
+    compare.py [--out DIR] BASELINE CONTENDER [MORE ...]
 
-For every benchmark both runs have, the ratio of medians (contender / baseline, so
+Two runs: for every benchmark both have, the ratio of medians (contender / baseline, so
 below 1 is faster) and the Mann-Whitney U test of their repetitions, computed by
 Google Benchmark's own compare.py module (gbench.report, from libbenchmark-tools).
 Writes COMPARE.md, data/compare.dat and figures/compare.png and .svg into a new folder
-results/compare-<baseline>-vs-<contender>/ (or under --out)."""
+results/compare-<baseline>-vs-<contender>/ (or under --out).
+
+Any number of runs (compare_runs.py): each claim's verdict per run with the claims that
+flip between runs, each claim's key numbers per run with their intervals and a figure
+of them (figures/compare_runs.png, .svg); with three runs or more, also the benchmarks
+that change most against the first run (U test of stats.py) and every benchmark in every
+run, – where a run lacks it, in a new folder results/compare-<first>-vs-<N>-others/.
+Every folder is checked before anything is written: one that is not a tvp run
+of this schema, or a run given twice, stops with a message and exit status 2."""
 import argparse
 import math
 import os
@@ -18,6 +26,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 import results  # noqa: E402
+import runset  # noqa: E402
 from report import kit  # noqa: E402  (the figure helper only, not the report)
 
 GBENCH = "/usr/share/benchmark"   # where libbenchmark-tools puts compare.py's modules
@@ -40,14 +49,24 @@ def gbench_report():
     return gbr
 
 
-def load(folder):
-    """(context, JSON) of a folder, checked as the report checks it: a folder of another
-    schema is refused with the version to read it with."""
+def check(folders):
+    """[compare_runs.Entry] of the folders, every one read and checked before anything
+    is written: a folder of another schema is refused with the version to read it with,
+    a run given twice as such. Also their JSON, for Google Benchmark's module."""
+    if len(folders) < 2:
+        fail("compare needs two results folders or more, "
+             + (f"only {folders[0]} was given" if folders else "none was given")
+             + ": compare.py BASELINE CONTENDER [MORE ...]")
+    # Loaded here, not at the top: compare_runs reads the report's claims table, and
+    # importing compare.py loads only the report's kit (tests/test_scripts.py checks it).
+    import compare_runs
     try:
-        doc = results.read_json(folder)
+        checked = runset.check(folders)
+        entries = [compare_runs.Entry(n, c.folder, results.load(c.folder))
+                   for n, c in enumerate(checked, 1)]
     except results.ResultsError as e:
         fail(str(e))
-    return doc["context"], doc
+    return entries, [c.doc for c in checked]
 
 
 def differences(json_a, json_b):
@@ -72,9 +91,15 @@ def differences(json_a, json_b):
     return rows
 
 
-def new_folder(out, a, b):
-    base = os.path.join(out, f"compare-{os.path.basename(a.rstrip('/'))}-vs-"
-                             f"{os.path.basename(b.rstrip('/'))}")
+def name_of(folder):
+    return os.path.basename(os.path.normpath(os.path.abspath(folder)))
+
+
+def new_folder(out, folders):
+    """compare-A-vs-B for two runs, compare-A-vs-N-others for more; never one that
+    exists."""
+    others = name_of(folders[1]) if len(folders) == 2 else f"{len(folders) - 1}-others"
+    base = os.path.join(out, f"compare-{name_of(folders[0])}-vs-{others}")
     try:
         path = results.unique_folder(base)
         for sub in ("data", "figures"):
@@ -90,17 +115,39 @@ def describe(ctx):
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[2].strip())
-    ap.add_argument("baseline")
-    ap.add_argument("contender")
-    ap.add_argument("--out", default=os.path.join(ROOT, "results"))
+    ap = argparse.ArgumentParser(description="\n\n".join(__doc__.split("\n\n")[2:4]),
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("runs", nargs="*", metavar="RUN",
+                    help="results folders: the baseline first, then one or more others")
+    ap.add_argument("--out", default=os.path.join(ROOT, "results"),
+                    help="where the comparison's folder is made (default results/)")
     args = ap.parse_args(argv)
-    ctx_a, json_a = load(args.baseline)
-    ctx_b, json_b = load(args.contender)
+    entries, docs = check(args.runs)
+    if len(entries) > 2:
+        return compare_many(args.out, entries)
+    return compare_two(args.out, entries, docs)
+
+
+def compare_many(out, entries):
+    import compare_runs
+    folder = new_folder(out, [e.folder for e in entries])
+    lines = [f"# tvp comparison of {len(entries)} runs", "",
+             f"Run #1 (`{entries[0].folder}`) is the one the others are set against.", ""]
+    lines += compare_runs.sections(entries, folder)
+    with open(os.path.join(folder, "COMPARE.md"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+    print(os.path.join(folder, "COMPARE.md"))
+    return 0
+
+
+def compare_two(out, entries, docs):
+    import compare_runs
+    (a, b), (json_a, json_b) = entries, docs
+    ctx_a, ctx_b = a.ctx, b.ctx
     rows = differences(json_a, json_b)
     if not rows:
         fail("the two runs have no benchmark in common")
-    folder = new_folder(args.out, args.baseline, args.contender)
+    folder = new_folder(out, [a.folder, b.folder])
 
     rows.sort(key=lambda r: r[0])
     sig = [r for r in rows if r[3] is not None and r[3] < ALPHA]
@@ -115,8 +162,8 @@ def main(argv=None):
                          os.path.join(folder, "figures", "compare"))
 
     lines = ["# tvp comparison", "",
-             f"- **baseline**: `{args.baseline}` — {describe(ctx_a)}",
-             f"- **contender**: `{args.contender}` — {describe(ctx_b)}", "",
+             f"- **baseline**: `{a.folder}` — {describe(ctx_a)}",
+             f"- **contender**: `{b.folder}` — {describe(ctx_b)}", "",
              f"{len(rows)} benchmarks in both runs; {len(sig)} differ significantly "
              f"(Mann-Whitney U, p < {ALPHA}, from Google Benchmark's compare.py). Ratio: "
              "contender median / baseline median of the real (or manual) time; below 1 the "
@@ -124,7 +171,10 @@ def main(argv=None):
              f"*Figure skipped: {err}*" if err else
              "![ratios](figures/compare.png)", "",
              f"The figure shows the {len(shown)} largest changes; filled bars are significant.",
-             "", "| benchmark | ratio | p | repetitions |", "|---|---|---|---|"]
+             ""]
+    lines += compare_runs.sections(entries, folder, changes=False)
+    lines += ["## Every benchmark in both runs", "",
+              "| benchmark | ratio | p | repetitions |", "|---|---|---|---|"]
     for key, mode, ratio, p, na, nb in rows:
         mark = " **✱**" if p is not None and p < ALPHA else ""
         ptext = "–" if p is None else f"{p:.3f}"

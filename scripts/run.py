@@ -28,6 +28,7 @@ sys.path.insert(0, HERE)
 import machine_state  # noqa: E402
 import report  # noqa: E402
 import results  # noqa: E402
+import samples  # noqa: E402
 
 
 def fail(msg, code=2):
@@ -209,6 +210,7 @@ def main(argv=None):
     merged["context"]["eta_seconds"] = f"{sum(eta.values()):.0f}"
     with open(os.path.join(folder, "benchmarks.json"), "w") as f:
         json.dump(merged, f, indent=2)
+    samples.write_samples(folder)
     if not args.no_report:
         report.write_report(folder)
         print(f"\ntvp: report in {os.path.join(folder, 'REPORT.md')}")

@@ -16,24 +16,33 @@ ANCHORS = {"C1": "#c1--what-a-worker-owns", "C2": "#c2--creation-cost-and-copy-o
            "C6": "#c5-c6-and-c7--pools-failures-and-isolation"}
 
 
-def key_numbers(claim, run):
-    """(thread text, process text, thread:process ratio text, unit) for the claim's
-    key pair, or None."""
+def key_values(claim, run):
+    """((median, lo, hi) of the thread, the same of the process, unit) of the claim's
+    key pair, or None where the run lacks either."""
     pair = claims.CLAIMS[claim].get("key")
     if not pair:
         return None
     t_key, p_key, metric, unit = pair
-    texts, meds = [], []
+    out = []
     for k in (t_key, p_key):
         b = run.bench(k)
         vals = claims.values(b, metric) if b and b.usable else []
         if not vals:
             return None
-        med, lo, hi, _ = stats.median_ci(vals)
-        meds.append(med)
-        texts.append(f"{fmt(med)} [{fmt(lo)}, {fmt(hi)}]")
-    ratio = f"1 : {meds[1] / meds[0]:.2g}" if meds[0] else "–"
-    return texts[0], texts[1], ratio, unit
+        out.append(stats.median_ci(vals)[:3])
+    return out[0], out[1], unit
+
+
+def key_numbers(claim, run):
+    """(thread text, process text, thread:process ratio text, unit) for the claim's
+    key pair, or None."""
+    values = key_values(claim, run)
+    if not values:
+        return None
+    (t, t_lo, t_hi), (p, p_lo, p_hi), unit = values
+    ratio = f"1 : {p / t:.2g}" if t else "–"
+    return (f"{fmt(t)} [{fmt(t_lo)}, {fmt(t_hi)}]", f"{fmt(p)} [{fmt(p_lo)}, {fmt(p_hi)}]",
+            ratio, unit)
 
 
 def section(run, folder):
