@@ -43,6 +43,14 @@ class Flags(unittest.TestCase):
         self.assertIn("cow", state.flag_line(r, ("cow",)))
         self.assertIsNone(state.flag_line(r, ("create",)))
 
+    def test_recovery_is_told_where_the_disturbance_began(self):
+        slow = dict(CALM, syscall_ns=400)
+        r = run_with({"start": CALM, "ipc": slow, "pool": CALM})
+        self.assertEqual(list(state.changes(r)), ["ipc"])
+        # A run that starts on a slow machine is flagged where it recovers.
+        r = run_with({"start": slow, "ipc": CALM})
+        self.assertEqual(list(state.changes(r)), ["ipc"])
+
     def test_fewer_cpus_is_a_change_too(self):
         r = run_with({"start": CALM, "scale": dict(CALM, parallel_pus=0.8)})
         self.assertIn("parallel_pus", state.changes(r)["scale"][0])

@@ -67,14 +67,20 @@ def changes(run):
     """{scenario: [reasons]} for each scenario during which the machine changed."""
     flagged = {}
     pts = points(run)
+    worsened = set()  # the probes that got worse during the scenario before
     for (_, before), (scenario, after) in zip(pts, pts[1:]):
-        reasons = []
+        reasons, now_worse = [], set()
         for name, (_, _, _, moves) in PROBES.items():
-            if scenario not in moves:
-                continue
             r = worse(name, before.get(name), after.get(name))
-            if r and (r > MOVED or r < 1 / MOVED):
+            if not r or 1 / MOVED <= r <= MOVED:
+                continue
+            if r > MOVED:
+                now_worse.add(name)
+            # A probe that recovers during this scenario after it got worse during the one
+            # before: the disturbance is told there, where it began.
+            if scenario in moves and (r > MOVED or name not in worsened):
                 reasons.append(f"{name} {fmt(before[name])} → {fmt(after[name])}")
+        worsened = now_worse
         share = _json(run.ctx, "cpu_shares").get(scenario, {})
         if share.get("others", 0) > OTHERS:
             reasons.append(f"other processes used {share['others']:.0%} of the CPUs")
@@ -121,9 +127,9 @@ def top_lines(run, folder):
         out.append("**The machine.** " + "; ".join(s[0].upper() + s[1:] for s in far) + ". "
                    "See [State of the machine](#state-of-the-machine).")
     if flagged:
-        out.append(f"**The machine changed during {', '.join(flagged)}**: their numbers were "
-                   "taken on a machine that was not the one of the other scenarios (see "
-                   "[State of the machine](#state-of-the-machine)).")
+        out.append(f"**The machine changed during {', '.join(flagged)}**: what was measured "
+                   "then was measured on a machine unlike the one of the other scenarios "
+                   "(see [State of the machine](#state-of-the-machine)).")
     return out + [""] if out else []
 
 
