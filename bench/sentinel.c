@@ -102,8 +102,9 @@ static double switch_ns(void)
 		close(up[1]);
 		return -1;
 	}
+	int cpu = sched_getcpu();
 	CPU_ZERO(&one);
-	CPU_SET(sched_getcpu(), &one);
+	CPU_SET(cpu >= 0 ? cpu : 0, &one);
 	sched_setaffinity(0, sizeof one, &one);
 	fflush(NULL);
 	pid_t pid = fork();

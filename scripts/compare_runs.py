@@ -64,14 +64,31 @@ def label_runs(entries):
                     e.label += f" ({extra(e)})"
 
 
+def flagged_text(run):
+    """The scenarios during which the machine's state moved (report/state.py), or –."""
+    from report import state
+    return ", ".join(f"⚠ {s}" for s in state.changes(run)) or "–"
+
+
 def runs_section(entries):
     rows = [[f"#{e.n}", f"`{e.folder}`", e.ctx.get("host_name", "?"),
              e.ctx.get("cpu_model", "?"), kernel_release(e.ctx.get("kernel", "?")),
              e.ctx.get("placement", "?"), e.ctx.get("profile", "?"),
-             e.ctx.get("tvp_version", "?"), e.ctx.get("date", "?")] for e in entries]
-    return ["## The runs", ""] + table(
-        ["", "folder", "host", "CPU", "kernel", "placement", "profile", "tvp", "date"],
-        rows) + [""]
+             e.ctx.get("tvp_version", "?"), e.ctx.get("date", "?"), flagged_text(e.run)]
+            for e in entries]
+    out = ["## The runs", ""] + table(
+        ["", "folder", "host", "CPU", "kernel", "placement", "profile", "tvp", "date",
+         "machine state flagged during"], rows) + [""]
+    differ = [what for what, key in (("tvp version", "tvp_version"), ("placement", "placement"),
+                                     ("profile", "profile"), ("kernel", "kernel"),
+                                     ("host", "host_name"))
+              if len({e.ctx.get(key) for e in entries}) > 1]
+    if differ:
+        out += [f"These runs differ in {', '.join(differ)}"
+                + (", and some ran while the machine's state moved (see each run's *State of "
+                   "the machine*)" if any(flagged_text(e.run) != "–" for e in entries) else "")
+                + ": a difference between two runs may come from any of these at once.", ""]
+    return out
 
 
 # --- verdicts -----------------------------------------------------------------------
@@ -91,17 +108,20 @@ def flips(per_run):
 
 
 def verdict_section(entries, matrix):
+    from report import state
+    changed = [state.flagged_claims(e.run) for e in entries]
     rows = []
     for claim, per_run in matrix.items():
         flip = flips(per_run)
-        cells = [f"**{v}**" if flip and v != per_run[0] and v not in UNDECIDED else v
-                 for v in per_run]
+        cells = [(f"**{v}**" if flip and v != per_run[0] and v not in UNDECIDED else v)
+                 + (" ⚠" if claim in changed[i] else "") for i, v in enumerate(per_run)]
         rows.append([claim, *cells, "⇄ flips" if flip else ""])
     n = sum(flips(v) for v in matrix.values())
     return ["## Verdicts", "",
             f"Each claim's verdict in each run, by the rules of `scripts/claims.py`. "
             f"{n} of {len(matrix)} claims flip (⇄: two runs reach different verdicts; in "
-            "bold, the verdicts that differ from run #1's).", ""] + table(
+            "bold, the verdicts that differ from run #1's; ⚠: measured in that run while the "
+            "machine's state moved).", ""] + table(
         ["claim", *(e.head for e in entries), ""], rows) + [""]
 
 

@@ -6,6 +6,7 @@ JSON context; the report's "State of the machine" section reads them back."""
 import json
 import os
 import shutil
+import statistics
 import subprocess
 
 # /proc/stat's cpu line, in this order (guest time is counted inside user already).
@@ -14,13 +15,22 @@ STAT_FIELDS = ("user", "nice", "system", "idle", "iowait", "irq", "softirq", "st
 BUSY_WARNING = 0.05
 
 
-def probe(bench):
-    """The sentinel's probes as a dict, or {} when tvp-bench cannot take them."""
-    try:
-        r = subprocess.run([bench, "--probe"], capture_output=True, text=True, timeout=60)
-        return json.loads(r.stdout) if r.returncode == 0 else {}
-    except (OSError, ValueError, subprocess.TimeoutExpired):
-        return {}
+def probe(bench, takes=3):
+    """The sentinel's probes as a dict, each the median of three takes (one take of a
+    quarter second is at the mercy of one slow moment), or {} when tvp-bench cannot
+    take them."""
+    seen = {}
+    for _ in range(takes):
+        try:
+            r = subprocess.run([bench, "--probe"], capture_output=True, text=True,
+                               timeout=60)
+            one = json.loads(r.stdout) if r.returncode == 0 else {}
+        except (OSError, ValueError, subprocess.TimeoutExpired):
+            one = {}
+        for name, value in one.items():
+            if value is not None:
+                seen.setdefault(name, []).append(value)
+    return {name: statistics.median(values) for name, values in seen.items()}
 
 
 def cpu_ticks():

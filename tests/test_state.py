@@ -36,12 +36,24 @@ class Flags(unittest.TestCase):
 
     def test_a_probe_that_moved_flags_that_scenario_only(self):
         slow = dict(CALM, first_touch_ns=14000)
-        r = run_with({"start": CALM, "create": CALM, "cow": slow, "scale": slow})
+        r = run_with({"start": CALM, "create": CALM, "footprint": CALM, "cow": slow,
+                      "globals": slow, "ipc": CALM})
         flagged = state.changes(r)
-        self.assertEqual(list(flagged), ["cow"])  # scale ran on the slow machine throughout
+        # cow saw it change; globals ran on the slow machine throughout, but a page's
+        # first touch does not bear on its numbers; ipc's recovery is not its own.
+        self.assertEqual(list(flagged), ["cow"])
         self.assertIn("first_touch_ns", flagged["cow"][0])
         self.assertIn("cow", state.flag_line(r, ("cow",)))
         self.assertIsNone(state.flag_line(r, ("create",)))
+        self.assertIsNone(state.flag_line(r, ("globals",)))
+
+    def test_a_scenario_off_the_usual_machine_throughout_is_flagged(self):
+        far = dict(CALM, cacheline_ns=400)
+        r = run_with({"start": CALM, "create": CALM, "scale": far, "ipc": far, "pool": CALM,
+                      "python": CALM})
+        flagged = state.changes(r)
+        self.assertIn("ipc", flagged)  # far from its start to its end
+        self.assertIn("for most of the run", " ".join(flagged["ipc"]))
 
     def test_recovery_is_told_where_the_disturbance_began(self):
         slow = dict(CALM, syscall_ns=400)

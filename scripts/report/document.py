@@ -43,7 +43,20 @@ def header(run):
             f"{n} repetitions per benchmark. Medians with a distribution-free 95% interval "
             f"(order statistics; with 5 repetitions the widest, [min, max], covers 93.8%). "
             f"Generated {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC "
-            f"from `benchmarks.json`.", ""]
+            f"from `benchmarks.json`.", ""] + placement_lines(run)
+
+
+def placement_lines(run):
+    """A run pinned as a whole puts every worker on the benchmarking thread's CPUs: the
+    rows named pin:none were not free to move, and a reader must know it."""
+    placement = run.ctx.get("placement", "none")
+    if placement == "none":
+        return []
+    return [f"**Placement {placement}**: the benchmarking thread ran on CPU "
+            f"{run.ctx.get('placement_cpus', '?')}, and every worker it started inherited that "
+            "CPU unless the benchmark placed its pair itself (`pin:` other than `none` in its "
+            "name). Rows marked unpinned (`pin:none`) here ran on that CPU too: threads and "
+            "processes took turns on it.", ""]
 
 
 def build(run, folder):

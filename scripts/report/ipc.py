@@ -221,8 +221,9 @@ def probe_part(run):
         slowest = max(probe.all_probes(run))
         out += [f"Every repetition of a pair on two cores took the probe too, before and after "
                 f"(the counter `probe_ns`): from {fmt(floor)} to {fmt(slowest)} ns over "
-                f"{total} repetitions, {far} of them over {probe.FAR:g}x the fastest. Those ran "
-                "while the host had the two vCPUs far apart.", ""]
+                f"{total} repetitions, {far} of them over {probe.FAR:g}x the fastest: in those the "
+                "two vCPUs were far apart or the CPUs were busy (the probe cannot tell which; "
+                "*State of the machine* shows whether other processes took the CPUs).", ""]
     return out
 
 

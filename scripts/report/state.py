@@ -63,10 +63,24 @@ def worse(name, a, b):
     return b / a if PROBES[name][1] else a / b
 
 
+def baseline(pts):
+    """Each probe's median over the whole run: the machine as it mostly was."""
+    out = {}
+    for name in PROBES:
+        values = sorted(v[name] for _, v in pts if v.get(name) is not None)
+        if values:
+            out[name] = values[len(values) // 2] if len(values) % 2 else \
+                (values[len(values) // 2 - 1] + values[len(values) // 2]) / 2
+    return out
+
+
 def changes(run):
-    """{scenario: [reasons]} for each scenario during which the machine changed."""
+    """{scenario: [reasons]} for each scenario during which the machine changed, or was
+    off its usual state from start to end (a probe worse than its median over the run by
+    more than MOVED both before and after the scenario)."""
     flagged = {}
     pts = points(run)
+    usual = baseline(pts)
     worsened = set()  # the probes that got worse during the scenario before
     for (_, before), (scenario, after) in zip(pts, pts[1:]):
         reasons, now_worse = [], set()
@@ -80,6 +94,12 @@ def changes(run):
             # before: the disturbance is told there, where it began.
             if scenario in moves and (r > MOVED or name not in worsened):
                 reasons.append(f"{name} {fmt(before[name])} → {fmt(after[name])}")
+        for name, (_, _, _, moves) in PROBES.items():
+            off = [worse(name, usual.get(name), v.get(name)) for v in (before, after)]
+            if scenario in moves and all(r and r > MOVED for r in off) and \
+                    not any(name in reason for reason in reasons):
+                reasons.append(f"{name} {fmt(before[name])} and {fmt(after[name])} against "
+                               f"{fmt(usual[name])} for most of the run")
         worsened = now_worse
         share = _json(run.ctx, "cpu_shares").get(scenario, {})
         if share.get("others", 0) > OTHERS:
@@ -127,9 +147,9 @@ def top_lines(run, folder):
         out.append("**The machine.** " + "; ".join(s[0].upper() + s[1:] for s in far) + ". "
                    "See [State of the machine](#state-of-the-machine).")
     if flagged:
-        out.append(f"**The machine changed during {', '.join(flagged)}**: what was measured "
-                   "then was measured on a machine unlike the one of the other scenarios "
-                   "(see [State of the machine](#state-of-the-machine)).")
+        out.append(f"**A probe of the machine moved during {', '.join(flagged)}**, or other "
+                   "processes took the CPUs: read those scenarios' numbers with care (see "
+                   "[State of the machine](#state-of-the-machine)).")
     return out + [""] if out else []
 
 
@@ -139,7 +159,7 @@ def flag_line(run, scenarios):
     hit = [s for s in scenarios if s in flagged]
     if not hit:
         return None
-    return ("> ⚠ **The machine changed during this scenario** (" +
+    return ("> ⚠ **The machine's state moved during this scenario** (" +
             "; ".join(f"{s}: {', '.join(flagged[s])}" for s in hit) + "): read its numbers "
             "with care, and run it again before citing them.")
 

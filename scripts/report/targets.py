@@ -8,7 +8,7 @@ cache-line probe says so), the targets are shown again over the others."""
 import os
 
 import stats
-from report import probe
+from report import probe, state
 from report.ipc import ipc_rate
 from report.kit import fmt, human_size, table
 
@@ -106,9 +106,10 @@ def targets_text(run):
         near = {what: (got, met) for what, got, met in
                 targets(run, pin, lambda b: probe.near_only(b, floor))}
         out += [f"In {far} of the run's {pinned} pinned repetitions the cache-line probe between "
-                f"the two CPUs took more than {probe.FAR:g}x its fastest ({fmt(floor)} ns): the "
-                "host had put the two vCPUs far apart, and every transport slows with that. The "
-                "last two columns leave those repetitions out.", ""]
+                f"the two CPUs took more than {probe.FAR:g}x its fastest ({fmt(floor)} ns): the two "
+                "vCPUs were far apart or the CPUs were busy (the probe cannot tell which; see "
+                "the report's *State of the machine*), and every transport slows with that. "
+                "The last two columns leave those repetitions out.", ""]
         out += table(["target", "measured", "met", "CPUs near only", "met"],
                      [[what, got, yes(met)] + ([near[what][0], yes(near[what][1])]
                                                if what in near else ["–", "–"])
@@ -128,7 +129,10 @@ def write_targets(run, folder):
         return False
     host = run.ctx.get("host_name", "unknown host")
     with open(os.path.join(folder, "TARGETS.md"), "w") as f:
+        warning = state.flag_line(run, ("ipc", "bw_lmbench"))
         f.write("\n".join([f"# tvp: the implementation's speed targets, on {host}", "",
                            "The speed the implementation was asked to reach, checked on this "
-                           "run (`benchmarks.json`; the report is `REPORT.md`).", ""] + body))
+                           f"run of tvp {run.ctx.get('tvp_version', '?')} (`benchmarks.json`; "
+                           "the report is `REPORT.md`).", ""]
+                          + ([warning, ""] if warning else []) + body))
     return True
