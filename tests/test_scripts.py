@@ -138,6 +138,23 @@ def marked(mark):
     return found
 
 
+def describe_processes(pids):
+    """pid, state, where it waits and its command line, for a failure message."""
+    out = []
+    for pid in sorted(pids):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                cmd = f.read().replace(b"\0", b" ").decode(errors="replace")[:120]
+            with open(f"/proc/{pid}/wchan") as f:
+                wchan = f.read()
+            with open(f"/proc/{pid}/stat") as f:
+                st = f.read().rsplit(")", 1)[1].split()[0]
+            out.append(f"{pid} {st} {wchan}: {cmd}")
+        except OSError:
+            pass
+    return "; ".join(out) or "none"
+
+
 def shm_objects():
     return set(os.listdir("/dev/shm")) if os.path.isdir("/dev/shm") else set()
 
@@ -1137,7 +1154,11 @@ class Smoke(unittest.TestCase):
             self.assertTrue(wait_until(lambda: marked(mark) - {p.pid}), "nothing started")
             time.sleep(1.0)  # into the first scenario's benchmarks
             p.send_signal(signal.SIGINT)
-            _, err = p.communicate(timeout=PATIENCE)
+            try:
+                _, err = p.communicate(timeout=PATIENCE)
+            except subprocess.TimeoutExpired:
+                self.fail("run.py did not end after Ctrl-C; still alive: " + describe_processes(
+                    marked(mark) | {p.pid}))
             self.assertEqual(p.returncode, 130, err)
             self.assertIn("interrupted", err)
         self.assertTrue(wait_until(lambda: not marked(mark)), marked(mark))
