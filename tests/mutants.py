@@ -17,6 +17,7 @@ on 2 cores); run it with `make mutants`, or name the breaks to run.
 import argparse
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -63,7 +64,10 @@ def run_one(m, keep):
         if not apply(tree, m):
             return "stale", 0.0, ""
         t0 = time.monotonic()
-        r = subprocess.run(["make", "-s", "test"], cwd=tree, capture_output=True, text=True)
+        # SIGINT at its default for the tests, even when this runs as a background job
+        # (which starts with SIGINT ignored): the Ctrl-C tests need it.
+        r = subprocess.run(["make", "-s", "test"], cwd=tree, capture_output=True, text=True,
+                           preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         took = time.monotonic() - t0
         os.makedirs(LOGS, exist_ok=True)
         with open(os.path.join(LOGS, f"{m['id']}.log"), "w") as f:

@@ -1146,10 +1146,14 @@ class Smoke(unittest.TestCase):
     def test_sigint_leaves_nothing(self):
         mark = f"{os.getpid()}-sigint-run"
         with tempfile.TemporaryDirectory() as out:
+            # Ctrl-C as a terminal delivers it: with SIGINT at its default, whatever this
+            # test inherited (a shell's background job starts with SIGINT ignored, and
+            # Python then installs no KeyboardInterrupt for it).
             p = subprocess.Popen([PY, "scripts/run.py", "--out", out, "--min-time", "0.5",
                                   "--bench", os.path.join(BUILD, "tvp-bench")],
                                  cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                 text=True, env=dict(os.environ, TVP_TEST_MARK=mark))
+                                 text=True, env=dict(os.environ, TVP_TEST_MARK=mark),
+                                 preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
             self.addCleanup(lambda: p.poll() is None and (p.kill(), p.wait()))
             self.assertTrue(wait_until(lambda: marked(mark) - {p.pid}), "nothing started")
             time.sleep(1.0)  # into the first scenario's benchmarks
