@@ -37,7 +37,7 @@ MUTANTS = [
                ('{"latency", "ping-pong', '{"round_trip", "ping-pong')]},
     {"id": "claims-ratio-inverted", "file": "scripts/report/claims_table.py",
      "what": "the claims table's thread : process ratio inverted",
-     "edits": [("{meds[1] / meds[0]:.2g}", "{meds[0] / meds[1]:.2g}")]},
+     "edits": [("{p / t:.2g}", "{t / p:.2g}")]},
     {"id": "zero-median-crash", "file": "scripts/claims.py",
      "what": "a zero median divides instead of giving 'undecided'",
      "edits": [("    if med_b == 0:\n", "    if False:\n")]},
