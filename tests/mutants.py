@@ -56,9 +56,24 @@ def apply(tree, m):
     return True
 
 
+def sysv_queues():
+    with open("/proc/sysvipc/msg") as f:
+        return {int(line.split()[1]) for line in f.readlines()[1:]}
+
+
+def remove_queues(ids):
+    """A break of the cleanup leaves System V queues behind by design: remove what its
+    test run left, so the machine is as it was."""
+    import ctypes
+    libc = ctypes.CDLL("libc.so.6", use_errno=True)
+    for qid in ids:
+        libc.msgctl(qid, 0, None)  # IPC_RMID
+
+
 def run_one(m, keep):
     scratch = tempfile.mkdtemp(prefix=f"tvp-mutant-{m['id']}-")
     tree = os.path.join(scratch, "tvp")
+    queues = sysv_queues()
     try:
         copy_tree(tree)
         if not apply(tree, m):
@@ -75,6 +90,7 @@ def run_one(m, keep):
         tail = [line for line in r.stdout.splitlines() if line.startswith(("not ok", "FAIL:", "ERROR:"))]
         return ("caught" if r.returncode != 0 else "MISSED"), took, "; ".join(tail[:3])
     finally:
+        remove_queues(sysv_queues() - queues)
         if keep:
             print(f"  kept in {tree}")
         else:

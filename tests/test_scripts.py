@@ -93,6 +93,21 @@ def sysv_leaked(before):
     return leaked
 
 
+def remove_posix_queues(names):
+    """Unlinks leftover queues, so that a failing test leaves the machine clean."""
+    import ctypes
+    libc = ctypes.CDLL("libc.so.6", use_errno=True)
+    for name in names:
+        libc.mq_unlink(name.encode())
+
+
+def remove_sysv_queues(ids):
+    import ctypes
+    libc = ctypes.CDLL("libc.so.6", use_errno=True)
+    for qid in ids:
+        libc.msgctl(int(qid), 0, None)  # IPC_RMID
+
+
 def posix_queues_of(pid, serials=256):
     """The POSIX message queues tvp-bench process pid has made and not removed, found by
     opening the names it gives them (/tvp-PID-N-up|down, src/ipc/mq.c): /dev/mqueue,
@@ -1127,6 +1142,10 @@ class Smoke(unittest.TestCase):
                                      stderr=subprocess.DEVNULL,
                                      env=dict(os.environ, TVP_TEST_MARK=mark))
                 self.addCleanup(lambda p=p: p.poll() is None and (p.kill(), p.wait()))
+                # Whatever this test finds left is removed after it, pass or fail.
+                self.addCleanup(lambda p=p, before=sysv_before: (
+                    remove_posix_queues(posix_queues_of(p.pid)),
+                    remove_sysv_queues(sysv_leaked(before))))
                 made = {"sysv_mq": lambda: sysv_queues() - sysv_before,
                         "posix_mq": lambda: posix_queues_of(p.pid)}.get(transport)
                 if made:
