@@ -49,6 +49,17 @@ def run(cmd):
     return subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
 
 
+def old_schema_run(folder):
+    """A run folder as tvp 9df3951 wrote it, before names of schema 2 (synthetic)."""
+    os.makedirs(folder)
+    doc = reference_doc()
+    del doc["context"]["name_schema"]
+    doc["context"]["tvp_version"] = "9df3951"
+    with open(os.path.join(folder, "benchmarks.json"), "w") as f:
+        json.dump(doc, f)
+    return folder
+
+
 def reference_doc():
     with open(os.path.join(REFERENCE, "benchmarks.json")) as f:
         return json.load(f)
@@ -395,13 +406,7 @@ class CatalogueRebuild(unittest.TestCase):
         os.makedirs(os.path.join(base, "compare-a-vs-b"))
         shutil.copytree(RUNS["ref"], os.path.join(base, "a-ref"))
         shutil.copytree(RUNS["ref"], os.path.join(base, "b-copy"))
-        old = os.path.join(base, "c-old")
-        os.makedirs(old)
-        doc = reference_doc()
-        del doc["context"]["name_schema"]
-        doc["context"]["tvp_version"] = "9df3951"
-        with open(os.path.join(old, "benchmarks.json"), "w") as f:
-            json.dump(doc, f)
+        old_schema_run(os.path.join(base, "c-old"))
         with open(os.path.join(base, "notes.txt"), "w") as f:
             f.write("not a folder\n")
         skipped = []
@@ -561,13 +566,7 @@ class BadInput(unittest.TestCase):
         self.refused([RUNS["ref"], nowhere], f"{nowhere}: no such results folder")
 
     def test_another_schema_names_its_version(self):
-        old = os.path.join(self.scratch, "old")
-        os.makedirs(old)
-        doc = reference_doc()
-        del doc["context"]["name_schema"]
-        doc["context"]["tvp_version"] = "9df3951"
-        with open(os.path.join(old, "benchmarks.json"), "w") as f:
-            json.dump(doc, f)
+        old = old_schema_run(os.path.join(self.scratch, "old"))
         self.refused([RUNS["ref"], old, RUNS["box2"]],
                      f"{old} was written by tvp 9df3951 with the names of schema 1; this tvp "
                      "reads schema 2: re-run it, or read it with tvp 9df3951")
