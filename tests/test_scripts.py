@@ -30,6 +30,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.path.join(ROOT, os.environ.get("BUILD", "build"))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
 import claims  # noqa: E402
+import py_rules  # noqa: E402
 import results  # noqa: E402
 import stats  # noqa: E402
 from describe import Describe  # noqa: E402
@@ -426,7 +427,7 @@ class Claims(unittest.TestCase):
         self.assertIn("how many PUs", outs[0].why)
 
     def test_every_rule_key_is_built_from_fields(self):
-        for rule in claims.RULES + claims.PY_RULES:
+        for rule in claims.RULES + py_rules.PY_RULES:
             for k in (rule.a, rule.b):
                 self.assertTrue(k is None or isinstance(k, results.Key), rule.prediction)
         for c in claims.CLAIMS.values():
@@ -774,7 +775,7 @@ class Verdicts(unittest.TestCase):
 
     def outcomes(self):
         for claim in claims.CLAIMS:
-            for table, rules in (("C", claims.RULES), ("PY", claims.PY_RULES)):
+            for table, rules in (("C", claims.RULES), ("PY", py_rules.PY_RULES)):
                 for o in claims.judge(claim, self.ref, rules)[1]:
                     yield claim, table, o
 

@@ -2,6 +2,7 @@
 its key numbers for a thread and a process, Python's verdict where it differs, and links
 to its section and figure."""
 import claims
+import py_rules
 import stats
 from report import state
 from report.kit import fmt, table
@@ -58,7 +59,7 @@ def section(run, folder):
             note = f" ({missing} of {len(outcomes)} predictions without data)"
         nums = key_numbers(claim, run)
         cells = f"{nums[0]} | {nums[1]} | {nums[2]} ({nums[3]})" if nums else "– | – | –"
-        py_verdict, py_out = claims.judge(claim, run, claims.PY_RULES)
+        py_verdict, py_out = claims.judge(claim, run, py_rules.PY_RULES)
         py_cell = "–" if not py_out or py_verdict in ("missing data", "undecided") else (
             "same" if py_verdict == verdict else f"**{py_verdict}**")
         links = [f"[section]({ANCHORS[claim]})"] if claim in ANCHORS else []

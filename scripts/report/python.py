@@ -92,5 +92,5 @@ def section(run, folder):
         out += ["", f"The notes' `Pool(3)` with its ten random sleeps (0-30 ms here, seeded) took "
                 f"{notes.median / 1e3:.1f} ms against an ideal of "
                 f"{notes.counter('ideal_ms'):.1f} ms."]
-    return out + ["", "Python's verdicts, from the rules in `claims.PY_RULES`:", ""] + \
+    return out + ["", "Python's verdicts, from the rules in `py_rules.PY_RULES`:", ""] + \
         python_rules_table(run)

@@ -1,6 +1,7 @@
 """verdicts.py - a claim as the sections show it: the notes' words, then the verdict
 of claims.RULES with the table of its predictions, each tested on this run."""
 import claims
+import py_rules
 from report.kit import fmt, table
 
 
@@ -55,10 +56,10 @@ def claim_part(claim, run, heading):
 
 
 def python_rules_table(run):
-    """Every Python rule's outcome, claim by claim (claims.PY_RULES)."""
+    """Every Python rule's outcome, claim by claim (py_rules.PY_RULES)."""
     rows = []
     for claim in claims.CLAIMS:
-        _, outcomes = claims.judge(claim, run, claims.PY_RULES)
+        _, outcomes = claims.judge(claim, run, py_rules.PY_RULES)
         for o in outcomes:
             if o.holds is None:
                 rows.append([claim, o.rule.prediction, "–", f"{o.gap}: {o.why}"])
