@@ -46,9 +46,11 @@ LDLIBS += $(PKG_LIBS) -lpthread
 
 LIB_SRC := $(filter-out src/helper.c,$(wildcard src/*.c src/ipc/*.c))
 # The helper looks tasks up in the registry, which names every task, so it links what
-# they are made of; the linker drops what no task of the helper reaches.
+# they are made of; the linker drops what no task of the helper reaches. minimal.c and
+# park.c make it the minimal parent (tvp-helper serve, src/minimal.h).
 HELPER_SRC := src/helper.c src/task_registry.c src/task.c src/gate.c src/util.c \
-	src/worker.c src/cow.c src/mem.c src/nums.c src/scale.c src/pool.c $(wildcard src/ipc/*.c)
+	src/worker.c src/cow.c src/mem.c src/nums.c src/scale.c src/pool.c $(wildcard src/ipc/*.c) \
+	src/minimal.c src/park.c
 BENCH_SRC := $(wildcard bench/*.c)
 TEST_SRC := $(wildcard tests/test_*.c)
 

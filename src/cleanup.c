@@ -1,6 +1,7 @@
 /* cleanup.c - what an interrupted run undoes. */
 #include "cleanup.h"
 #include "ipc/ipc.h"
+#include "mem.h"
 #include "worker.h"
 
 #include <signal.h>
@@ -14,6 +15,7 @@ static void undo(int sig)
 	if (getpid() == owner) {
 		worker_kill_all();
 		ipc_remove_tracked();
+		mem_cgroup_remove_all();  /* after the kill: a cgroup with members stays */
 	}
 	signal(sig, SIG_DFL);
 	raise(sig);

@@ -83,4 +83,50 @@ long mem_vm_size_kib(pid_t pid);
 /* MemAvailable of /proc/meminfo in KiB, or -1. */
 long mem_available_kib(void);
 
+/* A field of /proc/PID/status in KiB ("VmRSS", "VmPTE"; pid 0: the caller), or -1. */
+long mem_status_kib(pid_t pid, const char *field);
+
+/* How many mappings the process has (lines of /proc/PID/maps; pid 0: the caller), or -1:
+ * what fork walks, and what a fat parent carries. */
+long mem_maps_count(pid_t pid);
+
+/* --- a memory cgroup of its own ---------------------------------------------------
+ * The kernel charges a process's kernel memory (its kernel stack, page tables, and the
+ * slab objects marked for accounting: task_struct, mm_struct, VMAs, files...) to the
+ * memory cgroup of the task that allocates it; fork, clone and pthread_create allocate
+ * in the creator. So a parent moved into a cgroup of its own has every worker it
+ * creates afterwards charged there, and the cgroup's counter says what they cost
+ * exactly, where /proc/meminfo is system-wide and lags by per-CPU batches.
+ *
+ * cgroup v1 (memory.kmem.usage_in_bytes, the total; v1's memory.stat has no breakdown)
+ * is what this needs; a machine whose memory controller is on cgroup v2 only is refused
+ * with EOPNOTSUPP, and the caller falls back to another source. The cgroup is made
+ * under the caller's own memory cgroup, named tvp-PID-N; it is removed by
+ * mem_cgroup_remove, and by mem_cgroup_remove_all on SIGINT or SIGTERM (cleanup.h). */
+struct mem_cgroup {
+	char dir[512];       /* the cgroup made */
+	char home[512];      /* the cgroup the caller was in, where processes go back */
+};
+
+/* Makes the cgroup. Returns 0 or an errno value: EOPNOTSUPP with no v1 memory
+ * controller (or one without kmem accounting), EACCES/EPERM without the right to make
+ * one (not root). */
+int mem_cgroup_make(struct mem_cgroup *cg);
+/* Moves process pid (every thread of it) into the cgroup, or back home. Memory already
+ * charged stays where it was: only what is allocated afterwards is charged here. */
+int mem_cgroup_enter(const struct mem_cgroup *cg, pid_t pid);
+int mem_cgroup_leave(const struct mem_cgroup *cg, pid_t pid);
+/* The kernel memory charged to the cgroup now, in KiB, or -1. */
+long mem_cgroup_kernel_kib(const struct mem_cgroup *cg);
+/* Removes the cgroup; its processes must have left or ended. A process that is
+ * exiting may hold it for a moment: retried for up to a second. Returns 0 or errno. */
+int mem_cgroup_remove(struct mem_cgroup *cg);
+/* Removes every cgroup this process made and has not removed: async-signal-safe, for
+ * the interrupt handler, after the workers are killed. */
+void mem_cgroup_remove_all(void);
+/* How far the cgroup's kernel counter may be from the bytes really allocated: each CPU
+ * keeps up to a page charged ahead for byte-sized slab objects (the kernel's per-CPU
+ * obj_stock), so nr_cpus pages, in KiB. */
+long mem_cgroup_resolution_kib(void);
+
 #endif
