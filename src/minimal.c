@@ -168,6 +168,8 @@ static int serve(long arg, int64_t start_ns)
 			serve_create(&r, kind, task);
 		} else if (sscanf(line, "park %31s %lu", kind, &n) == 2) {
 			serve_park(&r, &park, &parked, kind, n);
+		} else if (strncmp(line, "ping", 4) == 0) {
+			reply_add(&r, "ok\n");
 		} else if (strncmp(line, "release", 7) == 0 && parked) {
 			size_t bad = park_release(&park);
 			parked = false;
@@ -192,6 +194,8 @@ const struct task task_serve = {.name = "serve",
 				.fn = serve, .exec = true};
 
 /* --- the client ---------------------------------------------------------------- */
+
+static int ask(struct minimal *m, const char *cmd, char **line);
 
 static int fail(struct minimal *m, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -238,7 +242,19 @@ int minimal_start(struct minimal *m)
 	}
 	m->cmd = c[1];
 	m->rep = r[0];
-	return 0;
+	char *line;
+	err = ask(m, "ping\n", &line);
+	if (!err && strcmp(line, "ok\n") != 0)
+		err = fail(m, EPROTO, "the minimal parent answered ping with %.40s", line);
+	free(line);
+	if (err) {
+		char why[sizeof m->why];
+		memcpy(why, m->why, sizeof why);
+		worker_stop(&m->w);
+		minimal_stop(m);
+		memcpy(m->why, why, sizeof why);
+	}
+	return err;
 }
 
 int minimal_stop(struct minimal *m)

@@ -18,6 +18,8 @@
  *                       "ok NS STARTED PID..." (pids of process workers; none for
  *                       threads), or "err ERRNO STARTED why"; release must follow
  *   release             release and reap the parked workers: "ok BAD"
+ *   ping                "ok": the server is up, its exec done (minimal_start waits for
+ *                       it, so what is read of the server afterwards is the server's)
  * An error of a command is "err ERRNO why". End of file on the command pipe ends the
  * server. The server dies with tvp-bench (tie_to_owner), and its workers with it.
  */
@@ -39,8 +41,9 @@ struct minimal {
 	char why[256];       /* the last error, in words ("park: fork ...: Resource ...") */
 };
 
-/* Starts a server. Returns 0 or an errno value (m->why says which call failed). The
- * task page must be open: the server maps it as every helper does. */
+/* Starts a server and waits for its first answer. Returns 0 or an errno value (m->why
+ * says which call failed; the server is reaped then). The task page must be open: the
+ * server maps it as every helper does. */
 int minimal_start(struct minimal *m);
 /* Ends the server (end of file on its pipe) and reaps it. Returns 0, or an errno value
  * (EPROTO when it ended other than with exit 0). */
