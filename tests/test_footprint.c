@@ -1,5 +1,7 @@
 /* test_footprint.c - the memory readers on fixture files, parked workers that all come
- * back (also at RLIMIT_NPROC), copy-on-write faults, and the notes' nums example. */
+ * back (also at RLIMIT_NPROC), copy-on-write faults, the notes' nums example, and the
+ * minimal parent (tvp-helper serve): it creates every kind, parks and releases, says
+ * why when it cannot, and leaves nothing behind, also when its owner is killed. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,6 +12,7 @@
 
 #include "cow.h"
 #include "mem.h"
+#include "minimal.h"
 #include "nums.h"
 #include "park.h"
 #include "scale.h"
@@ -255,6 +258,137 @@ static void test_workers_die_with_owner(void **state)
 	assert_no_children();
 }
 
+/* The parent pid of a process, from /proc/PID/stat, or -1. */
+static pid_t ppid_of(pid_t pid)
+{
+	char path[64], buf[512];
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	if (read_text(path, buf, sizeof buf) != 0 || !strrchr(buf, ')'))
+		return -1;
+	int ppid;
+	return sscanf(strrchr(buf, ')') + 2, "%*c %d", &ppid) == 1 ? ppid : -1;
+}
+
+/* Every kind of the table, created and reaped by the minimal parent, exits with 0 and
+ * comes back with a time, and a process child with its own CPU time. */
+static void test_minimal_parent_creates_every_kind(void **state)
+{
+	(void)state;
+	struct minimal m;
+	if (minimal_start(&m) != 0)
+		fail_msg("%s", m.why);
+	/* It is a program of its own, and small: fewer mappings than this test program. */
+	assert_true(mem_maps_count(m.w.pid) > 0);
+	assert_true(mem_maps_count(m.w.pid) < mem_maps_count(0));
+	assert_true(mem_status_kib(m.w.pid, "VmRSS") > 0);
+	for (size_t i = 0; i < worker_nkinds; i++) {
+		const struct worker_kind *k = &worker_kinds[i];
+		for (int stamp = 0; stamp < 2; stamp++) {
+			struct minimal_trip t;
+			if (minimal_create(&m, k, stamp ? &task_stamp : &task_exit, &t) != 0)
+				fail_msg("%s: %s", k->name, m.why);
+			assert_false(t.exit.signaled);
+			assert_int_equal(t.exit.code, 0);
+			assert_true(t.ns > 0);
+			if (k->mode == MODE_PROCESS && !stamp)
+				assert_true(t.cpu_ns >= 0);
+		}
+	}
+	assert_int_equal(minimal_stop(&m), 0);
+	assert_no_children();
+}
+
+/* Parked workers are the minimal parent's children, all of them, and all come back. */
+static void test_minimal_parent_parks(void **state)
+{
+	(void)state;
+	enum { N = 5 };
+	struct minimal m;
+	if (minimal_start(&m) != 0)
+		fail_msg("%s", m.why);
+	struct minimal_park p;
+	size_t bad = 99;
+	if (minimal_park(&m, worker_kind_find("fork"), N, &p) != 0)
+		fail_msg("%s", m.why);
+	assert_int_equal(p.started, N);
+	assert_non_null(p.pids);
+	for (int i = 0; i < N; i++)
+		assert_int_equal(ppid_of(p.pids[i]), m.w.pid);
+	assert_int_equal(minimal_release(&m, &p, &bad), 0);
+	assert_int_equal(bad, 0);
+	assert_null(p.pids);
+	/* Threads: no pids, the server's own threads. */
+	if (minimal_park(&m, worker_kind_find("pthread"), 3, &p) != 0)
+		fail_msg("%s", m.why);
+	assert_int_equal(p.started, 3);
+	assert_null(p.pids);
+	assert_int_equal(minimal_release(&m, &p, &bad), 0);
+	assert_int_equal(bad, 0);
+	assert_int_equal(minimal_stop(&m), 0);
+	assert_no_children();
+}
+
+/* A command the server cannot carry out comes back as an errno and a reason, and the
+ * server keeps serving. */
+static void test_minimal_parent_says_why(void **state)
+{
+	(void)state;
+	struct minimal m;
+	if (minimal_start(&m) != 0)
+		fail_msg("%s", m.why);
+	struct minimal_trip t;
+	assert_int_equal(minimal_create(&m, worker_kind_find("fork"), &task_park, &t), EINVAL);
+	assert_non_null(strstr(m.why, "minimal parent"));
+	assert_non_null(strstr(m.why, "park"));
+	assert_int_equal(minimal_create(&m, worker_kind_find("fork"), &task_exit, &t), 0);
+	assert_int_equal(minimal_stop(&m), 0);
+	assert_no_children();
+}
+
+/* An owner killed while the minimal parent holds parked workers: the server and every
+ * worker go too. */
+static void test_minimal_parent_dies_with_owner(void **state)
+{
+	(void)state;
+	enum { N = 3 };
+	int fd[2];
+	assert_int_equal(pipe(fd), 0);
+	pid_t owner = fork();
+	assert_true(owner >= 0);
+	if (owner == 0) {
+		close(fd[0]);
+		/* The server maps the page of its owner, so the owner opens its own. */
+		task_page_close();
+		struct minimal m;
+		struct minimal_park p;
+		if (task_page_open() != 0 || minimal_start(&m) != 0 ||
+		    minimal_park(&m, worker_kind_find("fork"), N, &p) != 0)
+			_exit(1);
+		pid_t pids[N + 1] = {m.w.pid};
+		memcpy(pids + 1, p.pids, N * sizeof *pids);
+		if (write(fd[1], pids, sizeof pids) != sizeof pids)
+			_exit(2);
+		pause();
+		_exit(3);
+	}
+	close(fd[1]);
+	pid_t pids[N + 1];
+	assert_int_equal(read(fd[0], pids, sizeof pids), sizeof pids);
+	close(fd[0]);
+	kill(owner, SIGKILL);
+	assert_int_equal(waitpid(owner, NULL, 0), owner);
+	for (int i = 0; i <= N; i++) {
+		int64_t deadline = now_ns() + patience_ns();
+		while (!gone(pids[i]) && now_ns() < deadline)
+			nanosleep(&(struct timespec){.tv_nsec = 10000000}, NULL);
+		if (!gone(pids[i]))
+			fail_msg("%s (pid %d) outlived its killed owner",
+				 i ? "a parked worker of the minimal parent" : "the minimal parent",
+				 (int)pids[i]);
+	}
+	assert_no_children();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -265,6 +399,10 @@ int main(void)
 		cmocka_unit_test(test_cow_child_copies),
 		cmocka_unit_test(test_nums),
 		cmocka_unit_test(test_workers_die_with_owner),
+		cmocka_unit_test(test_minimal_parent_creates_every_kind),
+		cmocka_unit_test(test_minimal_parent_parks),
+		cmocka_unit_test(test_minimal_parent_says_why),
+		cmocka_unit_test(test_minimal_parent_dies_with_owner),
 	};
 	return tvp_run_tests("footprint", tests, task_page_setup, task_page_teardown);
 }

@@ -10,12 +10,14 @@
 
 #include "testutil.h"
 
+#include "cleanup.h"
 #include "mem.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -164,6 +166,118 @@ static void test_live_kernel_sees_new_kernel_stacks(void **state)
 	assert_no_children();
 }
 
+/* The two readers of a process's own status and maps. */
+static void test_status_and_maps(void **state)
+{
+	(void)state;
+	assert_true(mem_status_kib(0, "VmRSS") > 0);
+	assert_true(mem_status_kib(0, "VmPTE") >= 0);
+	assert_int_equal(mem_status_kib(0, "NoSuchField"), -1);
+	long before = mem_maps_count(0);
+	assert_true(before > 0);
+	/* One more mapping, with different protections on either side so it is not merged. */
+	char *p = mmap(NULL, 3 * 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	assert_true(p != MAP_FAILED);
+	assert_int_equal(mprotect(p + 4096, 4096, PROT_READ | PROT_WRITE), 0);
+	assert_int_equal(mem_maps_count(0), before + 3);
+	munmap(p, 3 * 4096);
+	assert_int_equal(mem_maps_count(-2), -1);
+}
+
+/* Makes a cgroup, or skips the test where this machine offers none (not root, or no v1
+ * memory controller): the suite then falls back to /proc/meminfo, and says so. */
+static void make_or_skip(struct mem_cgroup *cg)
+{
+	int err = mem_cgroup_make(cg);
+	if (err == EOPNOTSUPP || err == EACCES || err == EPERM || err == EROFS) {
+		fprintf(stderr, "no memory cgroup here: %s\n", strerror(err));
+		skip();
+	}
+	assert_int_equal(err, 0);
+}
+
+static bool exists(const char *path)
+{
+	struct stat sb;
+	return stat(path, &sb) == 0;
+}
+
+/* A process moved into the cgroup has the kernel memory of the processes it creates
+ * afterwards charged there (at least a kernel stack each, 8 KiB anywhere), and nothing
+ * is left once it leaves and the cgroup is removed. */
+static void test_cgroup_charges_new_workers(void **state)
+{
+	(void)state;
+	enum { N = 16 };
+	struct mem_cgroup cg;
+	make_or_skip(&cg);
+	assert_true(exists(cg.dir));
+	assert_int_equal(mem_cgroup_enter(&cg, 0), 0);
+	long before = mem_cgroup_kernel_kib(&cg);
+	assert_true(before >= 0);
+	int gate[2];
+	assert_int_equal(pipe(gate), 0);
+	pid_t pids[N];
+	for (int i = 0; i < N; i++) {
+		pids[i] = fork();
+		assert_true(pids[i] >= 0);
+		if (pids[i] == 0) {
+			char c;
+			close(gate[1]);
+			_exit(read(gate[0], &c, 1) < 0);
+		}
+	}
+	long during = mem_cgroup_kernel_kib(&cg);
+	close(gate[1]);
+	close(gate[0]);
+	for (int i = 0; i < N; i++)
+		assert_int_equal(waitpid(pids[i], NULL, 0), pids[i]);
+	assert_true(during - before >= N * 8);
+	assert_true(mem_cgroup_resolution_kib() > 0);
+	assert_int_equal(mem_cgroup_leave(&cg, 0), 0);
+	char dir[sizeof cg.dir];
+	memcpy(dir, cg.dir, sizeof dir);
+	assert_int_equal(mem_cgroup_remove(&cg), 0);
+	assert_false(exists(dir));
+	assert_no_children();
+}
+
+/* Interrupted while it sits in its cgroup, a process removes the cgroup on its way out
+ * (cleanup.h), whatever it was doing. */
+static void test_cgroup_removed_on_sigint(void **state)
+{
+	(void)state;
+	struct mem_cgroup probe;
+	make_or_skip(&probe);
+	assert_int_equal(mem_cgroup_remove(&probe), 0);
+	int fd[2];
+	assert_int_equal(pipe(fd), 0);
+	pid_t child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		close(fd[0]);
+		cleanup_on_signals();
+		struct mem_cgroup cg;
+		if (mem_cgroup_make(&cg) != 0 || mem_cgroup_enter(&cg, 0) != 0)
+			_exit(1);
+		if (write(fd[1], cg.dir, sizeof cg.dir) != sizeof cg.dir)
+			_exit(2);
+		pause();
+		_exit(3);
+	}
+	close(fd[1]);
+	char dir[sizeof probe.dir];
+	assert_int_equal(read(fd[0], dir, sizeof dir), sizeof dir);
+	close(fd[0]);
+	assert_true(exists(dir));
+	kill(child, SIGINT);
+	int status;
+	assert_int_equal(waitpid(child, &status, 0), child);
+	assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGINT);
+	assert_false(exists(dir));
+	assert_no_children();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -174,6 +288,9 @@ int main(void)
 		cmocka_unit_test(test_readers),
 		cmocka_unit_test(test_live_rollup_sees_an_allocation),
 		cmocka_unit_test(test_live_kernel_sees_new_kernel_stacks),
+		cmocka_unit_test(test_status_and_maps),
+		cmocka_unit_test(test_cgroup_charges_new_workers),
+		cmocka_unit_test(test_cgroup_removed_on_sigint),
 	};
 	return tvp_run_tests("mem", tests, NULL, NULL);
 }
