@@ -1,18 +1,25 @@
-# create_methods.gp DATA OUT - creation cost by method: round trip and start latency,
-# median with its 95% interval, one pair of bars per worker kind.
-# DATA columns: label mode(0 thread, 1 process) rt_med rt_lo rt_hi st_med st_lo st_hi
+# create_methods.gp DATA OUT YMIN YMAX COVERAGE - creation cost by method: the round trip
+# from each parent, median with its interval, one pair of bars per worker kind.
+# DATA columns: label mode(0 thread, 1 process), then for tvp-bench and for the minimal
+# parent: med lo hi (µs; NaN where that parent did not run the kind).
+# YMIN, YMAX: the y range, fitted to the data by the report (a log axis that ran a decade
+# past the largest bar squashed the bars). COVERAGE: the intervals' real coverage.
 load 'plots/style.gp'
 data = ARG1
 eval render_png
 set output ARG2.'.png'
-set title "Creating a worker: cost by method (median, 95% interval)"
-set ylabel "time per worker (µs, log scale)"
+set title sprintf("Creating a worker and reaping it: round trip by method (median, %s interval)", ARG5)
+set ylabel "round trip per worker (µs, log scale)"
 set logscale y
+set yrange [ARG3+0:ARG4+0]
 set format y "%g"
+# Ticks at 1, 2 and 5 of each decade: the fitted range may hold less than one decade.
+set ytics 10
+do for [e = -1:6] { set ytics add (2 * 10.0**e, 5 * 10.0**e) }
 set xtics rotate by -30 nomirror
 set style fill solid 0.9 border -1
 set boxwidth 0.38
-set key outside right top
+set key outside top center horizontal maxrows 1 font ",13"
 stats data using 3 nooutput
 set xrange [-0.6:STATS_records - 0.4]
 plot data using ($0-0.2):3:(mode_rgb($2)):xtic(1) with boxes lc rgb variable notitle, \
@@ -21,7 +28,7 @@ plot data using ($0-0.2):3:(mode_rgb($2)):xtic(1) with boxes lc rgb variable not
      data using ($0+0.2):6:7:8 with yerrorbars lc rgb "black" pt 0 notitle, \
      NaN with boxes fs solid 0.9 lc rgb thread_rgb title "thread", \
      NaN with boxes fs solid 0.9 lc rgb process_rgb title "process", \
-     NaN with boxes fs solid 0.9 lc rgb "#777777" title "round trip (dark)", \
-     NaN with boxes fs solid 0.35 lc rgb "#777777" title "start latency (light)"
+     NaN with boxes fs solid 0.9 lc rgb "#777777" title "from tvp-bench (dark)", \
+     NaN with boxes fs solid 0.35 lc rgb "#777777" title "from the minimal parent (light)"
 set output
 eval render_svg; set output ARG2.'.svg'; replot

@@ -6,18 +6,42 @@ from report.verdicts import claim_part
 from describe import in_table_order
 
 
-def round_trip(run, kind, mode, mib=0, layout="private"):
-    return run.ok("create", kind, mode, "round_trip", layout=layout, parent_mib=mib)
+# Who created the workers, as the report says it.
+PARENT_WORDS = {"tvp": "tvp-bench", "minimal": "minimal parent"}
 
 
-def start(run, kind, mode):
-    return run.ok("create", kind, mode, "start", layout="private", parent_mib=0)
+def parents(run, measure="round_trip"):
+    """The parents the run's family names ("tvp" first, as C registers them), or [None]
+    for a run from before rows named their parent."""
+    fam = run.describe.family("create", measure) or {}
+    return list(fam.get("values", {}).get("parent", [])) or [None]
 
 
-def empty_parent_rows(run):
+def parent_words(parent):
+    return PARENT_WORDS.get(parent, parent) if parent else "tvp-bench"
+
+
+def _args(parent, **args):
+    return dict(args, parent=parent) if parent else args
+
+
+def round_trip(run, kind, mode, mib=0, layout="private", parent="tvp"):
+    parent = parent if parents(run) != [None] else None
+    return run.ok("create", kind, mode, "round_trip", **_args(parent, layout=layout,
+                                                              parent_mib=mib))
+
+
+def start(run, kind, mode, parent="tvp"):
+    parent = parent if parents(run, "start") != [None] else None
+    return run.ok("create", kind, mode, "start", **_args(parent, layout="private",
+                                                         parent_mib=0))
+
+
+def empty_parent_rows(run, parent="tvp"):
     """[Bench] of the round trip from an empty parent, one per kind, in table order."""
-    rows = {b.variant: b for b in run.select("create", "round_trip", layout="private",
-                                             parent_mib=0)}
+    fields = _args(parent if parents(run) != [None] else None, layout="private",
+                   parent_mib=0)
+    rows = {b.variant: b for b in run.select("create", "round_trip", **fields)}
     return [rows[k] for k in in_table_order(run.describe.kinds, rows)]
 
 
@@ -26,34 +50,84 @@ def base_row(run, rows):
     return next((b for b in rows if b.mode == "thread" and b.usable), None)
 
 
+def coverage_words(rows):
+    """The real coverage of the intervals of these rows ("93.75%"), from the first row
+    with repetitions: stats.median_ci says what [min, max] of so few reaches."""
+    for b in rows:
+        if b and b.usable and len(b.times_us) > 1:
+            return f"{b.median_ci()[3] * 100:.4g}%"
+    return "95%"
+
+
+def parents_paragraph(run):
+    """Each parent's resident memory and mappings, from the rows it created."""
+    out = []
+    for parent in parents(run):
+        rows = [b for b in empty_parent_rows(run, parent or "tvp") if b.usable]
+        rss = [b.counter("parent_rss_kib") for b in rows if b.counter("parent_rss_kib")]
+        maps = [b.counter("parent_maps") for b in rows if b.counter("parent_maps")]
+        if rss and maps:
+            rss.sort()
+            maps.sort()
+            out.append(f"{parent_words(parent)}: {fmt(rss[len(rss) // 2] / 1024)} MiB "
+                       f"resident, {maps[len(maps) // 2]:.0f} mappings")
+    if not out:
+        return ["*This run does not record its parents' size: the workers were created "
+                "by tvp-bench itself, which carries libstdc++, Google Benchmark and hwloc.*",
+                ""]
+    return ["**The parents.** Every worker is created either by tvp-bench, a fat parent "
+            "(libstdc++, Google Benchmark, hwloc's topology), or by the minimal parent, "
+            "the static tvp-helper started for the purpose, which creates the workers on "
+            "command and times them itself (median over the rows of each, read after "
+            "each row): " + "; ".join(out) + ". fork copies the page tables of every "
+            "mapping the parent has, so the minimal parent's round trip is the cost of "
+            "creating a process, and tvp-bench's adds the cost of its own address space.",
+            ""]
+
+
 def section(run, folder):
     out = claim_part("C2", run, "## C2 — creation cost and copy-on-write")
+    ps = parents(run)
+    by_parent = {p: {b.variant: b for b in empty_parent_rows(run, p or "tvp")} for p in ps}
     rows = empty_parent_rows(run)
     base = base_row(run, rows)
     base_label = run.describe.label(base.variant) if base else "a thread"
+    cover = coverage_words(rows)
     lines = []
     for b in rows:
         label = run.describe.label(b.variant)
         if b.error:
-            lines.append([label, b.mode, f"skipped: {b.error}", "", "", "", ""])
+            lines.append([label, b.mode, f"skipped: {b.error}"] + [""] * (2 * len(ps) + 2))
             continue
-        st = start(run, b.variant, b.mode)
+        cells = []
+        for p in ps:
+            r = by_parent[p].get(b.variant)
+            cells.append(ci_text(r) if r and r.usable else (
+                f"skipped: {r.error}" if r and r.error else "–"))
+        for p in ps:
+            st = start(run, b.variant, b.mode, p or "tvp")
+            cells.append(ci_text(st) if st else "–")
         cpu = b.counter("child_cpu_ns")
         x = f"{b.median / base.median:.1f}×" if base else "–"
-        lines.append([label, b.mode, ci_text(b), ci_text(st) if st else "–",
-                      fmt(cpu / 1e3) if cpu else "–", x, cv_text(b)])
-    out += ["### Cost by method (empty parent)", "",
-            "Median in µs with its 95% interval over the repetitions. Round trip: create, "
-            "the worker exits at once, reap. Start latency: from the create call to the "
-            "worker's first instruction. Child CPU: the child's own user+system time "
-            "(wait4). CV: spread of the round trip over the repetitions (⚠ over 5%).", ""]
-    out += table(["method", "mode", "round trip µs", "start latency µs", "child CPU µs",
-                  f"× {base_label}", "CV"], lines) + [""]
-    data = methods_data(run, rows)
+        lines.append([label, b.mode] + cells + [fmt(cpu / 1e3) if cpu else "–", x, cv_text(b)])
+    head = ["method", "mode"] + [f"round trip µs, {parent_words(p)}" for p in ps] + \
+        [f"start latency µs, {parent_words(p)}" for p in ps] + \
+        ["child CPU µs", f"× {base_label}", "CV"]
+    out += ["### Cost by method (empty parent)", ""] + parents_paragraph(run)
+    out += [f"Median in µs with its {cover} interval over the repetitions (the interval "
+            "[min, max] of this many repetitions holds the median with that probability, "
+            "not 95%). Round trip: create, the worker exits at once, reap. Start latency: "
+            "from the create call to the worker's first instruction. Both are timed in "
+            "the process that creates the worker; from the minimal parent, the helper "
+            "takes the two clock readings and tvp-bench reports their difference as the "
+            "iteration's time. Child CPU: the child's own user+system time (wait4), from "
+            "tvp-bench. × and CV: tvp-bench's round trip (CV ⚠ over 5%).", ""]
+    out += table(head, lines) + [""]
+    data, yrange = methods_data(run, ps)
     if data:
         out += figure(folder, "create_methods.gp", "create_methods.dat", data,
-                      "Creation cost by method")
-    out += methods_reading(run, rows)
+                      "Creation cost by method", *yrange, cover)
+    out += methods_reading(run, rows) + parent_reading(run, ps)
 
     blocks, solid = memory_blocks(run)
     out += ["### Cost against the parent's memory", ""]
@@ -64,21 +138,65 @@ def section(run, folder):
     return out + memory_reading(run) + memory_table(run)
 
 
-def methods_data(run, rows):
-    """create_methods.dat: one line per kind that ran, "" when none did."""
-    lines = []
-    for rt in rows:
-        if not rt.usable:
+def methods_data(run, ps):
+    """create_methods.dat: one line per kind that ran (the round trip from each parent,
+    NaN where a parent did not run it), and the y range that fits them, as the figure's
+    two extra arguments. ("", ()) when nothing ran."""
+    lines, lows, highs = [], [], []
+    rows = {p: {b.variant: b for b in empty_parent_rows(run, p or "tvp")} for p in ps}
+    kinds = in_table_order(run.describe.kinds, set().union(*[set(r) for r in rows.values()]))
+    for kind in kinds:
+        cells, mode = [], None
+        for p in (ps + [None, None])[:2]:
+            b = rows.get(p, {}).get(kind) if p in rows else None
+            if b and b.usable:
+                med, lo, hi, _ = b.median_ci()
+                cells.append(f"{med:.4f} {lo:.4f} {hi:.4f}")
+                lows.append(lo)
+                highs.append(hi)
+                mode = b.mode
+            else:
+                cells.append("NaN NaN NaN")
+        if mode is None:
             continue
-        st = start(run, rt.variant, rt.mode)
-        r = rt.median_ci()
-        s = st.median_ci() if st else (float("nan"),) * 3
-        lines.append(f'"{run.describe.label(rt.variant)}" {mode_bit(rt.mode)} '
-                     f"{r[0]:.4f} {r[1]:.4f} {r[2]:.4f} {s[0]:.4f} {s[1]:.4f} {s[2]:.4f}")
+        lines.append(f'"{run.describe.label(kind)}" {mode_bit(mode)} ' + " ".join(cells))
     if not lines:
-        return ""
-    return ("# label mode rt_med rt_lo rt_hi start_med start_lo start_hi (µs)\n"
-            + "\n".join(lines) + "\n")
+        return "", ()
+    # A decade below the smallest bar's interval would waste the figure: fit the axis
+    # to the data, a little room on either side, at a 1-2-5 value the axis labels.
+    lo, hi = nice(min(lows) / 1.3, down=True), nice(max(highs) * 1.3, down=False)
+    names = [parent_words(p) for p in (ps + [None])[:2]] if ps != [None] else ["tvp-bench", ""]
+    return ("# label mode then per parent (" + ", ".join(names) + "): med lo hi (µs)\n"
+            + "\n".join(lines) + "\n"), (f"{lo:.4g}", f"{hi:.4g}")
+
+
+def nice(x, down):
+    """The 1-2-5 value of x's decade just below (down) or above x."""
+    import math
+    if x <= 0:
+        return 1.0
+    e = math.floor(math.log10(x))
+    steps = [m * 10 ** e for m in (1, 2, 5, 10)]
+    return max(v for v in steps if v <= x) if down else min(v for v in steps if v >= x)
+
+
+def parent_reading(run, ps):
+    """fork from each parent: what tvp-bench's own address space adds."""
+    if "minimal" not in ps:
+        return []
+    parts = []
+    for kind in ("fork", "clone", "pthread", "vfork", "posix_spawn"):
+        fat, small = round_trip(run, kind, run.mode_of(kind) or "process"), \
+            round_trip(run, kind, run.mode_of(kind) or "process", parent="minimal")
+        if fat and small:
+            parts.append(f"{run.describe.label(kind)} {fmt(small.median)} µs against "
+                         f"{fmt(fat.median)} µs ({fat.median / small.median:.2f}×)")
+    if not parts:
+        return []
+    return ["**Reading, by parent.** From the minimal parent against tvp-bench (medians): "
+            + "; ".join(parts) + ". These are medians of runs taken one after the other "
+            "on a shared machine, not a test: the rows of the two parents ran close "
+            "together but not interleaved.", ""]
 
 
 def methods_reading(run, rows):
@@ -112,7 +230,8 @@ def methods_reading(run, rows):
 def swept(run):
     """[Bench] of the round trip from a parent holding memory, ordered by layout, kind
     (table order) and size."""
-    rows = [b for b in run.select("create", "round_trip") if b.args.get("parent_mib", 0) > 0]
+    rows = [b for b in run.select("create", "round_trip") if b.args.get("parent_mib", 0) > 0
+            and b.args.get("parent", "tvp") == "tvp"]
     layouts = in_table_order(run.describe.layouts, {b.args["layout"] for b in rows})
     kinds = in_table_order(run.describe.kinds, {b.variant for b in rows})
     return sorted(rows, key=lambda b: (layouts.index(b.args["layout"]), kinds.index(b.variant),
@@ -144,11 +263,13 @@ def memory_blocks(run):
 def memory_reading(run):
     text = []
     big = max((b.args["parent_mib"] for b in run.select("create", "round_trip", variant="fork",
-                                                        layout="private") if b.usable), default=0)
+                                                        layout="private") if b.usable
+               and b.args.get("parent", "tvp") == "tvp"), default=0)
     if big:
         parts = []
         for b in swept(run):
-            if b.args == {"layout": "private", "parent_mib": big} and b.usable:
+            if b.args.get("layout") == "private" and b.args.get("parent_mib") == big and \
+                    b.args.get("parent", "tvp") == "tvp" and b.usable:
                 r = ratio(b, round_trip(run, b.variant, b.mode))
                 if r:
                     parts.append(f"{run.describe.label(b.variant)} {r:.1f}×")
@@ -192,5 +313,6 @@ def memory_table(run):
         cpu, thp = b.counter("child_cpu_ns"), b.counter("parent_thp_kib")
         lines.append(head + [ci_text(b), fmt(cpu / 1e3) if cpu else "–",
                              fmt(thp / 1024) if thp is not None else "–", cv_text(b)])
-    return table(["method", "parent memory", "MiB", "round trip µs [95%]", "child CPU µs",
+    return table(["method", "parent memory", "MiB", f"round trip µs [{coverage_words(rows)}]",
+                  "child CPU µs",
                   "parent in huge pages MiB", "CV"], lines) + [""]

@@ -1,13 +1,76 @@
 """footprint.py - C1, what a worker owns (bench/footprint.c): user and kernel memory per
-idle worker, N workers alive at once, with an empty parent and one holding memory."""
+idle worker, N workers alive at once, created by tvp-bench or by the minimal parent,
+with an empty parent and one holding memory."""
 import stats
-from report.kit import figure, fmt, mode_bit, table
+from report.kit import fmt, mode_bit, table, write_data, draw
 from report.verdicts import claim_part
 from describe import in_table_order
+
+# The kernel_source counter's values (bench/footprint.c).
+SOURCES = {1: "memory cgroup", 3: "/proc/meminfo"}
+PARENT_WORDS = {"tvp": "tvp-bench", "minimal": "minimal parent"}
+# The same in a sentence.
+PARENT_PHRASE = {"tvp": "tvp-bench", "minimal": "the minimal parent"}
 
 
 def kinds_of(rows, run):
     return in_table_order(run.describe.kinds, {b.variant for b in rows})
+
+
+def parents(run):
+    """The parents the family names ("tvp" first), or [None] for an older run."""
+    fam = run.describe.family("footprint", "memory") or {}
+    return list(fam.get("values", {}).get("parent", [])) or [None]
+
+
+def parent_of(b):
+    return b.args.get("parent")
+
+
+def parent_words(parent):
+    return PARENT_WORDS.get(parent, parent) if parent else "tvp-bench"
+
+
+def row(run, kind, workers, mib=0, parent="tvp"):
+    extra = {"parent": parent} if parents(run) != [None] else {}
+    return run.ok("footprint", kind, run.mode_of(kind) or "process", "memory",
+                  workers=workers, parent_mib=mib, **extra)
+
+
+def resolved(b):
+    """Whether the row's kernel memory is above what its source resolves: True, False,
+    or None when the run did not record a resolution (an older run)."""
+    res, k = b.counter("kernel_resolution_kib"), b.counter("kernel_kib")
+    if res is None or k is None:
+        return None
+    return abs(k) >= res
+
+
+def source_words(b):
+    src = b.counter("kernel_source")
+    return SOURCES.get(int(src), f"source {src:g}") if src is not None else "/proc/meminfo"
+
+
+def interval(values):
+    med, lo, hi, _ = stats.median_ci(values)
+    return f"{fmt(med)} [{fmt(lo)}, {fmt(hi)}]"
+
+
+def kernel_cell(b):
+    values = b.counters.get("kernel_kib", [])
+    if not values:
+        return "–"
+    if resolved(b) is False:
+        return f"below resolution (±{fmt(b.counter('kernel_resolution_kib'))})"
+    return interval(values)
+
+
+def coverage_words(rows):
+    for b in rows:
+        vals = b.counters.get("kernel_kib", []) if b.usable else []
+        if len(vals) > 1:
+            return f"{stats.median_ci(vals)[3] * 100:.4g}%"
+    return "95%"
 
 
 def section(run, folder):
@@ -16,55 +79,122 @@ def section(run, folder):
     if not rows:
         return out + ["*No footprint data in this run.*", ""]
     kinds = kinds_of(rows, run)
-    out += figure(folder, "footprint.gp", "footprint.dat", figure_data(run, rows, kinds),
-                  "Memory per idle worker")
-    out += ["Per idle worker, in KiB, N workers alive at once (median over the repetitions). "
-            "User: private memory (processes: the children's own Private_Clean + "
-            "Private_Dirty; threads: the growth of the process's), and Pss. Kernel: the growth "
-            "of KernelStack, PageTables and SUnreclaim in /proc/meminfo — system-wide, so "
-            "other activity adds noise, least at the largest N. Virtual: address space "
-            "reserved (a thread's stack; a process's whole copy).", ""]
+    ps = parents(run)
+    cover = coverage_words(rows)
+    out += figure(run, folder, rows, kinds, ps, cover)
+    out += parents_lines(run, rows, ps)
+    out += [f"Per idle worker, in KiB, N workers alive at once (median over the repetitions, "
+            f"with its {cover} interval where shown: the interval [min, max] of this many "
+            "repetitions holds the median with that probability, not 95%). User: private "
+            "memory (processes: the children's own Private_Clean + Private_Dirty; threads: "
+            "the growth of the creating process's), of it clean (file pages only that "
+            "process maps), and Pss (shared pages divided among their users). Kernel: from "
+            "the source named — a memory cgroup made for the creating parent, so only its "
+            "workers' kernel memory is charged there (kernel stacks, page tables, accounted "
+            "slab), or system-wide /proc/meminfo where no cgroup can be made. Resolution: "
+            "how far the source may be off, per worker; a row below it says so instead of "
+            "a number. Page tables: VmPTE of /proc/PID/status, per process. meminfo Δ: the "
+            "system-wide view of the same moment, where other activity is noise. Virtual: "
+            "address space reserved (a thread's stack; a process's whole copy).", ""]
     lines = []
-    for b in sorted(rows, key=lambda b: (b.args["parent_mib"], kinds.index(b.variant),
-                                         b.args["workers"])):
-        head = [run.describe.label(b.variant), b.args["workers"], b.args["parent_mib"]]
+    order = {p: i for i, p in enumerate(ps)}
+    for b in sorted(rows, key=lambda b: (b.args["parent_mib"], order.get(parent_of(b), 0),
+                                         kinds.index(b.variant), b.args["workers"])):
+        head = [run.describe.label(b.variant), b.args["workers"], b.args["parent_mib"],
+                parent_words(parent_of(b))]
         if b.error:
-            lines.append(head + [f"skipped: {b.error}"] + [""] * 7)
+            lines.append(head + [f"skipped: {b.error}"] + [""] * 9)
             continue
         c = b.counter
-        lines.append(head + [fmt(c(n)) for n in ("private_kib", "pss_kib", "kernel_stack_kib",
-                                                 "page_tables_kib", "slab_kib", "kernel_kib",
-                                                 "vm_kib")]
-                     + [spread(b.counters.get("kernel_kib", []))])
-    out += table(["worker", "N", "parent MiB", "private", "Pss", "kernel stack", "page tables",
-                  "slab", "kernel total", "virtual", "CV of kernel total"], lines)
-    return out + [""] + reading(run)
+        res = c("kernel_resolution_kib")
+        lines.append(head + [fmt(c("private_kib")), fmt(c("private_clean_kib")),
+                             fmt(c("pss_kib")), kernel_cell(b), fmt(res),
+                             source_words(b), fmt(c("page_tables_kib")),
+                             fmt(c("meminfo_kernel_kib")), fmt(c("vm_kib")),
+                             spread(b)])
+    out += table(["worker", "N", "parent MiB", "parent", "private", "of it clean", "Pss",
+                  "kernel total", "resolution", "kernel source", "page tables", "meminfo Δ",
+                  "virtual", "CV of kernel total"], lines)
+    return out + [""] + reading(run, ps, cover)
 
 
-def figure_data(run, rows, kinds):
-    """footprint.dat: a bar per kind for each N, empty parent; each group's name on its
-    middle bar."""
-    by = {(b.variant, b.args["workers"]): b for b in rows if b.args["parent_mib"] == 0}
-    lines, x = [], 0
-    for n in sorted({b.args["workers"] for b in rows}):
-        for i, kind in enumerate(kinds):
-            b = by.get((kind, n))
-            group = f"N = {n}" if i == (len(kinds) - 1) // 2 else ""
-            if b and b.usable:
-                user, kern = b.counter("private_kib") or 0, b.counter("kernel_kib") or 0
-                lines.append(f'{x} "{run.describe.label(kind)}" {mode_bit(b.mode)} '
-                             f'{max(user, 0):.2f} {max(kern, 0):.2f} "{group}"')
+def parents_lines(run, rows, ps):
+    """Each parent's resident memory and mappings, read before it created."""
+    out = []
+    for p in ps:
+        mine = [b for b in rows if parent_of(b) == p and b.usable and b.args["parent_mib"] == 0]
+        rss = sorted(v for b in mine for v in b.counters.get("parent_rss_kib", []))
+        maps = sorted(v for b in mine for v in b.counters.get("parent_maps", []))
+        if rss and maps:
+            out.append(f"{parent_words(p)} {fmt(rss[len(rss) // 2] / 1024)} MiB resident, "
+                       f"{maps[len(maps) // 2]:.0f} mappings")
+    if not out:
+        return []
+    return ["**The parents** (median over every repetition, read before it created its "
+            "workers; the minimal parent is started afresh for each repetition): "
+            + "; ".join(out) + ".", ""]
+
+
+def totals(b):
+    """Per repetition, user + kernel memory: the bar's total, for its interval."""
+    user, kern = b.counters.get("private_kib", []), b.counters.get("kernel_kib", [])
+    return [u + k for u, k in zip(user, kern)]
+
+
+def figure(run, folder, rows, kinds, ps, cover):
+    """footprint.png: a panel per N, each with its own scale (the per-worker cost of one
+    worker and of a thousand differ by more than any one axis shows well), empty parent;
+    in each, a bar per kind and parent, user dark and kernel light, and the interval of
+    their total."""
+    by = {(b.variant, parent_of(b), b.args["workers"]): b for b in rows
+          if b.args["parent_mib"] == 0}
+    ns = sorted({b.args["workers"] for b in rows if b.args["parent_mib"] == 0})
+    blocks = []
+    for n in ns:
+        lines, x = [], 0
+        for p in ps:
+            for i, kind in enumerate(kinds):
+                b = by.get((kind, p, n))
+                group = parent_words(p) if i == (len(kinds) - 1) // 2 and ps != [None] else ""
+                if b and b.usable:
+                    user = b.counter("private_kib") or 0
+                    below = resolved(b) is False
+                    kern = 0 if below else max(b.counter("kernel_kib") or 0, 0)
+                    tot = totals(b)
+                    _, lo, hi, _ = stats.median_ci(tot) if tot and not below else (0, 0, 0, 0)
+                    err = f"{max(lo, 0):.2f} {max(hi, 0):.2f}" if tot and not below else "NaN NaN"
+                    lines.append(f'{x} "{run.describe.label(kind)}" {mode_bit(b.mode)} '
+                                 f'{max(user, 0):.2f} {kern:.2f} {err} "{group}" '
+                                 f'{int(below)}')
+                x += 1
             x += 1
-        x += 1
-    return "\n".join(lines) + "\n"
+        if lines:
+            blocks.append((n, "\n".join(lines)))
+    if not blocks:
+        return []
+    text = "\n\n\n".join(b for _, b in blocks) + "\n"
+    path = write_data(folder, "footprint.dat",
+                      "# blocks per N; x label mode user_kib kernel_kib total_lo total_hi "
+                      "group below_resolution\n" + text)
+    title = " ".join(str(n) for n, _ in blocks)
+    return draw(folder, "footprint.gp", path, "footprint", "Memory per idle worker", title,
+                cover) + [
+        f"*Figure: memory per idle worker, one panel per number of workers alive, each "
+        f"panel on its own scale; dark user (private), light kernel, the whisker the "
+        f"{cover} interval of their sum; a bar marked \"below resolution\" has its kernel "
+        "part left out, since its source cannot tell it from zero.*", ""]
 
 
-def spread(values):
-    """The coefficient of variation, or "noise" where the mean is too near zero for one."""
+def spread(b):
+    """The kernel total's coefficient of variation, or "noise" where the mean is too
+    near zero for one, or "below resolution"."""
+    values = b.counters.get("kernel_kib", [])
     if not values:
         return "–"
+    if resolved(b) is False:
+        return "below resolution"
     mean = sum(values) / len(values)
-    return "noise" if mean < 1 else f"{stats.cv(values) * 100:.0f}%"
+    return "noise" if abs(mean) < 1 else f"{stats.cv(values) * 100:.0f}%"
 
 
 def kib(b, name):
@@ -72,20 +202,31 @@ def kib(b, name):
     return f"{fmt(med)} KiB [{fmt(lo)}, {fmt(hi)}]"
 
 
-def reading(run):
-    """The thread and the forked process the notes compare, at the largest N."""
+def kernel_words(b):
+    if resolved(b) is False:
+        return f"kernel memory below what {source_words(b)} resolves"
+    return f"{kib(b, 'kernel_kib')} of kernel memory ({source_words(b)})"
+
+
+def reading(run, ps, cover):
+    """The thread and the forked process the notes compare, at the largest N, from each
+    parent; then what the small-N rows show, where they show it."""
     big = max((b.args["workers"] for b in run.select("footprint", "memory", variant="pthread")
                if b.usable), default=0)
-    t = run.ok("footprint", "pthread", "thread", "memory", workers=big, parent_mib=0)
-    f = run.ok("footprint", "fork", "process", "memory", workers=big, parent_mib=0)
-    if not (t and f):
+    text = []
+    for p in ps:
+        t, f = row(run, "pthread", big, parent=p or "tvp"), row(run, "fork", big,
+                                                                 parent=p or "tvp")
+        if not (t and f):
+            continue
+        text.append(
+            f"From {PARENT_PHRASE.get(p, parent_words(p))}, with {big} idle workers alive, one thread costs "
+            f"{kib(t, 'private_kib')} of user memory and {kernel_words(t)}; one forked "
+            f"process costs {kib(f, 'private_kib')} user and {kernel_words(f)}, "
+            f"{fmt(f.counter('page_tables_kib'))} KiB of it page tables of its own.")
+    if not text:
         return []
-    text = [f"**Reading.** With {big} idle workers alive, one thread costs "
-            f"{kib(t, 'private_kib')} of user memory and {kib(t, 'kernel_kib')} of kernel "
-            f"memory, mostly its {fmt(t.counter('kernel_stack_kib'))} KiB kernel stack; one "
-            f"forked process costs {kib(f, 'private_kib')} user and {kib(f, 'kernel_kib')} "
-            f"kernel, {fmt(f.counter('page_tables_kib'))} KiB of it page tables of its own "
-            "(medians over the repetitions, 95% intervals)."]
+    text = ["**Reading.**"] + text + [f"(Medians over the repetitions, {cover} intervals.)"]
     held = [b for b in run.select("footprint", "memory", variant="fork")
             if b.args["parent_mib"] > 0 and b.usable]
     if held:
@@ -95,4 +236,47 @@ def reading(run):
                     "shares and has not touched: the cost that grows with the parent.")
     text.append("Pss divides shared pages among their users, so a forked child's Pss "
                 "shrinks as more siblings share the parent's pages; private memory does not.")
-    return [" ".join(text), ""]
+    return [" ".join(text), ""] + small_n_reading(run)
+
+
+def small_n_reading(run):
+    """The two things one worker alone shows, stated from this run's numbers where the
+    run has them: glibc's stack cache, and the helper's clean pages."""
+    out = []
+    fat, small = row(run, "pthread", 1), row(run, "pthread", 1, parent="minimal")
+    if fat and small and (fat.counter("private_kib") or 0) < (small.counter("private_kib") or 0):
+        out.append(
+            f"One thread created by tvp-bench adds {fmt(fat.counter('private_kib'))} KiB of "
+            f"private memory, the minimal parent's first thread "
+            f"{fmt(small.counter('private_kib'))} KiB: tvp-bench has created and joined "
+            "threads before, and glibc keeps the stacks of joined threads in a cache and "
+            "hands one back to the next pthread_create with its pages already present "
+            "(background: glibc's nptl/allocatestack.c, the stack cache, 40 MiB by "
+            "default); the minimal parent is started afresh each repetition, so its thread "
+            "gets a new stack.")
+    spawn, spawn_min = row(run, "posix_spawn", 1), row(run, "posix_spawn", 1, parent="minimal")
+    big = max((b.args["workers"] for b in run.select("footprint", "memory",
+                                                      variant="posix_spawn") if b.usable),
+              default=0)
+    spawn_big = row(run, "posix_spawn", big) if big > 1 else None
+    if spawn and spawn.counter("private_clean_kib"):
+        words = (f"A single posix_spawn child of tvp-bench has "
+                 f"{fmt(spawn.counter('private_kib'))} KiB private, "
+                 f"{fmt(spawn.counter('private_clean_kib'))} KiB of it clean: the pages of "
+                 "tvp-helper's program file, which count as private while only that one "
+                 f"process maps them (its Pss, {fmt(spawn.counter('pss_kib'))} KiB, says the "
+                 "same).")
+        if spawn_min:
+            words += (f" Spawned by the minimal parent, which is tvp-helper itself and maps "
+                      f"the same file, the child has {fmt(spawn_min.counter('private_clean_kib'))}"
+                      f" KiB clean and {fmt(spawn_min.counter('private_kib'))} KiB private")
+        if spawn_big:
+            words += (f"{',' if spawn_min else ''} and with {big} of them alive "
+                      f"{fmt(spawn_big.counter('private_clean_kib'))} KiB clean each")
+        out.append(words + (": the file's pages are shared, not owned." if spawn_min or
+                            spawn_big else ""))
+    below = [b for b in run.select("footprint", "memory") if b.usable and resolved(b) is False]
+    if below:
+        out.append(f"{len(below)} row(s) fall below the resolution of their kernel source "
+                   "and are marked so; none is drawn as a bar.")
+    return [" ".join(out), ""] if out else []
