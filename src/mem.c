@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -427,6 +428,35 @@ int mem_cgroup_remove(struct mem_cgroup *cg)
 	return err;
 }
 
+/* SIGKILLs every process the cgroup lists but the caller. Only async-signal-safe
+ * calls: open, read, kill. */
+static void cg_kill_members(const char *dir)
+{
+	char path[600], buf[4096];
+	size_t dl = strlen(dir);
+	if (dl + sizeof "/cgroup.procs" > sizeof path)
+		return;
+	memcpy(path, dir, dl);
+	memcpy(path + dl, "/cgroup.procs", sizeof "/cgroup.procs");
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	long pid = 0;
+	ssize_t n;
+	while ((n = read(fd, buf, sizeof buf)) > 0) {
+		for (ssize_t i = 0; i < n; i++) {
+			if (buf[i] >= '0' && buf[i] <= '9') {
+				pid = pid * 10 + (buf[i] - '0');
+			} else {
+				if (pid > 0 && pid != (long)getpid())
+					kill((pid_t)pid, SIGKILL);
+				pid = 0;
+			}
+		}
+	}
+	close(fd);
+}
+
 void mem_cgroup_remove_all(void)
 {
 	for (int i = 0; i < CG_TRACKED; i++) {
@@ -435,8 +465,14 @@ void mem_cgroup_remove_all(void)
 			continue;
 		/* The caller may be in it itself (a parent measured in place). */
 		mem_cgroup_leave(cg, getpid());
-		if (cg_rmdir(cg->dir) == 0)
-			cg->dir[0] = '\0';
+		/* What is still in it is ours, and some of it may be unknown to the table of
+		 * live workers: a child whose fork the interrupt cut short of being recorded,
+		 * or the minimal parent's workers. */
+		for (int tries = 0; tries < 10 && cg->dir[0]; tries++) {
+			cg_kill_members(cg->dir);
+			if (cg_rmdir(cg->dir) == 0)
+				cg->dir[0] = '\0';
+		}
 	}
 }
 

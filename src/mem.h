@@ -122,7 +122,8 @@ long mem_cgroup_kernel_kib(const struct mem_cgroup *cg);
  * exiting may hold it for a moment: retried for up to a second. Returns 0 or errno. */
 int mem_cgroup_remove(struct mem_cgroup *cg);
 /* Removes every cgroup this process made and has not removed: async-signal-safe, for
- * the interrupt handler, after the workers are killed. */
+ * the interrupt handler, after the workers are killed. The caller leaves each first,
+ * and every process still in one is killed (only this run's processes are). */
 void mem_cgroup_remove_all(void);
 /* How far the cgroup's kernel counter may be from the bytes really allocated: each CPU
  * keeps up to a page charged ahead for byte-sized slab objects (the kernel's per-CPU
