@@ -6,7 +6,8 @@
 # the total (COVERAGE: its real coverage).
 # DATA blocks, one per N, columns: x label mode user_kib kernel_kib total_lo total_hi
 # group (the parent's name on its middle bar, "" elsewhere) below_resolution (1: the
-# kernel part is below what its source resolves: left out, and marked).
+# kernel part is below what its source resolves: left out, and marked) clean_kib (the
+# part of user that is clean file pages only that process maps: hatched at its top).
 load 'plots/style.gp'
 data = ARG1
 ns = ARG3
@@ -39,11 +40,13 @@ do for [t = 1:2] {
         if (i == 0) { set key inside top right font ",11" } else { unset key }
         plot data index i using 1:($4+$5):(mode_rgb($3)):xtic(2):x2tic(8) with boxes fs solid 0.35 lc rgb variable notitle, \
              data index i using 1:4:(mode_rgb($3)) with boxes lc rgb variable notitle, \
+             data index i using 1:($4-$10/2):(0.4):($10/2) with boxxyerror fs pattern 4 transparent lc rgb "white" notitle, \
              data index i using 1:($4+$5):6:7 with yerrorbars lc rgb "black" pt 0 notitle, \
              data index i using 1:($9 > 0 ? $4 : NaN):("below\nresolution") with labels offset 0,1.6 font ",11" notitle, \
              NaN with boxes fs solid 0.9 lc rgb thread_rgb title "thread", \
              NaN with boxes fs solid 0.9 lc rgb process_rgb title "process", \
              NaN with boxes fs solid 0.9 lc rgb "#777777" title "user: private (dark)", \
+             NaN with boxes fs pattern 4 lc rgb "#777777" title "of it clean file pages (hatched)", \
              NaN with boxes fs solid 0.35 lc rgb "#777777" title "kernel (light)"
     }
     unset multiplot

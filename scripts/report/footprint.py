@@ -163,9 +163,10 @@ def figure(run, folder, rows, kinds, ps, cover):
                     tot = totals(b)
                     _, lo, hi, _ = stats.median_ci(tot) if tot and not below else (0, 0, 0, 0)
                     err = f"{max(lo, 0):.2f} {max(hi, 0):.2f}" if tot and not below else "NaN NaN"
+                    clean = min(max(b.counter("private_clean_kib") or 0, 0), max(user, 0))
                     lines.append(f'{x} "{run.describe.label(kind)}" {mode_bit(b.mode)} '
                                  f'{max(user, 0):.2f} {kern:.2f} {err} "{group}" '
-                                 f'{int(below)}')
+                                 f'{int(below)} {clean:.2f}')
                 x += 1
             x += 1
         if lines:
@@ -175,12 +176,13 @@ def figure(run, folder, rows, kinds, ps, cover):
     text = "\n\n\n".join(b for _, b in blocks) + "\n"
     path = write_data(folder, "footprint.dat",
                       "# blocks per N; x label mode user_kib kernel_kib total_lo total_hi "
-                      "group below_resolution\n" + text)
+                      "group below_resolution clean_kib\n" + text)
     title = " ".join(str(n) for n, _ in blocks)
     return draw(folder, "footprint.gp", path, "footprint", "Memory per idle worker", title,
                 cover) + [
         f"*Figure: memory per idle worker, one panel per number of workers alive, each "
-        f"panel on its own scale; dark user (private), light kernel, the whisker the "
+        f"panel on its own scale; dark user (private; hatched the part of it that is clean "
+        f"file pages only that process maps), light kernel, the whisker the "
         f"{cover} interval of their sum; a bar marked \"below resolution\" has its kernel "
         "part left out, since its source cannot tell it from zero.*", ""]
 
