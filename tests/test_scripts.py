@@ -1366,8 +1366,10 @@ class Parents(unittest.TestCase):
         # In the figure: the kernel part of that bar is left out and the bar is marked.
         first = data.split("\n\n\n")[0].split("\n")
         bar = next(l for l in first if '"pthread_create"' in l and l.startswith("0 "))
-        self.assertTrue(bar.endswith(" 1"), bar)
-        self.assertEqual(bar.split()[4], "0.00")
+        fields = bar.split()  # x label mode user kernel lo hi group below clean
+        self.assertEqual(fields[8], "1", bar)
+        self.assertEqual(fields[4], "0.00", bar)
+        self.assertEqual(fields[5:7], ["NaN", "NaN"], bar)
         # Both parents are stated with their size, and the real coverage is named.
         self.assertIn("tvp-bench 0.00488 MiB resident, 5 mappings", text)
         self.assertIn("minimal parent", text)
