@@ -1288,6 +1288,29 @@ class Parents(unittest.TestCase):
         self.assertEqual(children_of(os.getpid()), [])
         self.assertEqual(marked(mark), set())
 
+    def test_meminfo_fallback_says_so(self):
+        """Without a cgroup (forced here as a machine without one would be), every row
+        says its kernel memory is /proc/meminfo's, why, and a resolution of at least a
+        page per CPU."""
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, "out.json")
+            r = run([self.BENCH, "--scenario", "footprint", "--repetitions", "1",
+                     "--benchmark_filter=^footprint/(pthread|fork)/[a-z]+/measure:memory/"
+                     "parent:(tvp|minimal)/workers:1/parent_mib:0/",
+                     f"--benchmark_out={out}", "--benchmark_out_format=json"],
+                    env=dict(os.environ, TVP_FOOTPRINT_SOURCE="meminfo"))
+            self.assertEqual(r.returncode, 0, r.stderr[-2000:])
+            with open(out) as f:
+                rows = json.load(f)["benchmarks"]
+        self.assertEqual(len(rows), 4)
+        for b in rows:
+            with self.subTest(name=b["name"]):
+                self.assertFalse(b.get("error_occurred"), b.get("error_message"))
+                self.assertEqual(b["kernel_source"], 3)
+                self.assertIn("TVP_FOOTPRINT_SOURCE=meminfo", b.get("label", ""))
+                self.assertGreaterEqual(b["kernel_resolution_kib"], 4 * os.cpu_count())
+        self.assertEqual(children_of(os.getpid()), [])
+
     def test_interrupt_removes_the_cgroup(self):
         home = memory_cgroup_home()
         if not home or os.geteuid() != 0:
@@ -1394,6 +1417,12 @@ class Parents(unittest.TestCase):
         self.assertEqual(len(lines), len(r.describe.kinds))
         self.assertEqual(len(lines[0].split()), 8)  # label, mode, 3 per parent
         self.assertEqual(create.coverage_words(create.empty_parent_rows(r)), "93.75%")
+        # gnuplot takes the range as strings: no exponent, which it refuses.
+        for b in r.benches.values():
+            b.times_us = [t * 6 for t in b.times_us]  # 7,326 µs: a range to 10,000
+        _, (lo, hi) = create.methods_data(r, create.parents(r))
+        self.assertEqual(hi, "10000")
+        self.assertNotIn("e", lo + hi)
 
 
 if __name__ == "__main__":

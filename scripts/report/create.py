@@ -167,7 +167,12 @@ def methods_data(run, ps):
     lo, hi = nice(min(lows) / 1.3, down=True), nice(max(highs) * 1.3, down=False)
     names = [parent_words(p) for p in (ps + [None])[:2]] if ps != [None] else ["tvp-bench", ""]
     return ("# label mode then per parent (" + ", ".join(names) + "): med lo hi (µs)\n"
-            + "\n".join(lines) + "\n"), (f"{lo:.4g}", f"{hi:.4g}")
+            + "\n".join(lines) + "\n"), (plain(lo), plain(hi))
+
+
+def plain(x):
+    """x as gnuplot reads a number from a string: no exponent ("1e+04" is refused)."""
+    return f"{x:.6f}".rstrip("0").rstrip(".")
 
 
 def nice(x, down):

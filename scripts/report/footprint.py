@@ -47,8 +47,11 @@ def resolved(b):
 
 
 def source_words(b):
+    """The kernel source of a row, and why it is not a cgroup when C said why (the
+    row's label)."""
     src = b.counter("kernel_source")
-    return SOURCES.get(int(src), f"source {src:g}") if src is not None else "/proc/meminfo"
+    words = SOURCES.get(int(src), f"source {src:g}") if src is not None else "/proc/meminfo"
+    return f"{words} ({b.label})" if b.label and src == 3 else words
 
 
 def interval(values):
