@@ -14,8 +14,9 @@ set logscale y
 set yrange [ARG3+0:ARG4+0]
 set format y "%g"
 # Ticks at 1, 2 and 5 of each decade: the fitted range may hold less than one decade.
-set ytics 10
-do for [e = -1:6] { set ytics add (2 * 10.0**e, 5 * 10.0**e) }
+# Only these: "set ytics 10" on a log axis would count decades from the range's start.
+set ytics (1)
+do for [e = -1:6] { set ytics add (10.0**e, 2 * 10.0**e, 5 * 10.0**e) }
 set xtics rotate by -30 nomirror
 set style fill solid 0.9 border -1
 set boxwidth 0.38
