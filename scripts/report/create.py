@@ -79,9 +79,12 @@ def parents_paragraph(run):
             "(libstdc++, Google Benchmark, hwloc's topology), or by the minimal parent, "
             "the static tvp-helper started for the purpose, which creates the workers on "
             "command and times them itself (median over the rows of each, read after "
-            "each row): " + "; ".join(out) + ". fork copies the page tables of every "
-            "mapping the parent has, so the minimal parent's round trip is the cost of "
-            "creating a process, and tvp-bench's adds the cost of its own address space.",
+            "each row): " + "; ".join(out) + ". fork walks every mapping of the parent and "
+            "copies the page tables of those holding private pages of their own (the "
+            "others are faulted in later: background, Linux mm/memory.c, "
+            "vma_needs_copy), and the child tears its copy down at exit; so the minimal "
+            "parent's round trip is closer to the cost of creating a process, and "
+            "tvp-bench's adds the cost of its own address space.",
             ""]
 
 
