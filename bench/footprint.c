@@ -16,12 +16,18 @@
  *                 new v1 memory cgroup before the repetition, so every kernel page and
  *                 accounted slab object its workers need (kernel stack, page tables,
  *                 task_struct, mm, VMAs, files...) is charged there, and the growth of
- *                 memory.kmem.usage_in_bytes is theirs; 3 = /proc/meminfo's KernelStack +
+ *                 memory.kmem.usage_in_bytes is theirs; where no cgroup can be made,
+ *                 2 = per process: VmPTE of each worker (or the growth of the parent's,
+ *                 for threads) plus one kernel stack each (its size from meminfo's
+ *                 KernelStack over the tasks on the machine), slab not seen; 3 (only
+ *                 if VmPTE cannot be read) = /proc/meminfo's KernelStack +
  *                 PageTables + SUnreclaim, system-wide, the median of three samples each
  *                 side, where other activity is noise. kernel_resolution_kib says how
  *                 far off kernel_kib may be per worker: for the cgroup, a page per CPU
- *                 charged ahead (mem.h); for meminfo, each CPU's unfolded counter batch
- *                 (vm stats threshold of /proc/zoneinfo, in pages) for each of the three.
+ *                 charged ahead (mem.h); for the per-process source, a page; for
+ *                 meminfo, each CPU's unfolded counter batch
+ *                 (vm stats threshold of /proc/zoneinfo, in pages) for each of the three,
+ *                 plus how far apart the samples of either side were (other activity).
  *                 page_tables_kib is VmPTE of /proc/PID/status, per process and exact:
  *                 the children's (processes), or the growth of the parent's (threads).
  *                 kernel_stack_kib, slab_kib and meminfo_kernel_kib are the meminfo
@@ -34,7 +40,8 @@
  * N until the last one has counted itself in. One iteration per repetition: each is a
  * full build-up. The cgroup is removed after each repetition, and by the interrupt
  * handler (cleanup.h) if the run is stopped. Where no cgroup is used the row's label
- * says why; TVP_FOOTPRINT_SOURCE=meminfo in the environment chooses /proc/meminfo.
+ * says why; TVP_FOOTPRINT_SOURCE=proc or =meminfo in the environment chooses that
+ * source.
  */
 #include "common.h"
 #include "minimal.h"
@@ -46,6 +53,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -58,8 +66,8 @@ static const long full_n[] = {1, 10, 100, 1000, 10000};
 enum parent_id { PARENT_TVP, PARENT_MINIMAL };
 static const char *const parent_names[] = {[PARENT_TVP] = "tvp", [PARENT_MINIMAL] = "minimal"};
 
-/* The values of the kernel_source counter. */
-enum kernel_source { KSRC_MEMCG = 1, KSRC_MEMINFO = 3 };
+/* The values of the kernel_source counter, best first. */
+enum kernel_source { KSRC_MEMCG = 1, KSRC_PROC = 2, KSRC_MEMINFO = 3 };
 
 struct fp_case {
 	const struct worker_kind *kind;
@@ -72,10 +80,11 @@ static int cmp_long(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* The median of three samples of the kernel's memory, field by field. */
-static int kernel_sample(struct mem_kernel *out)
+/* The median of three samples of the kernel's memory, field by field, and how far
+ * apart the samples' sums were (*spread, KiB): other activity, seen. */
+static int kernel_sample(struct mem_kernel *out, long *spread)
 {
-	long v[3][3];
+	long v[3][3], lo = 0, hi = 0;
 	for (int i = 0; i < 3; i++) {
 		struct mem_kernel k;
 		int rc = mem_kernel(&k);
@@ -84,12 +93,16 @@ static int kernel_sample(struct mem_kernel *out)
 		v[0][i] = k.kernel_stack;
 		v[1][i] = k.page_tables;
 		v[2][i] = k.slab_unreclaimable;
+		long sum = k.kernel_stack + k.page_tables + k.slab_unreclaimable;
+		lo = i == 0 || sum < lo ? sum : lo;
+		hi = i == 0 || sum > hi ? sum : hi;
 		if (i < 2)
 			nanosleep(&(struct timespec){.tv_nsec = 2000000}, NULL);
 	}
 	for (int f = 0; f < 3; f++)
 		qsort(v[f], 3, sizeof v[f][0], cmp_long);
 	*out = (struct mem_kernel){v[0][1], v[1][1], v[2][1]};
+	*spread = hi - lo;
 	return 0;
 }
 
@@ -110,6 +123,44 @@ static long meminfo_resolution_kib(void)
 		fclose(f);
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	return 3 * (cpus > 0 ? cpus : 1) * threshold * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+/* One task's kernel stack in KiB: KernelStack of /proc/meminfo over the number of tasks
+ * on the machine, to the nearest power of two (every task, kernel threads included, has
+ * one stack of THREAD_SIZE, 16 KiB on x86-64; the sum and the count are read a moment
+ * apart, hence the rounding). Counted once per run. 0 when it cannot be read. */
+static long kernel_stack_size_kib(void)
+{
+	static long cached = -1;
+	if (cached >= 0)
+		return cached;
+	long tasks = 0;
+	DIR *proc = opendir("/proc");
+	struct dirent *e;
+	while (proc && (e = readdir(proc))) {
+		char path[300];
+		if (e->d_name[0] < '1' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof path, "/proc/%.255s/task", e->d_name);
+		DIR *t = opendir(path);
+		struct dirent *te;
+		while (t && (te = readdir(t)))
+			tasks += te->d_name[0] >= '1' && te->d_name[0] <= '9';
+		if (t)
+			closedir(t);
+	}
+	if (proc)
+		closedir(proc);
+	struct mem_kernel k;
+	cached = 0;
+	if (tasks > 0 && mem_kernel(&k) == 0 && k.kernel_stack > 0) {
+		double each = (double)k.kernel_stack / (double)tasks;
+		long p = 1;
+		while ((double)p * 1.4142 < each) /* nearest power of two, on a log scale */
+			p *= 2;
+		cached = p;
+	}
+	return cached;
 }
 
 struct usage {
@@ -235,6 +286,7 @@ static int creator_stop(struct creator *c, char *why, size_t size)
 /* The kernel's memory before and after, by whichever source is in use. */
 struct kernel_reading {
 	struct mem_kernel info;   /* /proc/meminfo, always */
+	long info_spread;         /* how far its samples were apart */
 	long cgroup_kib;          /* the cgroup's kmem, or -1 */
 };
 
@@ -243,20 +295,21 @@ static int kernel_read(const struct mem_cgroup *cg, struct kernel_reading *r)
 	r->cgroup_kib = cg ? mem_cgroup_kernel_kib(cg) : -1;
 	if (cg && r->cgroup_kib < 0)
 		return EIO;
-	return kernel_sample(&r->info);
+	return kernel_sample(&r->info, &r->info_spread);
 }
 
 /* One repetition's per-worker numbers. */
 struct footprint {
 	struct usage user;        /* per worker */
 	double kernel, info_stack, info_pt, info_slab;
+	long info_spread;         /* KiB, the larger of the two sides' */
 };
 
 /* Parks n workers, reads everything with them alive, releases them. Returns 0, or an
  * errno value after skipping with the reason. */
 static int measure_once(gb_state *st, struct creator *c, const struct worker_kind *k,
-			size_t n, const struct mem_cgroup *cg, struct footprint *fp,
-			int64_t *ns)
+			size_t n, enum kernel_source src, const struct mem_cgroup *cg,
+			struct footprint *fp, int64_t *ns)
 {
 	bool threads = k->mode == MODE_THREAD;
 	struct kernel_reading k0, k1;
@@ -304,34 +357,48 @@ static int measure_once(gb_state *st, struct creator *c, const struct worker_kin
 	fp->info_stack = (double)(k1.info.kernel_stack - k0.info.kernel_stack) * per;
 	fp->info_pt = (double)(k1.info.page_tables - k0.info.page_tables) * per;
 	fp->info_slab = (double)(k1.info.slab_unreclaimable - k0.info.slab_unreclaimable) * per;
-	fp->kernel = cg ? (double)(k1.cgroup_kib - k0.cgroup_kib) * per
-			: fp->info_stack + fp->info_pt + fp->info_slab;
+	fp->info_spread = k0.info_spread > k1.info_spread ? k0.info_spread : k1.info_spread;
+	switch (src) {
+	case KSRC_MEMCG:
+		fp->kernel = (double)(k1.cgroup_kib - k0.cgroup_kib) * per;
+		break;
+	case KSRC_PROC: /* each worker is one task: one kernel stack, and its page tables */
+		fp->kernel = fp->user.pte + (double)kernel_stack_size_kib();
+		break;
+	case KSRC_MEMINFO:
+		fp->kernel = fp->info_stack + fp->info_pt + fp->info_slab;
+		break;
+	}
 	return 0;
 }
 
-/* Moves the creating parent into a new memory cgroup. Returns true when the cgroup is
- * the source; false (nothing made, nothing moved) when this machine offers none, and
- * why in note. */
-static bool cgroup_enter(struct mem_cgroup *cg, pid_t parent, char *note, size_t size)
+/* Chooses the kernel source of one repetition, best first: a new memory cgroup with the
+ * creating parent moved into it (cg made, the parent in it); else each worker's page
+ * tables (VmPTE) and kernel stack; else /proc/meminfo. TVP_FOOTPRINT_SOURCE=proc or
+ * =meminfo starts lower on purpose, to compare sources on one machine (and for their
+ * tests). note says why a source was passed over. */
+static enum kernel_source choose_source(struct mem_cgroup *cg, pid_t parent, char *note,
+					size_t size)
 {
-	/* TVP_FOOTPRINT_SOURCE=meminfo: the fallback on purpose, to see what it resolves
-	 * beside the cgroup on the same machine (and for the test of the fallback). */
 	const char *want = getenv("TVP_FOOTPRINT_SOURCE");
-	if (want && strcmp(want, "meminfo") == 0) {
-		memset(cg, 0, sizeof *cg);
-		snprintf(note, size, "memory cgroup not used: TVP_FOOTPRINT_SOURCE=meminfo");
-		return false;
-	}
-	int err = mem_cgroup_make(cg);
-	if (!err) {
-		err = mem_cgroup_enter(cg, parent);
-		if (err)
+	bool proc_only = want && strcmp(want, "proc") == 0;
+	bool meminfo_only = want && strcmp(want, "meminfo") == 0;
+	memset(cg, 0, sizeof *cg);
+	int err = 0;
+	if (proc_only || meminfo_only) {
+		snprintf(note, size, "memory cgroup not used: TVP_FOOTPRINT_SOURCE=%s", want);
+	} else {
+		err = mem_cgroup_make(cg);
+		if (!err && (err = mem_cgroup_enter(cg, parent)) != 0)
 			mem_cgroup_remove(cg);
-	}
-	if (err)
+		if (!err)
+			return KSRC_MEMCG;
 		snprintf(note, size, "memory cgroup: %s%s", strerror(err),
 			 err == EOPNOTSUPP ? " (no cgroup v1 memory controller with kmem)" : "");
-	return err == 0;
+	}
+	if (!meminfo_only && kernel_stack_size_kib() > 0 && mem_status_kib(0, "VmPTE") >= 0)
+		return KSRC_PROC;
+	return KSRC_MEMINFO;
 }
 
 static void cgroup_leave(gb_state *st, struct mem_cgroup *cg, pid_t parent, bool parent_alive)
@@ -343,8 +410,8 @@ static void cgroup_leave(gb_state *st, struct mem_cgroup *cg, pid_t parent, bool
 			strerror(err ? err : rm));
 }
 
-static void put_counters(gb_state *st, const struct footprint *fp, bool memcg, size_t n,
-			 long parent_rss, long parent_maps)
+static void put_counters(gb_state *st, const struct footprint *fp, enum kernel_source src,
+			 size_t n, long parent_rss, long parent_maps)
 {
 	gb_counter(st, "rss_kib", fp->user.rss, 0);
 	gb_counter(st, "pss_kib", fp->user.pss, 0);
@@ -356,8 +423,14 @@ static void put_counters(gb_state *st, const struct footprint *fp, bool memcg, s
 	gb_counter(st, "slab_kib", fp->info_slab, 0);
 	gb_counter(st, "meminfo_kernel_kib", fp->info_stack + fp->info_pt + fp->info_slab, 0);
 	gb_counter(st, "kernel_kib", fp->kernel, 0);
-	gb_counter(st, "kernel_source", memcg ? KSRC_MEMCG : KSRC_MEMINFO, 0);
-	long res = memcg ? mem_cgroup_resolution_kib() : meminfo_resolution_kib();
+	gb_counter(st, "kernel_source", src, 0);
+	/* VmPTE and the stack are exact, to the page; what the proc source does not see
+	 * (slab) is a bias the report states, not a resolution. */
+	/* meminfo: the per-CPU batches it may lag by, and the other activity its samples
+	 * saw come and go, a lower bound of what else moved it. */
+	long res = src == KSRC_MEMCG ? mem_cgroup_resolution_kib()
+		 : src == KSRC_PROC  ? sysconf(_SC_PAGESIZE) / 1024
+				     : meminfo_resolution_kib() + fp->info_spread;
 	gb_counter(st, "kernel_resolution_kib", (double)res / (double)n, 0);
 	gb_counter(st, "parent_rss_kib", (double)parent_rss, 0);
 	gb_counter(st, "parent_maps", (double)parent_maps, 0);
@@ -369,7 +442,6 @@ static void run_footprint(gb_state *st, const void *data)
 	const struct worker_kind *k = fc->kind;
 	size_t n = (size_t)gb_range(st, 0), mib = (size_t)gb_range(st, 1);
 	struct footprint fp = {0};
-	bool memcg = false;
 
 	if (parent_memory(st, mib, MEM_PRIVATE) != 0)
 		return;
@@ -382,11 +454,13 @@ static void run_footprint(gb_state *st, const void *data)
 		if (creator_start(st, &c, fc->parent) != 0)
 			break;
 		long rss = mem_status_kib(c.pid, "VmRSS"), maps = mem_maps_count(c.pid);
-		memcg = cgroup_enter(&cg, c.pid ? c.pid : getpid(), note, sizeof note);
-		if (!memcg) /* the row says why its kernel memory is /proc/meminfo's */
+		enum kernel_source src = choose_source(&cg, c.pid ? c.pid : getpid(), note,
+						       sizeof note);
+		bool memcg = src == KSRC_MEMCG;
+		if (!memcg) /* the row says why its kernel memory is not the cgroup's */
 			gb_set_label(st, note);
 		int64_t ns = 0;
-		int err = measure_once(st, &c, k, n, memcg ? &cg : NULL, &fp, &ns);
+		int err = measure_once(st, &c, k, n, src, memcg ? &cg : NULL, &fp, &ns);
 		/* This process leaves the cgroup before it goes; the minimal parent is
 		 * stopped first, and takes its membership with it. */
 		if (c.minimal) {
@@ -400,7 +474,7 @@ static void run_footprint(gb_state *st, const void *data)
 		if (err || gb_error_occurred(st))
 			break;
 		gb_set_iteration_time(st, (double)ns * 1e-9);
-		put_counters(st, &fp, memcg, n, rss, maps);
+		put_counters(st, &fp, src, n, rss, maps);
 	}
 }
 

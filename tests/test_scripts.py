@@ -1311,6 +1311,28 @@ class Parents(unittest.TestCase):
                 self.assertGreaterEqual(b["kernel_resolution_kib"], 4 * os.cpu_count())
         self.assertEqual(children_of(os.getpid()), [])
 
+    def test_per_process_source(self):
+        """Without a cgroup, each worker's page tables and one kernel stack: a thread
+        alone is resolved (at least a kernel stack), and the row says slab is not seen."""
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, "out.json")
+            r = run([self.BENCH, "--scenario", "footprint", "--repetitions", "1",
+                     "--benchmark_filter=^footprint/(pthread|fork)/[a-z]+/measure:memory/"
+                     "parent:minimal/workers:1/parent_mib:0/",
+                     f"--benchmark_out={out}", "--benchmark_out_format=json"],
+                    env=dict(os.environ, TVP_FOOTPRINT_SOURCE="proc"))
+            self.assertEqual(r.returncode, 0, r.stderr[-2000:])
+            with open(out) as f:
+                rows = json.load(f)["benchmarks"]
+        self.assertEqual(len(rows), 2)
+        for b in rows:
+            with self.subTest(name=b["name"]):
+                self.assertEqual(b["kernel_source"], 2)
+                self.assertGreaterEqual(b["kernel_kib"], 8)  # a kernel stack at least
+                self.assertGreaterEqual(b["kernel_kib"], b["kernel_resolution_kib"])
+                # The rest is the one kernel stack: a power of two of KiB.
+                self.assertIn(b["kernel_kib"] - b["page_tables_kib"], (8, 16, 32, 64))
+
     def test_interrupt_removes_the_cgroup(self):
         home = memory_cgroup_home()
         if not home or os.geteuid() != 0:
@@ -1385,6 +1407,12 @@ class Parents(unittest.TestCase):
         other = next(l for l in text.split("\n")
                      if l.startswith("| pthread_create | 10 | 0 | tvp-bench |"))
         self.assertIn("32 [30, 34]", other)
+        # A negative cost is never a number either, whatever the stated resolution.
+        self.set_counters(r, "measure:memory/parent:tvp/workers:10/parent_mib:0",
+                          kernel_kib=[-5588.0] * 5, kernel_resolution_kib=[700.0] * 5,
+                          kernel_source=[3.0] * 5)
+        self.assertFalse(footprint.resolved(r.get("footprint", "fork", "process", "memory",
+                                                  parent="tvp", workers=10, parent_mib=0)))
         self.assertIn("memory cgroup", other)
         # In the figure: the kernel part of that bar is left out and the bar is marked.
         first = data.split("\n\n\n")[0].split("\n")

@@ -7,7 +7,7 @@ from report.verdicts import claim_part
 from describe import in_table_order
 
 # The kernel_source counter's values (bench/footprint.c).
-SOURCES = {1: "memory cgroup", 3: "/proc/meminfo"}
+SOURCES = {1: "memory cgroup", 2: "VmPTE + kernel stack, slab not seen", 3: "/proc/meminfo"}
 PARENT_WORDS = {"tvp": "tvp-bench", "minimal": "minimal parent"}
 # The same in a sentence.
 PARENT_PHRASE = {"tvp": "tvp-bench", "minimal": "the minimal parent"}
@@ -39,11 +39,13 @@ def row(run, kind, workers, mib=0, parent="tvp"):
 
 def resolved(b):
     """Whether the row's kernel memory is above what its source resolves: True, False,
-    or None when the run did not record a resolution (an older run)."""
+    or None when the run did not record a resolution (an older run). A negative cost
+    cannot be: what the source saw then was other activity, so it is not resolved
+    either, whatever the resolution says."""
     res, k = b.counter("kernel_resolution_kib"), b.counter("kernel_kib")
     if res is None or k is None:
         return None
-    return abs(k) >= res
+    return k >= res
 
 
 def source_words(b):
@@ -51,7 +53,7 @@ def source_words(b):
     row's label)."""
     src = b.counter("kernel_source")
     words = SOURCES.get(int(src), f"source {src:g}") if src is not None else "/proc/meminfo"
-    return f"{words} ({b.label})" if b.label and src == 3 else words
+    return f"{words} ({b.label})" if b.label and src in (2, 3) else words
 
 
 def interval(values):
@@ -94,9 +96,11 @@ def section(run, folder):
             "process maps), and Pss (shared pages divided among their users). Kernel: from "
             "the source named — a memory cgroup made for the creating parent, so only its "
             "workers' kernel memory is charged there (kernel stacks, page tables, accounted "
-            "slab), or system-wide /proc/meminfo where no cgroup can be made. Resolution: "
-            "how far the source may be off, per worker; a row below it says so instead of "
-            "a number. Page tables: VmPTE of /proc/PID/status, per process. meminfo Δ: the "
+            "slab); where no cgroup can be made, each worker's page tables (VmPTE) and one "
+            "kernel stack, which leaves slab out; system-wide /proc/meminfo only where "
+            "neither can be read. Resolution: how far the source may be off, per worker "
+            "(for meminfo, its per-CPU batches plus the other activity its samples saw); "
+            "a row below it, or below zero, says so instead of a number. Page tables: VmPTE of /proc/PID/status, per process. meminfo Δ: the "
             "system-wide view of the same moment, where other activity is noise. Virtual: "
             "address space reserved (a thread's stack; a process's whole copy).", ""]
     lines = []
