@@ -137,6 +137,12 @@ class Run:
         """The PUs the run could use (what scale sweeps and pools are sized by), or 0."""
         return int(self.ctx.get("pus") or self.ctx.get("nproc") or 0)
 
+    @property
+    def repetitions(self):
+        """The repetitions most benchmarks of the run have (0 for none)."""
+        counts = [len(b.times_us) for b in self.benches.values() if b.times_us]
+        return max(set(counts), key=counts.count) if counts else 0
+
     def bench(self, k):
         """The Bench of a key, skipped or not, or None."""
         k = k.resolve(self.pus)
