@@ -324,6 +324,7 @@ class Outcome:
     direction: str = ""     # for a comparison: "a ahead", "b ahead" or "no difference"
     count: int = None       # for "equals": repetitions equal to the threshold, of n
     n: int = None
+    cvs: tuple = ()         # the coefficient of variation of each side's metric
 
     @property
     def gap(self):
@@ -333,12 +334,7 @@ class Outcome:
 
 def values(bench, metric):
     """Per-repetition values of a metric: the times, or a sum of counters."""
-    if metric == "time":
-        return bench.times_us
-    parts = [bench.counters.get(name) for name in metric.split("+")]
-    if any(p is None for p in parts):
-        return []
-    return [sum(v) for v in zip(*parts)]
+    return bench.values(metric)
 
 
 def needs_pus(rule):
@@ -474,8 +470,11 @@ def evaluate(rule, run):
     if isinstance(samples, Outcome):
         return samples
     if rule.b is None:
-        return against_threshold(rule, samples[rule.a])
-    return comparison(rule, samples[rule.a], samples[rule.b])
+        out = against_threshold(rule, samples[rule.a])
+    else:
+        out = comparison(rule, samples[rule.a], samples[rule.b])
+    out.cvs = tuple(stats.cv(v) for v in samples.values())
+    return out
 
 
 def verdict(outcomes):

@@ -112,6 +112,20 @@ class Bench:
     def cv(self):
         return stats.cv(self.times_us)
 
+    def values(self, metric="time"):
+        """Per-repetition values of a metric: the times ("time"), or a counter, or a sum
+        of counters joined by "+"; [] where a counter is missing."""
+        if metric == "time":
+            return self.times_us
+        parts = [self.counters.get(name) for name in metric.split("+")]
+        if any(p is None for p in parts):
+            return []
+        return [sum(v) for v in zip(*parts)]
+
+    def cv_of(self, metric="time"):
+        """The coefficient of variation of the metric a table or a verdict uses."""
+        return stats.cv(self.values(metric))
+
     @property
     def usable(self):
         return not self.error and bool(self.times_us)

@@ -462,6 +462,18 @@ class Claims(unittest.TestCase):
         self.assertEqual([o.holds for o in outs], [None, None])
         self.assertTrue(all(o.undecided for o in outs))
 
+    def test_past_the_threshold_means_beyond_threshold_times_b(self):
+        # a is clearly more than b, and its median 1.53x b's, but its values straddle
+        # 1.5 x b's: "at least 1.5x" is undecided, not held.
+        rules = [claims.Rule("CG", "a >= 1.5 b", self.A, self.B, "greater", 1.5)]
+        r = run_of(bench("s/a/process/measure:m", [14.6, 15.1, 15.4, 15.6, 16.0]),
+                   bench("s/b/thread/measure:m", [9.8, 9.9, 10.1, 10.3, 10.6]))
+        o = claims.judge("CG", r, rules)[1][0]
+        self.assertGreaterEqual(o.ratio, 1.5)
+        self.assertEqual(o.direction, "a ahead")
+        self.assertIsNone(o.holds)
+        self.assertTrue(o.undecided)
+
     def test_exact_p_with_ties(self):
         # Five identical counts against five others: the exact floor, not the normal
         # approximation's 0.004 that scipy's default gives when values tie.

@@ -63,6 +63,7 @@ def build(run, folder):
     """The report's lines for a loaded run; writes its data files and figures."""
     for sub in ("data", "figures"):
         os.makedirs(os.path.join(folder, sub), exist_ok=True)
+    kit.DERIVED.clear()
     lines = header(run) + state.top_lines(run, folder)
     for section in SECTIONS:
         part = section(run, folder)
@@ -73,6 +74,7 @@ def build(run, folder):
         if section is ipc.section and targets.write_targets(run, folder):
             lines += ["The speed targets the implementation was asked to reach are checked "
                       "apart, in [TARGETS.md](TARGETS.md).", ""]
+    kit.write_derived(folder)
     return lines
 
 

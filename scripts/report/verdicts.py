@@ -3,6 +3,7 @@ with the table of its predictions, each tested on this run, the context rows und
 them, and whether the verdict survives thresholds 25% easier or harder."""
 import claims
 import py_rules
+import stats
 from report.kit import fmt, table
 
 
@@ -48,6 +49,14 @@ def p_text(o):
         return "–"
     tag = "sign" if "sign" in o.test else "TOST" if "equivalence" in o.test else "rank"
     return f"{o.p:.3f} ({tag})"
+
+
+def cv_cell(o):
+    """The spread of the metric the prediction uses, each side (⚠ over 5%)."""
+    if not o.cvs:
+        return "–"
+    return " / ".join(f"{cv * 100:.1f}%{' ⚠' if cv > stats.NOISY_CV else ''}"
+                      for cv in o.cvs)
 
 
 def side(k, other):
@@ -119,12 +128,12 @@ def rules_table(claim, run, rules=None):
         measured = "–" if o.holds is None and o.ratio is None and o.value is None \
             else measured_text(o)
         rows.append([r.prediction if r.counted else f"*context:* {r.prediction}", measured,
-                     threshold_text(r), p_text(o), outcome_text(o)])
+                     threshold_text(r), p_text(o), cv_cell(o), outcome_text(o)])
     source = " (judged on the notes' own Python, from `scripts/py_rules.py`)" \
         if rules is py_rules.PY_RULES else ""
     return [f"**Verdict: {verdict_with_gaps(verdict, outcomes)}**{source}. How each "
             "prediction is tested: [the claims at a glance](#the-claims-at-a-glance).", ""] + table(
-        ["prediction", "measured", "threshold", "p (test)", "outcome"], rows) + [
+        ["prediction", "measured", "threshold", "p (test)", "CV", "outcome"], rows) + [
         "", robustness_line(claim, run, rules), ""]
 
 
