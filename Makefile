@@ -58,7 +58,7 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 BENCH_OBJ := $(BENCH_SRC:%.c=$(BUILD)/%.o) $(BUILD)/bench/gbench.o
 TESTS := $(TEST_SRC:tests/%.c=$(BUILD)/%)
 
-.PHONY: all deps report test suite-check clean compare catalogue demos mutants extra-kind FORCE
+.PHONY: all deps report test suite-check clean compare catalogue claims-doc demos mutants extra-kind FORCE
 all: $(BUILD)/tvp-bench $(BUILD)/tvp-helper $(BUILD)/gbench-probe $(TESTS)
 
 deps:
@@ -108,6 +108,11 @@ compare:
 
 catalogue:
 	$(PYTHON) scripts/catalogue.py
+
+# CLAIMS.md: each claim's predictions and the benchmarks that answer them, written from
+# the rules (a test fails when the committed file is out of date).
+claims-doc:
+	$(PYTHON) scripts/claims_doc.py
 
 # The suite built once more with one more worker kind, for the test that a kind added
 # to the C table reaches every table of the report without a Python edit.

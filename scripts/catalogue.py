@@ -15,7 +15,7 @@ named on the command line must be one, or nothing is written (exit status 2).
 Tables and views:
   runs      one row per run: id (the folder's name), folder, host, kernel, cpu_model,
             profile, placement, tvp_version, date, name_schema, and the verdict of each
-            claim, C1 ... C8 (claims.judge, as REPORT.md says it)
+            claim, C1 ... C8 (claims.judged, as REPORT.md says it)
   samples   every repetition of every benchmark, the columns of samples.csv
             (samples.py): one column per name argument any run has, NULL where a
             benchmark lacks it; an errored benchmark is one row, metric 'error'
@@ -111,7 +111,7 @@ def run_row(c, run):
              ctx.get("kernel"), ctx.get("cpu_model"), ctx.get("profile"),
              ctx.get("placement"), ctx.get("tvp_version"), ctx.get("date"),
              str(ctx.get("name_schema"))]
-            + [claims.judge(claim, run)[0] for claim in CLAIMS])
+            + [claims.judged(claim, run)[0] for claim in CLAIMS])
 
 
 def gather(folders, skip=None):

@@ -98,7 +98,7 @@ UNDECIDED = ("missing data", "undecided")
 
 def verdicts(entries):
     """{claim: [verdict per run]}"""
-    return {c: [claims.judge(c, e.run)[0] for e in entries] for c in claims.CLAIMS}
+    return {c: [claims.judged(c, e.run)[0] for e in entries] for c in claims.CLAIMS}
 
 
 def flips(per_run):

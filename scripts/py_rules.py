@@ -21,7 +21,11 @@ PY_RULES = [
     Rule("C6", "an exception in apply_async is not shown when nobody fetches the result",
          py("mp_pool", "process", "exception", fetch="never_fetched"), None, "equals", 0,
          "shown", "(shown)"),
-    Rule("C6", "it is not shown either when the caller calls get()",
-         py("mp_pool", "process", "exception", fetch="get"), None, "equals", 0, "shown",
-         "(shown)"),
+    # The notes ask "DOTO？如何处理？": the remedies, context rather than predictions.
+    Rule("C6", "the remedy: get() raises the worker's exception in the caller",
+         py("mp_pool", "process", "exception", fetch="get"), None, "equals", 1, "shown",
+         "(shown)", counted=False),
+    Rule("C6", "the remedy: an error_callback receives it in the caller",
+         py("mp_pool", "process", "exception", fetch="error_callback"), None, "equals", 1,
+         "shown", "(shown)", counted=False),
 ]

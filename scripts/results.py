@@ -112,6 +112,20 @@ class Bench:
     def cv(self):
         return stats.cv(self.times_us)
 
+    def values(self, metric="time"):
+        """Per-repetition values of a metric: the times ("time"), or a counter, or a sum
+        of counters joined by "+"; [] where a counter is missing."""
+        if metric == "time":
+            return self.times_us
+        parts = [self.counters.get(name) for name in metric.split("+")]
+        if any(p is None for p in parts):
+            return []
+        return [sum(v) for v in zip(*parts)]
+
+    def cv_of(self, metric="time"):
+        """The coefficient of variation of the metric a table or a verdict uses."""
+        return stats.cv(self.values(metric))
+
     @property
     def usable(self):
         return not self.error and bool(self.times_us)
@@ -136,6 +150,12 @@ class Run:
     def pus(self):
         """The PUs the run could use (what scale sweeps and pools are sized by), or 0."""
         return int(self.ctx.get("pus") or self.ctx.get("nproc") or 0)
+
+    @property
+    def repetitions(self):
+        """The repetitions most benchmarks of the run have (0 for none)."""
+        counts = [len(b.times_us) for b in self.benches.values() if b.times_us]
+        return max(set(counts), key=counts.count) if counts else 0
 
     def bench(self, k):
         """The Bench of a key, skipped or not, or None."""

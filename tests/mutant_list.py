@@ -5,10 +5,13 @@ the edits, (text, replacement) pairs, each text found exactly once in that file.
 that `make test` does not catch is a gap in the tests. The first seven are the ones that
 once passed the whole suite."""
 MUTANTS = [
-    {"id": "similar-inverted", "file": "scripts/claims.py",
-     "what": "the 'similar' relation of the verdict rules inverted",
-     "edits": [("holds = abs(ratio - 1) <= rule.threshold",
-                "holds = abs(ratio - 1) > rule.threshold")]},
+    {"id": "equivalence-from-no-difference", "file": "scripts/claims.py",
+     "what": "'within ±x' declared from the absence of a significant difference, not TOST",
+     "edits": [('p = max(stats.rank_test(a, b, lo, "greater"), stats.rank_test(a, b, hi, "less"))',
+                'p = 0.0 if (stats.u_test(a, b) or 0) >= SIGNIFICANCE else 1.0')]},
+    {"id": "threshold-not-tested", "file": "scripts/claims.py",
+     "what": "a comparison's test asks only whether a exceeds b, not threshold x b",
+     "edits": [('p = stats.rank_test(a, b, t, "greater")', 'p = stats.rank_test(a, b, 1.0, "greater")')]},
     {"id": "rule-sides-swapped", "file": "scripts/claims.py",
      "what": "C2's fork-against-thread rule with its two sides swapped",
      "edits": [('''Rule("C2", "a forked process costs more to create than a thread",

@@ -267,7 +267,7 @@ class Catalogue(unittest.TestCase):
              "supported", "supported", "not supported")])
         ref = results.load(RUNS["ref"])
         self.assertEqual(query(self.db, "SELECT claim, verdict FROM verdicts WHERE run = 'ref'"),
-                         [(c, claims.judge(c, ref)[0]) for c in claims.CLAIMS])
+                         [(c, claims.judged(c, ref)[0]) for c in claims.CLAIMS])
         self.assertIn("3 runs", self.out)
 
     def test_samples_are_samples_csv(self):
@@ -508,8 +508,10 @@ class KeyNumbers(unittest.TestCase):
                     compare_runs.key_values(claim, run)
                 self.assertEqual(text is None, vals is None, claim)
                 if vals:
-                    self.assertEqual(text[:2], tuple(f"{fmt(m)} [{fmt(lo)}, {fmt(hi)}]"
-                                                     for m, lo, hi in vals[:2]), claim)
+                    of = claims.CLAIMS[claim]["key"].of
+                    self.assertEqual(text[:2], tuple(
+                        f"{fmt(m)} of {of}" if of else f"{fmt(m)} [{fmt(lo)}, {fmt(hi)}]"
+                        for m, lo, hi in vals[:2]), claim)
                     self.assertEqual(text[3], vals[2])
 
 

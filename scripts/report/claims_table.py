@@ -1,11 +1,12 @@
-"""claims_table.py - the claims at a glance: each claim of the notes with C's verdict,
-its key numbers for a thread and a process, Python's verdict where it differs, and links
-to its section and figure."""
+"""claims_table.py - the claims at a glance: each claim of the notes with its verdict
+(and whether it is fragile), its key numbers for a thread and a process in words,
+Python's verdict where it differs, and links to its section and figure."""
 import claims
 import py_rules
 import stats
 from report import state
 from report.kit import fmt, table
+from report.verdicts import DISCIPLINE, judged, rules_for, verdict_with_gaps
 
 # Each claim's section, as the headings of the sections make it.
 ANCHORS = {"C1": "#c1--what-a-worker-owns", "C2": "#c2--creation-cost-and-copy-on-write",
@@ -19,61 +20,112 @@ ANCHORS = {"C1": "#c1--what-a-worker-owns", "C2": "#c2--creation-cost-and-copy-o
 
 def key_values(claim, run):
     """((median, lo, hi) of the thread, the same of the process, unit) of the claim's
-    key pair, or None where the run lacks either."""
+    key pair, less its offset, or None where the run lacks either."""
     pair = claims.CLAIMS[claim].get("key")
     if not pair:
         return None
-    t_key, p_key, metric, unit = pair
     out = []
-    for k in (t_key, p_key):
-        b = run.bench(k)
-        vals = claims.values(b, metric) if b and b.usable else []
+    for k in (pair.thread, pair.process):
+        b = run.bench(k.resolve(run.pus) if run.pus else k)
+        vals = claims.values(b, pair.metric) if b and b.usable else []
         if not vals:
             return None
-        out.append(stats.median_ci(vals)[:3])
-    return out[0], out[1], unit
+        out.append(tuple(v - pair.offset for v in stats.median_ci(vals)[:3]))
+    return out[0], out[1], pair.unit
 
 
 def key_numbers(claim, run):
-    """(thread text, process text, thread:process ratio text, unit) for the claim's
-    key pair, or None."""
+    """(thread text, process text, comparison text, unit) for the claim's key pair, or
+    None. A count out of a total reads "3 of 3"; a measured value reads as its median
+    with its interval, and the comparison is always the process's value as a multiple
+    of the thread's."""
     values = key_values(claim, run)
     if not values:
         return None
+    pair = claims.CLAIMS[claim]["key"]
     (t, t_lo, t_hi), (p, p_lo, p_hi), unit = values
-    ratio = f"1 : {p / t:.2g}" if t else "–"
+    if pair.of is not None:
+        return f"{fmt(t)} of {pair.of}", f"{fmt(p)} of {pair.of}", "", unit
+    ratio = f"process = {p / t:.2g} × thread" if t else ""
     return (f"{fmt(t)} [{fmt(t_lo)}, {fmt(t_hi)}]", f"{fmt(p)} [{fmt(p_lo)}, {fmt(p_hi)}]",
             ratio, unit)
+
+
+def key_text(claim, run):
+    """The claim's key numbers as one cell of words."""
+    c = claims.CLAIMS[claim]
+    if c.get("judged_on") == "python":
+        return python_key_text(claim, run)
+    nums = key_numbers(claim, run)
+    if not nums:
+        return "–"
+    thread, process, ratio, unit = nums
+    cond = f" ({c['key'].conditions})" if c["key"].conditions else ""
+    text = f"thread {thread} · process {process}: {unit}{cond}"
+    return f"{text}; {ratio}" if ratio else text
+
+
+def python_key_text(claim, run):
+    """For a claim judged on the notes' Python: each counted prediction's count."""
+    parts = [f"{o.rule.prediction}: {o.rule.metric} = {fmt(o.rule.threshold)} in "
+             f"{o.count} of {o.n} runs"
+             for o in claims.judge(claim, run, py_rules.PY_RULES)[1]
+             if o.count is not None and o.rule.counted]
+    return "; ".join(parts) or "–"
+
+
+def coverage_words(run):
+    n = run.repetitions
+    if not n or n < 2:
+        return "one repetition, no interval"
+    cover = stats.median_ci(range(n))[3]
+    return f"their distribution-free interval over {n} repetitions (it covers the " \
+        f"median with probability {cover:.2%})"
+
+
+def verdict_cell(claim, run, changed):
+    rules = rules_for(claim)
+    verdict, outcomes = judged(claim, run)
+    if not outcomes:
+        return "missing data: not measured by this suite yet"
+    cell = f"**{verdict_with_gaps(verdict, outcomes)}**"
+    if claims.is_fragile(claim, run, rules):
+        cell += " (fragile)"
+    if rules is py_rules.PY_RULES:
+        cell += " on the notes' Python"
+    if claim in changed:
+        cell += " ⚠"
+    return cell
+
+
+def python_cell(claim, run, verdict):
+    if rules_for(claim) is py_rules.PY_RULES:
+        return "(the verdict)"
+    py_verdict, py_out = claims.judge(claim, run, py_rules.PY_RULES)
+    if not py_out or py_verdict in ("missing data", "undecided"):
+        return "–"
+    return "same" if py_verdict == verdict else f"**{py_verdict}**"
 
 
 def section(run, folder):
     rows = []
     changed = state.flagged_claims(run)
     for claim, c in claims.CLAIMS.items():
-        verdict, outcomes = claims.judge(claim, run)
-        missing = sum(o.holds is None for o in outcomes)
-        note = ""
-        if not outcomes:
-            verdict = "missing data: not measured by this suite yet"
-        elif missing and verdict not in ("missing data", "undecided"):
-            note = f" ({missing} of {len(outcomes)} predictions without data)"
-        nums = key_numbers(claim, run)
-        cells = f"{nums[0]} | {nums[1]} | {nums[2]} ({nums[3]})" if nums else "– | – | –"
-        py_verdict, py_out = claims.judge(claim, run, py_rules.PY_RULES)
-        py_cell = "–" if not py_out or py_verdict in ("missing data", "undecided") else (
-            "same" if py_verdict == verdict else f"**{py_verdict}**")
+        verdict = judged(claim, run)[0]
         links = [f"[section]({ANCHORS[claim]})"] if claim in ANCHORS else []
         if c.get("figure"):
             links.append(f"[figure]({c['figure']})")
-        if claim in changed:
-            note += " ⚠"
-        rows.append(f"| {claim} | {c['zh']}<br>*{c['en']}* | **{verdict}**{note} | {cells} | "
-                    f"{py_cell} | {', '.join(links) or '–'} |")
+        rows.append(f"| {claim} | {c['zh']}<br>*{c['en']}* | {verdict_cell(claim, run, changed)}"
+                    f" | {key_text(claim, run)} | {python_cell(claim, run, verdict)} | "
+                    f"{', '.join(links) or '–'} |")
     return ["## The claims at a glance", "",
-            "Verdicts from the rules in `scripts/claims.py`; key numbers are medians with their "
-            "95% interval, thread first, then process.", ""] + table(
-        ["", "claim in the notes", "verdict", "thread", "process", "thread : process",
-         "Python's verdict", "details"], rows) + [""] + ([
+            "Verdicts from the counted predictions in `scripts/claims.py` (C6 from "
+            "`scripts/py_rules.py`: the notes say it of their Python). A verdict is "
+            "*fragile* when moving every threshold 25% easier or harder would change it. "
+            f"Key numbers are medians with {coverage_words(run)}.", "",
+            DISCIPLINE.format(sig=claims.SIGNIFICANCE), ""] + table(
+        ["", "claim in the notes", "verdict", "key numbers", "Python's verdict", "details"],
+        rows) + [""] + ([
             "⚠ Measured while the machine changed (see [State of the machine]"
             "(#state-of-the-machine)): " + "; ".join(
                 f"{c} ({', '.join(s)})" for c, s in changed.items()) + ".", ""]

@@ -8,7 +8,7 @@ import sys
 
 import results
 from report import (claims_table, cow, create, footprint, globals as nums, ipc, machine,
-                    pool, python, scale, state, targets)
+                    kit, pool, python, scale, state, targets)
 
 # Each section is a function (run, folder) -> lines of markdown; a section without data
 # says so or returns nothing.
@@ -36,12 +36,12 @@ def scenarios_of(section):
 
 
 def header(run):
-    n = len(next((b.times_us for b in run.benches.values() if b.times_us), []))
+    n = run.repetitions
     host = run.ctx.get("host_name", "unknown host")
     return [f"# tvp report: threads versus processes on {host}", "",
             f"Profile **{run.ctx.get('profile')}**, placement **{run.ctx.get('placement')}**, "
-            f"{n} repetitions per benchmark. Medians with a distribution-free 95% interval "
-            f"(order statistics; with 5 repetitions the widest, [min, max], covers 93.8%). "
+            f"{n} repetitions per benchmark. Medians with a distribution-free interval of "
+            f"order statistics: {kit.interval_words(n)}. "
             f"Generated {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC "
             f"from `benchmarks.json`.", ""] + placement_lines(run)
 
@@ -63,6 +63,7 @@ def build(run, folder):
     """The report's lines for a loaded run; writes its data files and figures."""
     for sub in ("data", "figures"):
         os.makedirs(os.path.join(folder, sub), exist_ok=True)
+    kit.DERIVED.clear()
     lines = header(run) + state.top_lines(run, folder)
     for section in SECTIONS:
         part = section(run, folder)
@@ -73,6 +74,7 @@ def build(run, folder):
         if section is ipc.section and targets.write_targets(run, folder):
             lines += ["The speed targets the implementation was asked to reach are checked "
                       "apart, in [TARGETS.md](TARGETS.md).", ""]
+    kit.write_derived(folder)
     return lines
 
 

@@ -4,12 +4,15 @@ is named in a heading. It imports nothing of the report, so compare.py can use i
 import os
 import shutil
 import subprocess
+import sys
 
 import stats
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 # Off in tests that only walk the report for the keys it asks for.
 DRAW = True
+# (script, figure, [warning lines]) of every figure gnuplot warned about.
+WARNINGS = []
 
 
 # --- numbers ------------------------------------------------------------------------
@@ -28,9 +31,49 @@ def ci_text(b):
     return f"{fmt(med)} [{fmt(lo)}, {fmt(hi)}]"
 
 
+def coverage(n):
+    """The probability that the interval of n repetitions holds the true median: 95%
+    where n allows it, less where it does not (93.75% for 5: the widest, [min, max])."""
+    return stats.median_ci(range(n))[3] if n >= 2 else 0.0
+
+
+def interval_label(n):
+    """How a table header or a caption names the interval of n repetitions."""
+    return f"{coverage(n):.2%} interval" if n >= 2 else "no interval"
+
+
+def interval_words(n):
+    if n < 2:
+        return "one repetition, no interval"
+    lo, hi = stats.median_ci(range(n))[1:3]
+    ends = "[min, max]" if (lo, hi) == (0, n - 1) else f"[x({lo + 1}), x({hi + 1})]"
+    return f"with {n} repetitions it is {ends} and covers the median with probability " \
+        f"{coverage(n):.2%}"
+
+
 def cv_text(b):
     flag = " ⚠" if b.cv > stats.NOISY_CV else ""
     return f"{b.cv * 100:.1f}%{flag}"
+
+
+# Numbers a Reading computes from the run (a ratio of two medians, a fitted slope) rather
+# than quotes from a table: each with how it was computed, written to data/derived.tsv so
+# a reader can audit it and the figure check can tell it from a number typed in by hand.
+DERIVED = []
+
+
+def derived(x, how, digits=3, spec=None):
+    """x formatted for a Reading (fmt, or format(x, spec)), recorded with how it was
+    computed."""
+    text = format(x, spec) if spec else fmt(x, digits)
+    DERIVED.append((text, how))
+    return text
+
+
+def write_derived(folder):
+    lines = [f"{text}\t{how}" for text, how in DERIVED]
+    DERIVED.clear()
+    write_data(folder, "derived.tsv", "value\thow it was computed\n" + "\n".join(lines) + "\n")
 
 
 def human_rate(bps):
@@ -146,6 +189,13 @@ def gnuplot(script, data, out, *extra):
                        cwd=ROOT, capture_output=True, text=True)
     if r.returncode != 0:
         return f"gnuplot {script} failed: {r.stderr.strip()[-300:]}"
+    # A warning is a figure that does not show what it says (a series without a point,
+    # a log axis given a zero): said on the console and kept for the tests.
+    warned = [line for line in r.stderr.splitlines() if "warning" in line.lower()]
+    if warned:
+        WARNINGS.append((script, os.path.basename(out), warned))
+        print(f"gnuplot {script} → {os.path.basename(out)}: " + "; ".join(warned),
+              file=sys.stderr)
     return None
 
 

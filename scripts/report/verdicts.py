@@ -1,7 +1,9 @@
 """verdicts.py - a claim as the sections show it: the notes' words, then the verdict
-of claims.RULES with the table of its predictions, each tested on this run."""
+with the table of its predictions, each tested on this run, the context rows under
+them, and whether the verdict survives thresholds 25% easier or harder."""
 import claims
 import py_rules
+import stats
 from report.kit import fmt, table
 
 
@@ -10,49 +12,139 @@ def claim_header(claim):
     return [f"> {c['zh']}", ">", f"> *{c['en']}*", ""]
 
 
+def rules_for(claim):
+    return claims.judged_rules(claim)
+
+
+def judged(claim, run):
+    return claims.judged(claim, run)
+
+
 def measured_text(o, times="×"):
     r = o.rule
-    return f"{o.ratio:.2f}{times}" if r.b else f"{fmt(o.value)} {r.unit}"
+    if r.b is not None:
+        return f"{o.ratio:.2f}{times}"
+    if r.relation == "equals":
+        if o.count == o.n:
+            return f"{fmt(r.threshold)} {r.unit} in {o.n} of {o.n} repetitions"
+        return f"{fmt(r.threshold)} {r.unit} in only {o.count} of {o.n} (median {fmt(o.value)})"
+    return f"{fmt(o.value)} {r.unit}"
 
 
 def threshold_text(r):
+    t = r.threshold
     if r.b is None:
-        sign = {"above": "≥", "below": "<", "equals": "="}[r.relation]
-        return f"{sign} {fmt(r.threshold)} {r.unit}"
-    return f"≥ {r.threshold:g}×" if r.relation == "greater" else f"±{r.threshold:.0%}"
+        if r.relation == "equals":
+            return f"= {fmt(t)} {r.unit} in every repetition"
+        return f"{'>' if r.relation == 'above' else '<'} {fmt(t)} {r.unit}"
+    if r.relation == "similar":
+        return f"within ±{t:.0%} (equivalence)"
+    if t <= 1:
+        return f"≥ {t:g}× (non-inferiority, margin {1 - t:.0%})"
+    return f"≥ {t:g}×"
+
+
+def p_text(o):
+    if o.p is None:
+        return "–"
+    tag = "sign" if "sign" in o.test else "TOST" if "equivalence" in o.test else "rank"
+    return f"{o.p:.3f} ({tag})"
+
+
+def cv_cell(o):
+    """The spread of the metric the prediction uses, each side (⚠ over 5%)."""
+    if not o.cvs:
+        return "–"
+    return " / ".join(f"{cv * 100:.1f}%{' ⚠' if cv > stats.NOISY_CV else ''}"
+                      for cv in o.cvs)
+
+
+def side(k, other):
+    """How a comparison names one of its sides: by mode where the two differ
+    ("threads"), else by variant."""
+    if k.mode != other.mode:
+        return {"thread": "threads", "process": "processes"}.get(k.mode, k.mode)
+    return k.variant if k.variant != other.variant else str(k)
+
+
+def outcome_text(o):
+    if o.holds is None:
+        return f"{o.gap}: {o.why}"
+    if o.holds:
+        return "holds"
+    r = o.rule
+    if r.b is not None and r.relation == "greater" and r.threshold > 1:
+        ahead = {"a ahead": f"{side(r.a, r.b)} higher, by less than the threshold",
+                 "b ahead": f"{side(r.b, r.a)} higher",
+                 "no difference": "no significant difference"}[o.direction]
+        return f"**fails** ({ahead})"
+    return "**fails**"
 
 
 def verdict_with_gaps(verdict, outcomes):
-    """The verdict, saying how many predictions it rests on when some had no data."""
-    missing = sum(o.holds is None for o in outcomes)
-    if missing and verdict not in ("missing data", "undecided"):
-        verdict += f", from {len(outcomes) - missing} of {len(outcomes)} predictions"
-    return verdict
+    """The verdict, saying how many counted predictions it rests on when some could not
+    be decided or had no data."""
+    counted = [o for o in outcomes if o.rule.counted]
+    undecided = sum(o.undecided for o in counted)
+    missing = sum(o.holds is None and not o.undecided for o in counted)
+    if verdict in ("missing data", "undecided") or not (undecided or missing):
+        return verdict
+    gaps = [f"{n} {what}" for n, what in ((undecided, "undecided"),
+                                          (missing, "without data")) if n]
+    return f"{verdict}, from {len(counted) - undecided - missing} of {len(counted)} " \
+        f"predictions ({', '.join(gaps)})"
 
 
-def rules_table(claim, run):
-    """The verdict line and the table of the claim's predictions."""
-    verdict, outcomes = claims.judge(claim, run)
-    verdict = verdict_with_gaps(verdict, outcomes)
+def robustness_line(claim, run, rules):
+    verdict = claims.judge(claim, run, rules)[0]
+    (easier, harder), flips = claims.fragility(claim, run, rules)
+    if easier == verdict == harder:
+        line = f"**Robust:** the verdict stays {verdict} with every threshold 25% " \
+            "easier or 25% harder to pass"
+        return line + (f"; outcomes that do move: {'; '.join(flips)}." if flips else ".")
+    moves = [f"{v} with every threshold 25% {how}" for v, how in
+             ((easier, "easier"), (harder, "harder")) if v != verdict]
+    return f"**Fragile:** the verdict would be {' and '.join(moves)} " \
+        f"(predictions that change: {'; '.join(flips)})."
+
+
+DISCIPLINE = (
+    "A comparison holds when the ratio of medians is past its threshold and an exact "
+    "one-sided rank test (Mann-Whitney, from the permutation distribution) puts the first "
+    "benchmark beyond threshold × the second at p < {sig}; it fails when the first is "
+    "short of it at p < {sig}, and is undecided otherwise. \"Within ±x\" is an equivalence "
+    "test (two one-sided tests), never the absence of a difference. A value against a "
+    "threshold uses the exact sign test; a count must be what the claim says in every "
+    "repetition. Context rows test something the notes do not say and do not count.")
+
+
+def rules_table(claim, run, rules=None):
+    """The verdict line, the table of the claim's predictions and its robustness."""
+    rules = rules or rules_for(claim)
+    verdict, outcomes = claims.judge(claim, run, rules)
     rows = []
-    for o in outcomes:
+    for o in sorted(outcomes, key=lambda o: not o.rule.counted):
         r = o.rule
-        if o.holds is None:
-            rows.append([r.prediction, "–", threshold_text(r), "–", f"{o.gap}: {o.why}"])
-            continue
-        p = "–" if o.p is None else f"{o.p:.3f}"
-        note = f" ({o.why})" if o.why else ""
-        rows.append([r.prediction, measured_text(o), threshold_text(r), f"{p}{note}",
-                     "yes" if o.holds else "**no**"])
-    return [f"**Verdict: {verdict}.** Each prediction the claim makes, tested on this run "
-            f"(a comparison holds when the ratio of medians reaches its threshold and the "
-            f"Mann-Whitney U test gives p < {claims.SIGNIFICANCE}):", ""] + table(
-        ["prediction", "measured", "threshold", "p", "holds"], rows) + [""]
+        measured = "–" if o.holds is None and o.ratio is None and o.value is None \
+            else measured_text(o)
+        rows.append([r.prediction if r.counted else f"*context:* {r.prediction}", measured,
+                     threshold_text(r), p_text(o), cv_cell(o), outcome_text(o)])
+    source = " (judged on the notes' own Python, from `scripts/py_rules.py`)" \
+        if rules is py_rules.PY_RULES else ""
+    return [f"**Verdict: {verdict_with_gaps(verdict, outcomes)}**{source}. How each "
+            "prediction is tested: [the claims at a glance](#the-claims-at-a-glance).", ""] + table(
+        ["prediction", "measured", "threshold", "p (test)", "CV", "outcome"], rows) + [
+        "", robustness_line(claim, run, rules), ""]
 
 
 def claim_part(claim, run, heading):
-    """A claim's heading, its words and its verdict table."""
-    return [heading, ""] + claim_header(claim) + rules_table(claim, run)
+    """A claim's heading, its words and its verdict table; for a claim judged on Python,
+    C's rows follow as what a pool can do instead."""
+    out = [heading, ""] + claim_header(claim) + rules_table(claim, run)
+    if rules_for(claim) is not claims.RULES and claims.rules_of(claim):
+        out += ["What C's own pool does with the same failures (context):", ""] + \
+            rules_table(claim, run, claims.RULES)[2:-2] + [""]
+    return out
 
 
 def python_rules_table(run):
@@ -61,9 +153,10 @@ def python_rules_table(run):
     for claim in claims.CLAIMS:
         _, outcomes = claims.judge(claim, run, py_rules.PY_RULES)
         for o in outcomes:
-            if o.holds is None:
-                rows.append([claim, o.rule.prediction, "–", f"{o.gap}: {o.why}"])
-            else:
-                rows.append([claim, o.rule.prediction, measured_text(o, "x"),
-                             "yes" if o.holds else "**no**"])
-    return table(["claim", "prediction", "measured", "holds"], rows) + [""]
+            measured = "–" if o.holds is None and o.ratio is None and o.value is None \
+                else measured_text(o, "x")
+            rows.append([claim, o.rule.prediction if o.rule.counted else
+                         f"*context:* {o.rule.prediction}", measured, threshold_text(o.rule),
+                         p_text(o), outcome_text(o)])
+    return table(["claim", "prediction", "measured", "threshold", "p (test)", "outcome"],
+                 rows) + [""]

@@ -1,0 +1,28 @@
+# globals.gp DATA OUT - C3 in one picture: how many of a worker's 3 appends to the notes'
+# global list the parent sees, for each kind of worker, with the list an ordinary global
+# (solid) and in MAP_SHARED memory (hatched). Threads blue, processes red.
+# DATA: a row per worker: index, label, mode (0 thread, 1 process), appends seen with a
+# global, appends seen with MAP_SHARED memory.
+load 'plots/style.gp'
+eval render_png
+set output ARG2.'.png'
+set title "C3: of a worker's 3 appends to the global list, how many the parent sees"
+set ylabel "appends the parent sees (of 3)"
+set yrange [0:3.9]
+set ytics 0, 1, 3
+stats ARG1 using 1 nooutput
+set xrange [-0.6:STATS_max + 0.6]
+set boxwidth 0.36
+set style fill solid 0.85 border -1
+set key top right
+set xtics nomirror scale 0
+set datafile separator "\t"
+# The legend's swatches are grey: the colour says the worker's mode, the fill the list.
+plot NaN with boxes lc rgb "gray40" title "list in an ordinary global", \
+     NaN with boxes lc rgb "gray40" fs pattern 4 title "list in MAP_SHARED memory", \
+     ARG1 using ($1 - 0.2):4:(mode_rgb($3)):xtic(2) with boxes lc rgb variable notitle, \
+     '' using ($1 + 0.2):5:(mode_rgb($3)) with boxes lc rgb variable fs pattern 4 notitle, \
+     '' using ($1 - 0.2):($4 + 0.15):(sprintf("%d of 3", $4)) with labels font ",17" notitle, \
+     '' using ($1 + 0.2):($5 + 0.15):(sprintf("%d of 3", $5)) with labels font ",17" notitle
+set output
+eval render_svg; set output ARG2.'.svg'; replot
