@@ -1,7 +1,7 @@
 """create.py - C2's creation cost (bench/create.c): every worker kind from an empty
 parent, and the round trip against the memory the parent holds, in every layout."""
-from report.kit import (ci_text, cv_text, draw, figure, fmt, layout_words, mode_bit, ratio, table,
-                        write_data)
+from report.kit import (ci_text, cv_text, derived, draw, figure, fmt, layout_words, mode_bit,
+                        ratio, table, write_data)
 from report.verdicts import claim_part
 from describe import in_table_order
 
@@ -79,12 +79,12 @@ def parents_paragraph(run):
             "(libstdc++, Google Benchmark, hwloc's topology), or by the minimal parent, "
             "the static tvp-helper started for the purpose, which creates the workers on "
             "command and times them itself (median over the rows of each, read after "
-            "each row): " + "; ".join(out) + ". fork walks every mapping of the parent and "
-            "copies the page tables of those holding private pages of their own (the "
-            "others are faulted in later: background, Linux mm/memory.c, "
-            "vma_needs_copy), and the child tears its copy down at exit; so the minimal "
-            "parent's round trip is closer to the cost of creating a process, and "
-            "tvp-bench's adds the cost of its own address space.",
+            "each row): " + "; ".join(out) + ". *Background: fork walks every mapping of the "
+            "parent and copies the page tables of those holding private pages of their own "
+            "(the others are faulted in later), and the child tears its copy down at exit "
+            "(Linux, mm/memory.c, vma_needs_copy).* So the minimal parent's round trip is "
+            "closer to the cost of creating a process, and tvp-bench's adds the cost of its "
+            "own address space.",
             ""]
 
 
@@ -197,11 +197,13 @@ def parent_reading(run, ps):
         fat, small = round_trip(run, kind, run.mode_of(kind) or "process"), \
             round_trip(run, kind, run.mode_of(kind) or "process", parent="minimal")
         if fat and small:
+            x = derived(fat.median / small.median, f"{kind}: median round trip from "
+                        "tvp-bench / from the minimal parent", spec=".2f")
             parts.append(f"{run.describe.label(kind)} {fmt(small.median)} µs against "
-                         f"{fmt(fat.median)} µs ({fat.median / small.median:.2f}×)")
+                         f"{fmt(fat.median)} µs ({x}×)")
     if not parts:
         return []
-    return ["**Reading, by parent.** From the minimal parent against tvp-bench (medians): "
+    return ["**Reading.** From the minimal parent against tvp-bench (medians): "
             + "; ".join(parts) + ". These are medians of runs taken one after the other "
             "on a shared machine, not a test: the rows of the two parents ran close "
             "together but not interleaved.", ""]
@@ -214,24 +216,30 @@ def methods_reading(run, rows):
     label = run.describe.label
     base = base_row(run, rows)
     cheapest = min(have, key=lambda k: have[k].median)
-    text = [f"**Reading.** The cheapest worker here is {label(cheapest)} "
+    who = " from tvp-bench" if parents(run) != [None] else ""
+    text = [f"**Reading.** The cheapest worker{who} is {label(cheapest)} "
             f"({fmt(have[cheapest].median)} µs per round trip)."]
     if base:
         # The kinds that make a process without exec, and posix_spawn, the other
         # answer of "A fork() in the road".
-        rel = [f"{label(k)} {have[k].median / base.median:.1f}×"
+        rel = [f"{label(k)} " + derived(have[k].median / base.median,
+                                        f"median round trip of {k} / of {base.variant}",
+                                        spec=".1f") + "×"
                for k in ("fork", "vfork", "clone", "posix_spawn") if k in have]
         text.append(f"Against {label(base.variant)}: " + ", ".join(rel) + ".")
     if all(k in have for k in ("fork", "fork_exec", "fork_sh")):
         f0 = have["fork"].median
         text.append(f"lmbench's ladder fork+exit : fork+exec : fork+sh -c is "
-                    f"1 : {have['fork_exec'].median / f0:.1f} : "
-                    f"{have['fork_sh'].median / f0:.1f}"
+                    "1 : " + derived(have['fork_exec'].median / f0,
+                                     "median round trip of fork_exec / of fork", spec=".1f")
+                    + " : " + derived(have['fork_sh'].median / f0,
+                                      "median round trip of fork_sh / of fork", spec=".1f") +
                     f" — exec and the shell each add a whole program start.")
     if "vfork" in have and "fork" in have:
         text.append(f"vfork skips copying the page tables (the child borrows the parent's "
                     f"memory until it exits or execs) and costs "
-                    f"{have['vfork'].median / have['fork'].median:.2f}× fork.")
+                    + derived(have['vfork'].median / have['fork'].median,
+                              "median round trip of vfork / of fork", spec=".2f") + "× fork.")
     return [" ".join(text), ""]
 
 
@@ -280,7 +288,9 @@ def memory_reading(run):
                     b.args.get("parent", "tvp") == "tvp" and b.usable:
                 r = ratio(b, round_trip(run, b.variant, b.mode))
                 if r:
-                    parts.append(f"{run.describe.label(b.variant)} {r:.1f}×")
+                    parts.append(f"{run.describe.label(b.variant)} " + derived(
+                        r, f"median round trip of {b.variant} at {big} MiB / at 0 MiB",
+                        spec=".1f") + "×")
         text.append(f"**Reading.** From an empty parent to one holding {big} MiB, the round "
                     f"trip grows: " + ", ".join(parts) + ". fork copies one page-table entry "
                     "per 4 KiB page of the parent, and the child tears them down at exit; "
@@ -296,13 +306,19 @@ def memory_reading(run):
     maps = ratio(round_trip(run, "fork", "process", 1024, "maps"), fork_1g)
     shared = ratio(round_trip(run, "fork", "process", 1024, "shared"), fork_1g)
     if thp:
-        text.append(f"In transparent huge pages the same 1024 MiB makes fork {thp:.1f}× cheaper "
+        thp = derived(thp, "fork at 1024 MiB: round trip in 4 KiB pages / in huge pages",
+                      spec=".1f")
+        text.append(f"In transparent huge pages the same 1024 MiB makes fork {thp}× cheaper "
                     "(one entry per 2 MiB).")
     if maps:
-        text.append(f"Split into 64 KiB mappings it costs {maps:.2f}× one mapping (fork walks "
+        maps = derived(maps, "fork at 1024 MiB: round trip in 64 KiB mappings / in one",
+                       spec=".2f")
+        text.append(f"Split into 64 KiB mappings it costs {maps}× one mapping (fork walks "
                     "every mapping).")
     if shared:
-        text.append(f"As MAP_SHARED memory it costs {shared:.2f}× private memory: fork copies "
+        shared = derived(shared, "fork at 1024 MiB: round trip in MAP_SHARED / in private "
+                         "memory", spec=".2f")
+        text.append(f"As MAP_SHARED memory it costs {shared}× private memory: fork copies "
                     "no page tables for shared mappings, the child faults them in on use.")
     return [" ".join(text), ""] if text else []
 

@@ -2,7 +2,7 @@
 idle worker, N workers alive at once, created by tvp-bench or by the minimal parent,
 with an empty parent and one holding memory."""
 import stats
-from report.kit import fmt, mode_bit, table, write_data, draw
+from report.kit import derived, draw, fmt, mode_bit, table, write_data
 from report.verdicts import claim_part
 from describe import in_table_order
 
@@ -256,13 +256,13 @@ def small_n_reading(run):
     if fat and small and (fat.counter("private_kib") or 0) < (small.counter("private_kib") or 0):
         out.append(
             f"One thread created by tvp-bench adds {fmt(fat.counter('private_kib'))} KiB of "
-            f"private memory, the minimal parent's first thread "
-            f"{fmt(small.counter('private_kib'))} KiB: tvp-bench has created and joined "
-            "threads before, and glibc keeps the stacks of joined threads in a cache and "
-            "hands one back to the next pthread_create with its pages already present "
-            "(background: glibc's nptl/allocatestack.c, the stack cache, 40 MiB by "
-            "default); the minimal parent is started afresh each repetition, so its thread "
-            "gets a new stack.")
+            f"private memory and {fmt(fat.counter('vm_kib'))} KiB of address space, the "
+            f"minimal parent's first thread {fmt(small.counter('private_kib'))} KiB and "
+            f"{fmt(small.counter('vm_kib'))} KiB. *Background: glibc keeps the stacks of "
+            "joined threads in a cache (40 MiB by default) and hands one back to the next "
+            "pthread_create, mapped and with its pages present (glibc, "
+            "nptl/allocatestack.c); tvp-bench has created and joined threads before this "
+            "row, while the minimal parent is started afresh each repetition.*")
     spawn, spawn_min = row(run, "posix_spawn", 1), row(run, "posix_spawn", 1, parent="minimal")
     big = max((b.args["workers"] for b in run.select("footprint", "memory",
                                                       variant="posix_spawn") if b.usable),
@@ -271,10 +271,11 @@ def small_n_reading(run):
     if spawn and spawn.counter("private_clean_kib"):
         words = (f"A single posix_spawn child of tvp-bench has "
                  f"{fmt(spawn.counter('private_kib'))} KiB private, "
-                 f"{fmt(spawn.counter('private_clean_kib'))} KiB of it clean: the pages of "
-                 "tvp-helper's program file, which count as private while only that one "
-                 f"process maps them (its Pss, {fmt(spawn.counter('pss_kib'))} KiB, says the "
-                 "same).")
+                 f"{fmt(spawn.counter('private_clean_kib'))} KiB of it clean, and a Pss of "
+                 f"{fmt(spawn.counter('pss_kib'))} KiB. *Background: a clean page of a file "
+                 "counts as private while only one process maps it (Linux, "
+                 "Documentation/filesystems/proc.rst, smaps), here the pages of "
+                 "tvp-helper's program file.*")
         if spawn_min:
             words += (f" Spawned by the minimal parent, which is tvp-helper itself and maps "
                       f"the same file, the child has {fmt(spawn_min.counter('private_clean_kib'))}"
@@ -286,6 +287,8 @@ def small_n_reading(run):
                             spawn_big else ""))
     below = [b for b in run.select("footprint", "memory") if b.usable and resolved(b) is False]
     if below:
-        out.append(f"{len(below)} row(s) fall below the resolution of their kernel source "
-                   "and are marked so; none is drawn as a bar.")
-    return [" ".join(out), ""] if out else []
+        n = derived(len(below), "footprint rows whose kernel memory is below its "
+                    "source's resolution, or below zero", spec="d")
+        out.append(f"{n} row(s) fall below the resolution of their kernel source and are "
+                   "marked so; none is drawn as a bar.")
+    return ["**Reading.** " + " ".join(out), ""] if out else []
