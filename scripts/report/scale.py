@@ -198,9 +198,8 @@ def reading(run, workloads, t_kind, p_kind):
                                                     if pair[w][1] is not None else "")
                          for w in ws)
 
-    def apart(w):  # more than TIE apart, and the U test says so
-        r, p = pair[w][0], pair[w][1]
-        return abs(r - 1) > TIE and p is not None and p < SIGNIFICANCE
+    def apart(w):
+        return is_apart(pair[w])
 
     ties = [w for w in pair if abs(pair[w][0] - 1) <= TIE]
     proc = [w for w in pair if apart(w) and pair[w][0] < 1]
@@ -223,21 +222,37 @@ def reading(run, workloads, t_kind, p_kind):
     return [" ".join(text), ""]
 
 
+def is_apart(entry):
+    """(ratio, p, ...) of threads over processes: more than TIE apart, and the U test says
+    so."""
+    r, p = entry[0], entry[1]
+    return abs(r - 1) > TIE and p is not None and p < SIGNIFICANCE
+
+
 def false_sharing_words(pair):
     if "false_sharing" not in pair or "false_sharing_shared" not in pair:
         return []
     r_own, p_own, t, p_priv = pair["false_sharing"]
     r_sh, p_sh, _, p_shared = pair["false_sharing_shared"]
-    same = abs(r_sh - 1) <= TIE
-    words = (f"With the counters in the global array, processes do {fmt(p_priv.counter('ops_per_s'))} "
-             f"adds/s against threads' {fmt(t.counter('ops_per_s'))} (threads : processes "
-             f"1 : {1 / r_own:.2f}): not because processes share lines better, but because a "
-             "process does not share the lines at all: it does not share the data. With the "
-             f"same counters in one MAP_SHARED array, processes do "
-             f"{fmt(p_shared.counter('ops_per_s'))} adds/s (1 : {1 / r_sh:.2f}"
-             + (f", p = {p_sh:.3f}" if p_sh is not None else "") + ")")
-    words += (": shared lines cost processes what they cost threads." if same else
-              ": with the work made equal, the gap is not the one the global array showed.")
+    own = (f"With the counters in the global array, processes do "
+           f"{fmt(p_priv.counter('ops_per_s'))} adds/s against threads' "
+           f"{fmt(t.counter('ops_per_s'))} (threads : processes 1 : {1 / r_own:.2f}"
+           + (f", p = {p_own:.3f}" if p_own is not None else "") + ")")
+    shared = (f"with the same counters in one MAP_SHARED array, processes do "
+              f"{fmt(p_shared.counter('ops_per_s'))} adds/s (1 : {1 / r_sh:.2f}"
+              + (f", p = {p_sh:.3f}" if p_sh is not None else "") + ")")
+    if is_apart(pair["false_sharing"]) and r_own < 1:
+        words = (own + ": not because processes share lines better, but because a process "
+                 "does not share the lines at all: it does not share the data. Made equal, "
+                 + shared)
+        words += (": shared lines cost processes what they cost threads." if not
+                  is_apart(pair["false_sharing_shared"]) else
+                  ": even with the work made equal, the two are apart.")
+    else:
+        words = (own + ", and " + shared + ": false sharing does not set threads apart from "
+                 "processes in this run. A hypothesis, not tested here: lines bounce only "
+                 "between workers that run at once, and where the efficiency column is far "
+                 "below 100% the two workers seldom did.")
     return [words]
 
 
@@ -249,7 +264,9 @@ def page_fault_words(pair):
         return []
     r, p, t, proc = pair["page_fault"]
     t_tlb, p_tlb = t.counter("tlb_shootdowns_per_op"), proc.counter("tlb_shootdowns_per_op")
-    words = f"At page_fault threads do {r:.2f} of what processes do."
+    differ = is_apart(pair["page_fault"])
+    words = f"At page_fault threads do {r:.2f} of what processes do" + (
+        "." if differ else ", which does not set them apart here.")
     if t_tlb is None or p_tlb is None:
         return [words + " Why is not measured in this run (no TLB-shootdown count): the "
                 "one address space's lock and TLB shootdowns on munmap are hypotheses."]
@@ -264,13 +281,17 @@ def page_fault_words(pair):
     if many:
         words += (". So a munmap in a thread interrupts the other CPUs that run the same "
                   "address space to flush their TLBs, and a process's does not: that is "
-                  "measured. Whether those interrupts cost threads the difference, or "
-                  "contention on the address space's mmap lock does (not measured here), is "
-                  "a hypothesis this run does not isolate.")
-    else:
+                  "measured.")
+        if differ:
+            words += (" Whether those interrupts cost threads the difference, or contention "
+                      "on the address space's mmap lock does (not measured here), is a "
+                      "hypothesis this run does not isolate.")
+    elif differ:
         words += (": the counts do not set threads apart from processes, so the cause of the "
                   "difference is not shown here (the address space's mmap lock is a "
                   "hypothesis, not measured).")
+    else:
+        words += ": the counts do not set threads apart from processes either."
     return [words]
 
 
