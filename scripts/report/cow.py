@@ -180,7 +180,10 @@ def fault_cost_words(run, series, full):
                  f"and zeroes a page, copying nothing) costs {fmt(first)} ns, so a "
                  f"copy-on-write fault costs {fmt(extra)} ns more than a fault that "
                  "zeroes" + (f" (U test p = {p:.3f})" if p is not None else "") + ".")
-    if memcpy:
+    if p is not None and p >= 0.05:
+        words.append("The two are not told apart in this run (p ≥ 0.05), so it says nothing "
+                     "about what copying adds to a fault.")
+    elif memcpy:
         copy = memcpy.median * 1e3
         if extra > copy:
             words.append(f"That is more than the {fmt(copy)} ns memcpy of one 4 KiB page "
