@@ -1320,6 +1320,20 @@ class ScaleAndCowReport(unittest.TestCase):
         self.assertIn("| 262,144 → 0 |", text)
         self.assertIn("held 256 MiB in huge pages just before it wrote", text)
 
+    def test_cow_reading_without_a_difference(self):
+        """A COW fault the U test cannot tell from a first touch draws no conclusion about
+        the copy."""
+        from report import cow
+        self.kit.DRAW = False
+        self.addCleanup(setattr, self.kit, "DRAW", True)
+        run = self.cow_run()
+        for b in run.select("cow", "write", variant="fork"):
+            if b.args.get("layout") == "private" and b.args.get("writer") == "child":
+                b.counters["ns_per_page"] = [1000.0, 3000.0, 1500.0, 2500.0, 2000.0]
+        text = "\n".join(cow.section(run, self.tmp))
+        self.assertIn("not told apart in this run", text)
+        self.assertNotIn("memcpy of one 4 KiB page takes", text)
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
