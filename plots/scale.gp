@@ -22,12 +22,14 @@ rank(j) = sum [i=1:j-1] (mode_of(i) == mode_of(j) ? 1 : 0)
 # series is never hidden under another with the same values.
 dodge(j, span) = span * 0.03 * (j - (k + 1) / 2.0)
 set datafile columnheaders
-cols = (n + 1) / 2
+# Two rows, with one slot more than the workloads: the legend's, so it covers no data.
+cols = (n + 2) / 2
+width = (440 * cols > 1100) ? 440 * cols : 1100
 do for [format in "png svg"] {
     if (format eq "png") {
-        set terminal pngcairo noenhanced size 440 * cols,900 font "sans,14"
+        set terminal pngcairo noenhanced size width,900 font "sans,14"
     } else {
-        set terminal svg noenhanced size 440 * cols,900 dynamic font "sans,14"
+        set terminal svg noenhanced size width,900 dynamic font "sans,14"
     }
     set output ARG2.'.'.format
     set multiplot layout 2,cols title \
@@ -37,10 +39,7 @@ do for [format in "png svg"] {
     set ylabel "operations per second"
     set format y "%.1s%c"
     set yrange [0:*]
-    # The legend takes the empty last slot when there is one, else the first panel.
-    spare = (n % 2 == 1)
-    set key top left font ",12" samplen 2
-    if (spare) { unset key }
+    unset key
     do for [i=1:n] {
         w = word(workloads, i)
         f = prefix.'.'.w.'.dat'
@@ -50,25 +49,22 @@ do for [format in "png svg"] {
         set xrange [0.5:span]
         t = (words(ticks) >= i) ? word(ticks, i) : ""
         if (strlen(t) > 0) { eval "set xtics (".t.")" } else { set xtics autofreq }
-        plot for [j=1:k] f using ($1 + dodge(j, span)):(column(3 * j - 1)):(column(3 * j)):(column(3 * j + 1)) \
+        plot for [j=1:k] f \
+                 using ($1 + dodge(j, span)):(column(3 * j - 1)):(column(3 * j)):(column(3 * j + 1)) \
                  with yerrorlines lc rgb mode_rgb(mode_of(j)) lw 2 ps 1.2 \
                  pt (mode_of(j) ? 5 : 7) + 2 * rank(j) dt 1 + rank(j) title columnheader(3 * j - 1), \
              for [j=1:k] f using 1:(column(3 * k + 1 + j)) with lines \
-                 lc rgb mode_rgb(mode_of(j)) dt 3 lw 1.5 notitle, \
-             NaN with lines lc rgb "#555555" dt 3 lw 1.5 title "N x one worker"
-        unset key
+                 lc rgb mode_rgb(mode_of(j)) dt 3 lw 1.5 notitle
     }
-    if (spare) {
-        # The legend alone, in the slot no workload needs.
-        unset title; unset xlabel; unset ylabel; unset tics; unset border; unset grid
-        set xrange [0:1]; set yrange [0:1]
-        set lmargin 2; set rmargin 2
-        set key center center reverse Left font ",15" samplen 3 spacing 1.6 nobox
-        plot for [j=1:k] f using (NaN):(NaN) with linespoints lc rgb mode_rgb(mode_of(j)) \
-                 lw 2 ps 1.4 pt (mode_of(j) ? 5 : 7) + 2 * rank(j) dt 1 + rank(j) \
-                 title columnheader(3 * j - 1), \
-             NaN with lines lc rgb "#555555" dt 3 lw 2 title "N x one worker (up to N = PUs)"
-    }
+    # The legend alone, in the slot no workload needs.
+    unset title; unset xlabel; unset ylabel; unset tics; unset border; unset grid
+    set xrange [0:1]; set yrange [0:1]
+    set lmargin 2; set rmargin 2
+    set key center center reverse Left font ",15" samplen 3 spacing 1.6 nobox
+    plot for [j=1:k] f using (NaN):(NaN) with linespoints lc rgb mode_rgb(mode_of(j)) \
+             lw 2 ps 1.4 pt (mode_of(j) ? 5 : 7) + 2 * rank(j) dt 1 + rank(j) \
+             title columnheader(3 * j - 1), \
+         NaN with lines lc rgb "#555555" dt 3 lw 2 title "N x one worker (up to N = PUs)"
     unset multiplot
     set output
 }

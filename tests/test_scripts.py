@@ -1306,9 +1306,9 @@ class ScaleAndCowReport(unittest.TestCase):
         # fault another; each legend entry names every series it stands for.
         self.assertEqual(titles, ["the 4 process series at left, identical",
                                   "the 2 thread series at left, identical"])
-        self.assertIn("(the 4 process series at left, identical: child writes, 4 KiB pages; parent writes, "
-                      "4 KiB pages; child writes, never-touched memory; child writes, huge pages; "
-                      "the 2 thread series at left, identical: ", text)
+        self.assertIn("(the 4 process series at left, identical: child writes, 4 KiB pages; "
+                      "parent writes, 4 KiB pages; child writes, never-touched memory; "
+                      "child writes, huge pages; the 2 thread series at left, identical: ", text)
         with open(os.path.join(self.tmp, "data", "cow.dat")) as f:
             self.assertEqual(len(re.findall(r'^"', f.read(), re.M)), 6)
         self.assertIn("write loop µs [93.75% interval]", text)
