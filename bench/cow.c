@@ -14,8 +14,11 @@
  * Timed (manual time): the write loop alone, in the thread that writes. Not timed: the
  * fork, the region's set-up. Counters per write loop: minflt (that thread's minor faults),
  * private_dirty_kib (growth of the writer's Private_Dirty), pages, ns_per_page and
- * kib_per_fault. Three iterations per repetition (one in the full profile): each one
- * forks afresh.
+ * kib_per_fault; in the thp layout also region_thp_kib and region_thp_kib_after, the
+ * AnonHugePages of the region in the writer's own /proc/self/smaps just before and just
+ * after its write loop, so the huge pages at the time of the write are measured, not
+ * assumed. Three iterations per repetition (one in the full profile): each one forks
+ * afresh.
  */
 #include "common.h"
 #include "cow.h"
@@ -55,7 +58,7 @@ static const long quick_mib[] = {256};
 static const long full_mib[] = {256, 1024, 4096};
 
 /* One write loop by a worker of the variant's kind; fills r and the growth of the
- * writer's Private_Dirty. Returns 0 or an errno value. */
+ * writer's Private_Dirty (and cow_thp, where set). Returns 0 or an errno value. */
 static int child_writes(const struct worker_kind *k, struct cow_result *r, long *dirty_kib)
 {
 	struct worker w;
@@ -81,7 +84,11 @@ static int parent_writes(const struct worker_kind *k, struct cow_result *r, long
 		err = park_wait(&p, 10000);
 	if (!err) {
 		long before = mem_self_rollup_kib("Private_Dirty");
+		if (cow_thp)
+			cow_thp->before_kib = cow_region_thp_kib(cow_job.base, cow_job.size);
 		cow_write(cow_job.base, cow_job.size, cow_job.pct, r);
+		if (cow_thp)
+			cow_thp->after_kib = cow_region_thp_kib(cow_job.base, cow_job.size);
 		*dirty_kib = mem_self_rollup_kib("Private_Dirty") - before;
 	}
 	if (park_release(&p) && !err)
@@ -117,11 +124,28 @@ static void run_cow(gb_state *st, const void *data)
 		cow_write(cow_job.base, size, 100, &warm);
 	}
 
-	double minflt = 0, dirty = 0, pages = 0, ns = 0;
+	/* Huge pages: the writer records its view of the region here, where a forked
+	 * writer's record survives it. */
+	struct cow_thp *thp = NULL;
+	if (v->layout == MEM_PRIVATE_THP) {
+		thp = mmap(NULL, sizeof *thp, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+			   -1, 0);
+		if (thp == MAP_FAILED) {
+			gb_skip(st, "mmap of the huge-page record: %s", strerror(errno));
+			if (cold)
+				munmap(cold, size);
+			return;
+		}
+	}
+	cow_thp = thp;
+
+	double minflt = 0, dirty = 0, pages = 0, ns = 0, thp_before = 0, thp_after = 0;
 	int64_t n = 0;
 	while (gb_keep_running(st)) {
 		struct cow_result r;
 		long dirty_kib = 0;
+		if (thp)
+			*thp = (struct cow_thp){-1, -1};
 		int err = v->writer == CHILD_WRITES ? child_writes(k, &r, &dirty_kib)
 						    : parent_writes(k, &r, &dirty_kib);
 		if (err) {
@@ -136,12 +160,27 @@ static void run_cow(gb_state *st, const void *data)
 		dirty += (double)dirty_kib;
 		pages += (double)r.pages;
 		ns += (double)r.write_ns;
+		if (thp && (thp->before_kib < 0 || thp->after_kib < 0)) {
+			gb_skip(st, "the %s writer could not read its /proc/self/smaps", k->name);
+			break;
+		}
+		if (thp) {
+			thp_before += (double)thp->before_kib;
+			thp_after += (double)thp->after_kib;
+		}
 		n++;
 	}
+	cow_thp = NULL;
+	if (thp)
+		munmap(thp, sizeof *thp);
 	if (cold)
 		munmap(cold, size);
 	if (gb_error_occurred(st) || n == 0)
 		return;
+	if (thp) {
+		gb_counter(st, "region_thp_kib", thp_before / (double)n, 0);
+		gb_counter(st, "region_thp_kib_after", thp_after / (double)n, 0);
+	}
 	gb_counter(st, "minflt", minflt / (double)n, 0);
 	gb_counter(st, "private_dirty_kib", dirty / (double)n, 0);
 	gb_counter(st, "pages", pages / (double)n, 0);
@@ -210,7 +249,6 @@ const struct scenario scenario_cow = {
 	.name = "cow",
 	.desc = "copy-on-write: what a forked child copies when it writes (C2)",
 	.register_all = register_all,
-	.in_a_row = true,
 	.families = {
 		{"write", "the write loop alone: a writer writes one byte in a fraction of the "
 			  "pages of a region"},

@@ -232,7 +232,7 @@ const struct scenario scenario_create = {
 	.name = "create",
 	.desc = "creation cost by worker kind and parent memory (C2)",
 	.register_all = register_all,
-	.in_a_row = true,
+	.in_a_row = false, /* interleaved: in a row, blocks of time faked differences */
 	.families = {
 		{"round_trip", "create a worker that exits at once, and reap it, with the "
 			       "parent holding memory in a layout; the parent is tvp-bench, or "

@@ -7,7 +7,15 @@
  * run at N equal to the PUs, where placement matters most. Workloads: see src/scale.h.
  * Timed (manual time): a fixed window after the gate opens, between two reads of the
  * counters; start-up and the stop are outside it. Counters: ops_per_s (all workers) and
- * ops_per_s_per_worker. One iteration per repetition: each starts its workers afresh.
+ * ops_per_s_per_worker; where /proc/interrupts has a "TLB:" line (x86),
+ * tlb_shootdowns_per_s and tlb_shootdowns_per_op, the TLB-shootdown interrupts all CPUs
+ * took in the window (read just outside it). They are machine-wide: the cpu workload,
+ * which maps nothing, gives the background of the other processes beside each run.
+ * One iteration per repetition: each starts its workers afresh.
+ *
+ * false_sharing and false_sharing_shared differ only in where the packed counters live:
+ * a global array (a process adds in its own copy, so shares no line) or MAP_SHARED
+ * memory (processes share the lines as threads do).
  */
 #include "common.h"
 #include "scale.h"
@@ -51,7 +59,7 @@ static void run_scale(gb_state *st, const void *data)
 	unsigned long long llc = pin_llc_bytes();
 	uint64_t buffer = llc ? 2 * llc : 64ULL << 20;
 
-	double rate = 0;
+	double rate = 0, tlb = -1, ops = 0, secs = 0;
 	while (gb_keep_running(st)) {
 		struct scale_run r;
 		int err = scale_start(&r, c->kind, c->workload, n, cpus, 0, buffer);
@@ -61,23 +69,36 @@ static void run_scale(gb_state *st, const void *data)
 		}
 		scale_release(&r);
 		sleep_ns(WARMUP_NS);
+		/* The interrupt counts just outside the window: reading /proc/interrupts is
+		 * a few microseconds that the rate should not include. */
+		uint64_t tlb0 = 0, tlb1 = 0;
+		bool have_tlb = scale_tlb_shootdowns(&tlb0) == 0;
 		int64_t t0 = now_ns();
 		uint64_t ops0 = scale_ops(&r);
 		sleep_ns((int64_t)(window_s * 1e9));
 		uint64_t ops1 = scale_ops(&r);
 		int64_t t1 = now_ns();
+		have_tlb = have_tlb && scale_tlb_shootdowns(&tlb1) == 0;
 		if (scale_finish(&r) != 0) {
 			gb_skip(st, "a %s worker of %s failed", c->kind->name,
 				scale_workloads[c->workload].name);
 			break;
 		}
 		gb_set_iteration_time(st, (double)(t1 - t0) * 1e-9);
-		rate = (double)(ops1 - ops0) / ((double)(t1 - t0) * 1e-9);
+		secs = (double)(t1 - t0) * 1e-9;
+		ops = (double)(ops1 - ops0);
+		rate = ops / secs;
+		tlb = have_tlb ? (double)(tlb1 - tlb0) : -1;
 	}
 	if (gb_error_occurred(st))
 		return;
 	gb_counter(st, "ops_per_s", rate, 0);
 	gb_counter(st, "ops_per_s_per_worker", rate / n, 0);
+	/* No "TLB:" line (not x86): no counter, rather than a zero that was not measured. */
+	if (tlb >= 0) {
+		gb_counter(st, "tlb_shootdowns_per_s", tlb / secs, 0);
+		gb_counter(st, "tlb_shootdowns_per_op", ops > 0 ? tlb / ops : 0, 0);
+	}
 	gb_set_label(st, scale_workloads[c->workload].unit);
 }
 

@@ -61,9 +61,13 @@ struct scenario {
 	const char *name;   /* selects it with --scenario; the first component of its names */
 	const char *desc;
 	void (*register_all)(const struct suite_opts *opts);
-	/* Repetitions one after another, not interleaved with other benchmarks': the
-	 * scenario keeps a parent's memory (up to GiBs) across the benchmarks that ask for
-	 * the same shape, and interleaving would make and touch it again every repetition. */
+	/* Repetitions one after another, not interleaved with other benchmarks'. Then a
+	 * comparison between two of its benchmarks compares two blocks of time as much as
+	 * two conditions (a slow minute of a shared machine falls on one side), and must
+	 * carry no p-value. No C scenario asks for it: create and cow, which keep a
+	 * parent's memory (up to GiBs) between benchmarks of the same shape, interleave
+	 * too, and pay for making that memory again when the shape changes (README, "How
+	 * it measures"). Kept for a scenario that cannot interleave. */
 	bool in_a_row;
 	/* Registered in the same tvp-bench process as that scenario, right after it, so
 	 * that their repetitions interleave: choosing it (--scenario) registers this one

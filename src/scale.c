@@ -3,6 +3,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -17,7 +18,12 @@ const struct scale_workload_info scale_workloads[SCALE_NWORKLOADS] = {
 				  "atomic add"},
 	[SCALE_FALSE_SHARING] = {"false_sharing",
 				 "each worker adds to its own counter in a global array, 8 to a "
-				 "cache line", "atomic add"},
+				 "cache line: threads share the array and its lines, each process "
+				 "adds in its own copy", "atomic add"},
+	[SCALE_FALSE_SHARING_SHARED] = {"false_sharing_shared",
+					"the same counters, 8 to a cache line, in one MAP_SHARED "
+					"array: processes share the lines as threads do",
+					"atomic add"},
 	[SCALE_PADDED] = {"padded", "the same with each counter in a cache line of its own",
 			  "atomic add"},
 	[SCALE_PAGE_FAULT] = {"page_fault", "mmap 64 KiB, write its 16 pages, munmap",
@@ -32,7 +38,7 @@ struct ctx {
 	struct scale_shared *sh;
 	struct scale_slot *me;
 	uint64_t *ops;            /* its slot's count, which the parent reads */
-	uint64_t *own;            /* SCALE_FALSE_SHARING, SCALE_PADDED: its private counter */
+	uint64_t *own;            /* SCALE_FALSE_SHARING(_SHARED), SCALE_PADDED: its counter */
 	uint64_t *buf;            /* SCALE_MEMORY */
 };
 
@@ -95,10 +101,31 @@ static int loop_counter(struct ctx *c)
 /* False sharing and padded: each worker adds to its own counter in an ordinary global
  * array, 8 to a cache line or one per line. Threads share the array, so packed counters
  * share lines; each process has its own copy of it, so its counter shares a line with
- * nobody's. (An atomic add: it needs the line exclusive every time, which a plain store
- * waiting in the store buffer would not.) The count is published to the worker's shared
- * slot every 1024 adds, for the parent to read. */
-static uint64_t own_counters[SCALE_MAX_WORKERS * (SCALE_LINE / sizeof(uint64_t))];
+ * nobody's: a process does not share the lines because it does not share the data.
+ * false_sharing_shared puts the packed counters in the MAP_SHARED area instead, so
+ * processes share them as threads do and both sides do the same shared work. (An
+ * atomic add: it needs the line exclusive every time, which a plain store waiting in
+ * the store buffer would not.) The count is published to the worker's shared slot every
+ * 1024 adds, for the parent to read. Aligned as packed[] is, so counter i falls in the
+ * same line of either array. */
+static _Alignas(SCALE_LINE) uint64_t own_counters[SCALE_MAX_WORKERS *
+						  (SCALE_LINE / sizeof(uint64_t))];
+
+/* Where worker i's own counter is: in the shared area, or in this image's global array
+ * (packed, or one per SCALE_LINE when padded). NULL for the other workloads. */
+static uint64_t *own_counter(struct scale_shared *sh, enum scale_workload w, size_t i)
+{
+	switch (w) {
+	case SCALE_FALSE_SHARING_SHARED:
+		return &sh->packed[i];
+	case SCALE_FALSE_SHARING:
+		return &own_counters[i];
+	case SCALE_PADDED:
+		return &own_counters[i * (SCALE_LINE / sizeof(uint64_t))];
+	default:
+		return NULL;
+	}
+}
 
 static int loop_own_counter(struct ctx *c)
 {
@@ -133,6 +160,7 @@ static int (*const loops[SCALE_NWORKLOADS])(struct ctx *) = {
 	[SCALE_MEMORY] = loop_memory,
 	[SCALE_SHARED_COUNTER] = loop_counter,
 	[SCALE_FALSE_SHARING] = loop_own_counter,
+	[SCALE_FALSE_SHARING_SHARED] = loop_own_counter,
 	[SCALE_PADDED] = loop_own_counter,
 	[SCALE_PAGE_FAULT] = loop_page_fault,
 };
@@ -143,8 +171,7 @@ static int run_worker(long index, int64_t start_ns)
 	struct scale_shared *sh = area;
 	struct ctx c = {.sh = sh, .me = &sh->slot[index]};
 	c.ops = &c.me->ops;
-	size_t stride = sh->workload == SCALE_PADDED ? SCALE_LINE / sizeof(uint64_t) : 1;
-	c.own = &own_counters[(size_t)index * stride];
+	c.own = own_counter(sh, (enum scale_workload)sh->workload, (size_t)index);
 
 	/* Set-up before the gate: it is not part of the run. */
 	if (sh->workload == SCALE_MEMORY) {
@@ -217,6 +244,9 @@ int scale_start(struct scale_run *r, const struct worker_kind *k, enum scale_wor
 	r->sh->buffer_bytes = buffer_bytes ? buffer_bytes : 64UL << 20;
 	r->sh->gate = r->gate;
 	area = r->sh;
+	/* A thread run before this one left its adds in the global array: start from 0,
+	 * so what the parent reads afterwards is this run's alone. */
+	memset(own_counters, 0, sizeof own_counters);
 	for (unsigned i = 0; i < n; i++) {
 		err = worker_start(&r->workers[i], k, &task_scale, (long)i, cpus ? &cpus[i] : NULL);
 		if (err)
@@ -244,6 +274,56 @@ uint64_t scale_ops(const struct scale_run *r)
 	for (unsigned i = 0; i < r->started; i++)
 		total += __atomic_load_n(&r->sh->slot[i].ops, __ATOMIC_RELAXED);
 	return total;
+}
+
+uint64_t scale_own_counter(const struct scale_run *r, unsigned i)
+{
+	if (!r->sh || i >= r->n)
+		return 0;
+	uint64_t *c = own_counter(r->sh, (enum scale_workload)r->sh->workload, i);
+	return c ? __atomic_load_n(c, __ATOMIC_RELAXED) : 0;
+}
+
+/* The line looks like "TLB:  313343  293716   TLB shootdowns": a count per CPU, then
+ * the name. Sums the counts; the name's words are not numbers and end the sum. */
+static uint64_t sum_counts(const char *p)
+{
+	uint64_t sum = 0;
+	for (;;) {
+		char *end;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p < '0' || *p > '9')
+			return sum;
+		sum += strtoull(p, &end, 10);
+		p = end;
+	}
+}
+
+int scale_tlb_shootdowns_from(const char *path, uint64_t *count)
+{
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return errno;
+	char *line = NULL;
+	size_t cap = 0;
+	int err = ENOENT;
+	while (getline(&line, &cap, f) != -1) {
+		const char *p = line + strspn(line, " ");
+		if (strncmp(p, "TLB:", 4) == 0) {
+			*count = sum_counts(p + 4);
+			err = 0;
+			break;
+		}
+	}
+	free(line);
+	fclose(f);
+	return err;
+}
+
+int scale_tlb_shootdowns(uint64_t *count)
+{
+	return scale_tlb_shootdowns_from("/proc/interrupts", count);
 }
 
 int scale_finish(struct scale_run *r)

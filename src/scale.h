@@ -22,6 +22,8 @@ enum scale_workload {
 	SCALE_SHARED_COUNTER, /* one atomic counter in shared memory, for both kinds */
 	SCALE_FALSE_SHARING,  /* own counters in a global array, 8 to a line: threads share
 			       * the lines, processes each have their own copy */
+	SCALE_FALSE_SHARING_SHARED, /* the same counters in one MAP_SHARED array: processes
+				     * share the lines as threads do */
 	SCALE_PADDED,         /* the same counters, each in a cache line of its own */
 	SCALE_PAGE_FAULT,     /* mmap, touch, munmap: threads share one address space */
 	SCALE_NWORKLOADS
@@ -49,6 +51,9 @@ struct scale_slot {
 /* The area parent and workers share (MAP_SHARED, so forked workers see it too). */
 struct scale_shared {
 	_Alignas(SCALE_LINE) uint64_t counter;            /* SCALE_SHARED_COUNTER */
+	/* SCALE_FALSE_SHARING_SHARED: worker i's counter is packed[i], 8 to a 64-byte line,
+	 * laid out as the global array of SCALE_FALSE_SHARING is. */
+	_Alignas(SCALE_LINE) uint64_t packed[SCALE_MAX_WORKERS];
 	_Alignas(SCALE_LINE) int32_t stop;
 	int32_t workload;
 	struct gate gate;                                 /* what a worker joins and waits at */
@@ -83,6 +88,17 @@ void scale_release(struct scale_run *r);
 
 /* The operations done so far, all workers together. */
 uint64_t scale_ops(const struct scale_run *r);
+
+/* Worker i's own counter (SCALE_FALSE_SHARING, _SHARED, SCALE_PADDED) as the calling
+ * process sees it: a thread's adds and a shared array's are seen here, a forked
+ * worker's adds to its copy of the global array are not. 0 for other workloads. */
+uint64_t scale_own_counter(const struct scale_run *r, unsigned i);
+
+/* The TLB-shootdown interrupts the kernel has counted, summed over CPUs: the "TLB:"
+ * line of /proc/interrupts (x86). scale_tlb_shootdowns_from reads another file of that
+ * format. Return 0, ENOENT when the file has no such line, or an errno value. */
+int scale_tlb_shootdowns(uint64_t *count);
+int scale_tlb_shootdowns_from(const char *path, uint64_t *count);
 
 /* Tells the workers to stop, reaps them, unmaps the shared area (read the slots before
  * this). Returns 0, or EIO when a worker failed. */

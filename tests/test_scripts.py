@@ -1524,5 +1524,151 @@ class Parents(unittest.TestCase):
         self.assertNotIn("e", lo + hi)
 
 
+class ScaleAndCowReport(unittest.TestCase):
+    """The scale and copy-on-write sections on a made-up run: the linear line stops at
+    the PUs, ticks are the measured Ns, false sharing is shown three ways, the TLB count
+    reaches the Reading, faults that coincide are one line named for all, and captions
+    give the intervals' real coverage."""
+
+    DESCRIBE = {"worker_kinds": [{"name": "pthread", "mode": "thread"},
+                                 {"name": "fork", "mode": "process"}],
+                "scale_workloads": [{"name": w} for w in (
+                    "cpu", "false_sharing", "false_sharing_shared", "page_fault")],
+                "layouts": [{"name": "private"}, {"name": "thp"}]}
+
+    def setUp(self):
+        from report import kit
+        self.tmp = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, self.tmp)
+        for sub in ("data", "figures"):
+            os.makedirs(os.path.join(self.tmp, sub))
+        self.kit = kit
+
+    def scale_run(self):
+        rates = {  # (workload, mode): ops/s at N = 1, 2, 4 (2 PUs)
+            ("cpu", "thread"): (100, 200, 200), ("cpu", "process"): (100, 200, 200),
+            ("false_sharing", "thread"): (100, 20, 20),
+            ("false_sharing", "process"): (100, 200, 200),
+            ("false_sharing_shared", "thread"): (100, 20, 20),
+            ("false_sharing_shared", "process"): (100, 21, 21),
+            ("page_fault", "thread"): (100, 60, 90),
+            ("page_fault", "process"): (100, 200, 200)}
+        tlb = {"page_fault": {"thread": 1.0, "process": 0.01}}
+        benches = []
+        for (w, mode), per_n in rates.items():
+            kind = "pthread" if mode == "thread" else "fork"
+            for n, rate in zip((1, 2, 4), per_n):
+                b = bench(f"scale/{w}/{mode}/measure:rate/kind:{kind}/pin:none/workers:{n}",
+                          [100.0] * 5)
+                b.counters = {"ops_per_s": [rate * (1 + (i - 2) / 100) for i in range(5)],
+                              "tlb_shootdowns_per_op": [tlb.get(w, {}).get(mode, 0.0)] * 5,
+                              "tlb_shootdowns_per_s": [3000.0 if w == "page_fault" and
+                                                       mode == "thread" else 20.0] * 5}
+                benches.append(b)
+        return run_of(*benches, ctx={"pus": "2"}, describe=Describe(self.DESCRIBE))
+
+    def test_scale_section(self):
+        from report import scale
+        self.kit.DRAW = False
+        self.addCleanup(setattr, self.kit, "DRAW", True)
+        text = "\n".join(scale.section(self.scale_run(), self.tmp))
+        with open(os.path.join(self.tmp, "data", "scale.cpu.dat")) as f:
+            rows = [line.split() for line in f.read().splitlines()[1:]]
+        self.assertEqual([r[0] for r in rows], ["1", "2", "4"])
+        # N x one worker up to the PUs only: no "ideal" past the machine.
+        self.assertEqual([r[-1] for r in rows], ["100", "200", "NaN"])
+        self.assertIn("93.75% interval", text)
+        # False sharing three ways, and the difference put on the data, not the lines.
+        self.assertIn("| processes, one MAP_SHARED array | shared by all | 21 |", text)
+        self.assertIn("| processes, the global array | each its own copy: none shared | 200 |",
+                      text)
+        self.assertIn("a process does not share the lines at all: it does not share the data",
+                      text)
+        # The TLB count measured, the mechanism worded as a hypothesis.
+        self.assertIn("| page_fault | 1 | 3,000 | 0.01 | 20 |", text)
+        self.assertIn("threads caused 1 TLB-shootdown interrupts per operation", text)
+        self.assertIn("that is measured", text)
+        self.assertIn("hypothesis", text)
+        self.assertNotIn("takes the one address space's lock, which", text)
+
+    def test_scale_figure_ticks_and_no_warning(self):
+        """gnuplot draws the panels with ticks at the measured Ns only, and says nothing."""
+        from report import scale
+        scale.section(self.scale_run(), self.tmp)
+        prefix = os.path.join(self.tmp, "data", "scale")
+        r = run(["gnuplot", "-c", "plots/scale.gp", prefix, os.path.join(self.tmp, "x"),
+                 "cpu page_fault", "0 1", "1,2,4 1,2,4", "93.75% interval"])
+        self.assertEqual((r.returncode, r.stderr), (0, ""))
+        with open(os.path.join(self.tmp, "x.svg")) as f:
+            svg = f.read()
+        labels = set(re.findall(r">\s*(\d)\s*</text>", svg))
+        self.assertTrue({"1", "2", "4"} <= labels, labels)
+        self.assertNotIn("3", labels)
+
+    def cow_run(self):
+        benches = []
+
+        def add(kind, mode, writer, layout, touched, ns, faults, extra=None):
+            for pct in (0, 1, 10, 100):
+                b = bench(f"cow/{kind}/{mode}/measure:write/writer:{writer}/layout:{layout}/"
+                          f"parent_touched:{touched}/pct:{pct}/parent_mib:256",
+                          [ns * pct * 655 / 1e3 + 1] * 5)
+                b.counters = {"minflt": [faults * pct * 655] * 5,
+                              "private_dirty_kib": [4 * faults * pct * 655] * 5,
+                              "kib_per_fault": [4.0 * faults] * 5,
+                              "ns_per_page": [float(ns)] * 5}
+                b.counters.update(extra or {})
+                benches.append(b)
+        add("fork", "process", "child", "private", 1, 1919, 1)
+        add("fork", "process", "parent", "private", 1, 1900, 1)
+        add("fork", "process", "child", "private", 0, 1354, 1)
+        add("pthread", "thread", "child", "private", 1, 15, 0)
+        add("fork", "process", "child", "thp", 1, 4000, 1,
+            {"region_thp_kib": [262144.0] * 5, "region_thp_kib_after": [0.0] * 5})
+        add("pthread", "thread", "child", "thp", 1, 10, 0,
+            {"region_thp_kib": [262144.0] * 5, "region_thp_kib_after": [262144.0] * 5})
+        m = bench("cow/memcpy/thread/measure:copy/bytes:4096", [0.343] * 5)
+        return run_of(*benches, m, describe=Describe(self.DESCRIBE))
+
+    def test_cow_section(self):
+        from report import cow
+        self.kit.DRAW = False
+        self.addCleanup(setattr, self.kit, "DRAW", True)
+        text = "\n".join(cow.section(self.cow_run(), self.tmp))
+        with open(os.path.join(self.tmp, "data", "cow_faults.dat")) as f:
+            titles = re.findall(r'^"(.*)"$', f.read(), re.M)
+        # Four writers that fault once a page are one line, two threads that never
+        # fault another; each legend entry names every series it stands for.
+        self.assertEqual(titles, ["the 4 process series at left, identical",
+                                  "the 2 thread series at left, identical"])
+        self.assertIn("(the 4 process series at left, identical: child writes, 4 KiB pages; "
+                      "parent writes, 4 KiB pages; child writes, never-touched memory; "
+                      "child writes, huge pages; the 2 thread series at left, identical: ", text)
+        with open(os.path.join(self.tmp, "data", "cow.dat")) as f:
+            self.assertEqual(len(re.findall(r'^"', f.read(), re.M)), 6)
+        self.assertIn("write loop µs [93.75% interval]", text)
+        # 1,919 - 1,354 = 565 ns more than a zeroing fault: more than the 343 ns memcpy.
+        self.assertIn("costs 565 ns more than a fault that zeroes", text)
+        self.assertIn("more than the 343 ns memcpy", text)
+        self.assertNotIn("of a fault — the rest is the fault itself", text)
+        # The huge pages as the writer saw them, before and after its writes.
+        self.assertIn("| 262,144 → 0 |", text)
+        self.assertIn("held 256 MiB in huge pages just before it wrote", text)
+
+    def test_cow_reading_without_a_difference(self):
+        """A COW fault the U test cannot tell from a first touch draws no conclusion about
+        the copy."""
+        from report import cow
+        self.kit.DRAW = False
+        self.addCleanup(setattr, self.kit, "DRAW", True)
+        run = self.cow_run()
+        for b in run.select("cow", "write", variant="fork"):
+            if b.args.get("layout") == "private" and b.args.get("writer") == "child":
+                b.counters["ns_per_page"] = [1000.0, 3000.0, 1500.0, 2500.0, 2000.0]
+        text = "\n".join(cow.section(run, self.tmp))
+        self.assertIn("not told apart in this run", text)
+        self.assertNotIn("memcpy of one 4 KiB page takes", text)
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)

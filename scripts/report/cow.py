@@ -2,7 +2,9 @@
 fraction of pages it writes, in every layout, the parent writing instead, memory never
 touched, and a thread as the nothing-copied baseline."""
 import stats
-from report.kit import by_mode, ci_text, figure, fmt, layout_words, mode_bit, table
+from report.kit import by_mode, ci_text, figure, fmt, layout_words, mode_bit, table, \
+    write_data
+from report.scale import interval_words
 from describe import in_table_order
 
 
@@ -46,33 +48,87 @@ def all_series(run):
     return out
 
 
+def time_blocks(series):
+    """The time panel's data: one block per series (first line its title), columns pct
+    time_ms lo hi mode; and the coverages of the intervals."""
+    blocks, covs = [], []
+    for g, title, pts in series:
+        lines = [f'"{title}"']
+        for pct, b in pts:
+            med, lo, hi, cov = b.median_ci()
+            covs.append(cov)
+            lines.append(f"{pct} {med / 1e3:.5f} {lo / 1e3:.5f} {hi / 1e3:.5f} "
+                         f"{mode_bit(b.mode)}")
+        blocks.append("\n".join(lines))
+    return blocks, covs
+
+
+def fault_blocks(series):
+    """The faults panel's data: series whose minor faults are the same at every fraction
+    are one line there, titled with every series it stands for, so no legend entry names
+    a line that another hides. Columns pct minflt mode."""
+    groups = {}
+    for g, title, pts in series:
+        faults = tuple((pct, round(b.counter("minflt") or 0)) for pct, b in pts)
+        groups.setdefault(faults, []).append((title, g[2]))
+    blocks, merged = [], []
+    for faults, members in groups.items():
+        mode = "process" if any(m == "process" for _, m in members) else "thread"
+        if len(members) == 1:
+            title = members[0][0]
+        else:
+            noun = MODE_NOUN.get(mode, mode) if all(m == mode for _, m in members) else ""
+            title = f"the {len(members)} {noun} series at left, identical".replace("  ", " ")
+            merged.append(f"{title}: " + "; ".join(t for t, _ in members))
+        blocks.append("\n".join([f'"{title}"'] + [f"{pct} {n} {mode_bit(mode)}"
+                                                   for pct, n in faults]))
+    return blocks, merged
+
+
+MODE_NOUN = {"process": "process", "thread": "thread"}
+
+
 def section(run, folder):
     out = ["### Copy-on-write: what a forked child really copies", ""]
     series = all_series(run)
-    blocks, first_layout, solid = [], None, 0
-    for g, title, pts in series:
-        pts = [(pct, b) for pct, b in pts if pct > 0]
-        if len(pts) < 2:
-            continue
-        first_layout = first_layout or g[0]
-        solid += g[0] == first_layout
-        lines = [f'"{title}"']
-        for pct, b in pts:
-            med, lo, hi, _ = b.median_ci()
-            lines.append(f"{pct} {med / 1e3:.5f} {lo / 1e3:.5f} {hi / 1e3:.5f} "
-                         f"{b.counter('minflt') or 0:.1f} {mode_bit(b.mode)}")
-        blocks.append("\n".join(lines))
-    if not blocks:
+    drawn = [(g, title, [(pct, b) for pct, b in pts if pct > 0]) for g, title, pts in series]
+    drawn = [d for d in drawn if len(d[2]) >= 2]
+    if not drawn:
         return out + ["*No copy-on-write data in this run.*", ""]
+    first_layout = drawn[0][0][0]
+    solid = sum(g[0] == first_layout for g, _, _ in drawn)
+    blocks, covs = time_blocks(drawn)
+    fblocks, merged = fault_blocks(drawn)
+    faults = write_data(folder, "cow_faults.dat", "\n\n\n".join(fblocks) + "\n")
+    interval = interval_words(covs)
     out += figure(folder, "cow.gp", "cow.dat", "\n\n\n".join(blocks) + "\n",
-                  "Copy-on-write time and faults", str(solid))
-    rows = [[title, f"{b.args['parent_mib']} MiB", f"{pct}%", ci_text(b),
-             fmt(b.counter("minflt")), fmt(b.counter("private_dirty_kib")),
-             fmt(b.counter("kib_per_fault")), fmt(b.counter("ns_per_page"))]
-            for _, title, pts in series for pct, b in pts]
+                  "Copy-on-write time and faults", str(solid), faults, interval)
+    out += [f"*Figure: medians with their {interval} (the real coverage of [min, max] for "
+            "that many repetitions); in the time panel the series are set slightly apart "
+            "along x so that none hides another; in the faults panel series with the same "
+            "counts are drawn once" + ("" if not merged else " (" + "; ".join(
+                f"{m}" for m in merged) + ")") + ".*", ""]
+    thp = any(b.counter("region_thp_kib") is not None for _, _, pts in series for _, b in pts)
+    rows = []
+    for _, title, pts in series:
+        for pct, b in pts:
+            row = [title, f"{b.args['parent_mib']} MiB", f"{pct}%", ci_text(b),
+                   fmt(b.counter("minflt")), fmt(b.counter("private_dirty_kib")),
+                   fmt(b.counter("kib_per_fault")), fmt(b.counter("ns_per_page"))]
+            if thp:
+                row.append(thp_text(b))
+            rows.append(row)
+    cover = interval_words([b.median_ci()[3] for _, _, pts in series for _, b in pts])
     return out + reading(run, series) + table(
-        ["writer", "region", "pages written", "write loop µs [95%]", "minor faults",
-         "private dirty KiB", "KiB per fault", "ns per page"], rows) + [""]
+        ["writer", "region", "pages written", f"write loop µs [{cover}]", "minor faults",
+         "private dirty KiB", "KiB per fault", "ns per page"]
+        + (["huge pages of the region, KiB: before → after the writes"] if thp else []),
+        rows) + [""]
+
+
+def thp_text(b):
+    before, after = b.counter("region_thp_kib"), b.counter("region_thp_kib_after")
+    return "–" if before is None else f"{fmt(before)} → {fmt(after)}"
 
 
 def points(series, layout, kind, writer, touched):
@@ -96,33 +152,83 @@ def reading(run, series):
                     f"of a {mib} MiB region (r² = {fit.rvalue ** 2:.4f}); at 0% it is "
                     f"{fmt(ys[0])} KiB. "
                     "Nothing is copied at fork; each page is copied on its first write.")
-    full = child.get(100)
-    memcpy = run.ok("cow", "memcpy", "thread", "copy", bytes=4096)
-    if full and full.counters.get("ns_per_page"):
-        med, lo, hi, _ = stats.median_ci(full.counters["ns_per_page"])
-        line = (f"One copy-on-write fault costs {fmt(med)} ns per page [{fmt(lo)}, {fmt(hi)}] "
-                "in the child")
-        parent = points(series, "private", "fork", "parent", 1).get(100)
-        cold = points(series, "private", "fork", "child", 0).get(100)
-        if parent:
-            line += f", {fmt(parent.counter('ns_per_page'))} ns when the parent writes"
-        if cold:
-            line += (f", against {fmt(cold.counter('ns_per_page'))} ns for a first touch of "
-                     "memory nobody touched before (allocate and zero, no copy)")
-        if memcpy:
-            line += (f"; memcpy of one 4 KiB page costs {fmt(memcpy.median * 1e3)} ns, so the "
-                     f"copy is {memcpy.median * 1e3 / med:.0%} of a fault — the rest is the "
-                     "fault itself: trap, page allocation, page-table update")
-        text.append(line + ".")
-    thp = points(series, "thp", "fork", "child", 1).get(1)
-    if thp and thp.counter("kib_per_fault"):
-        per = thp.counter("kib_per_fault")
-        if per < 64:
-            text.append(f"In transparent huge pages a write still copies {fmt(per)} KiB per "
-                        "fault, not 2 MiB: this kernel splits a shared huge page's mapping on a "
-                        "copy-on-write fault and copies one 4 KiB page (Linux changed to this "
-                        "in 5.8), so there is no 512-fold jump here.")
-        else:
-            text.append(f"In transparent huge pages one write copies {fmt(per)} KiB per fault: "
-                        "the whole 2 MiB page, a 512-fold jump over 4 KiB pages.")
+    text += fault_cost_words(run, series, child.get(100))
+    text += huge_page_words(series)
     return [" ".join(text), ""] if text else []
+
+
+def fault_cost_words(run, series, full):
+    """What a copy-on-write fault costs, against a first touch (a fault that zeroes a new
+    page instead of copying one) and a memcpy of one page, read from this run's numbers."""
+    if not (full and full.counters.get("ns_per_page")):
+        return []
+    med, lo, hi, cov = stats.median_ci(full.counters["ns_per_page"])
+    line = (f"One copy-on-write fault costs {fmt(med)} ns per page [{fmt(lo)}, {fmt(hi)}] "
+            f"({interval_words([cov])}) in the child")
+    parent = points(series, "private", "fork", "parent", 1).get(100)
+    cold = points(series, "private", "fork", "child", 0).get(100)
+    memcpy = run.ok("cow", "memcpy", "thread", "copy", bytes=4096)
+    if parent:
+        line += f", {fmt(parent.counter('ns_per_page'))} ns when the parent writes"
+    words = [line + "."]
+    if not cold:
+        return words
+    first = cold.counter("ns_per_page")
+    extra = med - first
+    p = stats.u_test(full.counters["ns_per_page"], cold.counters.get("ns_per_page", []))
+    words.append(f"A first touch of memory nobody touched before (a fault that allocates "
+                 f"and zeroes a page, copying nothing) costs {fmt(first)} ns, so a "
+                 f"copy-on-write fault costs {fmt(extra)} ns more than a fault that "
+                 "zeroes" + (f" (U test p = {p:.3f})" if p is not None else "") + ".")
+    if p is not None and p >= 0.05:
+        words.append("The two are not told apart in this run (p ≥ 0.05), so it says nothing "
+                     "about what copying adds to a fault.")
+    elif memcpy:
+        copy = memcpy.median * 1e3
+        if extra > copy:
+            words.append(f"That is more than the {fmt(copy)} ns memcpy of one 4 KiB page "
+                         "takes here (through buffers larger than the cache), although the "
+                         "first touch also writes a whole page: the data copy does not "
+                         "account for what copy-on-write adds. What does is not measured "
+                         "here; reading the shared source page from memory, and the "
+                         "bookkeeping of a page two processes map (write-protected "
+                         "entries, reference counts), are hypotheses.")
+        else:
+            words.append(f"A memcpy of one 4 KiB page takes {fmt(copy)} ns here (through "
+                         "buffers larger than the cache): the copy could account for the "
+                         "difference, but it is not isolated inside the fault.")
+    return words
+
+
+def huge_page_words(series):
+    """The huge-page rows, read from the region's AnonHugePages as the writer saw it just
+    before and just after its writes."""
+    thp = points(series, "thp", "fork", "child", 1)
+    one = thp.get(1)
+    if not (one and one.counter("kib_per_fault")):
+        return []
+    per, mib = one.counter("kib_per_fault"), one.args["parent_mib"]
+    before, after = one.counter("region_thp_kib"), one.counter("region_thp_kib_after")
+    if before is None:
+        return [f"In the huge-page layout a child writing 1% of the pages made {fmt(per)} KiB "
+                "private per fault; whether the region was in huge pages when it wrote is "
+                "not recorded in this run."]
+    if before == 0:
+        return [f"In the huge-page layout the child's view of the region held no huge pages "
+                f"when it wrote (AnonHugePages 0 of {mib} MiB): the kernel did not give the "
+                "region huge pages here, so these rows are 4 KiB pages too."]
+    words = (f"In the huge-page layout the child's view of the {mib} MiB region held "
+             f"{fmt(before / 1024)} MiB in huge pages just before it wrote 1% of its pages "
+             f"(AnonHugePages of the region, from its /proc/self/smaps) and "
+             f"{fmt(after / 1024)} MiB just after, and each fault made {fmt(per)} KiB "
+             "private")
+    if per < 64 and after < before:
+        words += (": the writes split the huge mappings they touched and copied 4 KiB pages, "
+                  "not 2 MiB ones, so there is no 512-fold jump (background: since Linux 5.8 a "
+                  "copy-on-write fault on a huge page splits its mapping and copies 4 KiB, "
+                  "commit 3917c80280c9 \"thp: change CoW semantics for anon-THP\").")
+    elif per >= 64:
+        words += ": the whole huge page was copied on a write."
+    else:
+        words += "."
+    return [words]
