@@ -89,6 +89,8 @@ static int cmp_pid(const void *a, const void *b)
 /* How many distinct ids; sorts them. An id of 0 (no worker said who it was) is not one. */
 static size_t ids_distinct(struct ids *s)
 {
+	if (s->n == 0)
+		return 0; /* nothing ran (a skipped benchmark): no array to sort */
 	qsort(s->v, s->n, sizeof *s->v, cmp_pid);
 	size_t d = 0;
 	for (size_t i = 0; i < s->n; i++)
@@ -376,6 +378,10 @@ static void run_fault(gb_state *st, const void *data)
 			fflush(NULL);
 			pid_t pid = fork();
 			if (pid == 0) {
+				/* A sanitizer build catches SIGSEGV to print a report, and in
+				 * this child its report waits for ever on its symbolizer; the
+				 * default action is what a program with a thread pool dies of. */
+				signal(SIGSEGV, SIG_DFL);
 				struct outcome mine;
 				_exit(fault_in_pool(c->kind, f, &mine) == 0 ? 0 : 100);
 			}
