@@ -181,10 +181,12 @@ def cost_part(run, series, lengths, n):
     return ["### What a pool costs per task", "",
             f"µs per task beyond the task's own work: the time per task minus the task's "
             f"length divided by the CPUs its workers can use (min(workers, {run.pus} PUs)). "
-            "For a pool this is its own cost: the submit, the hand-off through its pipe, the "
-            "result slot and the wait; for a worker per task, making and reaping the worker. "
-            f"Median of {n} repetitions; the empty task's with its interval. A negative value "
-            "at long tasks is noise of a shared machine around the task's own length.", ""] \
+            "For a pool this is its own cost (in src/pool.c: the submit, the hand-off through "
+            "its pipe, the result slot and the wait); for a worker per task, making and "
+            f"reaping the worker. Median of {n} repetitions; the empty task's with its "
+            "interval, which is the pool's own cost with nothing else in it. At long tasks the "
+            "difference is small beside the task's own length and inherits the spread of the "
+            "throughput intervals above: it can come out negative.", ""] \
         + table(["way"] + [human_ns(t) for t in lengths], rows) + [""]
 
 
