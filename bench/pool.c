@@ -7,14 +7,23 @@
  *       one fresh worker per task, W at a time (KIND fork, pthread, or posix_spawn of
  *       tvp-helper)
  *   pool/pool/MODE/measure:notes/kind:KIND
- *       the notes' Pool(3): 10 tasks sleeping a random (seeded) 0-30 ms; the schedule
+ *       the notes' Pool(3): 10 tasks sleeping a seeded random 0-30 ms (the same sleeps as
+ *       Python's Pool(3) in bench/py_bench.py); each repetition's own schedule
  *   pool/pool/MODE/measure:fault/kind:KIND/failure:FAILURE
  *       a task that returns an error, calls exit(3), writes where it may not, aborts, or
  *       hangs past the timeout (src/pool_tasks.h); then one more task
  *   pool/pool/MODE/measure:scribble/kind:KIND
  *       a task writes over memory that is not its own; is the pool's owner's copy intact?
- * Timed (manual time): a batch of tasks from the first submit to the last result. Thread
- * pools meet exit, SIGSEGV and abort inside a sacrificial child, so the run survives.
+ * Timed (manual time): one iteration is a batch of 4 x W tasks (at most 256), submitted
+ * at once, from the first submit to the last result; us_per_task divides by the batch.
+ * Thread pools meet exit, SIGSEGV and abort inside a sacrificial child, so the run
+ * survives.
+ *
+ * Counted, so the notes' "a pool reuses its workers" is a measurement: distinct_workers,
+ * the distinct kernel ids (gettid: a thread's own id, a process's pid) of the workers
+ * that ran the tasks of one repetition, against tasks, the tasks it ran; and for pools
+ * tasks_submitted, tasks_started (times a worker took a task) and tasks_run_twice.
+ * pid_max may be as low as 32768 and ids wrap; a repetition starts far fewer workers.
  */
 #include "common.h"
 #include "pool.h"
@@ -27,6 +36,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -44,26 +54,82 @@ static const long quick_task_ns[] = {0, 1000, 10000, 100000, 1000000};
 
 /* --- throughput ----------------------------------------------------------------------- */
 
-static int per_task_batch(const struct worker_kind *k, unsigned w, unsigned batch, int64_t ns)
+#define MAX_BATCH 256
+
+/* The kernel ids of the workers that ran a repetition's tasks, all of them, counted
+ * after the timing. */
+struct ids {
+	pid_t *v;
+	size_t n, cap;
+};
+
+static int ids_add(struct ids *s, const pid_t *v, size_t n)
+{
+	if (s->n + n > s->cap) {
+		size_t cap = s->cap ? 2 * s->cap : 1024;
+		while (cap < s->n + n)
+			cap *= 2;
+		pid_t *grown = realloc(s->v, cap * sizeof *grown);
+		if (!grown)
+			return ENOMEM;
+		s->v = grown;
+		s->cap = cap;
+	}
+	memcpy(s->v + s->n, v, n * sizeof *v);
+	s->n += n;
+	return 0;
+}
+
+static int cmp_pid(const void *a, const void *b)
+{
+	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* How many distinct ids; sorts them. An id of 0 (no worker said who it was) is not one. */
+static size_t ids_distinct(struct ids *s)
+{
+	if (s->n == 0)
+		return 0; /* nothing ran (a skipped benchmark): no array to sort */
+	qsort(s->v, s->n, sizeof *s->v, cmp_pid);
+	size_t d = 0;
+	for (size_t i = 0; i < s->n; i++)
+		d += s->v[i] != 0 && (i == 0 || s->v[i] != s->v[i - 1]);
+	return d;
+}
+
+/* batch tasks, each on a worker of its own, w at a time. Workers that run in this image
+ * write their kernel id into who[] (shared memory: a forked worker writes the parent's
+ * page); an exec-based worker's id is the pid its starter got. */
+static int per_task_batch(const struct worker_kind *k, unsigned w, unsigned batch, int64_t ns,
+			  struct pool_who *who, pid_t *tids)
 {
 	struct worker *ws = calloc(w, sizeof *ws);
 	int err = ws ? 0 : ENOMEM;
 	for (unsigned done = 0; !err && done < batch; done += w) {
 		unsigned started = 0;
-		for (; started < w && !err; started++)
-			err = worker_start(&ws[started], k, &task_busy, ns, NULL);
+		for (; started < w && done + started < batch && !err; started++) {
+			struct pool_who *me = &who[done + started];
+			*me = (struct pool_who){.ns = ns};
+			err = k->execs ? worker_start(&ws[started], k, &task_busy, ns, NULL)
+				       : worker_start(&ws[started], k, &task_busy_who, (long)me, NULL);
+		}
 		if (err)
 			started--;
-		for (unsigned i = 0; i < started; i++)
+		for (unsigned i = 0; i < started; i++) {
+			pid_t pid = ws[i].pid; /* taken before the reap clears it */
 			worker_reap(&ws[i]);
+			tids[done + i] = k->execs ? pid
+						  : __atomic_load_n(&who[done + i].tid, __ATOMIC_ACQUIRE);
+		}
 	}
 	free(ws);
 	return err;
 }
 
-static int pool_batch(struct pool *p, unsigned batch, int64_t ns)
+static int pool_batch(struct pool *p, unsigned batch, int64_t ns, pid_t *tids, unsigned *twice)
 {
-	unsigned h[256];
+	unsigned h[MAX_BATCH];
 	for (unsigned i = 0; i < batch; i++) {
 		int err = pool_submit(p, pool_task_busy, ns, &h[i]);
 		if (err)
@@ -76,6 +142,8 @@ static int pool_batch(struct pool *p, unsigned batch, int64_t ns)
 			return err;
 		if (r.status != POOL_OK)
 			return EIO;
+		tids[i] = r.tid;
+		*twice += r.runs > 1;
 	}
 	return 0;
 }
@@ -84,43 +152,100 @@ static void run_throughput(gb_state *st, const void *data)
 {
 	const struct pool_case *c = data;
 	int64_t ns = gb_range(st, 0);
-	unsigned w = (unsigned)gb_range(st, 1), batch = 4 * w > 256 ? 256 : 4 * w;
+	unsigned w = (unsigned)gb_range(st, 1), batch = 4 * w > MAX_BATCH ? MAX_BATCH : 4 * w;
 	struct pool *p = NULL;
 	if (c->way == POOL_WAY && !(p = pool_create(c->kind, w, NULL))) {
 		skip_start_error(st, c->kind, errno);
 		return;
 	}
+	/* Shared, so a forked per-task worker's write reaches this process. */
+	struct pool_who *who = mmap(NULL, MAX_BATCH * sizeof *who, PROT_READ | PROT_WRITE,
+				    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (who == MAP_FAILED) {
+		gb_skip(st, "mmap: %s", strerror(errno));
+		pool_destroy(p);
+		return;
+	}
+	struct ids seen = {0};
+	pid_t tids[MAX_BATCH];
+	unsigned twice = 0;
+	int64_t total_ns = 0;
 	while (gb_keep_running(st)) {
 		int64_t t0 = now_ns();
-		int err = p ? pool_batch(p, batch, ns) : per_task_batch(c->kind, w, batch, ns);
+		int err = p ? pool_batch(p, batch, ns, tids, &twice)
+			    : per_task_batch(c->kind, w, batch, ns, who, tids);
 		int64_t t1 = now_ns();
+		if (!err)
+			err = ids_add(&seen, tids, batch);
 		if (err) {
 			skip_start_error(st, c->kind, err);
 			break;
 		}
+		total_ns += t1 - t0;
 		gb_set_iteration_time(st, (double)(t1 - t0) * 1e-9);
 	}
+	double tasks = (double)gb_iterations(st) * batch;
+	if (tasks > 0) {
+		/* The time per task beyond the task's own work spread over the CPUs the
+		 * workers can use: what the pool (or making a worker) costs per task. */
+		unsigned cpus = pin_npus() < w ? pin_npus() : w;
+		double us = (double)total_ns / 1e3 / tasks;
+		gb_counter(st, "us_per_task", us, 0);
+		gb_counter(st, "overhead_us_per_task", us - (double)ns / 1e3 / (cpus ? cpus : 1), 0);
+		gb_counter(st, "tasks", tasks, 0);
+		gb_counter(st, "distinct_workers", (double)ids_distinct(&seen), 0);
+	}
 	if (p) {
+		struct pool_counts n;
+		pool_counts(p, &n);
+		/* The whole benchmark call: the pool outlives the iterations. */
+		gb_counter(st, "tasks_submitted", (double)n.submitted, 0);
+		gb_counter(st, "tasks_started", (double)n.started, 0);
+		gb_counter(st, "tasks_run_twice", twice, 0);
+		gb_counter(st, "workers_created", n.workers_created, 0);
 		pool_close(p);
 		pool_join(p);
 		pool_destroy(p);
 	}
+	free(seen.v);
+	munmap(who, MAX_BATCH * sizeof *who);
 	gb_set_items_processed(st, gb_iterations(st) * batch);
 }
 
 /* --- the notes' Pool(3) --------------------------------------------------------------- */
 
+/* Numbers the workers that ran the tasks by first appearance, in task order (the worker
+ * of task 0 is 0, the next new one 1, ...), as Python's Pool(3) numbers its pids, so the
+ * two schedules are drawn alike. Returns how many distinct workers there were. */
+static int number_workers(const struct pool_result *r, int n, int *lane)
+{
+	pid_t seen[POOL_NOTES_TASKS];
+	int distinct = 0;
+	for (int i = 0; i < n; i++) {
+		lane[i] = -1;
+		for (int j = 0; j < distinct; j++)
+			if (seen[j] == r[i].tid)
+				lane[i] = j;
+		if (lane[i] < 0 && r[i].tid) {
+			seen[distinct] = r[i].tid;
+			lane[i] = distinct++;
+		}
+	}
+	return distinct;
+}
+
 static void run_notes(gb_state *st, const void *data)
 {
 	const struct pool_case *c = data;
-	enum { TASKS = 10, WORKERS = 3 };
+	enum { TASKS = POOL_NOTES_TASKS, WORKERS = POOL_NOTES_WORKERS };
 	struct pool_result r[TASKS];
 	int64_t sleep_ns[TASKS], t0 = 0, sum = 0, longest = 0;
-	/* random.random() * 3 s in the notes; 0-30 ms here, the same shape a hundred times
-	 * faster, from a fixed seed so every run draws the same tasks. */
-	unsigned seed = 20261127;
+	int64_t created[WORKERS], up[WORKERS];
+	struct pool_counts n = {0};
+	/* random.random() * 3 s in the notes; 0-30 ms here from the generator Python's
+	 * Pool(3) shares, so every run, C or Python, draws the same ten sleeps. */
+	pool_notes_sleeps(POOL_NOTES_SEED, TASKS, sleep_ns);
 	for (int i = 0; i < TASKS; i++) {
-		sleep_ns[i] = (int64_t)(rand_r(&seed) % 30000) * 1000;
 		sum += sleep_ns[i];
 		longest = sleep_ns[i] > longest ? sleep_ns[i] : longest;
 	}
@@ -132,28 +257,63 @@ static void run_notes(gb_state *st, const void *data)
 		}
 		unsigned h[TASKS];
 		t0 = now_ns();
-		for (int i = 0; i < TASKS; i++)
-			pool_submit(p, pool_task_sleep, sleep_ns[i], &h[i]);
+		for (int i = 0; i < TASKS; i++) {
+			int err = pool_submit(p, pool_task_sleep, sleep_ns[i], &h[i]);
+			if (err) {
+				gb_skip(st, "pool_submit: %s", strerror(err));
+				pool_destroy(p);
+				return;
+			}
+		}
 		pool_close(p);
 		pool_join(p); /* as the notes do: close, then join */
 		int64_t t1 = now_ns();
 		for (int i = 0; i < TASKS; i++)
 			pool_wait(p, h[i], &r[i]);
+		for (int j = 0; j < WORKERS; j++) {
+			created[j] = pool_worker_created_ns(p, j);
+			up[j] = pool_worker_up_ns(p, j);
+		}
+		pool_counts(p, &n);
 		pool_destroy(p);
 		gb_set_iteration_time(st, (double)(t1 - t0) * 1e-9);
 	}
-	/* The ideal: no schedule of these tasks on three workers ends sooner. */
-	int64_t ideal = sum / WORKERS > longest ? sum / WORKERS : longest;
-	gb_counter(st, "ideal_ms", (double)ideal / 1e6, 0);
+	/* The fair ideal: the same in-order hand-out with no overhead; and the bound that
+	 * no schedule, in order or not, can beat. */
+	gb_counter(st, "ideal_ms", (double)pool_greedy_ns(sleep_ns, TASKS, WORKERS, NULL, NULL) / 1e6,
+		   0);
+	gb_counter(st, "bound_ms", (double)(sum / WORKERS > longest ? sum / WORKERS : longest) / 1e6,
+		   0);
+	int lane[TASKS], twice = 0;
+	gb_counter(st, "distinct_workers", number_workers(r, TASKS, lane), 0);
 	char name[32];
 	for (int i = 0; i < TASKS; i++) {
 		snprintf(name, sizeof name, "task%d_worker", i);
-		gb_counter(st, name, r[i].worker, 0);
+		gb_counter(st, name, lane[i], 0);
+		snprintf(name, sizeof name, "task%d_sleep_ms", i);
+		gb_counter(st, name, (double)sleep_ns[i] / 1e6, 0);
 		snprintf(name, sizeof name, "task%d_start_ms", i);
 		gb_counter(st, name, (double)(r[i].start_ns - t0) / 1e6, 0);
 		snprintf(name, sizeof name, "task%d_end_ms", i);
 		gb_counter(st, name, (double)(r[i].end_ns - t0) / 1e6, 0);
+		twice += r[i].runs > 1;
 	}
+	/* When the workers began, against the first submit (negative: before it). The
+	 * notes say a worker is made when a task comes and the pool is not full; this pool
+	 * makes all of them in pool_create. */
+	int made = 0, ready = 0;
+	for (int j = 0; j < WORKERS; j++) {
+		snprintf(name, sizeof name, "worker%d_up_ms", j);
+		gb_counter(st, name, (double)(up[j] - t0) / 1e6, 0);
+		made += created[j] < t0;
+		ready += up[j] && up[j] < t0;
+	}
+	gb_counter(st, "workers_created_before_submit", made, 0);
+	gb_counter(st, "workers_up_before_submit", ready, 0);
+	gb_counter(st, "workers_created", n.workers_created, 0);
+	gb_counter(st, "tasks_submitted", (double)n.submitted, 0);
+	gb_counter(st, "tasks_started", (double)n.started, 0);
+	gb_counter(st, "tasks_run_twice", twice, 0);
 }
 
 /* --- failures ------------------------------------------------------------------------- */
@@ -166,6 +326,8 @@ struct outcome {
 	int next_ok;          /* the task after the failure ran */
 	int64_t replace_ns;
 	int64_t recover_ns;   /* from the failure's result to the next task's */
+	struct pool_counts n; /* five submitted: are five taken, none twice? */
+	int twice;            /* tasks a worker took more than once */
 };
 
 static int fault_in_pool(const struct worker_kind *k, const struct pool_failure *f,
@@ -186,10 +348,14 @@ static int fault_in_pool(const struct worker_kind *k, const struct pool_failure 
 	pool_wait(p, next, &r);
 	o->recover_ns = now_ns() - t_failed;
 	o->next_ok = r.status == POOL_OK;
+	o->twice = (o->failed.runs > 1) + (r.runs > 1);
 	o->lost = 0;
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < 3; i++) {
 		o->lost += pool_wait(p, others[i], &r) != 0 || r.status != POOL_OK;
+		o->twice += r.runs > 1;
+	}
 	pool_replacements(p, &o->replace_ns);
+	pool_counts(p, &o->n);
 	pool_close(p);
 	pool_join(p);
 	pool_destroy(p);
@@ -212,6 +378,10 @@ static void run_fault(gb_state *st, const void *data)
 			fflush(NULL);
 			pid_t pid = fork();
 			if (pid == 0) {
+				/* A sanitizer build catches SIGSEGV to print a report, and in
+				 * this child its report waits for ever on its symbolizer; the
+				 * default action is what a program with a thread pool dies of. */
+				signal(SIGSEGV, SIG_DFL);
 				struct outcome mine;
 				_exit(fault_in_pool(c->kind, f, &mine) == 0 ? 0 : 100);
 			}
@@ -243,6 +413,12 @@ static void run_fault(gb_state *st, const void *data)
 	gb_counter(st, "seen_status", survived ? (double)o.failed.status : -1.0, 0);
 	gb_counter(st, "replacement_us", (double)o.replace_ns / 1e3, 0);
 	gb_counter(st, "recover_us", survived ? (double)o.recover_ns / 1e3 : 0, 0);
+	if (!(threads && f->kills_process)) {
+		/* Where the caller lives to count: a process that died counts nothing. */
+		gb_counter(st, "tasks_submitted", (double)o.n.submitted, 0);
+		gb_counter(st, "tasks_started", (double)o.n.started, 0);
+		gb_counter(st, "tasks_run_twice", o.twice, 0);
+	}
 }
 
 static void run_scribble(gb_state *st, const void *data)

@@ -1,23 +1,54 @@
-# pool_throughput.gp DATA OUT - tasks per second against task length (log-log), one
-# worker per PU: pools and a worker per task, threads blue and processes red.
-# DATA: one block per series (title on its first line); columns task_ns tasks_per_s mode.
-# ARG3: how many series, from the first, are pools (drawn solid; per-task ones dashed).
+# pool_throughput.gp DATA OUT POOLS - tasks per second against task length, one worker
+# per PU: pools and a worker per task, threads blue and processes red, each with the
+# interval of its median as an error bar. Two panels on one y axis: empty tasks (0 ns),
+# which a log axis cannot place, on their own at the left; 1 µs and longer, log-log, at
+# the right. DATA: one block per series (title on its first line); columns task_ns
+# median low high mode. POOLS: how many series, from the first, are pools (drawn solid;
+# per-task ones dashed).
 load 'plots/style.gp'
 data = ARG1
 pools = int(ARG3)
-eval render_png
-set output ARG2.'.png'
-stats data using 1 nooutput
-set title "Tasks per second by task length, one worker per PU (median)"
-set xlabel "task length (busy CPU time; log scale)"
-set ylabel "tasks per second (log scale)"
-set logscale xy
-set xrange [0.5:2e6]
-set xtics ("0" 0.7, "1 µs" 1000, "10 µs" 10000, "100 µs" 100000, "1 ms" 1000000)
-set format y "%.0s%c"
-set key outside right top
-plot for [i=0:STATS_blocks-1] data index i using ($1 > 0 ? $1 : 0.7):2:(mode_rgb($3)) \
-     with linespoints lc rgb variable lw 2.5 pt (i + 4) ps 1.5 dashtype 1 + (i >= pools) \
-     title columnheader(1)
-set output
-eval render_svg; set output ARG2.'.svg'; replot
+stats data using 3 nooutput
+ylo = STATS_min / 1.6
+n = STATS_blocks
+stats data using 4 nooutput
+yhi = STATS_max * 1.6
+# A multiplot cannot be replotted: draw it once per terminal.
+do for [term in "png svg"] {
+    if (term eq "png") { eval render_png } else { eval render_svg }
+    set output ARG2.'.'.term
+    set multiplot title "Tasks per second by task length, one worker per PU (median; bars: its interval)"
+    set logscale y
+    unset logscale x
+    set yrange [ylo:yhi]
+    set format y "%.0s%c"
+    set ylabel "tasks per second (log scale)"
+    set bmargin 4
+    set tmargin 3
+
+    # Left: the empty task, one column per series in legend order.
+    set lmargin at screen 0.09
+    set rmargin at screen 0.24
+    set xrange [-0.8:n - 0.2]
+    set xtics ("0 ns (empty)" (n - 1) / 2.0)
+    set xlabel "task length"
+    unset key
+    plot for [i=0:n-1] data index i using ($1 == 0 ? i : NaN):2:3:4:(mode_rgb($5)) \
+         with yerrorbars lc rgb variable lw 2 pt (i + 4) ps 1.8 title columnheader(1)
+
+    # Right: 1 µs and longer, log-log.
+    set lmargin at screen 0.27
+    set rmargin at screen 0.70
+    set logscale x
+    set xrange [600:1.6e6]
+    set xtics ("1 µs" 1000, "10 µs" 10000, "100 µs" 100000, "1 ms" 1000000)
+    set xlabel "task length (busy CPU time; log scale)"
+    unset ylabel
+    set format y ""
+    set key at screen 0.985, screen 0.85 right top
+    plot for [i=0:n-1] data index i using ($1 > 0 ? $1 : NaN):2:3:4:(mode_rgb($5)) \
+         with yerrorlines lc rgb variable lw 2.5 pt (i + 4) ps 1.5 dashtype 1 + (i >= pools) \
+         title columnheader(1)
+    unset multiplot
+    set output
+}

@@ -26,6 +26,8 @@ enum { FREE, QUEUED, RUNNING, DONE };
 struct slot {
 	uint32_t state;
 	int32_t worker;
+	int32_t tid;               /* gettid() of the worker that took it */
+	uint32_t runs;             /* times a worker took it */
 	pool_fn fn;
 	int64_t arg;
 	int64_t value;
@@ -33,9 +35,16 @@ struct slot {
 	int64_t start_ns, end_ns;
 };
 
+/* What each worker slot's current worker tells the owner. */
+struct worker_state {
+	int32_t current;           /* the slot it runs, or -1 */
+	int64_t up_ns;             /* when it entered the worker loop; 0 before */
+};
+
 struct shared {
 	struct slot slot[SLOTS];
-	int32_t current[];        /* the slot each worker runs, or -1 */
+	uint64_t started;          /* tasks taken by workers, all workers together */
+	struct worker_state w[];
 };
 
 struct pool {
@@ -49,9 +58,11 @@ struct pool {
 	struct worker *workers;
 	struct worker_id *ids;
 	bool *alive;
+	int64_t *created_ns;       /* when the owner started each slot's current worker */
 	unsigned next;
+	uint64_t submitted;
 	bool closed, joined;
-	unsigned replaced;
+	unsigned created, replaced;
 	int64_t replace_ns;
 };
 
@@ -84,6 +95,8 @@ static int run_pool_worker(long arg, int64_t start_ns)
 	const struct worker_id *id = (const struct worker_id *)arg;
 	struct pool *p = id->pool;
 	unsigned index = id->index;
+	/* First thing: when this worker could first have taken a task. */
+	__atomic_store_n(&p->sh->w[index].up_ns, now_ns(), __ATOMIC_RELEASE);
 	if (p->kind->mode == MODE_PROCESS) {
 		if (!tie_to_owner(p->owner))
 			return 0;
@@ -91,6 +104,9 @@ static int run_pool_worker(long arg, int64_t start_ns)
 		 * whose owner is gone reads end-of-file instead of waiting for ever. */
 		close(p->fd[1]);
 	}
+	/* The kernel's id of this thread: a thread pool's workers share one pid, and a
+	 * process worker's is its pid. Taken once; it does not change. */
+	int32_t tid = (int32_t)gettid();
 	for (;;) {
 		uint32_t idx;
 		ssize_t got = read(p->fd[0], &idx, sizeof idx);
@@ -100,12 +116,17 @@ static int run_pool_worker(long arg, int64_t start_ns)
 			return 0;
 		struct slot *s = &p->sh->slot[idx];
 		s->worker = (int32_t)index;
+		s->tid = tid;
 		s->start_ns = now_ns();
-		__atomic_store_n(&p->sh->current[index], (int32_t)idx, __ATOMIC_RELEASE);
+		/* Counted as the task is taken, before it runs: a task a worker dies in
+		 * still counts, so a retry would show as runs 2. */
+		__atomic_add_fetch(&s->runs, 1, __ATOMIC_RELAXED);
+		__atomic_add_fetch(&p->sh->started, 1, __ATOMIC_RELAXED);
+		__atomic_store_n(&p->sh->w[index].current, (int32_t)idx, __ATOMIC_RELEASE);
 		__atomic_store_n(&s->state, RUNNING, __ATOMIC_RELEASE);
 		int64_t value = 0;
 		int rc = s->fn(s->arg, &value);
-		__atomic_store_n(&p->sh->current[index], -1, __ATOMIC_RELEASE);
+		__atomic_store_n(&p->sh->w[index].current, -1, __ATOMIC_RELEASE);
 		finish_slot(s, rc ? POOL_ERROR : POOL_OK, rc, value);
 	}
 }
@@ -119,10 +140,13 @@ static int start_worker(struct pool *p, unsigned i)
 	/* A worker that calls exit() would flush our stdio buffers a second time. */
 	if (p->kind->mode == MODE_PROCESS)
 		fflush(NULL);
-	p->sh->current[i] = -1;
+	p->sh->w[i].current = -1;
+	p->sh->w[i].up_ns = 0;
 	p->ids[i] = (struct worker_id){p, i};
+	p->created_ns[i] = now_ns();
 	int err = worker_start(&p->workers[i], p->kind, &task_pool_worker, (long)&p->ids[i], NULL);
 	p->alive[i] = err == 0;
+	p->created += err == 0;
 	return err;
 }
 
@@ -142,13 +166,14 @@ struct pool *pool_create(const struct worker_kind *kind, unsigned workers,
 		p->opts = *opts;
 	p->fd[0] = p->fd[1] = -1;
 	p->owner = getpid();
-	p->sh_size = sizeof(struct shared) + workers * sizeof(int32_t);
+	p->sh_size = sizeof(struct shared) + workers * sizeof(struct worker_state);
 	p->sh = mmap(NULL, p->sh_size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	p->workers = calloc(workers, sizeof *p->workers);
 	p->alive = calloc(workers, sizeof *p->alive);
 	p->ids = calloc(workers, sizeof *p->ids);
+	p->created_ns = calloc(workers, sizeof *p->created_ns);
 	int err = 0;
-	if (p->sh == MAP_FAILED || !p->workers || !p->alive || !p->ids)
+	if (p->sh == MAP_FAILED || !p->workers || !p->alive || !p->ids || !p->created_ns)
 		err = ENOMEM;
 	else if (pipe2(p->fd, O_CLOEXEC) != 0)
 		err = errno;
@@ -181,6 +206,7 @@ int pool_submit(struct pool *p, pool_fn fn, int64_t arg, unsigned *handle)
 		return w < 0 ? errno : EIO;
 	}
 	p->next++;
+	p->submitted++;
 	*handle = idx;
 	return 0;
 }
@@ -193,7 +219,7 @@ static void watch(struct pool *p)
 	for (unsigned i = 0; i < p->n; i++) {
 		if (!p->alive[i])
 			continue;
-		int32_t idx = __atomic_load_n(&p->sh->current[i], __ATOMIC_ACQUIRE);
+		int32_t idx = __atomic_load_n(&p->sh->w[i].current, __ATOMIC_ACQUIRE);
 		struct slot *s = idx >= 0 ? &p->sh->slot[idx] : NULL;
 		bool late = s && p->opts.task_timeout_ns &&
 			    now - s->start_ns > p->opts.task_timeout_ns &&
@@ -246,8 +272,9 @@ int pool_wait(struct pool *p, unsigned handle, struct pool_result *r)
 	if (err)
 		return err;
 	struct slot *s = &p->sh->slot[handle];
-	*r = (struct pool_result){(enum pool_status)s->status, s->value, s->code, s->worker,
-				  s->start_ns, s->end_ns};
+	*r = (struct pool_result){.status = (enum pool_status)s->status, .value = s->value,
+				  .code = s->code, .worker = s->worker, .tid = s->tid,
+				  .runs = s->runs, .start_ns = s->start_ns, .end_ns = s->end_ns};
 	__atomic_store_n(&s->state, FREE, __ATOMIC_RELEASE);
 	return 0;
 }
@@ -296,6 +323,7 @@ void pool_destroy(struct pool *p)
 	free(p->workers);
 	free(p->alive);
 	free(p->ids);
+	free(p->created_ns);
 	free(p);
 }
 
@@ -309,6 +337,23 @@ unsigned pool_replacements(const struct pool *p, int64_t *mean_ns)
 pid_t pool_worker_pid(const struct pool *p, unsigned i)
 {
 	return i < p->n && p->alive[i] ? p->workers[i].pid : 0;
+}
+
+void pool_counts(const struct pool *p, struct pool_counts *c)
+{
+	*c = (struct pool_counts){.submitted = p->submitted,
+				  .started = __atomic_load_n(&p->sh->started, __ATOMIC_ACQUIRE),
+				  .workers_created = p->created};
+}
+
+int64_t pool_worker_created_ns(const struct pool *p, unsigned i)
+{
+	return i < p->n ? p->created_ns[i] : 0;
+}
+
+int64_t pool_worker_up_ns(const struct pool *p, unsigned i)
+{
+	return i < p->n ? __atomic_load_n(&p->sh->w[i].up_ns, __ATOMIC_ACQUIRE) : 0;
 }
 
 const char *pool_status_str(const struct pool_result *r, char *buf, size_t size)

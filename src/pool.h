@@ -6,7 +6,8 @@
  * task's slot in shared memory, and the caller waits on that slot. A process pool
  * watches its workers: a worker that exits or dies on a signal in a task, or runs past
  * the task timeout and is killed, is replaced, and the task it held is reported with
- * what happened to it. No task is ever run twice. The same failures in a thread pool
+ * what happened to it. No task is handed to a worker twice (each result says how many
+ * times a worker took its task, and pool_counts the totals). The same failures in a thread pool
  * end the whole process (see the fault-isolation scenario), except an error returned by
  * the task and a timeout, which cancels the thread and replaces it.
  */
@@ -16,6 +17,7 @@
 #include "worker.h"
 
 #include <stdint.h>
+#include <sys/types.h>
 
 /* A task: returns 0 and sets *result, or returns an error code of its own (> 0). */
 typedef int (*pool_fn)(int64_t arg, int64_t *result);
@@ -32,7 +34,10 @@ struct pool_result {
 	enum pool_status status;
 	int64_t value;
 	int code;
-	int worker;           /* which worker ran it */
+	int worker;           /* which worker slot ran it (a replacement takes the slot over) */
+	pid_t tid;            /* the OS id of the worker that ran it: its thread id, which for
+			       * a process worker is its pid; 0 if no worker took it */
+	unsigned runs;        /* how many times a worker took this task: 1, never more */
 	int64_t start_ns, end_ns;
 };
 
@@ -71,6 +76,21 @@ unsigned pool_replacements(const struct pool *p, int64_t *mean_ns);
 
 /* The pid of process worker i (0 for a thread pool or a worker not running). */
 pid_t pool_worker_pid(const struct pool *p, unsigned i);
+
+/* What the pool has done so far, counted where it happens, so "a pool reuses its
+ * workers" and "no task runs twice" are measured rather than assumed. */
+struct pool_counts {
+	uint64_t submitted;         /* tasks pool_submit accepted */
+	uint64_t started;           /* times a worker took a task (a task taken twice counts 2) */
+	unsigned workers_created;   /* workers started: the first ones and every replacement */
+};
+void pool_counts(const struct pool *p, struct pool_counts *c);
+
+/* When worker slot i's current worker was started by the owner (created_ns) and when it
+ * ran its first instruction of the worker loop (up_ns, 0 until it has), CLOCK_MONOTONIC:
+ * whether a pool makes its workers up front or on demand. */
+int64_t pool_worker_created_ns(const struct pool *p, unsigned i);
+int64_t pool_worker_up_ns(const struct pool *p, unsigned i);
 
 const char *pool_status_str(const struct pool_result *r, char *buf, size_t size);
 

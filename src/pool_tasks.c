@@ -68,6 +68,21 @@ int pool_task_hang(int64_t unused, int64_t *result)
 		pause();
 }
 
+static int run_busy_who(long arg, int64_t start_ns)
+{
+	(void)start_ns;
+	struct pool_who *who = (struct pool_who *)arg;
+	int64_t until = now_ns() + who->ns;
+	while (now_ns() < until) {
+	}
+	__atomic_store_n(&who->tid, (int32_t)gettid(), __ATOMIC_RELEASE);
+	return 0;
+}
+
+const struct task task_busy_who = {.name = "busy_who",
+				   .desc = "keep a CPU busy for ns, then write the worker's tid",
+				   .fn = run_busy_who};
+
 void pool_victim_fill(void)
 {
 	for (int i = 0; i < VICTIM_WORDS; i++)
@@ -89,6 +104,38 @@ int pool_task_scribble(int64_t unused, int64_t *result)
 		pool_victim[i] = -1; /* a stray write over memory that is not its own */
 	*result = 0;
 	return 0;
+}
+
+void pool_notes_sleeps(uint32_t seed, unsigned n, int64_t *ns)
+{
+	const uint64_t m = 2147483647; /* 2^31 - 1, a prime */
+	uint64_t x = seed % m ? seed % m : 1; /* 0 is the generator's one fixed point */
+	for (unsigned i = 0; i < n; i++) {
+		x = x * 48271 % m; /* below 2^47: no overflow */
+		ns[i] = (int64_t)(x % POOL_NOTES_MAX_US) * 1000;
+	}
+}
+
+int64_t pool_greedy_ns(const int64_t *ns, unsigned n, unsigned workers, int *worker_of,
+		       int64_t *start_ns)
+{
+	int64_t free_at[64] = {0};
+	if (workers > 64)
+		workers = 64;
+	int64_t end = 0;
+	for (unsigned i = 0; i < n && workers; i++) {
+		unsigned w = 0;
+		for (unsigned j = 1; j < workers; j++)
+			if (free_at[j] < free_at[w])
+				w = j;
+		if (worker_of)
+			worker_of[i] = (int)w;
+		if (start_ns)
+			start_ns[i] = free_at[w];
+		free_at[w] += ns[i];
+		end = free_at[w] > end ? free_at[w] : end;
+	}
+	return end;
 }
 
 const struct pool_failure pool_failures[POOL_NFAILURES] = {

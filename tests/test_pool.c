@@ -1,6 +1,9 @@
 /* test_pool.c - the pool's semantics (every task runs once, results match their tasks,
  * close and join as the notes' Pool), each failure's distinct result with the pool going
- * on, and no worker left after join or after the pool's owner is killed. */
+ * on, and no worker left after join or after the pool's owner is killed; the counts that
+ * make "a pool reuses its workers" and "nothing runs twice" measurements (distinct
+ * worker ids, runs per task, workers made up front); the notes' Pool(3) sleeps and their
+ * greedy in-order schedule. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +18,7 @@
 
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -199,6 +203,174 @@ static void test_scribble(void **state)
 	}
 }
 
+/* How many distinct non-zero ids among n. */
+static int distinct(const pid_t *id, int n)
+{
+	int d = 0;
+	for (int i = 0; i < n; i++) {
+		bool seen = id[i] == 0;
+		for (int j = 0; j < i && !seen; j++)
+			seen = id[j] == id[i];
+		d += !seen;
+	}
+	return d;
+}
+
+static void test_pool_reuses_its_workers(void **state)
+{
+	(void)state;
+	enum { N = 10, W = 3 };
+	for (size_t k = 0; k < 2; k++) {
+		struct pool *p = pool_create(worker_kind_find(kinds[k]), W, NULL);
+		assert_non_null(p);
+		unsigned h[N];
+		pid_t tid[N];
+		for (int i = 0; i < N; i++)
+			assert_int_equal(pool_submit(p, pool_task_sleep, 1000000, &h[i]), 0);
+		for (int i = 0; i < N; i++) {
+			struct pool_result r;
+			assert_int_equal(pool_wait(p, h[i], &r), 0);
+			assert_int_equal(r.status, POOL_OK);
+			assert_int_not_equal(r.tid, 0);
+			assert_int_equal(r.runs, 1);
+			tid[i] = r.tid;
+			/* A process worker's id is the pid of the worker in its slot; a thread's
+			 * is its own, never the owner's. */
+			if (k == 0)
+				assert_int_equal(r.tid, pool_worker_pid(p, (unsigned)r.worker));
+			else
+				assert_int_not_equal(r.tid, getpid());
+		}
+		int d = distinct(tid, N);
+		assert_true(d >= 1 && d <= W);
+		struct pool_counts c;
+		pool_counts(p, &c);
+		assert_int_equal(c.submitted, N);
+		assert_int_equal(c.started, N);
+		assert_int_equal(c.workers_created, W);
+		pool_close(p);
+		assert_int_equal(pool_join(p), 0);
+		pool_destroy(p);
+	}
+	assert_no_children();
+}
+
+static void test_worker_per_task_is_new_each_time(void **state)
+{
+	(void)state;
+	enum { N = 10 };
+	struct pool_who *who = mmap(NULL, N * sizeof *who, PROT_READ | PROT_WRITE,
+				    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	assert_true(who != MAP_FAILED);
+	for (size_t k = 0; k < 2; k++) {
+		pid_t tid[N];
+		for (int i = 0; i < N; i++) {
+			struct worker w;
+			who[i] = (struct pool_who){.ns = 0};
+			assert_int_equal(worker_start(&w, worker_kind_find(kinds[k]), &task_busy_who,
+						      (long)&who[i], NULL), 0);
+			assert_int_equal(worker_reap(&w), 0);
+			tid[i] = who[i].tid;
+			assert_int_not_equal(tid[i], 0);
+		}
+		assert_int_equal(distinct(tid, N), N);
+	}
+	munmap(who, N * sizeof *who);
+	assert_no_children();
+}
+
+static void test_workers_are_made_up_front(void **state)
+{
+	(void)state;
+	for (size_t k = 0; k < 2; k++) {
+		int64_t before = now_ns();
+		struct pool *p = pool_create(worker_kind_find(kinds[k]), 3, NULL);
+		int64_t after = now_ns();
+		assert_non_null(p);
+		/* Before any task: every worker already made, as mp.Pool does too. */
+		for (unsigned i = 0; i < 3; i++) {
+			assert_true(pool_worker_created_ns(p, i) >= before);
+			assert_true(pool_worker_created_ns(p, i) <= after);
+		}
+		unsigned h;
+		struct pool_result r;
+		assert_int_equal(pool_submit(p, pool_task_busy, 0, &h), 0);
+		assert_int_equal(pool_wait(p, h, &r), 0);
+		/* The worker that ran it had entered its loop by then. */
+		int64_t up = pool_worker_up_ns(p, (unsigned)r.worker);
+		assert_true(up >= before && up <= r.start_ns);
+		pool_close(p);
+		pool_join(p);
+		pool_destroy(p);
+	}
+	assert_no_children();
+}
+
+static void test_a_failed_task_is_not_run_again(void **state)
+{
+	(void)state;
+	default_fault_signals();
+	struct pool *p = pool_create(worker_kind_find("fork"), 2, NULL);
+	assert_non_null(p);
+	unsigned bad, next;
+	struct pool_result r;
+	assert_int_equal(pool_submit(p, pool_task_segv, 0, &bad), 0);
+	assert_int_equal(pool_wait(p, bad, &r), 0);
+	assert_int_equal(r.status, POOL_SIGNALED);
+	assert_int_equal(r.runs, 1);
+	pid_t dead = r.tid;
+	assert_int_equal(pool_submit(p, pool_task_busy, 0, &next), 0);
+	assert_int_equal(pool_wait(p, next, &r), 0);
+	assert_int_equal(r.status, POOL_OK);
+	assert_int_not_equal(r.tid, dead); /* the dead worker's replacement, or the other */
+	pool_close(p);
+	assert_int_equal(pool_join(p), 0);
+	struct pool_counts c;
+	pool_counts(p, &c);
+	assert_int_equal(c.submitted, 2);
+	assert_int_equal(c.started, 2);       /* the failed task was not handed out again */
+	assert_int_equal(c.workers_created, 3); /* two, and one replacement */
+	pool_destroy(p);
+	assert_no_children();
+}
+
+/* The notes' Pool(3) sleeps: these ten values are also written in tests/test_scripts.py,
+ * which checks that py_bench.py's generator and tvp-bench's JSON give the same. */
+static const int64_t notes_sleeps_us[POOL_NOTES_TASKS] = {2032, 24947, 13115, 14196, 8376,
+							  17525, 23917, 25729, 2332, 29737};
+
+static void test_notes_sleeps_and_greedy_ideal(void **state)
+{
+	(void)state;
+	int64_t ns[POOL_NOTES_TASKS], again[POOL_NOTES_TASKS];
+	pool_notes_sleeps(POOL_NOTES_SEED, POOL_NOTES_TASKS, ns);
+	pool_notes_sleeps(POOL_NOTES_SEED, POOL_NOTES_TASKS, again);
+	for (int i = 0; i < POOL_NOTES_TASKS; i++) {
+		assert_int_equal(ns[i], notes_sleeps_us[i] * 1000);
+		assert_int_equal(ns[i], again[i]);
+	}
+	/* 0 is the generator's fixed point: it starts from 1 instead, as 2^31 - 1 does. */
+	int64_t zero[3], m[3];
+	pool_notes_sleeps(0, 3, zero);
+	pool_notes_sleeps(2147483647u, 3, m);
+	assert_memory_equal(zero, m, sizeof zero);
+	assert_int_not_equal(zero[0], zero[1]);
+	/* The greedy in-order schedule: each task to the worker free first, ties to the
+	 * lowest. 5, 1, 1, 1, 4 on two workers: 0->w0 [0,5], 1->w1 [0,1], 2->w1 [1,2],
+	 * 3->w1 [2,3], 4->w1 [3,7]: makespan 7 (the bound, max(5, 12/2) = 6, is lower). */
+	int64_t d[] = {5, 1, 1, 1, 4}, start[5];
+	int who[5];
+	assert_int_equal(pool_greedy_ns(d, 5, 2, who, start), 7);
+	static const int want_who[] = {0, 1, 1, 1, 1};
+	static const int64_t want_start[] = {0, 0, 1, 2, 3};
+	for (int i = 0; i < 5; i++) {
+		assert_int_equal(who[i], want_who[i]);
+		assert_int_equal(start[i], want_start[i]);
+	}
+	/* The notes' sleeps on three workers: the value py_bench.py and the report compute. */
+	assert_int_equal(pool_greedy_ns(ns, POOL_NOTES_TASKS, 3, NULL, NULL), 65822000);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -208,6 +380,11 @@ int main(void)
 		cmocka_unit_test(test_thread_pool_crash_takes_the_process),
 		cmocka_unit_test(test_no_orphan_when_owner_killed),
 		cmocka_unit_test(test_scribble),
+		cmocka_unit_test(test_pool_reuses_its_workers),
+		cmocka_unit_test(test_worker_per_task_is_new_each_time),
+		cmocka_unit_test(test_workers_are_made_up_front),
+		cmocka_unit_test(test_a_failed_task_is_not_run_again),
+		cmocka_unit_test(test_notes_sleeps_and_greedy_ideal),
 	};
 	return tvp_run_tests("pool", tests, task_page_setup, task_page_teardown);
 }

@@ -1,15 +1,86 @@
-"""pool.py - C5, C6 and C7 (bench/pool.c): pools against a worker per task, the notes'
-Pool(3) schedule, what the caller sees when a task fails, and a stray write."""
+"""pool.py - C5, C6 and C7 (bench/pool.c, and the Pool rows of bench/py_bench.py): pools
+against a worker per task, what a pool costs per task, whether it reuses its workers, the
+notes' Pool(3) schedule from one real repetition, what the caller sees when a task fails,
+and a stray write.
+
+Every sentence here is a number of the run it reports, or says where it comes from."""
+import re
+import statistics
+import textwrap
+
+import stats
 from describe import in_table_order
 from report.kit import by_mode, figure, fmt, human_ns, mode_bit, table, who
 from report.verdicts import claim_part
 
+SCENARIOS = ("pool",)
+TASKS = 10  # the notes' Pool(3): ten tasks (POOL_NOTES_TASKS in C and Python)
+
+
+# --- one repetition -----------------------------------------------------------------
+
+def repetition(b, i):
+    """The counters of repetition i of a benchmark, as one dict, or None when its
+    counters do not line up with its repetitions (a counter some rows lack)."""
+    n = len(b.times_us)
+    if not 0 <= i < n or any(len(v) != n for v in b.counters.values()):
+        return None
+    return {k: v[i] for k, v in b.counters.items()}
+
+
+def median_repetition(b):
+    """(index, counters) of the repetition whose time is the median one (the lower of
+    the two middle ones for an even count): a schedule that really happened, rather than
+    a median of each task's worker, which can draw one that never did."""
+    if not b or not b.times_us:
+        return None, None
+    order = sorted(range(len(b.times_us)), key=lambda i: b.times_us[i])
+    i = order[(len(order) - 1) // 2]
+    return i, repetition(b, i)
+
+
+def greedy(durations, workers=3):
+    """The in-order schedule with free hand-offs (pool_greedy_ns in src/pool_tasks.c):
+    each task, in order, to the worker free first. (worker of each, start of each,
+    makespan)."""
+    free_at = [0.0] * workers
+    lanes, starts = [], []
+    for d in durations:
+        w = free_at.index(min(free_at))
+        lanes.append(w)
+        starts.append(free_at[w])
+        free_at[w] += d
+    return lanes, starts, max(free_at)
+
+
+def schedule(rep):
+    """[(lane, task, start_ms, end_ms)] of one repetition's counters."""
+    out = []
+    for i in range(TASKS):
+        w, s, e = (rep.get(f"task{i}_{k}") for k in ("worker", "start_ms", "end_ms"))
+        if None not in (w, s, e):
+            out.append((int(w), i, s, e))
+    return out
+
+
+def sleeps_of(rep):
+    """The sleeps the run recorded (ms), or None (a run from before they were)."""
+    s = [rep.get(f"task{i}_sleep_ms") for i in range(TASKS)]
+    return None if None in s else s
+
+
+# --- throughput and cost per task ---------------------------------------------------
+
+def rate_ci(b):
+    """Median tasks per second with its interval and coverage, over the repetitions."""
+    return stats.median_ci(b.counters["items_per_second"])
+
 
 def all_series(run):
-    """[(title, way, kind, {task_ns: tasks per second})] with one worker per PU: each way
-    (the pool, a worker per task) in registration order, processes first."""
+    """[(title, way, kind, {task_ns: Bench})] with one worker per PU: each way (the pool,
+    a worker per task) in registration order, processes first."""
     rows = [b for b in run.select("pool", "throughput", workers=run.pus)
-            if b.usable and "items_per_second" in b.counters]
+            if b.usable and b.counters.get("items_per_second")]
     fam = run.describe.family("pool", "throughput") or {}
     ways = in_table_order(fam.get("variants", []), {b.variant for b in rows})
     out = []
@@ -18,11 +89,14 @@ def all_series(run):
         kinds = by_mode(run, in_table_order(run.describe.kinds, {run.kind_of(b) for b in mine}),
                         "process")
         for kind in kinds:
-            rates = {b.args["task_ns"]: b.counter("items_per_second") for b in mine
-                     if run.kind_of(b) == kind}
+            benches = {b.args["task_ns"]: b for b in mine if run.kind_of(b) == kind}
             title = f"{who(run, kind, kinds)} {'per task' if way == 'per_task' else way}"
-            out.append((title, way, kind, rates))
+            out.append((title, way, kind, benches))
     return out
+
+
+def rates(series):
+    return {t: rate_ci(b)[0] for t, b in series[3].items()}
 
 
 def break_even(a, b):
@@ -40,69 +114,398 @@ def first(series, way, mode, run):
     return next((s for s in series if s[1] == way and run.mode_of(s[2]) == mode), None)
 
 
-def section(run, folder):
-    out = ["## C5, C6 and C7 — pools, failures and isolation", ""]
-    out += claim_part("C5", run, "### C5") + claim_part("C6", run, "### C6")
-    series = all_series(run)
-    if not series:
-        return out + ["*No pool data in this run.*", ""]
-    blocks = ["\n".join([f'"{title}"'] + [f"{t} {v:.6g} {mode_bit(run.mode_of(kind))}"
-                                         for t, v in sorted(rates.items())])
-              for title, _, kind, rates in series]
+def overhead_us(b, run):
+    """µs per task beyond the task's own work spread over the CPUs its workers can use,
+    per repetition: the pool's own cost per task (or a fresh worker's)."""
+    cpus = max(1, min(run.pus or 1, b.args["workers"]))
+    return [1e6 / r - b.args["task_ns"] / 1e3 / cpus
+            for r in b.counters["items_per_second"] if r]
+
+
+def coverage_words(cov, n):
+    return (f"{n} repetitions; bars and brackets are the distribution-free interval of the "
+            f"median, which with {n} repetitions is [min, max] and covers {cov:.2%}"
+            if n <= 5 else
+            f"{n} repetitions; bars and brackets are a distribution-free interval of the "
+            f"median covering {cov:.2%}")
+
+
+def throughput_part(run, folder, series):
+    blocks, covs, ns = [], [], []
+    for title, _, kind, benches in series:
+        lines = [f'"{title}"']
+        for t, b in sorted(benches.items()):
+            med, lo, hi, cov = rate_ci(b)
+            covs.append(cov)
+            ns.append(len(b.counters["items_per_second"]))
+            lines.append(f"{t} {med:.6g} {lo:.6g} {hi:.6g} {mode_bit(run.mode_of(kind))}")
+        blocks.append("\n".join(lines))
     pools = sum(s[1] == series[0][1] for s in series)
-    out += ["### Pool against a worker per task", ""]
+    out = ["### Pool against a worker per task", ""]
     out += figure(folder, "pool_throughput.gp", "pool_throughput.dat",
                   "\n\n\n".join(blocks) + "\n", "Pool throughput", str(pools))
+    n = min(ns)
+    out += [f"*Tasks per second, median of {coverage_words(min(covs), n)}. Empty tasks "
+            "(0 ns) have their own panel: a log axis has no place for 0.*", ""]
     lengths = sorted(set().union(*[set(s[3]) for s in series]))
-    out += [f"Tasks per second with {run.pus} workers (one per PU).", ""]
+    out += [f"Tasks per second with {run.pus} workers (one per PU). One timed iteration "
+            f"submits 4 × workers tasks at once (at most 256) and waits for them all; every "
+            "figure here is per task (the iteration's time over its tasks).", ""]
     out += table(["task length"] + [s[0] for s in series],
-                 [[human_ns(t)] + [f"{s[3][t]:,.0f}" if t in s[3] else "–" for s in series]
-                  for t in lengths])
+                 [[human_ns(t)] + [f"{rate_ci(s[3][t])[0]:,.0f}" if t in s[3] else "–"
+                                   for s in series] for t in lengths])
     per_task, proc_pool, thread_pool = (first(series, "per_task", "process", run),
                                         first(series, "pool", "process", run),
                                         first(series, "pool", "thread", run))
     if per_task and proc_pool and thread_pool:
         out += ["", f"**Break-even** (the task length from which the first does at least 90% "
                 f"of the second's tasks per second): {per_task[0]} against a {proc_pool[0]} "
-                f"{break_even(per_task[3], proc_pool[3])}; a {proc_pool[0]} against a "
-                f"{thread_pool[0]} {break_even(proc_pool[3], thread_pool[3])}. Below it, "
-                "creating the worker is the cost; above it, the task is."]
-    out += [""] + notes_schedule(run, folder) + fault_table(run)
-    return out + claim_part("C7", run, "### C7 — protection")
+                f"{break_even(rates(per_task), rates(proc_pool))}; a {proc_pool[0]} against a "
+                f"{thread_pool[0]} {break_even(rates(proc_pool), rates(thread_pool))}."]
+    return out + [""] + cost_part(run, series, lengths, n)
+
+
+def cost_part(run, series, lengths, n):
+    """The pool's own cost per task, beside a fresh worker's."""
+    rows = []
+    for title, _, _, benches in series:
+        cells = [title]
+        for t in lengths:
+            b = benches.get(t)
+            if not b:
+                cells.append("–")
+                continue
+            med, lo, hi, _ = stats.median_ci(overhead_us(b, run))
+            cells.append(f"{fmt(med)} [{fmt(lo)}, {fmt(hi)}]" if t == 0 else fmt(med))
+        rows.append(cells)
+    return ["### What a pool costs per task", "",
+            f"µs per task beyond the task's own work: the time per task minus the task's "
+            f"length divided by the CPUs its workers can use (min(workers, {run.pus} PUs)). "
+            "For a pool this is its own cost (in src/pool.c: the submit, the hand-off through "
+            "its pipe, the result slot and the wait); for a worker per task, making and "
+            f"reaping the worker. Median of {n} repetitions; the empty task's with its "
+            "interval, which is the pool's own cost with nothing else in it. At long tasks the "
+            "difference is small beside the task's own length and inherits the spread of the "
+            "throughput intervals above: it can come out negative.", ""] \
+        + table(["way"] + [human_ns(t) for t in lengths], rows) + [""]
+
+
+# --- reuse --------------------------------------------------------------------------
+
+def spread(vals):
+    lo, hi = min(vals), max(vals)
+    return fmt(statistics.median(vals)) + ("" if lo == hi else f" ({fmt(lo)}–{fmt(hi)})")
+
+
+def reuse_part(run):
+    """Distinct workers against tasks: does a pool reuse its workers?"""
+    rows = []
+    for b in run.select("pool", "throughput", task_ns=0, workers=run.pus):
+        d, t = b.counters.get("distinct_workers"), b.counters.get("tasks")
+        if b.usable and d and t:
+            way = "pool" if b.variant == "pool" else "a worker per task"
+            rows.append([f"C, {run.kind_of(b)}, {way}", b.args["workers"], spread(t), spread(d)])
+    for b in run.select("pool", "notes"):
+        d = b.counters.get("distinct_workers")
+        if b.usable and d:
+            rows.append([f"C, {run.kind_of(b)}, the notes' Pool(3)", 3, TASKS, spread(d)])
+    for b in run.select("python", "pool", task_us=0):
+        d, t = b.counters.get("distinct_workers"), b.counters.get("tasks")
+        if b.usable and d and t:
+            rows.append([f"Python, {run.describe.label(b.variant) or b.variant}",
+                         run.ctx.get("nproc", "–"), spread(t), spread(d)])
+    py = run.ok("python", "mp_pool", "process", "pool_notes")
+    if py and py.counters.get("distinct_workers"):
+        rows.append(["Python, the notes' Pool(3)", 3, TASKS, spread(py.counters["distinct_workers"])])
+    if not rows:
+        return []
+    return ["### Does a pool reuse its workers?", "",
+            "Distinct workers are the distinct kernel ids (a thread's own id, a process's pid) "
+            "of the workers that ran one repetition's tasks, counted by the benchmark; median "
+            "over the repetitions, with the range when they differ. Empty tasks.", ""] + \
+        table(["what ran the tasks", "workers", "tasks per repetition", "distinct workers"],
+              rows) + [""]
+
+
+# --- the notes' Pool(3) -------------------------------------------------------------
+
+def notes_rows(run):
+    """[(words, mode, Bench)] of the notes' Pool(3): C's pools, processes first, then
+    Python's."""
+    rows = {run.kind_of(b): b for b in run.select("pool", "notes") if b.usable}
+    kinds = by_mode(run, in_table_order(run.describe.kinds, rows), "process")
+    out = [(f"{who(run, k, kinds)}", run.mode_of(k), rows[k]) for k in kinds]
+    py = run.ok("python", "mp_pool", "process", "pool_notes")
+    if py:
+        out.append(("Python Pool(3)", "process", py))
+    return out
 
 
 def notes_schedule(run, folder):
-    rows = {run.kind_of(b): b for b in run.select("pool", "notes") if b.usable}
-    kinds = by_mode(run, in_table_order(run.describe.kinds, rows), "process")
-    data, tics = [], []
-    for n, kind in enumerate(kinds):
-        b = rows[kind]
-        # Each pool gets four lines of the chart: its three workers and a gap.
-        tics += [f'"{who(run, kind, kinds)} pool, worker 0" {4 * n}', f'"worker 1" {4 * n + 1}',
-                 f'"worker 2" {4 * n + 2}']
-        for i in range(10):
-            w = b.counter(f"task{i}_worker")
-            if w is None:
-                continue
-            data.append(f"{4 * n + int(w)} {i} {b.counter(f'task{i}_start_ms'):.3f} "
-                        f"{b.counter(f'task{i}_end_ms'):.3f} {mode_bit(b.mode)}")
-    if not data:
+    pools = notes_rows(run)
+    drawn = []  # (words, mode, Bench, repetition index, counters, schedule)
+    for words, mode, b in pools:
+        i, rep = median_repetition(b)
+        sched = schedule(rep) if rep else []
+        if sched:
+            drawn.append((words, mode, b, i, rep, sched))
+    if not drawn:
         return []
+    # The ideal from the sleeps the runs recorded: one group per distinct set (one when C
+    # and Python share their generator). A run from before the sleeps were recorded gets
+    # one ideal from the task times its first pool measured, and says so.
+    ideals = []  # (sleeps, words of whose)
+    recorded = [sleeps_of(d[4]) for d in drawn]
+    if None in recorded:
+        sched = sorted(drawn[0][5], key=lambda x: x[1])
+        ideals.append(([e - s for _, _, s, e in sched], "from measured task times"))
+    else:
+        for (words, *_), sleeps in zip(drawn, recorded):
+            if not any(len(s) == len(sleeps) and all(abs(x - y) < 1e-6 for x, y in zip(s, sleeps))
+                       for s, _ in ideals):
+                ideals.append((sleeps, f"{words}'s sleeps"))
+    data, tics, row = [], [], 0
+    groups = [("ideal" if len(ideals) == 1 and None not in recorded else f"ideal ({src})", 2,
+               greedy(s), s) for s, src in ideals]
+    for name, colour, (lanes, starts, _), sleeps in groups:
+        for t, (w, s) in enumerate(zip(lanes, starts)):
+            data.append(f"{row + w} {t} {s:.3f} {s + sleeps[t]:.3f} {colour}")
+        tics += [f'"{name}, worker 0" {row}', f'"worker 1" {row + 1}', f'"worker 2" {row + 2}']
+        row += 4
+    for words, mode, b, i, rep, sched in drawn:
+        lanes = max(w for w, _, _, _ in sched) + 1
+        for w, t, s, e in sched:
+            data.append(f"{row + w} {t} {s:.3f} {e:.3f} {mode_bit(mode)}")
+        # Where join returned (the makespan): a black bar across the group's lines.
+        span = b.times_us[i] / 1e3
+        data += [f"{row + w} {-2 if w == 0 else -1} {span - 0.15:.3f} {span + 0.15:.3f} 3"
+                 for w in range(lanes)]
+        name = words if b.scenario == "python" else f"C {words} pool"
+        tics += [f'"{name}, worker 0" {row}'] + [f'"worker {w}" {row + w}'
+                                                  for w in range(1, lanes)]
+        row += lanes + 1
+    ideal_ms = greedy(ideals[0][0])[2]
     out = ["### The notes' Pool(3)", ""]
     out += figure(folder, "pool_schedule.gp", "pool_schedule.dat", "\n".join(data) + "\n",
-                  "Pool(3) schedule", f"set ytics ({', '.join(tics)})")
+                  "Pool(3) schedule", f"set ytics ({', '.join(tics)}); ideal = {ideal_ms:.3f}")
+    same = len(ideals) == 1 and None not in recorded
+    python = any(d[2].scenario == "python" for d in drawn)
+    out += ["*Each pool's schedule is one real repetition: the one with the median makespan ("
+            + ", ".join(f"repetition {d[3] + 1} of {len(d[2].times_us)} for {d[0]}" for d in drawn)
+            + "). Grey: "
+            "the greedy in-order schedule of the same sleeps with free hand-offs (each task, in "
+            "submission order, to the worker free first); the dashed line is where it ends. "
+            "Black: where `join` returned, the makespan (from the first submit; it includes "
+            "the pool's shutdown). Workers are numbered by first appearance in task order.*", ""]
+    out += ["Ten tasks sleeping 0–30 ms (the notes' `random.random() * 3` s, a hundred "
+            "times faster) on three workers. "
+            + (f"{'C and Python draw' if python else 'The pools draw'} the same ten sleeps "
+               "from one seeded generator (`pool_notes_sleeps` in src/pool_tasks.c, "
+               "`notes_sleeps_us` in bench/py_bench.py)." if same else
+               "This run did not record one shared set of sleeps: each ideal is computed "
+               "from its own pool's sleeps (or, where none were recorded, from the task "
+               "times measured)."), ""]
     lines = []
-    for kind in kinds:
-        b, ideal = rows[kind], rows[kind].counter("ideal_ms")
-        lines.append([who(run, kind, kinds), f"{b.median / 1e3:.1f}", f"{ideal:.1f}",
-                      f"{b.median / 1e3 / ideal - 1:+.0%}"])
-    return out + table(["pool", "total ms", "ideal ms", "over ideal"], lines) + [
-        "", "Ideal: no schedule of these ten tasks on three workers can end "
-        "sooner (the larger of the longest task and a third of their sum). The "
-        "pool hands each task to whichever worker is free, in submission order.", ""]
+    for words, mode, b, i, rep, sched in drawn:
+        sleeps = sleeps_of(rep) or [e - s for _, _, s, e in sorted(sched, key=lambda x: x[1])]
+        ideal = greedy(sleeps)[2]
+        bound = max(max(sleeps), sum(sleeps) / 3)
+        med, lo, hi, _ = b.median_ci()
+        span = b.times_us[i] / 1e3
+        cnt = [rep.get(k) for k in ("tasks_started", "tasks_submitted")]
+        lines.append([words, f"{span:.1f}", f"{ideal:.1f}", f"{span / ideal - 1:+.0%}",
+                      f"{med / 1e3:.1f} [{lo / 1e3:.1f}, {hi / 1e3:.1f}]", f"{bound:.1f}",
+                      fmt(rep.get("distinct_workers")),
+                      fmt(rep.get("workers_up_before_submit")),
+                      f"{fmt(cnt[0])} of {fmt(cnt[1])}" if None not in cnt else "–"])
+    out += table(["pool", "makespan ms (drawn)", "ideal ms", "over ideal",
+                  "makespan ms, median [interval]", "lower bound ms", "distinct workers",
+                  "workers up before the first submit", "tasks started"], lines)
+    gap = greedy(ideals[0][0])[2] - max(max(ideals[0][0]), sum(ideals[0][0]) / 3)
+    out += ["", "*Ideal*: the greedy in-order schedule above. *Lower bound*: no schedule, in "
+            "order or not, ends sooner (the larger of the longest sleep and a third of their "
+            "sum)" + (f"; a pool that hands each task, in order, to the first free worker ends "
+                      f"{gap:.1f} ms after it with these sleeps, even with free hand-offs"
+                      if gap > 0.05 else "") + ". *Workers up*: how many "
+            "of the three had run their first instruction (C: the worker loop; Python: the "
+            "Pool's initializer) before the first task was submitted, in the repetition drawn."]
+    return out + [""] + upfront_sentence(run, pools) + [""]
 
 
-def fault_table(run):
+def upfront_sentence(run, pools):
+    """When the workers start, against the notes' 'a new process only when the pool is not
+    full'. Only from what the run counted."""
+    parts = []
+    for words, _, b in pools:
+        made = b.counters.get("workers_created_before_submit")
+        up = b.counters.get("workers_up_before_submit")
+        if made:
+            parts.append(f"the {words} pool had created {fmt(min(made))}–{fmt(max(made))} of "
+                         f"its 3 workers before the first submit in every repetition "
+                         f"({fmt(min(up))}–{fmt(max(up))} of them already running)"
+                         if min(made) != max(made) else
+                         f"the {words} pool had created {fmt(made[0])} of its 3 workers before "
+                         f"the first submit in each of {len(made)} repetitions "
+                         f"({fmt(min(up))}–{fmt(max(up))} of them already running)")
+        elif up:
+            parts.append(f"{words} had {fmt(min(up))}–{fmt(max(up))} of its 3 workers "
+                         f"running before the first `apply_async`, over {len(up)} repetitions")
+    if not parts:
+        return []
+    return ["**When workers start.** The notes say a pool makes a new process when a task "
+            "comes and the pool is not full (如果池未满，就会创建一个新的进程). In this run " +
+            "; ".join(parts) + ". A worker still starting at the first submit counts as not "
+            "running. (That C's `pool_create` starts all its workers is how src/pool.c is "
+            "written; that `multiprocessing.Pool` does is CPython's `Pool.__init__`, which "
+            "calls `_repopulate_pool`: background, the counts are this run's.)"]
+
+
+# --- C6: failures -------------------------------------------------------------------
+
+STATUS_WORDS = {1: "the task's error", 2: "the worker's exit status", 3: "the signal",
+                4: "a timeout"}
+# The figure's rows: C's failure and the Python row that answers the same question.
+FAILURE_ROWS = [("error", "the task fails\n(C: returns an error;\nPython: raises)"),
+                ("exit", "exit(3)"), ("segv", "bad pointer\n(SIGSEGV)"),
+                ("abort", "abort()"), ("timeout", "hangs past\nthe timeout")]
+PY_FETCH = [("never_fetched", "Python Pool,\nresult never fetched"),
+            ("get", "Python Pool,\nget() called")]
+
+
+def per_rep(b, counter):
+    return b.counters.get(counter) or []
+
+
+def cell_lines(*parts, width=26, lines=4):
+    """A cell's text: each part wrapped to width, centred on `lines` lines."""
+    out = [w for p in parts if p for w in textwrap.wrap(p, width)][:lines]
+    pad = lines - len(out)
+    return [""] * (pad // 2) + out + [""] * (pad - pad // 2)
+
+
+def c_cell(b):
+    """(class, lines) of a C fault row: what its caller saw, in how many repetitions."""
+    survived = per_rep(b, "pool_survived")
+    n = len(survived)
+    ok = sum(v == 1 for v in survived)
+    what, _, lost = b.label.partition("; ")
+    what = re.sub(r"exited with status (\d+)", r"exited (status \1)",
+                  what.replace("the whole process", "whole process"))
+    if ok == n:
+        return 0, cell_lines(what.replace(" by the task", ""), "the pool went on",
+                             f"({n} of {n})")
+    return 1, cell_lines(what, lost.replace("all 3 other tasks", "the 3 other results"),
+                         f"({n - ok} of {n})")
+
+
+def c6_cells(run):
+    """[(column, row, class, [four lines])]: class 0 the caller is told and the pool goes
+    on, 1 the caller is told nothing (or the program is gone), 2 not measured."""
+    faults = {(b.args["failure"], run.mode_of(run.kind_of(b))): b
+              for b in run.select("pool", "fault") if b.usable}
+    cols = [("thread", "C thread pool"), ("process", "C process pool")]
+    none = (2, cell_lines("not measured"))
+    cells = []
+    for r, (failure, _) in enumerate(FAILURE_ROWS):
+        for c, (mode, _) in enumerate(cols):
+            b = faults.get((failure, mode))
+            cells.append((c, r) + (c_cell(b) if b and per_rep(b, "pool_survived") else none))
+        for c, (fetch, _) in enumerate(PY_FETCH, start=len(cols)):
+            b = run.ok("python", "mp_pool", "process", "exception", fetch=fetch) \
+                if failure == "error" else None
+            shown = per_rep(b, "shown") if b else []
+            if not shown:
+                cells.append((c, r) + none)
+                continue
+            told, n = sum(v == 1 for v in shown), len(shown)
+            if told == n:
+                cells.append((c, r, 0, cell_lines(b.label, f"({n} of {n})")))
+            else:
+                cells.append((c, r, 1, cell_lines("nothing raised,", "nothing printed",
+                                                  f"({n - told} of {n})")))
+    return cells, [w for _, w in cols] + [w for _, w in PY_FETCH]
+
+
+def c6_figure(run, folder):
+    cells, cols = c6_cells(run)
+    if all(c[2] == 2 for c in cells):
+        return []
+    data = "\n".join(f"{c} {r} {k} " + " ".join('"' + x.replace('"', "'") + '"' for x in t)
+                     for c, r, k, t in cells) + "\n"
+    xt = ", ".join(f'"{w}" {i}' for i, w in enumerate(cols))
+    yt = ", ".join(f'"{w}" {i}' for i, (_, w) in enumerate(FAILURE_ROWS))
+    return figure(folder, "pool_failures.gp", "pool_failures.dat", data,
+                  "What the caller sees when a pool task fails",
+                  f"set x2tics ({xt}); set ytics ({yt})") + [
+        "*Green: the caller is told (a result naming what happened, or an exception) and "
+        "the pool goes on. Red: the caller is told nothing, or is gone with the whole "
+        "process. Grey: not measured (the notes' Python raises only; it does not exit or "
+        "crash). Each cell is what this run saw, with how many of its repetitions.*", ""]
+
+
+def p_text(p):
+    return "–" if p is None else f"{p:.2g}"
+
+
+def fault_sentences(run, faults, failures):
+    """The Reading under the failure table: each sentence from this run's rows (failures:
+    the failure names in table order)."""
+    by = {}
+    for b in faults:
+        if b.usable:
+            by.setdefault(run.mode_of(run.kind_of(b)), {})[b.args["failure"]] = b
+    out = []
+    for mode, rows in sorted(by.items()):
+        rows = {f: rows[f] for f in failures if f in rows}
+        told = [f for f, b in rows.items()
+                if per_rep(b, "pool_survived") and min(per_rep(b, "pool_survived")) == 1
+                and min(per_rep(b, "seen_status")) >= 1]
+        gone = [f for f in rows if f not in told]
+        s = (f"In the {mode} pool, {len(told)} of {len(rows)} failures reached the caller of "
+             f"`pool_wait` as a result naming what happened ({', '.join(told) or 'none'})")
+        if gone:
+            lost = [fmt(statistics.median(per_rep(rows[f], "results_lost"))) for f in gone]
+            s += (f"; {', '.join(gone)} ended the whole process, the caller with it, and the "
+                  f"results of the tasks in flight were lost ({', '.join(lost)} of 3)")
+        out.append(s + ".")
+    runs = [(b, per_rep(b, "tasks_started"), per_rep(b, "tasks_submitted"),
+             per_rep(b, "tasks_run_twice")) for b in faults if b.usable]
+    runs = [r for r in runs if r[1] and r[2]]
+    if runs:
+        started = sum(sum(r[1]) for r in runs)
+        submitted = sum(sum(r[2]) for r in runs)
+        twice = sum(sum(r[3]) for r in runs)
+        out.append(f"Where the caller lived to count ({len(runs)} rows, every repetition), "
+                   f"workers took {started:.0f} tasks of {submitted:.0f} submitted, and "
+                   f"{twice:.0f} a second time: a failed task is reported, not retried.")
+    for failure in ("error", "timeout"):
+        pair = [by.get(m, {}).get(failure) for m in ("thread", "process")]
+        if None in pair:
+            continue
+        rec = [per_rep(b, "recover_us") for b in pair]
+        if not all(rec):
+            continue
+        (mt, lt, ht, _), (mp_, lp, hp, _) = (stats.median_ci(r) for r in rec)
+        p = stats.u_test(rec[0], rec[1])
+        differ = p is not None and p < 0.05
+        out.append(f"After a task's {'error' if failure == 'error' else 'timeout'}, the next "
+                   f"task's result came {fmt(mt)} µs [{fmt(lt)}, {fmt(ht)}] later in the thread "
+                   f"pool and {fmt(mp_)} µs [{fmt(lp)}, {fmt(hp)}] in the process pool "
+                   f"(Mann-Whitney p = {p_text(p)}, {len(rec[0])} against {len(rec[1])}): "
+                   + ("the pools differ here." if differ else
+                      "this run shows no difference between them."))
+    py = {f: run.ok("python", "mp_pool", "process", "exception", fetch=f)
+          for f in ("never_fetched", "get")}
+    if all(py.values()):
+        nf, g = (per_rep(py[f], "shown") for f in ("never_fetched", "get"))
+        out.append(f"The notes' lost exception is Python's: a task raising under "
+                   f"`apply_async` was shown in {sum(nf):.0f} of {len(nf)} repetitions when "
+                   f"nobody fetched its result, and in {sum(g):.0f} of {len(g)} when the "
+                   "caller called `get()`.")
+    return out
+
+
+def fault_table(run, folder):
     faults = run.select("pool", "fault")
     scribbles = run.select("pool", "scribble")
     if not faults and not scribbles:
@@ -118,21 +521,33 @@ def fault_table(run):
             lines.append([b.args["failure"], pool, f"skipped: {b.error}", "", "", "", ""])
             continue
         surv = b.counter("pool_survived")
+        started, submitted = b.counter("tasks_started"), b.counter("tasks_submitted")
         lines.append([b.args["failure"], pool, b.label, "yes" if surv else "**no**",
-                      fmt(b.counter("results_lost")), fmt(b.counter("replacement_us")),
+                      fmt(b.counter("results_lost")),
+                      f"{fmt(started)} of {fmt(submitted)}" if submitted else "–",
+                      fmt(b.counter("replacement_us")),
                       fmt(b.counter("recover_us")) if surv else "–"])
     for b in sorted(scribbles, key=lambda b: kinds.index(run.kind_of(b))):
         pool = who(run, run.kind_of(b), kinds)
         lines.append(["stray write", pool, f"skipped: {b.error}" if b.error else b.label]
-                     + ["–" if not b.error else ""] * 4)
-    return ["### C6 — what the caller sees when a task fails", "",
-            "Three 20 ms tasks are in flight when the failing one runs; then one more task "
-            "is submitted. Thread pools meet exit, SIGSEGV and abort inside a sacrificial "
-            "child process, so the run survives to report it.", ""] + table(
-        ["failure", "pool", "the caller sees", "pool survived", "other results lost",
-         "replacement µs", "next task after µs"], lines) + [
-        "", "Every failure reaches the caller of `pool_wait` as a distinct result — "
-        "the task's error, the worker's exit status, the signal that killed it, a "
-        "timeout — and nothing is run twice. The notes' lost exception is Python's "
-        "`apply_async`, whose error waits in the result until someone calls "
-        "`get()`.", ""]
+                     + ["–" if not b.error else ""] * 5)
+    return ["### C6 — what the caller sees when a task fails", ""] + c6_figure(run, folder) + [
+        "Three 20 ms tasks are in flight when the failing one runs; then one more task "
+        "is submitted. Thread pools meet exit, SIGSEGV and abort inside a sacrificial "
+        "child process, so the run survives to report it. Medians of the repetitions.", ""] + \
+        table(["failure", "pool", "the caller sees", "pool survived", "other results lost",
+               "tasks started", "replacement µs", "next task after µs"], lines) + [
+        ""] + [" ".join(fault_sentences(run, faults, failures)), ""]
+
+
+# --- the section --------------------------------------------------------------------
+
+def section(run, folder):
+    out = ["## C5, C6 and C7 — pools, failures and isolation", ""]
+    out += claim_part("C5", run, "### C5") + claim_part("C6", run, "### C6")
+    series = all_series(run)
+    if not series:
+        return out + ["*No pool data in this run.*", ""]
+    out += throughput_part(run, folder, series)
+    out += reuse_part(run) + notes_schedule(run, folder) + fault_table(run, folder)
+    return out + claim_part("C7", run, "### C7 — protection")

@@ -1,0 +1,35 @@
+# pool_failures.gp DATA OUT SETUP - C6 as a table a projector can show: what the caller
+# sees for each way a task fails (rows), in a C thread pool, a C process pool and the
+# notes' Python Pool (columns). DATA columns: col row class and four quoted lines of text;
+# class 0 the caller is told and the pool goes on (green), 1 the caller is told nothing
+# or is gone with the process (red), 2 not measured (grey). SETUP: the report's
+# set x2tics (column names) and set ytics (row names).
+load 'plots/style.gp'
+data = ARG1
+cell_rgb(k) = (k == 0) ? 0xb7e1b0 : (k == 1) ? 0xf4a6a6 : 0xe6e6e6
+eval render_png
+set output ARG2.'.png'
+stats data using 1 nooutput
+ncol = STATS_max + 1
+stats data using 2 nooutput
+nrow = STATS_max + 1
+unset border
+unset grid
+unset xtics
+set x2tics scale 0 font ",14"
+set ytics scale 0 font ",14"
+if (ARGC >= 3) { eval ARG3 }
+set xrange [-0.5:ncol - 0.5]
+set x2range [-0.5:ncol - 0.5]
+set yrange [nrow - 0.5:-0.5]
+set lmargin 22
+set tmargin 6
+set title "C6: what the caller sees when a pool task fails" offset 0, 1.5
+unset key
+set style fill solid 1.0 border lc rgb "white"
+plot data using 1:2:($1 - 0.5):($1 + 0.5):($2 - 0.5):($2 + 0.5):(cell_rgb($3)) \
+         with boxxyerror lc rgb variable lw 3, \
+     for [l=0:3] data using 1:2:(stringcolumn(4 + l)) \
+         with labels offset 0, 1.65 - 1.1 * l font ",13"
+set output
+eval render_svg; set output ARG2.'.svg'; replot
