@@ -75,7 +75,8 @@ def rules_figure(claim, run, folder):
         vals = claims.values(bench, r.metric) if bench and bench.usable else []
         if not vals:
             continue
-        name = ", ".join(str(r.a.fields()[f]) for f in fields) or str(r.a)
+        name = ", ".join(_(MODE_WORDS[v]) if f == "mode" and v in MODE_WORDS else str(v)
+                         for f, v in ((f, r.a.fields()[f]) for f in fields)) or str(r.a)
         med = sorted(vals)[len(vals) // 2]
         rows.append(f"{i}\t{name}\t{med:g}\t{int(r.counted)}")
     if not rows:
@@ -104,9 +105,9 @@ def reading(claim, run):
         out.append(_("Key numbers: {numbers}.").format(numbers=key))
     decided = [o for o in counted if o.holds is not None]
     if decided:
-        out.append(_("Of its {counted} counted predictions, {held} hold on this "
-                     "machine.").format(counted=len(counted),
-                                        held=sum(bool(o.holds) for o in decided)))
+        out.append(_("Counted predictions that hold on this machine: {held} of "
+                     "{counted}.").format(counted=len(counted),
+                                          held=sum(bool(o.holds) for o in decided)))
     failed = [prediction(o.rule) for o in decided if not o.holds]
     if failed:
         out.append(_("Not borne out: {predictions}.").format(
@@ -116,10 +117,14 @@ def reading(claim, run):
         out.append(_("Not decided by this run: {predictions}.").format(
             predictions=_("; ").join(open_)))
     if not counted:
+        out.append(_("No prediction of this claim is counted in its verdict yet: the "
+                     "suite shows only context for it."))
+    elif not decided and not open_:
         out.append(_("This run has no data for its predictions."))
     return i18n.sentences(out)
 
 
+MODE_WORDS = {"thread": N_("thread"), "process": N_("process")}
 VIRT_WORDS = {"virtual machine": N_("virtual machine"), "container": N_("container")}
 
 
@@ -185,9 +190,10 @@ def html(folder, md_name):
     version = subprocess.run([pandoc, "--version"], capture_output=True, text=True).stdout
     major = int(version.split()[1].split(".")[0]) if version.split()[1:] else 2
     embed = ["--embed-resources", "--standalone"] if major >= 3 else ["--self-contained"]
+    title = _("Threads and processes: the handout")
     r = subprocess.run([pandoc, "-f", "markdown-implicit_figures", "-t", "html5", *embed,
                         "--section-divs", "--css", "data/handout.css",
-                        "--metadata", f"pagetitle={_('Threads and processes: the handout')}",
+                        "--metadata", f"pagetitle={title}",
                         "--metadata", f"lang={'zh-CN' if i18n.current() == 'zh' else 'en'}",
                         "-o", out, md_name], cwd=folder, capture_output=True, text=True)
     if r.returncode != 0:

@@ -232,8 +232,17 @@ def write_pot_data(path):
 
 
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["--check"] and len(sys.argv) == 2:
+        try:  # the languages TVP_LANG asks for, each with a catalogue that compiles
+            for lang in report_languages():
+                set_language(lang)
+        except LanguageError as e:
+            print(f"tvp: {e}", file=sys.stderr)
+            sys.exit(2)
+        sys.exit(0)
     if len(sys.argv) != 3 or sys.argv[1] != "--pot-data":
-        print("usage: i18n.py --pot-data FILE   (the strings of the rule tables, as a .pot)",
+        print("usage: i18n.py --pot-data FILE   (the strings of the rule tables, as a .pot)\n"
+              "       i18n.py --check           (TVP_LANG's languages have a catalogue)",
               file=sys.stderr)
         sys.exit(2)
     write_pot_data(sys.argv[2])
