@@ -83,7 +83,7 @@ def p_text(o):
     if o.p is None:
         return "–"
     tag = "sign" if "sign" in o.test else "TOST" if "equivalence" in o.test else "rank"
-    return "{:.3f} ({})".format(o.p, _(TEST_TAGS[tag]))
+    return _("{p} ({test})").format(p=f"{o.p:.3f}", test=_(TEST_TAGS[tag]))
 
 
 def cv_cell(o):
