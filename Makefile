@@ -76,7 +76,7 @@ BENCH_OBJ := $(BENCH_SRC:%.c=$(BUILD)/%.o) $(BUILD)/bench/gbench.o
 TESTS := $(TEST_SRC:tests/%.c=$(BUILD)/%)
 
 .PHONY: all deps report test suite-check clean compare catalogue claims-doc demos mutants extra-kind FORCE \
-	claim po lang-check
+	claim claim-check po lang-check
 all: $(BUILD)/tvp-bench $(BUILD)/tvp-helper $(BUILD)/gbench-probe $(TESTS)
 
 deps:
@@ -125,10 +125,14 @@ report: deps all lang-check $(MO_FILES)
 lang-check:
 	@TVP_LANG=$(REPORT_LANG) $(PYTHON) scripts/report/i18n.py --check
 
-# make claim C=C3 [LANG=zh]: the claim's benchmarks only (scripts/claim.py).
-claim: deps all $(MO_FILES)
-	@[ -n "$(C)" ] || { echo "make claim: say which claim, e.g. make claim C=C3 (C1 ... C8)" >&2; exit 2; }
+# make claim C=C3 [LANG=zh]: the claim's benchmarks only (scripts/claim.py). A claim or
+# a language that does not exist stops it before anything is built.
+claim: claim-check deps all $(MO_FILES)
 	$(PYTHON) scripts/claim.py '$(C)' --lang $(REPORT_LANG) $(ARGS)
+
+claim-check:
+	@[ -n "$(C)" ] || { echo "make claim: say which claim, e.g. make claim C=C3 (C1 ... C8)" >&2; exit 2; }
+	@$(PYTHON) scripts/claim.py '$(C)' --lang $(REPORT_LANG) --check
 
 build/locale/%.mo: locale/%.po
 	@mkdir -p $(@D)

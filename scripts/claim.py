@@ -20,7 +20,8 @@ repetitions (the fewest an exact test can decide at p < 0.05 with, see claims.py
 at least 0.01 s each. The sentinel's probes (run.py's, about 20 s on 2 cores) are not
 taken: the report of such a run says so.
 
---list prints the benchmarks the claim needs and runs nothing. Exit status 2 on bad
+--list prints the benchmarks the claim needs and runs nothing; --check only checks
+the claim and the language. Exit status 2 on bad
 input (an unknown claim, a language without a catalogue, tvp-bench not built), and
 when none of the claim's benchmarks is registered."""
 import argparse
@@ -196,6 +197,8 @@ def main(argv=None):
     ap.add_argument("--repetitions", type=int, default=REPETITIONS)
     ap.add_argument("--min-time", type=float, default=MIN_TIME)
     ap.add_argument("--list", action="store_true", help="print what would run, run nothing")
+    ap.add_argument("--check", action="store_true",
+                    help="only check the claim and the language (make claim does first)")
     args = ap.parse_args(argv)
     claim = args.claim.strip().upper()
     if claim not in claims.CLAIMS:
@@ -204,6 +207,8 @@ def main(argv=None):
     if args.lang not in i18n.languages():
         fail(f"no catalogue for language {args.lang!r}: the languages are "
              f"{', '.join(sorted(i18n.languages()))}")
+    if args.check:
+        return 0
     if not os.access(args.bench, os.X_OK):
         fail(f"{args.bench} is not built: run 'make' first")
     if args.list:

@@ -165,16 +165,21 @@ class Claim(unittest.TestCase):
     def test_make_claim_refuses_a_bad_claim(self):
         if not shutil.which("make"):
             self.skipTest("no make")
-        # BUILD as tests/run was given it; a sanitizer build's tree is not the one
-        # make claim runs, so only the check of C= is asked of make here.
-        r = subprocess.run(["make", "-s", "--no-print-directory", "claim", "C=C9"],
+        # The claim is checked before anything is built; -o keeps make from building
+        # build/ should a sanitizer build be what tests/run was given.
+        make = ["make", "-s", "--no-print-directory", "-o", "deps", "-o", "all"]
+        r = subprocess.run(make + ["claim", "C=C9"],
                            capture_output=True, text=True, cwd=ROOT, timeout=600)
         self.assertNotEqual(r.returncode, 0)
         self.assertIn("unknown claim 'C9'", r.stderr)
-        r = subprocess.run(["make", "-s", "--no-print-directory", "claim"],
+        r = subprocess.run(make + ["claim"],
                            capture_output=True, text=True, cwd=ROOT, timeout=600)
         self.assertNotEqual(r.returncode, 0)
         self.assertIn("say which claim", r.stderr)
+        r = subprocess.run(make + ["claim", "C=C3", "LANG=fr"],
+                           capture_output=True, text=True, cwd=ROOT, timeout=600)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("no catalogue for language 'fr'", r.stderr)
 
 
 class Edition(unittest.TestCase):
