@@ -1,6 +1,7 @@
 """kit.py - what every section of the report (and compare.py) shares: number formats,
 the one helper that runs gnuplot, data files, markdown tables, and how a worker kind
-is named in a heading. It imports nothing of the report, so compare.py can use it."""
+is named in a heading. It imports nothing of the report but report.i18n (the language
+of a figure's words and files, itself standalone), so compare.py can use it."""
 import os
 import shutil
 import subprocess
