@@ -33,7 +33,8 @@ PAGE_BREAK = '<div style="page-break-after: always;"></div>'
 CSS = """body { max-width: 60em; margin: 0 auto; padding: 1em 2em; font-family: "Noto Sans CJK SC",
  "Noto Sans", sans-serif; font-size: 1.25em; line-height: 1.5; }
 section.level2 { min-height: 95vh; border-bottom: 1px solid #ccc; padding-bottom: 1em; }
-img { max-width: 100%; }
+h2 { margin: 0.3em 0; }
+img { max-width: 100%; max-height: 58vh; display: block; margin: 0 auto; }
 blockquote { font-size: 1.3em; border-left: 4px solid #1f77b4; margin: 0; padding-left: 1em; }
 .machine { color: #555; font-size: 0.9em; }
 @media print { section.level2 { page-break-after: always; min-height: 0; border: 0; } }
