@@ -18,6 +18,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections import Counter
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -184,19 +185,18 @@ def html(folder, md_name):
     if not pandoc:
         return "pandoc is not installed (make deps)"
     out = md_name[:-3] + ".html"
-    css = os.path.join(folder, "data", "handout.css")
-    os.makedirs(os.path.dirname(css), exist_ok=True)
-    with open(css, "w") as f:
-        f.write(CSS)
     version = subprocess.run([pandoc, "--version"], capture_output=True, text=True).stdout
     major = int(version.split()[1].split(".")[0]) if version.split()[1:] else 2
     embed = ["--embed-resources", "--standalone"] if major >= 3 else ["--self-contained"]
     title = _("Threads and processes: the handout")
-    r = subprocess.run([pandoc, "-f", "markdown-implicit_figures", "-t", "html5", *embed,
-                        "--section-divs", "--css", "data/handout.css",
-                        "--metadata", f"pagetitle={title}",
-                        "--metadata", f"lang={'zh-CN' if i18n.current() == 'zh' else 'en'}",
-                        "-o", out, md_name], cwd=folder, capture_output=True, text=True)
+    with tempfile.NamedTemporaryFile("w", suffix=".css", prefix="tvp-handout-") as css:
+        css.write(CSS)  # embedded in the page by pandoc; the run folder gets no file
+        css.flush()
+        r = subprocess.run([pandoc, "-f", "markdown-implicit_figures", "-t", "html5", *embed,
+                            "--section-divs", "--css", css.name,
+                            "--metadata", f"pagetitle={title}",
+                            "--metadata", f"lang={'zh-CN' if i18n.current() == 'zh' else 'en'}",
+                            "-o", out, md_name], cwd=folder, capture_output=True, text=True)
     if r.returncode != 0:
         return f"pandoc failed: {r.stderr.strip()[-300:]}"
     return None
