@@ -61,7 +61,7 @@ def needed_keys(claim):
     pair = claims.CLAIMS[claim].get("key")
     if pair:
         keys += [pair.thread, pair.process]
-    pus = os.cpu_count()
+    pus = len(os.sched_getaffinity(0))  # the PUs this process may use, as tvp-bench counts
     out = []
     for k in keys:
         if k is not None and k.resolve(pus) not in out:
