@@ -14,6 +14,7 @@ when they share a metric (C6: what the caller sees, case by case). The report dr
 the first two: write_report.py writes the handout after the report, and so does
 `make claim`; run alone, this script uses the figures already in FOLDER."""
 import argparse
+import datetime
 import os
 import shutil
 import subprocess
@@ -146,6 +147,19 @@ def machine_line(run):
         parts=_(", ").join(parts), profile=ctx.get("profile", "?"), n=run.repetitions)
 
 
+def run_name(run):
+    """The run as its context names it: host and start time in UTC, the same wherever
+    the folder is copied."""
+    host = f"`{run.ctx.get('host_name', '?')}`"
+    try:
+        when = datetime.datetime.fromisoformat(run.ctx.get("date", ""))
+    except ValueError:
+        return host
+    if when.tzinfo:
+        when = when.astimezone(datetime.timezone.utc)
+    return f"{host} {when:%Y-%m-%d %H:%M} UTC"
+
+
 def page(claim, run, folder):
     c = claims.CLAIMS[claim]
     verdict, outcomes = claims.judged(claim, run)
@@ -169,7 +183,7 @@ def handout_lines(run, folder, which=None):
     lines = [_("# Threads and processes: what this machine says"), "",
              _("One page per claim of the lecture notes: the notes' sentence, the verdict "
                "this run gives it, a figure and what the numbers say. Run {run}.").format(
-                 run=f"`{os.path.basename(os.path.abspath(folder))}`"), ""]
+                 run=run_name(run)), ""]
     for n, claim in enumerate(which):
         if n:
             lines += [PAGE_BREAK, ""]
