@@ -162,6 +162,28 @@ class Claim(unittest.TestCase):
         self.assertEqual(r.returncode, 2)
         self.assertIn("no catalogue for language 'fr'", r.stderr)
 
+    def test_claim_end_to_end(self):
+        """make claim's script on C3 (a few seconds): only the benchmarks of C3's rules
+        ran, the nums example decides the claim as the notes say, and the Chinese page
+        and its self-contained HTML are written."""
+        bench = os.path.join(ROOT, os.environ.get("BUILD", "build"), "tvp-bench")
+        if not os.access(bench, os.X_OK):
+            self.skipTest(f"{bench} is not built")
+        with tempfile.TemporaryDirectory(prefix="tvp-claim-") as out:
+            r = self.run_claim("C3", "--lang", "zh", "--out", out, "--bench", bench)
+            self.assertEqual(r.returncode, 0, r.stderr[-2000:])
+            (folder,) = [os.path.join(out, d) for d in os.listdir(out)]
+            run = results.load(folder)
+            self.assertEqual(set(run.benches), set(claim.needed_keys("C3")))
+            self.assertEqual(claims.judged("C3", run)[0], "supported")
+            with open(os.path.join(folder, "HANDOUT.zh.md"), encoding="utf-8") as f:
+                page = f.read()
+            self.assertEqual(re.findall(r"^## (\S+)", page, flags=re.M), ["C3"])
+            self.assertIn("**判定：支持**", page)
+            self.assertIn("线程 3/3 · 进程 0/3", page)
+            if shutil.which("pandoc"):
+                self.assertTrue(os.path.isfile(os.path.join(folder, "HANDOUT.zh.html")))
+
     def test_make_claim_refuses_a_bad_claim(self):
         if not shutil.which("make"):
             self.skipTest("no make")
