@@ -25,6 +25,7 @@ from collections import Counter
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import claims  # noqa: E402
 import results  # noqa: E402
+import stats  # noqa: E402
 from report import i18n, kit  # noqa: E402
 from report.claims_table import figure_link, key_text  # noqa: E402
 from report.i18n import N_, _  # noqa: E402
@@ -80,7 +81,7 @@ def rules_figure(claim, run, folder):
             continue
         name = ", ".join(_(MODE_WORDS[v]) if f == "mode" and v in MODE_WORDS else str(v)
                          for f, v in ((f, r.a.fields()[f]) for f in fields)) or str(r.a)
-        med = sorted(vals)[len(vals) // 2]
+        med = stats.median_ci(vals)[0]
         rows.append(f"{i}\t{name}\t{med:g}\t{int(r.counted)}")
     if not rows:
         return None
@@ -100,7 +101,7 @@ def rules_figure(claim, run, folder):
 def reading(claim, run):
     """Two or three sentences from the run's numbers: the key numbers, how many counted
     predictions hold, which fail and which could not be decided."""
-    verdict, outcomes = claims.judged(claim, run)
+    outcomes = claims.judged(claim, run)[1]
     counted = [o for o in outcomes if o.rule.counted]
     out = []
     key = key_text(claim, run)
@@ -122,8 +123,6 @@ def reading(claim, run):
     if not counted:
         out.append(_("No prediction of this claim is counted in its verdict yet: the "
                      "suite shows only context for it."))
-    elif not decided and not open_:
-        out.append(_("This run has no data for its predictions."))
     return i18n.sentences(out)
 
 
