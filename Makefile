@@ -33,7 +33,7 @@ FILTER ?=
 # run see it unchanged; LANG given on the command line names the report's language
 # (zh, or a zh_CN locale), and the recipes then run in the C.UTF-8 locale.
 ifeq ($(origin LANG),command line)
-REPORT_LANG := $(if $(filter zh%,$(LANG)),zh,$(LANG))
+REPORT_LANG := $(if $(filter zh%,$(LANG)),zh,$(if $(filter en% C C.% POSIX,$(LANG)),en,$(LANG)))
 override LANG := C.UTF-8
 else
 REPORT_LANG := en
