@@ -4,7 +4,11 @@
 #   make            build build/tvp-bench, build/tvp-helper and the test programs
 #   make deps       install the Debian packages the suite needs (idempotent)
 #   make report     deps, build, run the suite, write results/<host>-<UTC time>/
-#                   (PROFILE=quick|full PIN=POLICY FILTER=REGEX; ARGS=... passes more)
+#                   (PROFILE=quick|full PIN=POLICY FILTER=REGEX; ARGS=... passes more;
+#                   LANG=zh: REPORT.zh.md and the Chinese handout too)
+#   make claim C=C3 [LANG=zh]   one claim live in class: only the benchmarks its rules
+#                   need, in under a minute, and its handout page
+#   make po         re-extract the report's strings into locale/tvp.pot, merge into each .po
 #   make test       deps, build, run every test; ends with "N passed, N failed"
 #   make suite-check   the real suite at every size of the quick profile, checked as the
 #                   smoke test of make test checks it at the first sizes (CI runs both)
@@ -24,8 +28,23 @@ PYTHON ?= /usr/bin/python3
 PROFILE ?= quick
 PIN ?= none
 FILTER ?=
+# LANG=zh: the report's language. LANG is also the locale's variable: a locale from the
+# environment (en_US.UTF-8) leaves the report in English and the programs the recipes
+# run see it unchanged; LANG given on the command line names the report's language
+# (zh, or a zh_CN locale), and the recipes then run in the C.UTF-8 locale.
+ifeq ($(origin LANG),command line)
+REPORT_LANG := $(if $(filter zh%,$(LANG)),zh,$(if $(filter en% C C.% POSIX,$(LANG)),en,$(LANG)))
+override LANG := C.UTF-8
+else
+REPORT_LANG := en
+endif
+C ?=
 
 BUILD := build
+# The report's catalogues: locale/LANG/LC_MESSAGES/tvp.po, compiled to build/locale (the
+# report compiles a missing or older .mo itself too: scripts/report/i18n.py).
+PO_FILES := $(wildcard locale/*/LC_MESSAGES/tvp.po)
+MO_FILES := $(PO_FILES:locale/%.po=build/locale/%.mo)
 SANFLAGS :=
 ifeq ($(SAN),1)
 BUILD := build/san
@@ -58,7 +77,8 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 BENCH_OBJ := $(BENCH_SRC:%.c=$(BUILD)/%.o) $(BUILD)/bench/gbench.o
 TESTS := $(TEST_SRC:tests/%.c=$(BUILD)/%)
 
-.PHONY: all deps report test suite-check clean compare catalogue claims-doc demos mutants extra-kind FORCE
+.PHONY: all deps report test suite-check clean compare catalogue claims-doc demos mutants extra-kind FORCE \
+	claim claim-check po lang-check
 all: $(BUILD)/tvp-bench $(BUILD)/tvp-helper $(BUILD)/gbench-probe $(TESTS)
 
 deps:
@@ -99,9 +119,41 @@ $(BUILD)/gbench-probe: $(BUILD)/tests/gbench_probe.o $(BUILD)/bench/gbench.o $(L
 $(BUILD)/test_%: $(BUILD)/tests/test_%.o $(LIB_OBJ)
 	$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
-report: deps all
-	$(PYTHON) scripts/run.py --profile $(PROFILE) --pin $(PIN) \
+report: deps all lang-check $(MO_FILES)
+	TVP_LANG=$(REPORT_LANG) $(PYTHON) scripts/run.py --profile $(PROFILE) --pin $(PIN) \
 		$(if $(FILTER),--filter '$(FILTER)') $(ARGS)
+
+# A language without a catalogue stops here, before a run of minutes.
+lang-check:
+	@TVP_LANG=$(REPORT_LANG) $(PYTHON) scripts/report/i18n.py --check
+
+# make claim C=C3 [LANG=zh]: the claim's benchmarks only (scripts/claim.py). A claim or
+# a language that does not exist stops it before anything is built.
+claim: claim-check deps all $(MO_FILES)
+	$(PYTHON) scripts/claim.py '$(C)' --lang $(REPORT_LANG) $(ARGS)
+
+claim-check:
+	@[ -n "$(C)" ] || { echo "make claim: say which claim, e.g. make claim C=C3 (C1 ... C8)" >&2; exit 2; }
+	@$(PYTHON) scripts/claim.py '$(C)' --lang $(REPORT_LANG) --check
+
+build/locale/%.mo: locale/%.po
+	@mkdir -p $(@D)
+	msgfmt --check-format -o $@ $<
+
+# make po: the msgids of the code (_() and N_()) and of the rule tables (each
+# prediction of scripts/claims.py and scripts/py_rules.py), merged into every .po; new
+# or changed strings come out untranslated or fuzzy, for the translator.
+po:
+	@mkdir -p build/po
+	xgettext --language=Python --from-code=UTF-8 --keyword=_ --keyword=N_ \
+		--add-comments=TRANSLATORS --package-name=tvp -o build/po/code.pot \
+		$$(find scripts -name '*.py' | sort)
+	$(PYTHON) scripts/report/i18n.py --pot-data build/po/data.pot
+	msgcat --use-first -o locale/tvp.pot build/po/code.pot build/po/data.pot
+	@for po in $(PO_FILES); do \
+		echo "msgmerge $$po"; msgmerge --quiet --update --backup=none $$po locale/tvp.pot || exit 1; \
+		msgfmt --statistics -o /dev/null $$po; \
+	done
 
 compare:
 	$(PYTHON) scripts/compare.py $(RUNS) $(if $(A),'$(A)') $(if $(B),'$(B)')

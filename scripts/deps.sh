@@ -6,11 +6,14 @@
 #   figures               gnuplot-nox
 #   tests                 libcmocka-dev
 #   report and run        python3 python3-scipy
+#   Chinese edition       fonts-noto-cjk (the figures name "Noto Sans CJK SC"),
+#   and the handout       gettext (msgfmt compiles locale/*.po; xgettext for make po),
+#                         pandoc (the handout as one self-contained HTML page)
 #   optional              linux-perf (`perf bench sched pipe`, the pipe latency reference):
 #                         installed when the archive has it; the run goes on without it
 set -eu
 pkgs="gcc g++ make pkg-config libc6-dev git libbenchmark-dev libbenchmark-tools libhwloc-dev
-hwloc-nox gnuplot-nox libcmocka-dev python3 python3-scipy"
+hwloc-nox gnuplot-nox libcmocka-dev python3 python3-scipy fonts-noto-cjk gettext pandoc"
 
 optional="linux-perf"
 

@@ -5,8 +5,11 @@ import claims
 import py_rules
 import stats
 from report import state
+from report import i18n
+from report.i18n import _, current
 from report.kit import fmt, table
-from report.verdicts import DISCIPLINE, judged, rules_for, verdict_with_gaps
+from report.verdicts import (DISCIPLINE, judged, prediction, rules_for, verdict_with_gaps,
+                             verdict_word)
 
 # Each claim's section, as the headings of the sections make it.
 ANCHORS = {"C1": "#c1--what-a-worker-owns", "C2": "#c2--creation-cost-and-copy-on-write",
@@ -45,8 +48,10 @@ def key_numbers(claim, run):
     pair = claims.CLAIMS[claim]["key"]
     (t, t_lo, t_hi), (p, p_lo, p_hi), unit = values
     if pair.of is not None:
-        return f"{fmt(t)} of {pair.of}", f"{fmt(p)} of {pair.of}", "", unit
-    ratio = f"process = {p / t:.2g} × thread" if t else ""
+        of = _("{value} of {total}")
+        return of.format(value=fmt(t), total=pair.of), of.format(value=fmt(p), total=pair.of), \
+            "", unit
+    ratio = _("process = {ratio} × thread").format(ratio=f"{p / t:.2g}") if t else ""
     return (f"{fmt(t)} [{fmt(t_lo)}, {fmt(t_hi)}]", f"{fmt(p)} [{fmt(p_lo)}, {fmt(p_hi)}]",
             ratio, unit)
 
@@ -60,39 +65,42 @@ def key_text(claim, run):
     if not nums:
         return "–"
     thread, process, ratio, unit = nums
-    cond = f" ({c['key'].conditions})" if c["key"].conditions else ""
-    text = f"thread {thread} · process {process}: {unit}{cond}"
-    return f"{text}; {ratio}" if ratio else text
+    cond = _(" ({conditions})").format(conditions=_(c["key"].conditions)) \
+        if c["key"].conditions else ""
+    text = _("thread {thread} · process {process}: {unit}{conditions}").format(
+        thread=thread, process=process, unit=_(unit), conditions=cond)
+    return _("{text}; {ratio}").format(text=text, ratio=ratio) if ratio else text
 
 
 def python_key_text(claim, run):
     """For a claim judged on the notes' Python: each counted prediction's count."""
-    parts = [f"{o.rule.prediction}: {o.rule.metric} = {fmt(o.rule.threshold)} in "
-             f"{o.count} of {o.n} runs"
+    parts = [_("{prediction}: {metric} = {value} in {count} of {n} runs").format(
+        prediction=prediction(o.rule), metric=o.rule.metric, value=fmt(o.rule.threshold),
+        count=o.count, n=o.n)
              for o in claims.judge(claim, run, py_rules.PY_RULES)[1]
              if o.count is not None and o.rule.counted]
-    return "; ".join(parts) or "–"
+    return _("; ").join(parts) or "–"
 
 
 def coverage_words(run):
     n = run.repetitions
     if not n or n < 2:
-        return "one repetition, no interval"
+        return _("one repetition, no interval")
     cover = stats.median_ci(range(n))[3]
-    return f"their distribution-free interval over {n} repetitions (it covers the " \
-        f"median with probability {cover:.2%})"
+    return _("their distribution-free interval over {n} repetitions (it covers the "
+             "median with probability {coverage})").format(n=n, coverage=f"{cover:.2%}")
 
 
 def verdict_cell(claim, run, changed):
     rules = rules_for(claim)
     verdict, outcomes = judged(claim, run)
     if not outcomes:
-        return "missing data: not measured by this suite yet"
+        return _("missing data: not measured by this suite yet")
     cell = f"**{verdict_with_gaps(verdict, outcomes)}**"
     if claims.is_fragile(claim, run, rules):
-        cell += " (fragile)"
+        cell += _(" (fragile)")
     if rules is py_rules.PY_RULES:
-        cell += " on the notes' Python"
+        cell += _(" on the notes' Python")
     if claim in changed:
         cell += " ⚠"
     return cell
@@ -100,11 +108,16 @@ def verdict_cell(claim, run, changed):
 
 def python_cell(claim, run, verdict):
     if rules_for(claim) is py_rules.PY_RULES:
-        return "(the verdict)"
+        return _("(the verdict)")
     py_verdict, py_out = claims.judge(claim, run, py_rules.PY_RULES)
     if not py_out or py_verdict in ("missing data", "undecided"):
         return "–"
-    return "same" if py_verdict == verdict else f"**{py_verdict}**"
+    return _("same") if py_verdict == verdict else f"**{verdict_word(py_verdict)}**"
+
+
+def claim_words(c):
+    """The notes' words, with ours under them in English."""
+    return c["zh"] if current() != "en" else f"{c['zh']}<br>*{c['en']}*"
 
 
 def section(run, folder):
@@ -112,21 +125,37 @@ def section(run, folder):
     changed = state.flagged_claims(run)
     for claim, c in claims.CLAIMS.items():
         verdict = judged(claim, run)[0]
-        links = [f"[section]({ANCHORS[claim]})"] if claim in ANCHORS else []
+        links = ["[{}]({})".format(_("section"), anchor(claim))] if claim in ANCHORS else []
         if c.get("figure"):
-            links.append(f"[figure]({c['figure']})")
-        rows.append(f"| {claim} | {c['zh']}<br>*{c['en']}* | {verdict_cell(claim, run, changed)}"
+            links.append("[{}]({})".format(_("figure"), figure_link(c["figure"])))
+        rows.append(f"| {claim} | {claim_words(c)} | {verdict_cell(claim, run, changed)}"
                     f" | {key_text(claim, run)} | {python_cell(claim, run, verdict)} | "
-                    f"{', '.join(links) or '–'} |")
-    return ["## The claims at a glance", "",
-            "Verdicts from the counted predictions in `scripts/claims.py` (C6 from "
-            "`scripts/py_rules.py`: the notes say it of their Python). A verdict is "
-            "*fragile* when moving every threshold 25% easier or harder would change it. "
-            f"Key numbers are medians with {coverage_words(run)}.", "",
-            DISCIPLINE.format(sig=claims.SIGNIFICANCE), ""] + table(
-        ["", "claim in the notes", "verdict", "key numbers", "Python's verdict", "details"],
-        rows) + [""] + ([
-            "⚠ Measured while the machine changed (see [State of the machine]"
-            "(#state-of-the-machine)): " + "; ".join(
-                f"{c} ({', '.join(s)})" for c, s in changed.items()) + ".", ""]
+                    + (_(", ").join(links) or "–") + " |")
+    return ["## " + _("The claims at a glance"), "",
+            _("Verdicts from the counted predictions in `scripts/claims.py` (C6 from "
+              "`scripts/py_rules.py`: the notes say it of their Python). A verdict is "
+              "*fragile* when moving every threshold {pct} easier or harder would change it. "
+              "Key numbers are medians with {coverage}.").format(
+                coverage=coverage_words(run), pct=f"{claims.ROBUSTNESS:.0%}"),
+            "", _(DISCIPLINE).format(sig=claims.SIGNIFICANCE), ""] + table(
+        ["", _("claim in the notes"), _("verdict"), _("key numbers"), _("Python's verdict"),
+         _("details")], rows) + [""] + ([
+            _("⚠ Measured while the machine changed (see [State of the machine]"
+              "({anchor})): {claims}.").format(
+                anchor=i18n.anchor("#state-of-the-machine"), claims=_("; ").join(
+                    f"{c} ({', '.join(s)})" for c, s in changed.items())), ""]
             if changed else [])
+
+
+def figure_link(path):
+    """figures/NAME.png, or the current language's figures/zh/NAME.png."""
+    sub = i18n.subfolder()
+    if not sub or not path.startswith("figures/"):
+        return path
+    return f"figures/{sub}/{path[len('figures/'):]}"
+
+
+def anchor(claim):
+    """The claim's section: its English anchor, or the anchor of the translated heading
+    once the section's module shows its heading through _() (i18n.anchor)."""
+    return i18n.anchor(ANCHORS[claim])

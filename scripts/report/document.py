@@ -7,8 +7,11 @@ import os
 import sys
 
 import results
+import stats
 from report import (claims_table, cow, create, footprint, globals as nums, ipc, machine,
                     kit, pool, python, scale, state, targets)
+from report import i18n
+from report.i18n import _, current
 
 # Each section is a function (run, folder) -> lines of markdown; a section without data
 # says so or returns nothing.
@@ -37,13 +40,27 @@ def scenarios_of(section):
 
 def header(run):
     n = run.repetitions
-    host = run.ctx.get("host_name", "unknown host")
-    return [f"# tvp report: threads versus processes on {host}", "",
-            f"Profile **{run.ctx.get('profile')}**, placement **{run.ctx.get('placement')}**, "
-            f"{n} repetitions per benchmark. Medians with a distribution-free interval of "
-            f"order statistics: {kit.interval_words(n)}. "
-            f"Generated {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC "
-            f"from `benchmarks.json`.", ""] + placement_lines(run)
+    host = run.ctx.get("host_name", _("unknown host"))
+    return [_("# tvp report: threads versus processes on {host}").format(host=host), "",
+            _("Profile **{profile}**, placement **{placement}**, {n} repetitions per "
+              "benchmark. Medians with a distribution-free interval of order statistics: "
+              "{interval}. Generated {date} UTC from `benchmarks.json`.").format(
+                profile=run.ctx.get("profile"), placement=run.ctx.get("placement"), n=n,
+                interval=interval_words(n),
+                date=f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M}"),
+            ""] + placement_lines(run)
+
+
+def interval_words(n):
+    """kit.interval_words in the current language."""
+    if current() == "en":
+        return kit.interval_words(n)
+    if n < 2:
+        return _("one repetition, no interval")
+    lo, hi = stats.median_ci(range(n))[1:3]
+    ends = "[min, max]" if (lo, hi) == (0, n - 1) else f"[x({lo + 1}), x({hi + 1})]"
+    return _("with {n} repetitions it is {ends} and covers the median with probability "
+             "{coverage}").format(n=n, ends=ends, coverage=f"{kit.coverage(n):.2%}")
 
 
 def placement_lines(run):
@@ -78,9 +95,17 @@ def build(run, folder):
     return lines
 
 
-def write_report(folder):
-    """Reads FOLDER/benchmarks.json and writes FOLDER/REPORT.md (results.ResultsError if
-    the folder is not a tvp run of this schema)."""
-    lines = build(results.load(folder), folder)
-    with open(os.path.join(folder, "REPORT.md"), "w") as f:
-        f.write("\n".join(lines))
+def write_report(folder, languages=None):
+    """Reads FOLDER/benchmarks.json and writes FOLDER/REPORT.md, then REPORT.LANG.md in
+    each other language asked (languages, or TVP_LANG in the environment: make report
+    LANG=zh), and after each report its handout (scripts/handout.py). Raises
+    results.ResultsError if the folder is not a tvp run of this schema, and
+    i18n.LanguageError for a language without a catalogue."""
+    run = results.load(folder)
+    for lang in languages or i18n.report_languages():
+        with i18n.language(lang):
+            lines = build(run, folder)
+            with open(os.path.join(folder, f"REPORT{i18n.suffix()}.md"), "w") as f:
+                f.write("\n".join(lines))
+            import handout  # scripts/handout.py, beside results.py
+            handout.write_handout(folder, run)

@@ -1,30 +1,37 @@
 """globals.py - C3, the notes' nums example (bench/globals.c): what the parent sees after
-each kind of worker appended to a global list, and the same list in MAP_SHARED memory."""
+each kind of worker appended to a global list, and the same list in MAP_SHARED memory.
+Every word goes through the catalogue (report.i18n), the figure's too: the example of how
+a section is written once for every language."""
 import stats
+from report.i18n import N_, _
 from report.kit import ci_text, figure, fmt, interval_label, ratio, table
 from report.verdicts import claim_part
 from describe import in_table_order
 
+MODE = {"thread": N_("thread"), "process": N_("process")}
+
 
 def section(run, folder):
-    out = claim_part("C3", run, "## C3 — processes do not share global variables")
+    out = claim_part("C3", run, "## " + _("C3 — processes do not share global variables"))
     rows = run.select("globals", "nums")
     if not rows:
-        return out + ["*No data for the nums example in this run.*", ""]
+        return out + [_("*No data for the nums example in this run.*"), ""]
     kinds = in_table_order(run.describe.kinds, {b.variant for b in rows})
-    out += ["The notes' example: `nums = [11, 22]`; a worker appends 0, 1, 2; what does the "
-            "parent see? With `shared:1` the list lives in `MAP_SHARED` memory mapped before "
-            "the worker starts. Time: one whole experiment (mapping included), median µs.", ""]
+    out += [_("The notes' example: `nums = [11, 22]`; a worker appends 0, 1, 2; what does "
+              "the parent see? With `shared:1` the list lives in `MAP_SHARED` memory mapped "
+              "before the worker starts. Time: one whole experiment (mapping included), "
+              "median µs."), ""]
     lines = []
     for b in sorted(rows, key=lambda b: (b.args["shared"], kinds.index(b.variant))):
-        where = "MAP_SHARED memory" if b.args["shared"] else "a global"
+        where = _("MAP_SHARED memory") if b.args["shared"] else _("a global")
         label = run.describe.label(b.variant)
         if b.error:
-            lines.append([label, where, f"skipped: {b.error}", ""])
+            lines.append([label, where, _("skipped: {error}").format(error=b.error), ""])
         else:
             lines.append([label, where, b.label or "–", ci_text(b)])
-    out += table(["worker", "list in", "parent sees",
-                  f"µs [{interval_label(run.repetitions)}]"], lines) + [""]
+    out += table([_("worker"), _("list in"), _("parent sees"),
+                  _("µs [{interval}]").format(interval=interval_label_text(run))],
+                 lines) + [""]
     out += seen_figure(run, folder, kinds)
     extra = []
     for kind, mode in (("fork", "process"), ("pthread", "thread")):  # the notes' two
@@ -33,18 +40,29 @@ def section(run, folder):
         r = ratio(shared, plain)
         if r:
             p = stats.u_test(shared.times_us, plain.times_us)
-            extra.append(f"{run.describe.label(kind)} {fmt(shared.median - plain.median)} µs "
-                         f"more ({r:.2f}×, p = {p:.3f}"
-                         f"{'' if p < 0.05 else ': not a significant difference'})")
+            extra.append((_("{kind} {us} µs more ({ratio}×, p = {p})") if p < 0.05 else
+                          _("{kind} {us} µs more ({ratio}×, p = {p}: not a significant "
+                            "difference)")).format(
+                kind=run.describe.label(kind), us=fmt(shared.median - plain.median),
+                ratio=f"{r:.2f}", p=f"{p:.3f}"))
     if extra:
-        out += ["**Reading.** Putting the list in shared memory changes what the parent sees, "
-                "not only where the list lives (the figure). The whole experiment with the "
-                "shared list, against the global one: " + "; ".join(extra) + ". That extra "
-                "time is the mapping and the worker's first write to it (a hypothesis: the "
-                "experiment times them together); the run does not time a process's reads "
-                "and writes of shared memory against a thread's, the ipc scenario does "
-                "(C4 and C7)."]
+        out += [_("**Reading.** Putting the list in shared memory changes what the parent "
+                  "sees, not only where the list lives (the figure). The whole experiment "
+                  "with the shared list, against the global one: {comparisons}. That extra "
+                  "time is the mapping and the worker's first write to it (a hypothesis: "
+                  "the experiment times them together); the run does not time a process's "
+                  "reads and writes of shared memory against a thread's, the ipc scenario "
+                  "does (C4 and C7).").format(comparisons=_("; ").join(extra))]
     return out + [""]
+
+
+def interval_label_text(run):
+    """kit.interval_label in the current language."""
+    n = run.repetitions
+    text = interval_label(n)
+    if text == "no interval":
+        return _("no interval")
+    return _("{coverage} interval").format(coverage=text.split(" ")[0])
 
 
 def seen_figure(run, folder, kinds):
@@ -56,9 +74,19 @@ def seen_figure(run, folder, kinds):
         if not all(seen):
             continue
         counts = [int(b.counter("parent_sees_items")) - 2 for b in seen]
-        rows.append(f"{len(rows)}\t{run.describe.label(kind)} ({mode})\t{int(mode == 'process')}\t"
-                    f"{counts[0]}\t{counts[1]}")
+        name = _("{kind} ({mode})").format(kind=run.describe.label(kind),
+                                           mode=_(MODE.get(mode, mode)))
+        rows.append(f"{len(rows)}\t{name}\t{int(mode == 'process')}\t{counts[0]}\t{counts[1]}")
     if not rows or not folder:
         return []
+    labels = {
+        "L_TITLE": _("C3: of a worker's 3 appends to the global list, how many the parent "
+                     "sees"),
+        "L_YLABEL": _("appends the parent sees (of 3)"),
+        "L_GLOBAL": _("list in an ordinary global"),
+        "L_SHARED": _("list in MAP_SHARED memory"),
+        # a printf format: %d is the number of appends seen
+        "L_SEEN": _("%d of 3"),
+    }
     return figure(folder, "globals.gp", "globals.dat", "\n".join(rows) + "\n",
-                  "Who sees whose writes")
+                  _("Who sees whose writes"), labels=labels)

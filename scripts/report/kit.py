@@ -1,6 +1,7 @@
 """kit.py - what every section of the report (and compare.py) shares: number formats,
 the one helper that runs gnuplot, data files, markdown tables, and how a worker kind
-is named in a heading. It imports nothing of the report, so compare.py can use it."""
+is named in a heading. It imports nothing of the report but report.i18n (the language
+of a figure's words and files, itself standalone), so compare.py can use it."""
 import os
 import shutil
 import subprocess
@@ -172,21 +173,60 @@ def mode_bit(mode):
 # --- data files and figures ---------------------------------------------------------
 
 def write_data(folder, name, text):
-    path = os.path.join(folder, "data", name)
+    path = os.path.join(lang_dir(folder, "data"), name)
     with open(path, "w") as f:
         f.write(text)
     return path
 
 
-def gnuplot(script, data, out, *extra):
-    """Runs plots/SCRIPT with gnuplot -c on DATA into OUT.png and .svg. Returns None,
-    or why there is no figure."""
+# --- languages ------------------------------------------------------------------------
+# A figure's words come from the report (a section passes labels={NAME: _("...")}), so
+# they are in the catalogue with the rest; the font is the language's. A language not
+# named here draws in style.gp's "sans".
+FONTS = {"zh": "Noto Sans CJK SC"}
+
+
+def lang_dir(folder, sub):
+    """FOLDER/SUB (data, figures), or FOLDER/SUB/LANG for a language other than
+    English, made when missing."""
+    from report import i18n
+    path = os.path.join(folder, sub, i18n.subfolder())
+    os.makedirs(path, exist_ok=True)
+    return path.rstrip(os.sep)
+
+
+def gnuplot_string(text):
+    """TEXT as a gnuplot string constant: single-quoted, a quote doubled, so that no
+    backslash or @ in a label is ever interpreted."""
+    return "'" + str(text).replace("'", "''") + "'"
+
+
+def label_args(labels):
+    """gnuplot -e definitions: FONT for the current language, and each label as a
+    string variable (labels={"L_TITLE": _("...")} defines L_TITLE)."""
+    from report import i18n
+    defs = dict(labels or {})
+    font = FONTS.get(i18n.current())
+    if font:
+        defs.setdefault("FONT", font)
+    out = []
+    for name, text in defs.items():
+        if not name.isidentifier():
+            raise ValueError(f"figure label {name!r} is not a gnuplot variable name")
+        out += ["-e", f"{name}={gnuplot_string(text)}"]
+    return out
+
+
+def gnuplot(script, data, out, *extra, labels=None):
+    """Runs plots/SCRIPT with gnuplot -c on DATA into OUT.png and .svg, with LABELS
+    ({gnuplot variable: text}) and the language's FONT defined first. Returns None, or
+    why there is no figure."""
     if not DRAW:
         return "not drawn"
     if not shutil.which("gnuplot"):
         return "gnuplot is not installed (make deps)"
-    r = subprocess.run(["gnuplot", "-c", os.path.join("plots", script), data, out, *extra],
-                       cwd=ROOT, capture_output=True, text=True)
+    r = subprocess.run(["gnuplot", *label_args(labels), "-c", os.path.join("plots", script),
+                        data, out, *extra], cwd=ROOT, capture_output=True, text=True)
     if r.returncode != 0:
         return f"gnuplot {script} failed: {r.stderr.strip()[-300:]}"
     # A warning is a figure that does not show what it says (a series without a point,
@@ -199,14 +239,18 @@ def gnuplot(script, data, out, *extra):
     return None
 
 
-def draw(folder, script, data, base, title, *extra):
-    """Draws figures/BASE.png and .svg from data already written (a file, or the prefix
-    of several) and returns the report's lines that show it, or say why not."""
-    err = gnuplot(script, data, os.path.join(folder, "figures", base), *extra)
-    return [f"*Figure skipped: {err}*" if err else f"![{title}](figures/{base}.png)", ""]
+def draw(folder, script, data, base, title, *extra, labels=None):
+    """Draws figures/BASE.png and .svg (figures/LANG/ in a language other than English)
+    from data already written (a file, or the prefix of several) and returns the
+    report's lines that show it, or say why not. labels: see gnuplot()."""
+    out = os.path.join(lang_dir(folder, "figures"), base)
+    err = gnuplot(script, data, out, *extra, labels=labels)
+    link = os.path.relpath(out, folder).replace(os.sep, "/")
+    return [f"*Figure skipped: {err}*" if err else f"![{title}]({link}.png)", ""]
 
 
-def figure(folder, script, data_name, text, title, *extra):
+def figure(folder, script, data_name, text, title, *extra, labels=None):
     """Writes data/DATA_NAME and draws the figure of the same base name from it."""
     path = write_data(folder, data_name, text)
-    return draw(folder, script, path, os.path.splitext(data_name)[0], title, *extra)
+    return draw(folder, script, path, os.path.splitext(data_name)[0], title, *extra,
+                labels=labels)

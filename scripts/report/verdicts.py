@@ -1,14 +1,43 @@
 """verdicts.py - a claim as the sections show it: the notes' words, then the verdict
 with the table of its predictions, each tested on this run, the context rows under
-them, and whether the verdict survives thresholds 25% easier or harder."""
+them, and whether the verdict survives thresholds 25% easier or harder. Every word is
+shown through report.i18n: the predictions themselves are msgids of the catalogue,
+keyed by their English text in scripts/claims.py and scripts/py_rules.py."""
+import re
+
 import claims
 import py_rules
 import stats
+from report import i18n
+from report.i18n import N_, _, current
 from report.kit import fmt, table
+
+# The words claims.verdict() returns, as the report shows them.
+VERDICT_WORDS = {"supported": N_("supported"), "not supported": N_("not supported"),
+                 "nuanced": N_("nuanced"), "undecided": N_("undecided"),
+                 "missing data": N_("missing data")}
+
+
+def verdict_word(verdict):
+    """A verdict of claims.verdict() in the current language."""
+    return _(VERDICT_WORDS.get(verdict, verdict))
+
+
+def prediction(rule):
+    """A rule's prediction in the current language (the catalogue is keyed by the
+    English text of scripts/claims.py and scripts/py_rules.py)."""
+    return _(rule.prediction)
+
+
+def unit(rule):
+    return _(rule.unit)
 
 
 def claim_header(claim):
+    """The notes' words; in English with ours under them."""
     c = claims.CLAIMS[claim]
+    if current() != "en":
+        return [f"> {c['zh']}", ""]
     return [f"> {c['zh']}", ">", f"> *{c['en']}*", ""]
 
 
@@ -26,29 +55,35 @@ def measured_text(o, times="×"):
         return f"{o.ratio:.2f}{times}"
     if r.relation == "equals":
         if o.count == o.n:
-            return f"{fmt(r.threshold)} {r.unit} in {o.n} of {o.n} repetitions"
-        return f"{fmt(r.threshold)} {r.unit} in only {o.count} of {o.n} (median {fmt(o.value)})"
-    return f"{fmt(o.value)} {r.unit}"
+            return _("{value} {unit} in {n} of {n} repetitions").format(
+                value=fmt(r.threshold), unit=unit(r), n=o.n)
+        return _("{value} {unit} in only {count} of {n} (median {median})").format(
+            value=fmt(r.threshold), unit=unit(r), count=o.count, n=o.n, median=fmt(o.value))
+    return f"{fmt(o.value)} {unit(r)}"
 
 
 def threshold_text(r):
     t = r.threshold
     if r.b is None:
         if r.relation == "equals":
-            return f"= {fmt(t)} {r.unit} in every repetition"
-        return f"{'>' if r.relation == 'above' else '<'} {fmt(t)} {r.unit}"
+            return _("= {value} {unit} in every repetition").format(value=fmt(t), unit=unit(r))
+        return f"{'>' if r.relation == 'above' else '<'} {fmt(t)} {unit(r)}"
     if r.relation == "similar":
-        return f"within ±{t:.0%} (equivalence)"
+        return _("within ±{margin} (equivalence)").format(margin=f"{t:.0%}")
     if t <= 1:
-        return f"≥ {t:g}× (non-inferiority, margin {1 - t:.0%})"
+        return _("≥ {ratio}× (non-inferiority, margin {margin})").format(
+            ratio=f"{t:g}", margin=f"{1 - t:.0%}")
     return f"≥ {t:g}×"
+
+
+TEST_TAGS = {"sign": N_("sign"), "TOST": N_("TOST"), "rank": N_("rank")}
 
 
 def p_text(o):
     if o.p is None:
         return "–"
     tag = "sign" if "sign" in o.test else "TOST" if "equivalence" in o.test else "rank"
-    return f"{o.p:.3f} ({tag})"
+    return _("{p} ({test})").format(p=f"{o.p:.3f}", test=_(TEST_TAGS[tag]))
 
 
 def cv_cell(o):
@@ -59,26 +94,69 @@ def cv_cell(o):
                       for cv in o.cvs)
 
 
+MODE_PLURAL = {"thread": N_("threads"), "process": N_("processes")}
+
+
 def side(k, other):
     """How a comparison names one of its sides: by mode where the two differ
     ("threads"), else by variant."""
     if k.mode != other.mode:
-        return {"thread": "threads", "process": "processes"}.get(k.mode, k.mode)
+        return _(MODE_PLURAL[k.mode]) if k.mode in MODE_PLURAL else k.mode
     return k.variant if k.variant != other.variant else str(k)
+
+
+# Why claims.py could not decide a prediction, as it words it, and the same in the
+# catalogue: each pattern's groups fill the placeholders of its msgid. A reason that
+# matches none is shown as claims.py wrote it, and recorded as untranslated.
+WHY = [
+    (r"(?P<key>\S+) was not run", N_("{key} was not run")),
+    (r"(?P<name>\S+): no (?P<metric>\S+) samples", N_("{name}: no {metric} samples")),
+    (r"(?P<n>\d+) repetitions: the sign test cannot reach p < (?P<sig>[\d.]+)",
+     N_("{n} repetitions: the sign test cannot reach p < {sig}")),
+    (r"the repetitions lie on both sides of the threshold",
+     N_("the repetitions lie on both sides of the threshold")),
+    (r"(?P<key>\S+): one repetition, no test can decide",
+     N_("{key}: one repetition, no test can decide")),
+    (r"(?P<key>\S+): median 0, no ratio", N_("{key}: median 0, no ratio")),
+    (r"(?P<a>\d+) against (?P<b>\d+) repetitions: the exact test cannot reach "
+     r"p < (?P<sig>[\d.]+)",
+     N_("{a} against {b} repetitions: the exact test cannot reach p < {sig}")),
+    (r"past the threshold, not significantly", N_("past the threshold, not significantly")),
+    (r"short of the threshold, not significantly",
+     N_("short of the threshold, not significantly")),
+    (r"inside the margin, too noisy to show it", N_("inside the margin, too noisy to show it")),
+    (r"outside the margin, not significantly", N_("outside the margin, not significantly")),
+    (r"the run's context does not say how many PUs it had",
+     N_("the run's context does not say how many PUs it had")),
+    # last: a benchmark's own error, as C wrote it (SkipWithError), stays as it is
+    (r"(?P<name>[a-z0-9_]+/\S+): (?P<error>.+)", N_("{name}: {error}")),
+]
+
+
+def why_text(why):
+    """claims.py's reason in the current language."""
+    if current() == "en" or not why:
+        return why
+    for pattern, msgid in WHY:
+        m = re.fullmatch(pattern, why)
+        if m:
+            return _(msgid).format(**m.groupdict())
+    return _(why)
 
 
 def outcome_text(o):
     if o.holds is None:
-        return f"{o.gap}: {o.why}"
+        return verdict_word(o.gap) + _(": ") + why_text(o.why)
     if o.holds:
-        return "holds"
+        return _("holds")
     r = o.rule
     if r.b is not None and r.relation == "greater" and r.threshold > 1:
-        ahead = {"a ahead": f"{side(r.a, r.b)} higher, by less than the threshold",
-                 "b ahead": f"{side(r.b, r.a)} higher",
-                 "no difference": "no significant difference"}[o.direction]
-        return f"**fails** ({ahead})"
-    return "**fails**"
+        ahead = {"a ahead": _("{side} higher, by less than the threshold").format(
+                     side=side(r.a, r.b)),
+                 "b ahead": _("{side} higher").format(side=side(r.b, r.a)),
+                 "no difference": _("no significant difference")}[o.direction]
+        return _("**fails** ({why})").format(why=ahead)
+    return _("**fails**")
 
 
 def verdict_with_gaps(verdict, outcomes):
@@ -88,27 +166,34 @@ def verdict_with_gaps(verdict, outcomes):
     undecided = sum(o.undecided for o in counted)
     missing = sum(o.holds is None and not o.undecided for o in counted)
     if verdict in ("missing data", "undecided") or not (undecided or missing):
-        return verdict
-    gaps = [f"{n} {what}" for n, what in ((undecided, "undecided"),
-                                          (missing, "without data")) if n]
-    return f"{verdict}, from {len(counted) - undecided - missing} of {len(counted)} " \
-        f"predictions ({', '.join(gaps)})"
+        return verdict_word(verdict)
+    gaps = [what.format(n=n) for n, what in ((undecided, _("{n} undecided")),
+                                             (missing, _("{n} without data"))) if n]
+    return _("{verdict}, from {decided} of {counted} predictions ({gaps})").format(
+        verdict=verdict_word(verdict), decided=len(counted) - undecided - missing,
+        counted=len(counted), gaps=_(", ").join(gaps))
+
+
+PCT = f"{claims.ROBUSTNESS:.0%}"  # how far fragility() moves every threshold
 
 
 def robustness_line(claim, run, rules):
     verdict = claims.judge(claim, run, rules)[0]
     (easier, harder), flips = claims.fragility(claim, run, rules)
+    flips = [_(f) for f in flips]
     if easier == verdict == harder:
-        line = f"**Robust:** the verdict stays {verdict} with every threshold 25% " \
-            "easier or 25% harder to pass"
-        return line + (f"; outcomes that do move: {'; '.join(flips)}." if flips else ".")
-    moves = [f"{v} with every threshold 25% {how}" for v, how in
-             ((easier, "easier"), (harder, "harder")) if v != verdict]
-    return f"**Fragile:** the verdict would be {' and '.join(moves)} " \
-        f"(predictions that change: {'; '.join(flips)})."
+        line = _("**Robust:** the verdict stays {verdict} with every threshold {pct} easier "
+                 "or {pct} harder to pass").format(verdict=verdict_word(verdict), pct=PCT)
+        return line + (_("; outcomes that do move: {flips}.").format(
+            flips=_("; ").join(flips)) if flips else _("."))
+    moves = [how.format(verdict=verdict_word(v), pct=PCT) for v, how in
+             ((easier, _("{verdict} with every threshold {pct} easier")),
+              (harder, _("{verdict} with every threshold {pct} harder"))) if v != verdict]
+    return _("**Fragile:** the verdict would be {moves} (predictions that change: "
+             "{flips}).").format(moves=_(" and ").join(moves), flips=_("; ").join(flips))
 
 
-DISCIPLINE = (
+DISCIPLINE = N_(
     "A comparison holds when the ratio of medians is past its threshold and an exact "
     "one-sided rank test (Mann-Whitney, from the permutation distribution) puts the first "
     "benchmark beyond threshold × the second at p < {sig}; it fails when the first is "
@@ -116,6 +201,11 @@ DISCIPLINE = (
     "test (two one-sided tests), never the absence of a difference. A value against a "
     "threshold uses the exact sign test; a count must be what the claim says in every "
     "repetition. Context rows test something the notes do not say and do not count.")
+
+
+def context(text):
+    """A context row's prediction, marked as not counted."""
+    return _("*context:* {prediction}").format(prediction=text)
 
 
 def rules_table(claim, run, rules=None):
@@ -127,14 +217,16 @@ def rules_table(claim, run, rules=None):
         r = o.rule
         measured = "–" if o.holds is None and o.ratio is None and o.value is None \
             else measured_text(o)
-        rows.append([r.prediction if r.counted else f"*context:* {r.prediction}", measured,
+        rows.append([prediction(r) if r.counted else context(prediction(r)), measured,
                      threshold_text(r), p_text(o), cv_cell(o), outcome_text(o)])
-    source = " (judged on the notes' own Python, from `scripts/py_rules.py`)" \
+    source = _(" (judged on the notes' own Python, from `scripts/py_rules.py`)") \
         if rules is py_rules.PY_RULES else ""
-    return [f"**Verdict: {verdict_with_gaps(verdict, outcomes)}**{source}. How each "
-            "prediction is tested: [the claims at a glance](#the-claims-at-a-glance).", ""] + table(
-        ["prediction", "measured", "threshold", "p (test)", "CV", "outcome"], rows) + [
-        "", robustness_line(claim, run, rules), ""]
+    return [_("**Verdict: {verdict}**{source}. How each prediction is tested: "
+              "[the claims at a glance]({anchor}).").format(
+                  verdict=verdict_with_gaps(verdict, outcomes), source=source,
+                  anchor=i18n.anchor("#the-claims-at-a-glance")), ""] + table(
+        [_("prediction"), _("measured"), _("threshold"), _("p (test)"), _("CV"),
+         _("outcome")], rows) + ["", robustness_line(claim, run, rules), ""]
 
 
 def claim_part(claim, run, heading):
@@ -142,7 +234,7 @@ def claim_part(claim, run, heading):
     C's rows follow as what a pool can do instead."""
     out = [heading, ""] + claim_header(claim) + rules_table(claim, run)
     if rules_for(claim) is not claims.RULES and claims.rules_of(claim):
-        out += ["What C's own pool does with the same failures (context):", ""] + \
+        out += [_("What C's own pool does with the same failures (context):"), ""] + \
             rules_table(claim, run, claims.RULES)[2:-2] + [""]
     return out
 
@@ -151,12 +243,12 @@ def python_rules_table(run):
     """Every Python rule's outcome, claim by claim (py_rules.PY_RULES)."""
     rows = []
     for claim in claims.CLAIMS:
-        _, outcomes = claims.judge(claim, run, py_rules.PY_RULES)
+        _v, outcomes = claims.judge(claim, run, py_rules.PY_RULES)
         for o in outcomes:
             measured = "–" if o.holds is None and o.ratio is None and o.value is None \
                 else measured_text(o, "x")
-            rows.append([claim, o.rule.prediction if o.rule.counted else
-                         f"*context:* {o.rule.prediction}", measured, threshold_text(o.rule),
+            rows.append([claim, prediction(o.rule) if o.rule.counted else
+                         context(prediction(o.rule)), measured, threshold_text(o.rule),
                          p_text(o), outcome_text(o)])
-    return table(["claim", "prediction", "measured", "threshold", "p (test)", "outcome"],
-                 rows) + [""]
+    return table([_("claim"), _("prediction"), _("measured"), _("threshold"), _("p (test)"),
+                  _("outcome")], rows) + [""]

@@ -1,0 +1,351 @@
+"""test_zh.py - the Chinese edition and the handout, from the committed reference JSON.
+
+The report in both languages and the handout in both languages (with their HTML) are
+written from results/reference's benchmarks.json into a scratch folder; then: every
+msgid the Chinese report showed has a translation (so no English sentence of the
+catalogue's is left), every prediction of the rule tables has one, the claim-level
+code's every msgid has one, the figures of the Chinese edition name the CJK font, the
+HTML holds every image inline, and `make claim` refuses a claim that does not exist."""
+import ast
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+from dataclasses import replace
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+REFERENCE = os.path.join(ROOT, os.environ.get("TVP_REFERENCE", "results/reference"))
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+import claim  # noqa: E402
+import claims  # noqa: E402
+import handout  # noqa: E402
+import results  # noqa: E402
+from report import document, i18n  # noqa: E402
+
+# The files whose every string is claim-level, shown in both languages: each _() or N_()
+# in them must have a translation.
+OWNED = ["scripts/report/verdicts.py", "scripts/report/claims_table.py",
+         "scripts/report/document.py", "scripts/report/globals.py",
+         "scripts/report/i18n.py", "scripts/handout.py"]
+HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def msgids_in(path):
+    """The string literals passed to _() or N_() in a Python file."""
+    with open(os.path.join(ROOT, path)) as f:
+        tree = ast.parse(f.read())
+    out = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and \
+                node.func.id in ("_", "N_") and node.args and \
+                isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+            out.add(node.args[0].value)
+    return out
+
+
+def catalogue(lang="zh"):
+    with i18n.language(lang):
+        return dict(i18n._catalogue._catalog)
+
+
+class Catalogue(unittest.TestCase):
+    """The catalogue against the code, without writing a report."""
+
+    def test_every_prediction_has_a_translation(self):
+        """Each Rule.prediction of scripts/claims.py and scripts/py_rules.py, each word
+        unit and each key unit and condition: a rule added without its Chinese fails
+        here, naming it (make po brings it into the .po, untranslated)."""
+        cat = catalogue()
+        missing = [f"{where}: {msgid}" for msgid, where in i18n.data_strings()
+                   if not cat.get(msgid)]
+        self.assertEqual(missing, [], "untranslated in locale/zh_CN/LC_MESSAGES/tvp.po")
+
+    def test_claim_level_code_is_translated(self):
+        cat = catalogue()
+        for path in OWNED:
+            with self.subTest(file=path):
+                missing = sorted(m for m in msgids_in(path) if m and not cat.get(m))
+                self.assertEqual(missing, [])
+
+    def test_placeholders_match(self):
+        """A translation keeps the {named} placeholders of its msgid (a number is never
+        lost or invented by the translator), and the %d of a gnuplot format."""
+        for msgid, msgstr in catalogue().items():
+            if not isinstance(msgid, str) or not msgid:
+                continue
+            with self.subTest(msgid=msgid[:60]):
+                self.assertEqual(set(re.findall(r"\{(\w*)\}", msgid)),
+                                 set(re.findall(r"\{(\w*)\}", msgstr)))
+                self.assertEqual(msgid.count("%d"), msgstr.count("%d"))
+
+    def test_po_compiles_without_fuzzy_or_untranslated(self):
+        if not shutil.which("msgfmt"):
+            self.skipTest("msgfmt (gettext) is not installed: make deps")
+        for folder in [f for f in i18n.languages().values() if f]:
+            r = subprocess.run(["msgfmt", "--check", "--statistics", "-o", os.devnull,
+                                i18n.po_path(folder)], capture_output=True, text=True)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertNotIn("fuzzy", r.stderr)
+            self.assertNotIn("untranslated", r.stderr)
+
+    def test_english_is_the_identity(self):
+        with i18n.language("en"):
+            self.assertEqual(i18n._("supported"), "supported")
+            self.assertEqual(i18n.current(), "en")
+        with i18n.language("zh"):
+            self.assertEqual(i18n._("supported"), "支持")
+            self.assertEqual(i18n._("not supported"), "不支持")
+            self.assertEqual(i18n._("nuanced"), "有条件成立")
+        self.assertEqual(i18n.current(), "en")
+
+    def test_unknown_language_is_refused(self):
+        with self.assertRaises(i18n.LanguageError) as cm:
+            i18n.set_language("fr")
+        self.assertIn("zh", str(cm.exception))
+        self.assertEqual(i18n.current(), "en")
+
+
+class Claim(unittest.TestCase):
+    """make claim: what it runs comes from the rules' keys."""
+
+    def test_keys_follow_the_rules(self):
+        """A rule added to a claim brings its benchmark into the claim's run; nothing is
+        listed by hand."""
+        extra = results.key("globals", "vfork", "process", "nums", shared=0)
+        rule = replace(claims.rules_of("C3")[0], a=extra, prediction="test rule")
+        before = claim.needed_keys("C3")
+        self.assertNotIn(extra, before)
+        claims.RULES.append(rule)
+        try:
+            self.assertIn(extra, claim.needed_keys("C3"))
+        finally:
+            claims.RULES.remove(rule)
+        for r in claims.rules_of("C3"):
+            self.assertIn(r.a, before)
+
+    def test_filters_match_exactly(self):
+        name = "globals/fork/process/measure:nums/shared:0/manual_time"
+        f = claim.c_filter([name])
+        self.assertTrue(re.search(f, name))
+        self.assertFalse(re.search(f, name.replace("shared:0", "shared:1")))
+        k = results.key("python", "process", "process", "create", start_method="fork", x=1)
+        p = re.compile(claim.python_filter([k]))
+        self.assertTrue(p.search("python/process/process/measure:create/x:1/start_method:fork"))
+        self.assertTrue(p.search("python/process/process/measure:create/start_method:fork/x:1"))
+        self.assertFalse(p.search("python/process/process/measure:create/start_method:spawn/x:1"))
+
+    def test_every_claim_key_is_registered(self):
+        """Each C key a claim needs is one tvp-bench registers in the quick profile (the
+        python scenario's keys are py_bench's, checked by the contract test)."""
+        bench = os.path.join(ROOT, os.environ.get("BUILD", "build"), "tvp-bench")
+        if not os.access(bench, os.X_OK):
+            self.skipTest(f"{bench} is not built")
+        for c in claims.CLAIMS:
+            with self.subTest(claim=c):
+                self.assertEqual(claim.plan(c, bench)[2], [])
+
+    def run_claim(self, *args):
+        return subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "claim.py"),
+                               *args], capture_output=True, text=True, cwd=ROOT)
+
+    def test_bad_claim_is_refused(self):
+        for bad in ("C9", "c", ""):
+            with self.subTest(claim=bad):
+                r = self.run_claim(bad, "--list")
+                self.assertEqual(r.returncode, 2)
+                self.assertIn("unknown claim", r.stderr)
+                self.assertIn("C1, C2, C3, C4, C5, C6, C7, C8", r.stderr)
+        r = self.run_claim("C3", "--lang", "fr", "--list")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("no catalogue for language 'fr'", r.stderr)
+
+    def test_claim_end_to_end(self):
+        """make claim's script on C3 (a few seconds): only the benchmarks of C3's rules
+        ran, the nums example decides the claim as the notes say, and the Chinese page
+        and its self-contained HTML are written."""
+        bench = os.path.join(ROOT, os.environ.get("BUILD", "build"), "tvp-bench")
+        if not os.access(bench, os.X_OK):
+            self.skipTest(f"{bench} is not built")
+        with tempfile.TemporaryDirectory(prefix="tvp-claim-") as out:
+            r = self.run_claim("C3", "--lang", "zh", "--out", out, "--bench", bench)
+            self.assertEqual(r.returncode, 0, r.stderr[-2000:])
+            (folder,) = [os.path.join(out, d) for d in os.listdir(out)]
+            run = results.load(folder)
+            self.assertEqual(set(run.benches), set(claim.needed_keys("C3")))
+            self.assertEqual(claims.judged("C3", run)[0], "supported")
+            with open(os.path.join(folder, "HANDOUT.zh.md"), encoding="utf-8") as f:
+                page = f.read()
+            self.assertEqual(re.findall(r"^## (\S+)", page, flags=re.M), ["C3"])
+            self.assertIn("**判定：支持**", page)
+            self.assertIn("线程 3/3 · 进程 0/3", page)
+            if shutil.which("pandoc"):
+                self.assertTrue(os.path.isfile(os.path.join(folder, "HANDOUT.zh.html")))
+
+    def test_make_claim_refuses_a_bad_claim(self):
+        if not shutil.which("make"):
+            self.skipTest("no make")
+        # The claim is checked before anything is built; -o keeps make from building
+        # build/ should a sanitizer build be what tests/run was given.
+        make = ["make", "-s", "--no-print-directory", "-o", "deps", "-o", "all"]
+        r = subprocess.run(make + ["claim", "C=C9"],
+                           capture_output=True, text=True, cwd=ROOT, timeout=600)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("unknown claim 'C9'", r.stderr)
+        r = subprocess.run(make + ["claim"],
+                           capture_output=True, text=True, cwd=ROOT, timeout=600)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("say which claim", r.stderr)
+        r = subprocess.run(make + ["claim", "C=C3", "LANG=fr"],
+                           capture_output=True, text=True, cwd=ROOT, timeout=600)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("no catalogue for language 'fr'", r.stderr)
+
+
+class Edition(unittest.TestCase):
+    """The report and the handout in both languages, from the reference run's JSON."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="tvp-zh-")
+        cls.folder = os.path.join(cls.tmp, "run")
+        os.makedirs(cls.folder)
+        for name in os.listdir(REFERENCE):  # the data, not what was made from it
+            path = os.path.join(REFERENCE, name)
+            if os.path.isfile(path) and not name.endswith((".md", ".html")):
+                shutil.copy(path, cls.folder)
+        i18n.USED.clear()
+        i18n.MISSING.clear()
+        document.write_report(cls.folder, ["en", "zh"])
+        cls.used, cls.missing = set(i18n.USED), set(i18n.MISSING)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp)
+
+    def read(self, name):
+        with open(os.path.join(self.folder, name), encoding="utf-8") as f:
+            return f.read()
+
+    def test_every_msgid_of_the_chinese_report_is_translated(self):
+        """The list a translator works from: every string the Chinese report and
+        handout showed through _() that the catalogue does not translate. Empty: a
+        section that wraps a new string must bring its translation (make po)."""
+        self.assertGreater(len(self.used), 100)
+        self.assertEqual(sorted(self.missing), [])
+
+    def test_chinese_report(self):
+        text = self.read("REPORT.zh.md")
+        self.assertTrue(text.startswith("# tvp 报告：vm 上的线程与进程"))
+        self.assertIn("## 论断一览", text)
+        for claim_id, c in claims.CLAIMS.items():
+            self.assertIn(c["zh"], text)
+            self.assertNotIn(c["en"], text)  # English words only in the English report
+        table = text[text.index("## 论断一览"):]
+        table = table[:table.index("\n## ", 5)]
+        for word in ("supported", "nuanced", "undecided", "missing data", "holds",
+                     "prediction", "verdict"):
+            self.assertNotIn(word, table)
+        self.assertRegex(table, r"\*\*(支持|不支持|有条件成立|无法判定|缺少数据)")
+        self.assertIn("**判定：", text)
+        self.assertIn("| 预测 | 测量值 | 阈值 | p 值（检验） | 变异系数 | 结果 |", text)
+
+    def test_numbers_are_the_same_in_both_languages(self):
+        """The claims table quotes the same numbers in both languages (a translation may
+        put them in another order)."""
+        num = re.compile(r"\d[\d,]*(?:\.\d+)?")
+
+        def numbers(name):
+            text = self.read(name)
+            part = text[text.index("| C1 |"):]
+            return sorted(num.findall(part[:part.index("\n\n")]))
+        self.assertEqual(numbers("REPORT.md"), numbers("REPORT.zh.md"))
+
+    def test_anchors_follow_the_translated_headings(self):
+        text = self.read("REPORT.zh.md")
+        self.assertIn("(#c3--进程间不共享全局变量)", text)
+        self.assertIn("## C3 — 进程间不共享全局变量", text)
+        self.assertIn("[论断一览](#论断一览)", text)
+
+    def test_chinese_figures(self):
+        """The Chinese edition's figures are its own (figures/zh/), in the CJK font; the
+        converted one has its labels in Chinese, PNG and SVG."""
+        text = self.read("REPORT.zh.md")
+        links = re.findall(r"!\[[^\]]*\]\((figures/[^)]+\.png)\)", text)
+        self.assertGreater(len(links), 10)
+        for link in links:
+            self.assertTrue(link.startswith("figures/zh/"), link)
+            self.assertTrue(os.path.isfile(os.path.join(self.folder, link)), link)
+        svg = self.read("figures/zh/globals.svg")
+        self.assertIn('font-family="Noto Sans CJK SC"', svg)
+        self.assertIn("父进程看到的追加次数", svg)
+        self.assertIn("fork（进程）", svg)
+        self.assertNotIn("appends", svg)
+        self.assertGreater(os.path.getsize(os.path.join(self.folder, "figures/zh/globals.png")),
+                           10_000)
+        self.assertIn("appends the parent sees", self.read("figures/globals.svg"))
+
+    def test_handout_pages(self):
+        for name, verdict_re in (("HANDOUT.md", r"\*\*Verdict: "),
+                                 ("HANDOUT.zh.md", r"\*\*判定：")):
+            with self.subTest(handout=name):
+                text = self.read(name)
+                pages = re.split(r"^## ", text, flags=re.M)[1:]
+                self.assertEqual([p.split("\n")[0] for p in pages], list(claims.CLAIMS))
+                for claim_id, page in zip(claims.CLAIMS, pages):
+                    self.assertIn(claims.CLAIMS[claim_id]["zh"], page)
+                    self.assertRegex(page, verdict_re)
+                    fig = re.search(r"!\[[^\]]*\]\(([^)]+)\)", page)
+                    self.assertIsNotNone(fig, f"{claim_id} has no figure")
+                    self.assertTrue(os.path.isfile(os.path.join(self.folder, fig.group(1))))
+                    self.assertIn("AMD EPYC", page)  # the machine line
+        zh = self.read("HANDOUT.zh.md")
+        self.assertTrue(HAS_CJK.search(zh))
+        self.assertIn("机器：AMD EPYC、2 个 PU", zh)
+        self.assertNotIn("Verdict", zh)
+        self.assertNotIn("Key numbers", zh)
+
+    def test_handout_reading_names_the_failed_predictions(self):
+        """C2 on the reference run: the vfork prediction fails, and the reading says so."""
+        zh = self.read("HANDOUT.zh.md")
+        c2 = zh[zh.index("## C2"):zh.index("## C3")]
+        _verdict, outcomes = claims.judged("C2", results.load(self.folder))
+        failed = [o.rule.prediction for o in outcomes if o.rule.counted and o.holds is False]
+        self.assertTrue(failed)
+        with i18n.language("zh"):
+            for p in failed:
+                self.assertIn(i18n._(p), c2)
+
+    def test_html_is_self_contained(self):
+        if not shutil.which("pandoc"):
+            self.skipTest("pandoc is not installed: make deps")
+        for name in ("HANDOUT.html", "HANDOUT.zh.html"):
+            with self.subTest(html=name):
+                html = self.read(name)
+                images = re.findall(r"<img\b[^>]*>", html)
+                self.assertEqual(len(images), len(claims.CLAIMS))
+                for img in images:
+                    self.assertRegex(img, r'src="data:image/(png|svg\+xml)[;,]')
+                refs = re.findall(r'(?:src|href)\s*=\s*["\']([^"\']*)', html)
+                external = [r for r in refs if not r.startswith(("data:", "#"))]
+                self.assertEqual(external, [])
+                self.assertNotIn("url(http", html)
+        self.assertIn('lang="zh-CN"', self.read("HANDOUT.zh.html"))
+
+    def test_handout_script_refuses_bad_input(self):
+        script = os.path.join(ROOT, "scripts", "handout.py")
+        for args, says in ((["--claims", "C9"], "unknown claim C9"),
+                           (["--lang", "fr"], "no catalogue for language 'fr'")):
+            r = subprocess.run([sys.executable, script, self.folder, *args],
+                               capture_output=True, text=True)
+            self.assertEqual(r.returncode, 2)
+            self.assertIn(says, r.stderr)
+        r = subprocess.run([sys.executable, script, os.path.join(self.tmp, "nothing")],
+                           capture_output=True, text=True)
+        self.assertEqual(r.returncode, 2)
+
+
+if __name__ == "__main__":
+    unittest.main()
