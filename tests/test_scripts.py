@@ -1738,6 +1738,20 @@ class PoolNotes(unittest.TestCase):
             self.assertLessEqual(b[f"task{i}_end_ms"], b["real_time"] / 1000)
         self.assertEqual(children_of(os.getpid()), [])
 
+    def test_python_pools_count_their_workers(self):
+        out = os.path.join(self.tmp, "benchmarks.json")
+        r = run([PY, "bench/py_bench.py", "--filter", r"/(mp_pool|thread_pool)/.*task_us:0$",
+                 "--repetitions", "1", "--min-time", "0.01", "--out", out])
+        self.assertEqual(r.returncode, 0, r.stderr[-2000:])
+        with open(out) as f:
+            rows = json.load(f)["benchmarks"]
+        self.assertEqual(len(rows), 2)
+        for b in rows:  # a pool of cpu_count workers ran every task on those workers
+            self.assertEqual(b["tasks"], b["iterations"], b["name"])
+            self.assertGreaterEqual(b["distinct_workers"], 1)
+            self.assertLessEqual(b["distinct_workers"], os.cpu_count(), b["name"])
+        self.assertEqual(children_of(os.getpid()), [])
+
     def test_distinct_workers_and_run_counts(self):
         rows = {results.parse_name(b["name"]): b for b in self.c_rows(
             "measure:throughput/kind:(fork|pthread)/task_ns:0/workers:1/")}
