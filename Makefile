@@ -4,7 +4,8 @@
 #   make            build build/tvp-bench, build/tvp-helper and the test programs
 #   make deps       install the Debian packages the suite needs (idempotent)
 #   make report     deps, build, run the suite, write results/<host>-<UTC time>/
-#                   (PROFILE=quick|full PIN=POLICY FILTER=REGEX; ARGS=... passes more)
+#                   (PROFILE=quick|full PIN=POLICY FILTER=REGEX BUDGET=SECONDS;
+#                   ARGS=... passes more)
 #   make test       deps, build, run every test; ends with "N passed, N failed"
 #   make suite-check   the real suite at every size of the quick profile, checked as the
 #                   smoke test of make test checks it at the first sizes (CI runs both)
@@ -24,6 +25,7 @@ PYTHON ?= /usr/bin/python3
 PROFILE ?= quick
 PIN ?= none
 FILTER ?=
+BUDGET ?=
 
 BUILD := build
 SANFLAGS :=
@@ -99,7 +101,7 @@ $(BUILD)/test_%: $(BUILD)/tests/test_%.o $(LIB_OBJ)
 
 report: deps all
 	$(PYTHON) scripts/run.py --profile $(PROFILE) --pin $(PIN) \
-		$(if $(FILTER),--filter '$(FILTER)') $(ARGS)
+		$(if $(FILTER),--filter '$(FILTER)') $(if $(BUDGET),--budget '$(BUDGET)') $(ARGS)
 
 compare:
 	$(PYTHON) scripts/compare.py $(RUNS) $(if $(A),'$(A)') $(if $(B),'$(B)')
