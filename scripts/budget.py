@@ -27,6 +27,7 @@ import json
 import math
 import os
 import re
+import shutil
 import subprocess
 import sys
 
@@ -45,6 +46,9 @@ MIN_TIME_FACTORS = (0.4, 0.2, 0.1)
 # samples.csv, lstopo, perf, and the plan itself (seconds, on the 2-core machine of the
 # reference run, with room for a busy day).
 REPORT_SECONDS = 15.0
+# The plan aims at this share of the budget: the rest is for the estimate's error (a
+# run that falls behind all the same is planned again, see run.py).
+AIM = 0.9
 # Starting one more tvp-bench process (a scenario split in two groups).
 PROCESS_SECONDS = 0.5
 # The profiles' promise (README): the quick one took about 4.5 minutes on the 2-core
@@ -99,12 +103,20 @@ def verdict_keys(pus):
     return keys
 
 
+_REPORT_KEYS = {}
+
+
 def report_keys(names, describe, ctx):
     """The keys the report looks up one by one (its tables and key numbers), on a run
-    made of these names alone (report/wanted.py)."""
+    made of these names alone (report/wanted.py). describe: the run's description, or a
+    function that returns it. Remembered: a run planned again asks again."""
     from describe import Describe
     from report import wanted
-    return wanted.wanted_keys(wanted.names_run(names, Describe(describe), ctx))
+    memo = (tuple(sorted(names)), json.dumps(ctx, sort_keys=True))
+    if memo not in _REPORT_KEYS:
+        desc = describe() if callable(describe) else describe
+        _REPORT_KEYS[memo] = wanted.wanted_keys(wanted.names_run(names, Describe(desc), ctx))
+    return _REPORT_KEYS[memo]
 
 
 # --- what a benchmark costs ---------------------------------------------------------------
@@ -368,7 +380,7 @@ class Plan:
             PROCESS_SECONDS * len(self.split())
 
     def fits(self):
-        return self.total() <= self.budget
+        return self.total() <= self.budget * AIM
 
     # The steps.
     def shrink(self):
@@ -563,8 +575,7 @@ def plan_run(items, profile, budget, pus, names_for_report, describe, ctx, reps=
     plan.unshrunk = plan.total()
     if not plan.fits():
         try:
-            rk = report_keys(names_for_report, describe() if callable(describe) else describe,
-                             ctx)
+            rk = report_keys(names_for_report, describe, ctx)
         except Exception as e:  # the report cannot be walked on names alone: keep all
             print(f"tvp: the report's keys could not be read ({e}); only the verdicts' "
                   "and the minimum time shrink", file=sys.stderr)
@@ -599,6 +610,8 @@ def describe_all(bench, profile, root, env=None):
 def topology_pus(env):
     """The PUs of the machine hwloc sees with this environment (HWLOC_XMLFILE or
     HWLOC_SYNTHETIC), by hwloc-calc; 0 when it cannot tell."""
+    if not shutil.which("hwloc-calc"):
+        raise BudgetError("hwloc-calc not found (Debian's hwloc-nox: make deps installs it)")
     spec = env.get("HWLOC_XMLFILE") or env.get("HWLOC_SYNTHETIC")
     cmd = ["hwloc-calc"] + (["--input", spec] if spec else []) + ["-N", "pu", "all"]
     try:

@@ -336,16 +336,19 @@ def make_plan(args, names, probes, t_begin):
 
 
 def keep_to_budget(args, plan, active, eta, t_begin, left, probes, pace):
-    """Before a scenario: when the run, at its pace so far, would end more than a few
-    per cent past its budget, plans what is left again (replan) and puts the new
-    estimates into eta (in the units the pace multiplies). Returns the active plan."""
-    if active is None or active.deadline == float("inf") or pace <= 1.0:
+    """Before a scenario: when the run, at its pace so far, would end past its budget,
+    or well before it while something is shrunk, plans what is left again (replan) and
+    puts the new estimates into eta (in the units the pace multiplies). Returns the
+    active plan."""
+    if active is None or active.deadline == float("inf"):
         return active
     projected = (time.monotonic() - t_begin) + pace * sum(eta[s] for s in left) + \
         budget.REPORT_SECONDS + active.probe_s * len(left)
-    if projected <= active.deadline * 1.03:
+    behind = projected > active.deadline * 1.03
+    ahead = projected < active.deadline * budget.AIM * 0.9 and active.shrinks()
+    if not (behind or ahead):
         return active
-    later = replan(args, plan, t_begin, left, probes, pace)
+    later = replan(args, plan, t_begin, left, probes, max(pace, 0.8))
     if later is not active:
         new = plan_eta(later, left)
         for s in left:
@@ -368,7 +371,8 @@ def replan(args, plan, t_begin, left, probes, pace):
         return plan
     later.probe_s = probe_s
     later.deadline = plan.deadline
-    later.note = (f"before {left[0]}: {pace:.2f}x slower than estimated so far, "
+    later.note = (f"before {left[0]}: {pace:.2f}x " +
+                  ("slower" if pace > 1 else "the time") + " estimated so far, "
                   f"{limit:.0f} s left for {', '.join(left)}")
     plan.replan(later)
     print(f"tvp: {later.note}; re-planned:")
@@ -422,11 +426,14 @@ def eta_for_topology(args, processes):
         env["HWLOC_XMLFILE"] = os.path.abspath(spec)
     else:
         env["HWLOC_SYNTHETIC"] = spec
-    r = subprocess.run([args.bench, "--describe"], capture_output=True, text=True, env=env)
-    if r.returncode != 0:
+    # hwloc falls back to this machine on a description it cannot read: check first.
+    try:
+        pus = budget.topology_pus(env)
+    except budget.BudgetError as e:
+        fail(str(e))
+    if not pus:
         fail(f"'{spec}' is neither an lstopo XML file nor a synthetic topology hwloc "
-             f"reads: {r.stderr.strip()}")
-    pus = budget.topology_pus(env)
+             "reads (e.g. 'pack:2 core:8 pu:2'; hwloc-calc --input says no)")
     print(f"tvp: on {spec} ({pus} PUs), with the reference machine's cost per benchmark "
           "and page fault:")
     for profile in ("quick", "full"):
