@@ -170,6 +170,7 @@ def main(argv=None):
             eta = machine_state.estimate(names, sentinel["start"],
                                          machine_state.reference_context(ROOT), args.profile,
                                          args.repetitions, args.min_time)
+        eta_start = sum(eta.values())  # the estimate before the run, for the context
         print(f"tvp: about {machine_state.minutes(sum(eta.values()))} to run "
               f"(from the reference run's times and this machine's page-fault cost)",
               flush=True)
@@ -234,7 +235,7 @@ def main(argv=None):
     merged["context"]["others_at_start"] = f"{busy:.3f}"
     merged["context"]["sentinel"] = json.dumps(sentinel)
     merged["context"]["cpu_shares"] = json.dumps(shares)
-    merged["context"]["eta_seconds"] = f"{sum(eta.values()):.0f}"
+    merged["context"]["eta_seconds"] = f"{eta_start:.0f}"
     if plan is not None and plan.budget != float("inf"):
         merged["context"]["budget"] = plan.context()
     with open(os.path.join(folder, "benchmarks.json"), "w") as f:
@@ -372,7 +373,7 @@ def replan(args, plan, t_begin, left, probes, pace):
     later.probe_s = probe_s
     later.deadline = plan.deadline
     later.note = (f"before {left[0]}: {pace:.2f}x " +
-                  ("slower" if pace > 1 else "the time") + " estimated so far, "
+                  ("slower than" if pace > 1 else "the time") + " estimated so far, "
                   f"{limit:.0f} s left for {', '.join(left)}")
     plan.replan(later)
     print(f"tvp: {later.note}; re-planned:")
@@ -445,7 +446,7 @@ def eta_for_topology(args, processes):
         promise = budget.PROMISE[profile]
         limit = args.budget or promise
         print(f"  {profile}: {len(whole.items)} benchmarks, about "
-              f"{machine_state.minutes(whole.total())} (promise: "
+              f"{machine_state.minutes(whole.total())} ({whole.total():.0f} s; promise: "
               f"{machine_state.minutes(promise)})")
         by = whole.by_process()
         print("    " + ", ".join(f"{k} {machine_state.minutes(v)}" for k, v in by.items()))
