@@ -462,7 +462,7 @@ class Plan:
             s[2] += saved
         for (scen, measure, arg), (tops, n, saved) in said.items():
             self.shrunk.append(f"sizes: {scen} {measure} at {arg} "
-                               f"{', '.join(map(str, sorted(tops, reverse=True)))} not run "
+                               f"{', '.join(map(str, sorted(set(tops), reverse=True)))} not run "
                                f"({_count(n)}, about {saved:.0f} s)")
 
     def _drop_unread(self):

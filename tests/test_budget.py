@@ -48,13 +48,14 @@ def describe():
     return _DESCRIBE["quick"]
 
 
-def make_plan(limit, rules_extra=None):
-    """A plan of the whole quick profile on the reference machine under limit seconds."""
+def make_plan(limit, probes=None):
+    """A plan of the whole quick profile on the reference machine under limit seconds,
+    with these probes of the machine (the reference machine's by default)."""
     with open(REFERENCE) as f:
         ref = json.load(f)
     listing = budget.list_names(BENCH, "quick", processes(), env=env_of_reference())
     py = budget.python_names(ref)
-    items = budget.make_items(listing, ref, {}, py)
+    items = budget.make_items(listing, ref, probes or {}, py)
     names = [n for ns in listing.values() for n in ns] + py
     ctx = {"pus": str(PUS), "profile": "quick", "placement": "none", "tvp_version": "test"}
     return budget.plan_run(items, "quick", limit, PUS, names, describe, ctx)
@@ -118,6 +119,17 @@ class Plan(unittest.TestCase):
         it = next(it for it in plan.items if it.key == victim)
         self.assertFalse(it.dropped)
         self.assertTrue(it.verdict)
+
+    def test_slow_page_faults_shrink_the_page_heavy_scenarios_more(self):
+        # The issue's slow day: a first touch of 14 us against the reference's 1.5.
+        calm, slow = make_plan(300), make_plan(300, {"first_touch_ns": 14000})
+        self.assertGreater(slow.unshrunk, calm.unshrunk * 2)
+        self.assertGreater(slow.by_process()["cow"] / slow.by_process()["ipc"],
+                           calm.by_process()["cow"] / calm.by_process()["ipc"])
+        self.assertTrue(slow.fits(), slow.summary())
+        self.assertIn("sizes:", " ".join(slow.shrunk))
+        # Still every rule's benchmark.
+        self.assertFalse([it.name for it in slow.items if it.verdict and it.dropped])
 
     def test_repetitions_never_below_what_the_test_decides_with(self):
         n = budget.min_testable_reps()
