@@ -371,6 +371,15 @@ class Plan:
         run falls behind its estimate): the context tells both."""
         self.replans.append(later)
 
+    def same_as(self, other):
+        """Whether this plan runs what other runs, as other runs it, for the processes
+        this one covers."""
+        mine = {(it.process, it.name): it.dropped for it in self.items}
+        theirs = {(it.process, it.name): it.dropped for it in other.items
+                  if (it.process, it.name) in mine}
+        return (self.rest_factor, self.rest_reps, self.verdict_reps, mine) == \
+            (other.rest_factor, other.rest_reps, other.verdict_reps, theirs)
+
     def shrinks(self):
         return (self.rest_factor != 1.0 or self.rest_reps != self.reps or
                 self.verdict_reps != self.reps or any(it.dropped for it in self.items))
@@ -484,11 +493,14 @@ class Plan:
     def summary(self):
         """Lines for the console."""
         total = self.total()
+        what = f"the run as the {self.profile} profile has it" if not self.note else \
+            "the scenarios left"
         if not self.shrinks():
-            return [f"the budget of {self.budget:.0f} s holds the run as the {self.profile} "
-                    f"profile has it (about {total:.0f} s): nothing shrunk" if not self.note else
-                    f"{self.budget:.0f} s hold the scenarios left (about {total:.0f} s): "
-                    "nothing shrunk"]
+            if self.fits():
+                return [f"{self.budget:.0f} s hold {what} (about {total:.0f} s): nothing "
+                        "shrunk"]
+            return [f"{what} would take about {total:.0f} s, more than {self.budget:.0f} s, "
+                    "and nothing of it may shrink: it runs as it is"]
         scope = f"the run as the {self.profile} profile has it" if not self.note else \
             "the scenarios left, unshrunk,"
         out = [f"to fit {self.budget:.0f} s ({scope} would take about "

@@ -161,9 +161,11 @@ def main(argv=None):
         # The machine's state before the first scenario and after each one, and the CPU
         # time others and the hypervisor took meanwhile: the report's "State of the
         # machine".
+        t_probe = time.monotonic()
         sentinel["start"] = machine_state.probe(args.bench)
+        t_probe = time.monotonic() - t_probe  # what each scenario's probes will take
         names = [name for name, _ in scenarios]
-        plan = make_plan(args, names, sentinel["start"], t_begin)
+        plan = make_plan(args, names, sentinel["start"], t_begin, t_probe)
         if plan is not None:
             eta = plan_eta(plan, names)
         else:
@@ -306,13 +308,12 @@ def plan_for(args, process_names, probes, limit, overhead, env=None, profile=Non
     return plan
 
 
-def make_plan(args, names, probes, t_begin):
+def make_plan(args, names, probes, t_begin, probe_s):
     """The plan of this run, said on the console: shrunk to --budget, or to the
     profile's promise (budget.PROMISE) where the whole profile would take longer; None
     for a smoke run or when the names cannot be listed (the old estimate is used)."""
     if args.smoke:
         return None
-    probe_s = (time.monotonic() - t_begin) / 3  # the start: lstopo, 1 s of load, probes
     overhead = (time.monotonic() - t_begin) + budget.REPORT_SECONDS + \
         probe_s * len(names)
     processes = [n for n in names if n != "python"]
@@ -341,8 +342,8 @@ def keep_to_budget(args, plan, active, eta, t_begin, left, probes, pace):
     or well before it while something is shrunk, plans what is left again (replan) and
     puts the new estimates into eta (in the units the pace multiplies). Returns the
     active plan."""
-    if active is None or active.deadline == float("inf"):
-        return active
+    if active is None or active.deadline == float("inf") or len(left) == len(eta):
+        return active  # no plan, or nothing has run yet to tell the pace
     projected = (time.monotonic() - t_begin) + pace * sum(eta[s] for s in left) + \
         budget.REPORT_SECONDS + active.probe_s * len(left)
     behind = projected > active.deadline * 1.03
@@ -372,6 +373,8 @@ def replan(args, plan, t_begin, left, probes, pace):
         return plan
     later.probe_s = probe_s
     later.deadline = plan.deadline
+    if later.same_as(active_plan(plan)):
+        return active_plan(plan)  # the plan left as it is: nothing to say
     later.note = (f"before {left[0]}: {pace:.2f}x " +
                   ("slower than" if pace > 1 else "the time") + " estimated so far, "
                   f"{limit:.0f} s left for {', '.join(left)}")
@@ -380,6 +383,11 @@ def replan(args, plan, t_begin, left, probes, pace):
     for line in later.summary():
         print(f"tvp: {line}")
     return later
+
+
+def active_plan(plan):
+    """The plan the run follows now: the latest later one, or the first."""
+    return plan.replans[-1] if plan.replans else plan
 
 
 def plan_eta(plan, names):
