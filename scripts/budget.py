@@ -127,18 +127,26 @@ ITERATIONS = re.compile(r"/iterations:(\d+)")
 
 
 class Ref:
-    """One benchmark of the reference run: seconds per repetition (wall, its share of
-    its scenario's time), seconds per iteration, whether the minimum time sizes it."""
-    __slots__ = ("per_rep", "per_iter", "driven", "iterations")
+    """One benchmark of the reference run, per repetition: the seconds it measured
+    (with, for a fixed iteration count, its share of its scenario's set-up), the
+    seconds of set-up a repetition costs besides (starting peers and workers, Google
+    Benchmark's search for the iteration count: not shortened by a shorter minimum
+    time), seconds per iteration, whether the minimum time sizes it."""
+    __slots__ = ("per_rep", "overhead", "per_iter", "driven", "iterations")
 
-    def __init__(self, per_rep, per_iter, driven, iterations):
+    def __init__(self, per_rep, per_iter, driven, iterations, overhead=0.0):
         self.per_rep, self.per_iter, self.driven, self.iterations = \
             per_rep, per_iter, driven, iterations
+        self.overhead = overhead
 
 
 def reference_costs(doc, process_of):
     """{Key: Ref} from the reference run's JSON; process_of maps a scenario to the
-    tvp-bench process that runs it (bw_lmbench runs in ipc's)."""
+    tvp-bench process that runs it (bw_lmbench runs in ipc's). A scenario's wall time
+    outside what its benchmarks measured is shared out: among the repetitions of the
+    benchmarks the minimum time sizes, evenly (set-up per repetition); among the others
+    (fixed iteration counts: a thousand workers, a GiB), in proportion to what they
+    measured."""
     ctx = doc.get("context", {})
     secs = {k: float(v) for k, v in (p.split("=") for p in
                                      ctx.get("scenario_seconds", "").split(",") if "=" in p)}
@@ -158,17 +166,26 @@ def reference_costs(doc, process_of):
         a = acc.setdefault(k, [0.0, 0, per_iter, it, name])
         a[0] += it * per_iter
         a[1] += 1
-    measured = {}
-    for k, (m, _, _, _, _) in acc.items():
-        p = process_of.get(k.scenario, k.scenario)
-        measured[p] = measured.get(p, 0.0) + m
+    driven = {k: "/iterations:" not in a[4] and (k.scenario != PYTHON or a[3] > 1)
+              for k, a in acc.items()}
+    # Per process: measured seconds, repetitions, of the driven and of the fixed.
+    tot = {}
+    for k, (m, reps, _, _, _) in acc.items():
+        t = tot.setdefault(process_of.get(k.scenario, k.scenario), [0.0, 0, 0.0, 0])
+        i = 0 if driven[k] else 2
+        t[i] += m
+        t[i + 1] += reps
     out = {}
     for k, (m, reps, per_iter, it, name) in acc.items():
         p = process_of.get(k.scenario, k.scenario)
-        # The scenario's wall time outside the measured part, in proportion.
-        factor = max(1.0, secs.get(p, measured[p]) / measured[p]) if measured[p] else 1.0
-        driven = "/iterations:" not in name and (k.scenario != PYTHON or it > 1)
-        out[k] = Ref(m * factor / reps, per_iter * factor, driven, it)
+        m_drv, r_drv, m_fix, r_fix = tot[p]
+        extra = max(0.0, secs.get(p, m_drv + m_fix) - m_drv - m_fix)
+        extra_fix = extra * r_fix / (r_drv + r_fix)
+        if driven[k]:
+            out[k] = Ref(m / reps, per_iter, True, it, (extra - extra_fix) / r_drv)
+        else:
+            share = extra_fix * m / m_fix if m_fix else extra_fix / max(r_fix, 1) * reps
+            out[k] = Ref((m + share) / reps, per_iter, False, it)
     for k in skipped - set(out):
         out[k] = Ref(0.01, 0.01, False, 1)
     return out
@@ -219,7 +236,7 @@ def estimate_ref(k, refs):
                 return near
             per_rep = _line([(x, r.per_rep) for x, r in pts], k.args[arg])
             per_iter = near.per_iter * per_rep / near.per_rep if near.per_rep else near.per_iter
-            return Ref(per_rep, per_iter, near.driven, near.iterations)
+            return Ref(per_rep, per_iter, near.driven, near.iterations, near.overhead)
     for pool in ([r for r, _ in same],
                  [r for rk, r in refs.items() if (rk.scenario, rk.measure) == (k.scenario,
                                                                                  k.measure)],
@@ -227,7 +244,8 @@ def estimate_ref(k, refs):
         if pool:
             n = len(pool)
             return Ref(sum(r.per_rep for r in pool) / n, sum(r.per_iter for r in pool) / n,
-                       any(r.driven for r in pool), pool[0].iterations)
+                       any(r.driven for r in pool), pool[0].iterations,
+                       sum(r.overhead for r in pool) / n)
     return None
 
 
@@ -238,6 +256,7 @@ class Item:
     def __init__(self, key, name, process, ref, fault, fixed_reps=None, iterations=None):
         self.key, self.name, self.process, self.ref = key, name, process, ref
         self.fault = fault                # this machine's page-fault scaling
+        self.load = 1.0                   # set-up's scaling by the CPUs free here
         self.fixed_reps = fixed_reps      # /repeats:N in its name: --repetitions ignored
         self.iterations = iterations      # /iterations:N in its name
         self.verdict = self.reported = False
@@ -252,6 +271,7 @@ class Item:
             per_rep = max(per_rep * min_time / ref_min_time, self.ref.per_iter)
         elif self.iterations and self.ref.iterations:
             per_rep *= self.iterations / self.ref.iterations
+        per_rep += self.ref.overhead * self.load
         return per_rep * (self.fixed_reps or reps) * self.fault
 
 
@@ -281,6 +301,17 @@ def fault_factor(process, probes, ref_ctx):
     return share * fault + 1 - share
 
 
+def load_factor(probes, ref_ctx):
+    """How much slower set-up (starting processes, peers, threads) runs here for the
+    CPUs other processes take: the reference machine's parallel capacity against this
+    one's at the start (the parallel_pus probe), between 1 and 4."""
+    ref_probes = next(iter(json.loads(ref_ctx.get("sentinel") or "{}").values()), {})
+    here, there = probes.get("parallel_pus"), ref_probes.get("parallel_pus")
+    if not here or not there:
+        return 1.0
+    return min(4.0, max(1.0, there / here))
+
+
 def make_items(listing, ref_doc, probes, py_names=()):
     """The Items of a run: every listed C benchmark, and the notes' Python as the
     reference ran it (py_bench.py lists nothing before it runs)."""
@@ -300,6 +331,9 @@ def make_items(listing, ref_doc, probes, py_names=()):
     for n in py_names:
         k = results.parse_name(n)
         items.append(Item(k, results.SUFFIX.sub("", n), PYTHON, refs.get(k), 1.0))
+    load = load_factor(probes, ref_ctx)
+    for it in items:
+        it.load = load
     return items
 
 
