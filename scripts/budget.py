@@ -268,10 +268,14 @@ class Item:
             return 1.0 * (self.fixed_reps or reps)
         per_rep = self.ref.per_rep
         if self.ref.driven:
+            # Google Benchmark stops at the minimum time whatever the load; the set-up
+            # around it takes what the CPUs left give.
             per_rep = max(per_rep * min_time / ref_min_time, self.ref.per_iter)
-        elif self.iterations and self.ref.iterations:
-            per_rep *= self.iterations / self.ref.iterations
-        per_rep += self.ref.overhead * self.load
+            per_rep += self.ref.overhead * self.load
+        else:
+            if self.iterations and self.ref.iterations:
+                per_rep *= self.iterations / self.ref.iterations
+            per_rep *= self.load  # a fixed amount of work: slower with fewer CPUs
         return per_rep * (self.fixed_reps or reps) * self.fault
 
 
