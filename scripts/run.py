@@ -338,22 +338,18 @@ def make_plan(args, names, probes, t_begin, probe_s):
 
 
 def keep_to_budget(args, plan, active, eta, t_begin, left, probes, pace):
-    """Before a scenario: when the run, at its pace so far, would end past its budget
-    (or well before it, see below), plans what is left again (replan) and puts the new
-    estimates into eta (in the units the pace multiplies). Returns the active plan."""
+    """Before a scenario: when the run, at its pace so far, would end past its budget,
+    plans what is left again (replan) and puts the new estimates into eta (in the units
+    the pace multiplies). Returns the active plan."""
     if active is None or active.deadline == float("inf") or len(left) == len(eta):
         return active  # no plan, or nothing has run yet to tell the pace
     projected = (time.monotonic() - t_begin) + pace * sum(eta[s] for s in left) + \
         budget.REPORT_SECONDS + active.probe_s * len(left)
-    # Behind: shrink further. Ahead by a fifth, after three scenarios (one scenario's
-    # pace says little: a run ahead after one may be behind after the next), with
-    # something shrunk: take back what fits, planning at no less than the pace so far.
-    behind = projected > active.deadline * 1.03
-    ahead = len(eta) - len(left) >= 3 and active.shrinks() and \
-        projected < active.deadline * budget.AIM * 0.8
-    if not (behind or ahead):
+    # Only ever shrinking further: a run ahead after one scenario may be behind after
+    # the next (one scenario's pace says little), and the budget is the promise.
+    if projected <= active.deadline * 1.03:
         return active
-    later = replan(args, plan, t_begin, left, probes, pace if ahead else max(pace, 1.0))
+    later = replan(args, plan, t_begin, left, probes, max(pace, 1.0))
     if later is not active:
         new = plan_eta(later, left)
         for s in left:
@@ -378,7 +374,7 @@ def replan(args, plan, t_begin, left, probes, pace):
     later.deadline = plan.deadline
     if later.same_as(active_plan(plan)):
         return active_plan(plan)  # the plan left as it is: nothing to say
-    later.note = (f"before {left[0]}: {pace:.2f}x the time estimated so far, "
+    later.note = (f"before {left[0]}: {pace:.2f}x slower than estimated so far, "
                   f"{limit:.0f} s left for {', '.join(left)}")
     plan.replan(later)
     print(f"tvp: {later.note}; re-planned:")
