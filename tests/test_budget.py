@@ -19,7 +19,6 @@ sys.path.insert(0, os.path.join(ROOT, "scripts"))
 import budget  # noqa: E402
 import claims  # noqa: E402
 import py_rules  # noqa: E402
-import results  # noqa: E402
 import stats  # noqa: E402
 from report import state  # noqa: E402
 
