@@ -186,6 +186,40 @@ class Plan(unittest.TestCase):
         self.assertEqual(state.budget_lines({}), [])
 
 
+@unittest.skipUnless(os.access(BENCH, os.X_OK), "tvp-bench is not built")
+class Promise(unittest.TestCase):
+    """Without --budget, the profile is shrunk to its promise only for the machine's
+    own sake (page faults, size), never for a busy minute."""
+
+    def plan(self, probes):
+        import argparse
+        import contextlib
+        import io
+        import time
+        import run
+        args = argparse.Namespace(bench=BENCH, profile="quick", filter="", repetitions=None,
+                                  min_time=None, pin="none", budget=None, smoke=False)
+        names = processes() + ["python"]
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            plan = run.make_plan(args, names, probes, time.monotonic(), 1.0)
+        return plan, out.getvalue()
+
+    def test_a_busy_minute_shrinks_nothing(self):
+        plan, said = self.plan({"first_touch_ns": 1600, "parallel_pus": 0.3})
+        self.assertFalse(plan.shrinks())
+        self.assertEqual(plan.budget, float("inf"))
+        self.assertNotIn("promise", said)
+
+    def test_a_slow_fault_day_is_shrunk_to_the_promise_and_says_so(self):
+        plan, said = self.plan({"first_touch_ns": 14000, "parallel_pus": 2})
+        self.assertEqual(plan.budget, budget.PROMISE["quick"])
+        self.assertTrue(plan.shrinks())
+        self.assertIn("more than its promise", said)
+        self.assertIn("shrunk:", said)
+        self.assertFalse([it.name for it in plan.items if it.verdict and it.dropped])
+
+
 class Refusals(unittest.TestCase):
     def run_py(self, *args):
         return subprocess.run([PY, os.path.join(ROOT, "scripts", "run.py"), *args],
