@@ -1,20 +1,20 @@
 """budget.py - fits a run into a time budget (run.py --budget SECONDS), and says how
 long a run would take on a machine we do not have (run.py --eta-for-topology).
 
-The cost of each benchmark comes from the committed reference run: its measured time
-(iterations x time per iteration, every repetition), with its scenario's time outside
-the measured part (set-up, making and touching memory, starting workers) shared out in
-proportion, then scaled to this run: by the minimum time per repetition where Google
-Benchmark sizes the iteration count by it, by the repetitions, and in a scenario's
-page-faulting share by this machine's first-touch cost (machine_state.PAGE_SHARE). A
-benchmark the reference did not run (another machine's sizes: more workers, more
-memory) is estimated from its family's sizes in the reference, on a straight line.
+The cost of each benchmark comes from the committed reference run: what it measured
+(iterations x time per iteration), scaled by the minimum time per repetition where
+Google Benchmark sizes the iteration count by it, plus its share of its scenario's
+set-up (not shortened by a shorter minimum time); then by the repetitions, in a
+scenario's page-faulting share by this machine's first-touch cost
+(machine_state.PAGE_SHARE), and for set-up and fixed work by the CPUs other processes
+leave (load_factor). A benchmark the reference did not run (another machine's sizes:
+more workers, more memory) is estimated from its family's sizes in the reference.
 
-What a verdict needs is never dropped, and is measured as the profile says: its keys
-are read at run time from the rules (claims.RULES and py_rules.PY_RULES, both sides
-of every rule), so a rule added later is covered. What the report looks up by key
-(tables, key numbers: report/wanted.py) is never dropped either. The budget shrinks, in
-this order, until the estimate fits:
+What a verdict needs is never dropped: its keys are read at run time from the rules
+(claims.RULES and py_rules.PY_RULES, both sides of every rule), so a rule added later
+is covered, and it runs in a group of its own at the profile's minimum time. What the
+report looks up by key (tables, key numbers: report/wanted.py) is never dropped either.
+The budget shrinks, in this order, until the estimate fits AIM of it:
   1. the minimum time per repetition of every benchmark no verdict reads;
   2. their repetitions, to the fewest the exact U test can still decide with;
   3. sizes: the largest value of a sweep (workers, parent memory, message bytes, task
@@ -22,7 +22,8 @@ this order, until the estimate fits:
      each sweep keeps two values;
   4. the other benchmarks no verdict and no table reads by key, dearest first;
   5. the verdicts' own repetitions, to the fewest the U test can decide with.
-What it shrank is said on the console and recorded in the JSON context (`budget`)."""
+What it shrank is said on the console and recorded in the JSON context (`budget`);
+run.py plans the scenarios left again when the run falls behind."""
 import json
 import math
 import os
