@@ -95,16 +95,28 @@ def min_testable_reps(significance=None):
     return n
 
 
+def _keys_in(value):
+    """The results.Key objects in a rule's field: a key, or keys in a list or tuple."""
+    if isinstance(value, results.Key):
+        return [value]
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [k for v in value for k in _keys_in(v)]
+    return []
+
+
 def verdict_keys(pus):
-    """Every benchmark a verdict reads: both sides of every rule of claims.RULES and
-    py_rules.PY_RULES, read now (the rules change), with PUS resolved."""
+    """Every benchmark a verdict reads: both sides (a, b) of every rule of claims.RULES
+    and py_rules.PY_RULES, and any other key a rule holds (the rules are being
+    rewritten: a field of keys added later counts too), read now, with PUS resolved."""
     import claims
     import py_rules
     keys = set()
     for rule in list(claims.RULES) + list(py_rules.PY_RULES):
-        for k in (rule.a, rule.b):
-            if k is not None:
-                keys.add(k.resolve(pus))
+        fields = vars(rule) if hasattr(rule, "__dict__") else \
+            {f: getattr(rule, f) for f in getattr(rule, "__slots__", ())}
+        for value in [getattr(rule, "a", None), getattr(rule, "b", None),
+                      *fields.values()]:
+            keys.update(k.resolve(pus) for k in _keys_in(value))
     return keys
 
 

@@ -19,6 +19,7 @@ sys.path.insert(0, os.path.join(ROOT, "scripts"))
 import budget  # noqa: E402
 import claims  # noqa: E402
 import py_rules  # noqa: E402
+import results  # noqa: E402
 import stats  # noqa: E402
 from report import state  # noqa: E402
 
@@ -118,6 +119,30 @@ class Plan(unittest.TestCase):
         it = next(it for it in plan.items if it.key == victim)
         self.assertFalse(it.dropped)
         self.assertTrue(it.verdict)
+
+    def test_a_rule_holding_more_keys_keeps_them_too(self):
+        # The rules are being rewritten: a rule with a field of several keys (a side
+        # that pools benchmarks, context it reads) keeps every one of them.
+        from dataclasses import dataclass
+        extra = [results.key("ipc", "tcp", "process", "latency", kind="fork", pin="none"),
+                 results.key("scale", "cpu", "thread", "rate", kind="pthread", pin="none",
+                             workers=results.PUS)]
+
+        @dataclass(frozen=True)
+        class WiderRule:
+            claim: str
+            a: object
+            b: object
+            context: tuple
+
+        rule = WiderRule("C9", extra[0], None, tuple(extra))
+        claims.RULES.append(rule)
+        try:
+            keys = budget.verdict_keys(PUS)
+        finally:
+            claims.RULES.remove(rule)
+        self.assertIn(extra[0], keys)
+        self.assertIn(extra[1].resolve(PUS), keys)
 
     def test_slow_page_faults_shrink_the_page_heavy_scenarios_more(self):
         # The slow day: a first touch of 14 us against the reference's 1.5.
