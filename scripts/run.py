@@ -3,7 +3,8 @@
 
     run.py [--profile quick|full] [--pin POLICY] [--filter REGEX] [--out DIR]
            [--bench PATH] [--min-time SECONDS] [--repetitions N] [--smoke]
-           [--no-report]
+           [--budget SECONDS] [--no-report]
+    run.py [--profile quick|full] --eta-for-topology XML_FILE|SYNTHETIC
 
 Each scenario runs as its own tvp-bench process, so progress reads "[n/m] scenario",
 one scenario that dies does not take the others with it, and each one's wall time is
@@ -14,6 +15,7 @@ import argparse
 import datetime
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -25,6 +27,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 PY_BENCH = os.path.join(ROOT, "bench", "py_bench.py")
 sys.path.insert(0, HERE)
+import budget  # noqa: E402
 import machine_state  # noqa: E402
 import report  # noqa: E402
 import results  # noqa: E402
@@ -113,7 +116,16 @@ def main(argv=None):
                     help="each benchmark at its first sizes only: a check that the whole "
                          "suite runs, not a measurement")
     ap.add_argument("--no-report", action="store_true", help="run and merge only")
+    ap.add_argument("--budget", metavar="SECONDS",
+                    help="shrink the profile to fit this many seconds, never dropping what "
+                         "a verdict needs (README: the budget)")
+    ap.add_argument("--eta-for-topology", metavar="XML|SYNTHETIC",
+                    help="print how long the quick and full profiles would take on that "
+                         "machine (an lstopo XML file or hwloc's synthetic description, "
+                         "e.g. 'pack:2 core:8 pu:2'), and what they would shrink, then exit")
     args = ap.parse_args(argv)
+    t_begin = time.monotonic()
+    args.budget = check_budget_args(args)
 
     if not os.access(args.bench, os.X_OK):
         fail(f"{args.bench} is not built: run 'make' first")
@@ -132,6 +144,8 @@ def main(argv=None):
     scenarios = [line.split("\t", 1) for line in listed.stdout.splitlines() if line]
     # The notes' own Python, measured with the Python that runs this script.
     scenarios.append(["python", "the notes' multiprocessing code beside the C numbers (C2-C6)"])
+    if args.eta_for_topology:
+        return eta_for_topology(args, [n for n, _ in scenarios if n != "python"])
 
     folder = new_run_folder(args.out)
     print(f"tvp: results go to {folder}")
@@ -147,18 +161,28 @@ def main(argv=None):
         # The machine's state before the first scenario and after each one, and the CPU
         # time others and the hypervisor took meanwhile: the report's "State of the
         # machine".
+        t_probe = time.monotonic()
         sentinel["start"] = machine_state.probe(args.bench)
+        t_probe = time.monotonic() - t_probe  # what each scenario's probes will take
         names = [name for name, _ in scenarios]
-        eta = machine_state.estimate(names, sentinel["start"],
-                                     machine_state.reference_context(ROOT), args.profile,
-                                     args.repetitions, args.min_time)
+        plan = make_plan(args, names, sentinel["start"], t_begin, t_probe)
+        if plan is not None:
+            eta = plan_eta(plan, names)
+        else:
+            eta = machine_state.estimate(names, sentinel["start"],
+                                         machine_state.reference_context(ROOT), args.profile,
+                                         args.repetitions, args.min_time)
+        eta_start = sum(eta.values())  # the estimate before the run, for the context
         print(f"tvp: about {machine_state.minutes(sum(eta.values()))} to run "
               f"(from the reference run's times and this machine's page-fault cost)",
               flush=True)
+        active = plan  # the plan the scenarios left follow (a later one if behind)
         for n, (name, desc) in enumerate(scenarios, 1):
             done = [s for s in names[:n - 1]]
             # The estimate of what is left, corrected by how far off it was so far.
             pace = (sum(seconds[s] for s in done) / sum(eta[s] for s in done)) if done else 1
+            active = keep_to_budget(args, plan, active, eta, t_begin, names[n - 1:],
+                                    sentinel["start"], pace)
             left = pace * sum(eta[s] for s in names[n - 1:])
             print(f"\n[{n}/{len(scenarios)}] {name}: {desc} (about "
                   f"{machine_state.minutes(left)} left)", flush=True)
@@ -177,7 +201,13 @@ def main(argv=None):
                 if args.filter:
                     cmd.append(f"--benchmark_filter={args.filter}")
             t0, ticks = time.monotonic(), machine_state.cpu_ticks()
-            rc = run_scenario(cmd)
+            rc = 0
+            for cmd, part in planned_commands(active, name, cmd, part, args):
+                rc = run_scenario(cmd) or rc
+                if os.path.exists(part) and os.path.getsize(part) > 0 and \
+                        not part.endswith(f".part-{name}.json"):
+                    parts.append(part)
+            part = os.path.join(folder, f".part-{name}.json")
             seconds[name] = time.monotonic() - t0
             shares[name] = machine_state.cpu_shares(ticks, machine_state.cpu_ticks())
             sentinel[name] = machine_state.probe(args.bench)
@@ -207,13 +237,235 @@ def main(argv=None):
     merged["context"]["others_at_start"] = f"{busy:.3f}"
     merged["context"]["sentinel"] = json.dumps(sentinel)
     merged["context"]["cpu_shares"] = json.dumps(shares)
-    merged["context"]["eta_seconds"] = f"{sum(eta.values()):.0f}"
+    merged["context"]["eta_seconds"] = f"{eta_start:.0f}"
+    if plan is not None and plan.budget != float("inf"):
+        merged["context"]["budget"] = plan.context()
     with open(os.path.join(folder, "benchmarks.json"), "w") as f:
         json.dump(merged, f, indent=2)
     samples.write_samples(folder)
     if not args.no_report:
         report.write_report(folder)
         print(f"\ntvp: report in {os.path.join(folder, 'REPORT.md')}")
+    return 0
+
+
+# --- the budget (scripts/budget.py): what runs, shrunk to fit ------------------------------
+
+def check_budget_args(args):
+    """--budget as seconds (None when not given); a nonsense budget stops here."""
+    if args.budget is None:
+        return None
+    try:
+        seconds = budget.parse_budget(args.budget)
+    except budget.BudgetError as e:
+        fail(str(e))
+    if args.smoke:
+        fail("--budget and --smoke do not go together: --smoke already runs each benchmark "
+             "once, at its first sizes")
+    return seconds
+
+
+def reference_doc():
+    try:
+        with open(os.path.join(ROOT, "results", "reference", "benchmarks.json")) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return {}
+
+
+def plan_items(args, process_names, probes, env=None, profile=None):
+    """The budget's Items of a run of these scenarios (tvp-bench processes), the names
+    they list, and the reference run's document."""
+    profile = profile or args.profile
+    listing = budget.list_names(args.bench, profile, process_names, args.filter, env)
+    ref = reference_doc()
+    py = budget.python_names(ref)
+    if args.filter:
+        try:
+            py = [n for n in py if re.search(args.filter, results.SUFFIX.sub("", n))]
+        except re.error:
+            pass
+    return budget.make_items(listing, ref, probes, py), listing, ref
+
+
+def plan_for(args, process_names, probes, limit, overhead, env=None, profile=None,
+             pus=None, pace=1.0, python=True):
+    """The Plan of a run under a limit in seconds (inf: the whole profile); pace: how
+    much slower than estimated the run has gone so far."""
+    profile = profile or args.profile
+    items, listing, ref = plan_items(args, process_names, probes, env, profile)
+    if not python:
+        items = [it for it in items if it.process != "python"]
+    names = [n for ns in listing.values() for n in ns] + budget.python_names(ref)
+    pus = pus or len(os.sched_getaffinity(0))
+    ctx = {"pus": str(pus), "profile": profile, "placement": args.pin, "tvp_version": "plan"}
+
+    def describe():
+        return budget.describe_all(args.bench, profile, ROOT, env)
+    plan = budget.plan_run(items, profile, limit, pus, names, describe, ctx,
+                           args.repetitions, args.min_time, overhead,
+                           pace * budget.full_correction(args.bench, ROOT, ref, profile))
+    return plan
+
+
+def make_plan(args, names, probes, t_begin, probe_s):
+    """The plan of this run, said on the console: shrunk to --budget, or to the
+    profile's promise (budget.PROMISE) where the whole profile would take longer; None
+    for a smoke run or when the names cannot be listed (the old estimate is used)."""
+    if args.smoke:
+        return None
+    overhead = (time.monotonic() - t_begin) + budget.REPORT_SECONDS + \
+        probe_s * len(names)
+    processes = [n for n in names if n != "python"]
+    try:
+        limit = args.budget or float("inf")
+        plan = plan_for(args, processes, probes, limit, overhead)
+        # The promise is about the machine (its size, its page faults), not about who
+        # else is busy on it this minute: judged without the load.
+        calm = {k: v for k, v in probes.items() if k != "parallel_pus"}
+        calm_total = plan_for(args, processes, calm, limit, overhead).total() \
+            if args.budget is None else 0.0
+        if calm_total > budget.PROMISE.get(args.profile, float("inf")):
+            promise = budget.PROMISE[args.profile]
+            print(f"tvp: the whole {args.profile} profile would take about "
+                  f"{machine_state.minutes(calm_total)} here, more than its promise of "
+                  f"{machine_state.minutes(promise)}: shrunk as --budget {promise:.0f} "
+                  "would (a larger --budget runs it whole)", flush=True)
+            plan = plan_for(args, processes, calm, promise, overhead)
+    except budget.BudgetError as e:
+        print(f"tvp: no plan ({e}); the estimate is per scenario", file=sys.stderr)
+        return None
+    plan.probe_s, plan.deadline = probe_s, plan.budget
+    if plan.budget != float("inf"):
+        for line in plan.summary():
+            print(f"tvp: {line}")
+    return plan
+
+
+def keep_to_budget(args, plan, active, eta, t_begin, left, probes, pace):
+    """Before a scenario: when the run, at its pace so far, would end past its budget,
+    plans what is left again (replan) and puts the new estimates into eta (in the units
+    the pace multiplies). Returns the active plan."""
+    if active is None or active.deadline == float("inf") or len(left) == len(eta):
+        return active  # no plan, or nothing has run yet to tell the pace
+    projected = (time.monotonic() - t_begin) + pace * sum(eta[s] for s in left) + \
+        budget.REPORT_SECONDS + active.probe_s * len(left)
+    # Only ever shrinking further: a run ahead after one scenario may be behind after
+    # the next (one scenario's pace says little), and the budget is the promise.
+    if projected <= active.deadline * 1.03:
+        return active
+    later = replan(args, plan, t_begin, left, probes, max(pace, 1.0))
+    if later is not active:
+        new = plan_eta(later, left)
+        for s in left:
+            eta[s] = new[s] / pace
+    return later
+
+
+def replan(args, plan, t_begin, left, probes, pace):
+    """A later plan for the scenarios left, when the run has gone slower than its plan
+    (by pace): the budget left, less the probes and the report still to come, with the
+    estimates scaled by the pace. Returns the plan to follow from now on."""
+    probe_s = plan.probe_s
+    limit = plan.deadline - (time.monotonic() - t_begin)
+    overhead = budget.REPORT_SECONDS + probe_s * len(left)
+    try:
+        later = plan_for(args, [n for n in left if n != "python"], probes, limit, overhead,
+                         pace=pace, python="python" in left)
+    except budget.BudgetError as e:
+        print(f"tvp: no new plan ({e})", file=sys.stderr)
+        return plan
+    later.probe_s = probe_s
+    later.deadline = plan.deadline
+    if later.same_as(active_plan(plan)):
+        return active_plan(plan)  # the plan left as it is: nothing to say
+    later.note = (f"before {left[0]}: {pace:.2f}x slower than estimated so far, "
+                  f"{limit:.0f} s left for {', '.join(left)}")
+    plan.replan(later)
+    print(f"tvp: {later.note}; re-planned:")
+    for line in later.summary():
+        print(f"tvp: {line}")
+    return later
+
+
+def active_plan(plan):
+    """The plan the run follows now: the latest later one, or the first."""
+    return plan.replans[-1] if plan.replans else plan
+
+
+def plan_eta(plan, names):
+    """{scenario: seconds} the plan expects, in run order."""
+    by = plan.by_process()
+    split = plan.split()
+    # Every scenario starts a process at least, so none is estimated at nothing.
+    return {n: budget.PROCESS_SECONDS + by.get(n, 0.0) +
+            (budget.PROCESS_SECONDS if n in split else 0.0) for n in names}
+
+
+def planned_commands(plan, name, cmd, part, args):
+    """[(command, part file)] that run one scenario under the plan: the command as it
+    is when nothing of the scenario shrank, else one per group (the verdicts' at the
+    profile's settings, the others' shrunk), each with the exact names it runs."""
+    groups = plan.groups(name) if plan is not None else [("", None, None, None)]
+    out = []
+    for tag, min_time, reps, names in groups:
+        if names is None:
+            out.append((cmd, part))
+            continue
+        p = part if not tag else part[:-len(".json")] + f"~{tag}.json"
+        c = [a for a in cmd if not a.startswith(("--benchmark_filter=", "--filter=",
+                                                  "--min-time=", "--repetitions=",
+                                                  "--benchmark_out=", "--out="))]
+        c += [f"--min-time={min_time:g}", f"--repetitions={reps}"]
+        if name == "python":
+            c += [f"--out={p}", f"--filter={budget.python_filter(names, args.filter)}"]
+        else:
+            c += [f"--benchmark_out={p}",
+                  f"--benchmark_filter={budget.name_filter(names)}"]
+        out.append((c, p))
+    return out
+
+
+def eta_for_topology(args, processes):
+    """Prints the quick and full profiles' estimates on another machine (its topology
+    from an lstopo XML file or hwloc's synthetic description), with this machine's
+    reference costs per benchmark, and what each profile's promise would shrink."""
+    spec = args.eta_for_topology
+    env = dict(os.environ)
+    env.pop("HWLOC_XMLFILE", None)
+    env.pop("HWLOC_SYNTHETIC", None)
+    if os.path.exists(spec):
+        env["HWLOC_XMLFILE"] = os.path.abspath(spec)
+    else:
+        env["HWLOC_SYNTHETIC"] = spec
+    # hwloc falls back to this machine on a description it cannot read: check first.
+    try:
+        pus = budget.topology_pus(env)
+    except budget.BudgetError as e:
+        fail(str(e))
+    if not pus:
+        fail(f"'{spec}' is neither an lstopo XML file nor a synthetic topology hwloc "
+             "reads (e.g. 'pack:2 core:8 pu:2'; hwloc-calc --input says no)")
+    print(f"tvp: on {spec} ({pus} PUs), with the reference machine's cost per benchmark "
+          "and page fault:")
+    for profile in ("quick", "full"):
+        try:
+            whole = plan_for(args, processes, {}, float("inf"), budget.REPORT_SECONDS,
+                             env, profile, pus)
+        except budget.BudgetError as e:
+            fail(str(e))
+        promise = budget.PROMISE[profile]
+        limit = args.budget or promise
+        print(f"  {profile}: {len(whole.items)} benchmarks, about "
+              f"{machine_state.minutes(whole.total())} ({whole.total():.0f} s; promise: "
+              f"{machine_state.minutes(promise)})")
+        by = whole.by_process()
+        print("    " + ", ".join(f"{k} {machine_state.minutes(v)}" for k, v in by.items()))
+        if whole.total() > limit:
+            shrunk = plan_for(args, processes, {}, limit, budget.REPORT_SECONDS, env,
+                              profile, pus)
+            for line in shrunk.summary():
+                print(f"    {line}")
     return 0
 
 

@@ -176,6 +176,30 @@ def flagged_claims(run):
     return {c: sorted(s) for c, s in out.items()}
 
 
+def budget_lines(ctx):
+    """What the run's budget (run.py --budget, or the profile's promise) shrank, from the
+    context's `budget`; nothing for a run without one."""
+    b = _json(ctx, "budget")
+    if not b:
+        return []
+    head = (f"**The budget.** This run was given {b.get('budget_s', 0):.0f} s; as its profile "
+            f"has it, it was estimated at {b.get('unshrunk_s', 0):.0f} s.")
+    shrunk = b.get("shrunk") or []
+    if not shrunk and not b.get("replans"):
+        return [head + " Nothing was shrunk.", ""]
+    out = [head + " To fit it, it shrank (the benchmarks every verdict reads were all run, "
+           f"at {b.get('verdict_repetitions', '?')} repetitions):", ""]
+    out += [f"- {line}" for line in shrunk] or ["- nothing at the start"]
+    for later in b.get("replans") or []:
+        out += [f"- {later.get('note', 'later')}: " +
+                ("; ".join(later.get("shrunk") or []) or "nothing more shrunk")]
+    dropped = b.get("dropped") or []
+    if dropped:
+        out += ["", f"<details><summary>The {len(dropped)} benchmarks not run</summary>", ""]
+        out += [f"- `{name}`" for name in dropped] + ["", "</details>"]
+    return out + [""]
+
+
 def section(run, folder):
     pts = points(run)
     ctx = run.ctx
@@ -190,6 +214,7 @@ def section(run, folder):
         if ctx.get(key) not in (None, "")]
     if env:
         out += table(["", ""], [[label, value] for label, value in env]) + [""]
+    out += budget_lines(ctx)
     if not pts:
         return out + ["*This run did not record the sentinel's probes.*", ""]
     ref = reference_probes(folder)
