@@ -8,7 +8,17 @@
  *       posix_spawn: spawned or forked, the transport is the same)
  *   ipc/TRANSPORT/MODE/measure:latency/kind:KIND/pin:PIN
  *       ping-pong of 8 bytes, one round trip per iteration; PIN none, same_pu (two
- *       context switches a round trip) or diff_core
+ *       context switches a round trip) or diff_core. Counters: cpu_ns_per_round_trip,
+ *       the CPU time of both sides (getrusage RUSAGE_THREAD of this thread around the
+ *       loop, and the peer's own from attach to its last echo)
+ *   ipc/RING/MODE/measure:spin_latency/kind:KIND/pin:PIN/spin_us:N
+ *       the same ping-pong through a ring whose waiting side polls for up to N us
+ *       before it sleeps (N = 0: it sleeps at once, as in measure:latency); PIN
+ *       diff_core for the sweep of N, same_pu and none at the default bound (on one PU
+ *       the ring does not poll). Counters as latency's, and sleeps_per_round_trip and
+ *       spin_hits_per_round_trip, both sides' waits that slept and that polling ended
+ *   ipc/RING/MODE/measure:spin_throughput/kind:KIND/pin:diff_core/spin_us:N/msg_bytes:N
+ *       throughput as above through a ring that polls for up to N us (the default)
  *   ipc/cacheline/thread/measure:latency/kind:pthread/pin:PIN
  *       two threads bouncing one cache line (spinning: a probe of the two CPUs, not a
  *       transport); PIN none or diff_core
@@ -30,8 +40,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
-enum ipc_measure { THROUGHPUT, LATENCY, QUEUE3 };
+enum ipc_measure { THROUGHPUT, LATENCY, QUEUE3, SPIN_LATENCY, SPIN_THROUGHPUT };
 
 struct ipc_case {
 	const struct ipc_transport *t;
@@ -46,6 +57,7 @@ struct session {
 	bool started;
 	void *buf;
 	uint64_t seq;
+	struct ipc_waits waits[2];  /* both sides', read when the peer has ended */
 };
 
 static const long quick_sizes[] = {64, 4096, 65536, 1 << 20};
@@ -55,11 +67,12 @@ static const long full_sizes[] = {8, 64, 512, 4096, 32768, 65536, 262144, 1 << 2
  * skipping the benchmark with the reason; what was made then is gone but for the
  * session's close. */
 static int session_open(gb_state *st, struct session *s, const struct ipc_case *ic, size_t size,
-			size_t capacity, const struct task *task, const cpu_set_t *peer_cpu)
+			size_t capacity, uint32_t spin_ns, const struct task *task,
+			const cpu_set_t *peer_cpu)
 {
 	char reason[256];
 	memset(s, 0, sizeof *s);
-	int err = ipc_create(&s->c, ic->t, size, capacity, reason, sizeof reason);
+	int err = ipc_create(&s->c, ic->t, size, capacity, spin_ns, reason, sizeof reason);
 	if (err) {
 		if (err == EMSGSIZE && reason[0])
 			gb_skip(st, "%s: %s", ic->t->name, reason);
@@ -95,7 +108,7 @@ static int session_open(gb_state *st, struct session *s, const struct ipc_case *
 	return err;
 }
 
-/* Reaps the peer and removes the channel. */
+/* Reaps the peer, reads both sides' waits, and removes the channel. */
 static void session_close(gb_state *st, struct session *s)
 {
 	if (s->started) {
@@ -106,6 +119,9 @@ static void session_close(gb_state *st, struct session *s)
 				err ? strerror(err) : worker_exit_str(&s->w.exit, how, sizeof how));
 		}
 	}
+	if (s->c.t->waits && s->c.mem)
+		for (int side = 0; side < 2; side++)
+			s->c.t->waits(&s->c, side, &s->waits[side]);
 	s->c.t->close(&s->c);
 	free(s->buf);
 }
@@ -122,13 +138,15 @@ static void drain(struct session *s)
 static void run_throughput(gb_state *st, const void *data)
 {
 	const struct ipc_case *ic = data;
-	size_t size = ic->measure == QUEUE3 ? 8 : (size_t)gb_range(st, 0);
+	bool spin = ic->measure == SPIN_THROUGHPUT;
+	size_t size = ic->measure == QUEUE3 ? 8 : (size_t)gb_range(st, spin ? 1 : 0);
+	uint32_t spin_ns = spin ? (uint32_t)gb_range(st, 0) * 1000 : 0;
 	struct pair_placement pl;
 	if (pair_place(st, &pl, ic->pin) != 0)
 		return;
 	struct session s;
-	if (session_open(st, &s, ic, size, ic->measure == QUEUE3 ? 3 : 0, &task_ipc_produce,
-			 pl.pinned ? &pl.peer : NULL) != 0) {
+	if (session_open(st, &s, ic, size, ic->measure == QUEUE3 ? 3 : 0, spin_ns,
+			 &task_ipc_produce, pl.pinned ? &pl.peer : NULL) != 0) {
 		session_close(st, &s);
 		pair_unplace(st, &pl);
 		return;
@@ -155,39 +173,79 @@ static void run_throughput(gb_state *st, const void *data)
 	gb_set_items_processed(st, gb_iterations(st));
 }
 
+/* This thread's user + system time, ns. */
+static double thread_cpu_ns(void)
+{
+	struct rusage ru;
+	return getrusage(RUSAGE_THREAD, &ru) == 0 ? rusage_cpu_ns(&ru) : -1;
+}
+
+#define PING_BYTES 8
+
+/* Ping-pong until Google Benchmark has enough; the last ping tells the peer to stop,
+ * and it echoes that one too. */
+static void ping_pong(gb_state *st, const struct ipc_case *ic, struct session *s)
+{
+	const size_t size = PING_BYTES;
+	char fault[256], back[PING_BYTES];
+	while (gb_keep_running(st)) {
+		ipc_stamp(s->buf, size, s->seq);
+		int err = ic->t->send(&s->c, IPC_DOWN, s->buf);
+		if (!err)
+			err = ic->t->recv(&s->c, IPC_UP, back);
+		if (err) {
+			gb_skip(st, "%s: %s", ic->t->name, strerror(err));
+			break;
+		}
+		if (ipc_check(back, size, s->seq, fault, sizeof fault) != 0) {
+			gb_skip(st, "%s: %s", ic->t->name, fault);
+			break;
+		}
+		s->seq++;
+	}
+	ipc_stamp_last(s->buf, size, s->seq);
+	if (ic->t->send(&s->c, IPC_DOWN, s->buf) == 0)
+		ic->t->recv(&s->c, IPC_UP, back);
+}
+
+/* What a round trip cost both sides: CPU time, and how their waits ended. */
+static void round_trip_counters(gb_state *st, const struct session *s, double my_cpu_ns)
+{
+	double rounds = (double)gb_iterations(st);
+	int64_t peer_cpu = task_page()->result[PEER_CPU_NS];
+	if (rounds <= 0 || gb_error_occurred(st))
+		return;
+	if (my_cpu_ns >= 0 && peer_cpu >= 0)
+		gb_counter(st, "cpu_ns_per_round_trip", (my_cpu_ns + (double)peer_cpu) / rounds,
+			   0);
+	if (!s->c.t->waits)
+		return;
+	const struct ipc_waits *w = s->waits;
+	gb_counter(st, "sleeps_per_round_trip", (double)(w[0].slept + w[1].slept) / rounds, 0);
+	gb_counter(st, "spin_hits_per_round_trip",
+		   (double)(w[0].spin_hits + w[1].spin_hits) / rounds, 0);
+}
+
 static void run_latency(gb_state *st, const void *data)
 {
 	const struct ipc_case *ic = data;
-	const size_t size = 8;
+	uint32_t spin_ns = ic->measure == SPIN_LATENCY ? (uint32_t)gb_range(st, 0) * 1000 : 0;
 	struct pair_placement pl;
 	if (pair_place(st, &pl, ic->pin) != 0)
 		return;
 	struct session s;
-	if (session_open(st, &s, ic, size, 0, &task_ipc_echo, pl.pinned ? &pl.peer : NULL) == 0) {
-		char fault[256];
-		void *back = malloc(size);
-		while (gb_keep_running(st)) {
-			ipc_stamp(s.buf, size, s.seq);
-			int err = ic->t->send(&s.c, IPC_DOWN, s.buf);
-			if (!err)
-				err = ic->t->recv(&s.c, IPC_UP, back);
-			if (err) {
-				gb_skip(st, "%s: %s", ic->t->name, strerror(err));
-				break;
-			}
-			if (ipc_check(back, size, s.seq, fault, sizeof fault) != 0) {
-				gb_skip(st, "%s: %s", ic->t->name, fault);
-				break;
-			}
-			s.seq++;
-		}
-		/* The last ping tells the peer to stop; it echoes that one too. */
-		ipc_stamp_last(s.buf, size, s.seq);
-		if (ic->t->send(&s.c, IPC_DOWN, s.buf) == 0)
-			ic->t->recv(&s.c, IPC_UP, back);
-		free(back);
+	double cpu_ns = -1;
+	task_page()->result[PEER_CPU_NS] = -1;
+	if (session_open(st, &s, ic, PING_BYTES, 0, spin_ns, &task_ipc_echo,
+			 pl.pinned ? &pl.peer : NULL) == 0) {
+		double cpu0 = thread_cpu_ns();
+		ping_pong(st, ic, &s);
+		double cpu1 = thread_cpu_ns();
+		if (cpu0 >= 0 && cpu1 >= 0)
+			cpu_ns = cpu1 - cpu0;
 	}
 	session_close(st, &s);
+	round_trip_counters(st, &s, cpu_ns);
 	pair_unplace(st, &pl);
 }
 
@@ -237,6 +295,15 @@ static const char *const measures[] = {
 	[THROUGHPUT] = "throughput",
 	[LATENCY] = "latency",
 	[QUEUE3] = "queue3",
+	[SPIN_LATENCY] = "spin_latency",
+	[SPIN_THROUGHPUT] = "spin_throughput",
+};
+
+/* The numeric arguments Google Benchmark sweeps, by measure. */
+static const char *const arg_names[][BENCH_MAX_ARGS] = {
+	[THROUGHPUT] = {"msg_bytes"},
+	[SPIN_LATENCY] = {"spin_us"},
+	[SPIN_THROUGHPUT] = {"spin_us", "msg_bytes"},
 };
 
 /* One pair: its variant is the transport, or the cache line for the probe. */
@@ -248,8 +315,42 @@ static struct bench *add(const struct ipc_transport *t, const char *variant,
 	return bench_register(&(struct bench_row){
 		.scenario = &scenario_ipc, .measure = measures[m], .variant = variant,
 		.kind = c.kind, .fixed = {{"pin", pin_policies[pin].name}},
-		.arg_names = {m == THROUGHPUT ? "msg_bytes" : NULL}, .fn = fn, .data = &c,
+		.arg_names = {arg_names[m][0], arg_names[m][1]}, .fn = fn, .data = &c,
 		.data_size = sizeof c, .time = BENCH_REAL_TIME, .unit = unit});
+}
+
+/* The rings again, their waiting side polling first: the sweep of the bound on two
+ * cores, the default bound on one PU (where the ring must not poll) and unpinned, and
+ * throughput at the default bound on two cores. Spawned or forked, throughput goes
+ * through the same transport; the round trip is measured for both. */
+static void register_spin(const long *sizes, size_t nsizes)
+{
+	static const enum worker_kind_id kinds[] = {KIND_PTHREAD, KIND_FORK, KIND_POSIX_SPAWN};
+	static const long sweep_us[] = {0, 1, 10, 100};
+	const long default_us = IPC_SPIN_DEFAULT_NS / 1000;
+	for (size_t i = 0; i < ipc_ntransports; i++) {
+		const struct ipc_transport *t = ipc_transports[i];
+		if (!t->waits)
+			continue;
+		for (size_t k = 0; k < ARRAY_SIZE(kinds); k++) {
+			if (k > 0 && !t->processes)
+				continue;
+			struct bench *b = add(t, t->name, kinds[k], SPIN_LATENCY, PIN_DIFF_CORE,
+					      run_latency, GB_US);
+			for (size_t v = 0; v < ARRAY_SIZE(sweep_us); v++)
+				bench_arg(b, sweep_us[v]);
+			bench_arg(add(t, t->name, kinds[k], SPIN_LATENCY, PIN_SAME_PU, run_latency,
+				      GB_US), default_us);
+			bench_arg(add(t, t->name, kinds[k], SPIN_LATENCY, PIN_NONE, run_latency,
+				      GB_US), default_us);
+			if (kinds[k] == KIND_POSIX_SPAWN)
+				continue;
+			b = add(t, t->name, kinds[k], SPIN_THROUGHPUT, PIN_DIFF_CORE, run_throughput,
+				GB_US);
+			for (size_t s = 0; s < nsizes; s++)
+				bench_args2(b, default_us, sizes[s]);
+		}
+	}
 }
 
 static void register_all(const struct suite_opts *opts)
@@ -290,6 +391,7 @@ static void register_all(const struct suite_opts *opts)
 			add(NULL, "cacheline", KIND_PTHREAD, LATENCY, pins[p], run_cacheline,
 			    GB_NS);
 	}
+	register_spin(sizes, nsizes);
 	const struct ipc_transport *queue = ipc_find("queue");
 	for (size_t k = 0; k < 2; k++)
 		add(queue, queue->name, kinds[k], QUEUE3, PIN_NONE, run_throughput, GB_US);
@@ -312,5 +414,9 @@ const struct scenario scenario_ipc = {
 		{"latency", "ping-pong of 8 bytes, one round trip"},
 		{"queue3", "the notes' Queue(3): 8-byte items through a bounded queue of three"},
 		{"copy", "memcpy of a message by one thread: the limit"},
+		{"spin_latency", "ping-pong of 8 bytes through a ring whose waiting side polls "
+				 "for up to spin_us before it sleeps"},
+		{"spin_throughput", "throughput through a ring whose waiting side polls for up "
+				    "to spin_us before it sleeps"},
 	},
 };
