@@ -27,11 +27,15 @@
 
 /* 4 MiB a direction: big enough that a 1 MiB message streams through without the two
  * sides taking turns, small enough to stay near the caches (ipc-bench's advice: 2-8 MiB). */
+#ifndef RING_BYTES /* a build may try another (make EXTRA_CPPFLAGS=-DRING_BYTES=...) */
 #define RING_BYTES (4u << 20)
+#endif
 #define LINE 128
 /* The writer publishes at least every 64 KiB, so the reader starts on a big message
  * while the rest is still being written, and neither side waits for a whole one. */
+#ifndef PUBLISH_BYTES
 #define PUBLISH_BYTES (64u << 10)
+#endif
 /* Polls between two looks at the clock while spinning: a look costs about as much as a
  * few polls, and the bound need not be kept closer than a few hundred ns. */
 #define POLLS_PER_CLOCK 8
