@@ -26,6 +26,10 @@
  *       the notes' Queue(3): 8-byte items through a bounded queue of three
  *   ipc/memcpy/thread/measure:copy/msg_bytes:N
  *       one thread copying N bytes: the limit
+ *   ipc/memcpy_peer/thread/measure:copy_peer/kind:pthread/pin:diff_core/msg_bytes:N
+ *       one thread copying N bytes that a thread on the other core has just written,
+ *       timed alone: the limit of a ring's reader, whose bytes come from the writer's
+ *       caches
  * lmbench's bandwidth method runs in the same process (bw_lmbench.c, runs_with ipc).
  * A lost, repeated, reordered or damaged message ends the benchmark with an error.
  */
@@ -269,6 +273,84 @@ static void run_memcpy(gb_state *st, const void *data)
 	free(dst);
 }
 
+/* --- memcpy of bytes another core has just written --------------------------------- */
+
+struct peer_writer {
+	_Alignas(128) uint32_t turn;   /* odd: write the buffer; even: written */
+	uint32_t stop;
+	char *buf;
+	size_t size;
+};
+
+static void *write_on_request(void *arg)
+{
+	struct peer_writer *pw = arg;
+	for (;;) {
+		uint32_t t;
+		while ((t = __atomic_load_n(&pw->turn, __ATOMIC_ACQUIRE)) % 2 == 0)
+			if (__atomic_load_n(&pw->stop, __ATOMIC_RELAXED))
+				return NULL;
+		memset(pw->buf, (int)(t & 0xff), pw->size);
+		__atomic_store_n(&pw->turn, t + 1, __ATOMIC_RELEASE);
+	}
+}
+
+/* Has the peer write the whole source, and waits (spinning: the pair is on two cores). */
+static void peer_writes(struct peer_writer *pw)
+{
+	uint32_t t = __atomic_load_n(&pw->turn, __ATOMIC_RELAXED) + 1;
+	__atomic_store_n(&pw->turn, t, __ATOMIC_RELEASE);
+	while (__atomic_load_n(&pw->turn, __ATOMIC_ACQUIRE) != t + 1) {
+	}
+}
+
+static void copy_from_peer(gb_state *st, struct peer_writer *pw, char *dst)
+{
+	while (gb_keep_running(st)) {
+		peer_writes(pw);
+		int64_t t0 = now_ns();
+		memcpy(dst, pw->buf, pw->size);
+		__asm__ volatile("" : : "r"(dst) : "memory");
+		gb_set_iteration_time(st, (double)(now_ns() - t0) * 1e-9);
+	}
+	gb_set_bytes_processed(st, (int64_t)pw->size * gb_iterations(st));
+}
+
+static void run_memcpy_peer(gb_state *st, const void *data)
+{
+	const struct ipc_case *ic = data;
+	size_t size = (size_t)gb_range(st, 0);
+	struct pair_placement pl;
+	if (pair_place(st, &pl, ic->pin) != 0)
+		return;
+	struct peer_writer *pw = aligned_alloc(128, sizeof *pw);
+	char *src = malloc(size), *dst = malloc(size);
+	pthread_t writer;
+	pthread_attr_t attr;
+	pthread_attr_init(&attr);
+	if (pl.pinned)
+		pthread_attr_setaffinity_np(&attr, sizeof pl.peer, &pl.peer);
+	int err = pw && src && dst ? 0 : ENOMEM;
+	if (err) {
+		gb_skip(st, "malloc of 2 x %zu bytes failed", size);
+	} else {
+		*pw = (struct peer_writer){.buf = src, .size = size};
+		memset(dst, 2, size);
+		if ((err = pthread_create(&writer, &attr, write_on_request, pw)) != 0) {
+			gb_skip(st, "pthread_create: %s", strerror(err));
+		} else {
+			copy_from_peer(st, pw, dst);
+			__atomic_store_n(&pw->stop, 1, __ATOMIC_RELAXED);
+			pthread_join(writer, NULL);
+		}
+	}
+	pthread_attr_destroy(&attr);
+	free(pw);
+	free(src);
+	free(dst);
+	pair_unplace(st, &pl);
+}
+
 /* --- the cache-line probe ------------------------------------------------------------ */
 
 static void run_cacheline(gb_state *st, const void *data)
@@ -402,6 +484,16 @@ static void register_all(const struct suite_opts *opts)
 	for (size_t s = 0; s < nsizes; s++)
 		bench_arg(b, sizes[s]);
 	bench_arg(b, 64 << 20);
+	/* The same copy from the other core's freshly written bytes, at the sizes a ring
+	 * moves. */
+	struct ipc_case peer = {NULL, &worker_kinds[KIND_PTHREAD], THROUGHPUT, PIN_DIFF_CORE};
+	b = bench_register(&(struct bench_row){
+		.scenario = &scenario_ipc, .measure = "copy_peer", .variant = "memcpy_peer",
+		.kind = peer.kind, .fixed = {{"pin", pin_policies[PIN_DIFF_CORE].name}},
+		.arg_names = {"msg_bytes"}, .fn = run_memcpy_peer, .data = &peer,
+		.data_size = sizeof peer, .time = BENCH_MANUAL_TIME, .unit = GB_US});
+	for (size_t s = 0; s < nsizes; s++)
+		bench_arg(b, sizes[s]);
 }
 
 const struct scenario scenario_ipc = {
@@ -418,5 +510,7 @@ const struct scenario scenario_ipc = {
 				 "for up to spin_us before it sleeps"},
 		{"spin_throughput", "throughput through a ring whose waiting side polls for up "
 				    "to spin_us before it sleeps"},
+		{"copy_peer", "memcpy by one thread of a message a thread on the other core has "
+			      "just written: the limit of a ring's reader"},
 	},
 };

@@ -375,8 +375,9 @@ def probe_part(run):
     loose = run.ok("ipc", "cacheline", "thread", "latency", kind="pthread", pin="none")
     if pinned:
         text = (f"Cache-line probe (two threads on two cores bouncing one line, spinning): "
-                f"{ci_text_ns(pinned)} ns a round trip (median [interval]), the limit of any "
-                "hand-off between these two CPUs.")
+                f"{ci_text_ns(pinned)} ns a round trip (median [interval]): the floor for any "
+                "hand-off between these two CPUs through memory (background: a hand-off moves "
+                "at least one cache line each way).")
         if loose:
             slowest = max(loose.times_us) * 1e3
             text += (f" Unpinned, where the scheduler places the two threads: "
@@ -506,8 +507,9 @@ def spin_choice(run, sweep, pairs, kinds, bounds, us):
             + (" too." if pick == us else
                f", not {us:g} µs: the default is a constant of the build "
                "(`IPC_SPIN_DEFAULT_NS`, src/ipc/ipc.h), not chosen anew by each run.")
-            + " A longer bound burns more CPU only when the other side is really away "
-            "(asleep, or preempted).", ""]
+            + " Background: a longer bound burns more CPU only in the waits polling does "
+            "not end, where the other side is asleep or preempted (the sleeps per round trip "
+            "in the second table).", ""]
 
 
 def spin_limit(run, sweep, pairs, kinds, us, limit, limit_ns):
@@ -599,33 +601,58 @@ def spin_figure(run, folder, sweep, pairs, kinds, bounds, limit_ns):
                   f"{limit_ns / 1e3:.4g}" if limit_ns else "NaN")
 
 
+def peer_copy_rate(run, size):
+    """memcpy of size bytes the other core has just written (the ring reader's limit)."""
+    return ipc_rate(next((b for b in run.select("ipc", "copy_peer", msg_bytes=size)
+                          if b.usable), None))
+
+
 def polled_throughput_table(run, polled, sizes):
-    """Throughput of the rings polling first beside the same rings sleeping at once and
-    memcpy, the pair on two cores."""
-    lines = []
+    """Throughput of the rings polling first beside the same rings sleeping at once,
+    memcpy, and memcpy of bytes the other core has just written, the pair on two cores."""
+    lines, at_top = [], []
     kinds = in_table_order(run.describe.kinds, {k for _, k, _, _ in polled})
+
+    def shares(r, *limits):
+        parts = [f"{r[0] / x[0]:.0%}" if x else "–" for x in limits]
+        return f" ({' / '.join(parts)})" if r and any(limits) else ""
+
     for t in in_table_order(run.describe.transports, {t for t, _, _, _ in polled}):
         for k in kinds:
             for size in sizes:
                 b = polled.get((t, k, "diff_core", size))
-                if not b:
-                    continue
                 r = ipc_rate(b)
+                if not r:
+                    continue
                 plain = ipc_rate(run.get("ipc", t, run.mode_of(k), "throughput", kind=k,
                                          pin="diff_core", msg_bytes=size))
-                m = memcpy_rate(run, size)
-                if r:
-                    lines.append([pair_name(run, t, k, kinds), human_size(size),
-                                  human_rate(r[0]) + (f" ({r[0] / m[0]:.0%})" if m else ""),
-                                  human_rate(plain[0]) + (f" ({plain[0] / m[0]:.0%})" if m
-                                                         else "") if plain else "–"])
+                m, mp = memcpy_rate(run, size), peer_copy_rate(run, size)
+                lines.append([pair_name(run, t, k, kinds), human_size(size),
+                              human_rate(r[0]) + shares(r, m, mp),
+                              human_rate(plain[0]) + shares(plain, m, mp) if plain else "–"])
+                if size == max(sizes):
+                    at_top.append((pair_name(run, t, k, kinds), r, m, mp))
     if not lines:
         return []
     us = spin_default_us(run)
-    return [f"The rings again, their waiting side polling for up to {us:g} µs before it "
-            "sleeps, beside the same ring sleeping at once; in brackets, as a fraction of "
-            "one thread's memcpy of the same size (the pair on two cores):", ""] + table(
-        ["pair", "size", "polls first", "sleeps at once"], lines) + [""]
+    out = [f"The rings again, their waiting side polling for up to {us:g} µs before it "
+           "sleeps, beside the same ring sleeping at once, the pair on two cores; in brackets, "
+           "as a fraction of one thread's memcpy of the same size (source and destination in "
+           "its own caches) and after the slash, of one thread's memcpy of a message a thread "
+           "on the other core has just written (`copy_peer`: where a ring's reader gets its "
+           "bytes from):", ""]
+    out += table(["pair", "size", "polls first", "sleeps at once"], lines) + [""]
+    mp_top = next((mp for _, _, _, mp in at_top if mp), None)
+    m_top = next((m for _, _, m, _ in at_top if m), None)
+    if m_top and mp_top:
+        out += [f"At {human_size(max(sizes))}, one thread copied {human_rate(m_top[0])} from "
+                f"its own caches and {human_rate(mp_top[0])} from bytes the other core had just "
+                f"written ({mp_top[0] / m_top[0]:.0%} of the first); the rings polling first "
+                "moved " + ", ".join(f"{human_rate(r[0])} ({name}, {r[0] / mp_top[0]:.0%} of "
+                                     "the second)" for name, r, _, _ in at_top)
+                + ". A ring's reader copies bytes the writer has just written, so the second "
+                "copy is the one it repeats.", ""]
+    return out
 
 
 def c7_context(run):
