@@ -5,7 +5,8 @@
  * the other side's position, with a pause instruction, for up to that long: between two
  * awake CPUs the hand-off is then a cache-line transfer, not a wake-up (tens of
  * microseconds on a virtual machine). A side bound to the same single PU as the other
- * never polls: the other side cannot run while it does. The copy in and out is ours.
+ * never polls, nor one that finds itself on the CPU the other side last waited on: the
+ * other side cannot run while it does. The copy in and out is ours.
  *   shm_ring   the rings in a memfd, shared futexes: between processes (the spawned peer
  *              maps the inherited descriptor) or threads
  *   spsc_ring  the same rings in the heap, private futexes: between threads only
@@ -52,11 +53,13 @@ struct ring {
 };
 
 /* What a side says of itself, for the other side and for whoever asks (ipc waits): the
- * PU it is bound to, written once at create or attach and then only read, apart from
- * its wait counts, which it writes at every wait and nobody reads while the channel
- * runs. */
+ * PU it is bound to, written once at create or attach, and the CPU it last waited on,
+ * written only when that changes, so the other side reads both from its own cache;
+ * apart from its wait counts, which it writes at every wait and nobody reads while the
+ * channel runs. */
 struct ring_side {
 	_Alignas(LINE) uint32_t pu;            /* see bound_pu; 0: not attached yet */
+	uint32_t cpu;                          /* PU_FIRST + the CPU of its last wait; 0: none */
 	_Alignas(LINE) struct ipc_waits waits;
 };
 
@@ -107,6 +110,19 @@ static uint32_t bound_pu(void)
 static bool worth_polling(uint32_t me, uint32_t other)
 {
 	return other != PU_UNSAID && !(me >= PU_FIRST && me == other);
+}
+
+/* Says which CPU this side waits on, and whether the other side last waited on the same
+ * one: unpinned, the scheduler may run both on one CPU, where polling only delays the
+ * other side (it can run only once this one gives the CPU up). A stale answer costs a
+ * sleep or a poll, never a message. */
+static bool shares_cpu_now(struct ring_side *me, const struct ring_side *other)
+{
+	int cpu = sched_getcpu();
+	uint32_t here = cpu >= 0 ? PU_FIRST + (uint32_t)cpu : PU_SEVERAL;
+	if (__atomic_load_n(&me->cpu, __ATOMIC_RELAXED) != here)
+		__atomic_store_n(&me->cpu, here, __ATOMIC_RELAXED);
+	return here >= PU_FIRST && here == __atomic_load_n(&other->cpu, __ATOMIC_RELAXED);
 }
 
 static inline void cpu_relax(void)
@@ -169,7 +185,8 @@ static void wait_for(const struct ring_end *e, const uint32_t *word, uint32_t se
 {
 	struct ipc_waits *w = &e->me->waits;
 	uint32_t other_pu = __atomic_load_n(&e->other->pu, __ATOMIC_RELAXED);
-	if (e->spin_ns && worth_polling(e->me->pu, other_pu)) {
+	if (e->spin_ns && worth_polling(e->me->pu, other_pu) &&
+	    !shares_cpu_now(e->me, e->other)) {
 		w->spun++;
 		if (spin_until_moved(word, seen, e->spin_ns, next)) {
 			w->spin_hits++;
