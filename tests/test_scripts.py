@@ -1233,7 +1233,7 @@ class IpcPolling(unittest.TestCase):
         sweep = ipc.spin_rows(r, "diff_core")
         text = "\n".join(ipc.spin_choice(r, sweep, [("shm_ring", "pthread")], ["pthread"],
                                           [0, 10], 10))
-        self.assertIn("In this run that rule picks 10 µs too.", text)
+        self.assertIn("On this run the rule picks 10 µs too.", text)
 
     def test_unpinned_probe_says_what_it_measured(self):
         from report import ipc

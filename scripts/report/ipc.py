@@ -501,12 +501,11 @@ def spin_choice(run, sweep, pairs, kinds, bounds, us):
     if not chosen:
         return []
     pick = max(chosen)
-    return [f"The default bound, {us:g} µs, was chosen from this sweep on the 2-core machine "
-            "of the reference run: the shortest bound whose round trip is within 1.25x of "
-            f"the best bound's, for every pair. In this run that rule picks {pick:g} µs"
-            + (" too." if pick == us else
-               f", not {us:g} µs: the default is a constant of the build "
-               "(`IPC_SPIN_DEFAULT_NS`, src/ipc/ipc.h), not chosen anew by each run.")
+    return [f"The default bound, {us:g} µs, is a constant of the build "
+            "(`IPC_SPIN_DEFAULT_NS`, src/ipc/ipc.h), chosen from this sweep on the 2-core "
+            "virtual machine by a rule: the shortest bound whose round trip is within 1.25x of "
+            f"the best bound's, for every pair. On this run the rule picks {pick:g} µs"
+            + (" too." if pick == us else ".")
             + " Background: a longer bound burns more CPU only in the waits polling does "
             "not end, where the other side is asleep or preempted (the sleeps per round trip "
             "in the second table).", ""]

@@ -49,10 +49,12 @@ struct ipc_waits {
 	uint64_t slept;         /* waits that slept in the kernel (FUTEX_WAIT) */
 };
 
-/* The spin bound the benchmarks use unless they sweep it: the shortest bound of the
- * sweep (0, 1, 10, 100 us) whose round trip between two awake cores is the
- * cache-line limit's, measured on the 2-core machine of the reference run (README, the
- * ipc section). Longer only burns more CPU when the other side is really away. */
+/* The spin bound the benchmarks use unless they sweep it, chosen from the sweep (0, 1,
+ * 10, 100 us) of the rings' ping-pong on two cores of the 2-core virtual machine: the
+ * shortest bound whose round trip is within 1.25x of the best bound's. At 1 us most waits still ended in a
+ * sleep (0.25 to 2 sleeps per round trip, a round trip of 20 to 350 us); at 10 us 0.001 to
+ * 0.004 did, and 100 us brought that to 0.0006 to 0.002 for the same round trip. A longer
+ * bound only burns more CPU in the waits polling cannot end (README, the ipc section). */
 #define IPC_SPIN_DEFAULT_NS 10000u
 
 struct ipc_transport {
