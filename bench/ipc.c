@@ -22,6 +22,8 @@
  *   ipc/cacheline/thread/measure:latency/kind:pthread/pin:PIN
  *       two threads bouncing one cache line (spinning: a probe of the two CPUs, not a
  *       transport); PIN none or diff_core
+ * Every ping-pong and the probe also time one round trip in 16 on its own and report
+ * the median of those as round_trip_median_ns.
  *   ipc/queue/MODE/measure:queue3/kind:KIND/pin:none
  *       the notes' Queue(3): 8-byte items through a bounded queue of three
  *   ipc/memcpy/thread/measure:copy/msg_bytes:N
@@ -186,17 +188,72 @@ static double thread_cpu_ns(void)
 
 #define PING_BYTES 8
 
+/* Single round trips, one in SAMPLE_EVERY timed on its own: their median is the round
+ * trip while both sides run, which a preemption of one side (milliseconds, once in a
+ * while on a shared machine) barely moves, where it moves the repetition's mean by its
+ * whole length. Buckets of 1 ns up to LINEAR_NS, of WIDE_NS above, the last for anything
+ * longer. */
+#define SAMPLE_EVERY 16
+#define LINEAR_NS 4096
+#define BUCKETS 8192
+#define WIDE_NS 256
+
+struct rt_sampler {
+	uint32_t *bucket;       /* NULL: no memory, no samples */
+	uint64_t n;
+	uint64_t i;
+};
+
+static void sampler_open(struct rt_sampler *r)
+{
+	*r = (struct rt_sampler){.bucket = calloc(BUCKETS, sizeof(uint32_t))};
+}
+
+static bool sampler_due(struct rt_sampler *r)
+{
+	return r->bucket && r->i++ % SAMPLE_EVERY == 0;
+}
+
+static void sampler_add(struct rt_sampler *r, int64_t ns)
+{
+	int64_t b = ns < LINEAR_NS ? ns : LINEAR_NS + (ns - LINEAR_NS) / WIDE_NS;
+	r->bucket[b < 0 ? 0 : b >= BUCKETS ? BUCKETS - 1 : b]++;
+	r->n++;
+}
+
+/* Reports the median of the samples as round_trip_median_ns, and frees them. */
+static void sampler_close(gb_state *st, struct rt_sampler *r)
+{
+	uint64_t seen = 0;
+	for (int64_t b = 0; r->bucket && r->n && !gb_error_occurred(st) && b < BUCKETS; b++) {
+		seen += r->bucket[b];
+		if (2 * seen >= r->n) {
+			double ns = b < LINEAR_NS ? (double)b : LINEAR_NS + (double)(b - LINEAR_NS) * WIDE_NS + WIDE_NS / 2;
+			gb_counter(st, "round_trip_median_ns", ns, 0);
+			break;
+		}
+	}
+	free(r->bucket);
+	r->bucket = NULL;
+}
+
 /* Ping-pong until Google Benchmark has enough; the last ping tells the peer to stop,
  * and it echoes that one too. */
 static void ping_pong(gb_state *st, const struct ipc_case *ic, struct session *s)
 {
 	const size_t size = PING_BYTES;
 	char fault[256], back[PING_BYTES];
+	struct rt_sampler smp;
+	sampler_open(&smp);
 	while (gb_keep_running(st)) {
 		ipc_stamp(s->buf, size, s->seq);
+		bool timed = sampler_due(&smp);
+		int64_t t0 = timed ? now_ns() : 0;
 		int err = ic->t->send(&s->c, IPC_DOWN, s->buf);
 		if (!err)
 			err = ic->t->recv(&s->c, IPC_UP, back);
+		if (timed)
+			sampler_add(&smp, now_ns() - t0);
 		if (err) {
 			gb_skip(st, "%s: %s", ic->t->name, strerror(err));
 			break;
@@ -207,6 +264,7 @@ static void ping_pong(gb_state *st, const struct ipc_case *ic, struct session *s
 		}
 		s->seq++;
 	}
+	sampler_close(st, &smp);
 	ipc_stamp_last(s->buf, size, s->seq);
 	if (ic->t->send(&s->c, IPC_DOWN, s->buf) == 0)
 		ic->t->recv(&s->c, IPC_UP, back);
@@ -364,8 +422,18 @@ static void run_cacheline(gb_state *st, const void *data)
 	if (err) {
 		gb_skip(st, "pthread_create: %s", strerror(err));
 	} else {
-		while (gb_keep_running(st))
-			line_probe_round_trip(&probe);
+		struct rt_sampler smp;
+		sampler_open(&smp);
+		while (gb_keep_running(st)) {
+			if (sampler_due(&smp)) {
+				int64_t t0 = now_ns();
+				line_probe_round_trip(&probe);
+				sampler_add(&smp, now_ns() - t0);
+			} else {
+				line_probe_round_trip(&probe);
+			}
+		}
+		sampler_close(st, &smp);
 		line_probe_stop(&probe);
 	}
 	pair_unplace(st, &pl);

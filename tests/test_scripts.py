@@ -1200,10 +1200,13 @@ class IpcPolling(unittest.TestCase):
             b = bench(f"ipc/shm_ring/{mode}/measure:spin_latency/kind:{kind}/pin:diff_core/"
                       f"spin_us:{us}", times)
             b.counters = {"probe_ns": probes, "cpu_ns_per_round_trip": cpu,
+                          "round_trip_median_ns": [170 + 10 * (kind == "fork")] * 3
+                          + [180 + 10 * (kind == "fork")] * 2,
                           "sleeps_per_round_trip": [0.001] * len(times),
                           "spin_hits_per_round_trip": [2.0] * len(times)}
             return b
         limit = bench(self.LIMIT, [0.1, 0.1, 0.1, 0.1, 0.1])  # 100 ns, in µs
+        limit.counters = {"round_trip_median_ns": [120] * 5}
         # The forked pair's third repetition ran on far CPUs: 1 µs beside a 500 ns probe.
         return run_of(
             limit,
@@ -1223,9 +1226,13 @@ class IpcPolling(unittest.TestCase):
                                                                        "latency", kind="pthread",
                                                                        pin="diff_core"), 100.0))
         # Medians: 200 ns against a 100 ns probe, 2x; the far repetition is 1000/500 = 2x too.
-        self.assertIn("| shm_ring, threads | 200 [200, 200] | 2.00x | 2.00x | 400 |", text)
-        self.assertIn("| shm_ring, processes | 200 [200, 1,000] | 2.00x | 2.00x | 400 |", text)
-        self.assertIn("processes (fork) against threads: 1.00x the round trip", text)
+        self.assertIn("| shm_ring, threads | 200 [200, 200] | 2.00x | 2.00x | 170 | 1.42x | 400 |",
+                      text)
+        self.assertIn("| shm_ring, processes | 200 [200, 1,000] | 2.00x | 2.00x | 180 | 1.50x | "
+                      "400 |", text)
+        self.assertIn("processes (fork) against threads: 1.00x the round trip (U test p = 0.",
+                      text)
+        self.assertIn("1.06x the median single round trip", text)
 
     def test_sweep_rule_and_cpu(self):
         from report import ipc
