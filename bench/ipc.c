@@ -23,7 +23,8 @@
  *       two threads bouncing one cache line (spinning: a probe of the two CPUs, not a
  *       transport); PIN none or diff_core
  * Every ping-pong and the probe also time one round trip in 16 on its own and report
- * the median of those as round_trip_median_ns.
+ * the median of those as round_trip_median_ns; throughput and the copies time one
+ * message's receipt (or one copy) in 16 and report op_median_ns.
  *   ipc/queue/MODE/measure:queue3/kind:KIND/pin:none
  *       the notes' Queue(3): 8-byte items through a bounded queue of three
  *   ipc/memcpy/thread/measure:copy/msg_bytes:N
@@ -132,66 +133,10 @@ static void session_close(gb_state *st, struct session *s)
 	free(s->buf);
 }
 
-/* Ends a producer's stream: stop it, and take what it still sends up to the last. */
-static void drain(struct session *s)
-{
-	__atomic_store_n(&task_page()->stop, 1, __ATOMIC_RELAXED);
-	while (s->c.t->recv(&s->c, IPC_UP, s->buf) == 0 &&
-	       !ipc_is_last(s->buf, s->c.msg_size, s->seq))
-		s->seq++;
-}
-
-static void run_throughput(gb_state *st, const void *data)
-{
-	const struct ipc_case *ic = data;
-	bool spin = ic->measure == SPIN_THROUGHPUT;
-	size_t size = ic->measure == QUEUE3 ? 8 : (size_t)gb_range(st, spin ? 1 : 0);
-	uint32_t spin_ns = spin ? (uint32_t)gb_range(st, 0) * 1000 : 0;
-	struct pair_placement pl;
-	if (pair_place(st, &pl, ic->pin) != 0)
-		return;
-	struct session s;
-	if (session_open(st, &s, ic, size, ic->measure == QUEUE3 ? 3 : 0, spin_ns,
-			 &task_ipc_produce, pl.pinned ? &pl.peer : NULL) != 0) {
-		session_close(st, &s);
-		pair_unplace(st, &pl);
-		return;
-	}
-	char fault[256];
-	while (gb_keep_running(st)) {
-		int err = ic->t->recv(&s.c, IPC_UP, s.buf);
-		if (err) {
-			gb_skip(st, "%s: receiving: %s", ic->t->name, strerror(err));
-			break;
-		}
-		if (ipc_check(s.buf, size, s.seq, fault, sizeof fault) != 0) {
-			gb_skip(st, "%s: %s", ic->t->name, fault);
-			break;
-		}
-		s.seq++;
-	}
-	drain(&s);
-	session_close(st, &s);
-	pair_unplace(st, &pl);
-	if (gb_error_occurred(st))
-		return;
-	gb_set_bytes_processed(st, (int64_t)size * gb_iterations(st));
-	gb_set_items_processed(st, gb_iterations(st));
-}
-
-/* This thread's user + system time, ns. */
-static double thread_cpu_ns(void)
-{
-	struct rusage ru;
-	return getrusage(RUSAGE_THREAD, &ru) == 0 ? rusage_cpu_ns(&ru) : -1;
-}
-
-#define PING_BYTES 8
-
-/* Single round trips, one in SAMPLE_EVERY timed on its own: their median is the round
- * trip while both sides run, which a preemption of one side (milliseconds, once in a
- * while on a shared machine) barely moves, where it moves the repetition's mean by its
- * whole length. Buckets of 1 ns up to LINEAR_NS, of WIDE_NS above, the last for anything
+/* Single operations (round trips, a message's receipt, a copy), one in SAMPLE_EVERY
+ * timed on its own: their median is the operation while both sides run, which a
+ * preemption of one side (milliseconds, once in a while on a shared machine) barely
+ * moves, where it moves the repetition's mean by its whole length. Buckets of 1 ns up to LINEAR_NS, of WIDE_NS above, the last for anything
  * longer. */
 #define SAMPLE_EVERY 16
 #define LINEAR_NS 4096
@@ -221,21 +166,85 @@ static void sampler_add(struct rt_sampler *r, int64_t ns)
 	r->n++;
 }
 
-/* Reports the median of the samples as round_trip_median_ns, and frees them. */
-static void sampler_close(gb_state *st, struct rt_sampler *r)
+/* Reports the median of the samples as counter name, and frees them. */
+static void sampler_close(gb_state *st, struct rt_sampler *r, const char *name)
 {
 	uint64_t seen = 0;
 	for (int64_t b = 0; r->bucket && r->n && !gb_error_occurred(st) && b < BUCKETS; b++) {
 		seen += r->bucket[b];
 		if (2 * seen >= r->n) {
 			double ns = b < LINEAR_NS ? (double)b : LINEAR_NS + (double)(b - LINEAR_NS) * WIDE_NS + WIDE_NS / 2;
-			gb_counter(st, "round_trip_median_ns", ns, 0);
+			gb_counter(st, name, ns, 0);
 			break;
 		}
 	}
 	free(r->bucket);
 	r->bucket = NULL;
 }
+
+/* Ends a producer's stream: stop it, and take what it still sends up to the last. */
+static void drain(struct session *s)
+{
+	__atomic_store_n(&task_page()->stop, 1, __ATOMIC_RELAXED);
+	while (s->c.t->recv(&s->c, IPC_UP, s->buf) == 0 &&
+	       !ipc_is_last(s->buf, s->c.msg_size, s->seq))
+		s->seq++;
+}
+
+static void run_throughput(gb_state *st, const void *data)
+{
+	const struct ipc_case *ic = data;
+	bool spin = ic->measure == SPIN_THROUGHPUT;
+	size_t size = ic->measure == QUEUE3 ? 8 : (size_t)gb_range(st, spin ? 1 : 0);
+	uint32_t spin_ns = spin ? (uint32_t)gb_range(st, 0) * 1000 : 0;
+	struct pair_placement pl;
+	if (pair_place(st, &pl, ic->pin) != 0)
+		return;
+	struct session s;
+	if (session_open(st, &s, ic, size, ic->measure == QUEUE3 ? 3 : 0, spin_ns,
+			 &task_ipc_produce, pl.pinned ? &pl.peer : NULL) != 0) {
+		session_close(st, &s);
+		pair_unplace(st, &pl);
+		return;
+	}
+	char fault[256];
+	struct rt_sampler smp;
+	sampler_open(&smp);
+	while (gb_keep_running(st)) {
+		bool timed = sampler_due(&smp);
+		int64_t t0 = timed ? now_ns() : 0;
+		int err = ic->t->recv(&s.c, IPC_UP, s.buf);
+		if (timed)
+			sampler_add(&smp, now_ns() - t0);
+		if (err) {
+			gb_skip(st, "%s: receiving: %s", ic->t->name, strerror(err));
+			break;
+		}
+		if (ipc_check(s.buf, size, s.seq, fault, sizeof fault) != 0) {
+			gb_skip(st, "%s: %s", ic->t->name, fault);
+			break;
+		}
+		s.seq++;
+	}
+	sampler_close(st, &smp, "op_median_ns");
+	drain(&s);
+	session_close(st, &s);
+	pair_unplace(st, &pl);
+	if (gb_error_occurred(st))
+		return;
+	gb_set_bytes_processed(st, (int64_t)size * gb_iterations(st));
+	gb_set_items_processed(st, gb_iterations(st));
+}
+
+/* This thread's user + system time, ns. */
+static double thread_cpu_ns(void)
+{
+	struct rusage ru;
+	return getrusage(RUSAGE_THREAD, &ru) == 0 ? rusage_cpu_ns(&ru) : -1;
+}
+
+#define PING_BYTES 8
+
 
 /* Ping-pong until Google Benchmark has enough; the last ping tells the peer to stop,
  * and it echoes that one too. */
@@ -264,7 +273,7 @@ static void ping_pong(gb_state *st, const struct ipc_case *ic, struct session *s
 		}
 		s->seq++;
 	}
-	sampler_close(st, &smp);
+	sampler_close(st, &smp, "round_trip_median_ns");
 	ipc_stamp_last(s->buf, size, s->seq);
 	if (ic->t->send(&s->c, IPC_DOWN, s->buf) == 0)
 		ic->t->recv(&s->c, IPC_UP, back);
@@ -321,10 +330,17 @@ static void run_memcpy(gb_state *st, const void *data)
 	} else {
 		memset(src, 1, size);
 		memset(dst, 2, size);
+		struct rt_sampler smp;
+		sampler_open(&smp);
 		while (gb_keep_running(st)) {
+			bool timed = sampler_due(&smp);
+			int64_t t0 = timed ? now_ns() : 0;
 			memcpy(dst, src, size);
 			__asm__ volatile("" : : "r"(dst) : "memory");
+			if (timed)
+				sampler_add(&smp, now_ns() - t0);
 		}
+		sampler_close(st, &smp, "op_median_ns");
 		gb_set_bytes_processed(st, (int64_t)size * gb_iterations(st));
 	}
 	free(src);
@@ -364,13 +380,19 @@ static void peer_writes(struct peer_writer *pw)
 
 static void copy_from_peer(gb_state *st, struct peer_writer *pw, char *dst)
 {
+	struct rt_sampler smp;
+	sampler_open(&smp);
 	while (gb_keep_running(st)) {
 		peer_writes(pw);
 		int64_t t0 = now_ns();
 		memcpy(dst, pw->buf, pw->size);
 		__asm__ volatile("" : : "r"(dst) : "memory");
-		gb_set_iteration_time(st, (double)(now_ns() - t0) * 1e-9);
+		int64_t took = now_ns() - t0;
+		gb_set_iteration_time(st, (double)took * 1e-9);
+		if (sampler_due(&smp))
+			sampler_add(&smp, took);
 	}
+	sampler_close(st, &smp, "op_median_ns");
 	gb_set_bytes_processed(st, (int64_t)pw->size * gb_iterations(st));
 }
 
@@ -433,7 +455,7 @@ static void run_cacheline(gb_state *st, const void *data)
 				line_probe_round_trip(&probe);
 			}
 		}
-		sampler_close(st, &smp);
+		sampler_close(st, &smp, "round_trip_median_ns");
 		line_probe_stop(&probe);
 	}
 	pair_unplace(st, &pl);

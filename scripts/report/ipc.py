@@ -591,45 +591,75 @@ def spin_elsewhere(run, kinds, us):
          "round trip", "CPU ns per round trip"], lines) + [""]
 
 
+def single_ci(b):
+    """(median, lo, hi, coverage) in µs of a ping-pong's median single round trip over
+    its repetitions, or of its repetitions' means where the run has no such counter."""
+    vals = b.counters.get("round_trip_median_ns")
+    if vals:
+        med, lo, hi, cov = stats.median_ci(vals)
+        return med / 1e3, lo / 1e3, hi / 1e3, cov
+    return b.median_ci()
+
+
 def spin_figure(run, folder, sweep, pairs, kinds, bounds, limit_ns):
     """Round trip and CPU burnt per round trip against the bound, a line per pair, the
-    probe's round trip as the floor."""
+    probe's round trip as the floor: single round trips where the run has them."""
     head = "bound " + " ".join(f'"{pair_name(run, t, k, kinds)}" lo hi cpu' for t, k in pairs)
+    single = all(x.counters.get("round_trip_median_ns") for cells in sweep.values()
+                 for x in cells.values() if x.usable)
     lines = []
-    for i, b in enumerate(bounds):
+    for b in bounds:
         cells = []
         for t, k in pairs:
             x = sweep[(t, k)].get(b)
             if x and x.usable:
-                med, lo, hi, _ = x.median_ci()
+                med, lo, hi, _ = single_ci(x)
                 cpu = x.counter("cpu_ns_per_round_trip")
                 cells.append(f"{med:.4g} {lo:.4g} {hi:.4g} "
                              + (f"{cpu / 1e3:.4g}" if cpu is not None else "NaN"))
             else:
                 cells.append("NaN NaN NaN NaN")
         lines.append(f'"{b:g} µs" ' + " ".join(cells))
+    limit = run.ok("ipc", "cacheline", "thread", "latency", kind="pthread", pin="diff_core")
+    floor = (limit.counter("round_trip_median_ns") / 1e3 if single and limit and
+             limit.counter("round_trip_median_ns") else (limit_ns / 1e3 if limit_ns else None))
     modes = " ".join(str(int(run.mode_of(k) == "process")) for _, k in pairs)
     rings = " ".join(str(in_table_order(run.describe.transports,
                                         {t for t, _ in pairs}).index(t)) for t, _ in pairs)
-    return figure(folder, "ipc_spin.gp", "ipc_spin.dat", head + "\n" + "\n".join(lines) + "\n",
-                  "Polling before sleeping", modes, rings,
-                  f"{limit_ns / 1e3:.4g}" if limit_ns else "NaN")
+    out = figure(folder, "ipc_spin.gp", "ipc_spin.dat", head + "\n" + "\n".join(lines) + "\n",
+                 "Polling before sleeping", modes, rings, f"{floor:.4g}" if floor else "NaN",
+                 "median single round trip" if single else "round trip")
+    return out + [("Left: the median single round trip (one in 16 timed on its own) of each "
+                   "pair, the median over repetitions with its interval, and the probe's as the "
+                   "dashed floor. " if single else
+                   "Left: the round trip, median over repetitions with its interval, and the "
+                   "probe's as the dashed floor. ")
+                  + "Right: the CPU time both sides burn per round trip.", ""]
 
 
-def peer_copy_rate(run, size):
-    """memcpy of size bytes the other core has just written (the ring reader's limit)."""
-    return ipc_rate(next((b for b in run.select("ipc", "copy_peer", msg_bytes=size)
-                          if b.usable), None))
+def single_rate(b):
+    """Bytes per second from the median single message (or copy) of a throughput row,
+    the median over its repetitions of op_median_ns; None where the run has none."""
+    if not b or not b.usable or not b.counters.get("op_median_ns"):
+        return None
+    ns = b.counter("op_median_ns")
+    return b.args["msg_bytes"] / (ns * 1e-9) if ns else None
+
+
+def peer_copy(run, size):
+    """The copy of size bytes the other core has just written (a ring reader's limit)."""
+    return next((b for b in run.select("ipc", "copy_peer", msg_bytes=size) if b.usable), None)
 
 
 def polled_throughput_table(run, polled, sizes):
     """Throughput of the rings polling first beside the same rings sleeping at once,
-    memcpy, and memcpy of bytes the other core has just written, the pair on two cores."""
+    memcpy, and memcpy of bytes the other core has just written, the pair on two cores;
+    by the repetitions' means, and by the median single message."""
     lines, at_top = [], []
     kinds = in_table_order(run.describe.kinds, {k for _, k, _, _ in polled})
 
     def shares(r, *limits):
-        parts = [f"{r[0] / x[0]:.0%}" if x else "–" for x in limits]
+        parts = [f"{r / x:.0%}" if x else "–" for x in limits]
         return f" ({' / '.join(parts)})" if r and any(limits) else ""
 
     for t in in_table_order(run.describe.transports, {t for t, _, _, _ in polled}):
@@ -641,12 +671,16 @@ def polled_throughput_table(run, polled, sizes):
                     continue
                 plain = ipc_rate(run.get("ipc", t, run.mode_of(k), "throughput", kind=k,
                                          pin="diff_core", msg_bytes=size))
-                m, mp = memcpy_rate(run, size), peer_copy_rate(run, size)
+                m, mp = memcpy_rate(run, size), ipc_rate(peer_copy(run, size))
+                mc = run.get("ipc", "memcpy", "thread", "copy", msg_bytes=size)
+                one, m1, mp1 = single_rate(b), single_rate(mc), single_rate(peer_copy(run, size))
                 lines.append([pair_name(run, t, k, kinds), human_size(size),
-                              human_rate(r[0]) + shares(r, m, mp),
-                              human_rate(plain[0]) + shares(plain, m, mp) if plain else "–"])
+                              human_rate(r[0]) + shares(r[0], m and m[0], mp and mp[0]),
+                              human_rate(plain[0]) + shares(plain[0], m and m[0], mp and mp[0])
+                              if plain else "–",
+                              human_rate(one) + shares(one, m1, mp1) if one else "–"])
                 if size == max(sizes):
-                    at_top.append((pair_name(run, t, k, kinds), r, m, mp))
+                    at_top.append((pair_name(run, t, k, kinds), r[0], one))
     if not lines:
         return []
     us = spin_default_us(run)
@@ -655,18 +689,26 @@ def polled_throughput_table(run, polled, sizes):
            "as a fraction of one thread's memcpy of the same size (source and destination in "
            "its own caches) and after the slash, of one thread's memcpy of a message a thread "
            "on the other core has just written (`copy_peer`: where a ring's reader gets its "
-           "bytes from):", ""]
-    out += table(["pair", "size", "polls first", "sleeps at once"], lines) + [""]
-    mp_top = next((mp for _, _, _, mp in at_top if mp), None)
-    m_top = next((m for _, _, m, _ in at_top if m), None)
-    if m_top and mp_top:
-        out += [f"At {human_size(max(sizes))}, one thread copied {human_rate(m_top[0])} from "
-                f"its own caches and {human_rate(mp_top[0])} from bytes the other core had just "
-                f"written ({mp_top[0] / m_top[0]:.0%} of the first); the rings polling first "
-                "moved " + ", ".join(f"{human_rate(r[0])} ({name}, {r[0] / mp_top[0]:.0%} of "
-                                     "the second)" for name, r, _, _ in at_top)
-                + ". A ring's reader copies bytes the writer has just written, so the second "
-                "copy is the one it repeats.", ""]
+           "bytes from). The last column is the same from the median single message (one "
+           "receipt in 16 timed on its own, and likewise for the copies), which a preempted "
+           "side barely moves:", ""]
+    out += table(["pair", "size", "polls first", "sleeps at once",
+                  "polls first, median single message"], lines) + [""]
+    top = max(sizes)
+    mc, pc = run.get("ipc", "memcpy", "thread", "copy", msg_bytes=top), peer_copy(run, top)
+    m, mp = memcpy_rate(run, top), ipc_rate(pc)
+    m1, mp1 = single_rate(mc), single_rate(pc)
+    if m and mp and at_top:
+        text = (f"At {human_size(top)}, one thread copied {human_rate(m[0])} from its own "
+                f"caches and {human_rate(mp[0])} from bytes the other core had just written "
+                f"({mp[0] / m[0]:.0%} of the first); the rings polling first moved "
+                + ", ".join(f"{human_rate(r)} ({name})" for name, r, _ in at_top) + ".")
+        if m1 and mp1 and all(one for _, _, one in at_top):
+            text += (f" By the median single message or copy: {human_rate(m1)}, "
+                     f"{human_rate(mp1)}, and " + ", ".join(
+                         f"{human_rate(one)} ({one / m1:.0%} of memcpy, {one / mp1:.0%} of the "
+                         "copy from the other core)" for _, _, one in at_top) + ".")
+        out += [text + " A ring's reader copies bytes the writer has just written.", ""]
     return out
 
 
