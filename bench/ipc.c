@@ -33,6 +33,10 @@
  *       one thread copying N bytes that a thread on the other core has just written,
  *       timed alone: the limit of a ring's reader, whose bytes come from the writer's
  *       caches
+ *   ipc/memcpy_pair/thread/measure:copy_pair/kind:pthread/pin:diff_core/msg_bytes:N
+ *       this thread and one on the other core each copy N bytes of their own at once,
+ *       timed until both are done: two copies sharing the L3 and memory, as a ring's
+ *       writer and reader do
  * lmbench's bandwidth method runs in the same process (bw_lmbench.c, runs_with ipc).
  * A lost, repeated, reordered or damaged message ends the benchmark with an error.
  */
@@ -49,7 +53,8 @@
 #include <string.h>
 #include <sys/resource.h>
 
-enum ipc_measure { THROUGHPUT, LATENCY, QUEUE3, SPIN_LATENCY, SPIN_THROUGHPUT };
+enum ipc_measure { THROUGHPUT, LATENCY, QUEUE3, SPIN_LATENCY, SPIN_THROUGHPUT, COPY_PEER,
+		   COPY_PAIR };
 
 struct ipc_case {
 	const struct ipc_transport *t;
@@ -350,10 +355,11 @@ static void run_memcpy(gb_state *st, const void *data)
 /* --- memcpy of bytes another core has just written --------------------------------- */
 
 struct peer_writer {
-	_Alignas(128) uint32_t turn;   /* odd: write the buffer; even: written */
+	_Alignas(128) uint32_t turn;   /* odd: do the work; even: done */
 	uint32_t stop;
 	char *buf;
 	size_t size;
+	char *copy_to;                 /* NULL: write buf; else copy buf there, its own */
 };
 
 static void *write_on_request(void *arg)
@@ -364,9 +370,36 @@ static void *write_on_request(void *arg)
 		while ((t = __atomic_load_n(&pw->turn, __ATOMIC_ACQUIRE)) % 2 == 0)
 			if (__atomic_load_n(&pw->stop, __ATOMIC_RELAXED))
 				return NULL;
-		memset(pw->buf, (int)(t & 0xff), pw->size);
+		if (pw->copy_to)
+			memcpy(pw->copy_to, pw->buf, pw->size);
+		else
+			memset(pw->buf, (int)(t & 0xff), pw->size);
 		__atomic_store_n(&pw->turn, t + 1, __ATOMIC_RELEASE);
 	}
+}
+
+/* The peer copies its own size bytes while this thread copies as many: the time until
+ * both are done, what two copies at once on two cores take (they share the L3 and the
+ * memory behind it, as a ring's writer and reader do). */
+static void copy_beside_peer(gb_state *st, struct peer_writer *pw, char *src, char *dst)
+{
+	struct rt_sampler smp;
+	sampler_open(&smp);
+	while (gb_keep_running(st)) {
+		uint32_t t = __atomic_load_n(&pw->turn, __ATOMIC_RELAXED) + 1;
+		int64_t t0 = now_ns();
+		__atomic_store_n(&pw->turn, t, __ATOMIC_RELEASE);
+		memcpy(dst, src, pw->size);
+		__asm__ volatile("" : : "r"(dst) : "memory");
+		while (__atomic_load_n(&pw->turn, __ATOMIC_ACQUIRE) != t + 1) {
+		}
+		int64_t took = now_ns() - t0;
+		gb_set_iteration_time(st, (double)took * 1e-9);
+		if (sampler_due(&smp))
+			sampler_add(&smp, took);
+	}
+	sampler_close(st, &smp, "op_median_ns");
+	gb_set_bytes_processed(st, (int64_t)pw->size * gb_iterations(st));
 }
 
 /* Has the peer write the whole source, and waits (spinning: the pair is on two cores). */
@@ -396,30 +429,42 @@ static void copy_from_peer(gb_state *st, struct peer_writer *pw, char *dst)
 	gb_set_bytes_processed(st, (int64_t)pw->size * gb_iterations(st));
 }
 
+/* measure copy_peer (this thread copies what the peer wrote) or copy_pair (each copies
+ * its own buffers at once). */
 static void run_memcpy_peer(gb_state *st, const void *data)
 {
 	const struct ipc_case *ic = data;
+	bool pair = ic->measure == COPY_PAIR;
 	size_t size = (size_t)gb_range(st, 0);
 	struct pair_placement pl;
 	if (pair_place(st, &pl, ic->pin) != 0)
 		return;
 	struct peer_writer *pw = aligned_alloc(128, sizeof *pw);
 	char *src = malloc(size), *dst = malloc(size);
+	char *peer_dst = pair ? malloc(size) : NULL, *mine = pair ? malloc(size) : NULL;
 	pthread_t writer;
 	pthread_attr_t attr;
 	pthread_attr_init(&attr);
 	if (pl.pinned)
 		pthread_attr_setaffinity_np(&attr, sizeof pl.peer, &pl.peer);
-	int err = pw && src && dst ? 0 : ENOMEM;
+	int err = pw && src && dst && (!pair || (peer_dst && mine)) ? 0 : ENOMEM;
 	if (err) {
-		gb_skip(st, "malloc of 2 x %zu bytes failed", size);
+		gb_skip(st, "malloc of %d x %zu bytes failed", pair ? 4 : 2, size);
 	} else {
-		*pw = (struct peer_writer){.buf = src, .size = size};
+		*pw = (struct peer_writer){.buf = src, .size = size, .copy_to = peer_dst};
+		memset(src, 1, size);
 		memset(dst, 2, size);
+		if (pair) {
+			memset(peer_dst, 3, size);
+			memset(mine, 4, size);
+		}
 		if ((err = pthread_create(&writer, &attr, write_on_request, pw)) != 0) {
 			gb_skip(st, "pthread_create: %s", strerror(err));
 		} else {
-			copy_from_peer(st, pw, dst);
+			if (pair)
+				copy_beside_peer(st, pw, mine, dst);
+			else
+				copy_from_peer(st, pw, dst);
 			__atomic_store_n(&pw->stop, 1, __ATOMIC_RELAXED);
 			pthread_join(writer, NULL);
 		}
@@ -428,6 +473,8 @@ static void run_memcpy_peer(gb_state *st, const void *data)
 	free(pw);
 	free(src);
 	free(dst);
+	free(peer_dst);
+	free(mine);
 	pair_unplace(st, &pl);
 }
 
@@ -576,14 +623,21 @@ static void register_all(const struct suite_opts *opts)
 	bench_arg(b, 64 << 20);
 	/* The same copy from the other core's freshly written bytes, at the sizes a ring
 	 * moves. */
-	struct ipc_case peer = {NULL, &worker_kinds[KIND_PTHREAD], THROUGHPUT, PIN_DIFF_CORE};
-	b = bench_register(&(struct bench_row){
-		.scenario = &scenario_ipc, .measure = "copy_peer", .variant = "memcpy_peer",
-		.kind = peer.kind, .fixed = {{"pin", pin_policies[PIN_DIFF_CORE].name}},
-		.arg_names = {"msg_bytes"}, .fn = run_memcpy_peer, .data = &peer,
-		.data_size = sizeof peer, .time = BENCH_MANUAL_TIME, .unit = GB_US});
-	for (size_t s = 0; s < nsizes; s++)
-		bench_arg(b, sizes[s]);
+	static const struct {
+		const char *measure, *variant;
+		enum ipc_measure m;
+	} copies[] = {{"copy_peer", "memcpy_peer", COPY_PEER}, {"copy_pair", "memcpy_pair", COPY_PAIR}};
+	for (size_t c = 0; c < ARRAY_SIZE(copies); c++) {
+		struct ipc_case peer = {NULL, &worker_kinds[KIND_PTHREAD], copies[c].m, PIN_DIFF_CORE};
+		b = bench_register(&(struct bench_row){
+			.scenario = &scenario_ipc, .measure = copies[c].measure,
+			.variant = copies[c].variant, .kind = peer.kind,
+			.fixed = {{"pin", pin_policies[PIN_DIFF_CORE].name}},
+			.arg_names = {"msg_bytes"}, .fn = run_memcpy_peer, .data = &peer,
+			.data_size = sizeof peer, .time = BENCH_MANUAL_TIME, .unit = GB_US});
+		for (size_t s = 0; s < nsizes; s++)
+			bench_arg(b, sizes[s]);
+	}
 }
 
 const struct scenario scenario_ipc = {
@@ -602,5 +656,7 @@ const struct scenario scenario_ipc = {
 				    "to spin_us before it sleeps"},
 		{"copy_peer", "memcpy by one thread of a message a thread on the other core has "
 			      "just written: the limit of a ring's reader"},
+		{"copy_pair", "memcpy of a message by a thread on each of two cores at once: "
+			      "what a ring's writer and reader do side by side"},
 	},
 };
