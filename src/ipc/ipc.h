@@ -51,10 +51,12 @@ struct ipc_waits {
 
 /* The spin bound the benchmarks use unless they sweep it, chosen from the sweep (0, 1,
  * 10, 100 us) of the rings' ping-pong on two cores of the 2-core virtual machine: the
- * shortest bound whose round trip is within 1.25x of the best bound's. At 1 us most waits still ended in a
- * sleep (0.25 to 2 sleeps per round trip, a round trip of 20 to 350 us); at 10 us 0.001 to
- * 0.004 did, and 100 us brought that to 0.0006 to 0.002 for the same round trip. A longer
- * bound only burns more CPU in the waits polling cannot end (README, the ipc section). */
+ * shortest bound whose median single round trip is within 1.25x of the best bound's,
+ * for every pair. On 2026-11-28 (10 repetitions): at 1 us a spawned pair still slept in
+ * most waits (1.4 sleeps a round trip, median single round trip 13 us); at 10 us every
+ * pair had 220 ns, with 0.0004 to 0.0009 sleeps a round trip and 450 to 520 ns of CPU
+ * for both sides; 100 us gave the same 220 ns. A longer bound only burns more CPU in
+ * the waits polling cannot end (README, the ipc section). */
 #define IPC_SPIN_DEFAULT_NS 10000u
 
 struct ipc_transport {
