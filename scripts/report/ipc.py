@@ -80,7 +80,7 @@ def spin_default_us(run):
     vals |= {b.args.get("spin_us") for b in run.select("ipc", "spin_latency")
              if b.args.get("pin") == "same_pu"}
     vals.discard(None)
-    return min(vals) if len(vals) == 1 else (sorted(vals)[0] if vals else None)
+    return min(vals) if vals else None
 
 
 def coverage_text(cov):
@@ -145,15 +145,16 @@ def throughput_figure(run, folder, at, polled, sizes, pins, transports):
             drawn.append(int(bool(lines)))
             write_data(folder, f"ipc.{panel}.{word}.dat", "# bytes median lo hi (bytes/s)\n"
                        + "\n".join(lines or ["NaN NaN NaN NaN"]) + "\n")
-    mc, cov = [], None
+    mc = []
     for size in sizes:
         r = memcpy_rate(run, size)
         if r:
             mc.append(f"{size} {r[0]:.6g} {r[1]:.6g} {r[2]:.6g}")
             ends.append(r[0])
     prefix = write_data(folder, "ipc.memcpy.dat", "\n".join(mc or ["NaN NaN NaN NaN"]) + "\n")
-    cov = next((ipc_rate(rows.get((t, k, pin, s)))[3] for _, _, t, rows in series for k in kinds
-                for s in sizes if ipc_rate(rows.get((t, k, pin, s)))), None)
+    rates = (ipc_rate(rows.get((t, k, pin, s))) for _, _, t, rows in series for k in kinds
+             for s in sizes)
+    cov = next((r[3] for r in rates if r), None)
     styles = [transport_style(run, t) for _, _, t, _ in series]
     ymin, ymax = decade_range(ends)
     defs = "; ".join([
