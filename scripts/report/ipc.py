@@ -556,7 +556,9 @@ def spin_limit(run, sweep, pairs, kinds, us, limit, limit_ns):
            "clock's own cost in both) against the probe's. A repetition's mean includes every "
            "moment another process or the host took one side's CPU; the median single round "
            "trip does not, so on a busy machine it is the closer measure of the round trip "
-           "itself.", ""]
+           "itself. A hypothesis for what is left above the probe, not measured by the run: "
+           "each hand-off through the ring moves two lines, its position and then the "
+           "message, where the probe moves one.", ""]
     out += table(["pair, two cores", "round trip, ns [interval]", "× probe median",
                   "× own probe (median)", "single round trip, median ns",
                   "× probe's single", "CPU ns per round trip"], lines) + [""]
