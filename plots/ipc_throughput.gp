@@ -1,48 +1,57 @@
-# ipc_throughput.gp PREFIX OUT TRANSPORTS WHERE DRAWN PANELS - bytes per second against
-# message size, log-log, one panel per peer kind: processes on the left in reds, threads on
-# the right in blues, one line per transport (its point type is the same in every panel),
-# memcpy by one thread dashed black.
-# PREFIX.PANEL.TRANSPORT.dat and PREFIX.memcpy.dat: columns bytes median lo hi (bytes/s).
-# WHERE says where the pair ran ("the pair on two cores", "unpinned"). PANELS: a word per
-# panel, its mode ("process", "thread"), or mode-kind where a mode has several kinds.
-# DRAWN: the panel:transport pairs with data (the others get no key entry).
+# ipc_throughput.gp PREFIX OUT WHERE PANELS SERIES DEFS - bytes per second against message
+# size, log-log, one panel per peer kind (processes on the left), both panels on one y
+# range so that their heights compare. A transport has one colour and one point type in
+# every panel (and in ipc_ratio.gp); a ring that polls before it sleeps is dashed in its
+# ring's colour; memcpy by one thread is dashed black.
+# PREFIX.PANEL.SERIES.dat and PREFIX.memcpy.dat: columns bytes median lo hi (bytes/s).
+# WHERE says where the pair ran ("the pair on two cores"). PANELS: a word per panel, its
+# mode ("process", "thread"), or mode-kind where a mode has several kinds. SERIES: a word
+# per series (a file name part). DEFS: gnuplot statements from the report that set
+# title[i], rgb[i], pt[i], dt[i] per series, drawn[(j - 1) * n + i] (1: panel j has data
+# for series i, so it gets a key entry), ymin, ymax, xmin, xmax (the smallest and largest
+# size), and xtics_at (the measured sizes, labelled).
 load 'plots/style.gp'
 prefix = ARG1
-transports = ARG3
-n = words(transports)
-panels = (ARGC >= 6) ? ARG6 : "process thread"
-has(list, t) = strstrt(" ".list." ", " ".t." ") > 0
-# Nine shades of the mode's colour, so each transport has its own line within the
-# family: reds to oranges for processes, blues to teals for threads.
-process_shades = "#7f0000 #b30000 #d7301f #ef6548 #fc8d59 #e7298a #ce1256 #980043 #fdae6b"
-thread_shades = "#08306b #08519c #2171b5 #4292c6 #6baed6 #02818a #3690c0 #016c59 #9ecae1"
-shade(m, i) = word(m eq "process" ? process_shades : thread_shades, (i - 1) % 9 + 1)
+where = ARG3
+panels = ARG4
+series = ARG5
+n = words(series)
+np = words(panels)
+eval ARG6
 mode_of(p) = (strstrt(p, "-") > 0) ? p[1:strstrt(p, "-") - 1] : p
 kind_of(p) = (strstrt(p, "-") > 0) ? " (".p[strstrt(p, "-") + 1:].")" : ""
-np = words(panels)
 do for [format in "png svg"] {
     if (format eq "png") {
-        set terminal pngcairo noenhanced size 800 * np,800 font "sans,13"
+        set terminal pngcairo noenhanced size 760 * np + 420,860 font "sans,17"
     } else {
-        set terminal svg noenhanced size 800 * np,800 dynamic font "sans,13"
+        set terminal svg noenhanced size 760 * np + 420,860 dynamic font "sans,17"
     }
     set output ARG2.'.'.format
-    set multiplot layout 1,np title "Throughput by message size, ".ARG4." (median, 95% interval)"
+    set multiplot title "Throughput by message size, ".where." (median and its interval)"
     set logscale xy
-    set xtics ("8 B" 8, "64 B" 64, "512 B" 512, "4 KiB" 4096, "32 KiB" 32768, \
-               "256 KiB" 262144, "1 MiB" 1048576, "4 MiB" 4194304)
+    eval "set xtics (".xtics_at.")"
+    set xrange [xmin / 2:xmax * 2]
+    set yrange [ymin:ymax]
     set format y "%.0s%cB/s"
     set xlabel "message size (log scale)"
     set ylabel "bytes per second (log scale)"
-    set key bottom right font ",11"
+    # One key for every panel, right of the last: a transport's colour is the same in all,
+    # and no key box hides a panel's lines.
+    set key at screen 0.995, graph 1 right top font ",14" spacing 1.1 noopaque
+    set tmargin at screen 0.86
+    set bmargin at screen 0.12
+    width = (1.0 - 420.0 / (760 * np + 420)) / np
     do for [j=1:np] {
+        set lmargin at screen (j - 1) * width + 0.095
+        set rmargin at screen j * width - 0.01
+        if (j < np) { unset key } else { set key }
         p = word(panels, j)
         m = mode_of(p)
-        set title ((m eq "process") ? "between two processes" : "between two threads").kind_of(p)
-        plot for [i=1:n] prefix.'.'.p.'.'.word(transports, i).'.dat' using 1:2:3:4 \
-                 with yerrorlines lc rgb shade(m, i) lw 2 pt (i + 3) ps 1.2 \
-                 title (has(ARG5, p.":".word(transports, i)) ? word(transports, i) : ""), \
-             prefix.'.memcpy.dat' using 1:2 with linespoints lc rgb "black" dt 2 lw 2 pt 0 \
+        set title ((m eq "process") ? "between two processes" : "between two threads").kind_of(p) font ",18"
+        plot for [i=1:n] prefix.'.'.p.'.'.word(series, i).'.dat' using 1:2:3:4 \
+                 with yerrorlines lc rgb rgb[i] dt dt[i] lw 2.5 pt pt[i] ps 1.6 \
+                 title (drawn[(j - 1) * n + i] ? title[i] : ""), \
+             prefix.'.memcpy.dat' using 1:2 with linespoints lc rgb "black" dt 2 lw 2.5 pt 0 \
                  title "memcpy, one thread"
     }
     unset multiplot

@@ -1,7 +1,9 @@
 /* test_ipc.c - every transport delivers every message intact and in order, between
  * threads, forked and spawned processes, at sizes that force partial reads and writes;
- * named objects are private, unique, and gone afterwards, also when the peer is killed
- * mid-transfer; a message over a system limit is refused with the limit named. */
+ * the rings lose no message and no wake-up, sleeping at once or polling first; a ring
+ * pair on one PU never polls; named objects are private, unique, and gone afterwards,
+ * also when the peer is killed mid-transfer; a message over a system limit is refused
+ * with the limit named. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +18,7 @@
 
 #include <fcntl.h>
 #include <mqueue.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,12 +31,13 @@ static const char *const kinds[] = {"pthread", "fork", "posix_spawn"};
 /* 4 MiB: the full profile's largest message. */
 static const size_t sizes[] = {1, 7, 64, 4096 + 3, 65536 + 1, 4 << 20};
 
-/* Starts a producing peer of kind k on a new channel; 0, or EMSGSIZE past a limit. */
-static int open_with_peer(struct ipc_chan *c, struct worker *w, const struct ipc_transport *t,
-			  const char *kind, size_t size)
+/* Starts a producing peer of kind k on a new channel whose waits poll for spin_ns first;
+ * 0, or EMSGSIZE past a limit. */
+static int open_spinning(struct ipc_chan *c, struct worker *w, const struct ipc_transport *t,
+			 const char *kind, size_t size, uint32_t spin_ns)
 {
 	char reason[256];
-	int err = ipc_create(c, t, size, 0, reason, sizeof reason);
+	int err = ipc_create(c, t, size, 0, spin_ns, reason, sizeof reason);
 	if (err == EMSGSIZE) {
 		assert_true(reason[0] != '\0'); /* the limit is named */
 		return err;
@@ -48,6 +52,12 @@ static int open_with_peer(struct ipc_chan *c, struct worker *w, const struct ipc
 	if (k->mode == MODE_PROCESS)
 		ipc_drop_peer_ends(c);
 	return 0;
+}
+
+static int open_with_peer(struct ipc_chan *c, struct worker *w, const struct ipc_transport *t,
+			  const char *kind, size_t size)
+{
+	return open_spinning(c, w, t, kind, size, 0);
 }
 
 static void receive_in_order(struct ipc_chan *c, unsigned n)
@@ -106,11 +116,13 @@ static void stream_stalled(int sig)
 
 /* The rings' wake-ups race on every message: a reader that catches up goes to sleep while
  * the writer publishes. A lost wake-up leaves both sides asleep, and only a long stream of
- * small messages meets the race often enough to show it. */
+ * small messages meets the race often enough to show it. Polling first changes who is
+ * asleep when: a bound of 1 us ends many polls in a sleep, the default few. */
 static void test_rings_never_lose_a_wake_up(void **state)
 {
 	(void)state;
 	static const char *const rings[] = {"shm_ring", "spsc_ring"};
+	static const uint32_t spins[] = {0, 1000, IPC_SPIN_DEFAULT_NS};
 	signal(SIGALRM, stream_stalled);
 	alarm((unsigned)(patience_ns() / 1000000000));
 	for (size_t i = 0; i < 2; i++) {
@@ -118,17 +130,94 @@ static void test_rings_never_lose_a_wake_up(void **state)
 		for (size_t k = 0; k < 2; k++) {
 			if (k > 0 && !t->processes)
 				continue;
-			struct ipc_chan c;
-			struct worker w;
-			assert_int_equal(open_with_peer(&c, &w, t, kinds[k], 8), 0);
-			receive_in_order(&c, 1u << 23);
-			assert_int_equal(worker_reap(&w), 0);
-			assert_int_equal(w.exit.code, 0);
-			t->close(&c);
+			for (size_t n = 0; n < sizeof spins / sizeof spins[0]; n++) {
+				struct ipc_chan c;
+				struct worker w;
+				assert_int_equal(open_spinning(&c, &w, t, kinds[k], 8, spins[n]), 0);
+				receive_in_order(&c, 1u << 23);
+				assert_int_equal(worker_reap(&w), 0);
+				assert_int_equal(w.exit.code, 0);
+				t->close(&c);
+			}
 		}
 	}
 	alarm(0);
 	signal(SIGALRM, SIG_DFL);
+	assert_no_children();
+}
+
+/* Pings an echoing peer of kind k, placed on peer_cpu, through ring t polling for up to
+ * 100 us, and reads how both sides' waits ended. */
+static void ping_ring(const struct ipc_transport *t, const char *kind, const cpu_set_t *peer_cpu,
+		      struct ipc_waits waits[2])
+{
+	struct ipc_chan c;
+	char reason[128], fault[256], ping[8], pong[8];
+	assert_int_equal(ipc_create(&c, t, 8, 0, 100000, reason, sizeof reason), 0);
+	ipc_describe(&c, task_page()->ipc_desc, sizeof task_page()->ipc_desc);
+	struct worker w;
+	const struct worker_kind *k = worker_kind_find(kind);
+	assert_int_equal(worker_start(&w, k, &task_ipc_echo, 0, peer_cpu), 0);
+	if (k->mode == MODE_PROCESS)
+		ipc_drop_peer_ends(&c);
+	uint64_t seq = 0;
+	for (; seq < 200; seq++) {
+		ipc_stamp(ping, 8, seq);
+		assert_int_equal(t->send(&c, IPC_DOWN, ping), 0);
+		assert_int_equal(t->recv(&c, IPC_UP, pong), 0);
+		assert_int_equal(ipc_check(pong, 8, seq, fault, sizeof fault), 0);
+	}
+	ipc_stamp_last(ping, 8, seq);
+	assert_int_equal(t->send(&c, IPC_DOWN, ping), 0);
+	assert_int_equal(t->recv(&c, IPC_UP, pong), 0);
+	assert_int_equal(worker_reap(&w), 0);
+	assert_int_equal(w.exit.code, 0);
+	t->waits(&c, 0, &waits[0]);
+	t->waits(&c, 1, &waits[1]);
+	t->close(&c);
+}
+
+/* On one PU the other side cannot run while this one polls: neither side of a ring pair
+ * bound to the same PU polls, whatever the bound; on two PUs the pinging side polls. */
+static void test_ring_on_one_pu_does_not_spin(void **state)
+{
+	(void)state;
+	static const char *const rings[] = {"shm_ring", "spsc_ring"};
+	cpu_set_t saved, one, other;
+	assert_int_equal(sched_getaffinity(0, sizeof saved, &saved), 0);
+	int first = -1, second = -1;
+	for (int cpu = 0; cpu < CPU_SETSIZE && second < 0; cpu++)
+		if (CPU_ISSET(cpu, &saved))
+			*(first < 0 ? &first : &second) = cpu;
+	CPU_ZERO(&one);
+	CPU_SET(first, &one);
+	CPU_ZERO(&other);
+	CPU_SET(second, &other);
+	assert_int_equal(sched_setaffinity(0, sizeof one, &one), 0);
+	for (size_t i = 0; i < 2; i++) {
+		const struct ipc_transport *t = ipc_find(rings[i]);
+		assert_non_null(t->waits);
+		for (size_t k = 0; k < 3; k++) {
+			if (k > 0 && !t->processes)
+				continue;
+			struct ipc_waits w[2];
+			ping_ring(t, kinds[k], &one, w);
+			for (int side = 0; side < 2; side++)
+				if (w[side].spun != 0)
+					fail_msg("%s, %s peer, one PU: side %d polled %llu times",
+						 t->name, kinds[k], side,
+						 (unsigned long long)w[side].spun);
+			/* They took turns: one side at least slept (which one depends on
+			 * whether a wake-up preempts the waker). */
+			assert_true(w[0].slept + w[1].slept > 0);
+			if (second < 0)
+				continue; /* a machine of one PU has no pair of two */
+			ping_ring(t, kinds[k], &other, w);
+			assert_true(w[0].spun > 0);
+			assert_true(w[0].spin_hits <= w[0].spun);
+		}
+	}
+	assert_int_equal(sched_setaffinity(0, sizeof saved, &saved), 0);
 	assert_no_children();
 }
 
@@ -144,7 +233,7 @@ static void test_every_transport_echoes(void **state)
 			for (size_t s = 0; s < 3; s++) {
 				struct ipc_chan c;
 				char reason[128], fault[256], ping[64], pong[64];
-				assert_int_equal(ipc_create(&c, t, small[s], 0, reason, sizeof reason), 0);
+				assert_int_equal(ipc_create(&c, t, small[s], 0, 0, reason, sizeof reason), 0);
 				ipc_describe(&c, task_page()->ipc_desc, sizeof task_page()->ipc_desc);
 				struct worker w;
 				const struct worker_kind *kind = worker_kind_find(kinds[k]);
@@ -180,8 +269,8 @@ static void test_named_objects_private_and_removed(void **state)
 	/* POSIX queues: unique names, mode 0600, made with O_EXCL, gone after close. */
 	struct ipc_chan a, b;
 	char reason[128];
-	assert_int_equal(ipc_create(&a, ipc_find("posix_mq"), 64, 0, reason, sizeof reason), 0);
-	assert_int_equal(ipc_create(&b, ipc_find("posix_mq"), 64, 0, reason, sizeof reason), 0);
+	assert_int_equal(ipc_create(&a, ipc_find("posix_mq"), 64, 0, 0, reason, sizeof reason), 0);
+	assert_int_equal(ipc_create(&b, ipc_find("posix_mq"), 64, 0, 0, reason, sizeof reason), 0);
 	assert_string_not_equal(a.name[0], b.name[0]);
 	mqd_t q = mq_open(a.name[0], O_RDONLY);
 	assert_true(q != (mqd_t)-1);
@@ -200,7 +289,7 @@ static void test_named_objects_private_and_removed(void **state)
 		assert_int_equal(errno, ENOENT);
 	}
 	/* System V queue: mode 0600, removed with the channel. */
-	assert_int_equal(ipc_create(&a, ipc_find("sysv_mq"), 64, 0, reason, sizeof reason), 0);
+	assert_int_equal(ipc_create(&a, ipc_find("sysv_mq"), 64, 0, 0, reason, sizeof reason), 0);
 	struct msqid_ds ds;
 	assert_int_equal(msgctl(a.id, IPC_STAT, &ds), 0);
 	assert_int_equal(ds.msg_perm.mode & 0777, 0600);
@@ -248,10 +337,10 @@ static void test_limits_named(void **state)
 	struct ipc_chan c;
 	char reason[256];
 	/* Over every kernel's hard limit (16 MiB), root or not. */
-	assert_int_equal(ipc_create(&c, ipc_find("posix_mq"), 64 << 20, 0, reason, sizeof reason),
+	assert_int_equal(ipc_create(&c, ipc_find("posix_mq"), 64 << 20, 0, 0, reason, sizeof reason),
 			 EMSGSIZE);
 	assert_non_null(strstr(reason, "msgsize_max"));
-	assert_int_equal(ipc_create(&c, ipc_find("sysv_mq"), 1 << 20, 0, reason, sizeof reason),
+	assert_int_equal(ipc_create(&c, ipc_find("sysv_mq"), 1 << 20, 0, 0, reason, sizeof reason),
 			 EMSGSIZE);
 	assert_non_null(strstr(reason, "msgmax"));
 }
@@ -290,6 +379,7 @@ int main(void)
 		cmocka_unit_test(test_every_transport_delivers),
 		cmocka_unit_test(test_every_transport_echoes),
 		cmocka_unit_test(test_rings_never_lose_a_wake_up),
+		cmocka_unit_test(test_ring_on_one_pu_does_not_spin),
 		cmocka_unit_test(test_peer_killed_mid_transfer),
 	};
 	return tvp_run_tests("ipc", tests, task_page_setup, task_page_teardown);

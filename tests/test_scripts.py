@@ -1848,5 +1848,86 @@ class PoolNotes(unittest.TestCase):
         self.assertEqual(children_of(os.getpid()), [])
 
 
+class IpcPolling(unittest.TestCase):
+    """The ipc section's rings that poll first: each repetition against its own probe,
+    the probe sentences say only what the numbers show, and the figures are drawn."""
+
+    LIMIT = "ipc/cacheline/thread/measure:latency/kind:pthread/pin:diff_core"
+
+    def polled_run(self):
+        def spin(mode, kind, us, times, probes, cpu):
+            b = bench(f"ipc/shm_ring/{mode}/measure:spin_latency/kind:{kind}/pin:diff_core/"
+                      f"spin_us:{us}", times)
+            b.counters = {"probe_ns": probes, "cpu_ns_per_round_trip": cpu,
+                          "round_trip_median_ns": [170 + 10 * (kind == "fork")] * 3
+                          + [180 + 10 * (kind == "fork")] * 2,
+                          "sleeps_per_round_trip": [0.001] * len(times),
+                          "spin_hits_per_round_trip": [2.0] * len(times)}
+            return b
+        limit = bench(self.LIMIT, [0.1, 0.1, 0.1, 0.1, 0.1])  # 100 ns, in µs
+        limit.counters = {"round_trip_median_ns": [120] * 5}
+        asleep = spin("thread", "pthread", 0, [40.0] * 5, [100] * 5, [9000] * 5)
+        asleep.counters["round_trip_median_ns"] = [38000] * 5
+        # The forked pair's third repetition ran on far CPUs: 1 µs beside a 500 ns probe.
+        return run_of(
+            limit,
+            spin("thread", "pthread", 10, [0.2] * 5, [100] * 5, [400] * 5),
+            spin("process", "fork", 10, [0.2, 0.2, 1.0, 0.2, 0.2], [100, 100, 500, 100, 100],
+                 [400] * 5),
+            asleep,
+            bench("ipc/shm_ring/thread/measure:spin_throughput/kind:pthread/pin:diff_core/"
+                  "spin_us:10/msg_bytes:64", [1.0] * 5))
+
+    def test_each_repetition_against_its_own_probe(self):
+        from report import ipc
+        r = self.polled_run()
+        text = "\n".join(ipc.spin_limit(r, ipc.spin_rows(r, "diff_core"),
+                                         [("shm_ring", "pthread"), ("shm_ring", "fork")],
+                                         ["pthread", "fork"], 10, r.get(*self.LIMIT.split("/")[:3],
+                                                                       "latency", kind="pthread",
+                                                                       pin="diff_core"), 100.0))
+        # Medians: 200 ns against a 100 ns probe, 2x; the far repetition is 1000/500 = 2x too.
+        self.assertIn("| shm_ring, threads | 200 [200, 200] | 2.00x | 2.00x | 170 | 1.42x | 400 |",
+                      text)
+        self.assertIn("| shm_ring, processes | 200 [200, 1,000] | 2.00x | 2.00x | 180 | 1.50x | "
+                      "400 |", text)
+        self.assertIn("processes (fork) against threads: 1.00x the round trip (U test p = 0.",
+                      text)
+        self.assertIn("1.06x the median single round trip", text)
+
+    def test_sweep_rule_and_cpu(self):
+        from report import ipc
+        r = self.polled_run()
+        sweep = ipc.spin_rows(r, "diff_core")
+        text = "\n".join(ipc.spin_choice(r, sweep, [("shm_ring", "pthread")], ["pthread"],
+                                          [0, 10], 10))
+        self.assertIn("On this run the rule picks 10 µs too.", text)
+
+    def test_unpinned_probe_says_what_it_measured(self):
+        from report import ipc
+        r = run_of(bench(self.LIMIT, [0.09, 0.1, 0.1, 0.1, 0.11]),
+                   bench("ipc/cacheline/thread/measure:latency/kind:pthread/pin:none",
+                         [0.084, 0.09, 0.1, 0.11, 0.125]))
+        text = "\n".join(ipc.probe_part(r))
+        self.assertNotIn("land on one CPU", text)
+        self.assertIn("Unpinned, where the scheduler places the two threads: 100 [84, 125] ns, "
+                      "the slowest repetition 125 ns. No repetition was slow enough", text)
+
+    def test_figures_drawn_on_the_fixture(self):
+        tmp = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, tmp)
+        folder = fixture_folder(tmp)
+        r = run([PY, "scripts/write_report.py", folder])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertNotIn("warning", r.stderr.lower())
+        with open(os.path.join(folder, "REPORT.md")) as f:
+            text = f.read()
+        for fig in ("ipc_throughput", "ipc_ratio", "ipc_latency"):
+            self.assertIn(f"figures/{fig}.png", text)
+            self.assertGreater(os.path.getsize(os.path.join(folder, "figures", f"{fig}.png")),
+                               1000)
+        self.assertRegex(text, r"covers \d+(\.\d+)?%")
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)

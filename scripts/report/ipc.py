@@ -3,6 +3,10 @@ throughput by transport, message size, peer kind and placement; lmbench's method
 kernel transports' reference; ping-pong latency; the cache-line probe; Queue(3)."""
 # The scenarios this section reports (the others' sections are named after theirs).
 SCENARIOS = ("ipc", "bw_lmbench")
+import math
+import os
+import statistics
+
 import stats
 from describe import in_table_order
 from report import probe
@@ -35,6 +39,54 @@ def figure_pin(pins):
     return "diff_core" if "diff_core" in pins else "none"
 
 
+# A transport's colour and point type, by its place in the run's table of transports: the
+# same in both panels of the throughput figure and in the ratio figure. Ten colours a
+# projector tells apart (matplotlib's tab10), not shades of one.
+PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
+           "#7f7f7f", "#bcbd22", "#17becf")
+POINTS = (5, 7, 9, 11, 13, 4, 6, 8, 10, 12)
+POLLING_DT = 4  # a ring that polls first: dash-dot, in its ring's colour
+
+
+def transport_style(run, t):
+    """(colour, point type) of transport t (a ring polling first takes its ring's)."""
+    ts = list(run.describe.transports)
+    i = ts.index(t) if t in ts else len(ts)
+    return PALETTE[i % len(PALETTE)], POINTS[i % len(POINTS)]
+
+
+def gp_array(name, values):
+    """A gnuplot array statement; strings are quoted."""
+    cells = ", ".join(f'"{v}"' if isinstance(v, str) else f"{v:g}" for v in values)
+    return f"array {name}[{len(values)}] = [{cells}]"
+
+
+def size_tics(sizes):
+    """gnuplot xtics at the sizes the run measured, and only there."""
+    return ", ".join(f'"{human_size(s)}" {s}' for s in sizes)
+
+
+def decade_range(values):
+    """(low, high): the decades around every positive value, one y range for panels."""
+    vals = [v for v in values if v and v > 0]
+    if not vals:
+        return 1, 10
+    return 10 ** math.floor(math.log10(min(vals))), 10 ** math.ceil(math.log10(max(vals)))
+
+
+def spin_default_us(run):
+    """The spin bound the run's default rows used (spin_throughput's), or None."""
+    vals = {b.args.get("spin_us") for b in run.select("ipc", "spin_throughput")}
+    vals |= {b.args.get("spin_us") for b in run.select("ipc", "spin_latency")
+             if b.args.get("pin") == "same_pu"}
+    vals.discard(None)
+    return min(vals) if vals else None
+
+
+def coverage_text(cov):
+    return f"{cov:.2%}".replace(".00%", "%")
+
+
 def section(run, folder):
     out = ["## C4 and C7 — talking between workers", "", "### C4", ""] + claim_header("C4")
     out += rules_table("C4", run) + [
@@ -48,48 +100,142 @@ def section(run, folder):
     sizes = sorted({b.args["msg_bytes"] for b in rows})
     pins = in_table_order(run.describe.pins, {b.args.get("pin") for b in rows})
     transports = in_table_order(run.describe.transports, {b.variant for b in rows})
-    out += throughput_figure(run, folder, at, sizes, pins, transports)
+    polled = {(b.variant, run.kind_of(b), b.args.get("pin"), b.args["msg_bytes"]): b
+              for b in run.select("ipc", "spin_throughput")}
+    out += throughput_figure(run, folder, at, polled, sizes, pins, transports)
+    out += ratio_figure(run, folder, at, polled, sizes, pins, transports)
     out += throughput_table(run, at, sizes, pins, transports)
-    return out + lmbench_part(run, at) + latency_part(run, folder) + queue3_part(run)
+    out += polled_throughput_table(run, polled, sizes)
+    return (out + lmbench_part(run, at) + latency_part(run, folder) + spin_part(run, folder)
+            + c7_context(run) + queue3_part(run))
 
 
-def throughput_figure(run, folder, at, sizes, pins, transports):
+def throughput_series(run, at, polled, transports, pin):
+    """The figure's series: (file word, title, transport, table) for each transport, then
+    each ring that polls first, whose rows sit in `polled` (spin_throughput)."""
+    out = [(t, t, t, at) for t in transports]
+    us = spin_default_us(run)
+    for t in transports:
+        if any(v == t and p == pin for v, _, p, _ in polled):
+            out.append((f"{t}_polling", f"{t}, polls {us:g} µs first", t, polled))
+    return out
+
+
+def throughput_figure(run, folder, at, polled, sizes, pins, transports):
     pin = figure_pin(pins)
     where = pin_words(pin) if pin == "none" else "the pair on two cores"
     # One panel per peer kind, processes on the left; a panel is named by its mode, and
     # by mode-kind where a mode has several kinds.
     kinds = by_mode(run, in_table_order(run.describe.kinds, {k for _, k, p, _ in at if p == pin}),
                     "process")
-    panels, drawn = [], []
+    series = throughput_series(run, at, polled, transports, pin)
+    panels, drawn, ends = [], [], []
     for kind in kinds:
         mode = run.mode_of(kind) or "process"
         alone = sum(run.mode_of(k) == mode for k in kinds) <= 1
         panel = mode if alone else f"{mode}-{kind}"
         panels.append(panel)
-        for t in transports:
+        for word, _, t, rows in series:
             lines = []
             for size in sizes:
-                r = ipc_rate(at.get((t, kind, pin, size)))
+                r = ipc_rate(rows.get((t, kind, pin, size)))
                 if r:
                     lines.append(f"{size} {r[0]:.6g} {r[1]:.6g} {r[2]:.6g}")
-            if lines:
-                drawn.append(f"{panel}:{t}")
-            write_data(folder, f"ipc.{panel}.{t}.dat", "# bytes median lo hi (bytes/s)\n"
+                    ends += [r[1], r[2]]
+            drawn.append(int(bool(lines)))
+            write_data(folder, f"ipc.{panel}.{word}.dat", "# bytes median lo hi (bytes/s)\n"
                        + "\n".join(lines or ["NaN NaN NaN NaN"]) + "\n")
-    present = [t for t in transports if any(d.endswith(f":{t}") for d in drawn)]
     mc = []
     for size in sizes:
         r = memcpy_rate(run, size)
         if r:
             mc.append(f"{size} {r[0]:.6g} {r[1]:.6g} {r[2]:.6g}")
+            ends.append(r[0])
     prefix = write_data(folder, "ipc.memcpy.dat", "\n".join(mc or ["NaN NaN NaN NaN"]) + "\n")
+    rates = (ipc_rate(rows.get((t, k, pin, s))) for _, _, t, rows in series for k in kinds
+             for s in sizes)
+    cov = next((r[3] for r in rates if r), None)
+    styles = [transport_style(run, t) for _, _, t, _ in series]
+    ymin, ymax = decade_range(ends)
+    defs = "; ".join([
+        gp_array("title", [title for _, title, _, _ in series]),
+        gp_array("rgb", [c for c, _ in styles]), gp_array("pt", [p for _, p in styles]),
+        gp_array("dt", [POLLING_DT if rows is polled else 1 for _, _, _, rows in series]),
+        gp_array("drawn", drawn), f"ymin = {ymin:g}", f"ymax = {ymax:g}",
+        f"xmin = {min(sizes)}", f"xmax = {max(sizes)}",
+        f"xtics_at = '{size_tics(sizes)}'"])
     out = ["### Throughput", ""]
     out += draw(folder, "ipc_throughput.gp", prefix[:-len(".memcpy.dat")], "ipc_throughput",
-                "IPC throughput", " ".join(present), where, " ".join(drawn), " ".join(panels))
-    return out + [f"The figure shows {where}." if pin == "none" else
-                  "The figure shows the pair on two cores: unpinned, the two sides share one "
-                  "CPU in one repetition and not in the next, and the lines would cross for "
-                  "that reason alone.", ""]
+                "IPC throughput", where, " ".join(panels), " ".join(w for w, _, _, _ in series),
+                defs)
+    caption = ("Each point is the median of the repetitions; its bar, the distribution-free "
+               f"interval of the median, which with {len_reps(run, at)} repetitions covers "
+               f"{coverage_text(cov)}." if cov else "")
+    return out + [(f"The figure shows {where}." if pin == "none" else
+                   "The figure shows the pair on two cores; the table below has the unpinned "
+                   "pairs too, where the scheduler decides from one repetition to the next "
+                   "whether the two sides share a CPU.") + " A transport has one colour in both "
+                  "panels; a ring "
+                  "that polls before it sleeps is dash-dotted in its ring's colour. " + caption,
+                  ""]
+
+
+def len_reps(run, at):
+    """The repetitions most throughput rows have (for a caption)."""
+    counts = [len(b.times_us) for b in at.values() if b.usable]
+    return max(set(counts), key=counts.count) if counts else 0
+
+
+def ratio_figure(run, folder, at, polled, sizes, pins, transports):
+    """Process against thread per transport by message size: what a message costs a pair
+    of processes over what it costs a pair of threads, on the figure's placement, with a
+    line at 1 (the C4 and C7 question in one picture)."""
+    pin = figure_pin(pins)
+    kinds = in_table_order(run.describe.kinds, {k for _, k, p, _ in at if p == pin})
+    thread = next((k for k in kinds if run.mode_of(k) == "thread"), None)
+    process = next((k for k in kinds if run.mode_of(k) == "process"), None)
+    if not (thread and process):
+        return []
+    series, ends = [], []
+    for word, title, t, rows in throughput_series(run, at, polled, transports, pin):
+        lines = []
+        for size in sizes:
+            th = ipc_rate(rows.get((t, thread, pin, size)))
+            pr = ipc_rate(rows.get((t, process, pin, size)))
+            if th and pr:
+                # cost ratio = thread rate / process rate; the interval from the two
+                # medians' intervals, the widest the two allow
+                r, lo, hi = th[0] / pr[0], th[1] / pr[2], th[2] / pr[1]
+                lines.append(f"{size} {r:.6g} {lo:.6g} {hi:.6g}")
+                ends += [lo, hi]
+        if lines:
+            write_data(folder, f"ipc_ratio.{word}.dat", "# bytes ratio lo hi\n"
+                       + "\n".join(lines) + "\n")
+            series.append((word, title, t, rows))
+    if not series:
+        return []
+    styles = [transport_style(run, t) for _, _, t, _ in series]
+    lo, hi = decade_range(ends)
+    lo, hi = min(lo, 0.5), max(hi, 2)
+    steps = ((0.5, 0.67, 0.8, 1, 1.25, 1.5, 2) if hi / lo <= 4 else
+             (0.001, 0.01, 0.1, 0.2, 0.5, 1, 2, 5, 10, 100, 1000))
+    ytics = ", ".join(f'"{v:g}x" {v:g}' for v in steps if lo <= v <= hi)
+    where = pin_words(pin) if pin == "none" else "the pair on two cores"
+    defs = "; ".join([
+        gp_array("title", [title for _, title, _, _ in series]),
+        gp_array("rgb", [c for c, _ in styles]), gp_array("pt", [p for _, p in styles]),
+        gp_array("dt", [POLLING_DT if rows is polled else 1 for _, _, _, rows in series]),
+        f"ymin = {lo:g}", f"ymax = {hi:g}", f"xmin = {min(sizes)}", f"xmax = {max(sizes)}",
+        f"ytics_at = '{ytics}'", f"xtics_at = '{size_tics(sizes)}'"])
+    prefix = os.path.join(folder, "data", "ipc_ratio")
+    out = draw(folder, "ipc_ratio.gp", prefix, "ipc_ratio", "IPC process against thread",
+               f"{who(run, process, kinds)} against {who(run, thread, kinds)}, {where}",
+               " ".join(w for w, _, _, _ in series), defs)
+    return out + [
+        f"What a message costs a pair of processes ({process}) over what it costs a pair of "
+        f"threads, {where}: above 1 processes are slower. Each point is the ratio of the two "
+        "medians; its bar runs from the lowest to the highest ratio the two medians' "
+        "intervals allow, so it is wider than an interval of the ratio itself would be.", ""]
 
 
 def throughput_table(run, at, sizes, pins, transports):
@@ -158,32 +304,54 @@ def lmbench_part(run, at):
         rows) + [""]
 
 
-def latency_part(run, folder):
+def latency_rows(run):
+    """(row title, transport, {(kind, pin): Bench}) for each transport's ping-pong, then
+    each ring that polls first, at the run's default bound."""
     rows = [b for b in run.select("ipc", "latency") if b.variant in run.describe.transports]
-    at = {(b.variant, run.kind_of(b), b.args.get("pin")): b for b in rows}
-    kinds = in_table_order(run.describe.kinds, {k for _, k, _ in at})
-    pins = pinned_first(in_table_order(run.describe.pins, {p for _, _, p in at}))
+    at = {}
+    for b in rows:
+        at.setdefault(b.variant, {})[(run.kind_of(b), b.args.get("pin"))] = b
+    out = [(t, t, at[t]) for t in in_table_order(run.describe.transports, set(at))]
+    us = spin_default_us(run)
+    polled = {}
+    for b in run.select("ipc", "spin_latency"):
+        if b.args.get("spin_us") == us:
+            polled.setdefault(b.variant, {})[(run.kind_of(b), b.args.get("pin"))] = b
+    out += [(f"{t}, polls {us:g} µs", t, polled[t])
+            for t in in_table_order(run.describe.transports, set(polled))]
+    return out
+
+
+def latency_part(run, folder):
+    rows = latency_rows(run)
+    plain = [cells for title, t, cells in rows if title == t]
+    kinds = in_table_order(run.describe.kinds, {k for cells in plain for k, _ in cells})
+    pins = pinned_first(in_table_order(run.describe.pins, {p for cells in plain for _, p in cells}))
     columns = [(k, p) for k in kinds for p in pins]
-    data, lines = [], []
-    for t in in_table_order(run.describe.transports, {t for t, _, _ in at}):
-        cells = [at.get((t, k, p)) for k, p in columns]
-        meds = [b.median if b and b.usable else float("nan") for b in cells]
-        if all(c != c for c in meds):
+    data, lines, cov = [], [], None
+    for title, _, cells in rows:
+        cis = [cells[c].median_ci() if c in cells and cells[c].usable else None
+               for c in columns]
+        if not any(cis):
             continue
-        data.append(f"{t} " + " ".join(f"{c:.4g}" for c in meds))
-        lines.append([t] + ["–" if c != c else fmt(c) for c in meds])
+        cov = cov or next(ci[3] for ci in cis if ci)
+        data.append(f'"{title}" ' + " ".join(
+            f"{ci[0]:.4g} {ci[1]:.4g} {ci[2]:.4g}" if ci else "NaN NaN NaN" for ci in cis))
+        lines.append([title] + [ci_text(cells[c]) if ci else "–" for c, ci in zip(columns, cis)])
     if not data:
         return []
     titles = [f"{who(run, k, kinds, plural=True)}, {pin_words(p)}" for k, p in columns]
-    head = "transport " + " ".join(f'"{t}"' for t in titles)
+    head = "transport " + " ".join(f'"{t}" lo hi' for t in titles)
     out = ["### Latency: ping-pong of 8 bytes", ""]
     out += figure(folder, "ipc_latency.gp", "ipc_latency.dat", head + "\n" + "\n".join(data)
                   + "\n", "IPC latency",
                   " ".join(str(int(run.mode_of(k) == "process")) for k, _ in columns),
                   " ".join(str(pins.index(p)) for _, p in columns))
-    out += ["Median µs per round trip. On one PU each round trip is two context switches "
-            "(lmbench's lat_ctx); across CPUs it is two wake-ups of a sleeping CPU, which on a "
-            "virtual machine can cost ten times a switch.", ""]
+    out += [f"Median µs per round trip [the interval of the median, which with these "
+            f"repetitions covers {coverage_text(cov)}; the figure's bars]. On one PU each round "
+            "trip is two context switches (lmbench's lat_ctx); across CPUs each side that "
+            "sleeps must be woken, and a ring that polls first is not asleep when the other "
+            "side answers (the next section).", ""]
     out += table(["transport"] + titles, lines) + [""]
     return out + perf_part(run) + probe_part(run)
 
@@ -208,22 +376,403 @@ def probe_part(run):
     pinned = run.ok("ipc", "cacheline", "thread", "latency", kind="pthread", pin="diff_core")
     loose = run.ok("ipc", "cacheline", "thread", "latency", kind="pthread", pin="none")
     if pinned:
-        out += [f"Cache-line probe (two threads on two cores bouncing one line, spinning): "
-                f"{fmt(pinned.median * 1e3)} ns a round trip. Near 100 ns says the two CPUs "
-                "are close; several hundred says the host placed them far apart, and every "
-                "transport slows with it."
-                + (f" Unpinned it took {fmt(loose.median * 1e3)} ns: when the two threads land "
-                   "on one CPU, each waits out the other's time slice, which says nothing of "
-                   "the CPUs." if loose else ""), ""]
+        text = (f"Cache-line probe (two threads on two cores bouncing one line, spinning): "
+                f"{ci_text_ns(pinned)} ns a round trip (median [interval]): the floor for any "
+                "hand-off between these two CPUs through memory (background: a hand-off moves "
+                "at least one cache line each way).")
+        if loose:
+            slowest = max(loose.times_us) * 1e3
+            text += (f" Unpinned, where the scheduler places the two threads: "
+                     f"{ci_text_ns(loose)} ns, the slowest repetition {fmt(slowest)} ns.")
+            if slowest < 10 * max(pinned.times_us) * 1e3:
+                text += (" No repetition was slow enough for the two spinning threads to "
+                         "have taken turns on one CPU, which would cost a scheduler time "
+                         "slice (milliseconds) a round trip; background: a spinning thread "
+                         "gives its CPU up only when preempted.")
+            else:
+                slow = sum(t * 1e3 > 10 * max(pinned.times_us) * 1e3 for t in loose.times_us)
+                text += (f" {slow} of {len(loose.times_us)} repetitions took over 10x the "
+                         "slowest pinned one: the two threads took turns on one CPU, or "
+                         "another process or the host took one of their CPUs; the probe "
+                         "cannot tell which.")
+        out += [text, ""]
     floor = probe.probe_floor(run)
     if floor:
         far, total = probe.far_share(run, floor)
         slowest = max(probe.all_probes(run))
         out += [f"Every repetition of a pair on two cores took the probe too, before and after "
-                f"(the counter `probe_ns`): from {fmt(floor)} to {fmt(slowest)} ns over "
-                f"{total} repetitions, {far} of them over {probe.FAR:g}x the fastest: in those the "
-                "two vCPUs were far apart or the CPUs were busy (the probe cannot tell which; "
-                "*State of the machine* shows whether other processes took the CPUs).", ""]
+                f"(the counter `probe_ns`, the slower of the two): from {fmt(floor)} to "
+                f"{fmt(slowest)} ns over {total} repetitions, {far} of them over {probe.FAR:g}x "
+                "the fastest. The probe cannot tell why a repetition was slow: the host placing "
+                "the two vCPUs far apart, and the host or another process preempting one of "
+                "them, give the same readings (*State of the machine* shows what other "
+                "processes and steal took during the scenario).", ""]
+    return out
+
+
+def ci_text_ns(b):
+    """A benchmark's median with its interval, in ns: "98.1 [90.2, 125]"."""
+    med, lo, hi, _ = b.median_ci()
+    return f"{fmt(med * 1e3)} [{fmt(lo * 1e3)}, {fmt(hi * 1e3)}]"
+
+
+# --- polling before sleeping ----------------------------------------------------------
+
+def spin_rows(run, pin):
+    """{(transport, kind): {spin_us: Bench}} of the rings' ping-pong polling first."""
+    out = {}
+    for b in run.select("ipc", "spin_latency"):
+        if b.args.get("pin") == pin:
+            out.setdefault((b.variant, run.kind_of(b)), {})[b.args["spin_us"]] = b
+    return out
+
+
+def pair_name(run, t, kind, kinds):
+    return f"{t}, {who(run, kind, kinds, plural=True)}"
+
+
+def per_rep_ratios(b):
+    """Each repetition's round trip over the probe of that same repetition."""
+    probes = b.counters.get("probe_ns", [])
+    if len(probes) != len(b.times_us):
+        return []
+    return [t * 1e3 / p for t, p in zip(b.times_us, probes) if p > 0]
+
+
+def spin_part(run, folder):
+    sweep = spin_rows(run, "diff_core")
+    if not sweep:
+        return []
+    pairs = sorted(sweep, key=lambda tk: (list(run.describe.transports).index(tk[0])
+                                          if tk[0] in run.describe.transports else 99,
+                                          list(run.describe.kinds).index(tk[1])
+                                          if tk[1] in run.describe.kinds else 99))
+    kinds = in_table_order(run.describe.kinds, {k for _, k in pairs})
+    bounds = sorted({us for cells in sweep.values() for us in cells})
+    us = spin_default_us(run)
+    limit = run.ok("ipc", "cacheline", "thread", "latency", kind="pthread", pin="diff_core")
+    limit_ns = limit.median * 1e3 if limit else None
+    out = ["### Polling before sleeping: the ring at the hardware's limit", "",
+           "The same ping-pong through the rings, whose waiting side polls the other side's "
+           "position (with a pause instruction) for up to a bound before it sleeps on the "
+           "futex: between two awake CPUs the hand-off is then a cache-line transfer, not a "
+           "wake-up. The same code runs between threads and between processes, forked or "
+           "spawned. A pair bound to one PU never polls (the other side cannot run while it "
+           "does), and the ring does not poll for a side that has not attached yet.", ""]
+    out += spin_figure(run, folder, sweep, pairs, kinds, bounds, limit_ns)
+    rt, cpu = [], []
+    cov = None
+    single = all(x.counters.get("round_trip_median_ns") for c in sweep.values()
+                 for x in c.values() if x.usable)
+
+    def cell(b):
+        med, lo, hi, _ = single_ci(b) if single else b.median_ci()
+        return f"{fmt(med)} [{fmt(lo)}, {fmt(hi)}]"
+
+    for t, k in pairs:
+        cells = sweep[(t, k)]
+        rt.append([pair_name(run, t, k, kinds)] + [
+            cell(cells[b]) if b in cells and cells[b].usable else "–" for b in bounds])
+        cpu.append([pair_name(run, t, k, kinds)] + [
+            (f"{fmt(cells[b].counter('cpu_ns_per_round_trip'))} ns, "
+             f"{cells[b].counter('sleeps_per_round_trip'):.3g} sleeps")
+            if b in cells and cells[b].usable and cells[b].counter("cpu_ns_per_round_trip")
+            is not None and cells[b].counter("sleeps_per_round_trip") is not None else "–"
+            for b in bounds])
+        cov = cov or next((cells[b].median_ci()[3] for b in bounds
+                           if b in cells and cells[b].usable), None)
+    head = ["pair, two cores"] + [f"{b:g} µs" + (" (default)" if b == us else "")
+                                  for b in bounds]
+    out += [("Median single round trip" if single else "Round trip")
+            + f" in µs by the bound on polling (median over repetitions [interval, covering "
+            f"{coverage_text(cov) if cov else '–'}]; 0 µs sleeps at once, as the rings of the "
+            "table above do):", ""] + table(head, rt) + [""]
+    out += ["What a round trip burns: the CPU time of both sides (user + system, from "
+            "`getrusage(RUSAGE_THREAD)` of this thread around its loop and of the echoing "
+            "peer from attaching to its last echo) per round trip, and how many of the two "
+            "sides' waits slept in the kernel (medians):", ""] + table(head, cpu) + [""]
+    out += spin_choice(run, sweep, pairs, kinds, bounds, us)
+    out += spin_limit(run, sweep, pairs, kinds, us, limit, limit_ns)
+    out += spin_elsewhere(run, kinds, us)
+    return out
+
+
+def spin_choice(run, sweep, pairs, kinds, bounds, us):
+    """Which bound the sweep of this run would choose: the shortest whose round trip is
+    within 1.25x of the best bound's, for every pair."""
+    chosen = []
+    for t, k in pairs:
+        cells = {b: sweep[(t, k)][b] for b in bounds if b in sweep[(t, k)]
+                 and sweep[(t, k)][b].usable}
+        if not cells:
+            continue
+        rts = {b: single_ci(c)[0] for b, c in cells.items()}
+        best = min(rts.values())
+        chosen.append(min(b for b, v in rts.items() if v <= 1.25 * best))
+    if not chosen:
+        return []
+    pick = max(chosen)
+    return [f"The default bound, {us:g} µs, is a constant of the build "
+            "(`IPC_SPIN_DEFAULT_NS`, src/ipc/ipc.h), chosen from this sweep on the 2-core "
+            "virtual machine by a rule: the shortest bound whose median single round trip (or "
+            "round trip, in a run without that counter) is within 1.25x of the best bound's, for "
+            f"every pair. On this run the rule picks {pick:g} µs"
+            + (" too." if pick == us else ".")
+            + " Background: a longer bound burns more CPU only in the waits polling does "
+            "not end, where the other side is asleep or preempted (the sleeps per round trip "
+            "in the second table).", ""]
+
+
+def spin_limit(run, sweep, pairs, kinds, us, limit, limit_ns):
+    """The default bound's round trip as a multiple of the cache-line probe: over the
+    run's probe benchmark, over each repetition's own probe, and by the median single
+    round trip of each (round_trip_median_ns), which a preempted side barely moves."""
+    if not limit_ns:
+        return []
+    lines, meds = [], {}
+    single_limit = limit.counter("round_trip_median_ns")
+    for t, k in pairs:
+        b = sweep[(t, k)].get(us)
+        if not (b and b.usable):
+            continue
+        meds[(t, k)] = b
+        reps = per_rep_ratios(b)
+        single = b.counter("round_trip_median_ns")
+        lines.append([pair_name(run, t, k, kinds), ci_text_ns(b),
+                      f"{b.median * 1e3 / limit_ns:.2f}x",
+                      f"{statistics.median(reps):.2f}x" if reps else "–",
+                      fmt(single) if single else "–",
+                      f"{single / single_limit:.2f}x" if single and single_limit else "–",
+                      f"{fmt(b.counter('cpu_ns_per_round_trip'))}"])
+    if not lines:
+        return []
+    out = [f"At the default bound, against the cache-line probe on the same two CPUs in this "
+           f"run ({ci_text_ns(limit)} ns a round trip over its repetitions"
+           + (f", {fmt(single_limit)} ns its median single round trip" if single_limit else "")
+           + "): the round trip as a multiple of the probe's median; the median over "
+           "repetitions of each repetition's round trip over the probe that repetition took "
+           "itself (a repetition run while the vCPUs were far apart is compared with its own "
+           "far probe); and the median of single round trips (one in 16 timed on its own, the "
+           "clock's own cost in both) against the probe's. A repetition's mean includes every "
+           "moment another process or the host took one side's CPU; the median single round "
+           "trip does not, so on a busy machine it is the closer measure of the round trip "
+           "itself. A hypothesis for what is left above the probe, not measured by the run: "
+           "each hand-off through the ring moves two lines, its position and then the "
+           "message, where the probe moves one.", ""]
+    out += table(["pair, two cores", "round trip, ns [interval]", "× probe median",
+                  "× own probe (median)", "single round trip, median ns",
+                  "× probe's single", "CPU ns per round trip"], lines) + [""]
+    th = [b for (t, k), b in meds.items() if t == "shm_ring" and run.mode_of(k) == "thread"]
+    pr = [(k, b) for (t, k), b in meds.items() if t == "shm_ring" and run.mode_of(k) == "process"]
+    if th:
+        for k, b in pr:
+            p = stats.u_test(b.times_us, th[0].times_us)
+            single = [x.counter("round_trip_median_ns") for x in (b, th[0])]
+            out.append(f"shm_ring, processes ({k}) against threads: "
+                       f"{b.median / th[0].median:.2f}x the round trip"
+                       + (f" (U test p = {p:.2f})" if p is not None else "")
+                       + (f", {single[0] / single[1]:.2f}x the median single round trip"
+                          if all(single) else "") + ".  ")
+        out.append("")
+    return out
+
+
+def spin_elsewhere(run, kinds, us):
+    """The default bound on one PU (it must not poll) and unpinned, beside the ring that
+    sleeps at once on the same placement."""
+    lines = []
+    for pin in ("same_pu", "none"):
+        for (t, k), cells in sorted(spin_rows(run, pin).items()):
+            b = cells.get(us)
+            if not (b and b.usable):
+                continue
+            # select, not get: a spawned pair has no plain latency row to ask for
+            plain = next((x for x in run.select("ipc", "latency", variant=t, kind=k, pin=pin)
+                          if x.usable), None)
+            hits = b.counter("spin_hits_per_round_trip")
+            lines.append([pair_name(run, t, k, kinds), pin_words(pin), ci_text(b),
+                          ci_text(plain) if plain else "–",
+                          f"{hits:.3g}" if hits is not None else "–",
+                          f"{fmt(b.counter('cpu_ns_per_round_trip'))}"])
+    if not lines:
+        return []
+    return [f"The same bound, {us:g} µs, on one PU and unpinned, beside the ring that sleeps "
+            "at once (µs per round trip, median [interval]). On one PU the ring does not "
+            "poll: its waits that polling ended are 0. Unpinned, the scheduler may put both "
+            "sides on one CPU, where each poll lasts the whole bound.", ""] + table(
+        ["pair", "placement", "polls first", "sleeps at once", "waits polling ended, per "
+         "round trip", "CPU ns per round trip"], lines) + [""]
+
+
+def single_ci(b):
+    """(median, lo, hi, coverage) in µs of a ping-pong's median single round trip over
+    its repetitions, or of its repetitions' means where the run has no such counter."""
+    vals = b.counters.get("round_trip_median_ns")
+    if vals:
+        med, lo, hi, cov = stats.median_ci(vals)
+        return med / 1e3, lo / 1e3, hi / 1e3, cov
+    return b.median_ci()
+
+
+def spin_figure(run, folder, sweep, pairs, kinds, bounds, limit_ns):
+    """Round trip and CPU burnt per round trip against the bound, a line per pair, the
+    probe's round trip as the floor: single round trips where the run has them."""
+    head = "bound " + " ".join(f'"{pair_name(run, t, k, kinds)}" lo hi cpu' for t, k in pairs)
+    single = all(x.counters.get("round_trip_median_ns") for cells in sweep.values()
+                 for x in cells.values() if x.usable)
+    lines = []
+    for b in bounds:
+        cells = []
+        for t, k in pairs:
+            x = sweep[(t, k)].get(b)
+            if x and x.usable:
+                med, lo, hi, _ = single_ci(x)
+                cpu = x.counter("cpu_ns_per_round_trip")
+                cells.append(f"{med:.4g} {lo:.4g} {hi:.4g} "
+                             + (f"{cpu / 1e3:.4g}" if cpu is not None else "NaN"))
+            else:
+                cells.append("NaN NaN NaN NaN")
+        lines.append(f'"{b:g} µs" ' + " ".join(cells))
+    limit = run.ok("ipc", "cacheline", "thread", "latency", kind="pthread", pin="diff_core")
+    floor = (limit.counter("round_trip_median_ns") / 1e3 if single and limit and
+             limit.counter("round_trip_median_ns") else (limit_ns / 1e3 if limit_ns else None))
+    modes = " ".join(str(int(run.mode_of(k) == "process")) for _, k in pairs)
+    rings = " ".join(str(in_table_order(run.describe.transports,
+                                        {t for t, _ in pairs}).index(t)) for t, _ in pairs)
+    out = figure(folder, "ipc_spin.gp", "ipc_spin.dat", head + "\n" + "\n".join(lines) + "\n",
+                 "Polling before sleeping", modes, rings, f"{floor:.4g}" if floor else "NaN",
+                 "median single round trip" if single else "round trip")
+    return out + [("Left: the median single round trip (one in 16 timed on its own) of each "
+                   "pair, the median over repetitions with its interval, and the probe's as the "
+                   "dashed floor. " if single else
+                   "Left: the round trip, median over repetitions with its interval, and the "
+                   "probe's as the dashed floor. ")
+                  + "Right: the CPU time both sides burn per round trip.", ""]
+
+
+def single_rate(b):
+    """Bytes per second from the median single message (or copy) of a throughput row,
+    the median over its repetitions of op_median_ns; None where the run has none."""
+    if not b or not b.usable or not b.counters.get("op_median_ns"):
+        return None
+    ns = b.counter("op_median_ns")
+    return b.args["msg_bytes"] / (ns * 1e-9) if ns else None
+
+
+def peer_copy(run, size):
+    """The copy of size bytes the other core has just written (a ring reader's limit)."""
+    return next((b for b in run.select("ipc", "copy_peer", msg_bytes=size) if b.usable), None)
+
+
+def polled_throughput_table(run, polled, sizes):
+    """Throughput of the rings polling first beside the same rings sleeping at once,
+    memcpy, and memcpy of bytes the other core has just written, the pair on two cores;
+    by the repetitions' means, and by the median single message."""
+    lines, at_top = [], []
+    kinds = in_table_order(run.describe.kinds, {k for _, k, _, _ in polled})
+
+    def shares(r, *limits):
+        parts = [f"{r / x:.0%}" if x else "–" for x in limits]
+        return f" ({' / '.join(parts)})" if r and any(limits) else ""
+
+    for t in in_table_order(run.describe.transports, {t for t, _, _, _ in polled}):
+        for k in kinds:
+            for size in sizes:
+                b = polled.get((t, k, "diff_core", size))
+                r = ipc_rate(b)
+                if not r:
+                    continue
+                plain = ipc_rate(run.get("ipc", t, run.mode_of(k), "throughput", kind=k,
+                                         pin="diff_core", msg_bytes=size))
+                m, mp = memcpy_rate(run, size), ipc_rate(peer_copy(run, size))
+                mc = run.get("ipc", "memcpy", "thread", "copy", msg_bytes=size)
+                one, m1, mp1 = single_rate(b), single_rate(mc), single_rate(peer_copy(run, size))
+                lines.append([pair_name(run, t, k, kinds), human_size(size),
+                              human_rate(r[0]) + shares(r[0], m and m[0], mp and mp[0]),
+                              human_rate(plain[0]) + shares(plain[0], m and m[0], mp and mp[0])
+                              if plain else "–",
+                              human_rate(one) + shares(one, m1, mp1) if one else "–"])
+                if size == max(sizes):
+                    at_top.append((pair_name(run, t, k, kinds), r[0], one))
+    if not lines:
+        return []
+    us = spin_default_us(run)
+    out = [f"The rings again, their waiting side polling for up to {us:g} µs before it "
+           "sleeps, beside the same ring sleeping at once, the pair on two cores; in brackets, "
+           "as a fraction of one thread's memcpy of the same size (source and destination in "
+           "its own caches) and after the slash, of one thread's memcpy of a message a thread "
+           "on the other core has just written (`copy_peer`: where a ring's reader gets its "
+           "bytes from). The last column is the same from the median single message (one "
+           "receipt in 16 timed on its own, and likewise for the copies), which a preempted "
+           "side barely moves:", ""]
+    out += table(["pair", "size", "polls first", "sleeps at once",
+                  "polls first, median single message"], lines) + [""]
+    top = max(sizes)
+    mc, pc = run.get("ipc", "memcpy", "thread", "copy", msg_bytes=top), peer_copy(run, top)
+    m, mp = memcpy_rate(run, top), ipc_rate(pc)
+    m1, mp1 = single_rate(mc), single_rate(pc)
+    if m and mp and at_top:
+        text = (f"At {human_size(top)}, one thread copied {human_rate(m[0])} from its own "
+                f"caches and {human_rate(mp[0])} from bytes the other core had just written "
+                f"({mp[0] / m[0]:.0%} of the first); the rings polling first moved "
+                + ", ".join(f"{human_rate(r)} ({name})" for name, r, _ in at_top) + ".")
+        if m1 and mp1 and all(one for _, _, one in at_top):
+            text += (f" By the median single message or copy: {human_rate(m1)}, "
+                     f"{human_rate(mp1)}, and " + ", ".join(
+                         f"{human_rate(one)} ({one / m1:.0%} of memcpy, {one / mp1:.0%} of the "
+                         "copy from the other core)" for _, _, one in at_top) + ".")
+        out += [text + " A ring's reader copies bytes the writer has just written.", ""]
+    return out
+
+
+def c7_context(run):
+    """C7's context row: threads and processes through shared memory at the same
+    latency, beside the kernel transports, where both pay the kernel."""
+    lines, kernel, polled = [], [], []
+    for title, t, cells in latency_rows(run):
+        kinds = in_table_order(run.describe.kinds, {k for k, p in cells if p == "diff_core"})
+        th = next((cells[(k, "diff_core")] for k in kinds if run.mode_of(k) == "thread"
+                   and cells[(k, "diff_core")].usable), None)
+        pr = next((cells[(k, "diff_core")] for k in kinds if run.mode_of(k) == "process"
+                   and cells[(k, "diff_core")].usable), None)
+        if not (th and pr):
+            continue
+        p = stats.u_test(pr.times_us, th.times_us)
+        single = [b.counter("round_trip_median_ns") for b in (th, pr)]
+        lines.append([title, ci_text(th),
+                      ci_text(pr), f"{pr.median / th.median:.2f}x",
+                      f"{p:.2f}" if p is not None else "–",
+                      f"{fmt(single[0] / 1e3)} / {fmt(single[1] / 1e3)}" if all(single)
+                      else "–"])
+        sleeps = [b.counter("sleeps_per_round_trip") for b in (th, pr)]
+        if title != t:
+            polled.append((title, th, pr, p, sleeps))
+        elif t not in ("shm_ring", "spsc_ring", "queue"):
+            kernel.append((th, pr))
+    if not lines:
+        return []
+    out = ["### C7 in context: the same latency for threads and processes", "",
+           "Context for C7, not counted in its verdict: a round trip of 8 bytes with the pair "
+           "on two cores, threads against processes (the first process kind the run has for "
+           "the row: forked), transport by transport.", ""]
+    out += table(["transport", "threads, µs [interval]", "processes, µs [interval]",
+                  "process / thread", "U test p",
+                  "single round trip, median µs: threads / processes"], lines) + [""]
+    if kernel and polled:
+        meds = [b.median for pair in kernel for b in pair]
+        title, th, pr, p, sleeps = polled[0]
+        out += [f"Through the kernel's transports (pipe, sockets, message queues, TCP) a round "
+                f"trip took {fmt(min(meds))} to {fmt(max(meds))} µs (threads and processes); "
+                f"through {title}, {fmt(th.median)} µs for threads and "
+                f"{fmt(pr.median)} µs for processes ({pr.median / th.median:.2f}x"
+                + (f", U test p = {p:.2f}" if p is not None else "") + ")"
+                + (f", with {max(sleeps):.2g} sleeps in the kernel per round trip or fewer"
+                   if all(x is not None for x in sleeps) else "") + ". Background: each "
+                "send and receive through a kernel transport is a system call, and a sleeping "
+                "reader is woken by the kernel; a ring that polls makes no system call while "
+                "the other side answers within the bound, so what a round trip costs it is "
+                "what moving its cache lines between the two CPUs costs, whoever owns the "
+                "memory.", ""]
     return out
 
 
@@ -236,10 +785,16 @@ def queue3_part(run):
         return []
     lines = [[who(run, k, kinds, plural=True), ci_text(rows[k]), f"{1e6 / rows[k].median:,.0f}"]
              for k in kinds]
+    p_value = stats.u_test(p.times_us, t.times_us)
+    verdict = ("" if p_value is None else
+               f" (U test p = {p_value:.2f}: " + ("a difference at p < 0.05)" if p_value < 0.05
+                                                   else "not a difference at p < 0.05)"))
     return ["### The notes' Queue(3)", "",
             "8-byte items through a bounded queue of three (a mutex and two condition "
             "variables, process-shared): a producer and a consumer.", ""] + table(
-        ["pair", "µs per item [95%]", "items per second"], lines) + [
-        "", f"With room for three items the two sides take turns, and every turn is a "
-        f"wake-up: the queue costs processes {p.median / t.median:.2f}x what it costs "
-        "threads.", ""]
+        ["pair", f"µs per item [interval, covering {coverage_text(t.median_ci()[3])}]",
+         "items per second"], lines) + [
+        "", f"Per item, the median for processes is {p.median / t.median:.2f}x the median for "
+        f"threads{verdict}. Background: with room for three items the producer and the "
+        "consumer take turns, each waiting on a condition variable for the other (the notes' "
+        "example).", ""]

@@ -28,12 +28,13 @@ const struct ipc_transport *ipc_find(const char *name)
 }
 
 static void init(struct ipc_chan *c, const struct ipc_transport *t, size_t msg_size,
-		 size_t capacity, int side)
+		 size_t capacity, uint32_t spin_ns, int side)
 {
 	memset(c, 0, sizeof *c);
 	c->t = t;
 	c->msg_size = msg_size;
 	c->capacity = capacity;
+	c->spin_ns = t->waits ? spin_ns : 0;
 	c->side = side;
 	c->id = -1;
 	for (int i = 0; i < 4; i++)
@@ -41,9 +42,9 @@ static void init(struct ipc_chan *c, const struct ipc_transport *t, size_t msg_s
 }
 
 int ipc_create(struct ipc_chan *c, const struct ipc_transport *t, size_t msg_size,
-	       size_t capacity, char *reason, size_t reason_size)
+	       size_t capacity, uint32_t spin_ns, char *reason, size_t reason_size)
 {
-	init(c, t, msg_size, capacity, 0);
+	init(c, t, msg_size, capacity, spin_ns, 0);
 	if (reason_size)
 		reason[0] = '\0';
 	return t->create(c, reason, reason_size);
@@ -51,7 +52,8 @@ int ipc_create(struct ipc_chan *c, const struct ipc_transport *t, size_t msg_siz
 
 void ipc_describe(const struct ipc_chan *c, char *buf, size_t size)
 {
-	int n = snprintf(buf, size, "%s:%zu:%zu:", c->t->name, c->msg_size, c->capacity);
+	int n = snprintf(buf, size, "%s:%zu:%zu:%u:", c->t->name, c->msg_size, c->capacity,
+			 (unsigned)c->spin_ns);
 	if (n > 0 && (size_t)n < size)
 		c->t->describe(c, buf + n, size - (size_t)n);
 }
@@ -60,13 +62,16 @@ int ipc_attach(struct ipc_chan *c, const char *desc)
 {
 	char name[32];
 	size_t msg_size, capacity;
+	unsigned spin_ns;
 	int used = 0;
-	if (sscanf(desc, "%31[^:]:%zu:%zu:%n", name, &msg_size, &capacity, &used) != 3 || !used)
+	if (sscanf(desc, "%31[^:]:%zu:%zu:%u:%n", name, &msg_size, &capacity, &spin_ns, &used) !=
+		    4 ||
+	    !used)
 		return EINVAL;
 	const struct ipc_transport *t = ipc_find(name);
 	if (!t)
 		return EINVAL;
-	init(c, t, msg_size, capacity, 1);
+	init(c, t, msg_size, capacity, spin_ns, 1);
 	return t->attach(c, desc + used);
 }
 

@@ -7,8 +7,11 @@
  * writes a description of it (descriptor numbers or names), and starts the peer; the
  * peer, whether a thread, a forked child or a spawned program, attaches from that
  * description alone, as an unrelated program would. Every transport blocks in its own
- * way when there is nothing to read or no room to write (the kernel, or a futex): none
- * spins and none uses signals.
+ * way when there is nothing to read or no room to write (the kernel, or a futex), and
+ * none uses signals. The rings can also spin first (spin_ns): a waiting side polls the
+ * shared word for a bounded time before it sleeps, so a hand-off between two awake CPUs
+ * costs a cache-line transfer instead of a wake-up; a pair bound to one and the same PU
+ * never spins (the other side cannot run while this one polls).
  *
  * Messages have one size per channel. send and recv move exactly that many bytes,
  * looping over partial reads and writes where the transport is a byte stream.
@@ -26,6 +29,8 @@ struct ipc_chan {
 	const struct ipc_transport *t;
 	size_t msg_size;
 	size_t capacity;        /* in messages, for the bounded queue; 0: the default */
+	uint32_t spin_ns;       /* how long a waiting side polls before it sleeps, for a
+				 * transport with waits (the rings); 0: it sleeps at once */
 	int side;               /* 0 parent, 1 peer */
 	int fd[4];              /* [0] parent reads, [1] parent writes, [2] peer reads,
 				 * [3] peer writes; a socket may fill two of them */
@@ -36,6 +41,23 @@ struct ipc_chan {
 	size_t mem_size;
 	void *state;            /* what the transport keeps per side */
 };
+
+/* How one side's waits (nothing to read, or no room to write) ended. */
+struct ipc_waits {
+	uint64_t spun;          /* waits that polled first (spin_ns > 0, not on one PU) */
+	uint64_t spin_hits;     /* ... and saw the other side move while polling */
+	uint64_t slept;         /* waits that slept in the kernel (FUTEX_WAIT) */
+};
+
+/* The spin bound the benchmarks use unless they sweep it, chosen from the sweep (0, 1,
+ * 10, 100 us) of the rings' ping-pong on two cores of the 2-core virtual machine: the
+ * shortest bound whose median single round trip is within 1.25x of the best bound's,
+ * for every pair. On 2026-11-28 (10 repetitions): at 1 us a spawned pair still slept in
+ * most waits (1.4 sleeps a round trip, median single round trip 13 us); at 10 us every
+ * pair had 220 ns, with 0.0004 to 0.0009 sleeps a round trip and 450 to 520 ns of CPU
+ * for both sides; 100 us gave the same 220 ns. A longer bound only burns more CPU in
+ * the waits polling cannot end (README, the ipc section). */
+#define IPC_SPIN_DEFAULT_NS 10000u
 
 struct ipc_transport {
 	const char *name;
@@ -55,17 +77,23 @@ struct ipc_transport {
 	/* Either side: release what that side holds. The parent's also removes every
 	 * name and object, so nothing outlives the channel. */
 	void (*close)(struct ipc_chan *c);
+	/* Either side, while the channel is open: how side's waits have ended so far. NULL
+	 * for a transport that never spins (it honours no spin_ns). */
+	void (*waits)(const struct ipc_chan *c, int side, struct ipc_waits *w);
 };
 
 extern const struct ipc_transport *const ipc_transports[];
 extern const size_t ipc_ntransports;
 const struct ipc_transport *ipc_find(const char *name);
 
-/* Parent: create; the description goes with the transport's name ("pipe:5,6,7,8"). */
+/* Parent: create; the description goes with the transport's name, size, capacity and
+ * spin bound ("pipe:64:0:0:5,6,7,8"), so the peer waits as the parent does. spin_ns is
+ * ignored by a transport without waits. */
 int ipc_create(struct ipc_chan *c, const struct ipc_transport *t, size_t msg_size,
-	       size_t capacity, char *reason, size_t reason_size);
+	       size_t capacity, uint32_t spin_ns, char *reason, size_t reason_size);
 void ipc_describe(const struct ipc_chan *c, char *buf, size_t size);
-/* Peer: attach from a full description (transport name, size, capacity, its own part). */
+/* Peer: attach from a full description (transport name, size, capacity, spin bound, its
+ * own part). */
 int ipc_attach(struct ipc_chan *c, const char *desc);
 /* Parent: after a process peer has started, close the descriptors that are the peer's. */
 void ipc_drop_peer_ends(struct ipc_chan *c);

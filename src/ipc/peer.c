@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 /* A peer process must not outlive the benchmark: a queue or ring would keep it blocked
@@ -58,15 +59,27 @@ static int run_produce(long arg, int64_t start_ns)
 	return finish(&c, buf, 0);
 }
 
+/* This thread's user + system time, ns; -1 if the kernel will not say. */
+static int64_t thread_cpu_ns(void)
+{
+	struct rusage ru;
+	if (getrusage(RUSAGE_THREAD, &ru) != 0)
+		return -1;
+	return (int64_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000000 +
+	       (int64_t)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000;
+}
+
 static int run_echo(long arg, int64_t start_ns)
 {
 	(void)arg;
 	(void)start_ns;
 	struct ipc_chan c;
 	void *buf;
+	task_page()->result[PEER_CPU_NS] = -1;
 	int rc = start(&c, &buf);
 	if (rc)
 		return rc;
+	int64_t cpu0 = thread_cpu_ns();
 	/* Pings come numbered from 0; the one that ends them is echoed too, so the parent
 	 * knows the peer saw it. */
 	for (uint64_t seq = 0;; seq++) {
@@ -77,6 +90,8 @@ static int run_echo(long arg, int64_t start_ns)
 		if (ipc_is_last(buf, c.msg_size, seq))
 			break;
 	}
+	int64_t cpu1 = thread_cpu_ns();
+	task_page()->result[PEER_CPU_NS] = cpu0 >= 0 && cpu1 >= 0 ? cpu1 - cpu0 : -1;
 	return finish(&c, buf, 0);
 }
 

@@ -9,8 +9,12 @@
 /* Sends stamped messages 0, 1, 2, ... up until the page's stop flag is set, then the
  * last message (ipc_stamp_last). */
 extern const struct task task_ipc_produce;
-/* Receives each message down and sends it back up, up to and with the last. */
+/* Receives each message down and sends it back up, up to and with the last; then writes
+ * the CPU time its own thread spent from attaching to the last echo (user + system, ns,
+ * from getrusage RUSAGE_THREAD) to the page's result[PEER_CPU_NS], so the parent can say
+ * what both sides of a round trip burn, whatever the peer's kind. */
 extern const struct task task_ipc_echo;
+enum { PEER_CPU_NS = 0 };
 /* lmbench's bw_pipe and bw_unix writer: writes chunks of arg bytes, unstamped, to an
  * inherited descriptor until the reader closes its end; the page's ipc_desc is
  * "WRITE_FD READ_FD". Forked children only: it shares the parent's descriptors. */

@@ -1,0 +1,35 @@
+# ipc_ratio.gp PREFIX OUT WHAT SERIES DEFS - what a message costs a pair of processes over
+# what it costs a pair of threads, by message size, one line per transport in its colour
+# of ipc_throughput.gp (a ring polling first dash-dotted), and a line at 1: equal cost.
+# PREFIX.SERIES.dat: columns bytes ratio lo hi. WHAT: who against whom, and where.
+# DEFS: gnuplot statements from the report that set title[i], rgb[i], pt[i], dt[i] per
+# series, ymin, ymax, ytics_at (the ratios labelled), xmin, xmax (the smallest and
+# largest size), and xtics_at (the measured sizes, labelled).
+load 'plots/style.gp'
+prefix = ARG1
+series = ARG4
+n = words(series)
+eval ARG5
+do for [format in "png svg"] {
+    if (format eq "png") {
+        set terminal pngcairo noenhanced size 1400,860 font "sans,17"
+    } else {
+        set terminal svg noenhanced size 1400,860 dynamic font "sans,17"
+    }
+    set output ARG2.'.'.format
+    set title "Cost of a message, ".ARG3 font ",18"
+    set logscale xy
+    eval "set xtics (".xtics_at.")"
+    set xrange [xmin / 2:xmax * 2]
+    set yrange [ymin:ymax]
+    eval "set ytics (".ytics_at.")"
+    set xlabel "message size (log scale)"
+    set ylabel "process cost / thread cost (log scale)"
+    set key outside right top font ",14" spacing 1.1
+    set arrow 1 from graph 0, first 1 to graph 1, first 1 nohead lc rgb "black" lw 2
+    set label 1 "processes slower" at graph 0.02, graph 0.96 font ",14"
+    set label 2 "processes faster" at graph 0.02, graph 0.04 font ",14"
+    plot for [i=1:n] prefix.'.'.word(series, i).'.dat' using 1:2:3:4 \
+             with yerrorlines lc rgb rgb[i] dt dt[i] lw 2.5 pt pt[i] ps 1.6 title title[i]
+    set output
+}
