@@ -9,6 +9,9 @@
 #   make suite-check   the real suite at every size of the quick profile, checked as the
 #                   smoke test of make test checks it at the first sizes (CI runs both)
 #   make demos      run the notes' four Python examples (examples/)
+#   make python-ft  opt-in: build a free-threaded CPython 3.13 (--disable-gil) from
+#                   Debian's source package into build/python-ft/ (about 6 min on 2 cores);
+#                   then make report PYTHONS="/usr/bin/python3 build/python-ft/bin/python3.13t"
 #   make mutants    break the suite on purpose, one break at a time; which do the tests catch?
 #   make compare RUNS="DIR DIR [DIR ...]"   compare results folders (A=DIR B=DIR still works)
 #   make catalogue  every run under results/ into results/catalogue.sqlite
@@ -24,6 +27,9 @@ PYTHON ?= /usr/bin/python3
 PROFILE ?= quick
 PIN ?= none
 FILTER ?=
+# The interpreters the Python layer runs under (the first is the one the rules read);
+# empty: the one that runs scripts/run.py.
+PYTHONS ?=
 
 BUILD := build
 SANFLAGS :=
@@ -56,7 +62,8 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 BENCH_OBJ := $(BENCH_SRC:%.c=$(BUILD)/%.o) $(BUILD)/bench/gbench.o
 TESTS := $(TEST_SRC:tests/%.c=$(BUILD)/%)
 
-.PHONY: all deps report test suite-check clean compare catalogue demos mutants extra-kind FORCE
+.PHONY: all deps report test suite-check clean compare catalogue demos mutants extra-kind \
+	python-ft FORCE
 all: $(BUILD)/tvp-bench $(BUILD)/tvp-helper $(BUILD)/gbench-probe $(TESTS)
 
 deps:
@@ -99,7 +106,7 @@ $(BUILD)/test_%: $(BUILD)/tests/test_%.o $(LIB_OBJ)
 
 report: deps all
 	$(PYTHON) scripts/run.py --profile $(PROFILE) --pin $(PIN) \
-		$(if $(FILTER),--filter '$(FILTER)') $(ARGS)
+		$(if $(FILTER),--filter '$(FILTER)') $(foreach p,$(PYTHONS),--python '$(p)') $(ARGS)
 
 compare:
 	$(PYTHON) scripts/compare.py $(RUNS) $(if $(A),'$(A)') $(if $(B),'$(B)')
@@ -121,6 +128,10 @@ suite-check: deps all
 
 demos:
 	$(PYTHON) examples/run_all.py
+
+# Not part of report or test: it downloads a source package and builds for minutes.
+python-ft:
+	scripts/python_ft.sh $(BUILD)
 
 mutants: deps all
 	$(PYTHON) tests/mutants.py $(MUTANTS)
