@@ -168,16 +168,21 @@ def run_gated(ctx, target, args, consume, timeout=120):
         ready, gate = ctx.Semaphore(0), ctx.Event()
         w = ctx.Process(target=target, args=args + (ready, gate))
     w.start()
+    done = False
     try:
         if not ready.acquire(timeout=timeout):
             raise RuntimeError(f"{target.__name__}: the worker did not start")
         t0 = now()
         gate.set()
         consume()
-        return now() - t0
+        t = now() - t0
+        done = True
+        return t
     finally:
         gate.set()
-        w.join(timeout)
+        # After a failure the worker may wait for a reader that is gone: a process is
+        # ended at once; a thread is a daemon, and ends with this process at the latest.
+        w.join(timeout if done else 0.1)
         if ctx is not None and w.is_alive():
             w.terminate()
             w.join()

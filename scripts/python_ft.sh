@@ -7,7 +7,8 @@
 # carries 3.13; a deb-src line for trixie, kept in a private apt state under BUILD_DIR,
 # lets `apt-get source --download-only` fetch it as any user. Only the upstream tarball
 # (python3.13_*.orig.tar.xz) is built: Debian's patches split the build into its
-# packages, which is not what a private interpreter needs. It needs the network to the
+# packages, which is not what a private interpreter needs. The download and the build
+# happen in a temporary folder, removed at the end. It needs the network to the
 # Debian archive the machine already uses, a C compiler and make; what the suite uses
 # (threading, multiprocessing, queue, concurrent.futures) needs no -dev package.
 # About 6 minutes on 2 cores. The result: BUILD_DIR/python-ft/bin/python3.13t.
@@ -20,7 +21,10 @@ if [ -x "$PY" ] && "$PY" -c 'import sys; sys.exit(sys._is_gil_enabled())'; then
     echo "python-ft: $PY is built, and its GIL is off"
     exit 0
 fi
-WORK=$BUILD/python-ft-src
+# The source is unpacked and built outside build/ (removed at the end): the Makefile
+# includes every *.d file under build/ as a dependency file, and CPython's tree has some.
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/tvp-python-ft.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
 APT=$WORK/apt
 mkdir -p "$APT/lists/partial" "$APT/cache/archives/partial" "$APT/etc" "$WORK"
 # The archive this machine already uses (deb.debian.org unless its sources say otherwise).
@@ -49,5 +53,7 @@ cd "$SRC"
     tail -n 30 configure.log >&2; exit 1; }
 make -j"$(nproc)" >make.log 2>&1 || { tail -n 30 make.log >&2; exit 1; }
 make install >install.log 2>&1 || { tail -n 30 install.log >&2; exit 1; }
+# The same reason: the installed test suite's dtrace scripts are named *.d.
+find "$FT" -name '*.d' -delete
 "$PY" -c 'import sys, sysconfig; print("python-ft:", sys.executable, sys.version.split()[0],
 "GIL enabled:", sys._is_gil_enabled(), "Py_GIL_DISABLED:", sysconfig.get_config_var("Py_GIL_DISABLED"))'
