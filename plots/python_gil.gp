@@ -25,7 +25,9 @@ do for [format in "png svg"] {
     set ylabel "speed-up against one worker"
     set yrange [0:*]
     set xtics 1
-    set key bottom right font ",12" spacing 1.1
+    # The legend sits in headroom above the data (offsets), so it never hides a line.
+    set key top left opaque box font ",12" spacing 1.0 samplen 2.5
+    set offsets 0, 0, graph 0.75, 0
     do for [panel=1:2] {
         work = (panel == 1) ? "cpu" : "io"
         styles = (panel == 1) ? ARG3 : ARG4

@@ -157,18 +157,19 @@ def gil_series(run, tag, work):
     return out
 
 
-def parallel_capacity(run):
-    """(before, after) the sentinel's parallel_pus around the python scenario, or None."""
+def parallel_capacity(run, scenario):
+    """(before, after) the sentinel's parallel_pus around one interpreter's scenario
+    (python, or python@TAG as run.py names it), or None."""
     try:
         sentinel = json.loads(run.ctx.get("sentinel") or "{}")
     except ValueError:
         return None
     names = list(sentinel)
-    if "python" not in names:
+    if scenario not in names:
         return None
-    i = names.index("python")
+    i = names.index(scenario)
     before = sentinel[names[i - 1]].get("parallel_pus") if i else None
-    return before, sentinel["python"].get("parallel_pus")
+    return before, sentinel[scenario].get("parallel_pus")
 
 
 def gil_part(run, folder, tag, info):
@@ -212,7 +213,7 @@ def gil_part(run, folder, tag, info):
             "window opens at a start gate (or the first submit) and closes at the last "
             "worker's end stamp: starting and joining the workers are outside it.", ""]
     out += table(["work", "workers", "one worker /s"] + [f"N = {n}" for n in ns], rows)
-    cap = parallel_capacity(run)
+    cap = parallel_capacity(run, f"python@{tag}" if tag else "python")
     if cap and all(c is not None for c in cap):
         out += ["", f"Parallel capacity of the machine around this scenario (the sentinel's "
                 f"spin loops): {cap[0]:.2f} PUs' worth before, {cap[1]:.2f} after, of {pus}. "
