@@ -8,8 +8,10 @@ import os
 
 import stats
 from results import PUS, key
+import claims
+import py_rules
 from report.kit import draw, fmt, table, write_data
-from report.verdicts import python_rules_table
+from report.verdicts import measured_text, threshold_text
 
 # A Python operation against its fair base: (Python's words, its key, the base's words,
 # the base's key, what the pair compares). Both sides name their mode; PUS is the
@@ -447,5 +449,31 @@ def section(run, folder):
         out += ["", f"The notes' `Pool(3)` with its ten random sleeps (0-30 ms here, seeded) took "
                 f"{notes.median / 1e3:.1f} ms against an ideal of "
                 f"{notes.counter('ideal_ms'):.1f} ms."]
-    return out + ["", "Python's verdicts, from the rules in `py_rules.PY_RULES`:", ""] + \
-        python_rules_table(run)
+    return out + [""] + rules_part(run)
+
+
+def rules_part(run):
+    """Python's verdict per claim and each prediction tested; the predictions whose rows
+    this run lacks (a run of an older Python layer, or a filter) listed apart."""
+    rows, absent = [], []
+    for claim in claims.CLAIMS:
+        verdict, outcomes = claims.judge(claim, run, py_rules.PY_RULES)
+        tested = [o for o in outcomes if o.holds is not None]
+        for i, o in enumerate(tested):
+            p = "–" if o.p is None else f"{o.p:.3f}"
+            rows.append([claim if i == 0 else "", f"**{verdict}**" if i == 0 else "",
+                         o.rule.prediction, measured_text(o, "x"), threshold_text(o.rule), p,
+                         "yes" if o.holds else "**no**"])
+        absent += [f"{claim}: {o.rule.prediction} ({o.why})" for o in outcomes
+                   if o.holds is None]
+    out = ["### Python's verdicts", "",
+           "From the rules in `scripts/py_rules.py`, read from the first interpreter's rows "
+           "(a comparison holds when the ratio of medians reaches its threshold and the "
+           "Mann-Whitney U test gives p < 0.05; a verdict counts the predictions tested):",
+           ""]
+    out += table(["claim", "verdict", "prediction", "measured", "threshold", "p", "holds"],
+                 rows) + [""]
+    if absent:
+        out += ["Not tested here, their rows being absent from this run:", ""] + [
+            f"- {a}" for a in absent] + [""]
+    return out
