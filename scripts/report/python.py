@@ -193,7 +193,12 @@ def gil_part(run, folder, tag, info):
         write_data(folder, f"python_gil.{suffix}.{work}.dat",
                    head + "\n" + "\n".join(lines) + "\n")
     styles = [" ".join(s for _, s, _ in series[w]) or "t" for w in ("cpu", "io")]
-    title = f"{gil_label(info)}: N workers, each doing the same work ({pus} PUs)"
+    cap = parallel_capacity(run, f"python@{tag}" if tag else "python")
+    known = cap and all(c is not None for c in cap)
+    # The machine's capacity goes into the title: a slide shown alone must say when the
+    # processes could not have scaled.
+    title = f"{gil_label(info)}: N workers, each doing the same work ({pus} PUs" + (
+        f"; {min(cap):.1f}-{max(cap):.1f} PUs' worth free around the run)" if known else ")")
     out = [f"### The GIL: {gil_label(info)}", ""]
     out += draw(folder, "python_gil.gp", os.path.join(folder, "data", f"python_gil.{suffix}"),
                 f"python_gil_{suffix}", f"The GIL, {gil_label(info)}", styles[0], styles[1],
@@ -215,8 +220,7 @@ def gil_part(run, folder, tag, info):
             "window opens at a start gate (or the first submit) and closes at the last "
             "worker's end stamp: starting and joining the workers are outside it.", ""]
     out += table(["work", "workers", "one worker /s"] + [f"N = {n}" for n in ns], rows)
-    cap = parallel_capacity(run, f"python@{tag}" if tag else "python")
-    if cap and all(c is not None for c in cap):
+    if known:
         out += ["", f"Parallel capacity of the machine around this scenario (the sentinel's "
                 f"spin loops): {cap[0]:.2f} PUs' worth before, {cap[1]:.2f} after, of {pus}. "
                 "A process speed-up cannot exceed it; read the figure against it."]
