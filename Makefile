@@ -13,6 +13,9 @@
 #   make suite-check   the real suite at every size of the quick profile, checked as the
 #                   smoke test of make test checks it at the first sizes (CI runs both)
 #   make demos      run the notes' four Python examples (examples/)
+#   make python-ft  opt-in: build a free-threaded CPython 3.13 (--disable-gil) from
+#                   Debian's source package into build/python-ft/ (about 6 min on 2 cores);
+#                   then make report PYTHONS="/usr/bin/python3 build/python-ft/bin/python3.13t"
 #   make mutants    break the suite on purpose, one break at a time; which do the tests catch?
 #   make compare RUNS="DIR DIR [DIR ...]"   compare results folders (A=DIR B=DIR still works)
 #   make catalogue  every run under results/ into results/catalogue.sqlite
@@ -40,6 +43,9 @@ REPORT_LANG := en
 endif
 C ?=
 BUDGET ?=
+# The interpreters the Python layer runs under (the first is the one the rules read);
+# empty: the one that runs scripts/run.py.
+PYTHONS ?=
 
 BUILD := build
 # The report's catalogues: locale/LANG/LC_MESSAGES/tvp.po, compiled to build/locale (the
@@ -79,7 +85,7 @@ BENCH_OBJ := $(BENCH_SRC:%.c=$(BUILD)/%.o) $(BUILD)/bench/gbench.o
 TESTS := $(TEST_SRC:tests/%.c=$(BUILD)/%)
 
 .PHONY: all deps report test suite-check clean compare catalogue claims-doc demos mutants extra-kind FORCE \
-	claim claim-check po lang-check
+	claim claim-check po lang-check python-ft
 all: $(BUILD)/tvp-bench $(BUILD)/tvp-helper $(BUILD)/gbench-probe $(TESTS)
 
 deps:
@@ -122,7 +128,8 @@ $(BUILD)/test_%: $(BUILD)/tests/test_%.o $(LIB_OBJ)
 
 report: deps all lang-check $(MO_FILES)
 	TVP_LANG=$(REPORT_LANG) $(PYTHON) scripts/run.py --profile $(PROFILE) --pin $(PIN) \
-		$(if $(FILTER),--filter '$(FILTER)') $(if $(BUDGET),--budget '$(BUDGET)') $(ARGS)
+		$(if $(FILTER),--filter '$(FILTER)') $(if $(BUDGET),--budget '$(BUDGET)') \
+		$(foreach p,$(PYTHONS),--python '$(p)') $(ARGS)
 
 # A language without a catalogue stops here, before a run of minutes.
 lang-check:
@@ -181,6 +188,10 @@ suite-check: deps all
 
 demos:
 	$(PYTHON) examples/run_all.py
+
+# Not part of report or test: it downloads a source package and builds for minutes.
+python-ft:
+	scripts/python_ft.sh $(BUILD)
 
 mutants: deps all
 	$(PYTHON) tests/mutants.py $(MUTANTS)

@@ -2,28 +2,34 @@
 """py_bench.py - the notes' own Python, measured: multiprocessing beside threading.
 
     py_bench.py [--profile quick|full] [--filter REGEX] [--repetitions N]
-                [--min-time SECONDS] --out FILE
+                [--min-time SECONDS] [--tag TAG] --out FILE
+    py_bench.py --crash-case VARIANT FAILURE     (one C7 case, run in a sandbox)
 
 Standard library only. Writes Google Benchmark-shaped JSON (one row per repetition,
 real_time in µs), so the report, statistics and comparison read it as they read the C
 suite's. The names have the C suite's shape (name schema 2), with the scenario python and
-a Python construct (PYTHON_KINDS) as the variant:
-  python/process/process/measure:create/start_method:METHOD
-                               Process(target=f).start(); join() under each start method
-  python/thread/thread/measure:create      Thread(target=f).start(); join()
-  python/mp_queue/process/measure:queue/item_bytes:N   multiprocessing.Queue, producer
-                                                       process
-  python/queue/thread/measure:queue/item_bytes:N       queue.Queue, producer thread
-  python/QUEUE/MODE/measure:queue3         the same with Queue(3), the notes' size
-  python/POOL/MODE/measure:pool/task_us:T  per task through Pool, ThreadPool and both
-                                           executors
-  python/mp_pool/process/measure:pool_notes    the notes' Pool(3): 10 random sleeps
-                                               (0-30 ms, seeded)
-  python/mp_pool/process/measure:exception/fetch:HOW   what happens to an exception raised
-                               in apply_async when the result is never fetched, fetched
-                               with get(), or given an error_callback
-The context carries name_schema "2" and tvp_describe: this scenario's description in the
-C suite's shape (its families as run, and python_kinds), for scripts/run.py to merge.
+a Python construct (PYTHON_KINDS) as the variant; FAMILIES says what each measure is.
+With --tag (another interpreter beside the first, scripts/run.py --python), every name
+ends in /interp:TAG, so the rows of several interpreters live in one run.
+
+What every window holds and leaves out:
+  create        a worker started and joined, n times in a row (calibrated count)
+  gil           N workers (threads, processes, pool tasks) each doing the same fixed count
+                of pure-Python work (cpu: a loop of `s += i & 7`; io: 2 ms sleeps): from
+                the release of a start gate (or the first submit) to the last worker's end
+                stamp (CLOCK_MONOTONIC, read by the worker): start and join are outside.
+                N = 1, 2, 4 ... the PUs and twice the PUs (the quick profile takes spawn
+                and forkserver up to the PUs: their starts would dominate it)
+  queue, queue3, payload, pingpong   the producer or peer is started, waits at a gate,
+                and the window runs from opening the gate to the last item received:
+                start and join are outside
+  memory        N idle workers alive: smaps_rollup of the children (processes), growth of
+                the process's own (threads), per worker, as the footprint scenario does
+  nums, crash, reuse, exception   experiments: what happened is in counters and a label;
+                the time is the whole experiment's
+The context carries name_schema "2", the interpreter (version, GIL, default start method,
+its own memory) and tvp_describe: this scenario's description in the C suite's shape (its
+families as run, and python_kinds), for scripts/run.py to merge.
 """
 import argparse
 import concurrent.futures as cf
@@ -33,18 +39,28 @@ import json
 import multiprocessing as mp
 import multiprocessing.pool
 import os
+import pickle
 import platform
 import queue
 import random
 import re
+import signal
+import subprocess
 import sys
+import sysconfig
 import threading
 import time
 
 PROFILES = {"quick": (5, 0.2), "full": (10, 0.3)}  # repetitions, seconds of work each
+# Seconds of work one worker of the GIL figure does alone, by profile.
+WORK_S = {"quick": 0.04, "full": 0.15}
 NAME_SCHEMA = 2
 SCENARIO = "python"
-SCENARIO_DESC = "the notes' own Python: multiprocessing beside threading (C2-C6)"
+SCENARIO_DESC = "the notes' own Python: multiprocessing beside threading (C1-C8)"
+# C's bounded queue (src/ipc/queue.c DEFAULT_CAPACITY): queue.Queue gets the same bound.
+C_QUEUE_CAPACITY = 16
+# The tag of another interpreter's rows (--tag), or None for the first one's.
+INTERP_TAG = None
 
 # The constructs the variants name, in display order: name, mode, label.
 PYTHON_KINDS = [
@@ -58,14 +74,37 @@ PYTHON_KINDS = [
      "label": "concurrent.futures.ProcessPoolExecutor"},
     {"name": "thread_executor", "mode": "thread",
      "label": "concurrent.futures.ThreadPoolExecutor"},
+    {"name": "interpreter", "mode": "process",
+     "label": "posix_spawn of this interpreter with -c pass"},
+    {"name": "c_fork", "mode": "process",
+     "label": "libc fork() of this interpreter (through ctypes, no multiprocessing)"},
+    {"name": "mp_pipe", "mode": "process", "label": "multiprocessing.Pipe between processes"},
+    {"name": "thread_pipe", "mode": "thread", "label": "multiprocessing.Pipe between threads"},
+    {"name": "shared_memory", "mode": "process",
+     "label": "multiprocessing.shared_memory ring of 16 slots, two semaphores"},
+    {"name": "pickle", "mode": "process", "label": "pickle.dumps and loads alone"},
 ]
 MODE = {k["name"]: k["mode"] for k in PYTHON_KINDS}
 
 # The families, in the order of the description.
 FAMILIES = {
     "create": "start a worker that does nothing, and join it",
-    "queue": "items from a producer through an unbounded queue",
+    "gil": "N workers each doing a fixed count of pure-Python work (cpu) or of 2 ms "
+           "sleeps (io), released together: operations per second",
+    "memory": "N idle workers alive: Pss, private and Rss per worker (KiB)",
+    "nums": "the notes' nums example: a worker appends 3 items to [11, 22]; how many the "
+            "parent sees, through a plain global or a shared object",
+    "queue": "bytes items from a producer through a queue (queue.Queue bounded at C's 16, "
+             "each item copied in and out as C's queue does; multiprocessing.Queue as is)",
     "queue3": "the notes' Queue(3): 8-byte items through a queue of three",
+    "payload": "items of a kind (bytes, a list of small ints, a dict of strings) and a "
+               "size from a producer to this thread: what pickling costs",
+    "pingpong": "8-byte round trips through one multiprocessing.Pipe, peer a process or a "
+                "thread",
+    "crash": "a worker that raises, calls os._exit(3) or is killed by SIGSEGV: what the "
+             "caller sees and what survives (each case in a sandbox process)",
+    "reuse": "Pool(3) and ProcessPoolExecutor(3): workers alive before the first task, "
+             "after it, and distinct workers over ten tasks",
     "pool": "tasks of a set length through a pool, per task",
     "pool_notes": "the notes' Pool(3): ten random sleeps on three workers",
     "exception": "an exception raised in apply_async: what the caller sees, by how the "
@@ -74,7 +113,10 @@ FAMILIES = {
 
 
 def name(variant, measure, **args):
-    """python/VARIANT/MODE/measure:MEASURE[/key:value]..., the mode the construct's."""
+    """python/VARIANT/MODE/measure:MEASURE[/key:value]...[/interp:TAG], the mode the
+    construct's; the interp arg only for an interpreter other than the first."""
+    if INTERP_TAG:
+        args["interp"] = INTERP_TAG
     return "/".join([SCENARIO, variant, MODE[variant], f"measure:{measure}"] +
                     [f"{k}:{v}" for k, v in args.items()])
 
@@ -117,17 +159,730 @@ def fail(x):
     raise ValueError(f"task {x} failed")
 
 
-def produce(q, n, size):
+def now():
+    """CLOCK_MONOTONIC in seconds: one clock for every process of the machine, so a
+    worker's end stamp and the parent's start stamp can be subtracted."""
+    return time.clock_gettime(time.CLOCK_MONOTONIC)
+
+
+def run_gated(ctx, target, args, consume, timeout=120):
+    """Starts target(*args, ready, gate) as a thread (ctx None) or as a process of ctx,
+    waits until it says it is ready, then times consume() from opening the gate to its
+    return. Start and join are outside the window; a worker that does not end is
+    terminated, so nothing outlives the call even when consume() fails."""
+    if ctx is None:
+        ready, gate = threading.Semaphore(0), threading.Event()
+        w = threading.Thread(target=target, args=args + (ready, gate), daemon=True)
+    else:
+        ready, gate = ctx.Semaphore(0), ctx.Event()
+        w = ctx.Process(target=target, args=args + (ready, gate))
+    w.start()
+    done = False
+    try:
+        if not ready.acquire(timeout=timeout):
+            raise RuntimeError(f"{target.__name__}: the worker did not start")
+        t0 = now()
+        gate.set()
+        consume()
+        t = now() - t0
+        done = True
+        return t
+    finally:
+        gate.set()
+        # After a failure the worker may wait for a reader that is gone: a process is
+        # ended at once; a thread is a daemon, and ends with this process at the latest.
+        w.join(timeout if done else 0.1)
+        if ctx is not None and w.is_alive():
+            w.terminate()
+            w.join()
+
+
+def gated_produce(q, n, size, copy, ready, gate):
+    """The queue families' producer: n items of size bytes, then None. copy: each item a
+    fresh copy (bytearray), as C's queue copies each message into its slot."""
     item = b"x" * size
-    for _ in range(n):
-        q.put(item)
+    ready.release()
+    gate.wait()
+    if copy:
+        for _ in range(n):
+            q.put(bytearray(item))
+    else:
+        for _ in range(n):
+            q.put(item)
     q.put(None)
+
+
+# --- gil: a fixed count of work, not a deadline ------------------------------------
+
+IO_SLEEP_S = 0.002
+
+
+def count(n):
+    """The CPU-bound work: n rounds of pure-Python arithmetic. A count, so a thread that
+    waits for the GIL does no work meanwhile and its waiting shows as time."""
+    s = 0
+    for i in range(n):
+        s += i & 7
+    return s
+
+
+def io_work(n):
+    """The I/O-bound work: n blocking sleeps (the GIL is released while blocked)."""
+    for _ in range(n):
+        time.sleep(IO_SLEEP_S)
+    return n
+
+
+WORK = {"cpu": count, "io": io_work}
+
+
+def gil_task(work, n):
+    """One pool task: the work, then its end stamp."""
+    WORK[work](n)
+    return now()
+
+
+def gil_worker(work, n, ends, i, ready, gate):
+    """One hand-started worker: ready, wait at the gate, work, stamp the end."""
+    ready.release()
+    gate.wait()
+    WORK[work](n)
+    ends[i] = now()
+
+
+def gil_by_hand(ctx, work, workers, n):
+    """Seconds from opening the gate to the last end, for `workers` threads (ctx None) or
+    processes of ctx, each doing WORK[work](n)."""
+    if ctx is None:
+        ready, gate, ends = threading.Semaphore(0), threading.Event(), [0.0] * workers
+        ws = [threading.Thread(target=gil_worker, args=(work, n, ends, i, ready, gate),
+                               daemon=True) for i in range(workers)]
+    else:
+        ready, gate = ctx.Semaphore(0), ctx.Event()
+        ends = ctx.Array("d", workers, lock=False)
+        ws = [ctx.Process(target=gil_worker, args=(work, n, ends, i, ready, gate))
+              for i in range(workers)]
+    try:
+        for w in ws:
+            w.start()
+        for _ in ws:
+            if not ready.acquire(timeout=120):
+                raise RuntimeError("a gil worker did not start")
+        t0 = now()
+        gate.set()
+        for w in ws:
+            w.join(600)
+        if any(e == 0.0 for e in ends):
+            raise RuntimeError("a gil worker ended without its end stamp")
+        return max(ends) - t0
+    finally:
+        gate.set()
+        for w in ws:
+            if ctx is not None and w.is_alive():
+                w.terminate()
+            if w.ident is not None:
+                w.join()
+
+
+def gil_by_pool(make, work, workers, n):
+    """Seconds from the first submit to the last task's end stamp, on a pool of
+    `workers` whose workers were made beforehand (2 x workers sleeping tasks first)."""
+    with make(workers) as pool:
+        list(pool.map(time.sleep, [0.02] * (2 * workers)))
+        t0 = now()
+        futures = [pool.submit(gil_task, work, n) for _ in range(workers)]
+        return max(f.result() for f in futures) - t0
+
+
+def worker_counts(pus):
+    """1, 2, 4, ... below the PUs, the PUs, and twice the PUs."""
+    ns, n = [], 1
+    while n < pus:
+        ns.append(n)
+        n *= 2
+    return ns + [pus, 2 * pus]
+
+
+def gil(suite):
+    """The GIL figure: for each way to get N workers and each N, the same fixed work per
+    worker; repetitions interleave every cell, so a slow minute falls on all."""
+    pus = len(os.sched_getaffinity(0))
+    t0 = time.perf_counter()
+    count(200000)
+    rate = 200000 / (time.perf_counter() - t0)
+    per_worker = {"cpu": max(10000, int(rate * suite.work_s)),
+                  "io": max(5, int(suite.work_s / IO_SLEEP_S))}
+    methods = [m for m in ("fork", "spawn", "forkserver") if m in mp.get_all_start_methods()]
+    ways = [("thread", {}, "cpu io", lambda w, n, work: gil_by_hand(None, work, w, n))]
+    for m in methods:
+        ways.append(("process", {"start_method": m}, "cpu io" if m == "fork" else "cpu",
+                     lambda w, n, work, m=m: gil_by_hand(mp.get_context(m), work, w, n)))
+    ways.append(("thread_executor", {}, "cpu io",
+                 lambda w, n, work: gil_by_pool(cf.ThreadPoolExecutor, work, w, n)))
+    ways.append(("process_executor", {"start_method": "fork"}, "cpu io",
+                 lambda w, n, work: gil_by_pool(
+                     lambda k: cf.ProcessPoolExecutor(k, mp_context=mp.get_context("fork")),
+                     work, w, n)))
+    cells = []
+    for work in ("cpu", "io"):
+        for variant, args, works, run in ways:
+            if work not in works.split():
+                continue
+            ns = worker_counts(pus)
+            if suite.profile == "quick" and args.get("start_method") in ("spawn",
+                                                                          "forkserver"):
+                ns = ns[:-1]  # their starts dominate the quick profile: up to the PUs
+            for w in ns:
+                full = name(variant, "gil", work=work, **args, workers=w)
+                if suite.wanted(full):
+                    cells.append((full, w, per_worker[work], work, run))
+    samples = {c[0]: [] for c in cells}
+    for rep in range(suite.reps):
+        for full, w, n, work, run in cells:
+            samples[full].append(run(w, n, work))
+    unit = {"cpu": "loop rounds (s += i & 7)", "io": f"{IO_SLEEP_S * 1e3:g} ms sleeps"}
+    for full, w, n, work, run in cells:
+        ops = w * n
+        suite.rows_of(full, [sec / ops for sec in samples[full]], ops,
+                      lambda sec, ops=ops, w=w, n=n: {
+                          "ops_per_s": ops / sec, "ops_per_s_per_worker": ops / sec / w,
+                          "ops_per_worker": n},
+                      label=f"{n} {unit[work]} per worker")
+
+
+# --- memory: an idle worker ---------------------------------------------------------
+
+def rollup(pid="self"):
+    """(rss, pss, private) KiB from /proc/PID/smaps_rollup."""
+    vals = {}
+    with open(f"/proc/{pid}/smaps_rollup") as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) >= 2 and parts[0].endswith(":") and parts[1].isdigit():
+                vals[parts[0][:-1]] = int(parts[1])
+    return (vals.get("Rss", 0), vals.get("Pss", 0),
+            vals.get("Private_Clean", 0) + vals.get("Private_Dirty", 0))
+
+
+def idle(ready, gate):
+    ready.release()
+    gate.wait()
+
+
+def memory(suite, workers):
+    """C1: N idle workers; per worker, the children's own smaps_rollup (processes) or the
+    growth of this process's (threads), as the footprint scenario reads them."""
+    if not os.path.exists("/proc/self/smaps_rollup"):
+        for variant, args in [("thread", {})] + [("process", {"start_method": m})
+                                                 for m in ("fork", "spawn", "forkserver")]:
+            suite.skip(name(variant, "memory", **args, workers=workers),
+                       "/proc/self/smaps_rollup is missing (a kernel before 4.14)")
+        return
+    ways = [("thread", {}, None)] + [
+        ("process", {"start_method": m}, m) for m in ("fork", "spawn", "forkserver")]
+    for variant, args, method in ways:
+        full = name(variant, "memory", **args, workers=workers)
+        if not suite.wanted(full):
+            continue
+        if method and method not in mp.get_all_start_methods():
+            suite.skip(full, f"start method {method} is not available on {sys.platform}")
+            continue
+        got = []
+
+        def once(_n, method=method):
+            ctx = mp.get_context(method) if method else None
+            ready = ctx.Semaphore(0) if ctx else threading.Semaphore(0)
+            gate = ctx.Event() if ctx else threading.Event()
+            before = rollup() if not ctx else (0, 0, 0)
+            make = ctx.Process if ctx else threading.Thread
+            ws = [make(target=idle, args=(ready, gate)) for _ in range(workers)]
+            t0 = time.perf_counter()
+            try:
+                for w in ws:
+                    w.start()
+                for _ in ws:
+                    if not ready.acquire(timeout=120):
+                        raise RuntimeError("an idle worker did not start")
+                t = time.perf_counter() - t0
+                if ctx:
+                    after = [sum(x) for x in zip(*(rollup(w.pid) for w in ws))]
+                else:
+                    after = [a - b for a, b in zip(rollup(), before)]
+            finally:
+                gate.set()
+                for w in ws:
+                    if w.ident is not None:
+                        w.join()
+            got[:] = [v / workers for v in after]
+            return t
+
+        if method == "forkserver":
+            once(1)  # the server starts on first use: not part of an idle worker
+        suite.measure(full, once, workers, counters=lambda: {
+            "rss_kib": got[0], "pss_kib": got[1], "private_kib": got[2]})
+
+
+# --- nums: the notes' global list ---------------------------------------------------
+
+nums = [11, 22]
+
+
+def work_on_global():
+    """The notes' work1: append 0, 1, 2 to the global list."""
+    for i in range(3):
+        nums.append(i)
+
+
+def work_on_array(arr, length):
+    """The same on a multiprocessing.Array with its length in a Value."""
+    for i in range(3):
+        arr[length.value] = i
+        length.value += 1
+
+
+def work_on_shm(shm):
+    """The same on shared_memory: slot 0 holds the length, slots 1... the items."""
+    view = shm.buf.cast("q")
+    for i in range(3):
+        view[1 + view[0]] = i
+        view[0] += 1
+    view.release()
+
+
+def work_on_proxy(lst):
+    """The same on a Manager's list proxy."""
+    for i in range(3):
+        lst.append(i)
+
+
+def nums_experiment(method, via):
+    """How many items the parent sees after one worker appended three to [11, 22]."""
+    global nums
+    nums = [11, 22]
+    if method is None:
+        t = threading.Thread(target=work_on_global)
+        t.start()
+        t.join()
+        return len(nums)
+    ctx = mp.get_context(method)
+    if via == "global":
+        p = ctx.Process(target=work_on_global)
+        p.start()
+        p.join()
+        return len(nums)
+    if via == "array":
+        arr, length = ctx.Array("q", [11, 22, 0, 0, 0]), ctx.Value("q", 2)
+        p = ctx.Process(target=work_on_array, args=(arr, length))
+        p.start()
+        p.join()
+        return length.value
+    if via == "shared_memory":
+        from multiprocessing import shared_memory
+        shm = shared_memory.SharedMemory(create=True, size=8 * 6)
+        try:
+            view = shm.buf.cast("q")
+            view[0], view[1], view[2] = 2, 11, 22
+            # Under fork the child keeps this mapping: nothing re-attaches by name, so the
+            # resource tracker counts one segment, unlinked below.
+            p = ctx.Process(target=work_on_shm, args=(shm,))
+            p.start()
+            p.join()
+            seen = view[0]
+            view.release()
+            return seen
+        finally:
+            shm.close()
+            shm.unlink()
+    if via == "manager":
+        with ctx.Manager() as manager:
+            lst = manager.list([11, 22])
+            p = ctx.Process(target=work_on_proxy, args=(lst,))
+            p.start()
+            p.join()
+            return len(lst)
+    raise ValueError(via)
+
+
+def nums_family(suite):
+    ways = [("thread", {"via": "global"}, None, "global")]
+    for m in ("fork", "spawn", "forkserver"):
+        ways.append(("process", {"start_method": m, "via": "global"}, m, "global"))
+    for via in ("array", "shared_memory", "manager"):
+        ways.append(("process", {"start_method": "fork", "via": via}, "fork", via))
+    for variant, args, method, via in ways:
+        full = name(variant, "nums", **args)
+        if not suite.wanted(full):
+            continue
+        if method and method not in mp.get_all_start_methods():
+            suite.skip(full, f"start method {method} is not available on {sys.platform}")
+            continue
+        seen = []
+
+        def once(n, method=method, via=via):
+            t0 = time.perf_counter()
+            for _ in range(n):
+                seen[:] = [nums_experiment(method, via)]
+            return time.perf_counter() - t0
+
+        suite.measure(full, once, 1, counters=lambda: {"parent_sees_items": seen[0]})
+
+
+# --- payload: what pickling costs ---------------------------------------------------
+
+PAYLOADS = ("bytes", "ints", "strs")
+
+
+def make_payload(kind, size):
+    """size bytes of data as C would hold it: bytes; size / 8 small ints (8 bytes each
+    in C); a dict of size / 32 entries, each a 16-character key and value."""
+    if kind == "bytes":
+        return b"x" * size
+    if kind == "ints":
+        return [i % 100 for i in range(max(1, size // 8))]
+    return {f"k{i:015d}": f"v{i:015d}" for i in range(max(1, size // 32))}
+
+
+def payload_producer(transport, chan, kind, size, n, ready, gate):
+    item = make_payload(kind, size)
+    ready.release()
+    gate.wait()
+    if transport == "mp_queue" or transport == "queue":
+        for _ in range(n):
+            chan.put(item)
+    elif transport == "mp_pipe":
+        for _ in range(n):
+            chan.send(item)
+    else:  # shared_memory: (segment, free slots, filled slots, slot size)
+        shm, free, filled, slot = chan
+        buf = shm.buf
+        for i in range(n):
+            data = item if kind == "bytes" else pickle.dumps(item)
+            free.acquire()
+            at = (i % C_QUEUE_CAPACITY) * slot
+            buf[at:at + 8] = len(data).to_bytes(8, "little")
+            buf[at + 8:at + 8 + len(data)] = data
+            filled.release()
+        del buf
+
+
+def payload_once(transport, kind, size, n, check):
+    """Seconds for n items through the transport, from the gate to the last one; check
+    holds whether every item arrived whole."""
+    item = make_payload(kind, size)
+    fork = mp.get_context("fork")
+    got = [None, 0]
+    if transport == "queue":
+        q = queue.Queue(C_QUEUE_CAPACITY)
+
+        def consume():
+            for _ in range(n):
+                got[0] = q.get()
+                got[1] += 1
+        t = run_gated(None, payload_producer, (transport, q, kind, size, n), consume)
+    elif transport == "mp_queue":
+        q = fork.Queue()
+
+        def consume():
+            for _ in range(n):
+                got[0] = q.get()
+                got[1] += 1
+        try:
+            t = run_gated(fork, payload_producer, (transport, q, kind, size, n), consume)
+        finally:
+            q.close()
+            q.join_thread()
+    elif transport == "mp_pipe":
+        rx, tx = fork.Pipe(duplex=False)
+
+        def consume():
+            for _ in range(n):
+                got[0] = rx.recv()
+                got[1] += 1
+        try:
+            t = run_gated(fork, payload_producer, (transport, tx, kind, size, n), consume)
+        finally:
+            rx.close()
+            tx.close()
+    elif transport == "shared_memory":
+        from multiprocessing import shared_memory
+        slot = 8 + len(item if kind == "bytes" else pickle.dumps(item))
+        shm = shared_memory.SharedMemory(create=True, size=slot * C_QUEUE_CAPACITY)
+        free, filled = fork.Semaphore(C_QUEUE_CAPACITY), fork.Semaphore(0)
+        try:
+            buf = shm.buf
+
+            def consume():
+                for i in range(n):
+                    filled.acquire()
+                    at = (i % C_QUEUE_CAPACITY) * slot
+                    length = int.from_bytes(buf[at:at + 8], "little")
+                    data = bytes(buf[at + 8:at + 8 + length])
+                    free.release()
+                    got[0] = data if kind == "bytes" else pickle.loads(data)
+                    got[1] += 1
+            t = run_gated(fork, payload_producer,
+                          (transport, (shm, free, filled, slot), kind, size, n), consume)
+            del buf
+        finally:
+            shm.close()
+            shm.unlink()
+    else:  # pickle alone: what a process transport adds to a reference, per item
+        t0 = now()
+        for _ in range(n):
+            got[0] = pickle.loads(pickle.dumps(item))
+            got[1] += 1
+        t = now() - t0
+    check[:] = [int(got[1] == n and got[0] == item)]
+    return t
+
+
+def payload(suite, sizes):
+    """C4: Queue, Pipe and shared_memory between processes, queue.Queue between threads
+    (a reference passes; nothing is copied) and pickle alone, by payload kind and size."""
+    for kind in PAYLOADS:
+        for size in sizes:
+            pickled = len(pickle.dumps(make_payload(kind, size)))
+            for transport in ("queue", "mp_queue", "mp_pipe", "shared_memory", "pickle"):
+                full = name(transport, "payload", payload=kind, item_bytes=size)
+                if not suite.wanted(full):
+                    continue
+                check = []
+
+                def once(n, transport=transport, kind=kind, size=size, check=check):
+                    return payload_once(transport, kind, size, n, check)
+
+                budget, suite.budget = suite.budget, suite.budget / 8
+                try:
+                    suite.measure(full, once, suite.calibrate(once, start=20, cap=50000),
+                                  counters=lambda check=check, pickled=pickled: {
+                                      "delivered": check[0], "pickle_bytes": pickled})
+                finally:
+                    suite.budget = budget
+
+
+# --- pingpong: talking, thread or process peer --------------------------------------
+
+def pong(conn, n, ready, gate):
+    ready.release()
+    gate.wait()
+    for _ in range(n):
+        conn.send_bytes(conn.recv_bytes())
+
+
+def pingpong(suite):
+    """C7's cost: 8-byte round trips through the same multiprocessing.Pipe, the peer a
+    forked process or a thread."""
+    for variant, ctx in (("thread_pipe", None), ("mp_pipe", mp.get_context("fork"))):
+        full = name(variant, "pingpong")
+        if not suite.wanted(full):
+            continue
+
+        def once(n, ctx=ctx):
+            a, b = mp.Pipe()
+            msg = b"x" * 8
+
+            def consume():
+                for _ in range(n):
+                    a.send_bytes(msg)
+                    a.recv_bytes()
+            try:
+                return run_gated(ctx, pong, (b, n), consume)
+            finally:
+                a.close()
+                b.close()
+
+        suite.measure(full, once, suite.calibrate(once, start=100))
+
+
+# --- crash: what the caller sees ----------------------------------------------------
+
+CRASH_VARIANTS = ("process", "mp_pool", "process_executor", "thread", "thread_executor")
+FAILURES = ("raise", "exit", "segv")
+POOL_WAIT_S = 1.0
+SIBLING_MS = 300
+
+
+def crash_task(failure):
+    if failure == "raise":
+        raise ValueError("the task failed")
+    if failure == "exit":
+        os._exit(3)
+    os.kill(os.getpid(), signal.SIGSEGV)  # the default action: the whole process dies
+    time.sleep(5)
+
+
+def crash_case(variant, failure):
+    """One C7 case, run in a sandbox process of its own (a thread's SIGSEGV takes its
+    whole process): a task that fails beside a sibling task of SIBLING_MS. Prints one
+    JSON line: what the caller saw (seen: 1 when it was told), whether the sibling's work
+    finished (others_done), whether the pool still runs a task (pool_usable, pools)."""
+    ctx = mp.get_context("fork")
+    out = {"others_done": 0}
+    if variant in ("process", "thread"):
+        make = ctx.Process if variant == "process" else threading.Thread
+        hooked = []
+        threading.excepthook = lambda a: hooked.append(a.exc_type.__name__)
+        w, sib = make(target=crash_task, args=(failure,)), make(target=sleep_ms,
+                                                                   args=(SIBLING_MS,))
+        sib.start()
+        w.start()
+        w.join(30)
+        sib.join(30)
+        if variant == "process":
+            code = w.exitcode
+            out["seen"] = int(code != 0)
+            out["text"] = (f"exitcode {code}" + (f" ({signal.Signals(-code).name})"
+                                                  if code and code < 0 else "") +
+                           " on the Process object; the rest runs on")
+            out["others_done"] = int(sib.exitcode == 0)
+        else:
+            out["seen"] = 0
+            out["text"] = ("join() returned as after success; the traceback went to "
+                           "threading.excepthook (" + ", ".join(hooked) + ")")
+            out["others_done"] = int(not sib.is_alive())
+    elif variant == "mp_pool":
+        pool = ctx.Pool(2)
+        try:
+            r = pool.apply_async(crash_task, (failure,))
+            s = pool.apply_async(sleep_ms, (SIBLING_MS,))
+            try:
+                r.get(timeout=POOL_WAIT_S)
+                out["seen"], out["text"] = 0, "get() returned"
+            except mp.TimeoutError:
+                out["seen"] = 0
+                out["text"] = (f"get(timeout={POOL_WAIT_S:g}) raised TimeoutError: the "
+                               "worker died, the pool made a new one, and the result never "
+                               "comes (get() without a timeout waits forever)")
+            except Exception as e:
+                out["seen"], out["text"] = 1, f"get() raised {type(e).__name__}: {e}"
+            try:
+                out["others_done"] = int(s.get(timeout=10) == SIBLING_MS)
+            except Exception:
+                pass
+            try:
+                out["pool_usable"] = int(pool.apply_async(sleep_ms, (0,)).get(timeout=10) == 0)
+            except Exception:
+                out["pool_usable"] = 0
+        finally:
+            pool.terminate()
+            pool.join()
+    else:
+        ex = (cf.ProcessPoolExecutor(2, mp_context=ctx) if variant == "process_executor"
+              else cf.ThreadPoolExecutor(2))
+        try:
+            f = ex.submit(crash_task, failure)
+            s = ex.submit(sleep_ms, SIBLING_MS)
+            try:
+                f.result(timeout=30)
+                out["seen"], out["text"] = 0, "result() returned"
+            except Exception as e:
+                out["seen"], out["text"] = 1, f"result() raised {type(e).__name__}: {e}"
+            try:
+                out["others_done"] = int(s.result(timeout=10) == SIBLING_MS)
+            except Exception as e:
+                out["text"] += f"; the sibling task's result() raised {type(e).__name__}"
+            try:
+                out["pool_usable"] = int(ex.submit(sleep_ms, 0).result(timeout=10) == 0)
+            except Exception as e:
+                out["pool_usable"] = 0
+                out["text"] += f"; a new submit raised {type(e).__name__}"
+        finally:
+            ex.shutdown(wait=True, cancel_futures=True)
+    print(json.dumps(out), flush=True)
+
+
+def crash_in_sandbox(variant, failure):
+    """Runs crash_case in a fresh interpreter; (counters, label)."""
+    # A SIGSEGV is plain death here, with no faulthandler dump.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONFAULTHANDLER"}
+    r = subprocess.run([sys.executable, os.path.abspath(__file__), "--crash-case", variant,
+                        failure], capture_output=True, text=True, timeout=120, env=env)
+    line = next((ln for ln in reversed(r.stdout.splitlines()) if ln.startswith("{")), None)
+    if r.returncode != 0 or line is None:
+        how = (f"killed by {signal.Signals(-r.returncode).name}" if r.returncode < 0
+               else f"exit status {r.returncode}")
+        return ({"caller_survived": 0, "seen": 0, "others_done": 0},
+                f"the whole process ended ({how}): the caller and every other worker with it")
+    got = json.loads(line)
+    counters = {"caller_survived": 1, "seen": got["seen"], "others_done": got["others_done"]}
+    if "pool_usable" in got:
+        counters["pool_usable"] = got["pool_usable"]
+    return counters, got["text"]
+
+
+def crashes(suite, reps):
+    for variant in CRASH_VARIANTS:
+        for failure in FAILURES:
+            full = name(variant, "crash", failure=failure)
+            if not suite.wanted(full):
+                continue
+            got = [None, ""]
+
+            def once(n, variant=variant, failure=failure):
+                t0 = time.perf_counter()
+                for _ in range(n):
+                    got[:] = crash_in_sandbox(variant, failure)
+                return time.perf_counter() - t0
+
+            saved, suite.reps = suite.reps, min(suite.reps, reps)
+            try:
+                suite.measure(full, once, 1, counters=lambda: dict(got[0]),
+                              label=lambda: got[1])
+            finally:
+                suite.reps = saved
+
+
+# --- reuse: when a pool's workers start, and how many run the tasks -------------------
+
+def task_pid(ms):
+    time.sleep(ms / 1000)
+    return os.getpid()
+
+
+def reuse(suite):
+    """C5: Pool(3) and ProcessPoolExecutor(3) (fork): children alive right after the pool
+    is made, after its first task, and the distinct pids that ran ten 5 ms tasks."""
+    fork = mp.get_context("fork")
+    for variant in ("mp_pool", "process_executor"):
+        full = name(variant, "reuse", start_method="fork")
+        if not suite.wanted(full):
+            continue
+        got = {}
+
+        def once(n, variant=variant):
+            t0 = time.perf_counter()
+            for _ in range(n):
+                base = len(mp.active_children())
+                if variant == "mp_pool":
+                    pool = fork.Pool(3)
+                    submit = lambda ms: pool.apply_async(task_pid, (ms,)).get  # noqa: E731
+                else:
+                    pool = cf.ProcessPoolExecutor(3, mp_context=fork)
+                    submit = lambda ms: pool.submit(task_pid, ms).result  # noqa: E731
+                try:
+                    up_front = len(mp.active_children()) - base
+                    submit(0)()
+                    after_first = len(mp.active_children()) - base
+                    pids = {r() for r in [submit(5) for _ in range(10)]}
+                finally:
+                    if variant == "mp_pool":
+                        pool.close()
+                        pool.join()
+                    else:
+                        pool.shutdown()
+                got.update(workers_up_front=up_front, workers_after_first_task=after_first,
+                           distinct_workers=len(pids), pool_size=3)
+            return time.perf_counter() - t0
+
+        suite.measure(full, once, 1, counters=lambda: dict(got))
+
 
 
 class Suite:
     def __init__(self, profile, pattern):
         self.profile = profile
         self.reps, self.budget = PROFILES[profile]
+        self.work_s = WORK_S[profile]
         self.pattern = re.compile(pattern) if pattern else None
         self.rows = []
         self.families = {}  # measure -> {"variants": [...], "args": {arg: [values]}}
@@ -192,6 +947,22 @@ class Suite:
         print(f"{full:60s} {times[len(times) // 2]:12.2f} us  ({count} x {self.reps})",
               flush=True)
 
+    def rows_of(self, full, per_op_s, count, counters, label=None):
+        """Rows of a name measured elsewhere (interleaved): per_op_s, seconds per
+        operation for each repetition; counters(seconds of the whole window)."""
+        full += "/manual_time"
+        for rep, sec in enumerate(per_op_s):
+            us = sec * 1e6
+            row = {"name": full, "run_name": full, "run_type": "iteration",
+                   "repetitions": len(per_op_s), "repetition_index": rep, "threads": 1,
+                   "iterations": count, "real_time": us, "cpu_time": us, "time_unit": "us",
+                   **counters(sec * count)}
+            if label:
+                row["label"] = label
+            self.rows.append(row)
+        med = sorted(per_op_s)[len(per_op_s) // 2] * 1e6 if per_op_s else 0
+        print(f"{full:60s} {med:12.4f} us  ({count} x {len(per_op_s)})", flush=True)
+
     def calibrate(self, once, start=1, cap=100000):
         """How many operations fill the profile's time per repetition, from one trial."""
         per_op = once(start) / start
@@ -227,9 +998,60 @@ def create(suite):
 
         once(1)  # a forkserver starts its server on first use: not part of the cost
         suite.measure(full, once, suite.calibrate(once, cap=2000))
+    fair_bases(suite)
+
+
+def fair_bases(suite):
+    """The fair bases of Process(): posix_spawn of this same interpreter with -c pass
+    (what spawn and forkserver cannot avoid: starting an interpreter), and libc's fork()
+    called from this interpreter (a C fork whose parent holds exactly the interpreter's
+    memory, without multiprocessing), its parent's memory beside it."""
+    full = name("interpreter", "create", how="posix_spawn")
+    if suite.wanted(full):
+        argv = [sys.executable, "-c", "pass"]
+
+        def spawn_once(n):
+            t0 = time.perf_counter()
+            for _ in range(n):
+                pid = os.posix_spawn(sys.executable, argv, os.environ)
+                os.waitpid(pid, 0)
+            return time.perf_counter() - t0
+
+        suite.measure(full, spawn_once, suite.calibrate(spawn_once, cap=500))
+    full = name("c_fork", "create")
+    if not suite.wanted(full):
+        return
+    try:
+        import ctypes
+        # PyDLL keeps the GIL across the call, so the child returns into a consistent
+        # interpreter for the few bytecodes before its _exit.
+        libc = ctypes.PyDLL(None)
+        libc.fork.restype = ctypes.c_int
+    except (ImportError, OSError, AttributeError) as e:
+        suite.skip(full, f"ctypes cannot reach libc's fork here: {e}")
+        return
+
+    def fork_once(n):
+        t0 = time.perf_counter()
+        for _ in range(n):
+            pid = libc.fork()
+            if pid == 0:
+                libc._exit(0)
+            os.waitpid(pid, 0)
+        return time.perf_counter() - t0
+
+    rss, pss, private = rollup() if os.path.exists("/proc/self/smaps_rollup") else (0, 0, 0)
+    suite.measure(full, fork_once, suite.calibrate(fork_once, cap=5000),
+                  counters={"parent_rss_kib": rss, "parent_private_kib": private,
+                            "parent_pss_kib": pss})
 
 
 def queues(suite, sizes):
+    """Items from a producer started beforehand and waiting at a gate: the window is the
+    items alone. queue.Queue is bounded as C's queue (C_QUEUE_CAPACITY) and each item is
+    copied in (bytearray) and out (bytes), as C's queue copies each message into and out
+    of its slot; multiprocessing.Queue pickles into its pipe, which is its copy."""
+    fork = mp.get_context("fork")
     for size in sizes:
         for cap, measure in ((0, "queue"), (3, "queue3")):
             if cap and size != 8:
@@ -239,31 +1061,33 @@ def queues(suite, sizes):
             th_name = name("queue", measure, **args)
 
             def mp_once(n, size=size, cap=cap):
-                q = mp.get_context("fork").Queue(cap)
-                p = mp.get_context("fork").Process(target=produce, args=(q, n, size))
-                t0 = time.perf_counter()
-                p.start()
-                while q.get() is not None:
-                    pass
-                t = time.perf_counter() - t0
-                p.join()
-                return t
+                q = fork.Queue(cap)
+                try:
+                    return run_gated(fork, gated_produce, (q, n, size, False),
+                                     lambda: drain(q))
+                finally:
+                    q.close()
+                    q.join_thread()
 
             def th_once(n, size=size, cap=cap):
-                q = queue.Queue(cap)
-                t = threading.Thread(target=produce, args=(q, n, size))
-                t0 = time.perf_counter()
-                t.start()
-                while q.get() is not None:
-                    pass
-                t1 = time.perf_counter() - t0
-                t.join()
-                return t1
+                q = queue.Queue(cap or C_QUEUE_CAPACITY)
+                return run_gated(None, gated_produce, (q, n, size, True),
+                                 lambda: drain(q, copy=True))
 
             if suite.wanted(mp_name):
                 suite.measure(mp_name, mp_once, suite.calibrate(mp_once, start=100))
             if suite.wanted(th_name):
                 suite.measure(th_name, th_once, suite.calibrate(th_once, start=100))
+
+
+def drain(q, copy=False):
+    """Gets items until None; copy: each one copied out, as C's queue copies."""
+    while True:
+        item = q.get()
+        if item is None:
+            return
+        if copy:
+            bytes(item)
 
 
 def pools(suite, task_us):
@@ -465,32 +1289,82 @@ def exceptions(suite):
                       counters=lambda: {"shown": outcome[0]}, label=lambda: outcome[1])
 
 
+def interpreter():
+    """What the context says of the interpreter: version, whether the GIL is on now
+    and whether the build can run without it, the default start method, its memory."""
+    gil_disabled_build = sysconfig.get_config_var("Py_GIL_DISABLED") or 0
+    is_enabled = getattr(sys, "_is_gil_enabled", None)
+    gil_on = is_enabled() if is_enabled else True
+    rss, pss, private = rollup() if os.path.exists("/proc/self/smaps_rollup") else (0, 0, 0)
+    return {"python": platform.python_version(),
+            "python_implementation": platform.python_implementation(),
+            "executable": sys.executable,
+            "python_gil_enabled": str(int(bool(gil_on))),
+            "python_gil_disabled_build": str(int(gil_disabled_build)),
+            "python_default_start_method": mp.get_context().get_start_method(),
+            "python_rss_kib": str(rss), "python_private_kib": str(private),
+            "python_tag": default_tag()}
+
+
+def default_tag():
+    """A name for this interpreter that fits a name's value ([a-z0-9_]): py3112,
+    py3135t (free-threaded build)."""
+    v = sys.version_info
+    ft = "t" if sysconfig.get_config_var("Py_GIL_DISABLED") else ""
+    return f"py{v.major}{v.minor}{v.micro}{ft}"
+
+
 def main(argv=None):
+    global INTERP_TAG
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--profile", default="quick", choices=sorted(PROFILES))
     ap.add_argument("--filter", default="")
     ap.add_argument("--repetitions", type=int, help="override the profile's repetitions")
     ap.add_argument("--min-time", type=float, help="override the seconds per repetition")
-    ap.add_argument("--out", required=True)
+    ap.add_argument("--tag", help="another interpreter's rows: every name ends in "
+                                  "/interp:TAG ([a-z0-9_]+)")
+    ap.add_argument("--crash-case", nargs=2, metavar=("VARIANT", "FAILURE"),
+                    help="run one C7 case and print what the caller saw (a sandbox)")
+    ap.add_argument("--out")
     args = ap.parse_args(argv)
+    if args.crash_case:
+        crash_case(*args.crash_case)
+        return 0
+    if not args.out:
+        ap.error("--out is required")
+    if args.tag:
+        if not re.fullmatch(r"[a-z0-9_]+", args.tag):
+            ap.error(f"--tag {args.tag!r}: only a-z, 0-9 and _ fit in a name")
+        INTERP_TAG = args.tag
+    interp = interpreter()  # before any worker: the interpreter's own memory
     suite = Suite(args.profile, args.filter)
     if args.repetitions:
         suite.reps = args.repetitions
     if args.min_time:
         suite.budget = args.min_time
+        suite.work_s = min(suite.work_s, args.min_time)
     full = args.profile == "full"
+    pus = len(os.sched_getaffinity(0))
+    # The fair bases' fork first, while this process has one thread.
     create(suite)
+    memory(suite, 16 if full else 4)
+    nums_family(suite)
+    gil(suite)
     queues(suite, [8, 64, 4096, 65536] if full else [8, 64, 65536])
+    payload(suite, [64, 4096, 65536, 1 << 20] if full else [64, 65536])
+    pingpong(suite)
     pools(suite, [0, 10, 100, 1000] if full else [0, 1000])
     notes_pool(suite)
     exceptions(suite)
+    reuse(suite)
+    crashes(suite, suite.reps if full else 1)
     doc = {"context": {"date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-                       "host_name": platform.node(), "executable": sys.executable,
-                       "python": platform.python_version(), "profile": args.profile,
-                       "placement": "none", "tvp_version": "python",
+                       "host_name": platform.node(), "profile": args.profile,
+                       "placement": "none", "tvp_version": "python", "pus": str(pus),
                        "start_methods": ",".join(mp.get_all_start_methods()),
+                       "python_interp_tag": INTERP_TAG or "",
                        "name_schema": str(NAME_SCHEMA),
-                       "tvp_describe": json.dumps(suite.describe())},
+                       "tvp_describe": json.dumps(suite.describe()), **interp},
            "benchmarks": suite.rows}
     with open(args.out, "w") as f:
         json.dump(doc, f, indent=1)

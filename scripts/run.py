@@ -3,7 +3,7 @@
 
     run.py [--profile quick|full] [--pin POLICY] [--filter REGEX] [--out DIR]
            [--bench PATH] [--min-time SECONDS] [--repetitions N] [--smoke]
-           [--budget SECONDS] [--no-report]
+           [--budget SECONDS] [--no-report] [--python EXE]...
     run.py [--profile quick|full] --eta-for-topology XML_FILE|SYNTHETIC
 
 Each scenario runs as its own tvp-bench process, so progress reads "[n/m] scenario",
@@ -83,6 +83,67 @@ def perf_sched_pipe():
     return out
 
 
+def python_interpreters(exes):
+    """The interpreters the Python layer runs under, from the repeated --python option:
+    [(scenario, executable, tag)], the first the one the rules read (its names carry no
+    tag; the run's own interpreter when none is given), every other one tagged by its
+    version and build (py3135t: 3.13.5, free-threaded; made unique with _2, _3...),
+    which py_bench.py appends to each of its names as /interp:TAG. An executable that is
+    missing or does not run stops the run before its folder exists."""
+    exes = exes or [sys.executable]
+    out, tags = [], set()
+    ask = ("import sys, sysconfig; v = sys.version_info; print('py%d%d%d%s' % (v.major, "
+           "v.minor, v.micro, 't' if sysconfig.get_config_var('Py_GIL_DISABLED') else ''))")
+    for i, exe in enumerate(exes):
+        path = shutil.which(exe) or exe
+        try:
+            r = subprocess.run([path, "-c", ask], capture_output=True, text=True, timeout=60)
+        except (OSError, subprocess.TimeoutExpired) as e:
+            fail(f"--python {exe}: cannot run it ({e})")
+        if r.returncode != 0 or not r.stdout.strip():
+            fail(f"--python {exe}: it did not say its version: {r.stderr.strip()[-300:]}")
+        tag, n = r.stdout.strip(), 2
+        while tag in tags:
+            tag = f"{r.stdout.strip()}_{n}"
+            n += 1
+        tags.add(tag)
+        out.append(("python" if i == 0 else f"python@{tag}", os.path.abspath(path),
+                    None if i == 0 else tag))
+    return out
+
+
+def python_command(interp, args, part):
+    """The py_bench.py command line for one interpreter of python_interpreters()."""
+    _, exe, tag = interp
+    cmd = [exe, PY_BENCH, f"--profile={args.profile}", f"--out={part}"]
+    if tag:
+        cmd.append(f"--tag={tag}")
+    if args.filter:
+        cmd.append(f"--filter={args.filter}")
+    if args.min_time:
+        cmd.append(f"--min-time={args.min_time}")
+    if args.repetitions:
+        cmd.append(f"--repetitions={args.repetitions}")
+    return cmd
+
+
+def merge_pythons(merged, python_ctxs):
+    """The Python parts' contexts in the merged one: the first interpreter's version and
+    start methods as before, and python_interpreters, a JSON list of every interpreter
+    (tag, version, executable, GIL, default start method, its own memory; first the one
+    the rules read). Another interpreter's rows are told apart by their interp arg."""
+    if not python_ctxs:
+        return
+    first = python_ctxs[0]
+    merged["context"]["python"] = first.get("python", "")
+    merged["context"]["python_start_methods"] = first.get("start_methods", "")
+    keys = ("python", "python_implementation", "executable", "python_gil_enabled",
+            "python_gil_disabled_build", "python_default_start_method", "python_rss_kib",
+            "python_private_kib", "python_tag", "python_interp_tag", "start_methods")
+    merged["context"]["python_interpreters"] = json.dumps(
+        [{k: c.get(k, "") for k in keys} for c in python_ctxs])
+
+
 def run_scenario(cmd):
     """Runs one tvp-bench; on Ctrl-C stops it and reaps it before passing the
     interrupt on, so no benchmark process outlives the run."""
@@ -123,6 +184,10 @@ def main(argv=None):
                     help="print how long the quick and full profiles would take on that "
                          "machine (an lstopo XML file or hwloc's synthetic description, "
                          "e.g. 'pack:2 core:8 pu:2'), and what they would shrink, then exit")
+    ap.add_argument("--python", action="append", default=[], metavar="EXE",
+                    help="an interpreter to run the Python layer under (repeat it for "
+                         "several; the first is the one the verdicts read; default: the "
+                         "one running this script)")
     args = ap.parse_args(argv)
     t_begin = time.monotonic()
     args.budget = check_budget_args(args)
@@ -142,10 +207,14 @@ def main(argv=None):
         sys.stderr.write(listed.stderr)
         sys.exit(2)
     scenarios = [line.split("\t", 1) for line in listed.stdout.splitlines() if line]
-    # The notes' own Python, measured with the Python that runs this script.
-    scenarios.append(["python", "the notes' multiprocessing code beside the C numbers (C2-C6)"])
+    # The notes' own Python, under each interpreter asked for (by default the one that
+    # runs this script).
+    pythons = {p[0]: p for p in python_interpreters(args.python)}
+    for scen, exe, _ in pythons.values():
+        scenarios.append([scen, f"the notes' multiprocessing code beside the C numbers "
+                                f"(C1-C8), under {exe}"])
     if args.eta_for_topology:
-        return eta_for_topology(args, [n for n, _ in scenarios if n != "python"])
+        return eta_for_topology(args, [n for n, _ in scenarios if not n.startswith("python")])
 
     folder = new_run_folder(args.out)
     print(f"tvp: results go to {folder}")
@@ -187,14 +256,8 @@ def main(argv=None):
             print(f"\n[{n}/{len(scenarios)}] {name}: {desc} (about "
                   f"{machine_state.minutes(left)} left)", flush=True)
             part = os.path.join(folder, f".part-{name}.json")
-            if name == "python":
-                cmd = [sys.executable, PY_BENCH, f"--profile={args.profile}", f"--out={part}"]
-                if args.filter:
-                    cmd.append(f"--filter={args.filter}")
-                if args.min_time:
-                    cmd.append(f"--min-time={args.min_time}")
-                if args.repetitions:
-                    cmd.append(f"--repetitions={args.repetitions}")
+            if name in pythons:
+                cmd = python_command(pythons[name], args, part)
             else:
                 cmd = suite + [f"--scenario={name}", f"--benchmark_out={part}",
                                "--benchmark_out_format=json"]
@@ -417,7 +480,7 @@ def planned_commands(plan, name, cmd, part, args):
                                                   "--min-time=", "--repetitions=",
                                                   "--benchmark_out=", "--out="))]
         c += [f"--min-time={min_time:g}", f"--repetitions={reps}"]
-        if name == "python":
+        if name.startswith("python"):  # each interpreter's run of the Python layer
             c += [f"--out={p}", f"--filter={budget.python_filter(names, args.filter)}"]
         else:
             c += [f"--benchmark_out={p}",
@@ -473,7 +536,7 @@ def merge(parts, seconds):
     """One Google Benchmark JSON document from the scenarios' ones: the first
     context (plus each scenario's wall time and order of repetitions), every benchmark
     row in run order."""
-    merged, rows, python_ctx, orders = None, [], {}, []
+    merged, rows, python_ctx, orders, python_ctxs = None, [], {}, [], []
     for p in parts:
         with open(p) as f:
             try:
@@ -485,7 +548,9 @@ def merge(parts, seconds):
         if order:
             orders.append(f"{os.path.basename(p)[len('.part-'):-len('.json')]}={order}")
         if doc.get("context", {}).get("tvp_version") == "python":
-            python_ctx = doc["context"]  # the Python part's context: keep its version
+            python_ctxs.append(doc["context"])
+            if not doc["context"].get("python_interp_tag"):
+                python_ctx = doc["context"]  # the first interpreter's: keep its version
         elif merged is None:
             merged = {"context": doc["context"], "benchmarks": []}
         rows.extend(doc.get("benchmarks", []))
@@ -494,8 +559,8 @@ def merge(parts, seconds):
     if merged is not None:
         merged["benchmarks"] = rows
         if python_ctx:
-            merged["context"]["python"] = python_ctx.get("python", "")
-            merged["context"]["python_start_methods"] = python_ctx.get("start_methods", "")
+            merge_pythons(merged, [python_ctx] + [c for c in python_ctxs
+                                                  if c is not python_ctx])
             # One description of the whole run: the C suite's, with the Python part's
             # scenarios after its own and the Python constructs beside its worker kinds.
             if merged["context"] is not python_ctx and "tvp_describe" in python_ctx:

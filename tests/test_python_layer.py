@@ -1,0 +1,319 @@
+"""test_python_layer.py - the Python layer (bench/py_bench.py, scripts/py_rules.py, the
+report's Python section, run.py --python) asserted on behaviour, never on timing.
+
+One real run of the whole layer at its smallest (one repetition, a few milliseconds of
+work each; a check that every family reports, not a measurement) is shared by the
+tests that read rows: every family's rows are there with their counters; the context
+records the interpreter's GIL and start method; every key of py_rules is a row of that
+run; what the crash cases saw is what Python does; and nothing it started outlives it.
+The rest break things on purpose (a consumer that fails mid-transfer) and check that no
+child and no shared_memory segment is left, and run two interpreters into one report."""
+import glob
+import json
+import multiprocessing as mp
+import os
+import shutil
+import sys
+import tempfile
+import time
+import unittest
+import uuid
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+sys.path.insert(0, os.path.join(ROOT, "bench"))
+sys.path.insert(0, os.path.join(ROOT, "tests"))
+import py_bench  # noqa: E402
+import py_rules  # noqa: E402
+import results  # noqa: E402
+from test_scripts import PATIENCE, children_of, describe_processes, marked, run, \
+    shm_objects, wait_until  # noqa: E402
+
+PY = sys.executable
+# Every family the layer writes, and a counter each of its rows must carry.
+FAMILIES = {"create": None, "gil": "ops_per_s", "memory": "pss_kib",
+            "nums": "parent_sees_items", "queue": None, "queue3": None,
+            "payload": "delivered", "pingpong": None, "pool": None, "pool_notes": "ideal_ms",
+            "exception": "shown", "reuse": "distinct_workers", "crash": "caller_survived"}
+
+
+def psm_segments():
+    return {s for s in shm_objects() if s.startswith("psm_")}
+
+
+def run_layer(folder, *args, exe=PY, mark=None):
+    """py_bench.py into folder/benchmarks.json; returns the CompletedProcess."""
+    env = dict(os.environ)
+    if mark:
+        env["TVP_TEST_MARK"] = mark
+    return run([exe, "bench/py_bench.py", "--repetitions", "1", "--min-time", "0.005",
+                "--out", os.path.join(folder, "benchmarks.json"), *args], env=env)
+
+
+def second_interpreter():
+    """Another Python to run beside this one: a pyenv one when the machine has one,
+    else this one again (run.py then tags it _2)."""
+    found = sorted(glob.glob(os.path.expanduser("~/.pyenv/versions/3.1[2-9]*/bin/python3")))
+    return found[-1] if found else PY
+
+
+class WholeLayer(unittest.TestCase):
+    """The whole layer once, at its smallest."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp()
+        cls.mark = uuid.uuid4().hex
+        cls.shm_before = psm_segments()
+        cls.proc = run_layer(cls.tmp, mark=cls.mark)
+        cls.layer = results.load(cls.tmp) if cls.proc.returncode == 0 else None
+        with open(os.path.join(cls.tmp, "benchmarks.json")) as f:
+            cls.doc = json.load(f)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp)
+
+    def setUp(self):
+        self.assertEqual(self.proc.returncode, 0, self.proc.stderr[-3000:])
+
+    def test_every_family_reports(self):
+        measures = {b.measure for b in self.layer.select("python")}
+        self.assertEqual(set(FAMILIES) - measures, set())
+        for b in self.layer.select("python"):
+            self.assertFalse(b.error, f"{b.name}: {b.error}")
+            self.assertTrue(b.times_us and all(t > 0 for t in b.times_us), b.name)
+            counter = FAMILIES.get(b.measure)
+            if counter:
+                self.assertIsNotNone(b.counter(counter), f"{b.name} lacks {counter}")
+
+    def test_gil_rows_cover_every_way_and_n(self):
+        pus = len(os.sched_getaffinity(0))
+        ns = set(py_bench.worker_counts(pus))
+        self.assertTrue({1, pus, 2 * pus} <= ns)
+        methods = mp.get_all_start_methods()
+        ways = [("thread", {}), ("thread_executor", {}),
+                ("process_executor", {"start_method": "fork"})] + [
+            ("process", {"start_method": m}) for m in methods]
+        for variant, args in ways:
+            got = {b.args["workers"] for b in self.layer.select("python", "gil",
+                                                             variant=variant, work="cpu",
+                                                             **args)}
+            # The quick profile (this run's) takes spawn and forkserver up to the PUs only.
+            want = ns - {2 * pus} if args.get("start_method") in ("spawn", "forkserver") \
+                else ns
+            self.assertEqual(got, want, (variant, args))
+        for b in self.layer.select("python", "gil"):
+            n = b.args["workers"]
+            # The same work per worker at every N: the operations of the window are N
+            # times one worker's count.
+            self.assertEqual(b.counter("ops_per_s") / b.counter("ops_per_s_per_worker"), n)
+
+    def test_gil_context_recorded(self):
+        ctx = self.doc["context"]
+        self.assertIn(ctx["python_gil_enabled"], ("0", "1"))
+        self.assertIn(ctx["python_gil_disabled_build"], ("0", "1"))
+        gil_on = getattr(sys, "_is_gil_enabled", lambda: True)()
+        self.assertEqual(ctx["python_gil_enabled"], str(int(gil_on)))
+        self.assertIn(ctx["python_default_start_method"], mp.get_all_start_methods())
+        self.assertEqual(ctx["python_default_start_method"], mp.get_context().get_start_method())
+        self.assertRegex(ctx["python_tag"], r"^py\d+t?$")
+        self.assertGreater(int(ctx["python_private_kib"]), 0)
+
+    def test_rule_keys_are_rows_of_the_run(self):
+        pus = len(os.sched_getaffinity(0))
+        missing = []
+        for r in py_rules.PY_RULES:
+            for k in (r.a, r.b):
+                if k is None:
+                    continue
+                b = self.layer.bench(k.resolve(pus))
+                if b is None or b.error:
+                    missing.append(str(k))
+                elif r.metric != "time":
+                    for m in r.metric.split("+"):
+                        if m not in b.counters:
+                            missing.append(f"{k} ({m})")
+        self.assertEqual(missing, [])
+
+    def test_every_rule_decides_or_says_why(self):
+        import claims
+        for claim in claims.CLAIMS:
+            for o in claims.judge(claim, self.layer, py_rules.PY_RULES)[1]:
+                # One repetition cannot decide a comparison; a rule against a threshold can.
+                if o.rule.b is None:
+                    self.assertIsNotNone(o.holds, f"{o.rule.prediction}: {o.why}")
+
+    def test_nums_as_python_does_it(self):
+        seen = {(b.mode, b.args.get("start_method"), b.args["via"]): b.counter(
+            "parent_sees_items") for b in self.layer.select("python", "nums")}
+        self.assertEqual(seen.pop(("thread", None, "global")), 5)
+        for (mode, method, via), n in seen.items():
+            self.assertEqual(n, 2 if via == "global" else 5, (method, via))
+
+    def test_crashes_as_python_does_them(self):
+        def c(variant, mode, failure, counter):
+            return self.layer.get("python", variant, mode, "crash",
+                                failure=failure).counter(counter)
+        for failure in ("exit", "segv"):
+            self.assertEqual(c("thread", "thread", failure, "caller_survived"), 0)
+            self.assertEqual(c("thread_executor", "thread", failure, "caller_survived"), 0)
+            self.assertEqual(c("process", "process", failure, "caller_survived"), 1)
+            self.assertEqual(c("process", "process", failure, "seen"), 1)
+            # Pool replaces the dead worker but never answers for its task...
+            self.assertEqual(c("mp_pool", "process", failure, "seen"), 0)
+            self.assertEqual(c("mp_pool", "process", failure, "pool_usable"), 1)
+            # ...ProcessPoolExecutor says so, and is broken for good.
+            self.assertEqual(c("process_executor", "process", failure, "seen"), 1)
+            self.assertEqual(c("process_executor", "process", failure, "pool_usable"), 0)
+            self.assertIn("BrokenProcessPool", self.layer.get(
+                "python", "process_executor", "process", "crash", failure=failure).label)
+        self.assertEqual(c("thread", "thread", "raise", "seen"), 0)
+        self.assertEqual(c("thread_executor", "thread", "raise", "seen"), 1)
+        self.assertIn("SIGSEGV", self.layer.get("python", "process", "process", "crash",
+                                              failure="segv").label)
+
+    def test_pool_facts(self):
+        pool = self.layer.get("python", "mp_pool", "process", "reuse", start_method="fork")
+        self.assertEqual(pool.counter("workers_up_front"), 3)  # mp.Pool: all up front
+        self.assertLessEqual(pool.counter("distinct_workers"), 3)
+        ex = self.layer.get("python", "process_executor", "process", "reuse",
+                          start_method="fork")
+        self.assertEqual(ex.counter("workers_up_front"), 0)  # on the first submit
+
+    def test_every_payload_arrives_whole(self):
+        rows = self.layer.select("python", "payload")
+        self.assertEqual({b.args["payload"] for b in rows}, set(py_bench.PAYLOADS))
+        self.assertEqual([b.name for b in rows if b.counter("delivered") != 1], [])
+
+    def test_fair_bases_measured(self):
+        self.assertIsNotNone(self.layer.ok("python", "interpreter", "process", "create",
+                                         how="posix_spawn"))
+        fork = self.layer.ok("python", "c_fork", "process", "create")
+        self.assertIsNotNone(fork)
+        self.assertGreater(fork.counter("parent_private_kib"), 0)
+
+    def test_nothing_outlives_the_run(self):
+        # The forkserver and the resource tracker end when their parent's pipe closes:
+        # wait for that, never more than the harness allows.
+        wait_until(lambda: not marked(self.mark), PATIENCE)
+        self.assertEqual(marked(self.mark), set(), describe_processes(marked(self.mark)))
+        self.assertEqual(psm_segments() - self.shm_before, set())
+
+
+class Leaks(unittest.TestCase):
+    """A transfer that fails in the middle leaves no child and no segment behind."""
+
+    def setUp(self):
+        self.shm_before = psm_segments()
+
+    def broken(self, *a, **kw):
+        raise RuntimeError("the consumer broke on purpose")
+
+    def workers_left(self):
+        """Children of this process other than multiprocessing's long-lived helpers (the
+        forkserver and the resource tracker, which live as long as this process)."""
+        from multiprocessing import forkserver, resource_tracker
+        helpers = {getattr(forkserver._forkserver, "_forkserver_pid", None),
+                   getattr(resource_tracker._resource_tracker, "_pid", None)}
+        return [c for c in children_of(os.getpid()) if c[0] not in helpers]
+
+    def assert_clean(self):
+        wait_until(lambda: not self.workers_left(), PATIENCE)
+        self.assertEqual(self.workers_left(), [])
+        self.assertEqual(mp.active_children(), [])
+        self.assertEqual(psm_segments() - self.shm_before, set())
+
+    def test_gated_worker_is_reaped_when_the_consumer_fails(self):
+        fork = mp.get_context("fork")
+        q = fork.Queue()
+        with self.assertRaises(RuntimeError):
+            py_bench.run_gated(fork, py_bench.gated_produce, (q, 1000, 64, False),
+                               self.broken, timeout=30)
+        q.close()
+        q.join_thread()
+        self.assert_clean()
+
+    def test_shared_memory_is_unlinked_when_the_consumer_fails(self):
+        real = py_bench.pickle.loads
+        py_bench.pickle.loads = self.broken
+        try:
+            with self.assertRaises(RuntimeError):
+                py_bench.payload_once("shared_memory", "ints", 4096, 50, [])
+        finally:
+            py_bench.pickle.loads = real
+        self.assert_clean()
+
+    def test_every_transport_delivers_and_cleans_up(self):
+        for transport in ("queue", "mp_queue", "mp_pipe", "shared_memory", "pickle"):
+            for kind in py_bench.PAYLOADS:
+                check = []
+                self.assertGreater(py_bench.payload_once(transport, kind, 64, 20, check), 0)
+                self.assertEqual(check, [1], (transport, kind))
+        self.assert_clean()
+
+    def test_gil_by_hand_leaves_no_worker(self):
+        for method in mp.get_all_start_methods():
+            sec = py_bench.gil_by_hand(mp.get_context(method), "cpu", 2, 1000)
+            self.assertGreater(sec, 0)
+        self.assert_clean()
+
+
+class TwoInterpreters(unittest.TestCase):
+    """run.py --python twice: both interpreters in one run and one report, each with its
+    GIL figure; the second one's names tagged."""
+
+    def test_tags_are_unique(self):
+        import run as run_py
+        got = run_py.python_interpreters([PY, PY])
+        self.assertEqual(got[0][0], "python")
+        self.assertIsNone(got[0][2])
+        self.assertRegex(got[1][2], r"^py\d+t?_2$")
+        self.assertEqual(got[1][0], f"python@{got[1][2]}")
+
+    def test_side_by_side(self):
+        import run as run_py
+        second = second_interpreter()
+        interps = run_py.python_interpreters([PY, second])
+        with tempfile.TemporaryDirectory() as tmp:
+            parts = []
+            for scen, exe, tag in interps:
+                out = os.path.join(tmp, f".part-{scen}.json")
+                cmd = [exe, "bench/py_bench.py", "--repetitions", "2", "--min-time", "0.005",
+                       "--filter", "python/thread/thread/measure:(gil/work:io|create)",
+                       f"--out={out}"] + ([f"--tag={tag}"] if tag else [])
+                r = run(cmd)
+                self.assertEqual(r.returncode, 0, r.stderr[-2000:])
+                parts.append(out)
+            merged = run_py.merge(parts, {s: 1.0 for s, _, _ in interps})
+            listed = json.loads(merged["context"]["python_interpreters"])
+            self.assertEqual([i["python_interp_tag"] for i in listed],
+                             ["", interps[1][2]])
+            self.assertEqual(listed[1]["python_tag"], interps[1][2].split("_")[0])
+            folder = os.path.join(tmp, "run")
+            os.makedirs(folder)
+            with open(os.path.join(folder, "benchmarks.json"), "w") as f:
+                json.dump(merged, f)
+            r = run([PY, "scripts/write_report.py", folder])
+            self.assertEqual(r.returncode, 0, r.stderr[-2000:])
+            loaded = results.load(folder)
+            tagged = [b for b in loaded.select("python") if b.args.get("interp")]
+            self.assertTrue(tagged)
+            self.assertEqual({b.args["interp"] for b in tagged}, {interps[1][2]})
+            with open(os.path.join(folder, "REPORT.md")) as f:
+                text = f.read()
+            self.assertEqual(text.count("### The GIL: "), 2, "a GIL figure per interpreter")
+            if shutil.which("gnuplot"):
+                for suffix in ("main", interps[1][2]):
+                    self.assertTrue(os.path.exists(os.path.join(
+                        folder, "figures", f"python_gil_{suffix}.png")), suffix)
+
+    def test_a_missing_interpreter_stops_before_the_run(self):
+        r = run([PY, "scripts/run.py", "--python", "/nonexistent/python3", "--no-report",
+                 "--out", tempfile.gettempdir()])
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("--python /nonexistent/python3", r.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
