@@ -16,20 +16,22 @@ from report.verdicts import measured_text, threshold_text
 # A Python operation against its fair base: (Python's words, its key, the base's words,
 # the base's key, what the pair compares). Both sides name their mode; PUS is the
 # machine's PUs.
-C_FORK_EMPTY = key("create", "fork", "process", "round_trip", layout="private", parent_mib=0)
+C_FORK_EMPTY = key("create", "fork", "process", "round_trip", parent="minimal",
+                   layout="private", parent_mib=0)
 PY_SPAWN_BASE = key("python", "interpreter", "process", "create", how="posix_spawn")
 PY_C_FORK = key("python", "c_fork", "process", "create")
 PY_PAIRS = [
     ("Thread().start(); join()", key("python", "thread", "thread", "create"),
      "pthread_create + join",
-     key("create", "pthread", "thread", "round_trip", layout="private", parent_mib=0),
+     key("create", "pthread", "thread", "round_trip", parent="tvp",
+         layout="private", parent_mib=0),
      "one OS thread either way; the gap is Python's Thread object and its start handshake"),
     ("Process() fork: start; join",
      key("python", "process", "process", "create", start_method="fork"),
      "libc fork() of this interpreter, _exit, waitpid (measured here)", PY_C_FORK,
      "a fork of the same parent; the gap is what multiprocessing does around it (the "
      "Process object, a sentinel pipe, the child's bootstrap and clean-up)"),
-    ("libc fork() of this interpreter", PY_C_FORK, "fork, exit, wait from an empty C parent",
+    ("libc fork() of this interpreter", PY_C_FORK, "fork, exit, wait from the minimal C parent",
      C_FORK_EMPTY, "the same system call; the gap is the interpreter's own memory, which "
      "fork copies as page tables"),
     ("Process() spawn", key("python", "process", "process", "create", start_method="spawn"),
@@ -43,7 +45,8 @@ PY_PAIRS = [
      "against starting one from nothing"),
     ("posix_spawn of this interpreter with -c pass", PY_SPAWN_BASE,
      "posix_spawn of a static C program",
-     key("create", "posix_spawn", "process", "round_trip", layout="private", parent_mib=0),
+     key("create", "posix_spawn", "process", "round_trip", parent="tvp",
+         layout="private", parent_mib=0),
      "the same call; the gap is starting an interpreter"),
     ("multiprocessing.Queue, 64 B item",
      key("python", "mp_queue", "process", "queue", item_bytes=64),
@@ -270,7 +273,7 @@ def memory_part(run):
         return []
     c = []
     for kind, mode in (("pthread", "thread"), ("fork", "process")):
-        cb = run.ok("footprint", kind, mode, "memory", workers=10, parent_mib=0)
+        cb = run.ok("footprint", kind, mode, "memory", parent="tvp", workers=10, parent_mib=0)
         if cb:
             c.append(f"{kind} {fmt(cb.counter('pss_kib'))} KiB Pss, "
                      f"{fmt(cb.counter('private_kib'))} KiB private")
