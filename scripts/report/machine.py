@@ -3,7 +3,7 @@ machine and the run (the context bench/main.c and scripts/run.py write)."""
 import os
 
 import stats
-from report.kit import ci_text, table
+from report.kit import fmt, interval_label, table
 
 CONTEXT_WORDS = [("cpu_model", "CPU"), ("topology", "topology (hwloc)"), ("nproc", "online CPUs"),
                  ("kernel", "kernel"), ("thp", "transparent huge pages"),
@@ -27,7 +27,8 @@ def skipped_section(run, folder):
 
 def noisy_section(run, folder):
     timed = [b for b in run.benches.values() if not b.error and len(b.times_us) > 1]
-    noisy = sorted((b for b in timed if b.cv > stats.NOISY_CV), key=lambda b: -b.cv)
+    noisy = sorted((b for b in timed if b.cv_of(b.metric) > stats.NOISY_CV),
+                   key=lambda b: -b.cv_of(b.metric))
     if not noisy:
         return []
     return ["## Noisy here", "",
@@ -36,8 +37,17 @@ def noisy_section(run, folder):
             "read their medians with their intervals, and rerun or pin before comparing "
             "them across machines.", "",
             "<details><summary>The noisy benchmarks, noisiest first</summary>", ""] + table(
-        ["benchmark", "CV", "median [95%]"],
-        [[b.name, f"{b.cv:.0%}", ci_text(b)] for b in noisy]) + ["", "</details>", ""]
+        ["benchmark (the metric, where not µs)", "CV",
+         f"median [{interval_label(run.repetitions)}]"],
+        [[b.name if b.metric == "time" else f"{b.name} ({b.metric})",
+          f"{b.cv_of(b.metric):.0%}", metric_ci_text(b)] for b in noisy]) + [
+        "", "</details>", ""]
+
+
+def metric_ci_text(b):
+    """The median of the metric the report reads, with its interval."""
+    med, lo, hi, _ = stats.median_ci(b.values(b.metric))
+    return f"{fmt(med)} [{fmt(lo)}, {fmt(hi)}]"
 
 
 def section(run, folder):
