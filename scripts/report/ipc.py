@@ -724,8 +724,8 @@ def polled_throughput_table(run, polled, sizes):
         if m1 and mp1 and all(one for _, _, one in at_top):
             text += (f" By the median single message or copy: {human_rate(m1)}, "
                      f"{human_rate(mp1)}, and " + ", ".join(
-                         f"{human_rate(one)} ({one / m1:.0%} of memcpy, {one / mp1:.0%} of the "
-                         "copy from the other core)" for _, _, one in at_top) + ".")
+                         f"{human_rate(one)} ({name}: {one / m1:.0%} of memcpy, {one / mp1:.0%} "
+                         "of the copy from the other core)" for name, _, one in at_top) + ".")
         out += [text + " A ring's reader copies bytes the writer has just written.", ""]
     return out
 
