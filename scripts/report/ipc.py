@@ -771,6 +771,10 @@ def c7_context(run):
                 f"through {title}, {fmt(th.median)} µs for threads and "
                 f"{fmt(pr.median)} µs for processes ({pr.median / th.median:.2f}x"
                 + (f", U test p = {p:.2f}" if p is not None else "") + ")"
+                + (f"; by the median single round trip, {fmt(th.counter('round_trip_median_ns'))} "
+                   f"and {fmt(pr.counter('round_trip_median_ns'))} ns"
+                   if th.counter("round_trip_median_ns") and pr.counter("round_trip_median_ns")
+                   else "")
                 + (f", with {max(sleeps):.2g} sleeps in the kernel per round trip or fewer"
                    if all(x is not None for x in sleeps) else "") + ". Background: each "
                 "send and receive through a kernel transport is a system call, and a sleeping "
