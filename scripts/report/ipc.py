@@ -516,7 +516,8 @@ def spin_choice(run, sweep, pairs, kinds, bounds, us):
             "(`IPC_SPIN_DEFAULT_NS`, src/ipc/ipc.h), chosen from this sweep on the 2-core "
             "virtual machine by a rule: the shortest bound whose median single round trip (or "
             "round trip, in a run without that counter) is within 1.25x of the best bound's, for "
-            f"every pair. On this run the rule picks {pick:g} µs"
+            "every pair, in every run of the sweep (the comment on the constant gives them). "
+            f"On this run the rule picks {pick:g} µs"
             + (" too." if pick == us else ".")
             + " Background: a longer bound burns more CPU only in the waits polling does "
             "not end, where the other side is asleep or preempted (the sleeps per round trip "
