@@ -10,6 +10,8 @@ prefix = ARG1
 series = ARG4
 n = words(series)
 eval ARG5
+# Each series a little to the side of its size, so bars at one size do not hide each other.
+off(i) = 1 + 0.035 * (i - (n + 1) / 2.0)
 do for [format in "png svg"] {
     if (format eq "png") {
         set terminal pngcairo noenhanced size 1400,860 font "sans,17"
@@ -20,6 +22,8 @@ do for [format in "png svg"] {
     set title "Cost of a message, ".ARG3 font ",18"
     set logscale xy
     eval "set xtics (".xtics_at.")"
+    # The full profile's sizes crowd at the top of the axis: labels slanted, never overlaid.
+    set xtics rotate by -40 font ",14"
     set xrange [xmin / 2:xmax * 2]
     set yrange [ymin:ymax]
     eval "set ytics (".ytics_at.")"
@@ -29,7 +33,7 @@ do for [format in "png svg"] {
     set arrow 1 from graph 0, first 1 to graph 1, first 1 nohead lc rgb "black" lw 2
     set label 1 "processes slower" at graph 0.02, graph 0.96 font ",14"
     set label 2 "processes faster" at graph 0.02, graph 0.04 font ",14"
-    plot for [i=1:n] prefix.'.'.word(series, i).'.dat' using 1:2:3:4 \
+    plot for [i=1:n] prefix.'.'.word(series, i).'.dat' using ($1 * off(i)):2:3:4 \
              with yerrorlines lc rgb rgb[i] dt dt[i] lw 2.5 pt pt[i] ps 1.6 title title[i]
     set output
 }

@@ -30,7 +30,7 @@ do for [format in "png svg"] {
     set offsets 0, 0.3, 0, 0
     set xlabel "bound on polling before sleeping"
     set key at screen 0.5, screen 0.005 center bottom horizontal maxcols 3 font ",14" spacing 1.1 width 1
-    set title ARG6." (median and its interval)"
+    set title ARG6.", the median over repetitions and its interval"
     set ylabel "µs per round trip (log scale)"
     plot for [i=1:n] data using 0:(column(4 * i - 2)):(column(4 * i - 1)):(column(4 * i)):xtic(1) \
              with yerrorlines lc rgb mode_rgb(int(word(modes, i))) dt ring_dt(i) \

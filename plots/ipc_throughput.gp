@@ -17,6 +17,8 @@ panels = ARG4
 series = ARG5
 n = words(series)
 np = words(panels)
+# Each series a little to the side of its size, so bars at one size do not hide each other.
+off(i) = 1 + 0.03 * (i - (n + 1) / 2.0)
 eval ARG6
 mode_of(p) = (strstrt(p, "-") > 0) ? p[1:strstrt(p, "-") - 1] : p
 kind_of(p) = (strstrt(p, "-") > 0) ? " (".p[strstrt(p, "-") + 1:].")" : ""
@@ -30,6 +32,8 @@ do for [format in "png svg"] {
     set multiplot title "Throughput by message size, ".where." (median and its interval)"
     set logscale xy
     eval "set xtics (".xtics_at.")"
+    # The full profile's sizes crowd at the top of the axis: labels slanted, never overlaid.
+    set xtics rotate by -40 font ",14"
     set xrange [xmin / 2:xmax * 2]
     set yrange [ymin:ymax]
     set format y "%.0s%cB/s"
@@ -39,7 +43,7 @@ do for [format in "png svg"] {
     # and no key box hides a panel's lines.
     set key at screen 0.995, graph 1 right top font ",14" spacing 1.1 noopaque
     set tmargin at screen 0.86
-    set bmargin at screen 0.12
+    set bmargin at screen 0.17
     width = (1.0 - 420.0 / (760 * np + 420)) / np
     do for [j=1:np] {
         set lmargin at screen (j - 1) * width + 0.095
@@ -48,7 +52,7 @@ do for [format in "png svg"] {
         p = word(panels, j)
         m = mode_of(p)
         set title ((m eq "process") ? "between two processes" : "between two threads").kind_of(p) font ",18"
-        plot for [i=1:n] prefix.'.'.p.'.'.word(series, i).'.dat' using 1:2:3:4 \
+        plot for [i=1:n] prefix.'.'.p.'.'.word(series, i).'.dat' using ($1 * off(i)):2:3:4 \
                  with yerrorlines lc rgb rgb[i] dt dt[i] lw 2.5 pt pt[i] ps 1.6 \
                  title (drawn[(j - 1) * n + i] ? title[i] : ""), \
              prefix.'.memcpy.dat' using 1:2 with linespoints lc rgb "black" dt 2 lw 2.5 pt 0 \

@@ -516,7 +516,8 @@ def spin_choice(run, sweep, pairs, kinds, bounds, us):
             "(`IPC_SPIN_DEFAULT_NS`, src/ipc/ipc.h), chosen from this sweep on the 2-core "
             "virtual machine by a rule: the shortest bound whose median single round trip (or "
             "round trip, in a run without that counter) is within 1.25x of the best bound's, for "
-            f"every pair. On this run the rule picks {pick:g} µs"
+            "every pair, in every run of the sweep (the comment on the constant gives them). "
+            f"On this run the rule picks {pick:g} µs"
             + (" too." if pick == us else ".")
             + " Background: a longer bound burns more CPU only in the waits polling does "
             "not end, where the other side is asleep or preempted (the sleeps per round trip "
@@ -664,6 +665,11 @@ def peer_copy(run, size):
     return next((b for b in run.select("ipc", "copy_peer", msg_bytes=size) if b.usable), None)
 
 
+def focus_size(sizes):
+    """The size the ring's speed target is about: 1 MiB where the run has it."""
+    return 1 << 20 if 1 << 20 in sizes else max(sizes)
+
+
 def polled_throughput_table(run, polled, sizes):
     """Throughput of the rings polling first beside the same rings sleeping at once,
     memcpy, and memcpy of bytes the other core has just written, the pair on two cores;
@@ -692,7 +698,7 @@ def polled_throughput_table(run, polled, sizes):
                               human_rate(plain[0]) + shares(plain[0], m and m[0], mp and mp[0])
                               if plain else "–",
                               human_rate(one) + shares(one, m1, mp1) if one else "–"])
-                if size == max(sizes):
+                if size == focus_size(sizes):
                     at_top.append((pair_name(run, t, k, kinds), r[0], one))
     if not lines:
         return []
@@ -707,7 +713,7 @@ def polled_throughput_table(run, polled, sizes):
            "side barely moves:", ""]
     out += table(["pair", "size", "polls first", "sleeps at once",
                   "polls first, median single message"], lines) + [""]
-    top = max(sizes)
+    top = focus_size(sizes)
     mc, pc = run.get("ipc", "memcpy", "thread", "copy", msg_bytes=top), peer_copy(run, top)
     m, mp = memcpy_rate(run, top), ipc_rate(pc)
     m1, mp1 = single_rate(mc), single_rate(pc)
@@ -719,8 +725,8 @@ def polled_throughput_table(run, polled, sizes):
         if m1 and mp1 and all(one for _, _, one in at_top):
             text += (f" By the median single message or copy: {human_rate(m1)}, "
                      f"{human_rate(mp1)}, and " + ", ".join(
-                         f"{human_rate(one)} ({one / m1:.0%} of memcpy, {one / mp1:.0%} of the "
-                         "copy from the other core)" for _, _, one in at_top) + ".")
+                         f"{human_rate(one)} ({name}: {one / m1:.0%} of memcpy, {one / mp1:.0%} "
+                         "of the copy from the other core)" for name, _, one in at_top) + ".")
         out += [text + " A ring's reader copies bytes the writer has just written.", ""]
     return out
 
@@ -766,6 +772,10 @@ def c7_context(run):
                 f"through {title}, {fmt(th.median)} µs for threads and "
                 f"{fmt(pr.median)} µs for processes ({pr.median / th.median:.2f}x"
                 + (f", U test p = {p:.2f}" if p is not None else "") + ")"
+                + (f"; by the median single round trip, {fmt(th.counter('round_trip_median_ns'))} "
+                   f"and {fmt(pr.counter('round_trip_median_ns'))} ns"
+                   if th.counter("round_trip_median_ns") and pr.counter("round_trip_median_ns")
+                   else "")
                 + (f", with {max(sleeps):.2g} sleeps in the kernel per round trip or fewer"
                    if all(x is not None for x in sleeps) else "") + ". Background: each "
                 "send and receive through a kernel transport is a system call, and a sleeping "

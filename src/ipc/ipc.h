@@ -52,12 +52,17 @@ struct ipc_waits {
 /* The spin bound the benchmarks use unless they sweep it, chosen from the sweep (0, 1,
  * 10, 100 us) of the rings' ping-pong on two cores of the 2-core virtual machine: the
  * shortest bound whose median single round trip is within 1.25x of the best bound's,
- * for every pair. On 2026-11-28 (10 repetitions): at 1 us a spawned pair still slept in
- * most waits (1.4 sleeps a round trip, median single round trip 13 us); at 10 us every
- * pair had 220 ns, with 0.0004 to 0.0009 sleeps a round trip and 450 to 520 ns of CPU
- * for both sides; 100 us gave the same 220 ns. A longer bound only burns more CPU in
- * the waits polling cannot end (README, the ipc section). */
-#define IPC_SPIN_DEFAULT_NS 10000u
+ * for every pair, in every run. On 2026-11-28: at 1 us most pairs still slept in a
+ * third to all of their waits; at 10 us every pair had 215 to 240 ns in most runs (450
+ * to 520 ns of CPU for both sides), but in 2 of 4 runs one pair stayed for a whole
+ * benchmark in a mode where both sides sleep at every round trip (a median single
+ * round trip of 1 ms): once one side has slept, waking it takes longer than 10 us, so
+ * the other side's poll ends before the answer comes and it sleeps too, and so on.
+ * 100 us outlasts a wake-up, so a pair falls back into polling at the next round trip:
+ * no run showed that mode (215 to 240 ns, and 790 ns for one pair of one busy run), for
+ * the same CPU. A longer bound only burns more CPU in the waits polling cannot end
+ * (README, the ipc section). */
+#define IPC_SPIN_DEFAULT_NS 100000u
 
 struct ipc_transport {
 	const char *name;
