@@ -542,11 +542,21 @@ static struct bench *add(const struct ipc_transport *t, const char *variant,
  * cores, the default bound on one PU (where the ring must not poll) and unpinned, and
  * throughput at the default bound on two cores. Spawned or forked, throughput goes
  * through the same transport; the round trip is measured for both. */
-static void register_spin(const long *sizes, size_t nsizes)
+static void register_spin(bool full, const long *sizes, size_t nsizes)
 {
 	static const enum worker_kind_id kinds[] = {KIND_PTHREAD, KIND_FORK, KIND_POSIX_SPAWN};
-	static const long sweep_us[] = {0, 1, 10, 100};
+	/* The quick profile sets the default bound against no polling at all; the sweep
+	 * that chose the default, and throughput at every size, are the full profile's. */
+	static const long full_sweep_us[] = {0, 1, 10, 100};
 	const long default_us = IPC_SPIN_DEFAULT_NS / 1000;
+	const long quick_sweep_us[] = {0, default_us};
+	const long *sweep_us = full ? full_sweep_us : quick_sweep_us;
+	size_t nsweep = full ? ARRAY_SIZE(full_sweep_us) : ARRAY_SIZE(quick_sweep_us);
+	static const long quick_spin_sizes[] = {65536, 1 << 20};
+	if (!full) {
+		sizes = quick_spin_sizes;
+		nsizes = ARRAY_SIZE(quick_spin_sizes);
+	}
 	for (size_t i = 0; i < ipc_ntransports; i++) {
 		const struct ipc_transport *t = ipc_transports[i];
 		if (!t->waits)
@@ -556,7 +566,7 @@ static void register_spin(const long *sizes, size_t nsizes)
 				continue;
 			struct bench *b = add(t, t->name, kinds[k], SPIN_LATENCY, PIN_DIFF_CORE,
 					      run_latency, GB_US);
-			for (size_t v = 0; v < ARRAY_SIZE(sweep_us); v++)
+			for (size_t v = 0; v < nsweep; v++)
 				bench_arg(b, sweep_us[v]);
 			bench_arg(add(t, t->name, kinds[k], SPIN_LATENCY, PIN_SAME_PU, run_latency,
 				      GB_US), default_us);
@@ -610,7 +620,7 @@ static void register_all(const struct suite_opts *opts)
 			add(NULL, "cacheline", KIND_PTHREAD, LATENCY, pins[p], run_cacheline,
 			    GB_NS);
 	}
-	register_spin(sizes, nsizes);
+	register_spin(full, sizes, nsizes);
 	const struct ipc_transport *queue = ipc_find("queue");
 	for (size_t k = 0; k < 2; k++)
 		add(queue, queue->name, kinds[k], QUEUE3, PIN_NONE, run_throughput, GB_US);
@@ -622,7 +632,10 @@ static void register_all(const struct suite_opts *opts)
 		bench_arg(b, sizes[s]);
 	bench_arg(b, 64 << 20);
 	/* The same copy from the other core's freshly written bytes, at the sizes a ring
-	 * moves. */
+	 * moves (the quick profile: at 1 MiB, where the ring is set against memcpy). */
+	static const long quick_copy_sizes[] = {1 << 20};
+	const long *copy_sizes = full ? sizes : quick_copy_sizes;
+	size_t ncopy = full ? nsizes : ARRAY_SIZE(quick_copy_sizes);
 	static const struct {
 		const char *measure, *variant;
 		enum ipc_measure m;
@@ -635,8 +648,8 @@ static void register_all(const struct suite_opts *opts)
 			.fixed = {{"pin", pin_policies[PIN_DIFF_CORE].name}},
 			.arg_names = {"msg_bytes"}, .fn = run_memcpy_peer, .data = &peer,
 			.data_size = sizeof peer, .time = BENCH_MANUAL_TIME, .unit = GB_US});
-		for (size_t s = 0; s < nsizes; s++)
-			bench_arg(b, sizes[s]);
+		for (size_t s = 0; s < ncopy; s++)
+			bench_arg(b, copy_sizes[s]);
 	}
 }
 
