@@ -30,7 +30,7 @@ PROBES = {
                        ("create", "cow", "footprint", "scale")),
     "cow_fault_ns": (N_("a copy-on-write fault, ns"), True,
                      N_("copy-on-write and fork numbers"), ("create", "cow")),
-    "syscall_ns": (N_("a null system call, ns"), True, N_("every kernel transport"),
+    "syscall_ns": (N_("a null system call, ns"), True, N_("the numbers of every kernel transport"),
                    ("create", "ipc", "pool", "python")),
     "switch_ns": (N_("a context switch pair on one PU, ns"), True,
                   N_("ping-pong on one PU and the C7 switching predictions"), ("ipc", "pool")),
@@ -166,7 +166,7 @@ def top_lines(run, folder):
     out = []
     if far:
         out.append(_("**The machine.** {sentences}. See [State of the machine]({anchor}).")
-                   .format(sentences=_("; ").join(s[0].upper() + s[1:] for s in far),
+                   .format(sentences=(lambda t: t[0].upper() + t[1:])(_("; ").join(far)),
                            anchor=i18n.anchor("#state-of-the-machine")))
     if flagged:
         out.append(_("**A probe of the machine moved during {scenarios}**, or other processes "
