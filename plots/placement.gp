@@ -3,7 +3,11 @@
 # processes red. DATA: a header line with each column's title, then a row per workload:
 # workload and a ratio per column. MODES: per column, 0 thread or 1 process; PINS: per
 # column, the rank of its policy (0 solid, then patterns).
+# Words: the report defines them in its language (scripts/report/scale.py): L_TITLE,
+# L_YLABEL; FONT (style.gp). Run alone, the script says them in English.
 load 'plots/style.gp'
+if (!exists("L_TITLE")) L_TITLE = "Placement with one worker per PU: pinned against unpinned (1 = no change)"
+if (!exists("L_YLABEL")) L_YLABEL = "operations per second / unpinned"
 data = ARG1
 modes = ARG3
 pins = ARG4
@@ -11,8 +15,8 @@ n = words(modes)
 pattern(i) = int(word(pins, i)) == 0 ? 0 : int(word(pins, i)) + 3
 eval render_png
 set output ARG2.'.png'
-set title "Placement with one worker per PU: pinned against unpinned (1 = no change)"
-set ylabel "operations per second / unpinned"
+set title L_TITLE
+set ylabel L_YLABEL
 set style data histogram
 set style histogram cluster gap 1.5
 set style fill solid 0.85 border -1

@@ -4,7 +4,13 @@
 # class 0 the caller is told and the pool goes on (green), 1 the caller is told nothing
 # or is gone with the process (red), 2 not measured (grey). SETUP: the report's
 # set x2tics (column names) and set ytics (row names).
+# Words: the report defines L_TITLE in its language (scripts/report/pool.py); FONT
+# (style.gp). Run alone, the script says it in English.
 load 'plots/style.gp'
+if (!exists("L_TITLE")) L_TITLE = "C6: what the caller sees when a pool task fails"
+# A cell's lines apart, in character heights (a language whose font has taller lines
+# passes a smaller L_CELL_STEP).
+cell_step = exists("L_CELL_STEP") ? L_CELL_STEP + 0 : 1.1
 data = ARG1
 cell_rgb(k) = (k == 0) ? 0xb7e1b0 : (k == 1) ? 0xf4a6a6 : 0xe6e6e6
 eval render_png
@@ -24,12 +30,12 @@ set x2range [-0.5:ncol - 0.5]
 set yrange [nrow - 0.5:-0.5]
 set lmargin 22
 set tmargin 6
-set title "C6: what the caller sees when a pool task fails" offset 0, 1.5
+set title L_TITLE offset 0, 1.5
 unset key
 set style fill solid 1.0 border lc rgb "white"
 plot data using 1:2:($1 - 0.5):($1 + 0.5):($2 - 0.5):($2 + 0.5):(cell_rgb($3)) \
          with boxxyerror lc rgb variable lw 3, \
      for [l=0:3] data using 1:2:(stringcolumn(4 + l)) \
-         with labels offset 0, 1.65 - 1.1 * l font ",13"
+         with labels offset 0, cell_step * (1.5 - l) font ",13"
 set output
 eval render_svg; set output ARG2.'.svg'; replot

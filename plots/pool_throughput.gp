@@ -5,7 +5,15 @@
 # the right. DATA: one block per series (title on its first line); columns task_ns
 # median low high mode. POOLS: how many series, from the first, are pools (drawn solid;
 # per-task ones dashed).
+# Words: the report defines them in its language (scripts/report/pool.py): L_TITLE,
+# L_YLABEL, L_EMPTY (the empty task's tick), L_XLABEL0 and L_XLABEL (the two panels'
+# x labels); FONT (style.gp). Run alone, the script says them in English.
 load 'plots/style.gp'
+if (!exists("L_TITLE")) L_TITLE = "Tasks per second by task length, one worker per PU (median; bars: its interval)"
+if (!exists("L_YLABEL")) L_YLABEL = "tasks per second (log scale)"
+if (!exists("L_EMPTY")) L_EMPTY = "0 ns (empty)"
+if (!exists("L_XLABEL0")) L_XLABEL0 = "task length"
+if (!exists("L_XLABEL")) L_XLABEL = "task length (busy CPU time; log scale)"
 data = ARG1
 pools = int(ARG3)
 stats data using 3 nooutput
@@ -17,12 +25,12 @@ yhi = STATS_max * 1.6
 do for [term in "png svg"] {
     if (term eq "png") { eval render_png } else { eval render_svg }
     set output ARG2.'.'.term
-    set multiplot title "Tasks per second by task length, one worker per PU (median; bars: its interval)"
+    set multiplot title L_TITLE
     set logscale y
     unset logscale x
     set yrange [ylo:yhi]
     set format y "%.0s%c"
-    set ylabel "tasks per second (log scale)"
+    set ylabel L_YLABEL
     set bmargin 4
     set tmargin 3
 
@@ -30,8 +38,9 @@ do for [term in "png svg"] {
     set lmargin at screen 0.09
     set rmargin at screen 0.24
     set xrange [-0.8:n - 0.2]
-    set xtics ("0 ns (empty)" (n - 1) / 2.0)
-    set xlabel "task length"
+    empty_at = (n - 1) / 2.0
+    set xtics (L_EMPTY empty_at)
+    set xlabel L_XLABEL0
     unset key
     plot for [i=0:n-1] data index i using ($1 == 0 ? i : NaN):2:3:4:(mode_rgb($5)) \
          with yerrorbars lc rgb variable lw 2 pt (i + 4) ps 1.8 title columnheader(1)
@@ -42,7 +51,7 @@ do for [term in "png svg"] {
     set logscale x
     set xrange [600:1.6e6]
     set xtics ("1 µs" 1000, "10 µs" 10000, "100 µs" 100000, "1 ms" 1000000)
-    set xlabel "task length (busy CPU time; log scale)"
+    set xlabel L_XLABEL
     unset ylabel
     set format y ""
     set key at screen 0.985, screen 0.85 right top

@@ -1,4 +1,4 @@
-# python_gil.gp PREFIX OUT STYLES_CPU STYLES_IO PUS TITLE - the GIL figure: speed-up
+# python_gil.gp PREFIX OUT STYLES_CPU STYLES_IO PUS - the GIL figure: speed-up
 # against one worker of the same kind, for N workers each doing the same fixed work at
 # once; left CPU-bound pure Python, right I/O-bound (blocking sleeps).
 # PREFIX.cpu.dat and PREFIX.io.dat: a header line with each series' title, then columns
@@ -6,6 +6,10 @@
 # STYLES_*: a letter per series in the file's order: t a Python thread kind, p a Python
 # process kind (solid), T C's threads, P C's processes (dashed, thin).
 # Dotted grey: the ideal, min(N, PUs) for CPU-bound work, N for sleeping work.
+# Words: the report defines them in its language (scripts/report/python.py, through the
+# catalogue): L_TITLE (the interpreter, the machine's PUs), L_XLABEL, L_YLABEL, L_CPU and
+# L_IO (the panels' titles), L_IDEAL (the ideal's key); the series' titles are in the
+# data files' header lines; FONT, when the language needs one (style.gp).
 load 'plots/style.gp'
 prefix = ARG1
 pus = int(ARG5)
@@ -15,14 +19,14 @@ is_proc(s) = (s eq "p" || s eq "P")
 is_c(s) = (s eq "T" || s eq "P")
 do for [format in "png svg"] {
     if (format eq "png") {
-        set terminal pngcairo noenhanced size 1600,800 font "sans,16"
+        set terminal pngcairo noenhanced size 1600,800 font FONT.",16"
     } else {
-        set terminal svg noenhanced size 1600,800 dynamic font "sans,16"
+        set terminal svg noenhanced size 1600,800 dynamic font FONT.",16"
     }
     set output ARG2.'.'.format
-    set multiplot layout 1,2 title ARG6 font ",18"
-    set xlabel "workers (N), each doing the same work"
-    set ylabel "speed-up against one worker"
+    set multiplot layout 1,2 title L_TITLE font ",18"
+    set xlabel L_XLABEL
+    set ylabel L_YLABEL
     set yrange [0:*]
     set xtics 1
     # The legend sits in headroom above the data (offsets), so it never hides a line.
@@ -33,8 +37,7 @@ do for [format in "png svg"] {
         styles = (panel == 1) ? ARG3 : ARG4
         k = words(styles)
         f = prefix.'.'.work.'.dat'
-        set title (panel == 1) ? "CPU-bound pure Python (a fixed count of loop rounds)" \
-                               : "I/O-bound (a fixed count of 2 ms sleeps)"
+        set title (panel == 1) ? L_CPU : L_IO
         stats f using 1 nooutput
         set xrange [0.5:STATS_max + 0.5]
         ideal(x) = (panel == 1) ? ((x < pus) ? x : pus) : x
@@ -43,7 +46,7 @@ do for [format in "png svg"] {
         lw_of(j) = is_c(word(styles, j)) ? 1.5 : 2.5
         dt_of(j) = is_c(word(styles, j)) ? 2 : 1
         pt_of(j) = is_c(word(styles, j)) ? 1 + rank(j) : (is_proc(word(styles, j)) ? 5 : 7) + 2 * rank(j)
-        plot ideal(x) with lines lc rgb "#999999" dt 3 lw 2 title "ideal", \
+        plot ideal(x) with lines lc rgb "#999999" dt 3 lw 2 title L_IDEAL, \
              for [j=1:k] f using 1:(column(3 * j - 1)):(column(3 * j)):(column(3 * j + 1)) \
                  with yerrorlines lc rgb mode_rgb(is_proc(word(styles, j))) \
                  lw lw_of(j) dt dt_of(j) pt pt_of(j) ps 1.5 title columnheader(3 * j - 1)

@@ -7,12 +7,20 @@
 # MODES: per kind, 0 thread or 1 process, in the file's order. TICKS: per workload, the
 # Ns it measured, comma-separated ("1,2,4"): the only x ticks. INTERVAL: the words for
 # the error bars' real coverage ("93.75% interval").
+# Words: the report defines them in its language (scripts/report/scale.py): L_TITLE,
+# L_XLABEL, L_YLABEL, L_LINEAR (the legend's linear line); FONT (style.gp). Run alone,
+# the script says them in English.
 load 'plots/style.gp'
 prefix = ARG1
 workloads = ARG3
 modes = (ARGC >= 4) ? ARG4 : "0 1"
 ticks = (ARGC >= 5) ? ARG5 : ""
 interval = (ARGC >= 6) ? ARG6 : "interval"
+if (!exists("L_TITLE")) L_TITLE = "N workers doing the same work at once (median, ".\
+    interval."; threads and processes set side by side at each N)"
+if (!exists("L_XLABEL")) L_XLABEL = "workers"
+if (!exists("L_YLABEL")) L_YLABEL = "operations per second"
+if (!exists("L_LINEAR")) L_LINEAR = "N x one worker (up to N = PUs)"
 n = words(workloads)
 k = words(modes)
 mode_of(j) = int(word(modes, j))
@@ -27,16 +35,14 @@ cols = (n + 2) / 2
 width = (440 * cols > 1100) ? 440 * cols : 1100
 do for [format in "png svg"] {
     if (format eq "png") {
-        set terminal pngcairo noenhanced size width,900 font "sans,14"
+        set terminal pngcairo noenhanced size width,900 font FONT.",14"
     } else {
-        set terminal svg noenhanced size width,900 dynamic font "sans,14"
+        set terminal svg noenhanced size width,900 dynamic font FONT.",14"
     }
     set output ARG2.'.'.format
-    set multiplot layout 2,cols title \
-        "N workers doing the same work at once (median, ".interval."; ".\
-        "threads and processes set side by side at each N)"
-    set xlabel "workers"
-    set ylabel "operations per second"
+    set multiplot layout 2,cols title L_TITLE
+    set xlabel L_XLABEL
+    set ylabel L_YLABEL
     set format y "%.1s%c"
     set yrange [0:*]
     unset key
@@ -64,7 +70,7 @@ do for [format in "png svg"] {
     plot for [j=1:k] f using (NaN):(NaN) with linespoints lc rgb mode_rgb(mode_of(j)) \
              lw 2 ps 1.4 pt (mode_of(j) ? 5 : 7) + 2 * rank(j) dt 1 + rank(j) \
              title columnheader(3 * j - 1), \
-         NaN with lines lc rgb "#555555" dt 3 lw 2 title "N x one worker (up to N = PUs)"
+         NaN with lines lc rgb "#555555" dt 3 lw 2 title L_LINEAR
     unset multiplot
     set output
 }

@@ -86,6 +86,12 @@ def parse_name(name):
                args)
 
 
+# The benchmarks whose report reads a counter rather than the time of an iteration: their
+# noise is judged on that counter (a footprint row's start-up time is never shown).
+REPORTED = {("scale", "rate"): "ops_per_s", ("footprint", "memory"): "private_kib+kernel_kib",
+            ("python", "gil"): "ops_per_s", ("python", "memory"): "pss_kib"}
+
+
 @dataclass
 class Bench:
     key: Key
@@ -125,6 +131,14 @@ class Bench:
     def cv_of(self, metric="time"):
         """The coefficient of variation of the metric a table or a verdict uses."""
         return stats.cv(self.values(metric))
+
+    @property
+    def metric(self):
+        """The metric the report reads of this benchmark: its time, or the counter its
+        tables and verdicts quote (a rate, a memory size)."""
+        m = REPORTED.get((self.scenario, self.measure), "time")
+        return m if self.values(m) else "time"
+
 
     @property
     def usable(self):

@@ -480,6 +480,9 @@ class Claims(unittest.TestCase):
         self.assertAlmostEqual(stats.u_test([5] * 5, [2] * 5), 2 / 252)
         self.assertAlmostEqual(stats.rank_test([5] * 5, [2] * 5, 1.0, "greater"), 1 / 252)
         self.assertAlmostEqual(stats.sign_test([3] * 5, 2), 1 / 32)
+        # Identical samples: no evidence either way, whatever order the values came in.
+        self.assertAlmostEqual(stats.u_test([3] * 5, [3] * 5), 1.0)
+        self.assertAlmostEqual(stats.rank_test([3] * 5, [3] * 5, 1.0, "less"), 1.0)
 
     def test_context_rows_do_not_count(self):
         rules = [claims.Rule("CC", "a > b", self.A, self.B, "greater", 2.0),

@@ -25,11 +25,11 @@ import handout  # noqa: E402
 import results  # noqa: E402
 from report import document, i18n  # noqa: E402
 
-# The files whose every string is claim-level, shown in both languages: each _() or N_()
+# The files whose every string is translated, shown in both languages: each _() or N_()
 # in them must have a translation.
 OWNED = ["scripts/report/verdicts.py", "scripts/report/claims_table.py",
          "scripts/report/document.py", "scripts/report/globals.py",
-         "scripts/report/i18n.py", "scripts/handout.py"]
+         "scripts/report/i18n.py", "scripts/handout.py", "scripts/report/python.py"]
 HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 

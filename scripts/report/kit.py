@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 import stats
-from report.i18n import N_
+from report.i18n import N_, _
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 # Off in tests that only walk the report for the keys it asks for.
@@ -41,16 +41,18 @@ def coverage(n):
 
 def interval_label(n):
     """How a table header or a caption names the interval of n repetitions."""
-    return f"{coverage(n):.2%} interval" if n >= 2 else "no interval"
+    if n < 2:
+        return _("no interval")
+    return _("{coverage} interval").format(coverage=f"{coverage(n):.2%}")
 
 
 def interval_words(n):
     if n < 2:
-        return "one repetition, no interval"
+        return _("one repetition, no interval")
     lo, hi = stats.median_ci(range(n))[1:3]
     ends = "[min, max]" if (lo, hi) == (0, n - 1) else f"[x({lo + 1}), x({hi + 1})]"
-    return f"with {n} repetitions it is {ends} and covers the median with probability " \
-        f"{coverage(n):.2%}"
+    return _("with {n} repetitions it is {ends} and covers the median with probability "
+             "{coverage}").format(n=n, ends=ends, coverage=f"{coverage(n):.2%}")
 
 
 def cv_text(b):
@@ -155,7 +157,6 @@ LAYOUT_FLAGS = {"shared": "MAP_SHARED"}
 
 
 def layout_words(run, layout):
-    from report.i18n import _
     if layout in LAYOUT_WORDS:
         return _(LAYOUT_WORDS[layout])
     return LAYOUT_FLAGS.get(layout) or run.describe.desc("layouts", layout)

@@ -7,10 +7,13 @@ Every sentence here is a number of the run it reports, or says where it comes fr
 import re
 import statistics
 import textwrap
+import unicodedata
 
 import stats
 from describe import in_table_order
-from report.kit import by_mode, figure, fmt, human_ns, mode_bit, table, who
+from report.i18n import N_, _, sentences
+from report.kit import by_mode, figure, fmt, human_ns, mode_bit, table
+from report.scale import who
 from report.verdicts import claim_part
 
 SCENARIOS = ("pool",)
@@ -90,9 +93,18 @@ def all_series(run):
                         "process")
         for kind in kinds:
             benches = {b.args["task_ns"]: b for b in mine if run.kind_of(b) == kind}
-            title = f"{who(run, kind, kinds)} {'per task' if way == 'per_task' else way}"
+            title = way_words(who(run, kind, kinds), way)
             out.append((title, way, kind, benches))
     return out
+
+
+def way_words(worker, way):
+    """A series' name: "process pool", "fork per task"."""
+    if way == "per_task":
+        return _("{worker} per task").format(worker=worker)
+    if way == "pool":
+        return _("{worker} pool").format(worker=worker)
+    return f"{worker} {way}"
 
 
 def rates(series):
@@ -105,9 +117,10 @@ def break_even(a, b):
     for i, t in enumerate(lengths):
         if a[t] >= 0.9 * b[t]:
             if i == 0:
-                return "at every length measured"
-            return f"between {human_ns(lengths[i - 1])} and {human_ns(t)}"
-    return f"beyond {human_ns(lengths[-1])}" if lengths else "–"
+                return _("at every length measured")
+            return _("between {shorter} and {longer}").format(shorter=human_ns(lengths[i - 1]),
+                                                              longer=human_ns(t))
+    return _("beyond {length}").format(length=human_ns(lengths[-1])) if lengths else "–"
 
 
 def first(series, way, mode, run):
@@ -123,16 +136,16 @@ def overhead_us(b, run):
 
 
 def coverage_words(cov, n):
-    return (f"{n} repetitions; bars and brackets are the distribution-free interval of the "
-            f"median, which with {n} repetitions is [min, max] and covers {cov:.2%}"
+    return (_("{n} repetitions; bars and brackets are the distribution-free interval of the "
+              "median, which with {n} repetitions is [min, max] and covers {coverage}")
             if n <= 5 else
-            f"{n} repetitions; bars and brackets are a distribution-free interval of the "
-            f"median covering {cov:.2%}")
+            _("{n} repetitions; bars and brackets are a distribution-free interval of the "
+              "median covering {coverage}")).format(n=n, coverage=f"{cov:.2%}")
 
 
 def throughput_part(run, folder, series):
     blocks, covs, ns = [], [], []
-    for title, _, kind, benches in series:
+    for title, _u, kind, benches in series:
         lines = [f'"{title}"']
         for t, b in sorted(benches.items()):
             med, lo, hi, cov = rate_ci(b)
@@ -141,53 +154,67 @@ def throughput_part(run, folder, series):
             lines.append(f"{t} {med:.6g} {lo:.6g} {hi:.6g} {mode_bit(run.mode_of(kind))}")
         blocks.append("\n".join(lines))
     pools = sum(s[1] == series[0][1] for s in series)
-    out = ["### Pool against a worker per task", ""]
+    out = ["### " + _("Pool against a worker per task"), ""]
+    labels = {
+        "L_TITLE": _("Tasks per second by task length, one worker per PU (median; bars: its "
+                     "interval)"),
+        "L_YLABEL": _("tasks per second (log scale)"),
+        "L_EMPTY": _("0 ns (empty)"),
+        "L_XLABEL0": _("task length"),
+        "L_XLABEL": _("task length (busy CPU time; log scale)"),
+    }
     out += figure(folder, "pool_throughput.gp", "pool_throughput.dat",
-                  "\n\n\n".join(blocks) + "\n", "Pool throughput", str(pools))
+                  "\n\n\n".join(blocks) + "\n", _("Pool throughput"), str(pools),
+                  labels=labels)
     n = min(ns)
-    out += [f"*Tasks per second, median of {coverage_words(min(covs), n)}. Empty tasks "
-            "(0 ns) have their own panel: a log axis has no place for 0.*", ""]
+    out += [_("*Tasks per second, median of {repetitions}. Empty tasks (0 ns) have their own "
+              "panel: a log axis has no place for 0.*").format(
+                  repetitions=coverage_words(min(covs), n)), ""]
     lengths = sorted(set().union(*[set(s[3]) for s in series]))
-    out += [f"Tasks per second with {run.pus} workers (one per PU). One timed iteration "
-            f"submits 4 × workers tasks at once (at most 256) and waits for them all; every "
-            "figure here is per task (the iteration's time over its tasks).", ""]
-    out += table(["task length"] + [s[0] for s in series],
+    out += [_("Tasks per second with {pus} workers (one per PU). One timed iteration submits "
+              "4 × workers tasks at once (at most 256) and waits for them all; every figure "
+              "here is per task (the iteration's time over its tasks).").format(pus=run.pus),
+            ""]
+    out += table([_("task length")] + [s[0] for s in series],
                  [[human_ns(t)] + [f"{rate_ci(s[3][t])[0]:,.0f}" if t in s[3] else "–"
                                    for s in series] for t in lengths])
     per_task, proc_pool, thread_pool = (first(series, "per_task", "process", run),
                                         first(series, "pool", "process", run),
                                         first(series, "pool", "thread", run))
     if per_task and proc_pool and thread_pool:
-        out += ["", f"**Break-even** (the task length from which the first does at least 90% "
-                f"of the second's tasks per second): {per_task[0]} against a {proc_pool[0]} "
-                f"{break_even(rates(per_task), rates(proc_pool))}; a {proc_pool[0]} against a "
-                f"{thread_pool[0]} {break_even(rates(proc_pool), rates(thread_pool))}."]
+        out += ["", _("**Break-even** (the task length from which the first does at least "
+                      "90% of the second's tasks per second): {per_task} against a {process_pool} "
+                      "{when}; a {process_pool} against a {thread_pool} {when_pools}.").format(
+            per_task=per_task[0], process_pool=proc_pool[0], thread_pool=thread_pool[0],
+            when=break_even(rates(per_task), rates(proc_pool)),
+            when_pools=break_even(rates(proc_pool), rates(thread_pool)))]
     return out + [""] + cost_part(run, series, lengths, n)
 
 
 def cost_part(run, series, lengths, n):
     """The pool's own cost per task, beside a fresh worker's."""
     rows = []
-    for title, _, _, benches in series:
+    for title, _u, _u, benches in series:
         cells = [title]
         for t in lengths:
             b = benches.get(t)
             if not b:
                 cells.append("–")
                 continue
-            med, lo, hi, _ = stats.median_ci(overhead_us(b, run))
+            med, lo, hi, _u = stats.median_ci(overhead_us(b, run))
             cells.append(f"{fmt(med)} [{fmt(lo)}, {fmt(hi)}]" if t == 0 else fmt(med))
         rows.append(cells)
-    return ["### What a pool costs per task", "",
-            f"µs per task beyond the task's own work: the time per task minus the task's "
-            f"length divided by the CPUs its workers can use (min(workers, {run.pus} PUs)). "
-            "For a pool this is its own cost (in src/pool.c: the submit, the hand-off through "
-            "its pipe, the result slot and the wait); for a worker per task, making and "
-            f"reaping the worker. Median of {n} repetitions; the empty task's with its "
-            "interval, which is the pool's own cost with nothing else in it. At long tasks the "
-            "difference is small beside the task's own length and inherits the spread of the "
-            "throughput intervals above: it can come out negative.", ""] \
-        + table(["way"] + [human_ns(t) for t in lengths], rows) + [""]
+    return ["### " + _("What a pool costs per task"), "",
+            _("µs per task beyond the task's own work: the time per task minus the task's "
+              "length divided by the CPUs its workers can use (min(workers, {pus} PUs)). For a "
+              "pool this is its own cost (in src/pool.c: the submit, the hand-off through its "
+              "pipe, the result slot and the wait); for a worker per task, making and reaping "
+              "the worker. Median of {n} repetitions; the empty task's with its interval, "
+              "which is the pool's own cost with nothing else in it. At long tasks the "
+              "difference is small beside the task's own length and inherits the spread of "
+              "the throughput intervals above: it can come out negative.").format(
+                  pus=run.pus, n=n), ""] \
+        + table([_("way")] + [human_ns(t) for t in lengths], rows) + [""]
 
 
 # --- reuse --------------------------------------------------------------------------
@@ -203,28 +230,33 @@ def reuse_part(run):
     for b in run.select("pool", "throughput", task_ns=0, workers=run.pus):
         d, t = b.counters.get("distinct_workers"), b.counters.get("tasks")
         if b.usable and d and t:
-            way = "pool" if b.variant == "pool" else "a worker per task"
-            rows.append([f"C, {run.kind_of(b)}, {way}", b.args["workers"], spread(t), spread(d)])
+            way = _("pool") if b.variant == "pool" else _("a worker per task")
+            rows.append([_("C, {kind}, {way}").format(kind=run.kind_of(b), way=way),
+                         b.args["workers"], spread(t), spread(d)])
     for b in run.select("pool", "notes"):
         d = b.counters.get("distinct_workers")
         if b.usable and d:
-            rows.append([f"C, {run.kind_of(b)}, the notes' Pool(3)", 3, TASKS, spread(d)])
+            rows.append([_("C, {kind}, the notes' Pool(3)").format(kind=run.kind_of(b)), 3,
+                         TASKS, spread(d)])
     for b in run.select("python", "pool", task_us=0):
         d, t = b.counters.get("distinct_workers"), b.counters.get("tasks")
         if b.usable and d and t:
-            rows.append([f"Python, {run.describe.label(b.variant) or b.variant}",
+            rows.append([_("Python, {pool}").format(
+                pool=run.describe.label(b.variant) or b.variant),
                          run.ctx.get("nproc", "–"), spread(t), spread(d)])
     py = run.ok("python", "mp_pool", "process", "pool_notes")
     if py and py.counters.get("distinct_workers"):
-        rows.append(["Python, the notes' Pool(3)", 3, TASKS, spread(py.counters["distinct_workers"])])
+        rows.append([_("Python, the notes' Pool(3)"), 3, TASKS,
+                     spread(py.counters["distinct_workers"])])
     if not rows:
         return []
-    return ["### Does a pool reuse its workers?", "",
-            "Distinct workers are the distinct kernel ids (a thread's own id, a process's pid) "
-            "of the workers that ran one repetition's tasks, counted by the benchmark; median "
-            "over the repetitions, with the range when they differ. Empty tasks.", ""] + \
-        table(["what ran the tasks", "workers", "tasks per repetition", "distinct workers"],
-              rows) + [""]
+    return ["### " + _("Does a pool reuse its workers?"), "",
+            _("Distinct workers are the distinct kernel ids (a thread's own id, a process's "
+              "pid) of the workers that ran one repetition's tasks, counted by the benchmark; "
+              "median over the repetitions, with the range when they differ. Empty tasks."),
+            ""] + \
+        table([_("what ran the tasks"), _("workers"), _("tasks per repetition"),
+               _("distinct workers")], rows) + [""]
 
 
 # --- the notes' Pool(3) -------------------------------------------------------------
@@ -237,7 +269,7 @@ def notes_rows(run):
     out = [(f"{who(run, k, kinds)}", run.mode_of(k), rows[k]) for k in kinds]
     py = run.ok("python", "mp_pool", "process", "pool_notes")
     if py:
-        out.append(("Python Pool(3)", "process", py))
+        out.append((_("Python Pool(3)"), "process", py))
     return out
 
 
@@ -258,106 +290,140 @@ def notes_schedule(run, folder):
     recorded = [sleeps_of(d[4]) for d in drawn]
     if None in recorded:
         sched = sorted(drawn[0][5], key=lambda x: x[1])
-        ideals.append(([e - s for _, _, s, e in sched], "from measured task times"))
+        ideals.append(([e - s for _u, _u, s, e in sched], _("from measured task times")))
     else:
-        for (words, *_), sleeps in zip(drawn, recorded):
+        for (words, *_u), sleeps in zip(drawn, recorded):
             if not any(len(s) == len(sleeps) and all(abs(x - y) < 1e-6 for x, y in zip(s, sleeps))
-                       for s, _ in ideals):
-                ideals.append((sleeps, f"{words}'s sleeps"))
+                       for s, _u in ideals):
+                ideals.append((sleeps, _("{pool}'s sleeps").format(pool=words)))
     data, tics, row = [], [], 0
-    groups = [("ideal" if len(ideals) == 1 and None not in recorded else f"ideal ({src})", 2,
-               greedy(s), s) for s, src in ideals]
-    for name, colour, (lanes, starts, _), sleeps in groups:
+    groups = [(_("ideal") if len(ideals) == 1 and None not in recorded else
+               _("ideal ({source})").format(source=src), 2, greedy(s), s) for s, src in ideals]
+    for name, colour, (lanes, starts, _u), sleeps in groups:
         for t, (w, s) in enumerate(zip(lanes, starts)):
             data.append(f"{row + w} {t} {s:.3f} {s + sleeps[t]:.3f} {colour}")
-        tics += [f'"{name}, worker 0" {row}', f'"worker 1" {row + 1}', f'"worker 2" {row + 2}']
+        tics += [f'"{worker_tic(name, 0)}" {row}', f'"{worker_tic(None, 1)}" {row + 1}',
+                 f'"{worker_tic(None, 2)}" {row + 2}']
         row += 4
     for words, mode, b, i, rep, sched in drawn:
-        lanes = max(w for w, _, _, _ in sched) + 1
+        lanes = max(w for w, _u, _u, _u in sched) + 1
         for w, t, s, e in sched:
             data.append(f"{row + w} {t} {s:.3f} {e:.3f} {mode_bit(mode)}")
         # Where join returned (the makespan): a black bar across the group's lines.
         span = b.times_us[i] / 1e3
         data += [f"{row + w} {-2 if w == 0 else -1} {span - 0.15:.3f} {span + 0.15:.3f} 3"
                  for w in range(lanes)]
-        name = words if b.scenario == "python" else f"C {words} pool"
-        tics += [f'"{name}, worker 0" {row}'] + [f'"worker {w}" {row + w}'
-                                                  for w in range(1, lanes)]
+        name = words if b.scenario == "python" else _("C {pool} pool").format(pool=words)
+        tics += [f'"{worker_tic(name, 0)}" {row}'] + [f'"{worker_tic(None, w)}" {row + w}'
+                                                       for w in range(1, lanes)]
         row += lanes + 1
     ideal_ms = greedy(ideals[0][0])[2]
-    out = ["### The notes' Pool(3)", ""]
+    out = ["### " + _("The notes' Pool(3)"), ""]
+    labels = {
+        "L_TITLE": _("The notes' Pool(3): 10 tasks sleeping 0-30 ms on 3 workers (one real "
+                     "repetition each)"),
+        "L_XLABEL": _("time since the first submit (ms)"),
+        # printf formats: %.1f is a time in ms
+        "L_IDEAL": _("ideal %.1f ms"),
+        "L_MS": _("%.1f ms"),
+    }
     out += figure(folder, "pool_schedule.gp", "pool_schedule.dat", "\n".join(data) + "\n",
-                  "Pool(3) schedule", f"set ytics ({', '.join(tics)}); ideal = {ideal_ms:.3f}")
+                  _("Pool(3) schedule"), f"set ytics ({', '.join(tics)}); ideal = {ideal_ms:.3f}",
+                  labels=labels)
     same = len(ideals) == 1 and None not in recorded
     python = any(d[2].scenario == "python" for d in drawn)
-    out += ["*Each pool's schedule is one real repetition: the one with the median makespan ("
-            + ", ".join(f"repetition {d[3] + 1} of {len(d[2].times_us)} for {d[0]}" for d in drawn)
-            + "). Grey: "
-            "the greedy in-order schedule of the same sleeps with free hand-offs (each task, in "
-            "submission order, to the worker free first); the dashed line is where it ends. "
-            "Black: where `join` returned, the makespan (from the first submit; it includes "
-            "the pool's shutdown). Workers are numbered by first appearance in task order.*", ""]
-    out += ["Ten tasks sleeping 0–30 ms (the notes' `random.random() * 3` s, a hundred "
-            "times faster) on three workers. "
-            + (f"{'C and Python draw' if python else 'The pools draw'} the same ten sleeps "
-               "from one seeded generator (`pool_notes_sleeps` in src/pool_tasks.c, "
-               "`notes_sleeps_us` in bench/py_bench.py)." if same else
-               "This run did not record one shared set of sleeps: each ideal is computed "
-               "from its own pool's sleeps (or, where none were recorded, from the task "
-               "times measured)."), ""]
+    out += [_("*Each pool's schedule is one real repetition: the one with the median makespan "
+              "({repetitions}). Grey: the greedy in-order schedule of the same sleeps with free "
+              "hand-offs (each task, in submission order, to the worker free first); the dashed "
+              "line is where it ends. Black: where `join` returned, the makespan (from the "
+              "first submit; it includes the pool's shutdown). Workers are numbered by first "
+              "appearance in task order.*").format(repetitions=_(", ").join(
+                  _("repetition {i} of {n} for {pool}").format(
+                      i=d[3] + 1, n=len(d[2].times_us), pool=d[0]) for d in drawn)), ""]
+    if same:
+        sleeps_words = (_("C and Python draw the same ten sleeps from one seeded generator "
+                          "(`pool_notes_sleeps` in src/pool_tasks.c, `notes_sleeps_us` in "
+                          "bench/py_bench.py).") if python else
+                        _("The pools draw the same ten sleeps from one seeded generator "
+                          "(`pool_notes_sleeps` in src/pool_tasks.c, `notes_sleeps_us` in "
+                          "bench/py_bench.py)."))
+    else:
+        sleeps_words = _("This run did not record one shared set of sleeps: each ideal is "
+                         "computed from its own pool's sleeps (or, where none were recorded, "
+                         "from the task times measured).")
+    out += [sentences([_("Ten tasks sleeping 0–30 ms (the notes' `random.random() * 3` s, a "
+                         "hundred times faster) on three workers."), sleeps_words]), ""]
     lines = []
     for words, mode, b, i, rep, sched in drawn:
-        sleeps = sleeps_of(rep) or [e - s for _, _, s, e in sorted(sched, key=lambda x: x[1])]
+        sleeps = sleeps_of(rep) or [e - s for _u, _u, s, e in sorted(sched, key=lambda x: x[1])]
         ideal = greedy(sleeps)[2]
         bound = max(max(sleeps), sum(sleeps) / 3)
-        med, lo, hi, _ = b.median_ci()
+        med, lo, hi, _u = b.median_ci()
         span = b.times_us[i] / 1e3
         cnt = [rep.get(k) for k in ("tasks_started", "tasks_submitted")]
         lines.append([words, f"{span:.1f}", f"{ideal:.1f}", f"{span / ideal - 1:+.0%}",
                       f"{med / 1e3:.1f} [{lo / 1e3:.1f}, {hi / 1e3:.1f}]", f"{bound:.1f}",
                       fmt(rep.get("distinct_workers")),
                       fmt(rep.get("workers_up_before_submit")),
-                      f"{fmt(cnt[0])} of {fmt(cnt[1])}" if None not in cnt else "–"])
-    out += table(["pool", "makespan ms (drawn)", "ideal ms", "over ideal",
-                  "makespan ms, median [interval]", "lower bound ms", "distinct workers",
-                  "workers up before the first submit", "tasks started"], lines)
+                      _("{value} of {total}").format(value=fmt(cnt[0]), total=fmt(cnt[1]))
+                      if None not in cnt else "–"])
+    out += table([_("pool"), _("makespan ms (drawn)"), _("ideal ms"), _("over ideal"),
+                  _("makespan ms, median [interval]"), _("lower bound ms"),
+                  _("distinct workers"), _("workers up before the first submit"),
+                  _("tasks started")], lines)
     gap = greedy(ideals[0][0])[2] - max(max(ideals[0][0]), sum(ideals[0][0]) / 3)
-    out += ["", "*Ideal*: the greedy in-order schedule above. *Lower bound*: no schedule, in "
-            "order or not, ends sooner (the larger of the longest sleep and a third of their "
-            "sum)" + (f"; a pool that hands each task, in order, to the first free worker ends "
-                      f"{gap:.1f} ms after it with these sleeps, even with free hand-offs"
-                      if gap > 0.05 else "") + ". *Workers up*: how many "
-            "of the three had run their first instruction (C: the worker loop; Python: the "
-            "Pool's initializer) before the first task was submitted, in the repetition drawn."]
+    out += ["", (_("*Ideal*: the greedy in-order schedule above. *Lower bound*: no schedule, in "
+                   "order or not, ends sooner (the larger of the longest sleep and a third of "
+                   "their sum); a pool that hands each task, in order, to the first free worker "
+                   "ends {gap} ms after it with these sleeps, even with free hand-offs. *Workers "
+                   "up*: how many of the three had run their first instruction (C: the worker "
+                   "loop; Python: the Pool's initializer) before the first task was submitted, "
+                   "in the repetition drawn.") if gap > 0.05 else
+                 _("*Ideal*: the greedy in-order schedule above. *Lower bound*: no schedule, in "
+                   "order or not, ends sooner (the larger of the longest sleep and a third of "
+                   "their sum). *Workers up*: how many of the three had run their first "
+                   "instruction (C: the worker loop; Python: the Pool's initializer) before the "
+                   "first task was submitted, in the repetition drawn.")).format(
+                       gap=f"{gap:.1f}")]
     return out + [""] + upfront_sentence(run, pools) + [""]
+
+
+def worker_tic(name, w):
+    """A line's name on the schedule's y axis: "ideal, worker 0", "worker 1"."""
+    if name is None:
+        return _("worker {n}").format(n=w)
+    return _("{pool}, worker {n}").format(pool=name, n=w)
 
 
 def upfront_sentence(run, pools):
     """When the workers start, against the notes' 'a new process only when the pool is not
     full'. Only from what the run counted."""
     parts = []
-    for words, _, b in pools:
+    for words, _u, b in pools:
         made = b.counters.get("workers_created_before_submit")
         up = b.counters.get("workers_up_before_submit")
         if made:
-            parts.append(f"the {words} pool had created {fmt(min(made))}–{fmt(max(made))} of "
-                         f"its 3 workers before the first submit in every repetition "
-                         f"({fmt(min(up))}–{fmt(max(up))} of them already running)"
-                         if min(made) != max(made) else
-                         f"the {words} pool had created {fmt(made[0])} of its 3 workers before "
-                         f"the first submit in each of {len(made)} repetitions "
-                         f"({fmt(min(up))}–{fmt(max(up))} of them already running)")
+            parts.append((_("the {pool} pool had created {low}–{high} of its 3 workers before "
+                            "the first submit in every repetition ({up_low}–{up_high} of them "
+                            "already running)") if min(made) != max(made) else
+                          _("the {pool} pool had created {low} of its 3 workers before the "
+                            "first submit in each of {n} repetitions ({up_low}–{up_high} of them "
+                            "already running)")).format(
+                pool=words, low=fmt(min(made)), high=fmt(max(made)), n=len(made),
+                up_low=fmt(min(up)), up_high=fmt(max(up))))
         elif up:
-            parts.append(f"{words} had {fmt(min(up))}–{fmt(max(up))} of its 3 workers "
-                         f"running before the first `apply_async`, over {len(up)} repetitions")
+            parts.append(_("{pool} had {low}–{high} of its 3 workers running before the first "
+                           "`apply_async`, over {n} repetitions").format(
+                pool=words, low=fmt(min(up)), high=fmt(max(up)), n=len(up)))
     if not parts:
         return []
-    return ["**When workers start.** The notes say a pool makes a new process when a task "
-            "comes and the pool is not full (如果池未满，就会创建一个新的进程). In this run " +
-            "; ".join(parts) + ". A worker still starting at the first submit counts as not "
-            "running. (That C's `pool_create` starts all its workers is how src/pool.c is "
-            "written; that `multiprocessing.Pool` does is CPython's `Pool.__init__`, which "
-            "calls `_repopulate_pool`: background, the counts are this run's.)"]
+    return [_("**When workers start.** The notes say a pool makes a new process when a task "
+              "comes and the pool is not full (如果池未满，就会创建一个新的进程). In this run "
+              "{counts}. A worker still starting at the first submit counts as not running. "
+              "(That C's `pool_create` starts all its workers is how src/pool.c is written; "
+              "that `multiprocessing.Pool` does is CPython's `Pool.__init__`, which calls "
+              "`_repopulate_pool`: background, the counts are this run's.)").format(
+                  counts=_("; ").join(parts))]
 
 
 # --- C6: failures -------------------------------------------------------------------
@@ -365,20 +431,84 @@ def upfront_sentence(run, pools):
 STATUS_WORDS = {1: "the task's error", 2: "the worker's exit status", 3: "the signal",
                 4: "a timeout"}
 # The figure's rows: C's failure and the Python row that answers the same question.
-FAILURE_ROWS = [("error", "the task fails\n(C: returns an error;\nPython: raises)"),
-                ("exit", "exit(3)"), ("segv", "bad pointer\n(SIGSEGV)"),
-                ("abort", "abort()"), ("timeout", "hangs past\nthe timeout")]
-PY_FETCH = [("never_fetched", "Python Pool,\nresult never fetched"),
-            ("get", "Python Pool,\nget() called")]
+FAILURE_ROWS = [("error", N_("the task fails\n(C: returns an error;\nPython: raises)")),
+                ("exit", N_("exit(3)")), ("segv", N_("bad pointer\n(SIGSEGV)")),
+                ("abort", N_("abort()")), ("timeout", N_("hangs past\nthe timeout"))]
+PY_FETCH = [("never_fetched", N_("Python Pool,\nresult never fetched")),
+            ("get", N_("Python Pool,\nget() called"))]
+
+# What C says a pool's caller saw (pool_status_str in src/pool.c, bench/pool.c's labels),
+# and the shorter forms a figure's cell gives them, in the report's words: each pattern
+# matches a whole label, its groups are the placeholders.
+C_WORDS = [
+    (r"result (?P<value>-?\d+)", N_("result {value}")),
+    (r"error (?P<code>-?\d+) returned by the task", N_("error {code} returned by the task")),
+    (r"error (?P<code>-?\d+) returned", N_("error {code} returned")),
+    (r"worker exited with status (?P<status>\d+)", N_("worker exited with status {status}")),
+    (r"worker exited \(status (?P<status>\d+)\)", N_("worker exited (status {status})")),
+    (r"worker killed by (?P<signal>SIG\w+|SIG\?)", N_("worker killed by {signal}")),
+    (r"timed out; worker ended", N_("timed out; worker ended")),
+    (r"timed out", N_("timed out")),
+    (r"the whole process died of (?P<signal>SIG\w+|SIG\?); all 3 other tasks lost",
+     N_("the whole process died of {signal}; all 3 other tasks lost")),
+    (r"the whole process exited with status (?P<status>\d+); all 3 other tasks lost",
+     N_("the whole process exited with status {status}; all 3 other tasks lost")),
+    (r"whole process died of (?P<signal>SIG\w+|SIG\?)", N_("whole process died of {signal}")),
+    (r"whole process exited \(status (?P<status>\d+)\)",
+     N_("whole process exited (status {status})")),
+    (r"the 3 other results lost", N_("the 3 other results lost")),
+    (r"the owner's data is intact", N_("the owner's data is intact")),
+    (r"the owner's data was overwritten", N_("the owner's data was overwritten")),
+]
+
+
+def c_words(text):
+    """A label of C's (or a cell's part of one) in the current language; one no pattern
+    knows as it is."""
+    for pattern, msgid in C_WORDS:
+        m = re.fullmatch(pattern, text)
+        if m:
+            return _(msgid).format(**m.groupdict())
+    return text
 
 
 def per_rep(b, counter):
     return b.counters.get(counter) or []
 
 
+def is_wide(c):
+    return unicodedata.east_asian_width(c) in "WF"
+
+
+def wide(text):
+    """Whether text has letters twice a Latin letter's width (Chinese)."""
+    return any(is_wide(c) for c in text)
+
+
+def wrap(text, width):
+    """text in lines of at most width columns, a wide letter two: textwrap's for Latin
+    text (the same lines as ever), and for text with wide letters a break before any of
+    them or at a space."""
+    if not wide(text):
+        return textwrap.wrap(text, width)
+    # Tokens: a Latin word with the spaces after it, or one wide letter.
+    tokens = re.findall(r"[^\s\u2e80-\uffef]+\s*|[\u2e80-\uffef]\s*|\s+", text)
+    lines, line, cols = [], "", 0
+    for t in tokens:
+        w = sum(2 if is_wide(c) else 1 for c in t.rstrip())
+        if line and cols + w > width:
+            lines.append(line.rstrip())
+            line, cols = "", 0
+        line += t
+        cols += w + (len(t) - len(t.rstrip()))
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
+
+
 def cell_lines(*parts, width=26, lines=4):
-    """A cell's text: each part wrapped to width, centred on `lines` lines."""
-    out = [w for p in parts if p for w in textwrap.wrap(p, width)][:lines]
+    """A cell's text: each part wrapped to width columns, centred on `lines` lines."""
+    out = [w for p in parts if p for w in wrap(p, width)][:lines]
     pad = lines - len(out)
     return [""] * (pad // 2) + out + [""] * (pad - pad // 2)
 
@@ -388,14 +518,20 @@ def c_cell(b):
     survived = per_rep(b, "pool_survived")
     n = len(survived)
     ok = sum(v == 1 for v in survived)
-    what, _, lost = b.label.partition("; ")
+    what, _u, lost = b.label.partition("; ")
     what = re.sub(r"exited with status (\d+)", r"exited (status \1)",
                   what.replace("the whole process", "whole process"))
     if ok == n:
-        return 0, cell_lines(what.replace(" by the task", ""), "the pool went on",
-                             f"({n} of {n})")
-    return 1, cell_lines(what, lost.replace("all 3 other tasks", "the 3 other results"),
-                         f"({n - ok} of {n})")
+        return 0, cell_lines(c_words(what.replace(" by the task", "")), _("the pool went on"),
+                             of_n(n, n))
+    return 1, cell_lines(c_words(what),
+                         c_words(lost.replace("all 3 other tasks", "the 3 other results")),
+                         of_n(n - ok, n))
+
+
+def of_n(k, n):
+    """"(3 of 5)": in how many of the repetitions."""
+    return _("({k} of {n})").format(k=k, n=n)
 
 
 def c6_cells(run):
@@ -403,14 +539,14 @@ def c6_cells(run):
     on, 1 the caller is told nothing (or the program is gone), 2 not measured."""
     faults = {(b.args["failure"], run.mode_of(run.kind_of(b))): b
               for b in run.select("pool", "fault") if b.usable}
-    cols = [("thread", "C thread pool"), ("process", "C process pool")]
-    none = (2, cell_lines("not measured"))
+    cols = [("thread", _("C thread pool")), ("process", _("C process pool"))]
+    none = (2, cell_lines(_("not measured")))
     cells = []
-    for r, (failure, _) in enumerate(FAILURE_ROWS):
-        for c, (mode, _) in enumerate(cols):
+    for r, (failure, _u) in enumerate(FAILURE_ROWS):
+        for c, (mode, _u) in enumerate(cols):
             b = faults.get((failure, mode))
             cells.append((c, r) + (c_cell(b) if b and per_rep(b, "pool_survived") else none))
-        for c, (fetch, _) in enumerate(PY_FETCH, start=len(cols)):
+        for c, (fetch, _u) in enumerate(PY_FETCH, start=len(cols)):
             b = run.ok("python", "mp_pool", "process", "exception", fetch=fetch) \
                 if failure == "error" else None
             shown = per_rep(b, "shown") if b else []
@@ -419,11 +555,25 @@ def c6_cells(run):
                 continue
             told, n = sum(v == 1 for v in shown), len(shown)
             if told == n:
-                cells.append((c, r, 0, cell_lines(b.label, f"({n} of {n})")))
+                cells.append((c, r, 0, cell_lines(python_words(b.label), of_n(n, n))))
             else:
-                cells.append((c, r, 1, cell_lines("nothing raised,", "nothing printed",
-                                                  f"({n - told} of {n})")))
-    return cells, [w for _, w in cols] + [w for _, w in PY_FETCH]
+                cells.append((c, r, 1, cell_lines(_("nothing raised,"), _("nothing printed"),
+                                                  of_n(n - told, n))))
+    return cells, [w for _u, w in cols] + [_(w) for _u, w in PY_FETCH]
+
+
+# py_bench.py's labels of the exception rows, in the report's words (Python's own
+# message in them stays as Python wrote it).
+PYTHON_WORDS = [(r"get\(\) raised (?P<error>.+)", N_("get() raised {error}")),
+                (r"error_callback got (?P<error>.+)", N_("error_callback got {error}"))]
+
+
+def python_words(label):
+    for pattern, msgid in PYTHON_WORDS:
+        m = re.fullmatch(pattern, label)
+        if m:
+            return _(msgid).format(**m.groupdict())
+    return label
 
 
 def c6_figure(run, folder):
@@ -433,14 +583,17 @@ def c6_figure(run, folder):
     data = "\n".join(f"{c} {r} {k} " + " ".join('"' + x.replace('"', "'") + '"' for x in t)
                      for c, r, k, t in cells) + "\n"
     xt = ", ".join(f'"{w}" {i}' for i, w in enumerate(cols))
-    yt = ", ".join(f'"{w}" {i}' for i, (_, w) in enumerate(FAILURE_ROWS))
+    yt = ", ".join(f'"{_(w)}" {i}' for i, (_u, w) in enumerate(FAILURE_ROWS))
+    labels = {"L_TITLE": _("C6: what the caller sees when a pool task fails")}
+    if any(wide(x) for c in cells for x in c[3]):  # a CJK font's lines are taller
+        labels["L_CELL_STEP"] = "0.85"
     return figure(folder, "pool_failures.gp", "pool_failures.dat", data,
-                  "What the caller sees when a pool task fails",
-                  f"set x2tics ({xt}); set ytics ({yt})") + [
-        "*Green: the caller is told (a result naming what happened, or an exception) and "
-        "the pool goes on. Red: the caller is told nothing, or is gone with the whole "
-        "process. Grey: not measured (the notes' Python raises only; it does not exit or "
-        "crash). Each cell is what this run saw, with how many of its repetitions.*", ""]
+                  _("What the caller sees when a pool task fails"),
+                  f"set x2tics ({xt}); set ytics ({yt})", labels=labels) + [
+        _("*Green: the caller is told (a result naming what happened, or an exception) and "
+          "the pool goes on. Red: the caller is told nothing, or is gone with the whole "
+          "process. Grey: not measured (the notes' Python raises only; it does not exit or "
+          "crash). Each cell is what this run saw, with how many of its repetitions.*"), ""]
 
 
 def p_text(p):
@@ -461,13 +614,16 @@ def fault_sentences(run, faults, failures):
                 if per_rep(b, "pool_survived") and min(per_rep(b, "pool_survived")) == 1
                 and min(per_rep(b, "seen_status")) >= 1]
         gone = [f for f in rows if f not in told]
-        s = (f"In the {mode} pool, {len(told)} of {len(rows)} failures reached the caller of "
-             f"`pool_wait` as a result naming what happened ({', '.join(told) or 'none'})")
+        s = _("In the {mode} pool, {told} of {total} failures reached the caller of "
+              "`pool_wait` as a result naming what happened ({failures})").format(
+            mode=_(MODE_POOL.get(mode, mode)), told=len(told), total=len(rows),
+            failures=_(", ").join(told) or _("none"))
         if gone:
             lost = [fmt(statistics.median(per_rep(rows[f], "results_lost"))) for f in gone]
-            s += (f"; {', '.join(gone)} ended the whole process, the caller with it, and the "
-                  f"results of the tasks in flight were lost ({', '.join(lost)} of 3)")
-        out.append(s + ".")
+            s += _("; {failures} ended the whole process, the caller with it, and the "
+                   "results of the tasks in flight were lost ({lost} of 3)").format(
+                failures=_(", ").join(gone), lost=_(", ").join(lost))
+        out.append(s + _("."))
     runs = [(b, per_rep(b, "tasks_started"), per_rep(b, "tasks_submitted"),
              per_rep(b, "tasks_run_twice")) for b in faults if b.usable]
     runs = [r for r in runs if r[1] and r[2]]
@@ -475,9 +631,11 @@ def fault_sentences(run, faults, failures):
         started = sum(sum(r[1]) for r in runs)
         submitted = sum(sum(r[2]) for r in runs)
         twice = sum(sum(r[3]) for r in runs)
-        out.append(f"Where the caller lived to count ({len(runs)} rows, every repetition), "
-                   f"workers took {started:.0f} tasks of {submitted:.0f} submitted, and "
-                   f"{twice:.0f} a second time: a failed task is reported, not retried.")
+        out.append(_("Where the caller lived to count ({rows} rows, every repetition), "
+                     "workers took {started} tasks of {submitted} submitted, and {twice} a "
+                     "second time: a failed task is reported, not retried.").format(
+            rows=len(runs), started=f"{started:.0f}", submitted=f"{submitted:.0f}",
+            twice=f"{twice:.0f}"))
     for failure in ("error", "timeout"):
         pair = [by.get(m, {}).get(failure) for m in ("thread", "process")]
         if None in pair:
@@ -485,24 +643,36 @@ def fault_sentences(run, faults, failures):
         rec = [per_rep(b, "recover_us") for b in pair]
         if not all(rec):
             continue
-        (mt, lt, ht, _), (mp_, lp, hp, _) = (stats.median_ci(r) for r in rec)
+        (mt, lt, ht, _u), (mp_, lp, hp, _u) = (stats.median_ci(r) for r in rec)
         p = stats.u_test(rec[0], rec[1])
         differ = p is not None and p < 0.05
-        out.append(f"After a task's {'error' if failure == 'error' else 'timeout'}, the next "
-                   f"task's result came {fmt(mt)} µs [{fmt(lt)}, {fmt(ht)}] later in the thread "
-                   f"pool and {fmt(mp_)} µs [{fmt(lp)}, {fmt(hp)}] in the process pool "
-                   f"(Mann-Whitney p = {p_text(p)}, {len(rec[0])} against {len(rec[1])}): "
-                   + ("the pools differ here." if differ else
-                      "this run shows no difference between them."))
+        out.append((_("After a task's error, the next task's result came {thread} µs "
+                      "[{thread_low}, {thread_high}] later in the thread pool and {process} µs "
+                      "[{process_low}, {process_high}] in the process pool (Mann-Whitney p = "
+                      "{p}, {n_thread} against {n_process}): {conclusion}")
+                    if failure == "error" else
+                    _("After a task's timeout, the next task's result came {thread} µs "
+                      "[{thread_low}, {thread_high}] later in the thread pool and {process} µs "
+                      "[{process_low}, {process_high}] in the process pool (Mann-Whitney p = "
+                      "{p}, {n_thread} against {n_process}): {conclusion}")).format(
+            thread=fmt(mt), thread_low=fmt(lt), thread_high=fmt(ht), process=fmt(mp_),
+            process_low=fmt(lp), process_high=fmt(hp), p=p_text(p), n_thread=len(rec[0]),
+            n_process=len(rec[1]),
+            conclusion=_("the pools differ here.") if differ else
+            _("this run shows no difference between them.")))
     py = {f: run.ok("python", "mp_pool", "process", "exception", fetch=f)
           for f in ("never_fetched", "get")}
     if all(py.values()):
         nf, g = (per_rep(py[f], "shown") for f in ("never_fetched", "get"))
-        out.append(f"The notes' lost exception is Python's: a task raising under "
-                   f"`apply_async` was shown in {sum(nf):.0f} of {len(nf)} repetitions when "
-                   f"nobody fetched its result, and in {sum(g):.0f} of {len(g)} when the "
-                   "caller called `get()`.")
+        out.append(_("The notes' lost exception is Python's: a task raising under "
+                     "`apply_async` was shown in {shown} of {n} repetitions when nobody fetched "
+                     "its result, and in {shown_get} of {n_get} when the caller called "
+                     "`get()`.").format(shown=f"{sum(nf):.0f}", n=len(nf),
+                                        shown_get=f"{sum(g):.0f}", n_get=len(g)))
     return out
+
+
+MODE_POOL = {"thread": N_("thread"), "process": N_("process")}
 
 
 def fault_table(run, folder):
@@ -518,36 +688,41 @@ def fault_table(run, folder):
                                            kinds.index(run.kind_of(b)))):
         pool = who(run, run.kind_of(b), kinds)
         if b.error:
-            lines.append([b.args["failure"], pool, f"skipped: {b.error}", "", "", "", ""])
+            lines.append([b.args["failure"], pool, _("skipped: {error}").format(error=b.error),
+                          "", "", "", ""])
             continue
         surv = b.counter("pool_survived")
         started, submitted = b.counter("tasks_started"), b.counter("tasks_submitted")
-        lines.append([b.args["failure"], pool, b.label, "yes" if surv else "**no**",
-                      fmt(b.counter("results_lost")),
-                      f"{fmt(started)} of {fmt(submitted)}" if submitted else "–",
+        lines.append([b.args["failure"], pool, c_words(b.label),
+                      _("yes") if surv else _("**no**"), fmt(b.counter("results_lost")),
+                      _("{value} of {total}").format(value=fmt(started), total=fmt(submitted))
+                      if submitted else "–",
                       fmt(b.counter("replacement_us")),
                       fmt(b.counter("recover_us")) if surv else "–"])
     for b in sorted(scribbles, key=lambda b: kinds.index(run.kind_of(b))):
         pool = who(run, run.kind_of(b), kinds)
-        lines.append(["stray write", pool, f"skipped: {b.error}" if b.error else b.label]
+        lines.append([_("stray write"), pool, _("skipped: {error}").format(error=b.error)
+                      if b.error else c_words(b.label)]
                      + ["–" if not b.error else ""] * 5)
-    return ["### C6 — what the caller sees when a task fails", ""] + c6_figure(run, folder) + [
-        "Three 20 ms tasks are in flight when the failing one runs; then one more task "
-        "is submitted. Thread pools meet exit, SIGSEGV and abort inside a sacrificial "
-        "child process, so the run survives to report it. Medians of the repetitions.", ""] + \
-        table(["failure", "pool", "the caller sees", "pool survived", "other results lost",
-               "tasks started", "replacement µs", "next task after µs"], lines) + [
-        ""] + [" ".join(fault_sentences(run, faults, failures)), ""]
+    return ["### " + _("C6 — what the caller sees when a task fails"), ""] + \
+        c6_figure(run, folder) + [
+        _("Three 20 ms tasks are in flight when the failing one runs; then one more task is "
+          "submitted. Thread pools meet exit, SIGSEGV and abort inside a sacrificial child "
+          "process, so the run survives to report it. Medians of the repetitions."), ""] + \
+        table([_("failure"), _("pool"), _("the caller sees"), _("pool survived"),
+               _("other results lost"), _("tasks started"), _("replacement µs"),
+               _("next task after µs")], lines) + [
+        ""] + [sentences(fault_sentences(run, faults, failures)), ""]
 
 
 # --- the section --------------------------------------------------------------------
 
 def section(run, folder):
-    out = ["## C5, C6 and C7 — pools, failures and isolation", ""]
+    out = ["## " + _("C5, C6 and C7 — pools, failures and isolation"), ""]
     out += claim_part("C5", run, "### C5") + claim_part("C6", run, "### C6")
     series = all_series(run)
     if not series:
-        return out + ["*No pool data in this run.*", ""]
+        return out + [_("*No pool data in this run.*"), ""]
     out += throughput_part(run, folder, series)
     out += reuse_part(run) + notes_schedule(run, folder) + fault_table(run, folder)
-    return out + claim_part("C7", run, "### C7 — protection")
+    return out + claim_part("C7", run, "### " + _("C7 — protection"))

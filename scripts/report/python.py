@@ -5,17 +5,19 @@ to C1, C3, C4, C5, C7 (idle memory, the nums example, payloads, crashes, pool fa
 notes' question about a pool worker's lost exception, and Python's verdicts."""
 import json
 import os
+import re
 
 import stats
 from results import PUS, key
 import claims
 import py_rules
-from report.kit import draw, fmt, table, write_data
-from report.verdicts import measured_text, threshold_text
+from report.i18n import N_, _, current
+from report.kit import draw, fmt, lang_dir, table, write_data
+from report.verdicts import measured_text, prediction, threshold_text, verdict_word, why_text
 
 # A Python operation against its fair base: (Python's words, its key, the base's words,
 # the base's key, what the pair compares). Both sides name their mode; PUS is the
-# machine's PUs.
+# machine's PUs. Words are marked N_() and shown with _(); code names stay as written.
 C_FORK_EMPTY = key("create", "fork", "process", "round_trip", parent="minimal",
                    layout="private", parent_mib=0)
 PY_SPAWN_BASE = key("python", "interpreter", "process", "create", how="posix_spawn")
@@ -25,58 +27,74 @@ PY_PAIRS = [
      "pthread_create + join",
      key("create", "pthread", "thread", "round_trip", parent="tvp",
          layout="private", parent_mib=0),
-     "one OS thread either way; the gap is Python's Thread object and its start handshake"),
+     N_("one OS thread either way; the gap is Python's Thread object and its start handshake")),
     ("Process() fork: start; join",
      key("python", "process", "process", "create", start_method="fork"),
-     "libc fork() of this interpreter, _exit, waitpid (measured here)", PY_C_FORK,
-     "a fork of the same parent; the gap is what multiprocessing does around it (the "
-     "Process object, a sentinel pipe, the child's bootstrap and clean-up)"),
-    ("libc fork() of this interpreter", PY_C_FORK, "fork, exit, wait from the minimal C parent",
-     C_FORK_EMPTY, "the same system call; the gap is the interpreter's own memory, which "
-     "fork copies as page tables"),
+     N_("libc fork() of this interpreter, _exit, waitpid (measured here)"), PY_C_FORK,
+     N_("a fork of the same parent; the gap is what multiprocessing does around it (the "
+        "Process object, a sentinel pipe, the child's bootstrap and clean-up)")),
+    (N_("libc fork() of this interpreter"), PY_C_FORK,
+     N_("fork, exit, wait from the minimal C parent"), C_FORK_EMPTY,
+     N_("the same system call; the gap is the interpreter's own memory, which fork copies "
+        "as page tables")),
     ("Process() spawn", key("python", "process", "process", "create", start_method="spawn"),
-     "posix_spawn of this interpreter with -c pass (measured here)", PY_SPAWN_BASE,
-     "a new interpreter either way; the gap is spawn's re-import of the main module, "
-     "the pickled Process and the handshake"),
+     N_("posix_spawn of this interpreter with -c pass (measured here)"), PY_SPAWN_BASE,
+     N_("a new interpreter either way; the gap is spawn's re-import of the main module, "
+        "the pickled Process and the handshake")),
     ("Process() forkserver",
      key("python", "process", "process", "create", start_method="forkserver"),
-     "posix_spawn of this interpreter with -c pass (measured here)", PY_SPAWN_BASE,
-     "the server forks a started interpreter; the gap is that fork and the handshake, "
-     "against starting one from nothing"),
-    ("posix_spawn of this interpreter with -c pass", PY_SPAWN_BASE,
-     "posix_spawn of a static C program",
+     N_("posix_spawn of this interpreter with -c pass (measured here)"), PY_SPAWN_BASE,
+     N_("the server forks a started interpreter; the gap is that fork and the handshake, "
+        "against starting one from nothing")),
+    (N_("posix_spawn of this interpreter with -c pass"), PY_SPAWN_BASE,
+     N_("posix_spawn of a static C program"),
      key("create", "posix_spawn", "process", "round_trip", parent="tvp",
          layout="private", parent_mib=0),
-     "the same call; the gap is starting an interpreter"),
-    ("multiprocessing.Queue, 64 B item",
+     N_("the same call; the gap is starting an interpreter")),
+    (N_("multiprocessing.Queue, 64 B item"),
      key("python", "mp_queue", "process", "queue", item_bytes=64),
-     "pipe, 64 B message between processes",
+     N_("pipe, 64 B message between processes"),
      key("ipc", "pipe", "process", "throughput", kind="fork", pin="none", msg_bytes=64),
-     "a pipe underneath; the gap is pickling and the queue's feeder thread"),
-    ("queue.Queue(16), 64 B item copied in and out",
+     N_("a pipe underneath; the gap is pickling and the queue's feeder thread")),
+    (N_("queue.Queue(16), 64 B item copied in and out"),
      key("python", "queue", "thread", "queue", item_bytes=64),
-     "C's queue of 16 slots, 64 B copied in and out, threads",
+     N_("C's queue of 16 slots, 64 B copied in and out, threads"),
      key("ipc", "queue", "thread", "throughput", kind="pthread", pin="none", msg_bytes=64),
-     "the same bound and the same copies between two threads; the gap is the interpreter"),
+     N_("the same bound and the same copies between two threads; the gap is the interpreter")),
     ("multiprocessing.Queue(3)", key("python", "mp_queue", "process", "queue3"),
-     "Queue(3), processes", key("ipc", "queue", "process", "queue3", kind="fork", pin="none"),
-     "the notes' queue of three between processes"),
+     N_("Queue(3), processes"), key("ipc", "queue", "process", "queue3", kind="fork", pin="none"),
+     N_("the notes' queue of three between processes")),
     ("queue.Queue(3)", key("python", "queue", "thread", "queue3"),
-     "Queue(3), threads", key("ipc", "queue", "thread", "queue3", kind="pthread", pin="none"),
-     "the notes' queue of three between threads, items copied as C's are"),
-    ("Pool.apply_async, empty task", key("python", "mp_pool", "process", "pool", task_us=0),
-     "process pool, empty task",
+     N_("Queue(3), threads"), key("ipc", "queue", "thread", "queue3", kind="pthread", pin="none"),
+     N_("the notes' queue of three between threads, items copied as C's are")),
+    (N_("Pool.apply_async, empty task"), key("python", "mp_pool", "process", "pool", task_us=0),
+     N_("process pool, empty task"),
      key("pool", "pool", "process", "throughput", kind="fork", task_ns=0, workers=PUS),
-     "a task through a pool of forked workers, one per PU"),
-    ("ThreadPool.apply_async, empty task",
+     N_("a task through a pool of forked workers, one per PU")),
+    (N_("ThreadPool.apply_async, empty task"),
      key("python", "thread_pool", "thread", "pool", task_us=0),
-     "thread pool, empty task",
+     N_("thread pool, empty task"),
      key("pool", "pool", "thread", "throughput", kind="pthread", task_ns=0, workers=PUS),
-     "a task through a pool of threads, one per PU"),
+     N_("a task through a pool of threads, one per PU")),
 ]
+# Code names, shown as written in every language (the other words of these tables are
+# marked N_() and shown through the catalogue).
+AS_WRITTEN = frozenset([
+    "Thread().start(); join()", "pthread_create + join", "Process() fork: start; join",
+    "Process() spawn", "Process() forkserver", "multiprocessing.Queue(3)", "queue.Queue(3)",
+    "multiprocessing.Array + Value", "shared_memory", "bytes", "multiprocessing.Queue",
+    "Pipe"])
+
+
+def shown(text):
+    """A table's word in the current language; a code name as written."""
+    return text if text in AS_WRITTEN else _(text)
+
+
 # How the notes' caller treats the result of apply_async, in the order the table tells it.
-FETCH_WORDS = [("never_fetched", "never fetches the result"), ("get", "calls `get()`"),
-               ("error_callback", "passes `error_callback`")]
+FETCH_WORDS = [("never_fetched", N_("never fetches the result")),
+               ("get", N_("calls `get()`")),
+               ("error_callback", N_("passes `error_callback`"))]
 # The GIL figure's series: (variant, mode, fixed args, title); C's from scale after them.
 GIL_SERIES = [("thread", "thread", {}, "threading.Thread"),
               ("process", "process", {"start_method": "fork"}, "Process (fork)"),
@@ -85,7 +103,8 @@ GIL_SERIES = [("thread", "thread", {}, "threading.Thread"),
               ("thread_executor", "thread", {}, "ThreadPoolExecutor"),
               ("process_executor", "process", {"start_method": "fork"},
                "ProcessPoolExecutor (fork)")]
-C_SERIES = [("pthread", "thread", "C threads (pthread)"), ("fork", "process", "C processes (fork)")]
+C_SERIES = [("pthread", "thread", N_("C threads (pthread)")),
+            ("fork", "process", N_("C processes (fork)"))]
 INTERP_KEYS = ("python", "python_implementation", "executable", "python_gil_enabled",
                "python_gil_disabled_build", "python_default_start_method", "python_rss_kib",
                "python_private_kib", "python_tag", "python_interp_tag", "start_methods")
@@ -122,10 +141,10 @@ def per_item_us(b):
 def gil_label(info):
     gil = info.get("python_gil_enabled")
     build = info.get("python_gil_disabled_build")
-    words = {"1": "GIL on", "0": "GIL off"}.get(gil, "GIL not recorded")
+    words = {"1": _("GIL on"), "0": _("GIL off")}.get(gil) or _("GIL not recorded")
     if build == "1":
-        words += " (free-threaded build)"
-    return f"Python {info.get('python') or '?'}, {words}"
+        words = _("{gil} (free-threaded build)").format(gil=words)
+    return _("Python {version}, {gil}").format(version=info.get("python") or "?", gil=words)
 
 
 # --- the GIL figure -------------------------------------------------------------------
@@ -158,7 +177,7 @@ def gil_series(run, tag, work):
             pts = {b.args["workers"]: b for b in run.select("scale", "rate", variant="cpu",
                                                             kind=kind, pin="none") if b.usable}
             if pts:
-                out.append((title, "T" if mode == "thread" else "P", pts))
+                out.append((_(title), "T" if mode == "thread" else "P", pts))
     return out
 
 
@@ -180,53 +199,72 @@ def parallel_capacity(run, scenario):
 def gil_part(run, folder, tag, info):
     suffix = tag or "main"
     series = {w: gil_series(run, tag, w) for w in ("cpu", "io")}
-    if not any(s for w, s in series.items() if any(t in "tp" for _, t, _ in s)):
+    if not any(s for w, s in series.items() if any(t in "tp" for _t, t, _p in s)):
         return []
     pus = run.pus or int(run.ctx.get("pus") or 0) or 1
     for work, ss in series.items():
-        ns = sorted({n for _, _, pts in ss for n in pts})
+        ns = sorted({n for _t, _s, pts in ss for n in pts})
         lines = []
-        ups = [speedups(pts) for _, _, pts in ss]
+        ups = [speedups(pts) for _t, _s, pts in ss]
         for n in ns:
             cells = [str(n)]
             for u in ups:
                 cells += [f"{v:.4g}" for v in u[n]] if n in u else ["NaN"] * 3
             lines.append(" ".join(cells))
-        head = "N " + " ".join(f'"{t}" lo hi' for t, _, _ in ss)
+        head = "N " + " ".join(f'"{t}" lo hi' for t, _s, _p in ss)
         write_data(folder, f"python_gil.{suffix}.{work}.dat",
                    head + "\n" + "\n".join(lines) + "\n")
-    styles = [" ".join(s for _, s, _ in series[w]) or "t" for w in ("cpu", "io")]
+    styles = [" ".join(s for _t, s, _p in series[w]) or "t" for w in ("cpu", "io")]
     cap = parallel_capacity(run, f"python@{tag}" if tag else "python")
     known = cap and all(c is not None for c in cap)
+    python = gil_label(info)
     # The machine's capacity goes into the title: a slide shown alone must say when the
     # processes could not have scaled.
-    title = f"{gil_label(info)}: N workers, each doing the same work ({pus} PUs" + (
-        f"; {min(cap):.1f}-{max(cap):.1f} PUs' worth free around the run)" if known else ")")
-    out = [f"### The GIL: {gil_label(info)}", ""]
-    out += draw(folder, "python_gil.gp", os.path.join(folder, "data", f"python_gil.{suffix}"),
-                f"python_gil_{suffix}", f"The GIL, {gil_label(info)}", styles[0], styles[1],
-                str(pus), title)
+    if known:
+        title = _("{python}: N workers, each doing the same work ({pus} PUs; {low}-{high} "
+                  "PUs' worth free around the run)").format(
+            python=python, pus=pus, low=f"{min(cap):.1f}", high=f"{max(cap):.1f}")
+    else:
+        title = _("{python}: N workers, each doing the same work ({pus} PUs)").format(
+            python=python, pus=pus)
+    labels = {
+        "L_TITLE": title,
+        "L_XLABEL": _("workers (N), each doing the same work"),
+        "L_YLABEL": _("speed-up against one worker"),
+        "L_CPU": _("CPU-bound pure Python (a fixed count of loop rounds)"),
+        "L_IO": _("I/O-bound (a fixed count of 2 ms sleeps)"),
+        "L_IDEAL": _("ideal"),
+    }
+    out = ["### " + _("The GIL: {python}").format(python=python), ""]
+    out += draw(folder, "python_gil.gp", os.path.join(lang_dir(folder, "data"),
+                                                      f"python_gil.{suffix}"),
+                f"python_gil_{suffix}", _("The GIL, {python}").format(python=python),
+                styles[0], styles[1], str(pus), labels=labels)
     rows = []
     for work, ss in series.items():
-        for t, _, pts in ss:
+        for t, _s, pts in ss:
             u = speedups(pts)
             one = pts.get(1)
-            cells = [("CPU" if work == "cpu" else "I/O"), t,
+            cells = [(_("CPU") if work == "cpu" else _("I/O")), t,
                      f"{one.counter('ops_per_s'):.3g}" if one else "–"]
             cells += [f"{u[n][0]:.2f}x" if n in u else "–" for n in sorted(
-                {n for _, _, p in series["cpu"] + series["io"] for n in p})]
+                {n for _t, _s, p in series["cpu"] + series["io"] for n in p})]
             rows.append(cells)
-    ns = sorted({n for w in series for _, _, p in series[w] for n in p})
-    out += ["Speed-up against one worker of the same kind (median); one worker's rate is "
-            "operations per second (CPU: loop rounds of `s += i & 7`, I/O: 2 ms sleeps; C: "
-            "scale's cpu operations, 1000 xorshift rounds each, in the same run). The "
-            "window opens at a start gate (or the first submit) and closes at the last "
-            "worker's end stamp: starting and joining the workers are outside it.", ""]
-    out += table(["work", "workers", "one worker /s"] + [f"N = {n}" for n in ns], rows)
+    ns = sorted({n for w in series for _t, _s, p in series[w] for n in p})
+    out += [_("Speed-up against one worker of the same kind (median); one worker's rate is "
+              "operations per second (CPU: loop rounds of `s += i & 7`, I/O: 2 ms sleeps; C: "
+              "scale's cpu operations, 1000 xorshift rounds each, in the same run). The "
+              "window opens at a start gate (or the first submit) and closes at the last "
+              "worker's end stamp: starting and joining the workers are outside it."), ""]
+    # "workers" alone is the catalogue's unit ("3 workers"); the column heads a list of
+    # worker kinds, which Chinese names with the singular's word.
+    out += table([_("work"), "workers" if current() == "en" else _("worker"),
+                  _("one worker /s")] + [f"N = {n}" for n in ns], rows)
     if known:
-        out += ["", f"Parallel capacity of the machine around this scenario (the sentinel's "
-                f"spin loops): {cap[0]:.2f} PUs' worth before, {cap[1]:.2f} after, of {pus}. "
-                "A process speed-up cannot exceed it; read the figure against it."]
+        out += ["", _("Parallel capacity of the machine around this scenario (the sentinel's "
+                      "spin loops): {before} PUs' worth before, {after} after, of {pus}. "
+                      "A process speed-up cannot exceed it; read the figure against it.").format(
+            before=f"{cap[0]:.2f}", after=f"{cap[1]:.2f}", pus=pus)]
     return out + [""]
 
 
@@ -244,23 +282,31 @@ def pairs_part(run):
             continue
         py_us = per_item_us(pb)
         c_us = per_item_us(cb) if cb else None
+        what = _(what)
         if pk == PY_C_FORK or ck == PY_C_FORK:
             fb = usable(PY_C_FORK)
             if fb and fb.counter("parent_private_kib"):
-                what += (f" (the interpreter here: {fb.counter('parent_private_kib') / 1024:.1f}"
-                         f" MiB private, {fb.counter('parent_rss_kib') / 1024:.1f} MiB Rss)")
-        lines.append([pl, fmt(py_us), cl, fmt(c_us) if c_us else "–",
+                what = _("{what} (the interpreter here: {private} MiB private, {rss} MiB "
+                         "Rss)").format(what=what,
+                                        private=f"{fb.counter('parent_private_kib') / 1024:.1f}",
+                                        rss=f"{fb.counter('parent_rss_kib') / 1024:.1f}")
+        lines.append([shown(pl), fmt(py_us), shown(cl), fmt(c_us) if c_us else "–",
                       f"{py_us / c_us:.1f}x" if c_us else "–", what])
     if not lines:
         return []
-    return ["### Each Python operation beside its fair base", "",
-            "Median µs per operation; the ratio is the Python operation over its base, and "
-            "the last column says what the pair compares. A base measured by py_bench.py "
-            "itself runs in the same interpreter.", ""] + table(
-        ["Python", "µs", "base", "µs", "ratio", "what is compared"], lines) + [""]
+    return ["### " + _("Each Python operation beside its fair base"), "",
+            _("Median µs per operation; the ratio is the Python operation over its base, and "
+              "the last column says what the pair compares. A base measured by py_bench.py "
+              "itself runs in the same interpreter."), ""] + table(
+        ["Python", "µs", _("base"), "µs", _("ratio"), _("what is compared")], lines) + [""]
 
 
 # --- the claims' Python answers -------------------------------------------------------
+
+def yes_no(value):
+    """A table's yes, or its **no** (bold: what the notes' reader should see)."""
+    return _("yes") if value else "**" + _("no") + "**"
+
 
 def memory_part(run):
     rows = []
@@ -275,20 +321,21 @@ def memory_part(run):
     for kind, mode in (("pthread", "thread"), ("fork", "process")):
         cb = run.ok("footprint", kind, mode, "memory", parent="tvp", workers=10, parent_mib=0)
         if cb:
-            c.append(f"{kind} {fmt(cb.counter('pss_kib'))} KiB Pss, "
-                     f"{fmt(cb.counter('private_kib'))} KiB private")
-    return ["### C1 in Python: what an idle worker owns", "",
-            "N idle workers alive at once (waiting on an event); per worker, the children's "
-            "own `smaps_rollup` for processes and the growth of this process's for threads, "
-            "as the footprint scenario reads them (KiB). A process of a start method that "
-            "starts a new interpreter owns that interpreter.", ""] + table(
-        ["worker", "N", "Pss", "private", "Rss"], rows) + (
-        ["", "C's idle workers (footprint, 10 workers, empty parent): " + "; ".join(c) + "."]
-        if c else []) + [""]
+            c.append(_("{kind} {pss} KiB Pss, {private} KiB private").format(
+                kind=kind, pss=fmt(cb.counter("pss_kib")),
+                private=fmt(cb.counter("private_kib"))))
+    return ["### " + _("C1 in Python: what an idle worker owns"), "",
+            _("N idle workers alive at once (waiting on an event); per worker, the children's "
+              "own `smaps_rollup` for processes and the growth of this process's for threads, "
+              "as the footprint scenario reads them (KiB). A process of a start method that "
+              "starts a new interpreter owns that interpreter."), ""] + table(
+        [_("worker"), "N", "Pss", _("private"), "Rss"], rows) + (
+        ["", _("C's idle workers (footprint, 10 workers, empty parent): {workers}.").format(
+            workers=_("; ").join(c))] if c else []) + [""]
 
 
-NUMS_WORDS = {"global": "the notes' global list", "array": "multiprocessing.Array + Value",
-              "shared_memory": "shared_memory", "manager": "a Manager's list"}
+NUMS_WORDS = {"global": N_("the notes' global list"), "array": "multiprocessing.Array + Value",
+              "shared_memory": "shared_memory", "manager": N_("a Manager's list")}
 
 
 def nums_part(run):
@@ -297,23 +344,25 @@ def nums_part(run):
         who = "threading.Thread" if b.mode == "thread" else \
             f"Process ({b.args.get('start_method')})"
         via = b.args.get("via", "global")
-        notes = ("5 (threads share)" if b.mode == "thread" else "2 (processes do not share)") \
-            if via == "global" else "– (not in the notes)"
-        rows.append([who, NUMS_WORDS.get(via, via), fmt(b.counter("parent_sees_items")),
+        notes = (_("5 (threads share)") if b.mode == "thread" else
+                 _("2 (processes do not share)")) if via == "global" else \
+            _("– (not in the notes)")
+        rows.append([who, shown(NUMS_WORDS.get(via, via)), fmt(b.counter("parent_sees_items")),
                      notes])
     if not rows:
         return []
-    return ["### C3 in Python: the notes' nums example", "",
-            "A worker appends 0, 1, 2 to `nums = [11, 22]`; how many items the parent then "
-            "sees. The shared objects are how a \"global\" does work between processes.",
-            ""] + table(["worker", "the list is", "parent sees", "the notes predict"],
-                        rows) + [""]
+    return ["### " + _("C3 in Python: the notes' nums example"), "",
+            _("A worker appends 0, 1, 2 to `nums = [11, 22]`; how many items the parent then "
+              "sees. The shared objects are how a \"global\" does work between processes."),
+            ""] + table([_("worker"), _("the list is"), _("parent sees"),
+                         _("the notes predict")], rows) + [""]
 
 
-PAYLOAD_WORDS = {"bytes": "bytes", "ints": "list of small ints", "strs": "dict of strings"}
-TRANSPORTS = [("queue", "queue.Queue (threads)"), ("mp_queue", "multiprocessing.Queue"),
-              ("mp_pipe", "Pipe"), ("shared_memory", "shared_memory ring"),
-              ("pickle", "pickle alone")]
+PAYLOAD_WORDS = {"bytes": "bytes", "ints": N_("list of small ints"),
+                 "strs": N_("dict of strings")}
+TRANSPORTS = [("queue", N_("queue.Queue (threads)")), ("mp_queue", "multiprocessing.Queue"),
+              ("mp_pipe", "Pipe"), ("shared_memory", N_("shared_memory ring")),
+              ("pickle", N_("pickle alone"))]
 
 
 def payload_part(run):
@@ -323,30 +372,90 @@ def payload_part(run):
     if not got:
         return []
     rows = []
-    for kind, size in sorted({(k, s) for k, s, _ in got},
+    for kind, size in sorted({(k, s) for k, s, _v in got},
                              key=lambda ks: (list(PAYLOAD_WORDS).index(ks[0]), ks[1])):
-        any_b = next(b for (k, s, _), b in got.items() if (k, s) == (kind, size))
-        cells = [PAYLOAD_WORDS.get(kind, kind), str(size), fmt(any_b.counter("pickle_bytes"))]
+        any_b = next(b for (k, s, _v), b in got.items() if (k, s) == (kind, size))
+        cells = [shown(PAYLOAD_WORDS.get(kind, kind)), str(size),
+                 fmt(any_b.counter("pickle_bytes"))]
         cells += [fmt(got[(kind, size, t)].median) if (kind, size, t) in got else "–"
-                  for t, _ in TRANSPORTS]
+                  for t, _w in TRANSPORTS]
         rows.append(cells)
     lost = [b.name for b in got.values() if b.counter("delivered") != 1]
-    return ["### C4 in Python: what passing data costs", "",
-            "µs per item from a producer to this thread, by what the item is and its size "
-            "(bytes as C would hold it: n small ints are 8n bytes, a dict entry is a "
-            "16-character key and value). Between threads, `queue.Queue` passes a reference; "
-            "between processes every transport pickles (shared_memory too, unless the item "
-            "is bytes), which is what \"pickle alone\" costs.", ""] + table(
-        ["item", "bytes", "pickled bytes"] + [w for _, w in TRANSPORTS], rows) + [
-        "", "Every item arrived whole." if not lost else
-        "**Items lost or damaged:** " + ", ".join(lost), ""]
+    return ["### " + _("C4 in Python: what passing data costs"), "",
+            _("µs per item from a producer to this thread, by what the item is and its size "
+              "(bytes as C would hold it: n small ints are 8n bytes, a dict entry is a "
+              "16-character key and value). Between threads, `queue.Queue` passes a "
+              "reference; between processes every transport pickles (shared_memory too, "
+              "unless the item is bytes), which is what \"pickle alone\" costs."), ""] + table(
+        [_("item"), _("bytes"), _("pickled bytes")] + [shown(w) for _t, w in TRANSPORTS],
+        rows) + [
+        "", _("Every item arrived whole.") if not lost else
+        _("**Items lost or damaged:** {benchmarks}").format(benchmarks=", ".join(lost)), ""]
 
 
-CRASH_WORDS = {"raise": "raises ValueError", "exit": "calls os._exit(3)",
-               "segv": "is killed by SIGSEGV"}
+CRASH_WORDS = {"raise": N_("raises ValueError"), "exit": N_("calls os._exit(3)"),
+               "segv": N_("is killed by SIGSEGV")}
 CRASH_VARIANTS = [("process", "Process"), ("mp_pool", "Pool"),
                   ("process_executor", "ProcessPoolExecutor"), ("thread", "Thread"),
                   ("thread_executor", "ThreadPoolExecutor")]
+
+
+# What the caller saw, as bench/py_bench.py words it (a row's label), and its words in
+# the catalogue: a clause added at the end first, then the whole. An exception's own
+# message and a label matching none stay as written, as C's error messages do.
+SAID_TAIL = [
+    (r"(?P<said>.+); the sibling task's result\(\) raised (?P<error>\w+)",
+     N_("{said}; the sibling task's result() raised {error}")),
+    (r"(?P<said>.+); a new submit raised (?P<error>\w+)",
+     N_("{said}; a new submit raised {error}")),
+]
+SAID = [
+    (r"exitcode (?P<code>-?\d+) \((?P<signal>\w+)\) on the Process object; the rest runs on",
+     N_("exitcode {code} ({signal}) on the Process object; the rest runs on")),
+    (r"exitcode (?P<code>-?\d+) on the Process object; the rest runs on",
+     N_("exitcode {code} on the Process object; the rest runs on")),
+    (r"join\(\) returned as after success; the traceback went to threading\.excepthook "
+     r"\((?P<exceptions>[^)]*)\)",
+     N_("join() returned as after success; the traceback went to threading.excepthook "
+        "({exceptions})")),
+    (r"get\(timeout=(?P<s>[\d.]+)\) raised TimeoutError: the worker died, the pool made a "
+     r"new one, and the result never comes \(get\(\) without a timeout waits forever\)",
+     N_("get(timeout={s}) raised TimeoutError: the worker died, the pool made a new one, "
+        "and the result never comes (get() without a timeout waits forever)")),
+    (r"(?P<call>get|result)\(\) returned", N_("{call}() returned")),
+    (r"get\(\) returned normally", N_("get() returned normally")),
+    (r"(?P<call>get|result)\(\) raised (?P<error>.+)", N_("{call}() raised {error}")),
+    (r"the whole process ended \(killed by (?P<signal>\w+)\): the caller and every other "
+     r"worker with it",
+     N_("the whole process ended (killed by {signal}): the caller and every other worker "
+        "with it")),
+    (r"the whole process ended \(exit status (?P<status>\d+)\): the caller and every other "
+     r"worker with it",
+     N_("the whole process ended (exit status {status}): the caller and every other worker "
+        "with it")),
+    (r"nothing raised and nothing printed: the exception stays in the result nobody "
+     r"fetched, and goes with it",
+     N_("nothing raised and nothing printed: the exception stays in the result nobody "
+        "fetched, and goes with it")),
+    (r"printed: (?P<text>.*)", N_("printed: {text}")),
+    (r"error_callback got (?P<error>.+)", N_("error_callback got {error}")),
+    (r"error_callback was not called", N_("error_callback was not called")),
+]
+
+
+def said(text):
+    """A crash or exception row's label in the current language."""
+    if current() == "en" or not text:
+        return text
+    for pattern, msgid in SAID_TAIL:
+        m = re.fullmatch(pattern, text, re.S)
+        if m:
+            return _(msgid).format(**dict(m.groupdict(), said=said(m["said"])))
+    for pattern, msgid in SAID:
+        m = re.fullmatch(pattern, text, re.S)
+        if m:
+            return _(msgid).format(**m.groupdict())
+    return text
 
 
 def crash_part(run):
@@ -358,26 +467,28 @@ def crash_part(run):
                 failure=failure)
             if not b:
                 continue
-            yes = lambda c: "–" if b.counter(c) is None else (  # noqa: E731
-                "yes" if b.counter(c) else "**no**")
-            rows.append([words, fw, yes("caller_survived"), yes("seen"), yes("others_done"),
-                         yes("pool_usable"), b.label])
+            yes = lambda c: "–" if b.counter(c) is None else yes_no(  # noqa: E731
+                b.counter(c))
+            rows.append([words, _(fw), yes("caller_survived"), yes("seen"),
+                         yes("others_done"), yes("pool_usable"), said(b.label)])
     out = []
     pp = [bench_of(run, None, v, m, "pingpong") for v, m in (("thread_pipe", "thread"),
                                                               ("mp_pipe", "process"))]
     if all(pp):
-        out += ["### C7 in Python: talking and protection", "",
-                f"An 8-byte round trip through one `multiprocessing.Pipe`: {fmt(pp[0].median)} "
-                f"µs with a thread at the other end, {fmt(pp[1].median)} µs with a forked "
-                f"process ({pp[1].median / pp[0].median:.1f}x).", ""]
+        out += ["### " + _("C7 in Python: talking and protection"), "",
+                _("An 8-byte round trip through one `multiprocessing.Pipe`: {thread} µs with "
+                  "a thread at the other end, {process} µs with a forked process "
+                  "({ratio}x).").format(thread=fmt(pp[0].median), process=fmt(pp[1].median),
+                                        ratio=f"{pp[1].median / pp[0].median:.1f}"), ""]
     if rows:
         if not out:
-            out += ["### C7 in Python: protection", ""]
-        out += ["A task that fails beside a sibling task, each case in a sandbox process of "
-                "its own: whether the caller lives on, whether it was told, whether the "
-                "sibling's work finished, whether the pool still runs a task.", ""]
-        out += table(["worker", "the task", "caller survived", "caller told",
-                      "sibling finished", "pool usable", "what the caller saw"], rows) + [""]
+            out += ["### " + _("C7 in Python: protection"), ""]
+        out += [_("A task that fails beside a sibling task, each case in a sandbox process of "
+                  "its own: whether the caller lives on, whether it was told, whether the "
+                  "sibling's work finished, whether the pool still runs a task."), ""]
+        out += table([_("worker"), _("the task"), _("caller survived"), _("caller told"),
+                      _("sibling finished"), _("pool usable"), _("what the caller saw")],
+                     rows) + [""]
     return out
 
 
@@ -390,22 +501,24 @@ def reuse_part(run):
                      fmt(b.counter("distinct_workers"))])
     if not rows:
         return []
-    return ["### C5 in Python: when a pool's workers start, and reuse", "",
-            "The notes: a pool makes a new process for a request while it is not full, and "
-            "reuses its processes once it is. Child processes alive right after the pool "
-            "is made, after its first task, and the distinct pids that ran ten 5 ms tasks "
-            "(fork start method):", ""] + table(
-        ["pool", "workers before any task", "after the first task",
-         "distinct workers over 10 tasks"], rows) + [""]
+    return ["### " + _("C5 in Python: when a pool's workers start, and reuse"), "",
+            _("The notes: a pool makes a new process for a request while it is not full, and "
+              "reuses its processes once it is. Child processes alive right after the pool "
+              "is made, after its first task, and the distinct pids that ran ten 5 ms tasks "
+              "(fork start method):"), ""] + table(
+        [_("pool"), _("workers before any task"), _("after the first task"),
+         _("distinct workers over 10 tasks")], rows) + [""]
 
 
 def interpreters_part(run, interps):
     rows = []
     for tag, info in interps:
+        gil = info.get("python_gil_enabled")
+        build = info.get("python_gil_disabled_build")
         cells = [tag or info.get("python_tag") or "–", info.get("python") or "?",
                  f"`{info.get('executable', '')}`",
-                 {"1": "on", "0": "**off**"}.get(info.get("python_gil_enabled"), "?"),
-                 {"1": "yes", "0": "no"}.get(info.get("python_gil_disabled_build"), "?"),
+                 _("on") if gil == "1" else "**" + _("off") + "**" if gil == "0" else "?",
+                 _("yes") if build == "1" else _("no") if build == "0" else "?",
                  info.get("python_default_start_method") or "?",
                  fmt(float(info["python_private_kib"]) / 1024)
                  if info.get("python_private_kib") else "–"]
@@ -416,12 +529,14 @@ def interpreters_part(run, interps):
                                                           work="cpu", **args)}
             u = speedups(pts)
             cells.append(f"{u[pus][0]:.2f}x" if pus in u else "–")
-        rows.append(cells + ["the rules'" if tag is None else "beside it"])
-    return ["The interpreters of this run (the first is the one Python's verdicts read):",
-            ""] + table(["tag", "version", "executable", "GIL", "free-threaded build",
-                         "default start method", "own private MiB",
-                         f"CPU speed-up, {run.pus} threads",
-                         f"CPU speed-up, {run.pus} processes (fork)", ""], rows) + [""]
+        rows.append(cells + [_("the rules'") if tag is None else _("beside it")])
+    return [_("The interpreters of this run (the first is the one Python's verdicts read):"),
+            ""] + table([_("tag"), _("version"), _("executable"), "GIL",
+                         _("free-threaded build"), _("default start method"),
+                         _("own private MiB"),
+                         _("CPU speed-up, {n} threads").format(n=run.pus),
+                         _("CPU speed-up, {n} processes (fork)").format(n=run.pus), ""],
+                        rows) + [""]
 
 
 def section(run, folder):
@@ -429,33 +544,34 @@ def section(run, folder):
     if not run.select("python"):
         return []
     main = interps[0][1]
-    out = ["## The notes' own Python beside C", "",
-           f"The notes' constructs through Python {main.get('python', '')}'s "
-           "`multiprocessing` and `threading`, each beside a fair base, and Python's answer "
-           "to each claim. Families measured one after another (the GIL figure's "
-           "repetitions interleave).", ""]
+    out = ["## " + _("The notes' own Python beside C"), "",
+           _("The notes' constructs through Python {version}'s `multiprocessing` and "
+             "`threading`, each beside a fair base, and Python's answer to each claim. "
+             "Families measured one after another (the GIL figure's repetitions "
+             "interleave).").format(version=main.get("python", "")), ""]
     out += interpreters_part(run, interps)
     for tag, info in interps:
         out += gil_part(run, folder, tag, info)
     out += pairs_part(run)
-    out += [f"- `{b.name}` skipped: {b.error}" for b in run.select("python") if b.error]
+    out += ["- " + _("`{benchmark}` skipped: {error}").format(benchmark=b.name, error=b.error)
+            for b in run.select("python") if b.error]
     out += memory_part(run) + nums_part(run) + payload_part(run) + crash_part(run) + \
         reuse_part(run)
-    out += ["### The notes' question: where does a pool worker's exception go?", "",
-            "The notes observe that an exception inside a `Pool` worker is not shown in the "
-            "main process, and ask how to handle it. What this run saw, for a task that "
-            "raises `ValueError` under `apply_async`:", ""]
+    out += ["### " + _("The notes' question: where does a pool worker's exception go?"), "",
+            _("The notes observe that an exception inside a `Pool` worker is not shown in the "
+              "main process, and ask how to handle it. What this run saw, for a task that "
+              "raises `ValueError` under `apply_async`:"), ""]
     seen = []
     for how, text in FETCH_WORDS:
         b = run.ok("python", "mp_pool", "process", "exception", fetch=how)
         if b:
-            seen.append([text, "yes" if b.counter("shown") else "**no**", b.label])
-    out += table(["the caller", "shown", "what happened"], seen)
+            seen.append([_(text), yes_no(b.counter("shown")), said(b.label)])
+    out += table([_("the caller"), _("shown"), _("what happened")], seen)
     notes = run.ok("python", "mp_pool", "process", "pool_notes")
     if notes:
-        out += ["", f"The notes' `Pool(3)` with its ten random sleeps (0-30 ms here, seeded) took "
-                f"{notes.median / 1e3:.1f} ms against an ideal of "
-                f"{notes.counter('ideal_ms'):.1f} ms."]
+        out += ["", _("The notes' `Pool(3)` with its ten random sleeps (0-30 ms here, seeded) "
+                      "took {ms} ms against an ideal of {ideal} ms.").format(
+            ms=f"{notes.median / 1e3:.1f}", ideal=f"{notes.counter('ideal_ms'):.1f}")]
     return out + [""] + rules_part(run)
 
 
@@ -468,19 +584,21 @@ def rules_part(run):
         tested = [o for o in outcomes if o.holds is not None]
         for i, o in enumerate(tested):
             p = "–" if o.p is None else f"{o.p:.3f}"
-            rows.append([claim if i == 0 else "", f"**{verdict}**" if i == 0 else "",
-                         o.rule.prediction, measured_text(o, "x"), threshold_text(o.rule), p,
-                         "yes" if o.holds else "**no**"])
-        absent += [f"{claim}: {o.rule.prediction} ({o.why})" for o in outcomes
-                   if o.holds is None]
-    out = ["### Python's verdicts", "",
-           "From the rules in `scripts/py_rules.py`, read from the first interpreter's rows "
-           "(a comparison holds when the ratio of medians reaches its threshold and the "
-           "Mann-Whitney U test gives p < 0.05; a verdict counts the predictions tested):",
+            rows.append([claim if i == 0 else "",
+                         f"**{verdict_word(verdict)}**" if i == 0 else "",
+                         prediction(o.rule), measured_text(o, "x"), threshold_text(o.rule), p,
+                         yes_no(o.holds)])
+        absent += [_("{claim}: {prediction} ({why})").format(
+            claim=claim, prediction=prediction(o.rule), why=why_text(o.why))
+            for o in outcomes if o.holds is None]
+    out = ["### " + _("Python's verdicts"), "",
+           _("From the rules in `scripts/py_rules.py`, read from the first interpreter's rows "
+             "(a comparison holds when the ratio of medians reaches its threshold and the "
+             "Mann-Whitney U test gives p < 0.05; a verdict counts the predictions tested):"),
            ""]
-    out += table(["claim", "verdict", "prediction", "measured", "threshold", "p", "holds"],
-                 rows) + [""]
+    out += table([_("claim"), _("verdict"), _("prediction"), _("measured"), _("threshold"),
+                  "p", _("holds")], rows) + [""]
     if absent:
-        out += ["Not tested here, their rows being absent from this run:", ""] + [
+        out += [_("Not tested here, their rows being absent from this run:"), ""] + [
             f"- {a}" for a in absent] + [""]
     return out

@@ -6,13 +6,36 @@ import os
 
 import stats
 from describe import in_table_order
-from report.kit import draw, figure, fmt, mode_bit, quotient, table, who, write_data
+from report.i18n import N_, _, sentences
+from report.kit import MODE_WORD, draw, figure, fmt, mode_bit, quotient, table, write_data
 from report.verdicts import claim_part
 
 # A tie in a Reading: the two medians within this fraction of each other; a difference
 # needs more than that and the U test's p below SIGNIFICANCE.
 TIE = 0.10
 SIGNIFICANCE = 0.05
+
+
+def who(run, kind, among, plural=False):
+    """kit.who in the current language: a row's or column's worker kind, by its mode
+    ("threads", "process") when it is the only kind of that mode among the ones shown,
+    else by the kind itself ("processes (posix_spawn)", or its label)."""
+    mode = run.mode_of(kind) or "process"
+    word = _(MODE_WORD.get(mode, (mode, mode + "s"))[plural])
+    if sum(run.mode_of(k) == mode for k in among) <= 1:
+        return word
+    return _("{mode} ({kind})").format(mode=word, kind=kind) if plural \
+        else run.describe.label(kind)
+
+
+# The operation one unit of a workload is (bench/scale.c's labels), in the report's words.
+OPERATION_WORDS = {"1000 rounds": N_("1000 rounds"), "64-byte line": N_("64-byte line"),
+                   "atomic add": N_("atomic add"),
+                   "map, 16 faults, unmap": N_("map, 16 faults, unmap")}
+
+
+def operation_words(label):
+    return _(OPERATION_WORDS[label]) if label in OPERATION_WORDS else label
 
 
 def points(run, workload, kind, pin="none"):
@@ -30,10 +53,10 @@ def interval_words(coverages):
     "93.75% interval" when all are alike, else the range."""
     covs = sorted({round(c * 100, 2) for c in coverages if c > 0})
     if not covs:
-        return "no interval (one repetition)"
+        return _("no interval (one repetition)")
     if len(covs) == 1:
-        return f"{covs[0]:g}% interval"
-    return f"{covs[0]:g}-{covs[-1]:g}% intervals"
+        return _("{coverage}% interval").format(coverage=f"{covs[0]:g}")
+    return _("{low}-{high}% intervals").format(low=f"{covs[0]:g}", high=f"{covs[-1]:g}")
 
 
 def write_series(run, folder, w, kinds, titles):
@@ -56,32 +79,42 @@ def write_series(run, folder, w, kinds, titles):
             cells.append(f"{n * one.counter('ops_per_s'):.6g}" if linear else "NaN")
         lines.append(" ".join(cells))
     head = "N " + " ".join(f'"{t}" lo hi' for t in titles) + " " + " ".join(
-        f'"{t}, linear"' for t in titles)
-    write_data(folder, f"scale.{w}.dat", head + "\n" + "\n".join(lines) + "\n")
-    return ns, covs
+        '"' + _("{series}, linear").format(series=t) + '"' for t in titles)
+    path = write_data(folder, f"scale.{w}.dat", head + "\n" + "\n".join(lines) + "\n")
+    return ns, covs, path[:-len(f".{w}.dat")]
 
 
 def section(run, folder):
-    out = claim_part("C8", run, "## C8 — many workers at once")
+    out = claim_part("C8", run, "## " + _("C8 — many workers at once"))
     rows = [b for b in run.select("scale", "rate") if b.usable]
     kinds = in_table_order(run.describe.kinds, {run.kind_of(b) for b in rows})
     workloads = in_table_order(run.describe.workloads,
                                {b.variant for b in rows if b.args.get("pin") == "none"})
     if not workloads:
-        return out + ["*No scaling data in this run.*", ""]
+        return out + [_("*No scaling data in this run.*"), ""]
     titles = [who(run, k, kinds, plural=True) for k in kinds]
     ticks, covs = [], []
-    for w in workloads:
-        ns, c = write_series(run, folder, w, kinds, titles)
+    prefix = os.path.join(folder, "data", "scale")
+    for w in workloads:  # data/scale.W.dat (data/LANG/ in another language)
+        ns, c, prefix = write_series(run, folder, w, kinds, titles)
         ticks.append(",".join(str(n) for n in ns) or "1")
         covs += c
-    out += draw(folder, "scale.gp", os.path.join(folder, "data", "scale"), "scale", "Scaling",
+    labels = {
+        "L_TITLE": _("N workers doing the same work at once (median, {interval}; threads and "
+                     "processes set side by side at each N)").format(
+                         interval=interval_words(covs)),
+        "L_XLABEL": _("workers"),
+        "L_YLABEL": _("operations per second"),
+        "L_LINEAR": _("N x one worker (up to N = PUs)"),
+    }
+    out += draw(folder, "scale.gp", prefix, "scale", _("Scaling"),
                 " ".join(workloads), " ".join(str(mode_bit(run.mode_of(k))) for k in kinds),
-                " ".join(ticks), interval_words(covs))
-    out += [f"*Figure: the median of each point with its {interval_words(covs)} (the real "
-            "coverage of [min, max] for that many repetitions); threads and processes are set "
-            "slightly apart at each N so that neither hides the other; the dotted line is N "
-            f"times one worker of the same kind, drawn up to N = PUs ({run.pus} here).*", ""]
+                " ".join(ticks), interval_words(covs), labels=labels)
+    out += [_("*Figure: the median of each point with its {interval} (the real coverage of "
+              "[min, max] for that many repetitions); threads and processes are set slightly "
+              "apart at each N so that neither hides the other; the dotted line is N times one "
+              "worker of the same kind, drawn up to N = PUs ({pus} here).*").format(
+                  interval=interval_words(covs), pus=run.pus), ""]
     pus = run.pus
     t_kind, p_kind = first_of_mode(run, kinds, "thread"), first_of_mode(run, kinds, "process")
     lines = []
@@ -89,7 +122,7 @@ def section(run, folder):
         series = {k: points(run, w, k) for k in kinds}
         if pus not in series.get(t_kind, {}) or pus not in series.get(p_kind, {}):
             continue
-        cells = [w, series[t_kind][pus].label]
+        cells = [w, operation_words(series[t_kind][pus].label)]
         for k in kinds:
             s = series[k]
             one = s.get(1)
@@ -100,15 +133,16 @@ def section(run, folder):
         t, p = (series[k][pus] for k in (t_kind, p_kind))
         r = quotient(p.counter("ops_per_s"), t.counter("ops_per_s"))
         lines.append(cells + [f"1 : {r:.2f}" if r is not None else "–", p_text(t, p)])
-    header = ["workload", "one operation"]
+    header = [_("workload"), _("one operation")]
     for title in titles:
-        header += [f"{title} /s", "efficiency"]
-    ratio_head = f"{who(run, t_kind, kinds, True)} : {who(run, p_kind, kinds, True)}" \
-        if t_kind and p_kind else "threads : processes"
-    out += [f"With one worker per PU ({pus} here, unpinned): operations per second of all "
-            "workers together (medians), the efficiency against N times one worker of the same "
-            "kind, and threads against processes with the two-sided Mann-Whitney U test's p.",
-            ""]
+        header += [_("{series} /s").format(series=title), _("efficiency")]
+    ratio_head = _("{threads} : {processes}").format(
+        threads=who(run, t_kind, kinds, True), processes=who(run, p_kind, kinds, True)) \
+        if t_kind and p_kind else _("threads : processes")
+    out += [_("With one worker per PU ({pus} here, unpinned): operations per second of all "
+              "workers together (medians), the efficiency against N times one worker of the "
+              "same kind, and threads against processes with the two-sided Mann-Whitney U "
+              "test's p.").format(pus=pus), ""]
     out += table(header + [ratio_head, "p"], lines) + [""]
     return out + false_sharing_part(run, t_kind, p_kind) + tlb_part(run, workloads, t_kind,
                                                                     p_kind) \
@@ -143,25 +177,26 @@ def false_sharing_part(run, t_kind, p_kind):
     padded = at_pus(run, "padded", p_kind)
     if not (t and p_sh and p_own):
         return []
-    rows = [["threads, one global array", "shared by all", fmt(t.counter("ops_per_s"))]]
+    rows = [[_("threads, one global array"), _("shared by all"), fmt(t.counter("ops_per_s"))]]
     if t_sh:
-        rows.append(["threads, one MAP_SHARED array", "shared by all",
+        rows.append([_("threads, one MAP_SHARED array"), _("shared by all"),
                      fmt(t_sh.counter("ops_per_s"))])
-    rows += [["processes, one MAP_SHARED array", "shared by all",
+    rows += [[_("processes, one MAP_SHARED array"), _("shared by all"),
               fmt(p_sh.counter("ops_per_s"))],
-             ["processes, the global array", "each its own copy: none shared",
+             [_("processes, the global array"), _("each its own copy: none shared"),
               fmt(p_own.counter("ops_per_s"))]]
     if padded:
-        rows.append(["processes, padded (one counter per line)", "none shared",
+        rows.append([_("processes, padded (one counter per line)"), _("none shared"),
                      fmt(padded.counter("ops_per_s"))])
-    return ["### False sharing, like for like", "",
-            "Each worker adds to its own counter, the counters packed 8 to a 64-byte line. "
-            "`false_sharing` keeps them in an ordinary global array: threads share it, but "
-            "each forked process adds in its own copy-on-write copy, so its line is shared "
-            "with nobody. `false_sharing_shared` puts them in one `MAP_SHARED` array, so "
-            "processes share the lines exactly as threads do: the same shared work on both "
-            f"sides. Atomic adds per second, all workers together, {run.pus} workers:", ""] + \
-        table(["who adds", "the counters' lines", "adds /s (median)"], rows) + [""]
+    return ["### " + _("False sharing, like for like"), "",
+            _("Each worker adds to its own counter, the counters packed 8 to a 64-byte line. "
+              "`false_sharing` keeps them in an ordinary global array: threads share it, but "
+              "each forked process adds in its own copy-on-write copy, so its line is shared "
+              "with nobody. `false_sharing_shared` puts them in one `MAP_SHARED` array, so "
+              "processes share the lines exactly as threads do: the same shared work on both "
+              "sides. Atomic adds per second, all workers together, {pus} workers:").format(
+                  pus=run.pus), ""] + \
+        table([_("who adds"), _("the counters' lines"), _("adds /s (median)")], rows) + [""]
 
 
 def tlb_part(run, workloads, t_kind, p_kind):
@@ -176,11 +211,11 @@ def tlb_part(run, workloads, t_kind, p_kind):
                            for c in ("tlb_shootdowns_per_op", "tlb_shootdowns_per_s")])
     if not rows:
         return []
-    return ["TLB-shootdown interrupts during each window (`TLB:` of `/proc/interrupts`, "
-            "summed over CPUs; machine-wide, so the cpu workload, which maps nothing, shows "
-            "what the rest of the machine causes), medians:", ""] + table(
-        ["workload", "threads: per operation", "threads: per second",
-         "processes: per operation", "processes: per second"], rows) + [""]
+    return [_("TLB-shootdown interrupts during each window (`TLB:` of `/proc/interrupts`, "
+              "summed over CPUs; machine-wide, so the cpu workload, which maps nothing, shows "
+              "what the rest of the machine causes), medians:"), ""] + table(
+        [_("workload"), _("threads: per operation"), _("threads: per second"),
+         _("processes: per operation"), _("processes: per second")], rows) + [""]
 
 
 def reading(run, workloads, t_kind, p_kind):
@@ -194,9 +229,12 @@ def reading(run, workloads, t_kind, p_kind):
         return []
 
     def said(ws):
-        return ", ".join(f"{w} {pair[w][0]:.2f}" + (f" (p = {pair[w][1]:.3f})"
-                                                    if pair[w][1] is not None else "")
-                         for w in ws)
+        return _(", ").join(
+            (_("{workload} {ratio} (p = {p})") if pair[w][1] is not None else
+             _("{workload} {ratio}")).format(
+                workload=w, ratio=f"{pair[w][0]:.2f}",
+                p=f"{pair[w][1]:.3f}" if pair[w][1] is not None else "")
+            for w in ws)
 
     def apart(w):
         return is_apart(pair[w])
@@ -205,21 +243,24 @@ def reading(run, workloads, t_kind, p_kind):
     proc = [w for w in pair if apart(w) and pair[w][0] < 1]
     thr = [w for w in pair if apart(w) and pair[w][0] > 1]
     loose = [w for w in pair if w not in ties + proc + thr]
-    text = [f"**Reading.** Threads' operations per second over processes', {run.pus} workers:"]
+    text = [_("**Reading.** Threads' operations per second over processes', {pus} workers:")
+            .format(pus=run.pus)]
     if ties:
-        text.append(f"within {TIE:.0%} of each other at {said(ties)}: on these workloads "
-                    "sharing an address space bought threads no more concurrency (a tie here "
-                    f"is the absence of a {TIE:.0%} difference, not a proof of equality).")
+        text.append(_("within {tie} of each other at {workloads}: on these workloads sharing "
+                      "an address space bought threads no more concurrency (a tie here is the "
+                      "absence of a {tie} difference, not a proof of equality).").format(
+                          tie=f"{TIE:.0%}", workloads=said(ties)))
     if proc:
-        text.append(f"Processes ahead at {said(proc)}.")
+        text.append(_("Processes ahead at {workloads}.").format(workloads=said(proc)))
     if thr:
-        text.append(f"Threads ahead at {said(thr)}.")
+        text.append(_("Threads ahead at {workloads}.").format(workloads=said(thr)))
     if loose:
-        text.append(f"More than {TIE:.0%} apart but not significantly (p ≥ {SIGNIFICANCE}) "
-                    f"at {said(loose)}.")
+        text.append(_("More than {tie} apart but not significantly (p ≥ {alpha}) at "
+                      "{workloads}.").format(tie=f"{TIE:.0%}", alpha=SIGNIFICANCE,
+                                              workloads=said(loose)))
     text += false_sharing_words(pair)
     text += page_fault_words(pair)
-    return [" ".join(text), ""]
+    return [sentences(text), ""]
 
 
 def is_apart(entry):
@@ -233,26 +274,34 @@ def false_sharing_words(pair):
     if "false_sharing" not in pair or "false_sharing_shared" not in pair:
         return []
     r_own, p_own, t, p_priv = pair["false_sharing"]
-    r_sh, p_sh, _, p_shared = pair["false_sharing_shared"]
-    own = (f"With the counters in the global array, processes do "
-           f"{fmt(p_priv.counter('ops_per_s'))} adds/s against threads' "
-           f"{fmt(t.counter('ops_per_s'))} (threads : processes 1 : {1 / r_own:.2f}"
-           + (f", p = {p_own:.3f}" if p_own is not None else "") + ")")
-    shared = (f"with the same counters in one MAP_SHARED array, processes do "
-              f"{fmt(p_shared.counter('ops_per_s'))} adds/s (1 : {1 / r_sh:.2f}"
-              + (f", p = {p_sh:.3f}" if p_sh is not None else "") + ")")
+    r_sh, p_sh, _u, p_shared = pair["false_sharing_shared"]
+    own = (_("With the counters in the global array, processes do {processes} adds/s "
+             "against threads' {threads} (threads : processes 1 : {ratio}, p = {p})")
+           if p_own is not None else
+           _("With the counters in the global array, processes do {processes} adds/s "
+             "against threads' {threads} (threads : processes 1 : {ratio})")).format(
+        processes=fmt(p_priv.counter('ops_per_s')), threads=fmt(t.counter('ops_per_s')),
+        ratio=f"{1 / r_own:.2f}", p=f"{p_own:.3f}" if p_own is not None else "")
+    shared = (_("with the same counters in one MAP_SHARED array, processes do {processes} "
+                "adds/s (1 : {ratio}, p = {p})") if p_sh is not None else
+              _("with the same counters in one MAP_SHARED array, processes do {processes} "
+                "adds/s (1 : {ratio})")).format(
+        processes=fmt(p_shared.counter('ops_per_s')), ratio=f"{1 / r_sh:.2f}",
+        p=f"{p_sh:.3f}" if p_sh is not None else "")
     if is_apart(pair["false_sharing"]) and r_own < 1:
-        words = (own + ": not because processes share lines better, but because a process "
-                 "does not share the lines at all: it does not share the data. Made equal, "
-                 + shared)
-        words += (": shared lines cost processes what they cost threads." if not
-                  is_apart(pair["false_sharing_shared"]) else
-                  ": even with the work made equal, the two are apart.")
+        words = (_("{own}: not because processes share lines better, but because a process "
+                   "does not share the lines at all: it does not share the data. Made equal, "
+                   "{shared}: shared lines cost processes what they cost threads.") if not
+                 is_apart(pair["false_sharing_shared"]) else
+                 _("{own}: not because processes share lines better, but because a process "
+                   "does not share the lines at all: it does not share the data. Made equal, "
+                   "{shared}: even with the work made equal, the two are apart.")).format(
+            own=own, shared=shared)
     else:
-        words = (own + ", and " + shared + ": false sharing does not set threads apart from "
-                 "processes in this run. A hypothesis, not tested here: lines bounce only "
-                 "between workers that run at once, and where the efficiency column is far "
-                 "below 100% the two workers seldom did.")
+        words = _("{own}, and {shared}: false sharing does not set threads apart from "
+                  "processes in this run. A hypothesis, not tested here: lines bounce only "
+                  "between workers that run at once, and where the efficiency column is far "
+                  "below 100% the two workers seldom did.").format(own=own, shared=shared)
     return [words]
 
 
@@ -265,34 +314,39 @@ def page_fault_words(pair):
     r, p, t, proc = pair["page_fault"]
     t_tlb, p_tlb = t.counter("tlb_shootdowns_per_op"), proc.counter("tlb_shootdowns_per_op")
     differ = is_apart(pair["page_fault"])
-    words = f"At page_fault threads do {r:.2f} of what processes do" + (
-        "." if differ else ", which does not set them apart here.")
+    words = [(_("At page_fault threads do {ratio} of what processes do.") if differ else
+              _("At page_fault threads do {ratio} of what processes do, which does not set "
+                "them apart here.")).format(ratio=f"{r:.2f}")]
     if t_tlb is None or p_tlb is None:
-        return [words + " Why is not measured in this run (no TLB-shootdown count): the "
-                "one address space's lock and TLB shootdowns on munmap are hypotheses."]
+        return [sentences(words + [
+            _("Why is not measured in this run (no TLB-shootdown count): the one address "
+              "space's lock and TLB shootdowns on munmap are hypotheses.")])]
     t_s = t.counter("tlb_shootdowns_per_s")
     cpu = pair.get("cpu")
     background = max(b.counter("tlb_shootdowns_per_s") or 0 for b in cpu[2:]) if cpu else None
-    words += (f" During it threads caused {fmt(t_tlb)} TLB-shootdown interrupts per operation "
-              f"({fmt(t_s)} a second), processes {fmt(p_tlb)}")
+    counts = _("During it threads caused {per_op} TLB-shootdown interrupts per operation "
+               "({per_s} a second), processes {processes}").format(
+        per_op=fmt(t_tlb), per_s=fmt(t_s), processes=fmt(p_tlb))
     if background is not None:
-        words += f"; the cpu workload, which maps nothing, saw {fmt(background)} a second"
+        counts += _("; the cpu workload, which maps nothing, saw {per_s} a second").format(
+            per_s=fmt(background))
     many = t_tlb > 10 * max(p_tlb, 1e-9) and (background is None or t_s > 10 * background)
     if many:
-        words += (". So a munmap in a thread interrupts the other CPUs that run the same "
-                  "address space to flush their TLBs, and a process's does not: that is "
-                  "measured.")
+        words.append(_("{counts}. So a munmap in a thread interrupts the other CPUs that run "
+                       "the same address space to flush their TLBs, and a process's does not: "
+                       "that is measured.").format(counts=counts))
         if differ:
-            words += (" Whether those interrupts cost threads the difference, or contention "
-                      "on the address space's mmap lock does (not measured here), is a "
-                      "hypothesis this run does not isolate.")
+            words.append(_("Whether those interrupts cost threads the difference, or "
+                           "contention on the address space's mmap lock does (not measured "
+                           "here), is a hypothesis this run does not isolate."))
     elif differ:
-        words += (": the counts do not set threads apart from processes, so the cause of the "
-                  "difference is not shown here (the address space's mmap lock is a "
-                  "hypothesis, not measured).")
+        words.append(_("{counts}: the counts do not set threads apart from processes, so the "
+                       "cause of the difference is not shown here (the address space's mmap "
+                       "lock is a hypothesis, not measured).").format(counts=counts))
     else:
-        words += ": the counts do not set threads apart from processes either."
-    return [words]
+        words.append(_("{counts}: the counts do not set threads apart from processes "
+                       "either.").format(counts=counts))
+    return [sentences(words)]
 
 
 def placement_part(run, folder, workloads, kinds):
@@ -313,16 +367,25 @@ def placement_part(run, folder, workloads, kinds):
             rows.append(cells)
     if not rows or not columns:
         return []
-    titles = [f"{who(run, k, kinds, plural=True)} {p}" for k, p in columns]
-    out = ["### Placement", ""]
+    titles = [_("{workers} {pin}").format(workers=who(run, k, kinds, plural=True), pin=p)
+              for k, p in columns]
+    labels = {
+        "L_TITLE": _("Placement with one worker per PU: pinned against unpinned (1 = no "
+                     "change)"),
+        "L_YLABEL": _("operations per second / unpinned"),
+    }
+    out = ["### " + _("Placement"), ""]
     out += figure(folder, "placement.gp", "placement.dat",
-                  "workload " + " ".join(f'"{who(run, k, kinds, plural=True)}, {p}"'
-                                         for k, p in columns) + "\n"
-                  + "\n".join(" ".join(r) for r in rows) + "\n", "Placement against unpinned",
-                  " ".join(str(mode_bit(run.mode_of(k))) for k, _ in columns),
-                  " ".join(str(pins.index(p)) for _, p in columns))
-    out += table(["workload"] + titles, rows)
-    return out + ["", "Ratios to the unpinned run with the same number of workers. On a "
-                  "machine with one package and no SMT, compact and scatter put one worker on "
-                  "each PU alike; on a larger machine they differ, and this table shows how "
-                  "much.", ""]
+                  "workload " + " ".join(
+                      '"' + _("{workers}, {pin}").format(
+                          workers=who(run, k, kinds, plural=True), pin=p) + '"'
+                      for k, p in columns) + "\n"
+                  + "\n".join(" ".join(r) for r in rows) + "\n",
+                  _("Placement against unpinned"),
+                  " ".join(str(mode_bit(run.mode_of(k))) for k, _p in columns),
+                  " ".join(str(pins.index(p)) for _k, p in columns), labels=labels)
+    out += table([_("workload")] + titles, rows)
+    return out + ["", _("Ratios to the unpinned run with the same number of workers. On a "
+                        "machine with one package and no SMT, compact and scatter put one "
+                        "worker on each PU alike; on a larger machine they differ, and this "
+                        "table shows how much."), ""]

@@ -8,6 +8,8 @@ import json
 import os
 
 import claims
+from report import i18n
+from report.i18n import N_, _
 from report.kit import fmt, table
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -23,24 +25,35 @@ FAR = 2.0
 # name: (what it measures, whether more is slower, what it moves in this report, the
 # scenarios whose numbers it moves: only those are flagged when it moves)
 PROBES = {
-    "first_touch_ns": ("a new page's first write, ns", True,
-                       "page-fault, first-touch and creation-with-memory numbers",
+    "first_touch_ns": (N_("a new page's first write, ns"), True,
+                       N_("page-fault, first-touch and creation-with-memory numbers"),
                        ("create", "cow", "footprint", "scale")),
-    "cow_fault_ns": ("a copy-on-write fault, ns", True, "copy-on-write and fork numbers",
-                     ("create", "cow")),
-    "syscall_ns": ("a null system call, ns", True, "every kernel transport",
+    "cow_fault_ns": (N_("a copy-on-write fault, ns"), True,
+                     N_("copy-on-write and fork numbers"), ("create", "cow")),
+    "syscall_ns": (N_("a null system call, ns"), True, N_("every kernel transport"),
                    ("create", "ipc", "pool", "python")),
-    "switch_ns": ("a context switch pair on one PU, ns", True,
-                  "ping-pong on one PU and the C7 switching predictions", ("ipc", "pool")),
-    "cacheline_ns": ("a cache line's round trip between two PUs, ns", True,
-                     "the rings and every pair on two cores", ("ipc", "scale")),
-    "memcpy_cache_gbs": ("memcpy in cache, GB/s", False, "the IPC limit (memcpy)",
+    "switch_ns": (N_("a context switch pair on one PU, ns"), True,
+                  N_("ping-pong on one PU and the C7 switching predictions"), ("ipc", "pool")),
+    "cacheline_ns": (N_("a cache line's round trip between two PUs, ns"), True,
+                     N_("the rings and every pair on two cores"), ("ipc", "scale")),
+    "memcpy_cache_gbs": (N_("memcpy in cache, GB/s"), False, N_("the IPC limit (memcpy)"),
                          ("ipc", "cow")),
-    "memcpy_mem_gbs": ("memcpy from memory, GB/s", False, "large messages and streaming",
-                       ("ipc", "cow", "scale")),
-    "parallel_pus": ("PUs' worth of work done in parallel", False,
-                     "every scaling and pool number with more than one worker",
+    "memcpy_mem_gbs": (N_("memcpy from memory, GB/s"), False,
+                       N_("large messages and streaming"), ("ipc", "cow", "scale")),
+    "parallel_pus": (N_("PUs' worth of work done in parallel"), False,
+                     N_("every scaling and pool number with more than one worker"),
                      ("scale", "pool", "ipc", "python")),
+}
+# What each probe measures without its unit, for a sentence.
+SUBJECTS = {
+    "first_touch_ns": N_("a new page's first write"),
+    "cow_fault_ns": N_("a copy-on-write fault"),
+    "syscall_ns": N_("a null system call"),
+    "switch_ns": N_("a context switch pair on one PU"),
+    "cacheline_ns": N_("a cache line's round trip between two PUs"),
+    "memcpy_cache_gbs": N_("memcpy in cache"),
+    "memcpy_mem_gbs": N_("memcpy from memory"),
+    "parallel_pus": N_("PUs' worth of work done in parallel"),
 }
 
 
@@ -67,7 +80,7 @@ def baseline(pts):
     """Each probe's median over the whole run: the machine as it mostly was."""
     out = {}
     for name in PROBES:
-        values = sorted(v[name] for _, v in pts if v.get(name) is not None)
+        values = sorted(v[name] for _u, v in pts if v.get(name) is not None)
         if values:
             out[name] = values[len(values) // 2] if len(values) % 2 else \
                 (values[len(values) // 2 - 1] + values[len(values) // 2]) / 2
@@ -82,9 +95,9 @@ def changes(run):
     pts = points(run)
     usual = baseline(pts)
     worsened = set()  # the probes that got worse during the scenario before
-    for (_, before), (scenario, after) in zip(pts, pts[1:]):
+    for (_u, before), (scenario, after) in zip(pts, pts[1:]):
         reasons, now_worse = [], set()
-        for name, (_, _, _, moves) in PROBES.items():
+        for name, (_u, _u, _u, moves) in PROBES.items():
             r = worse(name, before.get(name), after.get(name))
             if not r or 1 / MOVED <= r <= MOVED:
                 continue
@@ -93,19 +106,24 @@ def changes(run):
             # A probe that recovers during this scenario after it got worse during the one
             # before: the disturbance is told there, where it began.
             if scenario in moves and (r > MOVED or name not in worsened):
-                reasons.append(f"{name} {fmt(before[name])} → {fmt(after[name])}")
-        for name, (_, _, _, moves) in PROBES.items():
+                reasons.append(_("{probe} {before} → {after}").format(
+                    probe=name, before=fmt(before[name]), after=fmt(after[name])))
+        for name, (_u, _u, _u, moves) in PROBES.items():
             off = [worse(name, usual.get(name), v.get(name)) for v in (before, after)]
             if scenario in moves and all(r and r > MOVED for r in off) and \
                     not any(name in reason for reason in reasons):
-                reasons.append(f"{name} {fmt(before[name])} and {fmt(after[name])} against "
-                               f"{fmt(usual[name])} for most of the run")
+                reasons.append(_("{probe} {before} and {after} against {usual} for most of "
+                                 "the run").format(probe=name, before=fmt(before[name]),
+                                                   after=fmt(after[name]),
+                                                   usual=fmt(usual[name])))
         worsened = now_worse
         share = _json(run.ctx, "cpu_shares").get(scenario, {})
         if share.get("others", 0) > OTHERS:
-            reasons.append(f"other processes used {share['others']:.0%} of the CPUs")
+            reasons.append(_("other processes used {share} of the CPUs").format(
+                share=f"{share['others']:.0%}"))
         if share.get("steal", 0) > STEAL:
-            reasons.append(f"the hypervisor stole {share['steal']:.0%}")
+            reasons.append(_("the hypervisor stole {share}").format(
+                share=f"{share['steal']:.0%}"))
         if reasons:
             flagged[scenario] = reasons
     return flagged
@@ -126,15 +144,18 @@ def far_from_reference(run, folder):
     reference machine, at the start of the run."""
     start, ref = dict(points(run)[:1]).get("start", {}), reference_probes(folder)
     out = []
-    for name, (what, _, moves, _) in PROBES.items():
+    for name, (what, _u, moves, _u) in PROBES.items():
         r = worse(name, ref.get(name), start.get(name))
+        subject = _(SUBJECTS.get(name) or what.rsplit(',', 1)[0])
         if r and r >= FAR:
-            out.append(f"this machine is {r:.1f}x worse than the reference machine at "
-                       f"{what.rsplit(',', 1)[0]} ({fmt(start[name])} against "
-                       f"{fmt(ref[name])}): {moves} are affected")
+            out.append(_("this machine is {times}x worse than the reference machine at "
+                         "{what} ({here} against {reference}): {numbers} are affected").format(
+                times=f"{r:.1f}", what=subject, here=fmt(start[name]),
+                reference=fmt(ref[name]), numbers=_(moves)))
         elif r and r <= 1 / FAR:
-            out.append(f"this machine is {1 / r:.1f}x better than the reference machine at "
-                       f"{what.rsplit(',', 1)[0]}: {moves} are not comparable with it")
+            out.append(_("this machine is {times}x better than the reference machine at "
+                         "{what}: {numbers} are not comparable with it").format(
+                times=f"{1 / r:.1f}", what=subject, numbers=_(moves)))
     return out
 
 
@@ -144,12 +165,14 @@ def top_lines(run, folder):
     flagged = changes(run)
     out = []
     if far:
-        out.append("**The machine.** " + "; ".join(s[0].upper() + s[1:] for s in far) + ". "
-                   "See [State of the machine](#state-of-the-machine).")
+        out.append(_("**The machine.** {sentences}. See [State of the machine]({anchor}).")
+                   .format(sentences=_("; ").join(s[0].upper() + s[1:] for s in far),
+                           anchor=i18n.anchor("#state-of-the-machine")))
     if flagged:
-        out.append(f"**A probe of the machine moved during {', '.join(flagged)}**, or other "
-                   "processes took the CPUs: read those scenarios' numbers with care (see "
-                   "[State of the machine](#state-of-the-machine)).")
+        out.append(_("**A probe of the machine moved during {scenarios}**, or other processes "
+                     "took the CPUs: read those scenarios' numbers with care (see [State of "
+                     "the machine]({anchor})).").format(
+            scenarios=_(", ").join(flagged), anchor=i18n.anchor("#state-of-the-machine")))
     return out + [""] if out else []
 
 
@@ -159,9 +182,10 @@ def flag_line(run, scenarios):
     hit = [s for s in scenarios if s in flagged]
     if not hit:
         return None
-    return ("> ⚠ **The machine's state moved during this scenario** (" +
-            "; ".join(f"{s}: {', '.join(flagged[s])}" for s in hit) + "): read its numbers "
-            "with care, and run it again before citing them.")
+    return _("> ⚠ **The machine's state moved during this scenario** ({reasons}): read its "
+             "numbers with care, and run it again before citing them.").format(
+        reasons=_("; ").join(_("{scenario}: {reasons}").format(
+            scenario=s, reasons=_(", ").join(flagged[s])) for s in hit))
 
 
 def flagged_claims(run):
@@ -182,20 +206,25 @@ def budget_lines(ctx):
     b = _json(ctx, "budget")
     if not b:
         return []
-    head = (f"**The budget.** This run was given {b.get('budget_s', 0):.0f} s; as its profile "
-            f"has it, it was estimated at {b.get('unshrunk_s', 0):.0f} s.")
+    head = _("**The budget.** This run was given {budget} s; as its profile has it, it was "
+             "estimated at {estimate} s.").format(budget=f"{b.get('budget_s', 0):.0f}",
+                                                  estimate=f"{b.get('unshrunk_s', 0):.0f}")
     shrunk = b.get("shrunk") or []
     if not shrunk and not b.get("replans"):
-        return [head + " Nothing was shrunk.", ""]
-    out = [head + " To fit it, it shrank (the benchmarks every verdict reads were all run, "
-           f"at {b.get('verdict_repetitions', '?')} repetitions):", ""]
-    out += [f"- {line}" for line in shrunk] or ["- nothing at the start"]
+        return [i18n.sentences([head, _("Nothing was shrunk.")]), ""]
+    out = [i18n.sentences([head, _("To fit it, it shrank (the benchmarks every verdict reads "
+                                   "were all run, at {n} repetitions):").format(
+                                       n=b.get('verdict_repetitions', '?'))]), ""]
+    # The lines themselves are run.py's, as it wrote them.
+    out += [f"- {line}" for line in shrunk] or ["- " + _("nothing at the start")]
     for later in b.get("replans") or []:
-        out += [f"- {later.get('note', 'later')}: " +
-                ("; ".join(later.get("shrunk") or []) or "nothing more shrunk")]
+        note = later.get("note") or _("later")
+        out += [f"- {note}: " +
+                ("; ".join(later.get("shrunk") or []) or _("nothing more shrunk"))]
     dropped = b.get("dropped") or []
     if dropped:
-        out += ["", f"<details><summary>The {len(dropped)} benchmarks not run</summary>", ""]
+        out += ["", "<details><summary>" + _("The {n} benchmarks not run").format(
+            n=len(dropped)) + "</summary>", ""]
         out += [f"- `{name}`" for name in dropped] + ["", "</details>"]
     return out + [""]
 
@@ -203,47 +232,51 @@ def budget_lines(ctx):
 def section(run, folder):
     pts = points(run)
     ctx = run.ctx
-    out = ["## State of the machine", ""]
-    env = [(label, ctx.get(key)) for key, label in (
-        ("virtualisation", "virtualisation"), ("uptime_s", "uptime at the end, s"),
-        ("mem_available_kib", "memory available at the end, KiB"),
-        ("swap_total_kib", "swap, KiB"), ("others_at_start", "other processes' CPU share at "
-                                                             "the start"),
-        ("eta_seconds", "the run's length estimated before it, s"),
-        ("run_seconds", "its real length, s"))
+    out = ["## " + _("State of the machine"), ""]
+    env = [(_(label), ctx.get(key)) for key, label in (
+        ("virtualisation", N_("virtualisation")), ("uptime_s", N_("uptime at the end, s")),
+        ("mem_available_kib", N_("memory available at the end, KiB")),
+        ("swap_total_kib", N_("swap, KiB")),
+        ("others_at_start", N_("other processes' CPU share at the start")),
+        ("eta_seconds", N_("the run's length estimated before it, s")),
+        ("run_seconds", N_("its real length, s")))
         if ctx.get(key) not in (None, "")]
     if env:
         out += table(["", ""], [[label, value] for label, value in env]) + [""]
     out += budget_lines(ctx)
     if not pts:
-        return out + ["*This run did not record the sentinel's probes.*", ""]
+        return out + [_("*This run did not record the sentinel's probes.*"), ""]
     ref = reference_probes(folder)
-    heads = ["probe"] + [("before the run" if p == "start" else f"after {p}") for p, _ in pts]
-    heads += ["reference machine"] if ref else []
+    heads = [_("probe")] + [(_("before the run") if p == "start" else
+                             _("after {scenario}").format(scenario=p)) for p, _u in pts]
+    heads += [_("reference machine")] if ref else []
     rows = []
-    for name, (what, _, _, _) in PROBES.items():
-        row = [f"{what} (`{name}`)"] + [fmt(v[name]) if v.get(name) is not None else "–"
-                                         for _, v in pts]
+    for name, (what, _u, _u, _u) in PROBES.items():
+        row = [_("{what} (`{name}`)").format(what=_(what), name=name)] + [
+            fmt(v[name]) if v.get(name) is not None else "–" for _u, v in pts]
         rows.append(row + ([fmt(ref[name]) if ref.get(name) is not None else "–"]
                            if ref else []))
-    out += ["The sentinel's probes (`tvp-bench --probe`, half a second each time), before the "
-            f"first scenario and after each one. A scenario during which a probe that bears on "
-            f"its numbers moved by more than {MOVED}x, or other processes took more than {OTHERS:.0%} of the CPUs, or "
-            f"the hypervisor stole more than {STEAL:.0%}, is flagged in its section and in the "
-            "claims table.", ""] + table(heads, rows) + [""]
+    out += [_("The sentinel's probes (`tvp-bench --probe`, half a second each time), before "
+              "the first scenario and after each one. A scenario during which a probe that "
+              "bears on its numbers moved by more than {moved}x, or other processes took more "
+              "than {others} of the CPUs, or the hypervisor stole more than {steal}, is flagged "
+              "in its section and in the claims table.").format(
+                  moved=MOVED, others=f"{OTHERS:.0%}", steal=f"{STEAL:.0%}"), ""] + \
+        table(heads, rows) + [""]
     shares = _json(ctx, "cpu_shares")
     if shares:
-        out += ["CPU time taken during each scenario by other processes and by the hypervisor "
-                "(steal), as a share of all the CPUs' time (/proc/stat against the suite's "
-                "own):", ""] + table(
-            ["scenario", "other processes", "steal"],
+        out += [_("CPU time taken during each scenario by other processes and by the "
+                  "hypervisor (steal), as a share of all the CPUs' time (/proc/stat against the "
+                  "suite's own):"), ""] + table(
+            [_("scenario"), _("other processes"), _("steal")],
             [[s, f"{v.get('others', 0):.1%}", f"{v.get('steal', 0):.1%}"]
              for s, v in shares.items()]) + [""]
     flagged = changes(run)
     if flagged:
-        out += ["Flagged: " + "; ".join(f"**{s}** ({', '.join(r)})" for s, r in flagged.items())
-                + ".", ""]
+        out += [_("Flagged: {scenarios}.").format(scenarios=_("; ").join(
+            _("**{scenario}** ({reasons})").format(scenario=s, reasons=_(", ").join(r))
+            for s, r in flagged.items())), ""]
     else:
-        out += ["No scenario was flagged: the probes held within "
-                f"{MOVED}x and the CPUs were the suite's own.", ""]
+        out += [_("No scenario was flagged: the probes held within {moved}x and the CPUs were "
+                  "the suite's own.").format(moved=MOVED), ""]
     return out

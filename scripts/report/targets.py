@@ -8,7 +8,7 @@ cache-line probe says so), the targets are shown again over the others."""
 import os
 
 import stats
-from report import probe, state
+from report import i18n, probe, state
 from report.ipc import ipc_rate
 from report.kit import fmt, human_size, table
 
@@ -123,7 +123,13 @@ def targets_text(run):
 
 
 def write_targets(run, folder):
-    """Writes TARGETS.md; returns whether the run had any target to check."""
+    """Writes TARGETS.md, in English whatever the report's language (it is for the people
+    who build tvp); returns whether the run had any target to check."""
+    with i18n.language("en"):
+        return _write_targets(run, folder)
+
+
+def _write_targets(run, folder):
     body = targets_text(run)
     if not body:
         return False
