@@ -8,24 +8,11 @@ import stats
 from report.i18n import N_, _, sentences
 from report.kit import by_mode, ci_text, figure, fmt, layout_words, mode_bit, table, \
     write_data
+from report.scale import interval_words
 from describe import in_table_order
 
 # Who writes (the writer argument of bench/cow.c), in the report's words.
 WRITER = {"child": N_("child"), "parent": N_("parent")}
-
-
-def interval_words(coverages):
-    """The caption's words for intervals of these real coverages (stats.median_ci's):
-    "93.75% interval" when all are alike, else the range; scale.interval_words in the
-    report's language."""
-    covs = sorted({round(c * 100, 2) for c in coverages if c > 0})
-    if not covs:
-        return _("no interval (one repetition)")
-    if len(covs) == 1:
-        # xgettext: no-python-format
-        return _("{coverage}% interval").format(coverage=f"{covs[0]:g}")
-    # xgettext: no-python-format
-    return _("{low}-{high}% intervals").format(low=f"{covs[0]:g}", high=f"{covs[-1]:g}")
 
 
 def series_title(run, kind, mode, writer, layout, touched, kinds):
