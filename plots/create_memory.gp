@@ -2,15 +2,18 @@
 # the "fork() in the road" figure. DATA holds one block per series, separated by two
 # blank lines; a block's first line is its title; columns: mib median lo hi mode.
 # ARG3: how many series, from the first, are drawn solid; the others are dashed.
+# Words: the report defines them in its language (scripts/report/create.py, through the
+# catalogue): L_TITLE (with the intervals' real coverage), L_XLABEL, L_YLABEL; the
+# series' titles are in DATA. FONT, when the language needs one (style.gp).
 load 'plots/style.gp'
 data = ARG1
 eval render_png
 set output ARG2.'.png'
 solid = (ARGC >= 3) ? int(ARG3) : 1000   # series drawn solid; the rest dashed
 stats data using 1 nooutput
-set title "Creating a worker while the parent holds memory (median, 95% interval)"
-set xlabel "memory the parent holds and has touched (MiB, log scale)"
-set ylabel "round trip: create, exit, reap (µs, log scale)"
+set title L_TITLE
+set xlabel L_XLABEL
+set ylabel L_YLABEL
 set logscale xy
 set format y "%g"
 set xtics (64, 128, 256, 512, 1024, 2048, 4096, 8192)

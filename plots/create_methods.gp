@@ -1,15 +1,19 @@
-# create_methods.gp DATA OUT YMIN YMAX COVERAGE - creation cost by method: the round trip
-# from each parent, median with its interval, one pair of bars per worker kind.
+# create_methods.gp DATA OUT YMIN YMAX - creation cost by method: the round trip from
+# each parent, median with its interval, one pair of bars per worker kind.
 # DATA columns: label mode(0 thread, 1 process), then for tvp-bench and for the minimal
 # parent: med lo hi (µs; NaN where that parent did not run the kind).
 # YMIN, YMAX: the y range, fitted to the data by the report (a log axis that ran a decade
-# past the largest bar squashed the bars). COVERAGE: the intervals' real coverage.
+# past the largest bar squashed the bars).
+# Words: the report defines them in its language (scripts/report/create.py, through the
+# catalogue): L_TITLE (with the intervals' real coverage), L_YLABEL, and the legend's
+# L_THREAD, L_PROCESS, L_FAT (tvp-bench's bars) and L_MINIMAL (the minimal parent's);
+# FONT, when the language needs one (style.gp).
 load 'plots/style.gp'
 data = ARG1
 eval render_png
 set output ARG2.'.png'
-set title sprintf("Creating a worker and reaping it: round trip by method (median, %s interval)", ARG5)
-set ylabel "round trip per worker (µs, log scale)"
+set title L_TITLE
+set ylabel L_YLABEL
 set logscale y
 set yrange [ARG3+0:ARG4+0]
 set format y "%g"
@@ -27,9 +31,9 @@ plot data using ($0-0.2):3:(mode_rgb($2)):xtic(1) with boxes lc rgb variable not
      data using ($0+0.2):6:(mode_rgb($2)) with boxes fs solid 0.35 lc rgb variable notitle, \
      data using ($0-0.2):3:4:5 with yerrorbars lc rgb "black" pt 0 notitle, \
      data using ($0+0.2):6:7:8 with yerrorbars lc rgb "black" pt 0 notitle, \
-     NaN with boxes fs solid 0.9 lc rgb thread_rgb title "thread", \
-     NaN with boxes fs solid 0.9 lc rgb process_rgb title "process", \
-     NaN with boxes fs solid 0.9 lc rgb "#777777" title "from tvp-bench (dark)", \
-     NaN with boxes fs solid 0.35 lc rgb "#777777" title "from the minimal parent (light)"
+     NaN with boxes fs solid 0.9 lc rgb thread_rgb title L_THREAD, \
+     NaN with boxes fs solid 0.9 lc rgb process_rgb title L_PROCESS, \
+     NaN with boxes fs solid 0.9 lc rgb "#777777" title L_FAT, \
+     NaN with boxes fs solid 0.35 lc rgb "#777777" title L_MINIMAL
 set output
 eval render_svg; set output ARG2.'.svg'; replot

@@ -1,13 +1,17 @@
 """create.py - C2's creation cost (bench/create.c): every worker kind from an empty
-parent, and the round trip against the memory the parent holds, in every layout."""
+parent, and the round trip against the memory the parent holds, in every layout. Every
+word goes through the catalogue (report.i18n), the figures' too."""
+from report.i18n import N_, _, sentences
 from report.kit import (ci_text, cv_text, derived, draw, figure, fmt, layout_words, mode_bit,
                         ratio, table, write_data)
 from report.verdicts import claim_part
 from describe import in_table_order
 
 
-# Who created the workers, as the report says it.
-PARENT_WORDS = {"tvp": "tvp-bench", "minimal": "minimal parent"}
+# Who created the workers, as the report says it (tvp-bench is a program's name, never
+# translated).
+PARENT_WORDS = {"tvp": "tvp-bench", "minimal": N_("minimal parent")}
+MODE = {"thread": N_("thread"), "process": N_("process")}
 
 
 def parents(run, measure="round_trip"):
@@ -18,7 +22,13 @@ def parents(run, measure="round_trip"):
 
 
 def parent_words(parent):
-    return PARENT_WORDS.get(parent, parent) if parent else "tvp-bench"
+    if not parent or parent == "tvp":
+        return "tvp-bench"
+    return _(PARENT_WORDS[parent]) if parent in PARENT_WORDS else parent
+
+
+def mode_words(mode):
+    return _(MODE[mode]) if mode in MODE else mode
 
 
 def _args(parent, **args):
@@ -59,6 +69,10 @@ def coverage_words(rows):
     return "95%"
 
 
+def skipped(error):
+    return _("skipped: {error}").format(error=error)
+
+
 def parents_paragraph(run):
     """Each parent's resident memory and mappings, from the rows it created."""
     out = []
@@ -69,76 +83,107 @@ def parents_paragraph(run):
         if rss and maps:
             rss.sort()
             maps.sort()
-            out.append(f"{parent_words(parent)}: {fmt(rss[len(rss) // 2] / 1024)} MiB "
-                       f"resident, {maps[len(maps) // 2]:.0f} mappings")
+            out.append(_("{parent}: {mib} MiB resident, {maps} mappings").format(
+                parent=parent_words(parent), mib=fmt(rss[len(rss) // 2] / 1024),
+                maps=f"{maps[len(maps) // 2]:.0f}"))
     if not out:
-        return ["*This run does not record its parents' size: the workers were created "
-                "by tvp-bench itself, which carries libstdc++, Google Benchmark and hwloc.*",
-                ""]
-    return ["**The parents.** Every worker is created either by tvp-bench, a fat parent "
-            "(libstdc++, Google Benchmark, hwloc's topology), or by the minimal parent, "
-            "the static tvp-helper started for the purpose, which creates the workers on "
-            "command and times them itself (median over the rows of each, read after "
-            "each row): " + "; ".join(out) + ". *Background: fork walks every mapping of the "
-            "parent and copies the page tables of those holding private pages of their own "
-            "(the others are faulted in later), and the child tears its copy down at exit "
-            "(Linux, mm/memory.c, vma_needs_copy).* So the minimal parent's round trip is "
-            "closer to the cost of creating a process, and tvp-bench's adds the cost of its "
-            "own address space.",
+        return [_("*This run does not record its parents' size: the workers were created "
+                  "by tvp-bench itself, which carries libstdc++, Google Benchmark and "
+                  "hwloc.*"), ""]
+    return [_("**The parents.** Every worker is created either by tvp-bench, a fat parent "
+              "(libstdc++, Google Benchmark, hwloc's topology), or by the minimal parent, "
+              "the static tvp-helper started for the purpose, which creates the workers on "
+              "command and times them itself (median over the rows of each, read after "
+              "each row): {parents}. *Background: fork walks every mapping of the parent "
+              "and copies the page tables of those holding private pages of their own "
+              "(the others are faulted in later), and the child tears its copy down at "
+              "exit (Linux, mm/memory.c, vma_needs_copy).* So the minimal parent's round "
+              "trip is closer to the cost of creating a process, and tvp-bench's adds the "
+              "cost of its own address space.").format(parents=_("; ").join(out)),
             ""]
 
 
 def section(run, folder):
-    out = claim_part("C2", run, "## C2 — creation cost and copy-on-write")
+    out = claim_part("C2", run, "## " + _("C2 — creation cost and copy-on-write"))
     ps = parents(run)
     by_parent = {p: {b.variant: b for b in empty_parent_rows(run, p or "tvp")} for p in ps}
     rows = empty_parent_rows(run)
     base = base_row(run, rows)
-    base_label = run.describe.label(base.variant) if base else "a thread"
+    base_label = run.describe.label(base.variant) if base else _("a thread")
     cover = coverage_words(rows)
     lines = []
     for b in rows:
         label = run.describe.label(b.variant)
         if b.error:
-            lines.append([label, b.mode, f"skipped: {b.error}"] + [""] * (2 * len(ps) + 2))
+            lines.append([label, mode_words(b.mode), skipped(b.error)]
+                         + [""] * (2 * len(ps) + 2))
             continue
         cells = []
         for p in ps:
             r = by_parent[p].get(b.variant)
             cells.append(ci_text(r) if r and r.usable else (
-                f"skipped: {r.error}" if r and r.error else "–"))
+                skipped(r.error) if r and r.error else "–"))
         for p in ps:
             st = start(run, b.variant, b.mode, p or "tvp")
             cells.append(ci_text(st) if st else "–")
         cpu = b.counter("child_cpu_ns")
         x = f"{b.median / base.median:.1f}×" if base else "–"
-        lines.append([label, b.mode] + cells + [fmt(cpu / 1e3) if cpu else "–", x, cv_text(b)])
-    head = ["method", "mode"] + [f"round trip µs, {parent_words(p)}" for p in ps] + \
-        [f"start latency µs, {parent_words(p)}" for p in ps] + \
-        ["child CPU µs", f"× {base_label}", "CV"]
-    out += ["### Cost by method (empty parent)", ""] + parents_paragraph(run)
-    out += [f"Median in µs with its {cover} interval over the repetitions (the interval "
-            "[min, max] of this many repetitions holds the median with that probability, "
-            "not 95%). Round trip: create, the worker exits at once, reap. Start latency: "
-            "from the create call to the worker's first instruction. Both are timed in "
-            "the process that creates the worker; from the minimal parent, the helper "
-            "takes the two clock readings and tvp-bench reports their difference as the "
-            "iteration's time. Child CPU: the child's own user+system time (wait4), from "
-            "tvp-bench. × and CV: tvp-bench's round trip (CV ⚠ over 5%).", ""]
+        lines.append([label, mode_words(b.mode)] + cells
+                     + [fmt(cpu / 1e3) if cpu else "–", x, cv_text(b)])
+    head = [_("method"), _("mode")] + \
+        [_("round trip µs, {parent}").format(parent=parent_words(p)) for p in ps] + \
+        [_("start latency µs, {parent}").format(parent=parent_words(p)) for p in ps] + \
+        [_("child CPU µs"), f"× {base_label}", _("CV")]
+    out += ["### " + _("Cost by method (empty parent)"), ""] + parents_paragraph(run)
+    out += [_("Median in µs with its {coverage} interval over the repetitions (the "
+              "interval [min, max] of this many repetitions holds the median with that "
+              "probability, not 95%). Round trip: create, the worker exits at once, reap. "
+              "Start latency: from the create call to the worker's first instruction. Both "
+              "are timed in the process that creates the worker; from the minimal parent, "
+              "the helper takes the two clock readings and tvp-bench reports their "
+              "difference as the iteration's time. Child CPU: the child's own user+system "
+              "time (wait4), from tvp-bench. × and CV: tvp-bench's round trip (CV ⚠ over "
+              "5%).").format(coverage=cover), ""]
     out += table(head, lines) + [""]
     data, yrange = methods_data(run, ps)
     if data:
         out += figure(folder, "create_methods.gp", "create_methods.dat", data,
-                      "Creation cost by method", *yrange, cover)
+                      _("Creation cost by method"), *yrange,
+                      labels=methods_labels(cover, ps))
     out += methods_reading(run, rows) + parent_reading(run, ps)
 
     blocks, solid = memory_blocks(run)
-    out += ["### Cost against the parent's memory", ""]
+    out += ["### " + _("Cost against the parent's memory"), ""]
     if blocks:
         path = write_data(folder, "create_memory.dat", "\n\n\n".join(blocks) + "\n")
         out += draw(folder, "create_memory.gp", path, "create_memory",
-                    "Creation cost against parent memory", str(solid))
+                    _("Creation cost against parent memory"), str(solid),
+                    labels=memory_labels(coverage_words(swept(run))))
     return out + memory_reading(run) + memory_table(run)
+
+
+def methods_labels(cover, ps):
+    """The words of create_methods.gp; no legend entry for the minimal parent's bars in a
+    run without them (gnuplot leaves an empty title out)."""
+    return {
+        "L_TITLE": _("Creating a worker and reaping it: round trip by method (median, "
+                     "{coverage} interval)").format(coverage=cover),
+        "L_YLABEL": _("round trip per worker (µs, log scale)"),
+        "L_THREAD": _("thread"),
+        "L_PROCESS": _("process"),
+        "L_FAT": _("from tvp-bench (dark)"),
+        "L_MINIMAL": _("from the minimal parent (light)") if "minimal" in ps else "",
+    }
+
+
+def memory_labels(cover):
+    """The words of create_memory.gp."""
+    return {
+        "L_TITLE": _("Creating a worker while the parent holds memory (median, {coverage} "
+                     "interval)").format(coverage=cover),
+        "L_XLABEL": _("memory the parent holds and has touched (MiB, log scale)"),
+        "L_YLABEL": _("round trip: create, exit, reap (µs, log scale)"),
+    }
 
 
 def methods_data(run, ps):
@@ -150,10 +195,12 @@ def methods_data(run, ps):
     kinds = in_table_order(run.describe.kinds, set().union(*[set(r) for r in rows.values()]))
     for kind in kinds:
         cells, mode = [], None
-        for p in (ps + [None, None])[:2]:
+        # The second bar NaN where there is no second parent (a run from before rows
+        # named theirs has one, None): never the first parent's bar again.
+        for p in (ps + ["", ""])[:2]:
             b = rows.get(p, {}).get(kind) if p in rows else None
             if b and b.usable:
-                med, lo, hi, _ = b.median_ci()
+                med, lo, hi, _c = b.median_ci()
                 cells.append(f"{med:.4f} {lo:.4f} {hi:.4f}")
                 lows.append(lo)
                 highs.append(hi)
@@ -168,7 +215,8 @@ def methods_data(run, ps):
     # A decade below the smallest bar's interval would waste the figure: fit the axis
     # to the data, a little room on either side, at a 1-2-5 value the axis labels.
     lo, hi = nice(min(lows) / 1.3, down=True), nice(max(highs) * 1.3, down=False)
-    names = [parent_words(p) for p in (ps + [None])[:2]] if ps != [None] else ["tvp-bench", ""]
+    names = [PARENT_WORDS.get(p or "tvp", p) for p in (ps + [None])[:2]] if ps != [None] \
+        else ["tvp-bench", ""]
     return ("# label mode then per parent (" + ", ".join(names) + "): med lo hi (µs)\n"
             + "\n".join(lines) + "\n"), (plain(lo), plain(hi))
 
@@ -199,26 +247,29 @@ def parent_reading(run, ps):
         if fat and small:
             x = derived(fat.median / small.median, f"{kind}: median round trip from "
                         "tvp-bench / from the minimal parent", spec=".2f")
-            parts.append(f"{run.describe.label(kind)} {fmt(small.median)} µs against "
-                         f"{fmt(fat.median)} µs ({x}×)")
+            parts.append(_("{kind} {minimal_us} µs against {fat_us} µs ({ratio}×)").format(
+                kind=run.describe.label(kind), minimal_us=fmt(small.median),
+                fat_us=fmt(fat.median), ratio=x))
     if not parts:
         return []
-    return ["**Reading.** From the minimal parent against tvp-bench (medians): "
-            + "; ".join(parts) + ". These are medians of runs taken one after the other "
-            "on a shared machine, not a test: the rows of the two parents ran close "
-            "together but not interleaved.", ""]
+    return [_("**Reading.** From the minimal parent against tvp-bench (medians): "
+              "{comparisons}. These are medians of runs taken one after the other on a "
+              "shared machine, not a test: the rows of the two parents ran close together "
+              "but not interleaved.").format(comparisons=_("; ").join(parts)), ""]
 
 
 def methods_reading(run, rows):
     have = {b.variant: b for b in rows if b.usable}
     if not have:
-        return ["*No creation data in this run.*", ""]
+        return [_("*No creation data in this run.*"), ""]
     label = run.describe.label
     base = base_row(run, rows)
     cheapest = min(have, key=lambda k: have[k].median)
-    who = " from tvp-bench" if parents(run) != [None] else ""
-    text = [f"**Reading.** The cheapest worker{who} is {label(cheapest)} "
-            f"({fmt(have[cheapest].median)} µs per round trip)."]
+    cheapest_words = (_("**Reading.** The cheapest worker from tvp-bench is {kind} ({us} µs "
+                        "per round trip).") if parents(run) != [None] else
+                      _("**Reading.** The cheapest worker is {kind} ({us} µs per round "
+                        "trip)."))
+    text = [cheapest_words.format(kind=label(cheapest), us=fmt(have[cheapest].median))]
     if base:
         # The kinds that make a process without exec, and posix_spawn, the other
         # answer of "A fork() in the road".
@@ -226,21 +277,22 @@ def methods_reading(run, rows):
                                         f"median round trip of {k} / of {base.variant}",
                                         spec=".1f") + "×"
                for k in ("fork", "vfork", "clone", "posix_spawn") if k in have]
-        text.append(f"Against {label(base.variant)}: " + ", ".join(rel) + ".")
+        text.append(_("Against {kind}: {ratios}.").format(kind=label(base.variant),
+                                                         ratios=_(", ").join(rel)))
     if all(k in have for k in ("fork", "fork_exec", "fork_sh")):
         f0 = have["fork"].median
-        text.append(f"lmbench's ladder fork+exit : fork+exec : fork+sh -c is "
-                    "1 : " + derived(have['fork_exec'].median / f0,
-                                     "median round trip of fork_exec / of fork", spec=".1f")
-                    + " : " + derived(have['fork_sh'].median / f0,
-                                      "median round trip of fork_sh / of fork", spec=".1f") +
-                    f" — exec and the shell each add a whole program start.")
+        text.append(_("lmbench's ladder fork+exit : fork+exec : fork+sh -c is 1 : {exec} : "
+                      "{sh} — exec and the shell each add a whole program start.").format(
+            exec=derived(have['fork_exec'].median / f0,
+                         "median round trip of fork_exec / of fork", spec=".1f"),
+            sh=derived(have['fork_sh'].median / f0,
+                       "median round trip of fork_sh / of fork", spec=".1f")))
     if "vfork" in have and "fork" in have:
-        text.append(f"vfork skips copying the page tables (the child borrows the parent's "
-                    f"memory until it exits or execs) and costs "
-                    + derived(have['vfork'].median / have['fork'].median,
-                              "median round trip of vfork / of fork", spec=".2f") + "× fork.")
-    return [" ".join(text), ""]
+        text.append(_("vfork skips copying the page tables (the child borrows the parent's "
+                      "memory until it exits or execs) and costs {ratio}× fork.").format(
+            ratio=derived(have['vfork'].median / have['fork'].median,
+                          "median round trip of vfork / of fork", spec=".2f")))
+    return [sentences(text), ""]
 
 
 def swept(run):
@@ -267,9 +319,11 @@ def memory_blocks(run):
             continue
         first_layout = first_layout or layout
         solid += layout == first_layout
-        lines = [f'"{run.describe.label(kind)}, {layout_words(run, layout)}"']
+        title = _("{kind}, {layout}").format(kind=run.describe.label(kind),
+                                             layout=layout_words(run, layout))
+        lines = [f'"{title}"']
         for b in pts:
-            med, lo, hi, _ = b.median_ci()
+            med, lo, hi, _c = b.median_ci()
             lines.append(f"{b.args['parent_mib']} {med:.4f} {lo:.4f} {hi:.4f} "
                          f"{mode_bit(b.mode)}")
         blocks.append("\n".join(lines))
@@ -291,16 +345,17 @@ def memory_reading(run):
                     parts.append(f"{run.describe.label(b.variant)} " + derived(
                         r, f"median round trip of {b.variant} at {big} MiB / at 0 MiB",
                         spec=".1f") + "×")
-        text.append(f"**Reading.** From an empty parent to one holding {big} MiB, the round "
-                    f"trip grows: " + ", ".join(parts) + ". fork copies one page-table entry "
-                    "per 4 KiB page of the parent, and the child tears them down at exit; "
-                    "vfork and posix_spawn copy none, and a thread shares them.")
+        text.append(_("**Reading.** From an empty parent to one holding {mib} MiB, the round "
+                      "trip grows: {ratios}. fork copies one page-table entry per 4 KiB "
+                      "page of the parent, and the child tears them down at exit; vfork and "
+                      "posix_spawn copy none, and a thread shares them.").format(
+            mib=big, ratios=_(", ").join(parts)))
         f = round_trip(run, "fork", "process", big)
         cpu = f.counter("child_cpu_ns") if f else None
         if cpu:
-            text.append(f"Of fork's {fmt(f.median)} µs there, {fmt(cpu / 1e3)} µs is the "
-                        "child's own CPU time, almost all of it spent in exit unmapping "
-                        "what fork copied.")
+            text.append(_("Of fork's {us} µs there, {cpu_us} µs is the child's own CPU time, "
+                          "almost all of it spent in exit unmapping what fork copied.").format(
+                us=fmt(f.median), cpu_us=fmt(cpu / 1e3)))
     fork_1g = round_trip(run, "fork", "process", 1024)
     thp = ratio(fork_1g, round_trip(run, "fork", "process", 1024, "thp"))
     maps = ratio(round_trip(run, "fork", "process", 1024, "maps"), fork_1g)
@@ -308,19 +363,20 @@ def memory_reading(run):
     if thp:
         thp = derived(thp, "fork at 1024 MiB: round trip in 4 KiB pages / in huge pages",
                       spec=".1f")
-        text.append(f"In transparent huge pages the same 1024 MiB makes fork {thp}× cheaper "
-                    "(one entry per 2 MiB).")
+        text.append(_("In transparent huge pages the same 1024 MiB makes fork {ratio}× "
+                      "cheaper (one entry per 2 MiB).").format(ratio=thp))
     if maps:
         maps = derived(maps, "fork at 1024 MiB: round trip in 64 KiB mappings / in one",
                        spec=".2f")
-        text.append(f"Split into 64 KiB mappings it costs {maps}× one mapping (fork walks "
-                    "every mapping).")
+        text.append(_("Split into 64 KiB mappings it costs {ratio}× one mapping (fork walks "
+                      "every mapping).").format(ratio=maps))
     if shared:
         shared = derived(shared, "fork at 1024 MiB: round trip in MAP_SHARED / in private "
                          "memory", spec=".2f")
-        text.append(f"As MAP_SHARED memory it costs {shared}× private memory: fork copies "
-                    "no page tables for shared mappings, the child faults them in on use.")
-    return [" ".join(text), ""] if text else []
+        text.append(_("As MAP_SHARED memory it costs {ratio}× private memory: fork copies no "
+                      "page tables for shared mappings, the child faults them in on "
+                      "use.").format(ratio=shared))
+    return [sentences(text), ""] if text else []
 
 
 def memory_table(run):
@@ -332,11 +388,11 @@ def memory_table(run):
         head = [run.describe.label(b.variant), layout_words(run, b.args["layout"]),
                 b.args["parent_mib"]]
         if b.error:
-            lines.append(head + [f"skipped: {b.error}", "", "", ""])
+            lines.append(head + [skipped(b.error), "", "", ""])
             continue
         cpu, thp = b.counter("child_cpu_ns"), b.counter("parent_thp_kib")
         lines.append(head + [ci_text(b), fmt(cpu / 1e3) if cpu else "–",
                              fmt(thp / 1024) if thp is not None else "–", cv_text(b)])
-    return table(["method", "parent memory", "MiB", f"round trip µs [{coverage_words(rows)}]",
-                  "child CPU µs",
-                  "parent in huge pages MiB", "CV"], lines) + [""]
+    return table([_("method"), _("parent memory"), "MiB",
+                  _("round trip µs [{coverage}]").format(coverage=coverage_words(rows)),
+                  _("child CPU µs"), _("parent in huge pages MiB"), _("CV")], lines) + [""]

@@ -1,16 +1,19 @@
 """footprint.py - C1, what a worker owns (bench/footprint.c): user and kernel memory per
 idle worker, N workers alive at once, created by tvp-bench or by the minimal parent,
-with an empty parent and one holding memory."""
+with an empty parent and one holding memory. Every word goes through the catalogue
+(report.i18n), the figure's too."""
 import stats
+from report.i18n import N_, _, sentences
 from report.kit import derived, draw, fmt, mode_bit, table, write_data
 from report.verdicts import claim_part
 from describe import in_table_order
 
-# The kernel_source counter's values (bench/footprint.c).
-SOURCES = {1: "memory cgroup", 2: "VmPTE + kernel stack, slab not seen", 3: "/proc/meminfo"}
-PARENT_WORDS = {"tvp": "tvp-bench", "minimal": "minimal parent"}
-# The same in a sentence.
-PARENT_PHRASE = {"tvp": "tvp-bench", "minimal": "the minimal parent"}
+# The kernel_source counter's values (bench/footprint.c); 3 is a file, named as it is.
+MEMINFO = 3
+SOURCES = {1: N_("memory cgroup"), 2: N_("VmPTE + kernel stack, slab not seen")}
+PARENT_WORDS = {"tvp": "tvp-bench", "minimal": N_("minimal parent")}
+# Where a Reading's workers come from, the phrase that opens its sentence.
+ORIGIN = {"tvp": N_("From tvp-bench"), "minimal": N_("From the minimal parent")}
 
 
 def kinds_of(rows, run):
@@ -28,7 +31,17 @@ def parent_of(b):
 
 
 def parent_words(parent):
-    return PARENT_WORDS.get(parent, parent) if parent else "tvp-bench"
+    """A parent in the report's words: tvp-bench is a program's name, as it is."""
+    if not parent or parent == "tvp":
+        return "tvp-bench"
+    return _(PARENT_WORDS[parent]) if parent in PARENT_WORDS else parent
+
+
+def origin_words(parent):
+    """"From tvp-bench", "From the minimal parent": a Reading's sentence opens so."""
+    if (parent or "tvp") in ORIGIN:
+        return _(ORIGIN[parent or "tvp"])
+    return _("From {parent}").format(parent=parent)
 
 
 def row(run, kind, workers, mib=0, parent="tvp"):
@@ -50,14 +63,21 @@ def resolved(b):
 
 def source_words(b):
     """The kernel source of a row, and why it is not a cgroup when C said why (the
-    row's label)."""
+    row's label, C's own words)."""
     src = b.counter("kernel_source")
-    words = SOURCES.get(int(src), f"source {src:g}") if src is not None else "/proc/meminfo"
-    return f"{words} ({b.label})" if b.label and src in (2, 3) else words
+    if src is None or int(src) == MEMINFO:
+        words = "/proc/meminfo"
+    elif int(src) in SOURCES:
+        words = _(SOURCES[int(src)])
+    else:
+        words = _("source {n}").format(n=f"{src:g}")
+    if b.label and src in (2, 3):
+        return _("{source} ({reason})").format(source=words, reason=b.label)
+    return words
 
 
 def interval(values):
-    med, lo, hi, _ = stats.median_ci(values)
+    med, lo, hi, _c = stats.median_ci(values)
     return f"{fmt(med)} [{fmt(lo)}, {fmt(hi)}]"
 
 
@@ -66,7 +86,8 @@ def kernel_cell(b):
     if not values:
         return "–"
     if resolved(b) is False:
-        return f"below resolution (±{fmt(b.counter('kernel_resolution_kib'))})"
+        return _("below resolution (±{kib})").format(
+            kib=fmt(b.counter('kernel_resolution_kib')))
     return interval(values)
 
 
@@ -79,30 +100,32 @@ def coverage_words(rows):
 
 
 def section(run, folder):
-    out = claim_part("C1", run, "## C1 — what a worker owns")
+    out = claim_part("C1", run, "## " + _("C1 — what a worker owns"))
     rows = run.select("footprint", "memory")
     if not rows:
-        return out + ["*No footprint data in this run.*", ""]
+        return out + [_("*No footprint data in this run.*"), ""]
     kinds = kinds_of(rows, run)
     ps = parents(run)
     cover = coverage_words(rows)
     out += figure(run, folder, rows, kinds, ps, cover)
     out += parents_lines(run, rows, ps)
-    out += [f"Per idle worker, in KiB, N workers alive at once (median over the repetitions, "
-            f"with its {cover} interval where shown: the interval [min, max] of this many "
-            "repetitions holds the median with that probability, not 95%). User: private "
-            "memory (processes: the children's own Private_Clean + Private_Dirty; threads: "
-            "the growth of the creating process's), of it clean (file pages only that "
-            "process maps), and Pss (shared pages divided among their users). Kernel: from "
-            "the source named — a memory cgroup made for the creating parent, so only its "
-            "workers' kernel memory is charged there (kernel stacks, page tables, accounted "
-            "slab); where no cgroup can be made, each worker's page tables (VmPTE) and one "
-            "kernel stack, which leaves slab out; system-wide /proc/meminfo only where "
-            "neither can be read. Resolution: how far the source may be off, per worker "
-            "(for meminfo, its per-CPU batches plus the other activity its samples saw); "
-            "a row below it, or below zero, says so instead of a number. Page tables: VmPTE of /proc/PID/status, per process. meminfo Δ: the "
-            "system-wide view of the same moment, where other activity is noise. Virtual: "
-            "address space reserved (a thread's stack; a process's whole copy).", ""]
+    out += [_("Per idle worker, in KiB, N workers alive at once (median over the "
+              "repetitions, with its {coverage} interval where shown: the interval [min, "
+              "max] of this many repetitions holds the median with that probability, not "
+              "95%). User: private memory (processes: the children's own Private_Clean + "
+              "Private_Dirty; threads: the growth of the creating process's), of it clean "
+              "(file pages only that process maps), and Pss (shared pages divided among "
+              "their users). Kernel: from the source named — a memory cgroup made for the "
+              "creating parent, so only its workers' kernel memory is charged there "
+              "(kernel stacks, page tables, accounted slab); where no cgroup can be made, "
+              "each worker's page tables (VmPTE) and one kernel stack, which leaves slab "
+              "out; system-wide /proc/meminfo only where neither can be read. Resolution: "
+              "how far the source may be off, per worker (for meminfo, its per-CPU batches "
+              "plus the other activity its samples saw); a row below it, or below zero, "
+              "says so instead of a number. Page tables: VmPTE of /proc/PID/status, per "
+              "process. meminfo Δ: the system-wide view of the same moment, where other "
+              "activity is noise. Virtual: address space reserved (a thread's stack; a "
+              "process's whole copy).").format(coverage=cover), ""]
     lines = []
     order = {p: i for i, p in enumerate(ps)}
     for b in sorted(rows, key=lambda b: (b.args["parent_mib"], order.get(parent_of(b), 0),
@@ -110,7 +133,7 @@ def section(run, folder):
         head = [run.describe.label(b.variant), b.args["workers"], b.args["parent_mib"],
                 parent_words(parent_of(b))]
         if b.error:
-            lines.append(head + [f"skipped: {b.error}"] + [""] * 9)
+            lines.append(head + [_("skipped: {error}").format(error=b.error)] + [""] * 9)
             continue
         c = b.counter
         res = c("kernel_resolution_kib")
@@ -119,9 +142,10 @@ def section(run, folder):
                              source_words(b), fmt(c("page_tables_kib")),
                              fmt(c("meminfo_kernel_kib")), fmt(c("vm_kib")),
                              spread(b)])
-    out += table(["worker", "N", "parent MiB", "parent", "private", "of it clean", "Pss",
-                  "kernel total", "resolution", "kernel source", "page tables", "meminfo Δ",
-                  "virtual", "CV of kernel total"], lines)
+    out += table([_("worker"), "N", _("parent MiB"), _("parent"), _("private"),
+                  _("of it clean"), "Pss", _("kernel total"), _("resolution"),
+                  _("kernel source"), _("page tables"), _("meminfo Δ"), _("virtual"),
+                  _("CV of kernel total")], lines)
     return out + [""] + reading(run, ps, cover)
 
 
@@ -133,13 +157,14 @@ def parents_lines(run, rows, ps):
         rss = sorted(v for b in mine for v in b.counters.get("parent_rss_kib", []))
         maps = sorted(v for b in mine for v in b.counters.get("parent_maps", []))
         if rss and maps:
-            out.append(f"{parent_words(p)} {fmt(rss[len(rss) // 2] / 1024)} MiB resident, "
-                       f"{maps[len(maps) // 2]:.0f} mappings")
+            out.append(_("{parent} {mib} MiB resident, {maps} mappings").format(
+                parent=parent_words(p), mib=fmt(rss[len(rss) // 2] / 1024),
+                maps=f"{maps[len(maps) // 2]:.0f}"))
     if not out:
         return []
-    return ["**The parents** (median over every repetition, read before it created its "
-            "workers; the minimal parent is started afresh for each repetition): "
-            + "; ".join(out) + ".", ""]
+    return [_("**The parents** (median over every repetition, read before it created its "
+              "workers; the minimal parent is started afresh for each repetition): "
+              "{parents}.").format(parents=_("; ").join(out)), ""]
 
 
 def totals(b):
@@ -168,7 +193,8 @@ def figure(run, folder, rows, kinds, ps, cover):
                     below = resolved(b) is False
                     kern = 0 if below else max(b.counter("kernel_kib") or 0, 0)
                     tot = totals(b)
-                    _, lo, hi, _ = stats.median_ci(tot) if tot and not below else (0, 0, 0, 0)
+                    _m, lo, hi, _c = stats.median_ci(tot) if tot and not below \
+                        else (0, 0, 0, 0)
                     err = f"{max(lo, 0):.2f} {max(hi, 0):.2f}" if tot and not below else "NaN NaN"
                     clean = min(max(b.counter("private_clean_kib") or 0, 0), max(user, 0))
                     lines.append(f'{x} "{run.describe.label(kind)}" {mode_bit(b.mode)} '
@@ -180,18 +206,38 @@ def figure(run, folder, rows, kinds, ps, cover):
             blocks.append((n, "\n".join(lines)))
     if not blocks:
         return []
-    text = "\n\n\n".join(b for _, b in blocks) + "\n"
+    text = "\n\n\n".join(b for _n, b in blocks) + "\n"
     path = write_data(folder, "footprint.dat",
                       "# blocks per N; x label mode user_kib kernel_kib total_lo total_hi "
                       "group below_resolution clean_kib\n" + text)
-    title = " ".join(str(n) for n, _ in blocks)
-    return draw(folder, "footprint.gp", path, "footprint", "Memory per idle worker", title,
-                cover) + [
-        f"*Figure: memory per idle worker, one panel per number of workers alive, each "
-        f"panel on its own scale; dark user (private; hatched the part of it that is clean "
-        f"file pages only that process maps), light kernel, the whisker the "
-        f"{cover} interval of their sum; a bar marked \"below resolution\" has its kernel "
-        "part left out, since its source cannot tell it from zero.*", ""]
+    title = " ".join(str(n) for n, _b in blocks)
+    return draw(folder, "footprint.gp", path, "footprint", _("Memory per idle worker"),
+                title, labels=figure_labels(cover)) + [
+        _("*Figure: memory per idle worker, one panel per number of workers alive, each "
+          "panel on its own scale; dark user (private; hatched the part of it that is "
+          "clean file pages only that process maps), light kernel, the whisker the "
+          "{coverage} interval of their sum; a bar marked \"below resolution\" has its "
+          "kernel part left out, since its source cannot tell it from zero.*").format(
+            coverage=cover), ""]
+
+
+def figure_labels(cover):
+    """The words of footprint.gp. A bar's mark "below resolution" is two lines, L_BELOW
+    over L_RESOLUTION."""
+    return {
+        "L_TITLE": _("Memory one idle worker costs, per worker, N alive at once (median, "
+                     "{coverage} interval; each panel its own scale)").format(coverage=cover),
+        "L_YLABEL": _("KiB per worker"),
+        "L_THREAD": _("thread"),
+        "L_PROCESS": _("process"),
+        "L_USER": _("user: private (dark)"),
+        "L_CLEAN": _("of it clean file pages (hatched)"),
+        "L_KERNEL": _("kernel (light)"),
+        # TRANSLATORS: the first line of a bar's mark "below / resolution"
+        "L_BELOW": _("below"),
+        # TRANSLATORS: the second line of a bar's mark "below / resolution"
+        "L_RESOLUTION": _("resolution"),
+    }
 
 
 def spread(b):
@@ -201,20 +247,21 @@ def spread(b):
     if not values:
         return "–"
     if resolved(b) is False:
-        return "below resolution"
+        return _("below resolution")
     mean = sum(values) / len(values)
-    return "noise" if abs(mean) < 1 else f"{stats.cv(values) * 100:.0f}%"
+    return _("noise") if abs(mean) < 1 else f"{stats.cv(values) * 100:.0f}%"
 
 
 def kib(b, name):
-    med, lo, hi, _ = stats.median_ci(b.counters[name])
+    med, lo, hi, _c = stats.median_ci(b.counters[name])
     return f"{fmt(med)} KiB [{fmt(lo)}, {fmt(hi)}]"
 
 
 def kernel_words(b):
     if resolved(b) is False:
-        return f"kernel memory below what {source_words(b)} resolves"
-    return f"{kib(b, 'kernel_kib')} of kernel memory ({source_words(b)})"
+        return _("kernel memory below what {source} resolves").format(source=source_words(b))
+    return _("{kib} of kernel memory ({source})").format(kib=kib(b, 'kernel_kib'),
+                                                         source=source_words(b))
 
 
 def reading(run, ps, cover):
@@ -228,24 +275,29 @@ def reading(run, ps, cover):
                                                                  parent=p or "tvp")
         if not (t and f):
             continue
-        text.append(
-            f"From {PARENT_PHRASE.get(p, parent_words(p))}, with {big} idle workers alive, one thread costs "
-            f"{kib(t, 'private_kib')} of user memory and {kernel_words(t)}; one forked "
-            f"process costs {kib(f, 'private_kib')} user and {kernel_words(f)}, "
-            f"{fmt(f.counter('page_tables_kib'))} KiB of it page tables of its own.")
+        text.append(_(
+            "{origin}, with {n} idle workers alive, one thread costs {thread_user} of user "
+            "memory and {thread_kernel}; one forked process costs {process_user} user and "
+            "{process_kernel}, {page_tables} KiB of it page tables of its own.").format(
+            origin=origin_words(p), n=big, thread_user=kib(t, 'private_kib'),
+            thread_kernel=kernel_words(t), process_user=kib(f, 'private_kib'),
+            process_kernel=kernel_words(f), page_tables=fmt(f.counter('page_tables_kib'))))
     if not text:
         return []
-    text = ["**Reading.**"] + text + [f"(Medians over the repetitions, {cover} intervals.)"]
+    text = [_("**Reading.**")] + text + [
+        _("(Medians over the repetitions, {coverage} intervals.)").format(coverage=cover)]
     held = [b for b in run.select("footprint", "memory", variant="fork")
             if b.args["parent_mib"] > 0 and b.usable]
     if held:
         b = max(held, key=lambda b: b.args["workers"])
-        text.append(f"A child forked from a parent holding {b.args['parent_mib']} MiB carries "
-                    f"{fmt(b.counter('page_tables_kib'))} KiB of page tables for memory it "
-                    "shares and has not touched: the cost that grows with the parent.")
-    text.append("Pss divides shared pages among their users, so a forked child's Pss "
-                "shrinks as more siblings share the parent's pages; private memory does not.")
-    return [" ".join(text), ""] + small_n_reading(run)
+        text.append(_("A child forked from a parent holding {mib} MiB carries {kib} KiB of "
+                      "page tables for memory it shares and has not touched: the cost that "
+                      "grows with the parent.").format(
+            mib=b.args['parent_mib'], kib=fmt(b.counter('page_tables_kib'))))
+    text.append(_("Pss divides shared pages among their users, so a forked child's Pss "
+                  "shrinks as more siblings share the parent's pages; private memory does "
+                  "not."))
+    return [sentences(text), ""] + small_n_reading(run)
 
 
 def small_n_reading(run):
@@ -254,41 +306,48 @@ def small_n_reading(run):
     out = []
     fat, small = row(run, "pthread", 1), row(run, "pthread", 1, parent="minimal")
     if fat and small and (fat.counter("private_kib") or 0) < (small.counter("private_kib") or 0):
-        out.append(
-            f"One thread created by tvp-bench adds {fmt(fat.counter('private_kib'))} KiB of "
-            f"private memory and {fmt(fat.counter('vm_kib'))} KiB of address space, the "
-            f"minimal parent's first thread {fmt(small.counter('private_kib'))} KiB and "
-            f"{fmt(small.counter('vm_kib'))} KiB. *Background: glibc keeps the stacks of "
-            "joined threads in a cache (40 MiB by default) and hands one back to the next "
-            "pthread_create, mapped and with its pages present (glibc, "
+        out.append(_(
+            "One thread created by tvp-bench adds {private} KiB of private memory and "
+            "{virtual} KiB of address space, the minimal parent's first thread "
+            "{minimal_private} KiB and {minimal_virtual} KiB. *Background: glibc keeps the "
+            "stacks of joined threads in a cache (40 MiB by default) and hands one back to "
+            "the next pthread_create, mapped and with its pages present (glibc, "
             "nptl/allocatestack.c); tvp-bench has created and joined threads before this "
-            "row, while the minimal parent is started afresh each repetition.*")
+            "row, while the minimal parent is started afresh each repetition.*").format(
+            private=fmt(fat.counter('private_kib')), virtual=fmt(fat.counter('vm_kib')),
+            minimal_private=fmt(small.counter('private_kib')),
+            minimal_virtual=fmt(small.counter('vm_kib'))))
     spawn, spawn_min = row(run, "posix_spawn", 1), row(run, "posix_spawn", 1, parent="minimal")
     big = max((b.args["workers"] for b in run.select("footprint", "memory",
                                                       variant="posix_spawn") if b.usable),
               default=0)
     spawn_big = row(run, "posix_spawn", big) if big > 1 else None
     if spawn and spawn.counter("private_clean_kib"):
-        words = (f"A single posix_spawn child of tvp-bench has "
-                 f"{fmt(spawn.counter('private_kib'))} KiB private, "
-                 f"{fmt(spawn.counter('private_clean_kib'))} KiB of it clean, and a Pss of "
-                 f"{fmt(spawn.counter('pss_kib'))} KiB. *Background: a clean page of a file "
-                 "counts as private while only one process maps it (Linux, "
-                 "Documentation/filesystems/proc.rst, smaps), here the pages of "
-                 "tvp-helper's program file.*")
+        words = _("A single posix_spawn child of tvp-bench has {private} KiB private, "
+                  "{clean} KiB of it clean, and a Pss of {pss} KiB. *Background: a clean "
+                  "page of a file counts as private while only one process maps it (Linux, "
+                  "Documentation/filesystems/proc.rst, smaps), here the pages of "
+                  "tvp-helper's program file.*").format(
+            private=fmt(spawn.counter('private_kib')),
+            clean=fmt(spawn.counter('private_clean_kib')), pss=fmt(spawn.counter('pss_kib')))
+        # The sentence goes on in up to three parts: each a msgid of its own, joined as
+        # they come (their spaces and punctuation are the translation's).
         if spawn_min:
-            words += (f" Spawned by the minimal parent, which is tvp-helper itself and maps "
-                      f"the same file, the child has {fmt(spawn_min.counter('private_clean_kib'))}"
-                      f" KiB clean and {fmt(spawn_min.counter('private_kib'))} KiB private")
+            words += _(" Spawned by the minimal parent, which is tvp-helper itself and maps "
+                       "the same file, the child has {clean} KiB clean and {private} KiB "
+                       "private").format(clean=fmt(spawn_min.counter('private_clean_kib')),
+                                         private=fmt(spawn_min.counter('private_kib')))
         if spawn_big:
-            words += (f"{',' if spawn_min else ''} and with {big} of them alive "
-                      f"{fmt(spawn_big.counter('private_clean_kib'))} KiB clean each")
-        out.append(words + (": the file's pages are shared, not owned." if spawn_min or
-                            spawn_big else ""))
+            words += (_(", and with {n} of them alive {clean} KiB clean each") if spawn_min
+                      else _(" and with {n} of them alive {clean} KiB clean each")).format(
+                n=big, clean=fmt(spawn_big.counter('private_clean_kib')))
+        if spawn_min or spawn_big:
+            words += _(": the file's pages are shared, not owned.")
+        out.append(words)
     below = [b for b in run.select("footprint", "memory") if b.usable and resolved(b) is False]
     if below:
         n = derived(len(below), "footprint rows whose kernel memory is below its "
                     "source's resolution, or below zero", spec="d")
-        out.append(f"{n} row(s) fall below the resolution of their kernel source and are "
-                   "marked so; none is drawn as a bar.")
-    return ["**Reading.** " + " ".join(out), ""] if out else []
+        out.append(_("{n} row(s) fall below the resolution of their kernel source and are "
+                     "marked so; none is drawn as a bar.").format(n=n))
+    return [sentences([_("**Reading.**")] + out), ""] if out else []

@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 import stats
-from report.i18n import _
+from report.i18n import N_, _
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 # Off in tests that only walk the report for the keys it asks for.
@@ -148,14 +148,18 @@ def pin_words(pin):
     return PIN_WORDS.get(pin, pin)
 
 
-# Python's words for a parent's memory layout in a table cell or a figure's legend; a
-# layout not named here is written with the desc the run gives it.
-LAYOUT_WORDS = {"private": "4 KiB pages", "thp": "huge pages", "maps": "64 KiB mappings",
-                "shared": "MAP_SHARED"}
+# Python's words for a parent's memory layout in a table cell or a figure's legend, in
+# the report's language; one named by its flag keeps the flag's name in every language,
+# and a layout not named here is written with the desc the run gives it.
+LAYOUT_WORDS = {"private": N_("4 KiB pages"), "thp": N_("huge pages"),
+                "maps": N_("64 KiB mappings")}
+LAYOUT_FLAGS = {"shared": "MAP_SHARED"}
 
 
 def layout_words(run, layout):
-    return LAYOUT_WORDS.get(layout) or run.describe.desc("layouts", layout)
+    if layout in LAYOUT_WORDS:
+        return _(LAYOUT_WORDS[layout])
+    return LAYOUT_FLAGS.get(layout) or run.describe.desc("layouts", layout)
 
 
 def pinned_first(pins):
