@@ -55,7 +55,9 @@ def interval_words(coverages):
     if not covs:
         return _("no interval (one repetition)")
     if len(covs) == 1:
+        # xgettext: no-python-format
         return _("{coverage}% interval").format(coverage=f"{covs[0]:g}")
+    # xgettext: no-python-format
     return _("{low}-{high}% intervals").format(low=f"{covs[0]:g}", high=f"{covs[-1]:g}")
 
 
