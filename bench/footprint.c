@@ -125,10 +125,28 @@ static long meminfo_resolution_kib(void)
 	return 3 * (cpus > 0 ? cpus : 1) * threshold * (sysconf(_SC_PAGESIZE) / 1024);
 }
 
+/* Whether a task still holds its kernel stack: a task that has exited (a zombie, or
+ * dead) gave it back in do_exit, though /proc still lists it until it is reaped. */
+static bool task_has_stack(const char *pid, const char *tid)
+{
+	char path[600], buf[512];
+	snprintf(path, sizeof path, "/proc/%.255s/task/%.255s/stat", pid, tid);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return false; /* gone meanwhile */
+	size_t n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	const char *paren = strrchr(buf, ')'); /* the name may hold spaces and parentheses */
+	return paren && paren[1] == ' ' && paren[2] != 'Z' && paren[2] != 'X';
+}
+
 /* One task's kernel stack in KiB: KernelStack of /proc/meminfo over the number of tasks
- * on the machine, to the nearest power of two (every task, kernel threads included, has
- * one stack of THREAD_SIZE, 16 KiB on x86-64; the sum and the count are read a moment
- * apart, hence the rounding). Counted once per run. 0 when it cannot be read. */
+ * on the machine that hold one, to the nearest power of two (every live task, kernel
+ * threads included, has one stack of THREAD_SIZE, 16 KiB on x86-64; the sum and the
+ * count are read a moment apart, hence the rounding, and exited tasks not yet reaped
+ * are left out, or a burst of them halves the estimate). Counted once per run. 0 when
+ * it cannot be read. */
 static long kernel_stack_size_kib(void)
 {
 	static long cached = -1;
@@ -145,7 +163,8 @@ static long kernel_stack_size_kib(void)
 		DIR *t = opendir(path);
 		struct dirent *te;
 		while (t && (te = readdir(t)))
-			tasks += te->d_name[0] >= '1' && te->d_name[0] <= '9';
+			tasks += te->d_name[0] >= '1' && te->d_name[0] <= '9' &&
+				 task_has_stack(e->d_name, te->d_name);
 		if (t)
 			closedir(t);
 	}

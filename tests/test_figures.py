@@ -19,8 +19,9 @@ from report import document, kit  # noqa: E402
 
 FIGURE = re.compile(r"!\[[^\]]*\]\((figures/[^)]+\.png)\)")
 # A quoted number: digits with thousands commas and a decimal part, as kit.fmt writes.
-# A background fact inside a Reading: "*Background: ... (its source).*".
-BACKGROUND = re.compile(r"\*Background:[^*]*\*")
+# A background fact inside a Reading: "*Background: ... (its source).*" or a parenthesis
+# "(background: ...)", one level of parentheses inside it allowed.
+BACKGROUND = re.compile(r"\*Background:[^*]*\*|\(background:[^()]*(?:\([^()]*\)[^()]*)*\)")
 NUMBER = re.compile(r"(?<![\w.])-?\d[\d,]*(?:\.\d+)?(?![\w])")
 
 
@@ -61,8 +62,8 @@ class Figures(unittest.TestCase):
 
     def test_every_number_a_reading_quotes_is_in_the_run(self):
         """A number computed in a Reading is recorded in data/derived.tsv with how it was
-        computed (kit.derived); a background fact is marked *Background: ... (source).*
-        and may quote numbers the run does not hold."""
+        computed (kit.derived); a background fact is marked *Background: ... (source).* or
+        "(background: ...)" and may quote numbers the run does not hold."""
         known = self.numbers_outside_readings()
         for paragraph in self.readings():
             for number in NUMBER.findall(BACKGROUND.sub("", paragraph)):

@@ -6,7 +6,7 @@ the pages") is marked `# xgettext: no-python-format`, or xgettext would flag it
 python-format and msgfmt --check-format refuse its translation."""
 import stats
 from report.i18n import N_, _, sentences
-from report.kit import by_mode, ci_text, figure, fmt, layout_words, mode_bit, table, \
+from report.kit import by_mode, ci_text, derived, figure, fmt, layout_words, mode_bit, table, \
     write_data
 from report.scale import interval_words
 from describe import in_table_order
@@ -185,7 +185,9 @@ def reading(run, series):
                       "with the fraction of pages it writes: {slope} MiB per 100% of a {mib} "
                       "MiB region (r² = {r2}); at 0% it is {kib} KiB. Nothing is copied at "
                       "fork; each page is copied on its first write.").format(
-            slope=f"{fit.slope * 100 / 1024:.1f}", mib=mib, r2=f"{fit.rvalue ** 2:.4f}",
+            slope=derived(fit.slope * 100 / 1024, "least-squares slope of private dirty "
+                          "MiB against the percentage of pages written, times 100", spec=".1f"),
+            mib=mib, r2=derived(fit.rvalue ** 2, "r² of that fit", spec=".4f"),
             kib=fmt(ys[0])))
     text += fault_cost_words(run, series, child.get(100))
     text += huge_page_words(series)
@@ -264,7 +266,7 @@ def huge_page_words(series):
                   "too.").format(mib=mib)]
     if per < 64 and after < before:
         ending = _(": the writes split the huge mappings they touched and copied 4 KiB "
-                   "pages, not 2 MiB ones, so there is no 512-fold jump (background: since "
+                   "pages, not 2 MiB ones (background: a 2 MiB page is 512 of 4 KiB; since "
                    "Linux 5.8 a copy-on-write fault on a huge page splits its mapping and "
                    "copies 4 KiB, commit 3917c80280c9 \"thp: change CoW semantics for "
                    "anon-THP\").")

@@ -4,7 +4,7 @@ Every word goes through the catalogue (report.i18n), the figure's too: the examp
 a section is written once for every language."""
 import stats
 from report.i18n import N_, _
-from report.kit import ci_text, figure, fmt, interval_label, ratio, table
+from report.kit import ci_text, derived, figure, fmt, interval_label, ratio, table
 from report.verdicts import claim_part
 from describe import in_table_order
 
@@ -40,11 +40,21 @@ def section(run, folder):
         r = ratio(shared, plain)
         if r:
             p = stats.u_test(shared.times_us, plain.times_us)
-            extra.append((_("{kind} {us} µs more ({ratio}×, p = {p})") if p < 0.05 else
-                          _("{kind} {us} µs more ({ratio}×, p = {p}: not a significant "
-                            "difference)")).format(
-                kind=run.describe.label(kind), us=fmt(shared.median - plain.median),
-                ratio=f"{r:.2f}", p=f"{p:.3f}"))
+            diff = shared.median - plain.median
+            us = derived(abs(diff), f"{kind}: median with the shared list minus median with "
+                         "the global one, µs (absolute)")
+            more = diff >= 0
+            if p < 0.05:
+                text = _("{kind} {us} µs more ({ratio}×, p = {p})") if more else \
+                    _("{kind} {us} µs less ({ratio}×, p = {p})")
+            else:
+                text = _("{kind} {us} µs more ({ratio}×, p = {p}: not a significant "
+                         "difference)") if more else \
+                    _("{kind} {us} µs less ({ratio}×, p = {p}: not a significant "
+                      "difference)")
+            extra.append(text.format(kind=run.describe.label(kind), us=us,
+                                     ratio=derived(r, f"{kind}: shared / global median",
+                                                   spec=".2f"), p=f"{p:.3f}"))
     if extra:
         out += [_("**Reading.** Putting the list in shared memory changes what the parent "
                   "sees, not only where the list lives (the figure). The whole experiment "
