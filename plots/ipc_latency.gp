@@ -5,7 +5,11 @@
 # its quoted name, and median lo hi in µs per column (NaN NaN NaN where not run).
 # MODES: per column, 0 thread or 1 process; SHADES: per column, the rank of its placement
 # (0 darkest).
+# Words: the report defines them in its language (scripts/report/ipc.py): L_TITLE,
+# L_YLABEL; FONT (style.gp). Run alone, the script says them in English.
 load 'plots/style.gp'
+if (!exists("L_TITLE")) L_TITLE = "Ping-pong of 8 bytes: one round trip (median and its interval)"
+if (!exists("L_YLABEL")) L_YLABEL = "µs per round trip (log scale)"
 data = ARG1
 modes = ARG3
 shades = ARG4
@@ -13,13 +17,13 @@ n = words(modes)
 density(i) = word("1.0 0.6 0.25 0.12 0.06", int(word(shades, i)) % 5 + 1) + 0
 do for [format in "png svg"] {
     if (format eq "png") {
-        set terminal pngcairo noenhanced size 1600,860 font "sans,17"
+        set terminal pngcairo noenhanced size 1600,860 font FONT.",17"
     } else {
-        set terminal svg noenhanced size 1600,860 dynamic font "sans,17"
+        set terminal svg noenhanced size 1600,860 dynamic font FONT.",17"
     }
     set output ARG2.'.'.format
-    set title "Ping-pong of 8 bytes: one round trip (median and its interval)" font ",18"
-    set ylabel "µs per round trip (log scale)"
+    set title L_TITLE font ",18"
+    set ylabel L_YLABEL
     set logscale y
     set format y "%g"
     set style data histogram

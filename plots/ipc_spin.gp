@@ -8,7 +8,18 @@
 # MODES: per pair, 0 thread or 1 process; RINGS: per pair, the ring's rank (0, 1, ...).
 # LIMIT: the probe's median round trip in µs (NaN: none). WHAT: what the left panel's
 # numbers are ("median single round trip" or "round trip").
+# Words: the report defines them in its language (scripts/report/ipc.py): L_TITLE,
+# L_XLABEL, L_LEFT and L_YLABEL (the left panel), L_PROBE (the printf format of the
+# probe's key entry, "%.2g µs"), L_RIGHT and L_CPU (the right panel); FONT (style.gp).
+# Run alone, the script says them in English.
 load 'plots/style.gp'
+if (!exists("L_TITLE")) L_TITLE = "Ping-pong of 8 bytes through a ring that polls before it sleeps, the pair on two cores"
+if (!exists("L_XLABEL")) L_XLABEL = "bound on polling before sleeping"
+if (!exists("L_LEFT")) L_LEFT = ARG6.", the median over repetitions and its interval"
+if (!exists("L_YLABEL")) L_YLABEL = "µs per round trip (log scale)"
+if (!exists("L_PROBE")) L_PROBE = "cache-line probe, %.2g µs"
+if (!exists("L_RIGHT")) L_RIGHT = "CPU time of both sides per round trip (median)"
+if (!exists("L_CPU")) L_CPU = "CPU µs per round trip (log scale)"
 data = ARG1
 modes = ARG3
 rings = ARG4
@@ -18,28 +29,28 @@ probe_line(x) = (limit == limit) ? limit : 1/0
 n = words(modes)
 do for [format in "png svg"] {
     if (format eq "png") {
-        set terminal pngcairo noenhanced size 1800,860 font "sans,17"
+        set terminal pngcairo noenhanced size 1800,860 font FONT.",17"
     } else {
-        set terminal svg noenhanced size 1800,860 dynamic font "sans,17"
+        set terminal svg noenhanced size 1800,860 dynamic font FONT.",17"
     }
     set output ARG2.'.'.format
-    set multiplot layout 1,2 margins 0.07, 0.98, 0.24, 0.88 spacing 0.08 title "Ping-pong of 8 bytes through a ring that polls before it sleeps, the pair on two cores" font ",18"
+    set multiplot layout 1,2 margins 0.07, 0.98, 0.24, 0.85 spacing 0.08 title L_TITLE font ",18"
     set logscale y
     set format y "%g"
     set xrange [-0.3:*]
     set offsets 0, 0.3, 0, 0
-    set xlabel "bound on polling before sleeping"
+    set xlabel L_XLABEL
     set key at screen 0.5, screen 0.005 center bottom horizontal maxcols 3 font ",14" spacing 1.1 width 1
-    set title ARG6.", the median over repetitions and its interval"
-    set ylabel "µs per round trip (log scale)"
+    set title L_LEFT
+    set ylabel L_YLABEL
     plot for [i=1:n] data using 0:(column(4 * i - 2)):(column(4 * i - 1)):(column(4 * i)):xtic(1) \
              with yerrorlines lc rgb mode_rgb(int(word(modes, i))) dt ring_dt(i) \
              lw 2.5 pt (4 + i) ps 1.8 title columnheader(4 * i - 2), \
          probe_line(x) with lines lc rgb "black" dt 2 lw 2 \
-             title sprintf("cache-line probe, %.2g µs", limit)
+             title sprintf(L_PROBE, limit)
     unset key
-    set title "CPU time of both sides per round trip (median)"
-    set ylabel "CPU µs per round trip (log scale)"
+    set title L_RIGHT
+    set ylabel L_CPU
     plot for [i=1:n] data using 0:(column(4 * i + 1)):xtic(1) \
              with linespoints lc rgb mode_rgb(int(word(modes, i))) dt ring_dt(i) \
              lw 2.5 pt (4 + i) ps 1.8 title columnheader(4 * i - 2)

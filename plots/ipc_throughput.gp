@@ -10,6 +10,9 @@
 # title[i], rgb[i], pt[i], dt[i] per series, drawn[(j - 1) * n + i] (1: panel j has data
 # for series i, so it gets a key entry), ymin, ymax, xmin, xmax (the smallest and largest
 # size), and xtics_at (the measured sizes, labelled).
+# Words: the report defines them in its language (scripts/report/ipc.py): L_TITLE,
+# L_XLABEL, L_YLABEL, L_PROCESSES and L_THREADS (the panels' titles), L_MEMCPY (the
+# legend's memcpy line); FONT (style.gp). Run alone, the script says them in English.
 load 'plots/style.gp'
 prefix = ARG1
 where = ARG3
@@ -20,16 +23,22 @@ np = words(panels)
 # Each series a little to the side of its size, so bars at one size do not hide each other.
 off(i) = 1 + 0.03 * (i - (n + 1) / 2.0)
 eval ARG6
+if (!exists("L_TITLE")) L_TITLE = "Throughput by message size, ".where." (median and its interval)"
+if (!exists("L_XLABEL")) L_XLABEL = "message size (log scale)"
+if (!exists("L_YLABEL")) L_YLABEL = "bytes per second (log scale)"
+if (!exists("L_PROCESSES")) L_PROCESSES = "between two processes"
+if (!exists("L_THREADS")) L_THREADS = "between two threads"
+if (!exists("L_MEMCPY")) L_MEMCPY = "memcpy, one thread"
 mode_of(p) = (strstrt(p, "-") > 0) ? p[1:strstrt(p, "-") - 1] : p
 kind_of(p) = (strstrt(p, "-") > 0) ? " (".p[strstrt(p, "-") + 1:].")" : ""
 do for [format in "png svg"] {
     if (format eq "png") {
-        set terminal pngcairo noenhanced size 760 * np + 420,860 font "sans,17"
+        set terminal pngcairo noenhanced size 760 * np + 420,860 font FONT.",17"
     } else {
-        set terminal svg noenhanced size 760 * np + 420,860 dynamic font "sans,17"
+        set terminal svg noenhanced size 760 * np + 420,860 dynamic font FONT.",17"
     }
     set output ARG2.'.'.format
-    set multiplot title "Throughput by message size, ".where." (median and its interval)"
+    set multiplot title L_TITLE
     set logscale xy
     eval "set xtics (".xtics_at.")"
     # The full profile's sizes crowd at the top of the axis: labels slanted, never overlaid.
@@ -37,8 +46,8 @@ do for [format in "png svg"] {
     set xrange [xmin / 2:xmax * 2]
     set yrange [ymin:ymax]
     set format y "%.0s%cB/s"
-    set xlabel "message size (log scale)"
-    set ylabel "bytes per second (log scale)"
+    set xlabel L_XLABEL
+    set ylabel L_YLABEL
     # One key for every panel, right of the last: a transport's colour is the same in all,
     # and no key box hides a panel's lines.
     set key at screen 0.995, graph 1 right top font ",14" spacing 1.1 noopaque
@@ -51,12 +60,12 @@ do for [format in "png svg"] {
         if (j < np) { unset key } else { set key }
         p = word(panels, j)
         m = mode_of(p)
-        set title ((m eq "process") ? "between two processes" : "between two threads").kind_of(p) font ",18"
+        set title ((m eq "process") ? L_PROCESSES : L_THREADS).kind_of(p) font ",18"
         plot for [i=1:n] prefix.'.'.p.'.'.word(series, i).'.dat' using ($1 * off(i)):2:3:4 \
                  with yerrorlines lc rgb rgb[i] dt dt[i] lw 2.5 pt pt[i] ps 1.6 \
                  title (drawn[(j - 1) * n + i] ? title[i] : ""), \
              prefix.'.memcpy.dat' using 1:2 with linespoints lc rgb "black" dt 2 lw 2.5 pt 0 \
-                 title "memcpy, one thread"
+                 title L_MEMCPY
     }
     unset multiplot
     set output

@@ -89,8 +89,8 @@ def build(run, folder):
             part = part[:2] + [warning, ""] + part[2:]
         lines += part
         if section is ipc.section and targets.write_targets(run, folder):
-            lines += ["The speed targets the implementation was asked to reach are checked "
-                      "apart, in [TARGETS.md](TARGETS.md).", ""]
+            lines += [_("The speed targets the implementation was asked to reach are "
+                        "checked apart, in [TARGETS.md](TARGETS.md)."), ""]
     kit.write_derived(folder)
     return lines
 

@@ -9,10 +9,32 @@ import statistics
 
 import stats
 from describe import in_table_order
-from report import probe
-from report.kit import (by_mode, ci_text, draw, figure, fmt, human_rate, human_size,
-                        pin_words, pinned_first, table, who, write_data)
+from report import i18n, probe
+from report.i18n import N_, _, sentences
+from report.kit import (MODE_WORD, by_mode, ci_text, draw, figure, fmt, human_rate,
+                        human_size, pinned_first, table, write_data)
 from report.verdicts import claim_header, rules_table
+
+# kit.PIN_WORDS in the report's language (a policy not named here is written as is).
+PIN_WORDS = {"none": N_("unpinned"), "same_pu": N_("one PU"), "same_core": N_("one core"),
+             "diff_core": N_("two cores"), "diff_package": N_("two packages")}
+
+
+def pin_words(pin):
+    return _(PIN_WORDS[pin]) if pin in PIN_WORDS else pin
+
+
+def who(run, kind, among, plural=False):
+    """kit.who in the current language: a row's or column's worker kind, by its mode
+    ("threads", "process") when it is the only kind of that mode among the ones shown,
+    else by the kind itself ("processes (posix_spawn)", or its label)."""
+    mode = run.mode_of(kind) or "process"
+    word = _(MODE_WORD.get(mode, (mode, mode + "s"))[plural])
+    if sum(run.mode_of(k) == mode for k in among) <= 1:
+        return word
+    return _("{mode} ({kind})").format(mode=word, kind=kind) if plural \
+        else run.describe.label(kind)
+
 
 # lmbench's name for the tool whose method bw_lmbench repeats, by transport.
 LMBENCH_TOOL = {"pipe": "bw_pipe", "unix_stream": "bw_unix"}
@@ -88,14 +110,16 @@ def coverage_text(cov):
 
 
 def section(run, folder):
-    out = ["## C4 and C7 — talking between workers", "", "### C4", ""] + claim_header("C4")
+    out = ["## " + _("C4 and C7 — talking between workers"), "", "### C4", ""] \
+        + claim_header("C4")
     out += rules_table("C4", run) + [
-        "C7's verdict, with its context-switch predictions measured here and its "
-        "protection predictions measured by the pool scenario, is under "
-        "[C7 — protection](#c7--protection).", ""]
+        _("C7's verdict, with its context-switch predictions measured here and its "
+          "protection predictions measured by the pool scenario, is under "
+          "[{heading}]({anchor}).").format(heading=_("C7 — protection"),
+                                          anchor=i18n.anchor("#c7--protection")), ""]
     rows = [b for b in run.select("ipc", "throughput") if "msg_bytes" in b.args]
     if not rows:
-        return out + ["*No IPC data in this run.*", ""]
+        return out + [_("*No IPC data in this run.*"), ""]
     at = {(b.variant, run.kind_of(b), b.args.get("pin"), b.args["msg_bytes"]): b for b in rows}
     sizes = sorted({b.args["msg_bytes"] for b in rows})
     pins = in_table_order(run.describe.pins, {b.args.get("pin") for b in rows})
@@ -117,13 +141,14 @@ def throughput_series(run, at, polled, transports, pin):
     us = spin_default_us(run)
     for t in transports:
         if any(v == t and p == pin for v, _, p, _ in polled):
-            out.append((f"{t}_polling", f"{t}, polls {us:g} µs first", t, polled))
+            out.append((f"{t}_polling", _("{transport}, polls {us} µs first").format(
+                transport=t, us=f"{us:g}"), t, polled))
     return out
 
 
 def throughput_figure(run, folder, at, polled, sizes, pins, transports):
     pin = figure_pin(pins)
-    where = pin_words(pin) if pin == "none" else "the pair on two cores"
+    where = pin_words(pin) if pin == "none" else _("the pair on two cores")
     # One panel per peer kind, processes on the left; a panel is named by its mode, and
     # by mode-kind where a mode has several kinds.
     kinds = by_mode(run, in_table_order(run.describe.kinds, {k for _, k, p, _ in at if p == pin}),
@@ -135,7 +160,7 @@ def throughput_figure(run, folder, at, polled, sizes, pins, transports):
         alone = sum(run.mode_of(k) == mode for k in kinds) <= 1
         panel = mode if alone else f"{mode}-{kind}"
         panels.append(panel)
-        for word, _, t, rows in series:
+        for word, _title, t, rows in series:
             lines = []
             for size in sizes:
                 r = ipc_rate(rows.get((t, kind, pin, size)))
@@ -164,20 +189,30 @@ def throughput_figure(run, folder, at, polled, sizes, pins, transports):
         gp_array("drawn", drawn), f"ymin = {ymin:g}", f"ymax = {ymax:g}",
         f"xmin = {min(sizes)}", f"xmax = {max(sizes)}",
         f"xtics_at = '{size_tics(sizes)}'"])
-    out = ["### Throughput", ""]
+    labels = {
+        "L_TITLE": _("Throughput by message size, {where} (median and its interval)").format(
+            where=where),
+        "L_XLABEL": _("message size (log scale)"),
+        "L_YLABEL": _("bytes per second (log scale)"),
+        "L_PROCESSES": _("between two processes"),
+        "L_THREADS": _("between two threads"),
+        "L_MEMCPY": _("memcpy, one thread"),
+    }
+    out = ["### " + _("Throughput"), ""]
     out += draw(folder, "ipc_throughput.gp", prefix[:-len(".memcpy.dat")], "ipc_throughput",
-                "IPC throughput", where, " ".join(panels), " ".join(w for w, _, _, _ in series),
-                defs)
-    caption = ("Each point is the median of the repetitions; its bar, the distribution-free "
-               f"interval of the median, which with {len_reps(run, at)} repetitions covers "
-               f"{coverage_text(cov)}." if cov else "")
-    return out + [(f"The figure shows {where}." if pin == "none" else
-                   "The figure shows the pair on two cores; the table below has the unpinned "
-                   "pairs too, where the scheduler decides from one repetition to the next "
-                   "whether the two sides share a CPU.") + " A transport has one colour in both "
-                  "panels; a ring "
-                  "that polls before it sleeps is dash-dotted in its ring's colour. " + caption,
-                  ""]
+                _("IPC throughput"), where, " ".join(panels),
+                " ".join(w for w, _t, _r, _s in series), defs, labels=labels)
+    caption = (_("Each point is the median of the repetitions; its bar, the distribution-free "
+                 "interval of the median, which with {n} repetitions covers {coverage}.").format(
+                     n=len_reps(run, at), coverage=coverage_text(cov)) if cov else "")
+    text = sentences([
+        _("The figure shows {where}.").format(where=where) if pin == "none" else
+        _("The figure shows the pair on two cores; the table below has the unpinned pairs "
+          "too, where the scheduler decides from one repetition to the next whether the two "
+          "sides share a CPU."),
+        _("A transport has one colour in both panels; a ring that polls before it sleeps is "
+          "dash-dotted in its ring's colour.")])
+    return out + [_("{sentence} {next}").format(sentence=text, next=caption), ""]
 
 
 def len_reps(run, at):
@@ -220,7 +255,7 @@ def ratio_figure(run, folder, at, polled, sizes, pins, transports):
     steps = ((0.5, 0.67, 0.8, 1, 1.25, 1.5, 2) if hi / lo <= 4 else
              (0.001, 0.01, 0.1, 0.2, 0.5, 1, 2, 5, 10, 100, 1000))
     ytics = ", ".join(f'"{v:g}x" {v:g}' for v in steps if lo <= v <= hi)
-    where = pin_words(pin) if pin == "none" else "the pair on two cores"
+    where = pin_words(pin) if pin == "none" else _("the pair on two cores")
     defs = "; ".join([
         gp_array("title", [title for _, title, _, _ in series]),
         gp_array("rgb", [c for c, _ in styles]), gp_array("pt", [p for _, p in styles]),
@@ -228,14 +263,23 @@ def ratio_figure(run, folder, at, polled, sizes, pins, transports):
         f"ymin = {lo:g}", f"ymax = {hi:g}", f"xmin = {min(sizes)}", f"xmax = {max(sizes)}",
         f"ytics_at = '{ytics}'", f"xtics_at = '{size_tics(sizes)}'"])
     prefix = os.path.join(folder, "data", "ipc_ratio")
-    out = draw(folder, "ipc_ratio.gp", prefix, "ipc_ratio", "IPC process against thread",
-               f"{who(run, process, kinds)} against {who(run, thread, kinds)}, {where}",
-               " ".join(w for w, _, _, _ in series), defs)
-    return out + [
-        f"What a message costs a pair of processes ({process}) over what it costs a pair of "
-        f"threads, {where}: above 1 processes are slower. Each point is the ratio of the two "
-        "medians; its bar runs from the lowest to the highest ratio the two medians' "
-        "intervals allow, so it is wider than an interval of the ratio itself would be.", ""]
+    what = _("{processes} against {threads}, {where}").format(
+        processes=who(run, process, kinds), threads=who(run, thread, kinds), where=where)
+    labels = {
+        "L_TITLE": _("Cost of a message, {what}").format(what=what),
+        "L_XLABEL": _("message size (log scale)"),
+        "L_YLABEL": _("process cost / thread cost (log scale)"),
+        "L_SLOWER": _("processes slower"),
+        "L_FASTER": _("processes faster"),
+    }
+    out = draw(folder, "ipc_ratio.gp", prefix, "ipc_ratio", _("IPC process against thread"),
+               what, " ".join(w for w, _t, _r, _s in series), defs, labels=labels)
+    return out + [sentences([
+        _("What a message costs a pair of processes ({kind}) over what it costs a pair of "
+          "threads, {where}: above 1 processes are slower.").format(kind=process, where=where),
+        _("Each point is the ratio of the two medians; its bar runs from the lowest to the "
+          "highest ratio the two medians' intervals allow, so it is wider than an interval of "
+          "the ratio itself would be.")]), ""]
 
 
 def throughput_table(run, at, sizes, pins, transports):
@@ -244,15 +288,17 @@ def throughput_table(run, at, sizes, pins, transports):
     for pin in pins:
         kinds = in_table_order(run.describe.kinds, {k for _, k, p, _ in at if p == pin})
         columns += [(kind, pin, kinds) for kind in kinds]
-    header = ["transport", "size"] + [
-        who(run, kind, among, plural=True) + ("" if pin == "none" else f", {pin_words(pin)}")
+    header = [_("transport"), _("size")] + [
+        who(run, kind, among, plural=True) if pin == "none" else
+        _("{workers}, {pin}").format(workers=who(run, kind, among, plural=True),
+                                     pin=pin_words(pin))
         for kind, pin, among in columns]
     skipped, lines = {}, []
     for t in transports:
         for size in sizes:
             m = memcpy_rate(run, size)
             cells = []
-            for kind, pin, _ in columns:
+            for kind, pin, _among in columns:
                 b = at.get((t, kind, pin, size))
                 r = ipc_rate(b)
                 if r:
@@ -260,15 +306,15 @@ def throughput_table(run, at, sizes, pins, transports):
                 elif b and b.error:
                     why = b.error.split(": ", 1)[-1]
                     skipped.setdefault(why, len(skipped) + 1)
-                    cells.append(f"skipped [{skipped[why]}]")
+                    cells.append(_("skipped [{n}]").format(n=skipped[why]))
                 else:
                     cells.append("–")
             if any(c != "–" for c in cells):
                 lines.append([t, human_size(size)] + cells)
-    out = ["Bytes per second (median) and, in brackets, as a fraction of one thread's memcpy of "
-           "the same size. Unpinned: the peer a thread, forked, or spawned (a separate program "
-           "that opens the channel by name or inherited descriptor). On two cores: this thread "
-           "on one core, the peer on another.", ""]
+    out = [_("Bytes per second (median) and, in brackets, as a fraction of one thread's "
+             "memcpy of the same size. Unpinned: the peer a thread, forked, or spawned (a "
+             "separate program that opens the channel by name or inherited descriptor). On two "
+             "cores: this thread on one core, the peer on another."), ""]
     return out + table(header, lines) + [""] + [f"[{n}] {why}  " for why, n in skipped.items()] \
         + [""]
 
@@ -287,21 +333,23 @@ def lmbench_part(run, at):
                 kind = run.kind_of(ref)
                 ours = ipc_rate(at.get((t, kind, pin, ref.args["msg_bytes"])))
                 theirs = ipc_rate(ref)
-                where = pin_words(pin) + (f" ({run.describe.label(kind)})" if len(kinds) > 1
-                                          else "")
+                where = _("{placement} ({kind})").format(
+                    placement=pin_words(pin), kind=run.describe.label(kind)) \
+                    if len(kinds) > 1 else pin_words(pin)
                 if ours and theirs:
                     rows.append([f"{t} (`{LMBENCH_TOOL.get(t, 'bw_lmbench')}`)", where,
                                  human_rate(theirs[0]), human_rate(ours[0]),
                                  f"{ours[0] / theirs[0]:.2f}x"])
     if not rows:
         return []
-    return ["### Against lmbench's method", "",
-            "lmbench's `bw_pipe` and `bw_unix` (not packaged by Debian, so done again here from "
-            "their published method: a forked child writes 64 KiB chunks, the parent reads "
-            "them, nothing checked) beside the suite's own transport between two processes, "
-            "which moves the same 64 KiB messages stamped and checked.", ""] + table(
-        ["transport", "placement", "lmbench's method", "tvp, checked", "tvp / lmbench"],
-        rows) + [""]
+    return ["### " + _("Against lmbench's method"), "",
+            _("lmbench's `bw_pipe` and `bw_unix` (not packaged by Debian, so done again here "
+              "from their published method: a forked child writes 64 KiB chunks, the parent "
+              "reads them, nothing checked) beside the suite's own transport between two "
+              "processes, which moves the same 64 KiB messages stamped and checked."),
+            ""] + table(
+        [_("transport"), _("placement"), _("lmbench's method"), _("tvp, checked"),
+         _("tvp / lmbench")], rows) + [""]
 
 
 def latency_rows(run):
@@ -317,7 +365,7 @@ def latency_rows(run):
     for b in run.select("ipc", "spin_latency"):
         if b.args.get("spin_us") == us:
             polled.setdefault(b.variant, {})[(run.kind_of(b), b.args.get("pin"))] = b
-    out += [(f"{t}, polls {us:g} µs", t, polled[t])
+    out += [(_("{transport}, polls {us} µs").format(transport=t, us=f"{us:g}"), t, polled[t])
             for t in in_table_order(run.describe.transports, set(polled))]
     return out
 
@@ -329,7 +377,7 @@ def latency_part(run, folder):
     pins = pinned_first(in_table_order(run.describe.pins, {p for cells in plain for _, p in cells}))
     columns = [(k, p) for k in kinds for p in pins]
     data, lines, cov = [], [], None
-    for title, _, cells in rows:
+    for title, _t, cells in rows:
         cis = [cells[c].median_ci() if c in cells and cells[c].usable else None
                for c in columns]
         if not any(cis):
@@ -340,19 +388,26 @@ def latency_part(run, folder):
         lines.append([title] + [ci_text(cells[c]) if ci else "–" for c, ci in zip(columns, cis)])
     if not data:
         return []
-    titles = [f"{who(run, k, kinds, plural=True)}, {pin_words(p)}" for k, p in columns]
+    titles = [_("{workers}, {pin}").format(workers=who(run, k, kinds, plural=True),
+                                           pin=pin_words(p)) for k, p in columns]
     head = "transport " + " ".join(f'"{t}" lo hi' for t in titles)
-    out = ["### Latency: ping-pong of 8 bytes", ""]
+    labels = {
+        "L_TITLE": _("Ping-pong of 8 bytes: one round trip (median and its interval)"),
+        "L_YLABEL": _("µs per round trip (log scale)"),
+    }
+    out = ["### " + _("Latency: ping-pong of 8 bytes"), ""]
     out += figure(folder, "ipc_latency.gp", "ipc_latency.dat", head + "\n" + "\n".join(data)
-                  + "\n", "IPC latency",
-                  " ".join(str(int(run.mode_of(k) == "process")) for k, _ in columns),
-                  " ".join(str(pins.index(p)) for _, p in columns))
-    out += [f"Median µs per round trip [the interval of the median, which with these "
-            f"repetitions covers {coverage_text(cov)}; the figure's bars]. On one PU each round "
-            "trip is two context switches (lmbench's lat_ctx); across CPUs each side that "
-            "sleeps must be woken, and a ring that polls first is not asleep when the other "
-            "side answers (the next section).", ""]
-    out += table(["transport"] + titles, lines) + [""]
+                  + "\n", _("IPC latency"),
+                  " ".join(str(int(run.mode_of(k) == "process")) for k, _p in columns),
+                  " ".join(str(pins.index(p)) for _k, p in columns), labels=labels)
+    out += [sentences([
+        _("Median µs per round trip [the interval of the median, which with these "
+          "repetitions covers {coverage}; the figure's bars].").format(
+              coverage=coverage_text(cov)),
+        _("On one PU each round trip is two context switches (lmbench's lat_ctx); across CPUs "
+          "each side that sleeps must be woken, and a ring that polls first is not asleep when "
+          "the other side answers (the next section).")]), ""]
+    out += table([_("transport")] + titles, lines) + [""]
     return out + perf_part(run) + probe_part(run)
 
 
@@ -360,15 +415,17 @@ def perf_part(run):
     """tvp's pipe ping-pong between processes beside `perf bench sched pipe`."""
     perf = [(label, run.ctx.get(ctx_key), run.ok("ipc", "pipe", "process", "latency",
                                                  kind="fork", pin=pin))
-            for label, ctx_key, pin in (("unpinned", "perf_sched_pipe_us", "none"),
-                                        ("on one PU", "perf_sched_pipe_same_pu_us", "same_pu"))]
+            for label, ctx_key, pin in ((N_("unpinned"), "perf_sched_pipe_us", "none"),
+                                        (N_("on one PU"), "perf_sched_pipe_same_pu_us",
+                                         "same_pu"))]
     perf = [(label, float(p), b) for label, p, b in perf if p and b]
     if not perf:
         return []
-    return ["`perf bench sched pipe` in the same run (its processes ping-pong over a pipe, "
-            "as tvp's do): " + "; ".join(
-                f"{label} {p:.3g} µs against tvp's {fmt(b.median)} µs "
-                f"({b.median / p - 1:+.0%})" for label, p, b in perf) + ".", ""]
+    return [_("`perf bench sched pipe` in the same run (its processes ping-pong over a pipe, "
+              "as tvp's do): {comparisons}.").format(comparisons=_("; ").join(
+                  _("{placement} {perf} µs against tvp's {tvp} µs ({difference})").format(
+                      placement=_(label), perf=f"{p:.3g}", tvp=fmt(b.median),
+                      difference=f"{b.median / p - 1:+.0%}") for label, p, b in perf)), ""]
 
 
 def probe_part(run):
@@ -376,43 +433,47 @@ def probe_part(run):
     pinned = run.ok("ipc", "cacheline", "thread", "latency", kind="pthread", pin="diff_core")
     loose = run.ok("ipc", "cacheline", "thread", "latency", kind="pthread", pin="none")
     if pinned:
-        text = (f"Cache-line probe (two threads on two cores bouncing one line, spinning): "
-                f"{ci_text_ns(pinned)} ns a round trip (median [interval]): the floor for any "
-                "hand-off between these two CPUs through memory (background: a hand-off moves "
-                "at least one cache line each way).")
+        text = [_("Cache-line probe (two threads on two cores bouncing one line, spinning): "
+                  "{probe} ns a round trip (median [interval]): the floor for any hand-off "
+                  "between these two CPUs through memory (background: a hand-off moves at "
+                  "least one cache line each way).").format(probe=ci_text_ns(pinned))]
         if loose:
             slowest = max(loose.times_us) * 1e3
-            text += (f" Unpinned, where the scheduler places the two threads: "
-                     f"{ci_text_ns(loose)} ns, the slowest repetition {fmt(slowest)} ns.")
+            text.append(_("Unpinned, where the scheduler places the two threads: {probe} ns, "
+                          "the slowest repetition {slowest} ns.").format(
+                              probe=ci_text_ns(loose), slowest=fmt(slowest)))
             if slowest < 10 * max(pinned.times_us) * 1e3:
-                text += (" No repetition was slow enough for the two spinning threads to "
-                         "have taken turns on one CPU, which would cost a scheduler time "
-                         "slice (milliseconds) a round trip; background: a spinning thread "
-                         "gives its CPU up only when preempted.")
+                text.append(_("No repetition was slow enough for the two spinning threads to "
+                              "have taken turns on one CPU, which would cost a scheduler time "
+                              "slice (milliseconds) a round trip; background: a spinning "
+                              "thread gives its CPU up only when preempted."))
             else:
                 slow = sum(t * 1e3 > 10 * max(pinned.times_us) * 1e3 for t in loose.times_us)
-                text += (f" {slow} of {len(loose.times_us)} repetitions took over 10x the "
-                         "slowest pinned one: the two threads took turns on one CPU, or "
-                         "another process or the host took one of their CPUs; the probe "
-                         "cannot tell which.")
-        out += [text, ""]
+                text.append(_("{slow} of {total} repetitions took over 10x the slowest pinned "
+                              "one: the two threads took turns on one CPU, or another process "
+                              "or the host took one of their CPUs; the probe cannot tell "
+                              "which.").format(slow=slow, total=len(loose.times_us)))
+        out += [sentences(text), ""]
     floor = probe.probe_floor(run)
     if floor:
         far, total = probe.far_share(run, floor)
         slowest = max(probe.all_probes(run))
-        out += [f"Every repetition of a pair on two cores took the probe too, before and after "
-                f"(the counter `probe_ns`, the slower of the two): from {fmt(floor)} to "
-                f"{fmt(slowest)} ns over {total} repetitions, {far} of them over {probe.FAR:g}x "
-                "the fastest. The probe cannot tell why a repetition was slow: the host placing "
-                "the two vCPUs far apart, and the host or another process preempting one of "
-                "them, give the same readings (*State of the machine* shows what other "
-                "processes and steal took during the scenario).", ""]
+        out += [sentences([
+            _("Every repetition of a pair on two cores took the probe too, before and after "
+              "(the counter `probe_ns`, the slower of the two): from {fastest} to {slowest} ns "
+              "over {total} repetitions, {far} of them over {factor}x the fastest.").format(
+                  fastest=fmt(floor), slowest=fmt(slowest), total=total, far=far,
+                  factor=f"{probe.FAR:g}"),
+            _("The probe cannot tell why a repetition was slow: the host placing the two vCPUs "
+              "far apart, and the host or another process preempting one of them, give the "
+              "same readings (*State of the machine* shows what other processes and steal "
+              "took during the scenario).")]), ""]
     return out
 
 
 def ci_text_ns(b):
     """A benchmark's median with its interval, in ns: "98.1 [90.2, 125]"."""
-    med, lo, hi, _ = b.median_ci()
+    med, lo, hi, _cov = b.median_ci()
     return f"{fmt(med * 1e3)} [{fmt(lo * 1e3)}, {fmt(hi * 1e3)}]"
 
 
@@ -428,7 +489,8 @@ def spin_rows(run, pin):
 
 
 def pair_name(run, t, kind, kinds):
-    return f"{t}, {who(run, kind, kinds, plural=True)}"
+    return _("{transport}, {workers}").format(transport=t,
+                                              workers=who(run, kind, kinds, plural=True))
 
 
 def per_rep_ratios(b):
@@ -452,13 +514,17 @@ def spin_part(run, folder):
     us = spin_default_us(run)
     limit = run.ok("ipc", "cacheline", "thread", "latency", kind="pthread", pin="diff_core")
     limit_ns = limit.median * 1e3 if limit else None
-    out = ["### Polling before sleeping: the ring at the hardware's limit", "",
-           "The same ping-pong through the rings, whose waiting side polls the other side's "
-           "position (with a pause instruction) for up to a bound before it sleeps on the "
-           "futex: between two awake CPUs the hand-off is then a cache-line transfer, not a "
-           "wake-up. The same code runs between threads and between processes, forked or "
-           "spawned. A pair bound to one PU never polls (the other side cannot run while it "
-           "does), and the ring does not poll for a side that has not attached yet.", ""]
+    out = ["### " + _("Polling before sleeping: the ring at the hardware's limit"), "",
+           sentences([
+               _("The same ping-pong through the rings, whose waiting side polls the other "
+                 "side's position (with a pause instruction) for up to a bound before it "
+                 "sleeps on the futex: between two awake CPUs the hand-off is then a "
+                 "cache-line transfer, not a wake-up."),
+               _("The same code runs between threads and between processes, forked or "
+                 "spawned."),
+               _("A pair bound to one PU never polls (the other side cannot run while it "
+                 "does), and the ring does not poll for a side that has not attached yet.")]),
+           ""]
     out += spin_figure(run, folder, sweep, pairs, kinds, bounds, limit_ns)
     rt, cpu = [], []
     cov = None
@@ -466,7 +532,7 @@ def spin_part(run, folder):
                  for x in c.values() if x.usable)
 
     def cell(b):
-        med, lo, hi, _ = single_ci(b) if single else b.median_ci()
+        med, lo, hi, _cov = single_ci(b) if single else b.median_ci()
         return f"{fmt(med)} [{fmt(lo)}, {fmt(hi)}]"
 
     for t, k in pairs:
@@ -474,23 +540,27 @@ def spin_part(run, folder):
         rt.append([pair_name(run, t, k, kinds)] + [
             cell(cells[b]) if b in cells and cells[b].usable else "–" for b in bounds])
         cpu.append([pair_name(run, t, k, kinds)] + [
-            (f"{fmt(cells[b].counter('cpu_ns_per_round_trip'))} ns, "
-             f"{cells[b].counter('sleeps_per_round_trip'):.3g} sleeps")
+            _("{ns} ns, {sleeps} sleeps").format(
+                ns=fmt(cells[b].counter("cpu_ns_per_round_trip")),
+                sleeps=f"{cells[b].counter('sleeps_per_round_trip'):.3g}")
             if b in cells and cells[b].usable and cells[b].counter("cpu_ns_per_round_trip")
             is not None and cells[b].counter("sleeps_per_round_trip") is not None else "–"
             for b in bounds])
         cov = cov or next((cells[b].median_ci()[3] for b in bounds
                            if b in cells and cells[b].usable), None)
-    head = ["pair, two cores"] + [f"{b:g} µs" + (" (default)" if b == us else "")
-                                  for b in bounds]
-    out += [("Median single round trip" if single else "Round trip")
-            + f" in µs by the bound on polling (median over repetitions [interval, covering "
-            f"{coverage_text(cov) if cov else '–'}]; 0 µs sleeps at once, as the rings of the "
-            "table above do):", ""] + table(head, rt) + [""]
-    out += ["What a round trip burns: the CPU time of both sides (user + system, from "
-            "`getrusage(RUSAGE_THREAD)` of this thread around its loop and of the echoing "
-            "peer from attaching to its last echo) per round trip, and how many of the two "
-            "sides' waits slept in the kernel (medians):", ""] + table(head, cpu) + [""]
+    head = [_("pair, two cores")] + [_("{us} µs (default)").format(us=f"{b:g}") if b == us
+                                     else f"{b:g} µs" for b in bounds]
+    covering = coverage_text(cov) if cov else "–"
+    out += [(_("Median single round trip in µs by the bound on polling (median over "
+               "repetitions [interval, covering {coverage}]; 0 µs sleeps at once, as the rings "
+               "of the table above do):") if single else
+             _("Round trip in µs by the bound on polling (median over repetitions [interval, "
+               "covering {coverage}]; 0 µs sleeps at once, as the rings of the table above "
+               "do):")).format(coverage=covering), ""] + table(head, rt) + [""]
+    out += [_("What a round trip burns: the CPU time of both sides (user + system, from "
+              "`getrusage(RUSAGE_THREAD)` of this thread around its loop and of the echoing "
+              "peer from attaching to its last echo) per round trip, and how many of the two "
+              "sides' waits slept in the kernel (medians):"), ""] + table(head, cpu) + [""]
     out += spin_choice(run, sweep, pairs, kinds, bounds, us)
     out += spin_limit(run, sweep, pairs, kinds, us, limit, limit_ns)
     out += spin_elsewhere(run, kinds, us)
@@ -512,16 +582,17 @@ def spin_choice(run, sweep, pairs, kinds, bounds, us):
     if not chosen:
         return []
     pick = max(chosen)
-    return [f"The default bound, {us:g} µs, is a constant of the build "
-            "(`IPC_SPIN_DEFAULT_NS`, src/ipc/ipc.h), chosen from this sweep on the 2-core "
-            "virtual machine by a rule: the shortest bound whose median single round trip (or "
-            "round trip, in a run without that counter) is within 1.25x of the best bound's, for "
-            "every pair, in every run of the sweep (the comment on the constant gives them). "
-            f"On this run the rule picks {pick:g} µs"
-            + (" too." if pick == us else ".")
-            + " Background: a longer bound burns more CPU only in the waits polling does "
-            "not end, where the other side is asleep or preempted (the sleeps per round trip "
-            "in the second table).", ""]
+    return [sentences([
+        _("The default bound, {us} µs, is a constant of the build (`IPC_SPIN_DEFAULT_NS`, "
+          "src/ipc/ipc.h), chosen from this sweep on the 2-core virtual machine by a rule: the "
+          "shortest bound whose median single round trip (or round trip, in a run without "
+          "that counter) is within 1.25x of the best bound's, for every pair, in every run of "
+          "the sweep (the comment on the constant gives them).").format(us=f"{us:g}"),
+        (_("On this run the rule picks {pick} µs too.") if pick == us else
+         _("On this run the rule picks {pick} µs.")).format(pick=f"{pick:g}"),
+        _("Background: a longer bound burns more CPU only in the waits polling does not end, "
+          "where the other side is asleep or preempted (the sleeps per round trip in the "
+          "second table).")]), ""]
 
 
 def spin_limit(run, sweep, pairs, kinds, us, limit, limit_ns):
@@ -547,33 +618,40 @@ def spin_limit(run, sweep, pairs, kinds, us, limit, limit_ns):
                       f"{fmt(b.counter('cpu_ns_per_round_trip'))}"])
     if not lines:
         return []
-    out = [f"At the default bound, against the cache-line probe on the same two CPUs in this "
-           f"run ({ci_text_ns(limit)} ns a round trip over its repetitions"
-           + (f", {fmt(single_limit)} ns its median single round trip" if single_limit else "")
-           + "): the round trip as a multiple of the probe's median; the median over "
-           "repetitions of each repetition's round trip over the probe that repetition took "
-           "itself (a repetition run while the vCPUs were far apart is compared with its own "
-           "far probe); and the median of single round trips (one in 16 timed on its own, the "
-           "clock's own cost in both) against the probe's. A repetition's mean includes every "
-           "moment another process or the host took one side's CPU; the median single round "
-           "trip does not, so on a busy machine it is the closer measure of the round trip "
-           "itself. A hypothesis for what is left above the probe, not measured by the run: "
-           "each hand-off through the ring moves two lines, its position and then the "
-           "message, where the probe moves one.", ""]
-    out += table(["pair, two cores", "round trip, ns [interval]", "× probe median",
-                  "× own probe (median)", "single round trip, median ns",
-                  "× probe's single", "CPU ns per round trip"], lines) + [""]
+    said = (_("{probe} ns a round trip over its repetitions, {single} ns its median single "
+              "round trip").format(probe=ci_text_ns(limit), single=fmt(single_limit))
+            if single_limit else
+            _("{probe} ns a round trip over its repetitions").format(probe=ci_text_ns(limit)))
+    out = [sentences([
+        _("At the default bound, against the cache-line probe on the same two CPUs in this run "
+          "({probe}): the round trip as a multiple of the probe's median; the median over "
+          "repetitions of each repetition's round trip over the probe that repetition took "
+          "itself (a repetition run while the vCPUs were far apart is compared with its own "
+          "far probe); and the median of single round trips (one in 16 timed on its own, the "
+          "clock's own cost in both) against the probe's.").format(probe=said),
+        _("A repetition's mean includes every moment another process or the host took one "
+          "side's CPU; the median single round trip does not, so on a busy machine it is the "
+          "closer measure of the round trip itself."),
+        _("A hypothesis for what is left above the probe, not measured by the run: each "
+          "hand-off through the ring moves two lines, its position and then the message, "
+          "where the probe moves one.")]), ""]
+    out += table([_("pair, two cores"), _("round trip, ns [interval]"), _("× probe median"),
+                  _("× own probe (median)"), _("single round trip, median ns"),
+                  _("× probe's single"), _("CPU ns per round trip")], lines) + [""]
     th = [b for (t, k), b in meds.items() if t == "shm_ring" and run.mode_of(k) == "thread"]
     pr = [(k, b) for (t, k), b in meds.items() if t == "shm_ring" and run.mode_of(k) == "process"]
     if th:
         for k, b in pr:
             p = stats.u_test(b.times_us, th[0].times_us)
             single = [x.counter("round_trip_median_ns") for x in (b, th[0])]
-            out.append(f"shm_ring, processes ({k}) against threads: "
-                       f"{b.median / th[0].median:.2f}x the round trip"
-                       + (f" (U test p = {p:.2f})" if p is not None else "")
-                       + (f", {single[0] / single[1]:.2f}x the median single round trip"
-                          if all(single) else "") + ".  ")
+            text = _("shm_ring, processes ({kind}) against threads: {ratio}x the round "
+                     "trip").format(kind=k, ratio=f"{b.median / th[0].median:.2f}")
+            if p is not None:
+                text = _("{text} (U test p = {p})").format(text=text, p=f"{p:.2f}")
+            if all(single):
+                text = _("{text}, {ratio}x the median single round trip").format(
+                    text=text, ratio=f"{single[0] / single[1]:.2f}")
+            out.append(_("{text}.").format(text=text) + "  ")
         out.append("")
     return out
 
@@ -597,12 +675,14 @@ def spin_elsewhere(run, kinds, us):
                           f"{fmt(b.counter('cpu_ns_per_round_trip'))}"])
     if not lines:
         return []
-    return [f"The same bound, {us:g} µs, on one PU and unpinned, beside the ring that sleeps "
-            "at once (µs per round trip, median [interval]). On one PU the ring does not "
-            "poll: its waits that polling ended are 0. Unpinned, the scheduler may put both "
-            "sides on one CPU, where each poll lasts the whole bound.", ""] + table(
-        ["pair", "placement", "polls first", "sleeps at once", "waits polling ended, per "
-         "round trip", "CPU ns per round trip"], lines) + [""]
+    return [sentences([
+        _("The same bound, {us} µs, on one PU and unpinned, beside the ring that sleeps at "
+          "once (µs per round trip, median [interval]).").format(us=f"{us:g}"),
+        _("On one PU the ring does not poll: its waits that polling ended are 0."),
+        _("Unpinned, the scheduler may put both sides on one CPU, where each poll lasts the "
+          "whole bound.")]), ""] + table(
+        [_("pair"), _("placement"), _("polls first"), _("sleeps at once"),
+         _("waits polling ended, per round trip"), _("CPU ns per round trip")], lines) + [""]
 
 
 def single_ci(b):
@@ -627,7 +707,7 @@ def spin_figure(run, folder, sweep, pairs, kinds, bounds, limit_ns):
         for t, k in pairs:
             x = sweep[(t, k)].get(b)
             if x and x.usable:
-                med, lo, hi, _ = single_ci(x)
+                med, lo, hi, _cov = single_ci(x)
                 cpu = x.counter("cpu_ns_per_round_trip")
                 cells.append(f"{med:.4g} {lo:.4g} {hi:.4g} "
                              + (f"{cpu / 1e3:.4g}" if cpu is not None else "NaN"))
@@ -640,15 +720,28 @@ def spin_figure(run, folder, sweep, pairs, kinds, bounds, limit_ns):
     modes = " ".join(str(int(run.mode_of(k) == "process")) for _, k in pairs)
     rings = " ".join(str(in_table_order(run.describe.transports,
                                         {t for t, _ in pairs}).index(t)) for t, _ in pairs)
+    labels = {
+        "L_TITLE": _("Ping-pong of 8 bytes through a ring that polls before it sleeps, the pair "
+                     "on two cores"),
+        "L_XLABEL": _("bound on polling before sleeping"),
+        "L_LEFT": _("median single round trip, the median over repetitions and its interval")
+        if single else _("round trip, the median over repetitions and its interval"),
+        "L_YLABEL": _("µs per round trip (log scale)"),
+        # a printf format: %.2g is the probe's round trip in µs
+        "L_PROBE": _("cache-line probe, %.2g µs"),
+        "L_RIGHT": _("CPU time of both sides per round trip (median)"),
+        "L_CPU": _("CPU µs per round trip (log scale)"),
+    }
     out = figure(folder, "ipc_spin.gp", "ipc_spin.dat", head + "\n" + "\n".join(lines) + "\n",
-                 "Polling before sleeping", modes, rings, f"{floor:.4g}" if floor else "NaN",
-                 "median single round trip" if single else "round trip")
-    return out + [("Left: the median single round trip (one in 16 timed on its own) of each "
-                   "pair, the median over repetitions with its interval, and the probe's as the "
-                   "dashed floor. " if single else
-                   "Left: the round trip, median over repetitions with its interval, and the "
-                   "probe's as the dashed floor. ")
-                  + "Right: the CPU time both sides burn per round trip.", ""]
+                 _("Polling before sleeping"), modes, rings, f"{floor:.4g}" if floor else "NaN",
+                 "median single round trip" if single else "round trip", labels=labels)
+    return out + [sentences([
+        _("Left: the median single round trip (one in 16 timed on its own) of each pair, the "
+          "median over repetitions with its interval, and the probe's as the dashed floor.")
+        if single else
+        _("Left: the round trip, median over repetitions with its interval, and the probe's "
+          "as the dashed floor."),
+        _("Right: the CPU time both sides burn per round trip.")]), ""]
 
 
 def single_rate(b):
@@ -703,31 +796,39 @@ def polled_throughput_table(run, polled, sizes):
     if not lines:
         return []
     us = spin_default_us(run)
-    out = [f"The rings again, their waiting side polling for up to {us:g} µs before it "
-           "sleeps, beside the same ring sleeping at once, the pair on two cores; in brackets, "
-           "as a fraction of one thread's memcpy of the same size (source and destination in "
-           "its own caches) and after the slash, of one thread's memcpy of a message a thread "
-           "on the other core has just written (`copy_peer`: where a ring's reader gets its "
-           "bytes from). The last column is the same from the median single message (one "
-           "receipt in 16 timed on its own, and likewise for the copies), which a preempted "
-           "side barely moves:", ""]
-    out += table(["pair", "size", "polls first", "sleeps at once",
-                  "polls first, median single message"], lines) + [""]
+    out = [sentences([
+        _("The rings again, their waiting side polling for up to {us} µs before it sleeps, "
+          "beside the same ring sleeping at once, the pair on two cores; in brackets, as a "
+          "fraction of one thread's memcpy of the same size (source and destination in its own "
+          "caches) and after the slash, of one thread's memcpy of a message a thread on the "
+          "other core has just written (`copy_peer`: where a ring's reader gets its bytes "
+          "from).").format(us=f"{us:g}"),
+        _("The last column is the same from the median single message (one receipt in 16 "
+          "timed on its own, and likewise for the copies), which a preempted side barely "
+          "moves:")]), ""]
+    out += table([_("pair"), _("size"), _("polls first"), _("sleeps at once"),
+                  _("polls first, median single message")], lines) + [""]
     top = focus_size(sizes)
     mc, pc = run.get("ipc", "memcpy", "thread", "copy", msg_bytes=top), peer_copy(run, top)
     m, mp = memcpy_rate(run, top), ipc_rate(pc)
     m1, mp1 = single_rate(mc), single_rate(pc)
     if m and mp and at_top:
-        text = (f"At {human_size(top)}, one thread copied {human_rate(m[0])} from its own "
-                f"caches and {human_rate(mp[0])} from bytes the other core had just written "
-                f"({mp[0] / m[0]:.0%} of the first); the rings polling first moved "
-                + ", ".join(f"{human_rate(r)} ({name})" for name, r, _ in at_top) + ".")
-        if m1 and mp1 and all(one for _, _, one in at_top):
-            text += (f" By the median single message or copy: {human_rate(m1)}, "
-                     f"{human_rate(mp1)}, and " + ", ".join(
-                         f"{human_rate(one)} ({name}: {one / m1:.0%} of memcpy, {one / mp1:.0%} "
-                         "of the copy from the other core)" for name, _, one in at_top) + ".")
-        out += [text + " A ring's reader copies bytes the writer has just written.", ""]
+        text = [_("At {size}, one thread copied {own} from its own caches and {peer} from "
+                  "bytes the other core had just written ({share} of the first); the rings "
+                  "polling first moved {rings}.").format(
+                      size=human_size(top), own=human_rate(m[0]), peer=human_rate(mp[0]),
+                      share=f"{mp[0] / m[0]:.0%}", rings=_(", ").join(
+                          _("{rate} ({pair})").format(rate=human_rate(r), pair=name)
+                          for name, r, _one in at_top))]
+        if m1 and mp1 and all(one for _n, _r, one in at_top):
+            text.append(_("By the median single message or copy: {own}, {peer}, and "
+                          "{rings}.").format(own=human_rate(m1), peer=human_rate(mp1),
+                                             rings=_(", ").join(
+                _("{rate} ({pair}: {memcpy} of memcpy, {copy} of the copy from the other "
+                  "core)").format(rate=human_rate(one), pair=name, memcpy=f"{one / m1:.0%}",
+                                  copy=f"{one / mp1:.0%}") for name, _r, one in at_top)))
+        text.append(_("A ring's reader copies bytes the writer has just written."))
+        out += [sentences(text), ""]
     return out
 
 
@@ -757,32 +858,38 @@ def c7_context(run):
             kernel.append((th, pr))
     if not lines:
         return []
-    out = ["### C7 in context: the same latency for threads and processes", "",
-           "Context for C7, not counted in its verdict: a round trip of 8 bytes with the pair "
-           "on two cores, threads against processes (the first process kind the run has for "
-           "the row: forked), transport by transport.", ""]
-    out += table(["transport", "threads, µs [interval]", "processes, µs [interval]",
-                  "process / thread", "U test p",
-                  "single round trip, median µs: threads / processes"], lines) + [""]
+    out = ["### " + _("C7 in context: the same latency for threads and processes"), "",
+           _("Context for C7, not counted in its verdict: a round trip of 8 bytes with the "
+             "pair on two cores, threads against processes (the first process kind the run "
+             "has for the row: forked), transport by transport."), ""]
+    out += table([_("transport"), _("threads, µs [interval]"), _("processes, µs [interval]"),
+                  _("process / thread"), _("U test p"),
+                  _("single round trip, median µs: threads / processes")], lines) + [""]
     if kernel and polled:
         meds = [b.median for pair in kernel for b in pair]
         title, th, pr, p, sleeps = polled[0]
-        out += [f"Through the kernel's transports (pipe, sockets, message queues, TCP) a round "
-                f"trip took {fmt(min(meds))} to {fmt(max(meds))} µs (threads and processes); "
-                f"through {title}, {fmt(th.median)} µs for threads and "
-                f"{fmt(pr.median)} µs for processes ({pr.median / th.median:.2f}x"
-                + (f", U test p = {p:.2f}" if p is not None else "") + ")"
-                + (f"; by the median single round trip, {fmt(th.counter('round_trip_median_ns'))} "
-                   f"and {fmt(pr.counter('round_trip_median_ns'))} ns"
-                   if th.counter("round_trip_median_ns") and pr.counter("round_trip_median_ns")
-                   else "")
-                + (f", with {max(sleeps):.2g} sleeps in the kernel per round trip or fewer"
-                   if all(x is not None for x in sleeps) else "") + ". Background: each "
-                "send and receive through a kernel transport is a system call, and a sleeping "
-                "reader is woken by the kernel; a ring that polls makes no system call while "
-                "the other side answers within the bound, so what a round trip costs it is "
-                "what moving its cache lines between the two CPUs costs, whoever owns the "
-                "memory.", ""]
+        ratio = f"{pr.median / th.median:.2f}"
+        versus = (_("{ratio}x").format(ratio=ratio) if p is None else
+                  _("{ratio}x, U test p = {p}").format(ratio=ratio, p=f"{p:.2f}"))
+        text = _("Through the kernel's transports (pipe, sockets, message queues, TCP) a round "
+                 "trip took {low} to {high} µs (threads and processes); through {ring}, "
+                 "{threads} µs for threads and {processes} µs for processes ({versus})").format(
+                     low=fmt(min(meds)), high=fmt(max(meds)), ring=title,
+                     threads=fmt(th.median), processes=fmt(pr.median), versus=versus)
+        if th.counter("round_trip_median_ns") and pr.counter("round_trip_median_ns"):
+            text = _("{text}; by the median single round trip, {threads} and {processes} "
+                     "ns").format(text=text, threads=fmt(th.counter("round_trip_median_ns")),
+                                  processes=fmt(pr.counter("round_trip_median_ns")))
+        if all(x is not None for x in sleeps):
+            text = _("{text}, with {sleeps} sleeps in the kernel per round trip or "
+                     "fewer").format(text=text, sleeps=f"{max(sleeps):.2g}")
+        out += [sentences([
+            _("{text}.").format(text=text),
+            _("Background: each send and receive through a kernel transport is a system call, "
+              "and a sleeping reader is woken by the kernel; a ring that polls makes no system "
+              "call while the other side answers within the bound, so what a round trip costs "
+              "it is what moving its cache lines between the two CPUs costs, whoever owns the "
+              "memory.")]), ""]
     return out
 
 
@@ -796,15 +903,23 @@ def queue3_part(run):
     lines = [[who(run, k, kinds, plural=True), ci_text(rows[k]), f"{1e6 / rows[k].median:,.0f}"]
              for k in kinds]
     p_value = stats.u_test(p.times_us, t.times_us)
-    verdict = ("" if p_value is None else
-               f" (U test p = {p_value:.2f}: " + ("a difference at p < 0.05)" if p_value < 0.05
-                                                   else "not a difference at p < 0.05)"))
-    return ["### The notes' Queue(3)", "",
-            "8-byte items through a bounded queue of three (a mutex and two condition "
-            "variables, process-shared): a producer and a consumer.", ""] + table(
-        ["pair", f"µs per item [interval, covering {coverage_text(t.median_ci()[3])}]",
-         "items per second"], lines) + [
-        "", f"Per item, the median for processes is {p.median / t.median:.2f}x the median for "
-        f"threads{verdict}. Background: with room for three items the producer and the "
-        "consumer take turns, each waiting on a condition variable for the other (the notes' "
-        "example).", ""]
+    ratio = f"{p.median / t.median:.2f}"
+    if p_value is None:
+        reading = _("Per item, the median for processes is {ratio}x the median for "
+                    "threads.").format(ratio=ratio)
+    elif p_value < 0.05:
+        reading = _("Per item, the median for processes is {ratio}x the median for threads "
+                    "(U test p = {p}: a difference at p < 0.05).").format(
+                        ratio=ratio, p=f"{p_value:.2f}")
+    else:
+        reading = _("Per item, the median for processes is {ratio}x the median for threads "
+                    "(U test p = {p}: not a difference at p < 0.05).").format(
+                        ratio=ratio, p=f"{p_value:.2f}")
+    return ["### " + _("The notes' Queue(3)"), "",
+            _("8-byte items through a bounded queue of three (a mutex and two condition "
+              "variables, process-shared): a producer and a consumer."), ""] + table(
+        [_("pair"), _("µs per item [interval, covering {coverage}]").format(
+            coverage=coverage_text(t.median_ci()[3])), _("items per second")], lines) + [
+        "", sentences([reading, _(
+            "Background: with room for three items the producer and the consumer take turns, "
+            "each waiting on a condition variable for the other (the notes' example).")]), ""]

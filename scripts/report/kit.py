@@ -253,7 +253,8 @@ def draw(folder, script, data, base, title, *extra, labels=None):
     out = os.path.join(lang_dir(folder, "figures"), base)
     err = gnuplot(script, data, out, *extra, labels=labels)
     link = os.path.relpath(out, folder).replace(os.sep, "/")
-    return [f"*Figure skipped: {err}*" if err else f"![{title}]({link}.png)", ""]
+    return [_("*Figure skipped: {error}*").format(error=err) if err
+            else f"![{title}]({link}.png)", ""]
 
 
 def figure(folder, script, data_name, text, title, *extra, labels=None):
