@@ -29,7 +29,8 @@ from report import document, i18n  # noqa: E402
 # in them must have a translation.
 OWNED = ["scripts/report/verdicts.py", "scripts/report/claims_table.py",
          "scripts/report/document.py", "scripts/report/globals.py",
-         "scripts/report/i18n.py", "scripts/handout.py", "scripts/report/python.py"]
+         "scripts/report/i18n.py", "scripts/handout.py", "scripts/report/python.py",
+         "scripts/report/ipc.py"]
 HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
