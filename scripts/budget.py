@@ -21,7 +21,8 @@ The budget shrinks, in this order, until the estimate fits AIM of it:
      length) among benchmarks nothing reads by key, one sweep point at a time, while
      each sweep keeps two values;
   4. the other benchmarks no verdict and no table reads by key, dearest first;
-  5. the verdicts' own repetitions, to the fewest the U test can decide with.
+  5. the verdicts' own repetitions, to the fewest the U test can decide with;
+  6. the verdicts' own minimum time per repetition, as far as the others'.
 What it shrank is said on the console and recorded in the JSON context (`budget`);
 run.py plans the scenarios left again when the run falls behind."""
 import json
@@ -389,6 +390,7 @@ class Plan:
         self.rest_factor = 1.0            # min time of the others, times the profile's
         self.rest_reps = self.reps
         self.verdict_reps = self.reps
+        self.verdict_factor = 1.0  # the verdicts' minimum time, as a share of the profile's
         self.shrunk = []                  # what was shrunk, one line each
         self.replans = []                 # later plans for the scenarios left (run.py)
         self.note = ""                    # why a later plan was made
@@ -399,7 +401,7 @@ class Plan:
         py = item.process == PYTHON
         mt = self.py_min_time if py else self.min_time
         if item.verdict:
-            return mt, self.verdict_reps
+            return mt * self.verdict_factor, self.verdict_reps
         return mt * self.rest_factor, self.rest_reps
 
     def cost(self, item):
@@ -432,12 +434,14 @@ class Plan:
         mine = {(it.process, it.name): it.dropped for it in self.items}
         theirs = {(it.process, it.name): it.dropped for it in other.items
                   if (it.process, it.name) in mine}
-        return (self.rest_factor, self.rest_reps, self.verdict_reps, mine) == \
-            (other.rest_factor, other.rest_reps, other.verdict_reps, theirs)
+        return (self.rest_factor, self.rest_reps, self.verdict_reps, self.verdict_factor,
+                mine) == (other.rest_factor, other.rest_reps, other.verdict_reps,
+                          other.verdict_factor, theirs)
 
     def shrinks(self):
         return (self.rest_factor != 1.0 or self.rest_reps != self.reps or
-                self.verdict_reps != self.reps or any(it.dropped for it in self.items))
+                self.verdict_reps != self.reps or self.verdict_factor != 1.0 or
+                any(it.dropped for it in self.items))
 
     def total(self):
         return sum(self.by_process().values()) + self.overhead + \
@@ -484,6 +488,17 @@ class Plan:
             self.shrunk.append(f"repetitions of the benchmarks the verdicts read: {before} "
                                f"-> {self.verdict_reps} (never below {self.min_reps}, the "
                                "fewest the U test decides with)")
+        if not self.fits() and any(it.verdict and not it.dropped for it in self.items):
+            # Step 6: their minimum time too, as the others' first; a shorter window
+            # is a noisier median, never a missing one.
+            before = self.verdict_factor
+            for f in MIN_TIME_FACTORS:
+                self.verdict_factor = f
+                if self.fits():
+                    break
+            self.shrunk.append(f"minimum time per repetition of the benchmarks the verdicts "
+                               f"read: {self.min_time * before:g} s -> "
+                               f"{self.min_time * self.verdict_factor:g} s")
         return self
 
     def _free(self, it):

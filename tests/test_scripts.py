@@ -993,7 +993,7 @@ class Compare(unittest.TestCase):
     """The comparison command on two fixture runs: one the fixture, the other the same
     with pthread_create made 1.5 times slower."""
 
-    CREATE = "create/{}/measure:round_trip/layout:private/parent_mib:0"
+    CREATE = "create/{}/measure:round_trip/parent:tvp/layout:private/parent_mib:0"
 
     def setUp(self):
         self.tmp = tempfile.mkdtemp()
