@@ -141,9 +141,10 @@ CLAIMS = {
         "figure": "figures/ipc_throughput.png",
     },
     "C5": {
-        "zh": "进程池……如果池满，那么该请求就会等待，直到进程池中有进程结束，复用之前的进程来执行该请求",
-        "en": "A pool reuses its workers: when it is full a request waits for a worker to "
-              "finish, instead of a new worker being made.",
+        "zh": "当有新的请求提交到Pool中时，如果池未满，就会创建一个新的进程来执行该请求；"
+              "如果池满，那么该请求就会等待，直到进程池中有进程结束，复用之前的进程来执行该请求",
+        "en": "A pool makes a new worker for a request only while it is not full; when it "
+              "is full, the request waits for a worker to finish, and that worker is reused.",
         "key": KeyPair(pool("pool", *THREAD, 0), pool("pool", *FORK, 0), "us_per_task",
                        "µs per empty task through a pool", "one worker per PU, unpinned"),
         "figure": "figures/pool_throughput.png",
@@ -168,7 +169,7 @@ CLAIMS = {
         "en": "Threads are smaller than processes, so multithreaded programs are highly "
               "concurrent.",
         "key": KeyPair(rate("cpu", *THREAD), rate("cpu", *FORK), "ops_per_s_per_worker",
-                       "CPU-bound rounds per second per worker",
+                       "CPU-bound operations (1000 rounds each) per second per worker",
                        "one worker per PU, unpinned"),
         "figure": "figures/scale.png",
     },
@@ -307,9 +308,10 @@ RULES = [
          notes_pool(*THREAD), None, "equals", 3, "distinct_workers", "threads"),
     Rule("C5", "every task runs once: none twice",
          notes_pool(*FORK), None, "equals", 0, "tasks_run_twice", "tasks"),
-    Rule("C5", "tvp's C pool makes a worker only when a request finds the pool not full "
+    # 如果池未满，就会创建一个新的进程: a worker made by a request, none before it.
+    Rule("C5", "a process pool makes a worker only when a request finds it not full "
          "(none before the first request)", notes_pool(*FORK), None, "equals", 0,
-         "workers_created_before_submit", "workers", counted=False),
+         "workers_created_before_submit", "workers"),
     # 复用之前的进程: the reuse is what is cheap; that it is cheaper than a worker per
     # task is the reason for a pool, not something the notes measure.
     Rule("C5", "a process pool beats a fork per task at empty tasks (one worker per PU)",
@@ -355,7 +357,8 @@ class Outcome:
     value: float = None     # median of a, for a rule against a threshold
     undecided: bool = False  # the data are there but cannot decide (why says why)
     test: str = ""          # the test behind p, in words
-    direction: str = ""     # for a comparison: "a ahead", "b ahead" or "no difference"
+    direction: str = ""     # for a comparison: "a ahead" (a's values higher), "b ahead"
+    p_diff: float = None    # or "no difference", by the two-sided rank test of p_diff
     count: int = None       # for "equals": repetitions equal to the threshold, of n
     n: int = None
     cvs: tuple = ()         # the coefficient of variation of each side's metric
@@ -435,11 +438,12 @@ def against_threshold(rule, a):
 
 
 def direction_of(a, b):
-    """Which side is ahead in a two-sided exact rank test, or "no difference"."""
+    """(which side is higher in a two-sided exact rank test, or "no difference"; that
+    test's p)."""
     p = stats.u_test(a, b)
     if p is None or p >= SIGNIFICANCE:
-        return "no difference"
-    return "a ahead" if stats.median_ci(a)[0] > stats.median_ci(b)[0] else "b ahead"
+        return "no difference", p
+    return ("a ahead" if stats.median_ci(a)[0] > stats.median_ci(b)[0] else "b ahead"), p
 
 
 def comparison(rule, a, b):
@@ -455,7 +459,8 @@ def comparison(rule, a, b):
     if med_b == 0:
         return Outcome(rule, undecided=True, why=f"{rule.b}: median 0, no ratio")
     ratio = stats.median_ci(a)[0] / med_b
-    out = dict(ratio=ratio, direction=direction_of(a, b))
+    direction, p_diff = direction_of(a, b)
+    out = dict(ratio=ratio, direction=direction, p_diff=p_diff)
     if stats.rank_test_min_p(len(a), len(b)) >= SIGNIFICANCE:
         return Outcome(rule, undecided=True, **out, why=(
             f"{len(a)} against {len(b)} repetitions: the exact test cannot reach "

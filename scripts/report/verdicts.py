@@ -3,6 +3,7 @@ with the table of its predictions, each tested on this run, the context rows und
 them, and whether the verdict survives thresholds 25% easier or harder. Every word is
 shown through report.i18n: the predictions themselves are msgids of the catalogue,
 keyed by their English text in scripts/claims.py and scripts/py_rules.py."""
+import math
 import re
 
 import claims
@@ -90,7 +91,9 @@ def cv_cell(o):
     """The spread of the metric the prediction uses, each side (⚠ over 5%)."""
     if not o.cvs:
         return "–"
-    return " / ".join(f"{cv * 100:.1f}%{' ⚠' if cv > stats.NOISY_CV else ''}"
+    # A count that is 0 in every repetition has no spread to speak of: "–", not inf.
+    return " / ".join("–" if not math.isfinite(cv) else
+                      f"{cv * 100:.1f}%{' ⚠' if cv > stats.NOISY_CV else ''}"
                       for cv in o.cvs)
 
 
@@ -151,12 +154,27 @@ def outcome_text(o):
         return _("holds")
     r = o.rule
     if r.b is not None and r.relation == "greater" and r.threshold > 1:
-        ahead = {"a ahead": _("{side} higher, by less than the threshold").format(
-                     side=side(r.a, r.b)),
-                 "b ahead": _("{side} higher").format(side=side(r.b, r.a)),
-                 "no difference": _("no significant difference")}[o.direction]
-        return _("**fails** ({why})").format(why=ahead)
+        if o.direction == "no difference":
+            why = _("no significant difference, two-sided p = {p}").format(
+                p="–" if o.p_diff is None else f"{o.p_diff:.3f}")
+        else:
+            higher = r.a if o.direction == "a ahead" else r.b
+            why = higher_words(r.metric).format(side=side(higher, r.b if higher is r.a
+                                                          else r.a))
+            if o.direction == "a ahead":
+                why = _("{why}, by less than the threshold").format(why=why)
+        return _("**fails** ({why})").format(why=why)
     return _("**fails**")
+
+
+def higher_words(metric):
+    """What "this side's values are higher" means for a metric: more time is slower,
+    a higher rate is more work done."""
+    if metric == "time":
+        return _("{side} take longer")
+    if metric.endswith(("per_s", "per_second")):
+        return _("{side} get more done")
+    return _("{side} higher")
 
 
 def verdict_with_gaps(verdict, outcomes):
