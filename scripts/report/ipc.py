@@ -11,30 +11,9 @@ import stats
 from describe import in_table_order
 from report import i18n, probe
 from report.i18n import N_, _, sentences
-from report.kit import (MODE_WORD, by_mode, ci_text, draw, figure, fmt, human_rate,
-                        human_size, pinned_first, table, write_data)
+from report.kit import (by_mode, ci_text, draw, figure, fmt, human_rate, human_size,
+                        pin_words, pinned_first, table, who, write_data)
 from report.verdicts import claim_header, rules_table
-
-# kit.PIN_WORDS in the report's language (a policy not named here is written as is).
-PIN_WORDS = {"none": N_("unpinned"), "same_pu": N_("one PU"), "same_core": N_("one core"),
-             "diff_core": N_("two cores"), "diff_package": N_("two packages")}
-
-
-def pin_words(pin):
-    return _(PIN_WORDS[pin]) if pin in PIN_WORDS else pin
-
-
-def who(run, kind, among, plural=False):
-    """kit.who in the current language: a row's or column's worker kind, by its mode
-    ("threads", "process") when it is the only kind of that mode among the ones shown,
-    else by the kind itself ("processes (posix_spawn)", or its label)."""
-    mode = run.mode_of(kind) or "process"
-    word = _(MODE_WORD.get(mode, (mode, mode + "s"))[plural])
-    if sum(run.mode_of(k) == mode for k in among) <= 1:
-        return word
-    return _("{mode} ({kind})").format(mode=word, kind=kind) if plural \
-        else run.describe.label(kind)
-
 
 # lmbench's name for the tool whose method bw_lmbench repeats, by transport.
 LMBENCH_TOOL = {"pipe": "bw_pipe", "unix_stream": "bw_unix"}

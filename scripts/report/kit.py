@@ -125,27 +125,30 @@ def table(header, rows):
 
 # --- who ran it ---------------------------------------------------------------------
 
-MODE_WORD = {"thread": ("thread", "threads"), "process": ("process", "processes")}
+MODE_WORD = {"thread": (N_("thread"), N_("threads")),
+             "process": (N_("process"), N_("processes"))}
 
 
 def who(run, kind, among, plural=False):
-    """How a table names the worker kind of a row or column: by its mode ("threads",
-    "process") when it is the only kind of that mode among the ones shown, else by the
-    kind itself ("processes (posix_spawn)", or its label when not plural)."""
+    """How a table names the worker kind of a row or column, in the report's language:
+    by its mode ("threads", "process") when it is the only kind of that mode among the
+    ones shown, else by the kind itself ("processes (posix_spawn)", or its label when
+    not plural)."""
     mode = run.mode_of(kind) or "process"
-    word = MODE_WORD.get(mode, (mode, mode + "s"))[plural]
+    word = _(MODE_WORD.get(mode, (mode, mode + "s"))[plural])
     if sum(run.mode_of(k) == mode for k in among) <= 1:
         return word
-    return f"{word} ({kind})" if plural else run.describe.label(kind)
+    return _("{mode} ({kind})").format(mode=word, kind=kind) if plural \
+        else run.describe.label(kind)
 
 
-# Python's words for a placement in a heading; a policy not named here is written as is.
-PIN_WORDS = {"none": "unpinned", "same_pu": "one PU", "same_core": "one core",
-             "diff_core": "two cores", "diff_package": "two packages"}
+# The words for a placement in a heading; a policy not named here is written as is.
+PIN_WORDS = {"none": N_("unpinned"), "same_pu": N_("one PU"), "same_core": N_("one core"),
+             "diff_core": N_("two cores"), "diff_package": N_("two packages")}
 
 
 def pin_words(pin):
-    return PIN_WORDS.get(pin, pin)
+    return _(PIN_WORDS[pin]) if pin in PIN_WORDS else pin
 
 
 # Python's words for a parent's memory layout in a table cell or a figure's legend, in

@@ -12,8 +12,7 @@ import unicodedata
 import stats
 from describe import in_table_order
 from report.i18n import N_, _, sentences
-from report.kit import by_mode, figure, fmt, human_ns, mode_bit, table
-from report.scale import who
+from report.kit import by_mode, figure, fmt, human_ns, mode_bit, table, who
 from report.verdicts import claim_part
 
 SCENARIOS = ("pool",)

@@ -7,25 +7,13 @@ import os
 import stats
 from describe import in_table_order
 from report.i18n import N_, _, sentences
-from report.kit import MODE_WORD, draw, figure, fmt, mode_bit, quotient, table, write_data
+from report.kit import draw, figure, fmt, mode_bit, quotient, table, who, write_data
 from report.verdicts import claim_part
 
 # A tie in a Reading: the two medians within this fraction of each other; a difference
 # needs more than that and the U test's p below SIGNIFICANCE.
 TIE = 0.10
 SIGNIFICANCE = 0.05
-
-
-def who(run, kind, among, plural=False):
-    """kit.who in the current language: a row's or column's worker kind, by its mode
-    ("threads", "process") when it is the only kind of that mode among the ones shown,
-    else by the kind itself ("processes (posix_spawn)", or its label)."""
-    mode = run.mode_of(kind) or "process"
-    word = _(MODE_WORD.get(mode, (mode, mode + "s"))[plural])
-    if sum(run.mode_of(k) == mode for k in among) <= 1:
-        return word
-    return _("{mode} ({kind})").format(mode=word, kind=kind) if plural \
-        else run.describe.label(kind)
 
 
 # The operation one unit of a workload is (bench/scale.c's labels), in the report's words.
