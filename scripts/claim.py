@@ -146,20 +146,14 @@ def run_claim(claim, args):
             t0 = time.monotonic()
             rc = suite_run.run_scenario(cmd)
             seconds[name] = time.monotonic() - t0
-            print(f"tvp: {name} took {seconds[name]:.1f} s", flush=True)
-            if rc != 0:
-                print(f"tvp: scenario {name} exited with status {rc}; going on",
-                      file=sys.stderr)
+            suite_run.ended(name, seconds[name], rc)
             if os.path.exists(part) and os.path.getsize(part) > 0:
                 parts.append(part)
     except KeyboardInterrupt:
-        for p in os.listdir(folder):
-            if p.startswith(".part-"):
-                os.unlink(os.path.join(folder, p))
+        suite_run.discard_parts(folder)
         fail(f"interrupted; the unfinished run is in {folder}", 130)
     merged = suite_run.merge(parts, seconds)
-    for p in parts:
-        os.unlink(p)
+    suite_run.discard_parts(folder)
     if merged is None:
         fail(f"no benchmark of {claim} ran; see the messages above", 1)
     ctx = merged["context"]

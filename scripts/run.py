@@ -144,6 +144,21 @@ def merge_pythons(merged, python_ctxs):
         [{k: c.get(k, "") for k in keys} for c in python_ctxs])
 
 
+def discard_parts(folder):
+    """Removes the scenarios' partial outputs (.part-*): merged, empty, or of an
+    interrupted run."""
+    for p in os.listdir(folder):
+        if p.startswith(".part-"):
+            os.unlink(os.path.join(folder, p))
+
+
+def ended(name, seconds, rc, prefix="tvp:"):
+    """Says how long a scenario took, and that the run goes on when it failed."""
+    print(f"{prefix} {name} took {seconds:.1f} s", flush=True)
+    if rc != 0:
+        print(f"tvp: scenario {name} exited with status {rc}; going on", file=sys.stderr)
+
+
 def run_scenario(cmd):
     """Runs one tvp-bench; on Ctrl-C stops it and reaps it before passing the
     interrupt on, so no benchmark process outlives the run."""
@@ -274,25 +289,19 @@ def main(argv=None):
             seconds[name] = time.monotonic() - t0
             shares[name] = machine_state.cpu_shares(ticks, machine_state.cpu_ticks())
             sentinel[name] = machine_state.probe(args.bench)
-            print(f"[{n}/{len(scenarios)}] {name} took {seconds[name]:.1f} s", flush=True)
-            if rc != 0:
-                print(f"tvp: scenario {name} exited with status {rc}; going on",
-                      file=sys.stderr)
+            ended(name, seconds[name], rc, f"[{n}/{len(scenarios)}]")
             if os.path.exists(part) and os.path.getsize(part) > 0:
                 parts.append(part)
     except KeyboardInterrupt:
-        for p in parts:
-            os.unlink(p)
-        for p in os.listdir(folder):
-            if p.startswith(".part-"):
-                os.unlink(os.path.join(folder, p))
+        discard_parts(folder)  # every part is a .part- file of the folder
         fail(f"interrupted; the unfinished run is in {folder}", 130)
 
     merged = merge(parts, seconds)
     if merged is not None and any(n == "ipc" for n, _ in scenarios) and not args.filter:
         merged["context"].update(perf_sched_pipe())
-    for p in parts:
-        os.unlink(p)
+    # Every part, the merged ones and the empty ones a filter left (a scenario with
+    # nothing to run still writes its output file).
+    discard_parts(folder)
     if merged is None:
         fail("no benchmark ran (does --filter match any name?)", 1)
     merged["context"]["run_seconds"] = f"{time.monotonic() - t_start:.1f}"
