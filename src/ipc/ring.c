@@ -1,12 +1,22 @@
-/* ring.c - a single-producer single-consumer byte ring in shared memory, with futex
- * wake-ups: a writer that finds the ring full, or a reader that finds it empty, sleeps
- * in the kernel on the other side's position, and the other side wakes it only when it
- * has said it sleeps. With a spin bound (ipc_chan.spin_ns) the waiting side first polls
- * the other side's position, with a pause instruction, for up to that long: between two
- * awake CPUs the hand-off is then a cache-line transfer, not a wake-up (tens of
- * microseconds on a virtual machine). A side bound to the same single PU as the other
- * never polls, nor one that finds itself on the CPU the other side last waited on: the
- * other side cannot run while it does. The copy in and out is ours.
+/* ring.c - a single-producer single-consumer ring in shared memory, with futex wake-ups:
+ * a writer that finds the ring full, or a reader that finds it empty, sleeps in the
+ * kernel, and the other side wakes it only when it has said it sleeps. With a spin
+ * bound (ipc_chan.spin_ns) the waiting side first polls, with a pause instruction, for
+ * up to that long: between two awake CPUs the hand-off is then a cache-line transfer,
+ * not a wake-up (tens of microseconds on a virtual machine). A side bound to the same
+ * single PU as the other never polls, nor one that finds itself on the CPU the other
+ * side last waited on: the other side cannot run while it does. The copy in and out is
+ * ours.
+ *
+ * A direction is a ring of slots, one cache line each, and a ring of bytes. Every
+ * message, or every piece of a big one, takes a slot: the slot's sequence number says
+ * it is there, and a message of up to SLOT_BYTES travels in the slot itself, so handing
+ * a small message over moves one line, the one the reader polls. A bigger one goes to
+ * the byte ring, the slot saying how long it is. With one position word beside the
+ * bytes instead (this ring until 2026-11-29), the reader polled the position and then
+ * fetched the message from another line: two transfers in a row a hand-off, and an
+ * 8-byte ping-pong between polling cores took 2.2 to 2.5 times the cache-line probe's
+ * round trip on the 2-core machine.
  *   shm_ring   the rings in a memfd, shared futexes: between processes (the spawned peer
  *              maps the inherited descriptor) or threads
  *   spsc_ring  the same rings in the heap, private futexes: between threads only
@@ -26,12 +36,25 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-/* 4 MiB a direction: big enough that a 1 MiB message streams through without the two
- * sides taking turns, small enough to stay near the caches (ipc-bench's advice: 2-8 MiB). */
+/* 4 MiB of bytes a direction: big enough that a 1 MiB message streams through without the
+ * two sides taking turns, small enough to stay near the caches (ipc-bench's advice: 2-8
+ * MiB). */
 #ifndef RING_BYTES /* a build may try another (make EXTRA_CPPFLAGS=-DRING_BYTES=...) */
 #define RING_BYTES (4u << 20)
 #endif
 #define LINE 128
+/* Slots a direction, a power of two so that sequence numbers wrap with them. A stream of
+ * small messages must be able to run ahead of a reader that went to sleep for as long as
+ * waking it takes (30-40 us on a virtual machine), or the writer sleeps too and both take
+ * turns: with 4096 slots (512 KiB), 64-byte messages between two cores went at a third of
+ * the speed of 32768 slots (1 against 3.4-4.3 GB/s, the last as fast as the ring of bytes
+ * alone had been; 2026-11-29). 4 MiB, as the bytes. */
+#ifndef RING_SLOTS
+#define RING_SLOTS 32768u
+#endif
+/* The bytes of a message that travel in its slot, after the slot's own two words. */
+#define SLOT_BYTES (LINE - 2 * sizeof(uint32_t))
+#define SLOT_INLINE 0x80000000u /* in slot.len: the bytes are in the slot */
 /* The writer publishes at least every 1 MiB (the L2 of a core here), so the reader of a
  * bigger message starts while the rest is still being written. Not more often: the
  * reader would then copy lines still hot in the writer's L2, each fetched by a snoop of
@@ -46,14 +69,27 @@
  * few polls, and the bound need not be kept closer than a few hundred ns. */
 #define POLLS_PER_CLOCK 8
 
-/* Each word in a line of its own: the positions move with every message, the sleep flags
- * rarely, and a flag read from a line the other side keeps writing would cost a transfer
- * of that line every time. */
+/* One message, or one piece of a big one. seq is the slot's number + 1 once the writer
+ * has filled it: the reader waiting for slot k sees k + 1 - RING_SLOTS there until then,
+ * never anything the bytes of a message could put there. */
+struct slot {
+	_Alignas(LINE) uint32_t seq;
+	uint32_t len;                          /* bytes, | SLOT_INLINE when in bytes[] */
+	char bytes[SLOT_BYTES];
+};
+
+/* Each side's words in a line of its own: the reader's move with every message, but the
+ * writer reads them only when it runs out of room; the sleep flags rarely move, and a
+ * flag read from a line the other side keeps writing would cost a transfer of that line
+ * every time. */
 struct ring {
-	_Alignas(LINE) uint32_t head;          /* bytes consumed, mod 2^32: the reader's */
-	_Alignas(LINE) uint32_t tail;          /* bytes produced, mod 2^32: the writer's */
+	_Alignas(LINE) uint32_t done;          /* slots consumed, mod 2^32: the reader's */
+	uint32_t head;                         /* bytes consumed, mod 2^32 */
+	_Alignas(LINE) uint32_t next;          /* slots filled: the writer's own */
+	uint32_t tail;                         /* bytes produced */
 	_Alignas(LINE) uint32_t reader_sleeps;
 	_Alignas(LINE) uint32_t writer_sleeps;
+	struct slot slot[RING_SLOTS];
 	_Alignas(LINE) char data[RING_BYTES];
 };
 
@@ -73,17 +109,19 @@ struct rings {
 	struct ring_side side[2];              /* by ipc_chan.side: 0 parent, 1 peer */
 };
 
-/* Each side's last sight of the other side's position, in its own memory: it looks
- * again only when what it last saw leaves no room (writer) or nothing to read (reader),
- * so the other side's line moves once per batch, not once per message. */
+/* The writer's last sight of the reader's words, in its own memory: it looks again only
+ * when what it last saw leaves no room, so the reader's line moves once per batch, not
+ * once per message. */
 struct ring_sight {
-	uint32_t other[2];
+	struct {
+		uint32_t done, head;
+	} seen[2];
 };
 
 /* One side's way through one direction of the channel. */
 struct ring_end {
 	struct ring *r;
-	uint32_t *seen;                        /* its ring_sight for this direction */
+	uint32_t *done_seen, *head_seen;       /* its ring_sight for this direction */
 	struct ring_side *me;
 	const struct ring_side *other;
 	uint32_t spin_ns;
@@ -142,9 +180,8 @@ static inline void cpu_relax(void)
 }
 
 /* Polls word until it is no longer seen or spin_ns have passed; true if it moved. A
- * reader also prefetches next, where the message it waits for will be: the line then
- * comes over while it polls, not after it has seen the position move (without, a
- * spinning round trip of 8 bytes cost four times the CPU on the 2-core machine). */
+ * reader also prefetches next, where the bytes of a message too big for its slot will
+ * be: that line then comes over while it polls, not after it has seen the slot fill. */
 static bool spin_until_moved(const uint32_t *word, uint32_t seen, uint32_t spin_ns,
 			     const void *next)
 {
@@ -210,29 +247,54 @@ static void publish(uint32_t *word, uint32_t value, uint32_t *flag, bool private
 		futex(flag, FUTEX_WAKE, 1, private);
 }
 
+/* Waits until the writer has a slot and, for a piece that does not go in its slot, some
+ * bytes; returns the bytes it has room for. */
+static uint32_t room_for(const struct ring_end *e, uint32_t next, uint32_t tail, bool inline_)
+{
+	struct ring *r = e->r;
+	for (;;) {
+		uint32_t room = RING_BYTES - (tail - *e->head_seen);
+		if (next - *e->done_seen < RING_SLOTS && (inline_ || room > 0))
+			return room;
+		uint32_t done = __atomic_load_n(&r->done, __ATOMIC_ACQUIRE);
+		if (done == *e->done_seen) {
+			wait_for(e, &r->done, done, &r->writer_sleeps, NULL);
+		} else { /* done is published after head: head is at least as new */
+			*e->done_seen = done;
+			*e->head_seen = __atomic_load_n(&r->head, __ATOMIC_RELAXED);
+		}
+	}
+}
+
 static int ring_write(const struct ring_end *e, const char *buf, size_t n)
 {
 	struct ring *r = e->r;
-	uint32_t *head_seen = e->seen;
-	uint32_t tail = r->tail;
+	uint32_t next = r->next, tail = r->tail;
 	while (n > 0) {
-		uint32_t room = RING_BYTES - (tail - *head_seen);
-		if (room == 0) {
-			*head_seen = __atomic_load_n(&r->head, __ATOMIC_ACQUIRE);
-			if (RING_BYTES - (tail - *head_seen) == 0)
-				wait_for(e, &r->head, *head_seen, &r->writer_sleeps, NULL);
-			continue;
-		}
-		uint32_t at = tail % RING_BYTES, chunk = RING_BYTES - at;
-		if (chunk > room)
-			chunk = room;
-		if (chunk > PUBLISH_BYTES)
-			chunk = PUBLISH_BYTES;
-		if (chunk > n)
+		bool inline_ = n <= SLOT_BYTES;
+		uint32_t room = room_for(e, next, tail, inline_);
+		struct slot *s = &r->slot[next % RING_SLOTS];
+		uint32_t chunk;
+		if (inline_) {
 			chunk = (uint32_t)n;
-		memcpy(r->data + at, buf, chunk);
-		tail += chunk;
-		publish(&r->tail, tail, &r->reader_sleeps, e->private);
+			memcpy(s->bytes, buf, chunk);
+			s->len = chunk | SLOT_INLINE;
+		} else {
+			uint32_t at = tail % RING_BYTES;
+			chunk = RING_BYTES - at;
+			if (chunk > room)
+				chunk = room;
+			if (chunk > PUBLISH_BYTES)
+				chunk = PUBLISH_BYTES;
+			if (chunk > n)
+				chunk = (uint32_t)n;
+			memcpy(r->data + at, buf, chunk);
+			s->len = chunk;
+			tail += chunk;
+			r->tail = tail;
+		}
+		r->next = ++next;
+		publish(&s->seq, next, &r->reader_sleeps, e->private);
 		buf += chunk;
 		n -= chunk;
 	}
@@ -242,25 +304,25 @@ static int ring_write(const struct ring_end *e, const char *buf, size_t n)
 static int ring_read(const struct ring_end *e, char *buf, size_t n)
 {
 	struct ring *r = e->r;
-	uint32_t *tail_seen = e->seen;
-	uint32_t head = r->head;
+	uint32_t done = r->done, head = r->head;
 	while (n > 0) {
-		uint32_t have = *tail_seen - head;
-		if (have == 0) {
-			*tail_seen = __atomic_load_n(&r->tail, __ATOMIC_ACQUIRE);
-			if (*tail_seen - head == 0)
-				wait_for(e, &r->tail, *tail_seen, &r->reader_sleeps,
-					 r->data + head % RING_BYTES);
+		struct slot *s = &r->slot[done % RING_SLOTS];
+		uint32_t seq = __atomic_load_n(&s->seq, __ATOMIC_ACQUIRE);
+		if (seq != done + 1) {
+			wait_for(e, &s->seq, seq, &r->reader_sleeps, r->data + head % RING_BYTES);
 			continue;
 		}
-		uint32_t at = head % RING_BYTES, chunk = RING_BYTES - at;
-		if (chunk > have)
-			chunk = have;
-		if (chunk > n)
-			chunk = (uint32_t)n;
-		memcpy(buf, r->data + at, chunk);
-		head += chunk;
-		publish(&r->head, head, &r->writer_sleeps, e->private);
+		uint32_t chunk = s->len & ~SLOT_INLINE;
+		if (chunk > n) /* both sides cut a message the same way: a bigger piece is a bug */
+			return EPROTO;
+		if (s->len & SLOT_INLINE) {
+			memcpy(buf, s->bytes, chunk);
+		} else {
+			memcpy(buf, r->data + head % RING_BYTES, chunk);
+			head += chunk;
+			__atomic_store_n(&r->head, head, __ATOMIC_RELAXED);
+		}
+		publish(&r->done, ++done, &r->writer_sleeps, e->private);
 		buf += chunk;
 		n -= chunk;
 	}
@@ -271,10 +333,11 @@ static int ring_read(const struct ring_end *e, char *buf, size_t n)
 static struct ring_end end_of(struct ipc_chan *c, int dir, bool private)
 {
 	struct rings *rs = c->mem;
+	struct ring_sight *sight = c->state;
 	return (struct ring_end){
-		.r = &rs->dir[dir], .seen = &((struct ring_sight *)c->state)->other[dir],
-		.me = &rs->side[c->side], .other = &rs->side[!c->side], .spin_ns = c->spin_ns,
-		.private = private};
+		.r = &rs->dir[dir], .done_seen = &sight->seen[dir].done,
+		.head_seen = &sight->seen[dir].head, .me = &rs->side[c->side],
+		.other = &rs->side[!c->side], .spin_ns = c->spin_ns, .private = private};
 }
 
 /* This side says which PU it is bound to, once it has the memory. */
