@@ -58,29 +58,38 @@ double rusage_cpu_ns(const struct rusage *ru)
 	       (double)(ru->ru_utime.tv_usec + ru->ru_stime.tv_usec) * 1e3;
 }
 
+/* One line both ways (turn: odd from the prober, even back), or with each_way a line for
+ * each direction (turn out, back in), as a channel with a line per direction has. */
 struct line_bounce {
 	_Alignas(128) uint32_t turn;
 	uint32_t stop;
+	bool each_way;
+	_Alignas(128) uint32_t back;
 };
 
 static void *bounce_back(void *arg)
 {
 	struct line_bounce *b = arg;
-	for (;;) {
-		uint32_t t;
-		while ((t = __atomic_load_n(&b->turn, __ATOMIC_ACQUIRE)) % 2 == 0)
+	for (uint32_t answered = 0;;) {
+		uint32_t t = __atomic_load_n(&b->turn, __ATOMIC_ACQUIRE);
+		if (b->each_way ? t == answered : t % 2 == 0) { /* not this side's turn yet */
 			if (__atomic_load_n(&b->stop, __ATOMIC_RELAXED))
 				return NULL;
-		__atomic_store_n(&b->turn, t + 1, __ATOMIC_RELEASE);
+			continue;
+		}
+		if (b->each_way)
+			__atomic_store_n(&b->back, answered = t, __ATOMIC_RELEASE);
+		else
+			__atomic_store_n(&b->turn, t + 1, __ATOMIC_RELEASE);
 	}
 }
 
-int line_probe_start(struct line_probe *p, const cpu_set_t *peer)
+int line_probe_start(struct line_probe *p, const cpu_set_t *peer, bool each_way)
 {
 	p->line = aligned_alloc(128, sizeof *p->line);
 	if (!p->line)
 		return ENOMEM;
-	*p->line = (struct line_bounce){0, 0};
+	*p->line = (struct line_bounce){.each_way = each_way};
 	pthread_attr_t attr;
 	pthread_attr_init(&attr);
 	if (peer)
@@ -94,9 +103,16 @@ int line_probe_start(struct line_probe *p, const cpu_set_t *peer)
 
 void line_probe_round_trip(struct line_probe *p)
 {
-	uint32_t turn = __atomic_load_n(&p->line->turn, __ATOMIC_RELAXED);
-	__atomic_store_n(&p->line->turn, turn + 1, __ATOMIC_RELEASE);
-	while (__atomic_load_n(&p->line->turn, __ATOMIC_ACQUIRE) != turn + 2) {
+	struct line_bounce *b = p->line;
+	uint32_t turn = __atomic_load_n(&b->turn, __ATOMIC_RELAXED);
+	if (b->each_way) {
+		__atomic_store_n(&b->turn, turn + 1, __ATOMIC_RELEASE);
+		while (__atomic_load_n(&b->back, __ATOMIC_ACQUIRE) != turn + 1) {
+		}
+		return;
+	}
+	__atomic_store_n(&b->turn, turn + 1, __ATOMIC_RELEASE);
+	while (__atomic_load_n(&b->turn, __ATOMIC_ACQUIRE) != turn + 2) {
 	}
 }
 
@@ -112,7 +128,7 @@ static double probe_pair(const cpu_set_t *peer)
 {
 	enum { ROUNDS = 2000 };
 	struct line_probe p;
-	if (line_probe_start(&p, peer) != 0)
+	if (line_probe_start(&p, peer, false) != 0)
 		return 0;
 	line_probe_round_trip(&p); /* the peer is running */
 	int64_t t0 = now_ns();

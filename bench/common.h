@@ -40,12 +40,16 @@ int pair_place(gb_state *st, struct pair_placement *pl, enum pin_policy pin);
 void pair_unplace(gb_state *st, struct pair_placement *pl);
 
 /* The cache-line probe: this thread and one on peer (anywhere when NULL) bounce one
- * cache line, spinning. A round trip is two transfers of the line between the CPUs. */
+ * cache line, spinning. A round trip is two transfers of the line between the CPUs,
+ * each side writing a line it has just read. each_way: a line for each direction, which
+ * each side writes and only the other reads, as in a channel with a line per direction
+ * (the rings of ipc/ring.c): a writer must first take the line from the reader that
+ * polls it. */
 struct line_probe {
 	pthread_t thread;
 	struct line_bounce *line;
 };
-int line_probe_start(struct line_probe *p, const cpu_set_t *peer);
+int line_probe_start(struct line_probe *p, const cpu_set_t *peer, bool each_way);
 void line_probe_round_trip(struct line_probe *p);
 void line_probe_stop(struct line_probe *p);
 

@@ -22,6 +22,9 @@
  *   ipc/cacheline/thread/measure:latency/kind:pthread/pin:PIN
  *       two threads bouncing one cache line (spinning: a probe of the two CPUs, not a
  *       transport); PIN none or diff_core
+ *   ipc/cacheline_each_way/thread/measure:latency/kind:pthread/pin:diff_core
+ *       the same with a line for each direction, as the rings have: what a channel with
+ *       a line per direction cannot go below
  * Every ping-pong and the probe also time one round trip in 16 on its own and report
  * the median of those as round_trip_median_ns; throughput and the copies time one
  * message's receipt (or one copy) in 16 and report op_median_ns.
@@ -480,14 +483,13 @@ static void run_memcpy_peer(gb_state *st, const void *data)
 
 /* --- the cache-line probe ------------------------------------------------------------ */
 
-static void run_cacheline(gb_state *st, const void *data)
+static void probe_lines(gb_state *st, const struct ipc_case *ic, bool each_way)
 {
-	const struct ipc_case *ic = data;
 	struct pair_placement pl;
 	if (pair_place(st, &pl, ic->pin) != 0)
 		return;
 	struct line_probe probe;
-	int err = line_probe_start(&probe, pl.pinned ? &pl.peer : NULL);
+	int err = line_probe_start(&probe, pl.pinned ? &pl.peer : NULL, each_way);
 	if (err) {
 		gb_skip(st, "pthread_create: %s", strerror(err));
 	} else {
@@ -506,6 +508,16 @@ static void run_cacheline(gb_state *st, const void *data)
 		line_probe_stop(&probe);
 	}
 	pair_unplace(st, &pl);
+}
+
+static void run_cacheline(gb_state *st, const void *data)
+{
+	probe_lines(st, data, false);
+}
+
+static void run_cacheline_each_way(gb_state *st, const void *data)
+{
+	probe_lines(st, data, true);
 }
 
 /* --- registration ------------------------------------------------------------------- */
@@ -620,6 +632,8 @@ static void register_all(const struct suite_opts *opts)
 			add(NULL, "cacheline", KIND_PTHREAD, LATENCY, pins[p], run_cacheline,
 			    GB_NS);
 	}
+	add(NULL, "cacheline_each_way", KIND_PTHREAD, LATENCY, PIN_DIFF_CORE,
+	    run_cacheline_each_way, GB_NS);
 	register_spin(full, sizes, nsizes);
 	const struct ipc_transport *queue = ipc_find("queue");
 	for (size_t k = 0; k < 2; k++)

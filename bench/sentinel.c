@@ -161,7 +161,7 @@ static double cacheline_ns(void)
 	sched_setaffinity(0, sizeof mine, &mine);
 	struct line_probe p;
 	double ns = -1;
-	if (line_probe_start(&p, &peer) == 0) {
+	if (line_probe_start(&p, &peer, false) == 0) {
 		line_probe_round_trip(&p); /* the peer is running */
 		int64_t t0 = now_ns();
 		for (int i = 0; i < ROUNDS; i++)

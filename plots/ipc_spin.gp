@@ -1,4 +1,4 @@
-# ipc_spin.gp DATA OUT MODES RINGS LIMIT WHAT - the rings' ping-pong against the bound on
+# ipc_spin.gp DATA OUT MODES RINGS LIMIT WHAT EACH_WAY - the rings' ping-pong against the bound on
 # polling before sleeping, the pair on two cores: left the round trip (median and its
 # interval) with the cache-line probe's round trip as the floor, right the CPU time both
 # sides burn per round trip. Threads blue, processes red (style.gp); a ring by its line
@@ -7,10 +7,11 @@
 # quoted label, and per pair median lo hi (µs per round trip) and CPU µs per round trip.
 # MODES: per pair, 0 thread or 1 process; RINGS: per pair, the ring's rank (0, 1, ...).
 # LIMIT: the probe's median round trip in µs (NaN: none). WHAT: what the left panel's
-# numbers are ("median single round trip" or "round trip").
+# numbers are ("median single round trip" or "round trip"). EACH_WAY: the round trip of
+# the probe with a line for each direction, in µs (NaN: none), dotted.
 # Words: the report defines them in its language (scripts/report/ipc.py): L_TITLE,
 # L_XLABEL, L_LEFT and L_YLABEL (the left panel), L_PROBE (the printf format of the
-# probe's key entry, "%.2g µs"), L_RIGHT and L_CPU (the right panel); FONT (style.gp).
+# probe's key entry, "%.2g µs"), L_EACH_WAY (the second probe's), L_RIGHT and L_CPU (the right panel); FONT (style.gp).
 # Run alone, the script says them in English.
 load 'plots/style.gp'
 if (!exists("L_TITLE")) L_TITLE = "Ping-pong of 8 bytes through a ring that polls before it sleeps, the pair on two cores"
@@ -18,14 +19,20 @@ if (!exists("L_XLABEL")) L_XLABEL = "bound on polling before sleeping"
 if (!exists("L_LEFT")) L_LEFT = ARG6.", the median over repetitions and its interval"
 if (!exists("L_YLABEL")) L_YLABEL = "µs per round trip (log scale)"
 if (!exists("L_PROBE")) L_PROBE = "cache-line probe, %.2g µs"
+if (!exists("L_EACH_WAY")) L_EACH_WAY = "probe with a line each way, %.2g µs"
 if (!exists("L_RIGHT")) L_RIGHT = "CPU time of both sides per round trip (median)"
 if (!exists("L_CPU")) L_CPU = "CPU µs per round trip (log scale)"
 data = ARG1
 modes = ARG3
 rings = ARG4
 limit = ARG5 + 0
+each_way = ARG7 + 0
 ring_dt(i) = int(word(rings, i)) * 2 + 1
 probe_line(x) = (limit == limit) ? limit : 1/0
+each_way_line(x) = (each_way == each_way) ? each_way : 1/0
+# Room under the floors, so that they and the intervals above them stand clear of the axis.
+floor = (limit == limit) ? limit : 1
+floor = (each_way == each_way && each_way < floor) ? each_way : floor
 n = words(modes)
 do for [format in "png svg"] {
     if (format eq "png") {
@@ -40,15 +47,19 @@ do for [format in "png svg"] {
     set xrange [-0.3:*]
     set offsets 0, 0.3, 0, 0
     set xlabel L_XLABEL
-    set key at screen 0.5, screen 0.005 center bottom horizontal maxcols 3 font ",14" spacing 1.1 width 1
+    set key at screen 0.5, screen 0.005 center bottom vertical maxrows 3 font ",14" spacing 1.1 width 2
     set title L_LEFT
     set ylabel L_YLABEL
+    set yrange [floor / 3:*]
     plot for [i=1:n] data using 0:(column(4 * i - 2)):(column(4 * i - 1)):(column(4 * i)):xtic(1) \
              with yerrorlines lc rgb mode_rgb(int(word(modes, i))) dt ring_dt(i) \
              lw 2.5 pt (4 + i) ps 1.8 title columnheader(4 * i - 2), \
          probe_line(x) with lines lc rgb "black" dt 2 lw 2 \
-             title sprintf(L_PROBE, limit)
+             title sprintf(L_PROBE, limit), \
+         each_way_line(x) with lines lc rgb "black" dt 3 lw 3 \
+             title (each_way == each_way ? sprintf(L_EACH_WAY, each_way) : "")
     unset key
+    set autoscale y
     set title L_RIGHT
     set ylabel L_CPU
     plot for [i=1:n] data using 0:(column(4 * i + 1)):xtic(1) \

@@ -1952,7 +1952,7 @@ class IpcPolling(unittest.TestCase):
 
     LIMIT = "ipc/cacheline/thread/measure:latency/kind:pthread/pin:diff_core"
 
-    def polled_run(self):
+    def polled_run(self, *more):
         def spin(mode, kind, us, times, probes, cpu):
             b = bench(f"ipc/shm_ring/{mode}/measure:spin_latency/kind:{kind}/pin:diff_core/"
                       f"spin_us:{us}", times)
@@ -1974,7 +1974,29 @@ class IpcPolling(unittest.TestCase):
                  [400] * 5),
             asleep,
             bench("ipc/shm_ring/thread/measure:spin_throughput/kind:pthread/pin:diff_core/"
-                  "spin_us:10/msg_bytes:64", [1.0] * 5))
+                  "spin_us:10/msg_bytes:64", [1.0] * 5), *more)
+
+    def limit_text(self, r):
+        from report import ipc
+        return "\n".join(ipc.spin_limit(r, ipc.spin_rows(r, "diff_core"),
+                                         [("shm_ring", "pthread"), ("shm_ring", "fork")],
+                                         ["pthread", "fork"], 10,
+                                         r.get("ipc", "cacheline", "thread", "latency",
+                                               kind="pthread", pin="diff_core"), 100.0))
+
+    def test_rings_against_the_probe_with_a_line_each_way(self):
+        each = bench("ipc/cacheline_each_way/thread/measure:latency/kind:pthread/pin:diff_core",
+                     [0.15] * 5)
+        each.counters = {"round_trip_median_ns": [160] * 5, "probe_ns": [100] * 5}
+        text = self.limit_text(self.polled_run(each))
+        self.assertIn("| the probe with a line each way | 150 [150, 150] | 1.50x | 1.50x | 160 | "
+                      "1.33x | – |", text)
+        # 200 ns against 150, and single round trips 170 and 180 against 160
+        self.assertIn("shm_ring, threads 1.33x (1.06x by median single round trips); "
+                      "shm_ring, processes 1.33x (1.12x by median single round trips).",
+                      text)
+        # A run without the second probe says nothing of it.
+        self.assertNotIn("a line each way", self.limit_text(self.polled_run()))
 
     def test_each_repetition_against_its_own_probe(self):
         from report import ipc

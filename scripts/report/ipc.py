@@ -495,9 +495,9 @@ def spin_part(run, folder):
     limit_ns = limit.median * 1e3 if limit else None
     out = ["### " + _("Polling before sleeping: the ring at the hardware's limit"), "",
            sentences([
-               _("The same ping-pong through the rings, whose waiting side polls the other "
-                 "side's position (with a pause instruction) for up to a bound before it "
-                 "sleeps on the futex: between two awake CPUs the hand-off is then a "
+               _("The same ping-pong through the rings, whose waiting side polls the slot the "
+                 "next message will land in (with a pause instruction) for up to a bound before "
+                 "it sleeps on the futex: between two awake CPUs the hand-off is then a "
                  "cache-line transfer, not a wake-up."),
                _("The same code runs between threads and between processes, forked or "
                  "spawned."),
@@ -611,12 +611,25 @@ def spin_limit(run, sweep, pairs, kinds, us, limit, limit_ns):
         _("A repetition's mean includes every moment another process or the host took one "
           "side's CPU; the median single round trip does not, so on a busy machine it is the "
           "closer measure of the round trip itself."),
-        _("A hypothesis for what is left above the probe, not measured by the run: each "
-          "hand-off through the ring moves two lines, its position and then the message, "
-          "where the probe moves one.")]), ""]
+        _("A message of up to 120 bytes travels in the line the reader polls, so a "
+          "hand-off moves one line; but each direction has a line of its own, which one side "
+          "writes and the other polls, where each side of the probe writes the line it has "
+          "just read.")]), ""]
+    each = run.ok("ipc", "cacheline_each_way", "thread", "latency", kind="pthread",
+                  pin="diff_core")
+    if each:
+        reps = per_rep_ratios(each)
+        single = each.counter("round_trip_median_ns")
+        lines.append([_("the probe with a line each way"), ci_text_ns(each),
+                      f"{each.median * 1e3 / limit_ns:.2f}x",
+                      f"{statistics.median(reps):.2f}x" if reps else "–",
+                      fmt(single) if single else "–",
+                      f"{single / single_limit:.2f}x" if single and single_limit else "–", "–"])
     out += table([_("pair, two cores"), _("round trip, ns [interval]"), _("× probe median"),
                   _("× own probe (median)"), _("single round trip, median ns"),
                   _("× probe's single"), _("CPU ns per round trip")], lines) + [""]
+    if each:
+        out += each_way_part(run, meds, kinds, each) + [""]
     th = [b for (t, k), b in meds.items() if t == "shm_ring" and run.mode_of(k) == "thread"]
     pr = [(k, b) for (t, k), b in meds.items() if t == "shm_ring" and run.mode_of(k) == "process"]
     if th:
@@ -633,6 +646,28 @@ def spin_limit(run, sweep, pairs, kinds, us, limit, limit_ns):
             out.append(_("{text}.").format(text=text) + "  ")
         out.append("")
     return out
+
+
+def each_way_part(run, meds, kinds, each):
+    """The rings against the probe with a line for each direction: what a channel built
+    as they are cannot go below."""
+    single_each = each.counter("round_trip_median_ns")
+    parts = []
+    for (t, k), b in meds.items():
+        single = b.counter("round_trip_median_ns")
+        text = _("{pair} {ratio}x").format(pair=pair_name(run, t, k, kinds),
+                                           ratio=f"{b.median / each.median:.2f}")
+        if single and single_each:
+            text = _("{text} ({single}x by median single round trips)").format(
+                text=text, single=f"{single / single_each:.2f}")
+        parts.append(text)
+    return [sentences([
+        _("The second probe bounces a line for each direction between the same two CPUs, "
+          "each side writing the line the other polls: {each} ns a round trip, the rings' "
+          "structure with nothing else to do.").format(
+              each=ci_text_ns(each)),
+        _("The rings' round trips over it, by repetition medians: {list}.").format(
+            list=_("; ").join(parts))])]
 
 
 def spin_elsewhere(run, kinds, us):
@@ -696,6 +731,10 @@ def spin_figure(run, folder, sweep, pairs, kinds, bounds, limit_ns):
     limit = run.ok("ipc", "cacheline", "thread", "latency", kind="pthread", pin="diff_core")
     floor = (limit.counter("round_trip_median_ns") / 1e3 if single and limit and
              limit.counter("round_trip_median_ns") else (limit_ns / 1e3 if limit_ns else None))
+    each = run.ok("ipc", "cacheline_each_way", "thread", "latency", kind="pthread",
+                  pin="diff_core")
+    each_floor = ((each.counter("round_trip_median_ns") / 1e3 if single else each.median)
+                  if each and (each.counter("round_trip_median_ns") or not single) else None)
     modes = " ".join(str(int(run.mode_of(k) == "process")) for _, k in pairs)
     rings = " ".join(str(in_table_order(run.describe.transports,
                                         {t for t, _ in pairs}).index(t)) for t, _ in pairs)
@@ -708,18 +747,23 @@ def spin_figure(run, folder, sweep, pairs, kinds, bounds, limit_ns):
         "L_YLABEL": _("µs per round trip (log scale)"),
         # a printf format: %.2g is the probe's round trip in µs
         "L_PROBE": _("cache-line probe, %.2g µs"),
+        # a printf format: %.2g is the second probe's round trip in µs
+        "L_EACH_WAY": _("probe with a line each way, %.2g µs"),
         "L_RIGHT": _("CPU time of both sides per round trip (median)"),
         "L_CPU": _("CPU µs per round trip (log scale)"),
     }
     out = figure(folder, "ipc_spin.gp", "ipc_spin.dat", head + "\n" + "\n".join(lines) + "\n",
                  _("Polling before sleeping"), modes, rings, f"{floor:.4g}" if floor else "NaN",
-                 "median single round trip" if single else "round trip", labels=labels)
+                 "median single round trip" if single else "round trip",
+                 f"{each_floor:.4g}" if each_floor else "NaN", labels=labels)
+    floors = (_("the probe's as the dashed floor, the probe's with a line each way dotted")
+              if each_floor else _("the probe's as the dashed floor"))
     return out + [sentences([
         _("Left: the median single round trip (one in 16 timed on its own) of each pair, the "
-          "median over repetitions with its interval, and the probe's as the dashed floor.")
+          "median over repetitions with its interval; {floors}.").format(floors=floors)
         if single else
-        _("Left: the round trip, median over repetitions with its interval, and the probe's "
-          "as the dashed floor."),
+        _("Left: the round trip, median over repetitions with its interval; {floors}.").format(
+            floors=floors),
         _("Right: the CPU time both sides burn per round trip.")]), ""]
 
 

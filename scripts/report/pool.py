@@ -181,6 +181,7 @@ def throughput_part(run, folder, series):
                                         first(series, "pool", "process", run),
                                         first(series, "pool", "thread", run))
     if per_task and proc_pool and thread_pool:
+        # xgettext: no-python-format
         out += ["", _("**Break-even** (the task length from which the first does at least "
                       "90% of the second's tasks per second): {per_task} against a {process_pool} "
                       "{when}; a {process_pool} against a {thread_pool} {when_pools}.").format(

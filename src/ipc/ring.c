@@ -13,7 +13,7 @@
  * it is there, and a message of up to SLOT_BYTES travels in the slot itself, so handing
  * a small message over moves one line, the one the reader polls. A bigger one goes to
  * the byte ring, the slot saying how long it is. With one position word beside the
- * bytes instead (this ring until 2026-11-29), the reader polled the position and then
+ * bytes instead (this ring until 2026-11-28), the reader polled the position and then
  * fetched the message from another line: two transfers in a row a hand-off, and an
  * 8-byte ping-pong between polling cores took 2.2 to 2.5 times the cache-line probe's
  * round trip on the 2-core machine.
@@ -48,7 +48,7 @@
  * waking it takes (30-40 us on a virtual machine), or the writer sleeps too and both take
  * turns: with 4096 slots (512 KiB), 64-byte messages between two cores went at a third of
  * the speed of 32768 slots (1 against 3.4-4.3 GB/s, the last as fast as the ring of bytes
- * alone had been; 2026-11-29). 4 MiB, as the bytes. */
+ * alone had been; 2026-11-28). 4 MiB, as the bytes. */
 #ifndef RING_SLOTS
 #define RING_SLOTS 32768u
 #endif
