@@ -57,13 +57,13 @@ AIM = 0.9
 MAX_LOAD = 2.5
 # Starting one more tvp-bench process (a scenario split in two groups).
 PROCESS_SECONDS = 0.5
-# The profiles' promise (README): the quick one took about 4.5 minutes on the 2-core
-# machine of the reference run and the full one 26; on any machine neither is let run
+# The profiles' promise (README): the quick one took about 7 minutes on the 2-core
+# machine of the reference run and the full one 64; on any machine neither is let run
 # past these: where the estimate is longer (many PUs, slow page faults), run.py shrinks
 # the profile as --budget would, and says so.
-PROMISE = {"quick": 600.0, "full": 2700.0}
-# The full profile against the quick one on the same machine, from measurement: 26 min
-# against 4.5 (machine_state.PROFILE_FACTOR). The model's own full estimate on the
+PROMISE = {"quick": 600.0, "full": 4500.0}
+# The full profile against the quick one on the same machine, from measurement: 64 min
+# against 7 (machine_state.PROFILE_FACTOR). The model's own full estimate on the
 # reference machine is corrected to it (see full_correction).
 PYTHON = "python"
 
@@ -711,8 +711,8 @@ _CORRECTION = {}
 
 def full_correction(bench, root, ref_doc, profile):
     """The full profile's estimate from this model, corrected to what the full profile
-    measured on the reference machine (machine_state.PROFILE_FACTOR: 26 min against
-    4.5): the model scales minimum times, repetitions and sizes, but not, for example,
+    measured on the reference machine (machine_state.PROFILE_FACTOR: 64 min against
+    7): the model scales minimum times, repetitions and sizes, but not, for example,
     scale's longer window in the full profile. 1 for the quick profile, whose model is
     the reference run itself."""
     if profile == "quick" or not ref_doc:
