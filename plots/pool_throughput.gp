@@ -4,7 +4,8 @@
 # which a log axis cannot place, on their own at the left; 1 µs and longer, log-log, at
 # the right. DATA: one block per series (title on its first line); columns task_ns
 # median low high mode. POOLS: how many series, from the first, are pools (drawn solid;
-# per-task ones dashed).
+# per-task ones dashed). On the log axis each series is drawn a few per cent to the side
+# of its task length, so that series with equal rates stand next to each other.
 # Words: the report defines them in its language (scripts/report/pool.py): L_TITLE,
 # L_YLABEL, L_EMPTY (the empty task's tick), L_XLABEL0 and L_XLABEL (the two panels'
 # x labels); FONT (style.gp). Run alone, the script says them in English.
@@ -55,7 +56,8 @@ do for [term in "png svg"] {
     unset ylabel
     set format y ""
     set key at screen 0.985, screen 0.85 right top
-    plot for [i=0:n-1] data index i using ($1 > 0 ? $1 : NaN):2:3:4:(mode_rgb($5)) \
+    dodge(i) = 1.08 ** (i - (n - 1) / 2.0)
+    plot for [i=0:n-1] data index i using ($1 > 0 ? $1 * dodge(i) : NaN):2:3:4:(mode_rgb($5)) \
          with yerrorlines lc rgb variable lw 2.5 pt (i + 4) ps 1.5 dashtype 1 + (i >= pools) \
          title columnheader(1)
     unset multiplot

@@ -484,6 +484,26 @@ class Claims(unittest.TestCase):
         self.assertAlmostEqual(stats.u_test([3] * 5, [3] * 5), 1.0)
         self.assertAlmostEqual(stats.rank_test([3] * 5, [3] * 5, 1.0, "less"), 1.0)
 
+    def test_rank_test_is_the_permutation_distribution(self):
+        # The subset-sum table against scipy listing every split, ties and a threshold
+        # factor included, each alternative.
+        from scipy import stats as sps
+        cases = [([1, 2, 2, 3], [2, 2, 4, 5, 5], 1.0), ([4, 4, 4], [1, 2, 3], 1.5),
+                 ([0.5, 0.9, 1.3, 1.3, 2.0], [1.0, 1.3, 1.7], 1.0)]
+        for a, b, factor in cases:
+            y = [v * factor for v in b]
+            r = sps.rankdata(a + y)
+            for alt in ("greater", "less", "two-sided"):
+                want = sps.permutation_test(
+                    (r[:len(a)], r[len(a):]), lambda u, v, axis: u.sum(axis=axis),
+                    permutation_type="independent", vectorized=True, alternative=alt,
+                    n_resamples=float("inf")).pvalue
+                self.assertAlmostEqual(stats.rank_test(a, b, factor, alt), want, msg=(a, b, alt))
+        # 10 against 10, every one of the first above every one of the second: 1 split of
+        # comb(20, 10), exact where scipy would list all 184,756.
+        self.assertAlmostEqual(stats.rank_test(list(range(10, 20)), list(range(10)), 1.0,
+                                               "greater"), 1 / 184756)
+
     def test_context_rows_do_not_count(self):
         rules = [claims.Rule("CC", "a > b", self.A, self.B, "greater", 2.0),
                  claims.Rule("CC", "c > b", self.C, self.B, "greater", 2.0, counted=False)]
@@ -2019,11 +2039,21 @@ class IpcPolling(unittest.TestCase):
 
     def test_sweep_rule_and_cpu(self):
         from report import ipc
-        r = self.polled_run()
+        # 1 µs: a median single round trip of 500 ns, over 1.25x the 170 ns of 10 µs.
+        one = bench("ipc/shm_ring/thread/measure:spin_latency/kind:pthread/pin:diff_core/"
+                    "spin_us:1", [0.5] * 5)
+        one.counters = {"round_trip_median_ns": [500] * 5, "probe_ns": [100] * 5}
+        r = self.polled_run(one)
         sweep = ipc.spin_rows(r, "diff_core")
         text = "\n".join(ipc.spin_choice(r, sweep, [("shm_ring", "pthread")], ["pthread"],
-                                          [0, 10], 10))
+                                          [0, 1, 10], 10))
         self.assertIn("On this run the rule picks 10 µs too.", text)
+        # Two bounds cannot test it: the run says so instead of confirming the default.
+        text = "\n".join(ipc.spin_choice(r, sweep, [("shm_ring", "pthread")], ["pthread"],
+                                          [0, 10], 10))
+        self.assertIn("This run measured only 0 and 10 µs, too few bounds to test the rule",
+                      text)
+        self.assertNotIn("picks", text)
 
     def test_unpinned_probe_says_what_it_measured(self):
         from report import ipc

@@ -413,9 +413,10 @@ def probe_part(run):
     loose = run.ok("ipc", "cacheline", "thread", "latency", kind="pthread", pin="none")
     if pinned:
         text = [_("Cache-line probe (two threads on two cores bouncing one line, spinning): "
-                  "{probe} ns a round trip (median [interval]): the floor for any hand-off "
-                  "between these two CPUs through memory (background: a hand-off moves at "
-                  "least one cache line each way).").format(probe=ci_text_ns(pinned))]
+                  "{probe} ns a round trip (median [interval]): what a hand-off between these "
+                  "two vCPUs through memory costs at the least, where the host had them at "
+                  "the time (background: a hand-off moves at least one cache line each "
+                  "way).").format(probe=ci_text_ns(pinned))]
         if loose:
             slowest = max(loose.times_us) * 1e3
             text.append(_("Unpinned, where the scheduler places the two threads: {probe} ns, "
@@ -493,7 +494,7 @@ def spin_part(run, folder):
     us = spin_default_us(run)
     limit = run.ok("ipc", "cacheline", "thread", "latency", kind="pthread", pin="diff_core")
     limit_ns = limit.median * 1e3 if limit else None
-    out = ["### " + _("Polling before sleeping: the ring at the hardware's limit"), "",
+    out = ["### " + _("Polling before sleeping: the ring against a cache line's round trip"), "",
            sentences([
                _("The same ping-pong through the rings, whose waiting side polls the slot the "
                  "next message will land in (with a pause instruction) for up to a bound before "
@@ -561,14 +562,20 @@ def spin_choice(run, sweep, pairs, kinds, bounds, us):
     if not chosen:
         return []
     pick = max(chosen)
+    tested = (_("On this run the rule picks {pick} µs too.") if pick == us else
+              _("On this run the rule picks {pick} µs.")).format(pick=f"{pick:g}")
+    if len(bounds) < 3:
+        tested = _("This run measured only {bounds} µs, too few bounds to test the rule (the "
+                   "full profile sweeps it).").format(
+                       bounds=_(" and ").join(f"{b:g}" for b in bounds))
     return [sentences([
         _("The default bound, {us} µs, is a constant of the build (`IPC_SPIN_DEFAULT_NS`, "
-          "src/ipc/ipc.h), chosen from this sweep on the 2-core virtual machine by a rule: the "
+          "src/ipc/ipc.h), chosen from the sweep of 0, 1, 10 and 100 µs on the 2-core virtual "
+          "machine by a rule: the "
           "shortest bound whose median single round trip (or round trip, in a run without "
           "that counter) is within 1.25x of the best bound's, for every pair, in every run of "
           "the sweep (the comment on the constant gives them).").format(us=f"{us:g}"),
-        (_("On this run the rule picks {pick} µs too.") if pick == us else
-         _("On this run the rule picks {pick} µs.")).format(pick=f"{pick:g}"),
+        tested,
         _("Background: a longer bound burns more CPU only in the waits polling does not end, "
           "where the other side is asleep or preempted (the sleeps per round trip in the "
           "second table).")]), ""]
@@ -609,12 +616,21 @@ def spin_limit(run, sweep, pairs, kinds, us, limit, limit_ns):
           "far probe); and the median of single round trips (one in 16 timed on its own, the "
           "clock's own cost in both) against the probe's.").format(probe=said),
         _("A repetition's mean includes every moment another process or the host took one "
-          "side's CPU; the median single round trip does not, so on a busy machine it is the "
-          "closer measure of the round trip itself."),
-        _("A message of up to 120 bytes travels in the line the reader polls, so a "
-          "hand-off moves one line; but each direction has a line of its own, which one side "
-          "writes and the other polls, where each side of the probe writes the line it has "
-          "just read.")]), ""]
+          "side's CPU; the median single round trip does not, but it includes the clock's own "
+          "cost, which pulls a ratio towards 1."),
+        _("The 8-byte ping travels in its slot beside the sequence number the reader polls, "
+          "in one 64-byte cache line, so a hand-off moves one line; but each direction has "
+          "lines of its own, which one side writes and the other polls, where each side of "
+          "the probe writes the line it has just read.")]), ""]
+    if single_limit and single_limit > limit_ns:
+        out += [_("The probe's median single round trip is {d} ns above its repetitions' "
+                  "median here: about what the clock adds to every single round trip.").format(
+                      d=fmt(single_limit - limit_ns)), ""]
+    reps = per_rep_ratios(limit)
+    lines.append([_("the cache-line probe"), ci_text_ns(limit), "1.00x",
+                  f"{statistics.median(reps):.2f}x" if reps else "–",
+                  fmt(single_limit) if single_limit else "–",
+                  "1.00x" if single_limit else "–", "–"])
     each = run.ok("ipc", "cacheline_each_way", "thread", "latency", kind="pthread",
                   pin="diff_core")
     if each:
@@ -644,7 +660,18 @@ def spin_limit(run, sweep, pairs, kinds, us, limit, limit_ns):
                 text = _("{text}, {ratio}x the median single round trip").format(
                     text=text, ratio=f"{single[0] / single[1]:.2f}")
             out.append(_("{text}.").format(text=text) + "  ")
-        out.append("")
+        out += ["", _("The same code runs in both; the probe's own repetitions ranged from "
+                      "{lo} to {hi} ns in this run.").format(
+                          lo=fmt(min(limit.times_us) * 1e3), hi=fmt(max(limit.times_us) * 1e3)),
+                ""]
+    busy = [(b.counter("cpu_ns_per_round_trip") or 0) / (b.median * 1e3) for b in meds.values()]
+    if busy and all(busy):
+        out += [sentences([
+            _("Polling keeps both sides busy: the CPU time of both per round trip is {lo} to "
+              "{hi} times the round trip, where two CPUs busy for the whole exchange make "
+              "2.").format(lo=f"{min(busy):.2f}", hi=f"{max(busy):.2f}"),
+            _("Background: with messages further apart than the bound, each wait burns the "
+              "whole bound before it sleeps.")]), ""]
     return out
 
 
@@ -663,8 +690,9 @@ def each_way_part(run, meds, kinds, each):
         parts.append(text)
     return [sentences([
         _("The second probe bounces a line for each direction between the same two CPUs, "
-          "each side writing the line the other polls: {each} ns a round trip, the rings' "
-          "structure with nothing else to do.").format(
+          "each side writing the line the other polls: {each} ns a round trip; the rings' "
+          "layout of a line per direction without their pause instruction, their looks at the "
+          "clock and their walk through fresh slots.").format(
               each=ci_text_ns(each)),
         _("The rings' round trips over it, by repetition medians: {list}.").format(
             list=_("; ").join(parts))])]
@@ -736,8 +764,6 @@ def spin_figure(run, folder, sweep, pairs, kinds, bounds, limit_ns):
     each_floor = ((each.counter("round_trip_median_ns") / 1e3 if single else each.median)
                   if each and (each.counter("round_trip_median_ns") or not single) else None)
     modes = " ".join(str(int(run.mode_of(k) == "process")) for _, k in pairs)
-    rings = " ".join(str(in_table_order(run.describe.transports,
-                                        {t for t, _ in pairs}).index(t)) for t, _ in pairs)
     labels = {
         "L_TITLE": _("Ping-pong of 8 bytes through a ring that polls before it sleeps, the pair "
                      "on two cores"),
@@ -746,18 +772,21 @@ def spin_figure(run, folder, sweep, pairs, kinds, bounds, limit_ns):
         if single else _("round trip, the median over repetitions and its interval"),
         "L_YLABEL": _("µs per round trip (log scale)"),
         # a printf format: %.2g is the probe's round trip in µs
-        "L_PROBE": _("cache-line probe, %.2g µs"),
+        "L_PROBE": _("cache-line probe, single round trip %.2g µs") if single
+        else _("cache-line probe, %.2g µs"),
         # a printf format: %.2g is the second probe's round trip in µs
-        "L_EACH_WAY": _("probe with a line each way, %.2g µs"),
+        "L_EACH_WAY": _("probe with a line each way, single round trip %.2g µs") if single
+        else _("probe with a line each way, %.2g µs"),
         "L_RIGHT": _("CPU time of both sides per round trip (median)"),
         "L_CPU": _("CPU µs per round trip (log scale)"),
     }
     out = figure(folder, "ipc_spin.gp", "ipc_spin.dat", head + "\n" + "\n".join(lines) + "\n",
-                 _("Polling before sleeping"), modes, rings, f"{floor:.4g}" if floor else "NaN",
+                 _("Polling before sleeping"), modes, f"{floor:.4g}" if floor else "NaN",
                  "median single round trip" if single else "round trip",
-                 f"{each_floor:.4g}" if each_floor else "NaN", labels=labels)
-    floors = (_("the probe's as the dashed floor, the probe's with a line each way dotted")
-              if each_floor else _("the probe's as the dashed floor"))
+                 f"{each_floor:.4g}" if each_floor else "NaN",
+                 ", ".join(f'"{b:g} µs" {i}' for i, b in enumerate(bounds)), labels=labels)
+    floors = (_("the probe's dashed, the probe's with a line each way dotted")
+              if each_floor else _("the probe's dashed"))
     return out + [sentences([
         _("Left: the median single round trip (one in 16 timed on its own) of each pair, the "
           "median over repetitions with its interval; {floors}.").format(floors=floors)

@@ -547,6 +547,9 @@ def c6_cells(run):
             b = faults.get((failure, mode))
             cells.append((c, r) + (c_cell(b) if b and per_rep(b, "pool_survived") else none))
         for c, (fetch, _u) in enumerate(PY_FETCH, start=len(cols)):
+            if failure in ("exit", "segv") and fetch == "get":
+                cells.append((c, r) + python_crash_cell(run, failure, none))
+                continue
             b = run.ok("python", "mp_pool", "process", "exception", fetch=fetch) \
                 if failure == "error" else None
             shown = per_rep(b, "shown") if b else []
@@ -560,6 +563,21 @@ def c6_cells(run):
                 cells.append((c, r, 1, cell_lines(_("nothing raised,"), _("nothing printed"),
                                                   of_n(n - told, n))))
     return cells, [w for _u, w in cols] + [_(w) for _u, w in PY_FETCH]
+
+
+def python_crash_cell(run, failure, none):
+    """(class, lines) of the notes' Pool whose worker exits or crashes, the caller in
+    get(): the crash row's timeout (py_bench.py) is all that ends its wait."""
+    b = run.ok("python", "mp_pool", "process", "crash", failure=failure)
+    usable = per_rep(b, "pool_usable") if b else []
+    m = re.match(r"get\(timeout=([^)]+)\) raised TimeoutError", b.label) if b else None
+    if not usable or not m:
+        return none
+    went_on = sum(v == 1 for v in usable)
+    return 1, cell_lines(_("get(timeout={t}) raised").format(t=m.group(1)),
+                         _("TimeoutError, no result;"),
+                         _("the pool went on") if went_on == len(usable) else "",
+                         of_n(len(usable), len(usable)))
 
 
 # py_bench.py's labels of the exception rows, in the report's words (Python's own
@@ -592,8 +610,9 @@ def c6_figure(run, folder):
                   f"set x2tics ({xt}); set ytics ({yt})", labels=labels) + [
         _("*Green: the caller is told (a result naming what happened, or an exception) and "
           "the pool goes on. Red: the caller is told nothing, or is gone with the whole "
-          "process. Grey: not measured (the notes' Python raises only; it does not exit or "
-          "crash). Each cell is what this run saw, with how many of its repetitions.*"), ""]
+          "process. Grey: not measured (the Python layer has no abort or hang, nor a dead "
+          "worker whose result nobody fetches). Each cell is what this run saw, with how many "
+          "of its repetitions.*"), ""]
 
 
 def p_text(p):

@@ -215,6 +215,8 @@ def gil_part(run, folder, tag, info):
         write_data(folder, f"python_gil.{suffix}.{work}.dat",
                    head + "\n" + "\n".join(lines) + "\n")
     styles = [" ".join(s for _t, s, _p in series[w]) or "t" for w in ("cpu", "io")]
+    measured = [" ".join(str(n) for n in sorted({n for _t, _s, pts in series[w] for n in pts}))
+                or "1" for w in ("cpu", "io")]
     cap = parallel_capacity(run, f"python@{tag}" if tag else "python")
     known = cap and all(c is not None for c in cap)
     python = gil_label(info)
@@ -239,7 +241,7 @@ def gil_part(run, folder, tag, info):
     out += draw(folder, "python_gil.gp", os.path.join(lang_dir(folder, "data"),
                                                       f"python_gil.{suffix}"),
                 f"python_gil_{suffix}", _("The GIL, {python}").format(python=python),
-                styles[0], styles[1], str(pus), labels=labels)
+                styles[0], styles[1], str(pus), measured[0], measured[1], labels=labels)
     rows = []
     for work, ss in series.items():
         for t, _s, pts in ss:

@@ -8,11 +8,11 @@
  * side last waited on: the other side cannot run while it does. The copy in and out is
  * ours.
  *
- * A direction is a ring of slots, one cache line each, and a ring of bytes. Every
- * message, or every piece of a big one, takes a slot: the slot's sequence number says
- * it is there, and a message of up to SLOT_BYTES travels in the slot itself, so handing
- * a small message over moves one line, the one the reader polls. A bigger one goes to
- * the byte ring, the slot saying how long it is. With one position word beside the
+ * A direction is a ring of slots of LINE bytes, and a ring of bytes. Every message, or
+ * every piece of a big one, takes a slot: the slot's sequence number says it is there,
+ * and a message of up to SLOT_BYTES travels in the slot itself, so handing over a small
+ * message (up to 56 bytes on 64-byte cache lines) moves one line, the one the reader
+ * polls. A bigger one goes to the byte ring, the slot saying how long it is. With one position word beside the
  * bytes instead (this ring until 2026-11-28), the reader polled the position and then
  * fetched the message from another line: two transfers in a row a hand-off, and an
  * 8-byte ping-pong between polling cores took 2.2 to 2.5 times the cache-line probe's
@@ -42,6 +42,8 @@
 #ifndef RING_BYTES /* a build may try another (make EXTRA_CPPFLAGS=-DRING_BYTES=...) */
 #define RING_BYTES (4u << 20)
 #endif
+/* Two 64-byte cache lines: the adjacent-line prefetcher fetches lines in pairs, so words
+ * two sides write must be a pair apart. */
 #define LINE 128
 /* Slots a direction, a power of two so that sequence numbers wrap with them. A stream of
  * small messages must be able to run ahead of a reader that went to sleep for as long as
