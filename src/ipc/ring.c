@@ -49,8 +49,8 @@
  * small messages must be able to run ahead of a reader that went to sleep for as long as
  * waking it takes (30-40 us on a virtual machine), or the writer sleeps too and both take
  * turns: with 4096 slots (512 KiB), 64-byte messages between two cores went at a third of
- * the speed of 32768 slots (1 against 3.4-4.3 GB/s, the last as fast as the ring of bytes
- * alone had been; 2026-11-28). 4 MiB, as the bytes. */
+ * the speed of 32768 slots (1 against 3.0-4.3 GB/s, where the ring of bytes alone had
+ * made 3.6-4.7 in the same runs; 2026-11-28). 4 MiB, as the bytes. */
 #ifndef RING_SLOTS
 #define RING_SLOTS 32768u
 #endif
