@@ -462,14 +462,19 @@ C_WORDS = [
 ]
 
 
-def c_words(text):
-    """A label of C's (or a cell's part of one) in the current language; one no pattern
-    knows as it is."""
-    for pattern, msgid in C_WORDS:
+def in_words(text, table):
+    """text in the current language by the first (pattern, msgid) of table that matches
+    it whole, its groups the placeholders; as it is where none does."""
+    for pattern, msgid in table:
         m = re.fullmatch(pattern, text)
         if m:
             return _(msgid).format(**m.groupdict())
     return text
+
+
+def c_words(text):
+    """A label of C's (or a cell's part of one) in the current language."""
+    return in_words(text, C_WORDS)
 
 
 def per_rep(b, counter):
@@ -587,11 +592,7 @@ PYTHON_WORDS = [(r"get\(\) raised (?P<error>.+)", N_("get() raised {error}")),
 
 
 def python_words(label):
-    for pattern, msgid in PYTHON_WORDS:
-        m = re.fullmatch(pattern, label)
-        if m:
-            return _(msgid).format(**m.groupdict())
-    return label
+    return in_words(label, PYTHON_WORDS)
 
 
 def c6_figure(run, folder):
