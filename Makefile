@@ -8,6 +8,9 @@
 #                   ARGS=... passes more; LANG=zh: REPORT.zh.md and the Chinese handout too)
 #   make claim C=C3 [LANG=zh]   one claim live in class: only the benchmarks its rules
 #                   need, in under a minute, and its handout page
+#   make reference  take results/reference and its twin again with this version (two
+#                   whole quick runs, about 15 min on 2 cores) and regenerate
+#                   tests/reference_outcomes.json; then write the hand check again
 #   make po         re-extract the report's strings into locale/tvp.pot, merge into each .po
 #   make test       deps, build, run every test; ends with "N passed, N failed"
 #   make suite-check   the real suite at every size of the quick profile, checked as the
@@ -85,7 +88,7 @@ BENCH_OBJ := $(BENCH_SRC:%.c=$(BUILD)/%.o) $(BUILD)/bench/gbench.o
 TESTS := $(TEST_SRC:tests/%.c=$(BUILD)/%)
 
 .PHONY: all deps report test suite-check clean compare catalogue claims-doc demos mutants extra-kind FORCE \
-	claim claim-check po lang-check python-ft
+	claim claim-check po lang-check python-ft reference
 all: $(BUILD)/tvp-bench $(BUILD)/tvp-helper $(BUILD)/gbench-probe $(TESTS)
 
 deps:
@@ -130,6 +133,11 @@ report: deps all lang-check $(MO_FILES)
 	TVP_LANG=$(REPORT_LANG) $(PYTHON) scripts/run.py --profile $(PROFILE) --pin $(PIN) \
 		$(if $(FILTER),--filter '$(FILTER)') $(if $(BUDGET),--budget '$(BUDGET)') \
 		$(foreach p,$(PYTHONS),--python '$(p)') $(ARGS)
+
+# The committed reference (scripts/reference.py): every other change of the suite may
+# change it, so it is taken by one command, whole, never by hand.
+reference: deps all lang-check $(MO_FILES)
+	$(PYTHON) scripts/reference.py take
 
 # A language without a catalogue stops here, before a run of minutes.
 lang-check:
