@@ -194,7 +194,7 @@ def main(argv=None):
     ap.add_argument("--no-report", action="store_true", help="run and merge only")
     ap.add_argument("--budget", metavar="SECONDS",
                     help="shrink the profile to fit this many seconds, never dropping what "
-                         "a verdict needs (README: the budget)")
+                         "a verdict needs (docs/usage.md: the budget)")
     ap.add_argument("--eta-for-topology", metavar="XML|SYNTHETIC",
                     help="print how long the quick and full profiles would take on that "
                          "machine (an lstopo XML file or hwloc's synthetic description, "

@@ -91,7 +91,7 @@ def set_language(lang):
     known = languages()
     if lang not in known:
         raise LanguageError(f"no catalogue for language {lang!r}: the languages are "
-                            f"{', '.join(sorted(known))} (a new one is a .po file, see README)")
+                            f"{', '.join(sorted(known))} (a new one is a .po file, see docs/hacking.md)")
     folder = known[lang]
     if folder is None:
         _lang, _catalogue = DEFAULT, None

@@ -61,7 +61,7 @@ struct ipc_waits {
  * 100 us outlasts a wake-up, so a pair falls back into polling at the next round trip:
  * no run showed that mode (215 to 240 ns, and 790 ns for one pair of one busy run), for
  * the same CPU. A longer bound only burns more CPU in the waits polling cannot end
- * (README, the ipc section). */
+ * (docs/measuring.md, the ipc section). */
 #define IPC_SPIN_DEFAULT_NS 100000u
 
 struct ipc_transport {
