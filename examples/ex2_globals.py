@@ -44,10 +44,21 @@ def run_and_report(work, q):
 def thread_contrast():
     """新增的对照：把 work1 放进线程里执行，看主线程里的 nums 会不会变。"""
     import threading
+    import contextlib
+    import io
     print("-- 对照：把 work1 放进线程里执行（线程属于父进程，打印的 pid 就是父进程的 pid）--")
-    t = threading.Thread(target=work1)
+    out = io.StringIO()
+
+    def in_thread():
+        with contextlib.redirect_stdout(out):
+            work1()
+
+    t = threading.Thread(target=in_thread)
     t.start()
     t.join()
+    # work1 是笔记的函数，它自称 "in process1"；这里它跑在线程里，输出照实改名。
+    for line in out.getvalue().splitlines():
+        print(line.replace("in process1", "in thread (work1)", 1))
     return list(nums)
 
 

@@ -57,12 +57,39 @@ def main():
 
 # ==== 检验部分（新增）：在新的解释器里运行上面的程序 N 次 ====
 import ast
+import multiprocessing
+import queue
 import os
 import re
 import signal
 import subprocess
 
 DATA = [1, 2, 3]
+
+
+def once():
+    """运行一次笔记的 main()，然后看队列本身有没有丢数据：等两个子进程都结束后，
+    把队列里剩下的数据取出来打印。笔记的程序不动；只是把它用的 Queue 换成一个
+    记下所建队列的同名函数，好在 main() 返回后还拿得到 q。"""
+    made = []
+
+    def recording_queue(*args):
+        q = multiprocessing.Queue(*args)
+        made.append(q)
+        return q
+
+    globals()["Queue"] = recording_queue
+    main()
+    for p in multiprocessing.active_children():
+        p.join()
+    left = []
+    for q in made:
+        while True:
+            try:
+                left.append(q.get(timeout=0.5))
+            except queue.Empty:
+                break
+    print("检验：两个子进程结束后，队列里还剩 %s" % left)
 
 
 def run_once():
@@ -77,7 +104,9 @@ def run_once():
         out, _ = proc.communicate()
         return None, out, None
     m = re.search(r"^分析进程分析数据：(\[.*\])$", out, re.M)
-    return proc.returncode, out, (ast.literal_eval(m.group(1)) if m else None)
+    left = re.search(r"^检验：两个子进程结束后，队列里还剩 (\[.*\])$", out, re.M)
+    return (proc.returncode, out, (ast.literal_eval(m.group(1)) if m else None),
+            ast.literal_eval(left.group(1)) if left else None)
 
 
 def check(runs):
@@ -87,8 +116,9 @@ def check(runs):
     if runs > 1:
         print("把笔记的程序在新的 Python 解释器里运行 %d 次（每次都相当于在命令行里运行一次）。" % runs)
     got = []  # 每次分析进程取到的数据；分析进程没有打印结果时为 None
+    kept = []  # 每次：分析进程取到的加上队列里剩下的，是否正好是放进去的数据
     for k in range(runs):
-        rc, out, r = run_once()
+        rc, out, r, left = run_once()
         if k == 0:
             print("第 1 次的输出：" if runs > 1 else "笔记程序的输出：")
             for line in out.splitlines():
@@ -100,6 +130,7 @@ def check(runs):
             print(out)
             sys.exit(1)
         got.append(r)
+        kept.append(r is not None and left is not None and r + left == DATA)
 
     lost = [(k + 1, r) for k, r in enumerate(got) if r != DATA]
     counts = {n: sum(1 for r in got if r is not None and len(r) == n)
@@ -122,19 +153,26 @@ def check(runs):
               "用 fork 启动子进程时这没有影响；用 spawn 或 forkserver 启动时（启动方式见第一行），"
               "子进程启动后要按名字重新打开队列用到的信号量，它往往已随 q 一起被删除，"
               "子进程报 FileNotFoundError 退出。改正版 ex3_queue.py 会 join 两个子进程，没有这个问题。")
+    print("队列本身：%d 次中有 %d 次，分析进程取到的加上两个子进程结束后队列里剩下的，"
+          "正好是放进去的 %s，一个不少、顺序不乱。" % (runs, sum(kept), DATA))
     if lost:
         raced = sum(1 for r in got if r is not None and r != DATA)
+        raced_kept = sum(1 for r, k in zip(got, kept) if r is not None and r != DATA and k)
         reasons = []
         if raced:
-            reasons.append("%d 次是因为分析进程用 q.empty() 判断结束：下载进程还没把数据全部送进队列时，"
-                           "它就可能看到\"队列空了\"而提前退出，剩下的数据没人取" % raced)
+            reasons.append("%d 次是读取循环的竞争：分析进程用 q.empty() 判断结束，下载进程还没把数据"
+                           "全部送进队列时，它就可能看到\"队列空了\"而提前退出；这 %d 次里有 %d 次，"
+                           "没取到的数据事后都还在队列里——队列没有丢数据，是循环没有等它"
+                           % (raced, raced, raced_kept))
         if no_result:
             reasons.append("%d 次是因为 main() 没有 join()，子进程没能打开队列（见上）" % no_result)
-        print("结论：不符合笔记——%s。改法见 ex3_queue.py。" % "；".join(reasons))
+        print("结论：笔记的程序没有做到笔记说的事，毛病在程序的写法，不在队列——%s。"
+              "改法见 ex3_queue.py。" % "；".join(reasons))
         print("RESULT: ex3-racy disagrees")
     else:
-        print("结论：这 %d 次都符合笔记。但这不说明程序没有问题：竞争只是这几次没有出现，"
-              "多运行几次（例如 --runs 200）就可能看到。" % runs)
+        print("结论：%s符合笔记。但这不说明程序没有问题：竞争只是%s没有出现，"
+              "多运行几次（例如 --runs 200）就可能看到。"
+              % ("这一次" if runs == 1 else "这 %d 次都" % runs, "这一次" if runs == 1 else "这几次"))
         print("RESULT: ex3-racy agrees")
 
 
@@ -147,7 +185,7 @@ if __name__ == "__main__":
                     help="只运行一次笔记的程序，不做检验（检验部分在内部使用）")
     args = ap.parse_args()
     if args.once:
-        main()
+        once()
     else:
         if args.runs < 1:
             ap.error("--runs 至少为 1")

@@ -201,6 +201,11 @@ class TestEx2Globals(ExampleCase, unittest.TestCase):
     def test_a_thread_shares_the_global(self):
         r = self.run_result()
         self.find(r, r"线程执行 work1 之后，主线程里 nums = \[11, 22, 0, 1, 2\]。")
+        parent = self.find(r, r"^父进程 pid=(\d+)，").group(1)
+        # The control runs in a thread of the parent: it says so, never "in process1".
+        self.assertEqual(re.findall(r"^in thread \(work1\) pid=(\d+) ,", r.out, re.M),
+                         [parent] * 4)
+        self.assertNotIn("in process1 pid=%s " % parent, r.out)
         self.assertEqual(self.verdict(r), "agrees")
 
 
@@ -228,6 +233,20 @@ class TestEx3QueueRacy(ExampleCase, unittest.TestCase):
         self.assertEqual(three + two + one + none, RUNS)
         self.assertEqual(lost, two + one + none)
         self.assertEqual(self.verdict(r), "disagrees" if lost else "agrees")
+
+    def test_the_queue_loses_nothing_the_loop_races(self):
+        """What the racy loop left is still in the queue once both children ended:
+        the loss is the loop's, never the queue's, and the conclusion says so."""
+        r = self.run_result()
+        runs = int(self.find(r, r"实际：(\d+) 次中，").group(1))
+        m = re.search(r"没有打印结果（子进程出错）的 (\d+) 次", r.out)
+        none = int(m.group(1)) if m else 0
+        kept = int(self.find(r, r"队列本身：%d 次中有 (\d+) 次，分析进程取到的加上" % runs).group(1))
+        self.assertEqual(kept, runs - none)
+        if self.verdict(r) == "disagrees":
+            self.find(r, r"结论：笔记的程序没有做到笔记说的事，毛病在程序的写法，不在队列")
+        else:
+            self.find(r, r"结论：这(一次| \d+ 次都)符合笔记。")
 
 
 class TestEx4Pool(ExampleCase, unittest.TestCase):
