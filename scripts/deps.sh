@@ -9,13 +9,14 @@
 #   Chinese edition       fonts-noto-cjk (the figures name "Noto Sans CJK SC"),
 #   and the handout       gettext (msgfmt compiles locale/*.po; xgettext for make po),
 #                         pandoc (the handout as one self-contained HTML page)
-#   optional              linux-perf (`perf bench sched pipe`, the pipe latency reference):
+#   optional              linux-perf (`perf bench sched pipe`, the pipe latency reference),
+#                         chromium (the handout checked as a projector shows it):
 #                         installed when the archive has it; the run goes on without it
 set -eu
 pkgs="gcc g++ make pkg-config libc6-dev git libbenchmark-dev libbenchmark-tools libhwloc-dev
 hwloc-nox gnuplot-nox libcmocka-dev python3 python3-scipy fonts-noto-cjk gettext pandoc"
 
-optional="linux-perf"
+optional="linux-perf chromium"
 
 installed() {
 	dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'ok installed'

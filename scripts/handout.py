@@ -16,6 +16,7 @@ the first two: write_report.py writes the handout after the report, and so does
 import argparse
 import datetime
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -24,23 +25,41 @@ from collections import Counter
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import claims  # noqa: E402
+import py_rules  # noqa: E402
 import results  # noqa: E402
 import stats  # noqa: E402
-from report import i18n, kit  # noqa: E402
+from report import i18n, kit, state  # noqa: E402
 from report.claims_table import figure_link, key_text  # noqa: E402
 from report.i18n import N_, _  # noqa: E402
-from report.verdicts import prediction, verdict_with_gaps, verdict_word  # noqa: E402
+from report.verdicts import measured_text, prediction, verdict_word  # noqa: E402
 
 # How a page is cut for print and projection: each claim starts a page.
 PAGE_BREAK = '<div style="page-break-after: always;"></div>'
-CSS = """body { max-width: 60em; margin: 0 auto; padding: 1em 2em; font-family: "Noto Sans CJK SC",
- "Noto Sans", sans-serif; font-size: 1.25em; line-height: 1.5; }
-section.level2 { min-height: 95vh; border-bottom: 1px solid #ccc; padding-bottom: 1em; }
-h2 { margin: 0.3em 0; }
-img { max-width: 100%; max-height: 58vh; display: block; margin: 0 auto; }
-blockquote { font-size: 1.3em; border-left: 4px solid #1f77b4; margin: 0; padding-left: 1em; }
-.machine { color: #555; font-size: 0.9em; }
-@media print { section.level2 { page-break-after: always; min-height: 0; border: 0; } }
+CSS = """html { font-size: 24px; }
+body { margin: 0; padding: 0; font-family: "Noto Sans", "Noto Sans CJK SC", sans-serif;
+ line-height: 1.3; color: #111; }
+:lang(zh) body, body:lang(zh) { font-family: "Noto Sans CJK SC", "Noto Sans", sans-serif; }
+.title, section.level2 { box-sizing: border-box; height: 100vh; padding: 0.6rem 1.6rem;
+ display: flex; flex-direction: column; overflow: hidden; border-bottom: 1px solid #ccc; }
+.title { justify-content: center; }
+.title h1 { font-size: 1.8rem; margin: 0 0 0.6rem 0; }
+h2 { font-size: 1.3rem; margin: 0 0 0.2rem 0; }
+blockquote { font-size: 1.15rem; border-left: 6px solid #1f77b4; margin: 0 0 0.2rem 0;
+ padding-left: 0.6rem; }
+blockquote p { margin: 0.1rem 0; }
+p { margin: 0.15rem 0; }
+.verdicts { font-size: 1rem; }
+.flag { color: #8a4b00; }
+.body { flex: 1 1 0; min-height: 0; display: flex; gap: 0.8rem; align-items: center; }
+.body > p { flex: 1 1 0; min-width: 0; height: 100%; margin: 0; display: flex;
+ align-items: center; }
+.body img { display: block; max-width: 100%; max-height: 100%; margin: 0 auto; }
+.reading { flex: 1 1 0; font-size: 0.85rem; line-height: 1.22; max-height: 100%; }
+.reading ul { margin: 0; padding-left: 1.1rem; }
+.reading li { margin-bottom: 0.05rem; }
+.note { font-size: 0.85rem; color: #444; }
+@media print { .title, section.level2 { height: auto; page-break-after: always;
+ border: 0; } }
 """
 
 
@@ -98,21 +117,62 @@ def rules_figure(claim, run, folder):
     return lines[0][lines[0].index("](") + 2:-1]
 
 
+def tally(outcomes):
+    """The counted predictions as a student reads them: how many, how many hold, fail,
+    could not be decided, had no data ("8 predictions: 5 hold, 2 fail, 1 undecided")."""
+    counted = [o for o in outcomes if o.rule.counted]
+    parts = [what.format(n=n) for n, what in (
+        (sum(o.holds is True for o in counted), _("{n} hold")),
+        (sum(o.holds is False for o in counted), _("{n} fail")),
+        (sum(o.holds is None and o.undecided for o in counted), _("{n} undecided")),
+        (sum(o.holds is None and not o.undecided for o in counted), _("{n} without data")))
+        if n or what == _("{n} hold")]
+    return _("{counted} predictions: {parts}").format(counted=len(counted),
+                                                      parts=_(", ").join(parts))
+
+
+def verdict_of(claim, run, rules, who):
+    """"C: nuanced (8 predictions: 5 hold, 2 fail, 1 undecided)", or None without rules
+    or data for them."""
+    verdict, outcomes = claims.judge(claim, run, rules)
+    if not any(o.rule.counted for o in outcomes) or verdict == "missing data":
+        return None
+    fragile = _(", fragile") if claims.is_fragile(claim, run, rules) else ""
+    return _("**{who}: {verdict}** ({tally}{fragile})").format(
+        who=who, verdict=verdict_word(verdict), tally=tally(outcomes), fragile=fragile)
+
+
+def verdicts_line(claim, run):
+    """C's verdict and Python's side by side, the one the claim is judged on first."""
+    sides = [(claims.RULES, _("The suite's C")), (py_rules.PY_RULES, _("The notes' Python"))]
+    if claims.judged_rules(claim) is py_rules.PY_RULES:
+        sides.reverse()
+    said = [v for v in (verdict_of(claim, run, rules, who) for rules, who in sides) if v]
+    return _(" · ").join(said) if said else _("**{verdict}**").format(
+        verdict=verdict_word("missing data"))
+
+
+def flagged_line(claim, run):
+    """The run's ⚠ when a scenario the claim's counted predictions read was flagged."""
+    scenarios = state.flagged_claims(run).get(claim)
+    if not scenarios:
+        return None
+    return _("⚠ The machine's state moved while {scenarios} ran: read these numbers "
+             "with care.").format(scenarios=_(", ").join(scenarios))
+
+
 def reading(claim, run):
-    """Two or three sentences from the run's numbers: the key numbers, how many counted
-    predictions hold, which fail and which could not be decided."""
+    """What holds, what was not borne out (with what was measured) and what could not
+    be decided, then the key numbers."""
     outcomes = claims.judged(claim, run)[1]
     counted = [o for o in outcomes if o.rule.counted]
     out = []
-    key = key_text(claim, run)
-    if key and key != "–":
-        out.append(_("Key numbers: {numbers}.").format(numbers=key))
-    decided = [o for o in counted if o.holds is not None]
-    if decided:
-        out.append(_("Counted predictions that hold on this machine: {held} of "
-                     "{counted}.").format(counted=len(counted),
-                                          held=sum(bool(o.holds) for o in decided)))
-    failed = [prediction(o.rule) for o in decided if not o.holds]
+    held = [prediction(o.rule) for o in counted if o.holds]
+    if held:
+        out.append(_("Holds: {predictions}.").format(predictions=_("; ").join(held)))
+    failed = [_("“{prediction}” (measured {measured})").format(
+        prediction=prediction(o.rule), measured=measured_text(o))
+        for o in counted if o.holds is False]
     if failed:
         out.append(_("Not borne out: {predictions}.").format(
             predictions=_("; ").join(failed)))
@@ -123,7 +183,10 @@ def reading(claim, run):
     if not counted:
         out.append(_("No prediction of this claim is counted in its verdict yet: the "
                      "suite shows only context for it."))
-    return i18n.sentences(out)
+    key = key_text(claim, run)
+    if key and key != "–":
+        out.append(_("Key numbers: {numbers}.").format(numbers=key))
+    return out
 
 
 MODE_WORDS = {"thread": N_("thread"), "process": N_("process")}
@@ -146,6 +209,16 @@ def machine_line(run):
         parts=_(", ").join(parts), profile=ctx.get("profile", "?"), n=run.repetitions)
 
 
+def how_to_read(run):
+    """The line under every page's numbers: what a number and its interval are."""
+    n = run.repetitions
+    if not n or n < 2:
+        return _("Numbers are single measurements (one repetition).")
+    cover = stats.median_ci(range(n))[3]
+    return _("Numbers are medians [{coverage} interval = the smallest–largest of {n} "
+             "repetitions].").format(coverage=f"{cover:.2%}", n=n)
+
+
 def run_name(run):
     """The run as its context names it: host and start time in UTC, the same wherever
     the folder is copied."""
@@ -159,33 +232,75 @@ def run_name(run):
     return f"{host} {when:%Y-%m-%d %H:%M} UTC"
 
 
+def alt_text(claim, fig):
+    """What the figure shows, for a reader who cannot see it: its caption's words."""
+    base = os.path.splitext(os.path.basename(fig))[0]
+    what = FIGURE_WORDS.get(base)
+    return _("{claim}: {what}").format(claim=claim, what=_(what)) if what else claim
+
+
+FIGURE_WORDS = {
+    "footprint": N_("memory per idle worker, threads against processes"),
+    "create_methods": N_("the time to create and reap a worker, by method"),
+    "create_memory": N_("the time to create a worker against the parent's memory"),
+    "globals": N_("appends to a global list that the parent sees, per worker kind"),
+    "ipc_throughput": N_("throughput of each transport by message size, threads against "
+                         "processes"),
+    "ipc_latency": N_("round-trip latency of each transport, threads against processes"),
+    "pool_throughput": N_("a pool against a worker per task, by task length"),
+    "pool_schedule": N_("when each of ten tasks ran on the three workers of a pool"),
+    "pool_failures": N_("what the caller sees when a task fails, per kind of pool"),
+    "scale": N_("work done by N threads and N processes, per workload"),
+}
+
+
 def page(claim, run, folder):
     c = claims.CLAIMS[claim]
-    verdict, outcomes = claims.judged(claim, run)
-    fragile = claims.is_fragile(claim, run, claims.judged_rules(claim)) if outcomes else False
-    lines = [f"## {claim}", "", f"> {c['zh']}", ""]
+    lines = [f"## {claim} {{#{claim.lower()}}}", "", f"> {c['zh']}", ""]
     if i18n.current() == "en":
         lines[-1:] = [">", f"> *{c['en']}*", ""]
-    word = verdict_with_gaps(verdict, outcomes) if outcomes else verdict_word("missing data")
-    lines += [_("**Verdict: {verdict}**").format(verdict=word) +
-              (_(" (fragile: moving the thresholds {pct} changes it)").format(
-                  pct=f"{claims.ROBUSTNESS:.0%}") if fragile else ""), ""]
+    lines += [f'<p class="verdicts">{html_inline(verdicts_line(claim, run))}</p>', ""]
+    flag = flagged_line(claim, run)
+    if flag:
+        lines += [f'<p class="flag">{flag}</p>', ""]
     fig = figure_of(claim, run, folder)
-    lines += [f"![{claim}]({fig})" if fig else _("*No figure for this claim in this run.*"),
-              "", reading(claim, run), "",
-              f'<p class="machine">{machine_line(run)}</p>', ""]
+    # The figure beside the reading, not above it: a projector's screen is wide.
+    lines += ['<div class="body">', ""]
+    lines += [f"![{alt_text(claim, fig)}]({fig})" if fig
+              else _("*No figure for this claim in this run.*"), ""]
+    lines += ['<div class="reading">', ""]
+    for sentence in reading(claim, run):
+        lines += [f"- {sentence}"]
+    lines += ["", "</div>", "", "</div>", "", f'<p class="note">{how_to_read(run)}</p>', ""]
     return lines
+
+
+def html_inline(md):
+    """**bold** as <strong>, for a line kept inside an HTML paragraph."""
+    return re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", md)
+
+
+def title_page(run):
+    """The first page: what the handout is, the machine once, how to read a page."""
+    return ['<div class="title">', "",
+            _("# Threads and processes: what this machine says"), "",
+            _("One page per claim of the lecture notes: the notes' sentence, the verdict "
+              "this run gives it, a figure and what the numbers say. Run {run}.").format(
+                 run=run_name(run)), "",
+            f"- {machine_line(run)}",
+            "- " + _("Each claim makes predictions; a verdict counts them: it holds when "
+                     "every decided prediction holds, fails when none does, and holds in "
+                     "part between. The suite's C is its C programs; the notes' Python is the "
+                     "notes' own code, run here."),
+            "- " + _("A PU is a logical CPU (a hardware thread)."),
+            f"- {how_to_read(run)}", "", "</div>", ""]
 
 
 def handout_lines(run, folder, which=None):
     which = which or list(claims.CLAIMS)
-    lines = [_("# Threads and processes: what this machine says"), "",
-             _("One page per claim of the lecture notes: the notes' sentence, the verdict "
-               "this run gives it, a figure and what the numbers say. Run {run}.").format(
-                 run=run_name(run)), ""]
-    for n, claim in enumerate(which):
-        if n:
-            lines += [PAGE_BREAK, ""]
+    lines = title_page(run)
+    for claim in which:
+        lines += [PAGE_BREAK, ""]
         lines += page(claim, run, folder)
     return lines
 
