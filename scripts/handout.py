@@ -29,16 +29,15 @@ import py_rules  # noqa: E402
 import results  # noqa: E402
 import stats  # noqa: E402
 from report import i18n, kit, state  # noqa: E402
-from report.claims_table import figure_link, key_text  # noqa: E402
+from report.claims_table import figure_link, key_numbers, key_text, key_values  # noqa: E402
 from report.i18n import N_, _  # noqa: E402
 from report.verdicts import measured_text, prediction, verdict_word  # noqa: E402
 
 # How a page is cut for print and projection: each claim starts a page.
 PAGE_BREAK = '<div style="page-break-after: always;"></div>'
 CSS = """html { font-size: 24px; }
-body { margin: 0; padding: 0; font-family: "Noto Sans", "Noto Sans CJK SC", sans-serif;
- line-height: 1.3; color: #111; }
-:lang(zh) body, body:lang(zh) { font-family: "Noto Sans CJK SC", "Noto Sans", sans-serif; }
+body { margin: 0; padding: 0; font-family: sans-serif; line-height: 1.3; color: #111; }
+:lang(zh) body, body:lang(zh) { font-family: "Noto Sans CJK SC", sans-serif; }
 .title, section.level2 { box-sizing: border-box; height: 100vh; padding: 0.6rem 1.6rem;
  display: flex; flex-direction: column; overflow: hidden; border-bottom: 1px solid #ccc; }
 .title { justify-content: center; }
@@ -54,7 +53,7 @@ p { margin: 0.15rem 0; }
 .body > p { flex: 1 1 0; min-width: 0; height: 100%; margin: 0; display: flex;
  align-items: center; }
 .body img { display: block; max-width: 100%; max-height: 100%; margin: 0 auto; }
-.reading { flex: 1 1 0; font-size: 0.85rem; line-height: 1.22; max-height: 100%; }
+.reading { flex: 1.15 1 0; font-size: 0.85rem; line-height: 1.22; max-height: 100%; }
 .reading ul { margin: 0; padding-left: 1.1rem; }
 .reading li { margin-bottom: 0.05rem; }
 .note { font-size: 0.85rem; color: #444; }
@@ -82,6 +81,89 @@ def figure_of(claim, run, folder):
         if os.path.isfile(os.path.join(folder, path)):
             return path
     return rules_figure(claim, run, folder)
+
+
+# A page's figure drawn for the projector, where the run has what it needs: the claim's
+# key number as two bars, or (C2) creation against the parent's memory. The others show
+# the report's own figure (figure_of) until one is drawn for them.
+KEY_FIGURE = ("C1", "C3", "C4", "C7")
+
+
+def projector_figure(claim, run, folder):
+    """The path of the claim's projector figure, drawn now, or None."""
+    if claim == "C2":
+        return memory_figure(run, folder)
+    if claim in KEY_FIGURE:
+        return key_figure(claim, run, folder)
+    return None
+
+
+def drawn(lines):
+    if "](" not in lines[0]:  # "*Figure skipped: ...*", in the page's language
+        print(f"tvp: handout: {lines[0].strip('*')}", file=sys.stderr)
+        return None
+    return lines[0][lines[0].index("](") + 2:-1]
+
+
+def key_figure(claim, run, folder):
+    values = key_values(claim, run)
+    nums = key_numbers(claim, run)
+    if not values or not nums:
+        return None
+    (t, t_lo, t_hi), (p, p_lo, p_hi), unit = values
+    words = [nums[0].split(" [")[0], nums[1].split(" [")[0]]
+    rows = [f"0\t{_('thread')}\t{t:g}\t{t_lo:g}\t{t_hi:g}\t{words[0]}",
+            f"1\t{_('process')}\t{p:g}\t{p_lo:g}\t{p_hi:g}\t{words[1]}"]
+    first, second = two_lines(_(unit))
+    labels = {"L_TITLE1": first, "L_TITLE2": second, "L_RATIO": nums[2]}
+    return drawn(kit.figure(folder, "handout_key.gp", f"handout_key_{claim}.dat",
+                            "\n".join(rows) + "\n", claim, labels=labels))
+
+
+def two_lines(text, width=32):
+    """TEXT cut into at most two lines of about WIDTH columns (a CJK character counts
+    two), at a space or after a punctuation mark where there is one."""
+    cols = [2 if "\u2e80" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" else 1 for ch in text]
+    if sum(cols) <= width:
+        return text, ""
+    total, cut = 0, len(text)
+    for i, ch in enumerate(text):
+        total += cols[i]
+        if total > width:
+            break
+        if ch in " ，、；,;":
+            cut = i + 1
+    if cut == len(text):  # no break point inside the first line: cut where it is full
+        cut = next(i for i in range(len(text)) if sum(cols[:i + 1]) > width)
+    return text[:cut].rstrip(), text[cut:].strip()
+
+
+# C2's series: what creation costs as the parent grows, threads against processes.
+MEMORY_SERIES = ((claims.THREAD, "private", N_("pthread_create")),
+                 (claims.FORK, "private", N_("fork")),
+                 (claims.SPAWN, "private", N_("posix_spawn")),
+                 (claims.FORK, "thp", N_("fork, THP")))
+MEMORY_MIB = (64, 256, 1024)
+
+
+def memory_figure(run, folder):
+    blocks = []
+    for (kind, mode), layout, name in MEMORY_SERIES:
+        rows = []
+        for mib in MEMORY_MIB:
+            b = run.bench(claims.create(kind, mode, mib, layout))
+            vals = claims.values(b, "time") if b and b.usable else []
+            if vals:
+                med, lo, hi = stats.median_ci(vals)[:3]
+                rows.append(f'{mib} {med:g} {lo:g} {hi:g} "{_(name)}"')
+        if rows:
+            blocks.append("\n".join(rows))
+    if len(blocks) < 2:
+        return None
+    labels = {"L_XLABEL": _("the parent's memory (MiB)"),
+              "L_YLABEL": _("µs, create + reap")}
+    return drawn(kit.figure(folder, "handout_memory.gp", "handout_memory_C2.dat",
+                            "\n\n\n".join(blocks) + "\n", "C2", labels=labels))
 
 
 def rules_figure(claim, run, folder):
@@ -235,11 +317,14 @@ def run_name(run):
 def alt_text(claim, fig):
     """What the figure shows, for a reader who cannot see it: its caption's words."""
     base = os.path.splitext(os.path.basename(fig))[0]
-    what = FIGURE_WORDS.get(base)
+    what = FIGURE_WORDS.get("handout_key" if base.startswith("handout_key_") else base)
     return _("{claim}: {what}").format(claim=claim, what=_(what)) if what else claim
 
 
 FIGURE_WORDS = {
+    "handout_key": N_("the key number, a thread against a process, median and interval"),
+    "handout_memory_C2": N_("the time to create and reap a worker as the parent's memory "
+                            "grows, threads against processes"),
     "footprint": N_("memory per idle worker, threads against processes"),
     "create_methods": N_("the time to create and reap a worker, by method"),
     "create_memory": N_("the time to create a worker against the parent's memory"),
@@ -263,7 +348,7 @@ def page(claim, run, folder):
     flag = flagged_line(claim, run)
     if flag:
         lines += [f'<p class="flag">{flag}</p>', ""]
-    fig = figure_of(claim, run, folder)
+    fig = projector_figure(claim, run, folder) or figure_of(claim, run, folder)
     # The figure beside the reading, not above it: a projector's screen is wide.
     lines += ['<div class="body">', ""]
     lines += [f"![{alt_text(claim, fig)}]({fig})" if fig

@@ -40,6 +40,13 @@ window.addEventListener("load", () => {
       if (f < minFont) { minFont = f; smallest = own[0].textContent.trim().slice(0, 40); }
     }
   }
+  // A box whose content runs past it (the reading under the note) overflows even where
+  // the page's last line still ends on the screen.
+  // Only the page's boxes count, not a line whose glyphs stand a pixel or two past
+  // their line box (CJK fonts do).
+  const over = [page, ...page.querySelectorAll(".body, .reading")].filter(e =>
+    e.clientHeight > 0 && e.scrollHeight > e.clientHeight + 4).map(e =>
+    e.tagName.toLowerCase() + (e.className ? "." + e.className : ""));
   const imgs = [...page.querySelectorAll("img")].map(i => ({
     alt: i.alt, natural_width: i.naturalWidth, shown_width: i.clientWidth,
     shown_height: i.clientHeight}));
@@ -47,6 +54,7 @@ window.addEventListener("load", () => {
   out.id = "tvp-probe";
   out.textContent = JSON.stringify({viewport: [innerWidth, innerHeight], height: box.height, content_height: bottom - box.top,
     min_text_px: minFont === Infinity ? null : minFont, smallest_text: smallest,
+    overflowing: over,
     images: imgs});
   document.body.appendChild(out);
 });
@@ -157,7 +165,8 @@ def check_handout(exe, folder, name, screens):
             # --screenshot draws the whole window-size, frame or not: SIZE as it is.
             chromium(exe, "file://" + one, f"--screenshot={shot}")
             probe.update(page=page, screenshot=shot,
-                         fits=probe["content_height"] <= probe["height"] + 1)
+                         fits=probe["content_height"] <= probe["height"] + 1
+                         and not probe["overflowing"])
             src = figures.get(page)
             small = svg_min_font(folder, src) if src else None
             for img in probe["images"]:

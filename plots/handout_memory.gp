@@ -1,0 +1,39 @@
+# handout_memory.gp DATA OUT - C2 for a projector (scripts/handout.py): what creating a
+# worker costs against the parent's memory, at most four series: pthread_create, fork,
+# posix_spawn in 4 KiB pages, fork in huge pages. 600x400 with 22-point text, each line
+# named at its end (no key to look up), so that shown beside the page's words at
+# 1280x720 no letter is under 20 px.
+# DATA: a block per series (two blank lines between), rows of parent MiB, median µs,
+# interval low, high, the series' name in quotes.
+# Words: L_XLABEL, L_YLABEL (the page says what the figure is: no title).
+load 'plots/style.gp'
+handout_png = 'set terminal pngcairo noenhanced size 600,400 font "'.FONT.',22"'
+handout_svg = 'set terminal svg noenhanced size 600,400 dynamic font "'.FONT.',22"'
+eval handout_png
+set output ARG2.'.png'
+set xlabel L_XLABEL
+set label 1 L_YLABEL at graph 0, graph 1.06 left
+set logscale x 2
+set logscale y 10
+set format y "%g"
+set xtics ("64" 64, "256" 256, "1024" 1024) nomirror
+set ytics nomirror
+set border 3
+unset key
+set grid ytics
+set lmargin 9
+set rmargin 12
+set tmargin 2.5
+set xrange [48:1400]
+set yrange [10:*]
+# Threads blue, processes vermilion and orange (Okabe-Ito), huge pages dashed.
+colours = "#0072b2 #d55e00 #e69f00 #d55e00"
+stats ARG1 using 1 nooutput
+n = STATS_blocks
+plot for [i=0:n-1] ARG1 index i using 1:2:3:4 with yerrorlines lw 3 pt 7 ps 1.2 \
+         lc rgb word(colours, i + 1) dashtype int(word("1 1 1 2", i + 1)), \
+     for [i=0:n-1] ARG1 index i every ::2::2 using 1:2:5 with labels left \
+         offset 0.8,(i == 3 ? 0.5 : i == 2 ? -0.3 : 0) \
+         tc rgb word(colours, i + 1)
+set output
+eval handout_svg; set output ARG2.'.svg'; replot
