@@ -1709,6 +1709,39 @@ class ScaleAndCowReport(unittest.TestCase):
         self.assertIn("hypothesis", text)
         self.assertNotIn("takes the one address space's lock, which", text)
 
+    def test_scale_efficiency_from_paired_speedups(self):
+        """The efficiency is each repetition's own N over its own one worker: with the
+        pairs saying 1.0x, medians that would make 2x (a slow N = 1 row) do not show."""
+        from report import scale
+        self.kit.DRAW = False
+        self.addCleanup(setattr, self.kit, "DRAW", True)
+        r = self.scale_run()
+        for b in r.select("scale", "rate", variant="cpu"):
+            if b.args["workers"] > 1:
+                b.counters["speedup"] = [1.0, 0.98, 1.0, 1.02, 1.01]
+        text = "\n".join(scale.section(r, self.tmp))
+        self.assertIn("| cpu | | 200 | 50% | 200 | 50% |", text)
+
+    def test_scale_rows_carry_paired_speedup(self):
+        """tvp-bench's unpinned N > 1 rows carry the per-repetition speed-up against one
+        worker measured beside them; N = 1 rows and pinned rows do not."""
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, "s.json")
+            r = run([os.path.join(BUILD, "tvp-bench"), "--scenario=scale", "--repetitions=2",
+                     "--min-time=0.01", "--benchmark_filter=scale/cpu/thread/.*workers:(1|2)/",
+                     f"--benchmark_out={out}", "--benchmark_out_format=json"])
+            self.assertEqual(r.returncode, 0, r.stderr[-2000:])
+            with open(out) as f:
+                rows = [b for b in json.load(f)["benchmarks"] if b["run_type"] == "iteration"]
+        seen = set()
+        for row in rows:
+            paired = "/pin:none/" in row["name"] and "/workers:2/" in row["name"]
+            self.assertEqual("speedup" in row, paired, row["name"])
+            if paired:
+                self.assertGreater(row["speedup"], 0)
+                seen.add(row["repetition_index"])
+        self.assertEqual(seen, {0, 1})
+
     def test_scale_figure_ticks_and_no_warning(self):
         """gnuplot draws the panels with ticks at the measured Ns only, and says nothing."""
         from report import scale
