@@ -1069,6 +1069,58 @@ class Compare(unittest.TestCase):
         self.assertEqual(r.stdout.strip(), "['report', 'report.i18n', 'report.kit']")
 
 
+class PeerReference(unittest.TestCase):
+    """`perf bench sched pipe` is taken as rows that run with ipc (bench/perf_ref.c), one
+    take a repetition, and the run's context and the report quote their median and
+    range."""
+
+    def test_takes_are_rows_interleaved_with_ipc(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, "p.json")
+            r = run([os.path.join(BUILD, "tvp-bench"), "--scenario=ipc", "--repetitions=3",
+                     "--min-time=0.01",
+                     "--benchmark_filter=perf_ref|ipc/pipe/process/measure:latency/kind:fork/"
+                     "pin:same_pu", f"--benchmark_out={out}", "--benchmark_out_format=json"])
+            self.assertEqual(r.returncode, 0, r.stderr[-2000:])
+            with open(out) as f:
+                doc = json.load(f)
+        rows = [b for b in doc["benchmarks"] if b["run_type"] == "iteration"]
+        names = [b["name"].split("/")[0] for b in rows]
+        self.assertIn("perf_ref", names)
+        self.assertIn("ipc", names)
+        self.assertEqual(doc["context"].get("repetition_order"), "interleaved")
+        perf = [b for b in rows if b["name"].startswith("perf_ref/")]
+        if not shutil.which("perf"):
+            self.assertTrue(all(b.get("error_occurred") for b in perf))
+            self.assertIn("perf", perf[0]["error_message"])
+            return
+        same = [b for b in perf if "/pin:same_pu/" in b["name"]]
+        self.assertEqual(sorted(b["repetition_index"] for b in same), [0, 1, 2])
+        self.assertTrue(all(b["real_time"] > 0 for b in same))
+        sys.path.insert(0, os.path.join(ROOT, "scripts"))
+        import run as run_py
+        ctx = run_py.perf_context(doc["benchmarks"])
+        takes = sorted(b["real_time"] for b in same)
+        self.assertEqual(ctx["perf_sched_pipe_same_pu_us_takes"], "3")
+        self.assertAlmostEqual(float(ctx["perf_sched_pipe_same_pu_us"]), takes[1], places=5)
+        self.assertEqual(ctx["perf_sched_pipe_same_pu_us_range"],
+                         f"{takes[0]:.6f}-{takes[-1]:.6f}")
+
+    def test_report_quotes_median_and_range(self):
+        from report import ipc
+        perf = [bench("perf_ref/sched_pipe/process/measure:latency/kind:fork/pin:same_pu/"
+                      "iterations:1/manual_time", [2.7, 4.6, 2.8]),
+                bench("ipc/pipe/process/measure:latency/kind:fork/pin:same_pu/real_time",
+                      [3.0, 3.1, 2.9])]
+        r = run_of(*perf, ctx={"pus": "2", "perf_sched_pipe_same_pu_us": "9.9"})
+        self.assertEqual(ipc.perf_takes(r, "same_pu"), (2.8, 2.7, 4.6, 3))
+        text = " ".join(ipc.perf_part(r))
+        self.assertIn("on one PU 2.8 µs (median of 3 takes, 2.7-4.6) against tvp's 3 µs", text)
+        # An older run: the single take its context kept, said to be one.
+        old = run_of(perf[1], ctx={"pus": "2", "perf_sched_pipe_same_pu_us": "4.57"})
+        self.assertIn("on one PU 4.57 µs (one take)", " ".join(ipc.perf_part(old)))
+
+
 class PythonBench(unittest.TestCase):
     """The notes' Python, measured by bench/py_bench.py (needs its names of schema 2)."""
 
