@@ -1,8 +1,9 @@
-"""ipc.py - C4 and C7, talking between workers (bench/ipc.c, bench/bw_lmbench.c):
-throughput by transport, message size, peer kind and placement; lmbench's method as the
-kernel transports' reference; ping-pong latency; the cache-line probe; Queue(3)."""
+"""ipc.py - C4 and C7, talking between workers (bench/ipc.c, bench/bw_lmbench.c,
+bench/perf_ref.c): throughput by transport, message size, peer kind and placement;
+lmbench's method as the kernel transports' reference; ping-pong latency beside `perf
+bench sched pipe`; the cache-line probe; Queue(3)."""
 # The scenarios this section reports (the others' sections are named after theirs).
-SCENARIOS = ("ipc", "bw_lmbench")
+SCENARIOS = ("ipc", "bw_lmbench", "perf_ref")
 import math
 import os
 import statistics
