@@ -431,6 +431,43 @@ class TwoInterpreters(unittest.TestCase):
                     self.assertTrue(os.path.exists(os.path.join(
                         folder, "figures", f"python_gil_{suffix}.png")), suffix)
 
+    def test_throughput_against_the_first_ones_thread(self):
+        """Each interpreter's own speed-up, and its throughput against one thread of the
+        first: the notes' calm numbers of 2026-12-07 (3.11: one thread 36.2 M ops/s, two
+        threads 35.4 M, two processes 67.6 M; 3.13t: 18.6 M, 36.2 M, 36.2 M) say that two
+        free-threaded threads do what one GIL thread does, which 3.13t's own 1.95x
+        hides."""
+        from report import python as report_python
+        from test_scripts import bench, run_of
+        pus = 2
+        rates = {None: {("thread", 1): 36.2e6, ("thread", 2): 35.4e6, ("process", 2): 67.6e6,
+                        ("process", 1): 36.0e6},
+                 "py3135t": {("thread", 1): 18.6e6, ("thread", 2): 36.2e6,
+                             ("process", 2): 36.2e6, ("process", 1): 18.6e6}}
+        benches = []
+        for tag, cells in rates.items():
+            for (variant, n), rate in cells.items():
+                method = "/start_method:fork" if variant == "process" else ""
+                interp = f"/interp:{tag}" if tag else ""
+                b = bench(f"python/{variant}/{variant}/measure:gil/work:cpu{method}/"
+                          f"workers:{n}{interp}/manual_time", [1.0] * 3)
+                b.counters = {"ops_per_s": [rate] * 3}
+                if n > 1:
+                    one = cells[(variant, 1)]
+                    b.counters["speedup"] = [rate / one] * 3
+                benches.append(b)
+        infos = [{"python_interp_tag": "", "python": "3.11.2", "python_gil_enabled": "1"},
+                 {"python_interp_tag": "py3135t", "python": "3.13.5",
+                  "python_gil_enabled": "0", "python_gil_disabled_build": "1"}]
+        r = run_of(*benches, ctx={"pus": str(pus), "python_interpreters": json.dumps(infos)})
+        rows = [line for line in report_python.interpreters_part(
+            r, report_python.interpreters(r)) if line.startswith("| ")][1:]
+        first, ft = ([c.strip() for c in line.strip("|").split("|")] for line in rows)
+        # Own speed-ups, threads and processes at N = PUs; then one thread's M ops/s and
+        # both against the first interpreter's one thread.
+        self.assertEqual(first[7:12], ["0.98x", "1.88x", "36.2", "0.98x", "1.87x"])
+        self.assertEqual(ft[7:12], ["1.95x", "1.95x", "18.6", "1.00x", "1.00x"])
+
     def test_a_missing_interpreter_stops_before_the_run(self):
         r = run([PY, "scripts/run.py", "--python", "/nonexistent/python3", "--no-report",
                  "--out", tempfile.gettempdir()])
