@@ -265,8 +265,10 @@ def gil_part(run, folder, tag, info):
                 {n for _t, _s, p in series["cpu"] + series["io"] for n in p})]
             rows.append(cells)
     ns = sorted({n for w in series for _t, _s, p in series[w] for n in p})
-    out += [_("Speed-up against one worker of the same kind (median); one worker's rate is "
-              "operations per second (CPU: loop rounds of `s += i & 7`, I/O: 2 ms sleeps; C: "
+    out += [_("Speed-up against one worker of the same kind: the median over repetitions of "
+              "each repetition's own N against its own one worker, measured one after the "
+              "other in alternating order (bars: the interval of that median); one "
+              "worker's rate is operations per second (CPU: loop rounds of `s += i & 7`, I/O: 2 ms sleeps; C: "
               "scale's cpu operations, 1000 xorshift rounds each, in the same run). The "
               "window opens at a start gate (or the first submit) and closes at the last "
               "worker's end stamp: starting and joining the workers are outside it."), ""]
@@ -593,9 +595,10 @@ def notes_loop_part(run):
     runs = sum(b.counters.get("runs") or []) if b else 0
     if not runs:
         return []
-    short = sum(b.counters.get("runs_short") or [])
-    lost = sum(b.counters.get("items_lost") or [])
-    put = runs * (b.counter("items_put") or 3)
+    runs = int(runs)
+    short = int(sum(b.counters.get("runs_short") or []))
+    lost = int(sum(b.counters.get("items_lost") or []))
+    put = runs * int(b.counter("items_put") or 3)
     return ["### " + _("The notes' consumer loop (C4)"), "",
             _("The notes' C4 program as written, each run a fresh interpreter and nothing "
               "added: in {short} of {runs} runs ({pct}) the consumer's loop stopped before "
