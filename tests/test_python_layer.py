@@ -8,7 +8,9 @@ records the interpreter's GIL and start method; every key of py_rules is a row o
 run; what the crash cases saw is what Python does; and nothing it started outlives it.
 The rest break things on purpose (a consumer that fails mid-transfer) and check that no
 child and no shared_memory segment is left, and run two interpreters into one report."""
+import contextlib
 import glob
+import io
 import json
 import multiprocessing as mp
 import os
@@ -359,7 +361,8 @@ class Instruments(unittest.TestCase):
         try:
             suite = py_bench.Suite("quick", "")
             suite.reps = 1
-            py_bench.notes_loop(suite)
+            with contextlib.redirect_stdout(io.StringIO()):  # its progress line
+                py_bench.notes_loop(suite)
         finally:
             py_bench.notes_loop_module = real
         row = suite.rows[0]
