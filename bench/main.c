@@ -38,6 +38,7 @@ static const struct scenario *const scenarios[] = {
 	&scenario_scale,
 	&scenario_ipc,
 	&scenario_bw_lmbench, /* runs with ipc */
+	&scenario_perf_ref,   /* runs with ipc */
 	&scenario_pool,
 };
 

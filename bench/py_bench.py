@@ -25,8 +25,8 @@ What every window holds and leaves out:
                 start and join are outside
   memory        N idle workers alive: smaps_rollup of the children (processes), growth of
                 the process's own (threads), per worker, as the footprint scenario does
-  nums, crash, reuse, exception   experiments: what happened is in counters and a label;
-                the time is the whole experiment's
+  nums, crash, reuse, exception, notes_loop   experiments: what happened is in counters
+                and a label; the time is the whole experiment's
 The context carries name_schema "2", the interpreter (version, GIL, default start method,
 its own memory) and tvp_describe: this scenario's description in the C suite's shape (its
 families as run, and python_kinds), for scripts/run.py to merge.
@@ -48,6 +48,7 @@ import signal
 import subprocess
 import sys
 import sysconfig
+import tempfile
 import threading
 import time
 
@@ -97,6 +98,9 @@ FAMILIES = {
     "queue": "bytes items from a producer through a queue (queue.Queue bounded at C's 16, "
              "each item copied in and out as C's queue does; multiprocessing.Queue as is)",
     "queue3": "the notes' Queue(3): 8-byte items through a queue of three",
+    "notes_loop": "the notes' C4 program as written (its consumer stops when q.empty()), "
+                  "each run in a fresh interpreter: runs whose consumer got fewer items "
+                  "than the producer put",
     "payload": "items of a kind (bytes, a list of small ints, a dict of strings) and a "
                "size from a producer to this thread: what pickling costs",
     "pingpong": "8-byte round trips through one multiprocessing.Pipe, peer a process or a "
@@ -107,8 +111,9 @@ FAMILIES = {
              "after it, and distinct workers over ten tasks",
     "pool": "tasks of a set length through a pool, per task",
     "pool_notes": "the notes' Pool(3): ten random sleeps on three workers",
-    "exception": "an exception raised in apply_async: what the caller sees, by how the "
-                 "result is fetched",
+    "exception": "an exception raised in apply_async, by how the result is fetched, and "
+                 "in a plain Process: what the caller sees and what reaches fd 1 and 2 "
+                 "of the parent and of every worker",
 }
 
 
@@ -323,7 +328,7 @@ def gil(suite):
                  lambda w, n, work: gil_by_pool(
                      lambda k: cf.ProcessPoolExecutor(k, mp_context=mp.get_context("fork")),
                      work, w, n)))
-    cells = []
+    groups = []  # per way and work: its cells, N ascending
     for work in ("cpu", "io"):
         for variant, args, works, run in ways:
             if work not in works.split():
@@ -332,22 +337,38 @@ def gil(suite):
             if suite.profile == "quick" and args.get("start_method") in ("spawn",
                                                                           "forkserver"):
                 ns = ns[:-1]  # their starts dominate the quick profile: up to the PUs
+            cells = []
             for w in ns:
                 full = name(variant, "gil", work=work, **args, workers=w)
                 if suite.wanted(full):
                     cells.append((full, w, per_worker[work], work, run))
-    samples = {c[0]: [] for c in cells}
+            if cells:
+                groups.append(cells)
+    # Paired speed-ups: a way's N = 1 and its N > 1 run one after another in the same
+    # repetition, in alternating order (1, 2, 4 then 4, 2, 1), and each repetition's
+    # speed-up is its own N over its own N = 1, so a slow N = 1 in one repetition moves
+    # one ratio, not the median's base.
+    samples = {c[0]: [] for cells in groups for c in cells}
     for rep in range(suite.reps):
-        for full, w, n, work, run in cells:
-            samples[full].append(run(w, n, work))
+        for cells in groups:
+            for full, w, n, work, run in (cells if rep % 2 == 0 else cells[::-1]):
+                samples[full].append(run(w, n, work))
     unit = {"cpu": "loop rounds (s += i & 7)", "io": f"{IO_SLEEP_S * 1e3:g} ms sleeps"}
-    for full, w, n, work, run in cells:
-        ops = w * n
-        suite.rows_of(full, [sec / ops for sec in samples[full]], ops,
-                      lambda sec, ops=ops, w=w, n=n: {
-                          "ops_per_s": ops / sec, "ops_per_s_per_worker": ops / sec / w,
-                          "ops_per_worker": n},
-                      label=f"{n} {unit[work]} per worker")
+    for cells in groups:
+        one = next((c for c in cells if c[1] == 1), None)
+        for full, w, n, work, run in cells:
+            ops = w * n
+            base = samples[one[0]] if one and w > 1 else None
+            ups = [w * t1 / tn for t1, tn in zip(base, samples[full])] if base else None
+
+            def counters(rep, sec, ops=ops, w=w, n=n, ups=ups):
+                c = {"ops_per_s": ops / sec, "ops_per_s_per_worker": ops / sec / w,
+                     "ops_per_worker": n}
+                if ups:
+                    c["speedup"] = ups[rep]
+                return c
+            suite.rows_of(full, [sec / ops for sec in samples[full]], ops, counters,
+                          label=f"{n} {unit[work]} per worker")
 
 
 # --- memory: an idle worker ---------------------------------------------------------
@@ -698,8 +719,12 @@ def pingpong(suite):
 
 CRASH_VARIANTS = ("process", "mp_pool", "process_executor", "thread", "thread_executor")
 FAILURES = ("raise", "exit", "segv")
-POOL_WAIT_S = 1.0
-SIBLING_MS = 300
+# A dead pool worker's result never comes: get() is given this long, after the sibling
+# task has ended (so a result that does come has had the sibling's time too).
+POOL_WAIT_S = 0.5
+# Long enough to be running when the failing task fails, short enough that the crash
+# rows repeat as every counted row does (15 cases a repetition, each a fresh sandbox).
+SIBLING_MS = 100
 
 
 def crash_task(failure):
@@ -746,6 +771,7 @@ def crash_case(variant, failure):
             r = pool.apply_async(crash_task, (failure,))
             s = pool.apply_async(sleep_ms, (SIBLING_MS,))
             try:
+                s.wait(timeout=10)
                 r.get(timeout=POOL_WAIT_S)
                 out["seen"], out["text"] = 0, "get() returned"
             except mp.TimeoutError:
@@ -810,7 +836,9 @@ def crash_in_sandbox(variant, failure):
     return counters, got["text"]
 
 
-def crashes(suite, reps):
+def crashes(suite):
+    """Every case, repeated as every counted row is: the counters are what the last
+    repetition saw (each repetition a fresh sandbox)."""
     for variant in CRASH_VARIANTS:
         for failure in FAILURES:
             full = name(variant, "crash", failure=failure)
@@ -824,12 +852,8 @@ def crashes(suite, reps):
                     got[:] = crash_in_sandbox(variant, failure)
                 return time.perf_counter() - t0
 
-            saved, suite.reps = suite.reps, min(suite.reps, reps)
-            try:
-                suite.measure(full, once, 1, counters=lambda: dict(got[0]),
-                              label=lambda: got[1])
-            finally:
-                suite.reps = saved
+            suite.measure(full, once, 1, counters=lambda: dict(got[0]),
+                          label=lambda: got[1])
 
 
 # --- reuse: when a pool's workers start, and how many run the tasks -------------------
@@ -949,14 +973,15 @@ class Suite:
 
     def rows_of(self, full, per_op_s, count, counters, label=None):
         """Rows of a name measured elsewhere (interleaved): per_op_s, seconds per
-        operation for each repetition; counters(seconds of the whole window)."""
+        operation for each repetition; counters(repetition, seconds of the whole
+        window)."""
         full += "/manual_time"
         for rep, sec in enumerate(per_op_s):
             us = sec * 1e6
             row = {"name": full, "run_name": full, "run_type": "iteration",
                    "repetitions": len(per_op_s), "repetition_index": rep, "threads": 1,
                    "iterations": count, "real_time": us, "cpu_time": us, "time_unit": "us",
-                   **counters(sec * count)}
+                   **counters(rep, sec * count)}
             if label:
                 row["label"] = label
             self.rows.append(row)
@@ -1078,6 +1103,69 @@ def queues(suite, sizes):
                 suite.measure(mp_name, mp_once, suite.calibrate(mp_once, start=100))
             if suite.wanted(th_name):
                 suite.measure(th_name, th_once, suite.calibrate(th_once, start=100))
+
+
+# Fresh interpreters per repetition of the notes' consumer loop, by profile: each run
+# is a new `python3` of the notes' program (examples/ex3_queue_racy.py), as a student
+# runs it; in one interpreter the race shows ten times less (examples/README.md).
+NOTES_LOOP_RUNS = {"quick": 5, "full": 40}
+
+
+def notes_loop_module():
+    """examples/ex3_queue_racy.py, the notes' C4 program kept verbatim with its checker,
+    imported (its run_once runs the program once in a fresh interpreter); None when the
+    examples are not beside this file."""
+    path = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                        "examples", "ex3_queue_racy.py")
+    if not os.path.exists(path):
+        return None
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("ex3_queue_racy", path)
+    mod = importlib.util.module_from_spec(spec)
+    stdout = sys.stdout
+    try:
+        spec.loader.exec_module(mod)
+    finally:
+        sys.stdout = stdout  # it sets line buffering on its own stdout, not ours
+    return mod
+
+
+def notes_loop(suite):
+    """C4's context: the notes' consumer loop (`if q.empty(): break`) races with the
+    producer's feeder thread and may stop before every item arrived; the queue loses
+    nothing. Runs the notes' program unchanged, each time in a fresh interpreter, no
+    sleep added; counts the runs whose loop got fewer items than the producer put. The
+    time is one whole run's (an interpreter started, the program run, its output read)."""
+    full = name("mp_queue", "notes_loop")
+    if not suite.wanted(full):
+        return
+    mod = notes_loop_module()
+    if mod is None:
+        suite.skip(full, "examples/ex3_queue_racy.py (the notes' program) is not beside "
+                         "bench/")
+        return
+    got = {}
+
+    def once(n):
+        short = lost = none = 0
+        t0 = time.perf_counter()
+        for _ in range(n):
+            rc, _out, r = mod.run_once()
+            if r is None:
+                none += 1
+                short += 1
+                lost += len(mod.DATA)
+            elif len(r) < len(mod.DATA):
+                short += 1
+                lost += len(mod.DATA) - len(r)
+        t = time.perf_counter() - t0
+        got.update(runs=n, runs_short=short, items_lost=lost, runs_no_result=none,
+                   items_put=len(mod.DATA))
+        return t
+
+    suite.measure(full, once, NOTES_LOOP_RUNS[suite.profile], counters=lambda: dict(got),
+                  label=f"the notes' program, {len(mod.DATA) if mod else 3} items through "
+                        "Queue(3), each run a fresh interpreter")
 
 
 def drain(q, copy=False):
@@ -1233,18 +1321,91 @@ def notes_pool(suite):
         last["counters"], ideal_ms=ideal, bound_ms=bound))
 
 
-def never_fetched():
-    """Is anything printed, does anything raise?"""
-    err = io.StringIO()
-    with contextlib.redirect_stderr(err):
-        po = mp.get_context("fork").Pool(2)
-        po.apply_async(fail, (1,))
-        po.close()
-        po.join()
-    if err.getvalue():
-        return 1, f"printed: {err.getvalue()[:80]}"
-    return 0, ("nothing raised and nothing printed: the exception stays in the result "
-               "nobody fetched, and goes with it")
+@contextlib.contextmanager
+def fd_capture():
+    """fd 1 and fd 2 of this process pointed at two temporary files, and restored after:
+    a worker forked (or spawned) meanwhile inherits them, so what the parent and every
+    worker write to the terminal lands here, whichever way it is written (sys.stderr, a
+    C library, os.write). Yields a function that returns (stdout bytes, stderr bytes)
+    so far. Files, not pipes: a full pipe nobody reads would block the writer."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    files = [tempfile.TemporaryFile(), tempfile.TemporaryFile()]
+    saved = [os.dup(1), os.dup(2)]
+    try:
+        os.dup2(files[0].fileno(), 1)
+        os.dup2(files[1].fileno(), 2)
+
+        def got():
+            sys.stdout.flush()
+            sys.stderr.flush()
+            return tuple(os.pread(f.fileno(), os.fstat(f.fileno()).st_size, 0)
+                         for f in files)
+        yield got
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.dup2(saved[0], 1)
+        os.dup2(saved[1], 2)
+        for fd in saved:
+            os.close(fd)
+        for f in files:
+            f.close()
+
+
+TRACEBACK = b"Traceback (most recent call last)"
+
+
+def shown_on_fds(out, err, message):
+    """Whether a traceback or the exception's message reached fd 1 or 2."""
+    return int(any(TRACEBACK in b or message.encode() in b for b in (out, err)))
+
+
+def never_fetched(task=None):
+    """The notes' code: apply_async, the result never fetched. fd 1 and 2 of the parent
+    and of the pool's workers are captured from before the pool starts until it is
+    joined: was anything shown, did anything raise in the caller? task: what the worker
+    runs (fail by default; a test passes one that also writes to fd 2)."""
+    task = task or fail
+    with fd_capture() as got:
+        try:
+            po = mp.get_context("fork").Pool(2)
+            po.apply_async(task, (1,))
+            po.close()
+            po.join()
+            raised = None
+        except Exception as e:  # the notes' caller would see this
+            raised = e
+        out, err = got()
+    counters = {"stdout_bytes": len(out), "stderr_bytes": len(err)}
+    if raised is not None:
+        return dict(counters, shown=1), f"raised in the caller: {type(raised).__name__}"
+    shown = shown_on_fds(out, err, "task 1 failed")
+    if shown or out or err:
+        text = (out + err).decode(errors="replace").strip().splitlines()
+        return (dict(counters, shown=shown),
+                f"reached fd 1/2 ({len(out)} + {len(err)} bytes): {text[-1][:80] if text else ''}")
+    return (dict(counters, shown=0),
+            "nothing raised, and nothing reached fd 1 or 2 of the parent or of a worker: "
+            "the exception stays in the result nobody fetched, and goes with it")
+
+
+def plain_process_raises():
+    """The notes' contrast (子进程会): a plain Process (fork) whose target raises, its
+    fd 1 and 2 captured as never_fetched's are. Shown: its traceback reached fd 2."""
+    with fd_capture() as got:
+        p = mp.get_context("fork").Process(target=fail, args=(4,))
+        p.start()
+        p.join()
+        out, err = got()
+    shown = int(TRACEBACK in err)
+    counters = {"shown": shown, "stderr_bytes": len(err), "stdout_bytes": len(out),
+                "exitcode": p.exitcode}
+    if shown:
+        last = err.decode(errors="replace").strip().splitlines()[-1]
+        return counters, (f"the child printed its traceback to fd 2 ({len(err)} bytes, "
+                          f"ending '{last[:60]}'), exitcode {p.exitcode}")
+    return counters, f"no traceback reached fd 2 ({len(err)} bytes); exitcode {p.exitcode}"
 
 
 def fetched_with_get():
@@ -1252,9 +1413,9 @@ def fetched_with_get():
     r = po.apply_async(fail, (2,))
     try:
         r.get(timeout=10)
-        outcome = 0, "get() returned normally"
+        outcome = {"shown": 0}, "get() returned normally"
     except ValueError as e:
-        outcome = 1, f"get() raised {type(e).__name__}: {e}"
+        outcome = {"shown": 1}, f"get() raised {type(e).__name__}: {e}"
     po.close()
     po.join()
     return outcome
@@ -1267,17 +1428,20 @@ def with_error_callback():
     po.close()
     po.join()
     if not seen:
-        return 0, "error_callback was not called"
-    return 1, f"error_callback got {type(seen[0]).__name__}: {seen[0]}"
+        return {"shown": 0}, "error_callback was not called"
+    return {"shown": 1}, f"error_callback got {type(seen[0]).__name__}: {seen[0]}"
 
 
 def exceptions(suite):
     """The notes' question: is an exception in a pool worker shown in the main process?
     Each way is run as an experiment; its time is that of the whole experiment (a Pool of
-    two made, the task failed, the pool joined)."""
-    for how, case in (("never_fetched", never_fetched), ("get", fetched_with_get),
-                      ("error_callback", with_error_callback)):
-        outcome = []
+    two made, the task failed, the pool joined). The notes' contrast beside it: a plain
+    Process whose target raises."""
+    for variant, how, case in (("mp_pool", "never_fetched", never_fetched),
+                               ("mp_pool", "get", fetched_with_get),
+                               ("mp_pool", "error_callback", with_error_callback),
+                               ("process", "none", plain_process_raises)):
+        outcome = [{}, ""]
 
         def once(n, case=case):
             t0 = time.perf_counter()
@@ -1285,8 +1449,8 @@ def exceptions(suite):
                 outcome[:] = case()
             return time.perf_counter() - t0
 
-        suite.measure(name("mp_pool", "exception", fetch=how), once, 1,
-                      counters=lambda: {"shown": outcome[0]}, label=lambda: outcome[1])
+        suite.measure(name(variant, "exception", fetch=how), once, 1,
+                      counters=lambda: dict(outcome[0]), label=lambda: outcome[1])
 
 
 def interpreter():
@@ -1351,13 +1515,14 @@ def main(argv=None):
     nums_family(suite)
     gil(suite)
     queues(suite, [8, 64, 4096, 65536] if full else [8, 64, 65536])
+    notes_loop(suite)
     payload(suite, [64, 4096, 65536, 1 << 20] if full else [64, 65536])
     pingpong(suite)
     pools(suite, [0, 10, 100, 1000] if full else [0, 1000])
     notes_pool(suite)
     exceptions(suite)
     reuse(suite)
-    crashes(suite, suite.reps if full else 1)
+    crashes(suite)
     doc = {"context": {"date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
                        "host_name": platform.node(), "profile": args.profile,
                        "placement": "none", "tvp_version": "python", "pus": str(pus),

@@ -12,6 +12,10 @@
  * took in the window (read just outside it). They are machine-wide: the cpu workload,
  * which maps nothing, gives the background of the other processes beside each run.
  * One iteration per repetition: each starts its workers afresh.
+ * Unpinned rows with N > 1 also carry speedup: the repetition's rate over that of one
+ * worker of the same kind measured beside it in the same repetition (before the N
+ * workers in one repetition, after them in the next); the row's time and rate stay the
+ * N workers' alone.
  *
  * false_sharing and false_sharing_shared differ only in where the packed counters live:
  * a global array (a process adds in its own copy, so shares no line) or MAP_SHARED
@@ -47,6 +51,48 @@ static void sleep_ns(int64_t ns)
 	}
 }
 
+/* One window's reading: operations, seconds, TLB shootdowns (-1 without a "TLB:" line). */
+struct window {
+	double ops, secs, tlb;
+};
+
+/* Starts n workers, releases them, and reads their counters across one window. Returns
+ * 0, or -1 after skipping the benchmark with the reason. */
+static int one_window(gb_state *st, const struct scale_case *c, unsigned n,
+		      const cpu_set_t *cpus, uint64_t buffer, struct window *out)
+{
+	struct scale_run r;
+	int err = scale_start(&r, c->kind, c->workload, n, cpus, 0, buffer);
+	if (err) {
+		skip_start_error(st, c->kind, err);
+		return -1;
+	}
+	scale_release(&r);
+	sleep_ns(WARMUP_NS);
+	/* The interrupt counts just outside the window: reading /proc/interrupts is a few
+	 * microseconds that the rate should not include. */
+	uint64_t tlb0 = 0, tlb1 = 0;
+	bool have_tlb = scale_tlb_shootdowns(&tlb0) == 0;
+	int64_t t0 = now_ns();
+	uint64_t ops0 = scale_ops(&r);
+	sleep_ns((int64_t)(window_s * 1e9));
+	uint64_t ops1 = scale_ops(&r);
+	int64_t t1 = now_ns();
+	have_tlb = have_tlb && scale_tlb_shootdowns(&tlb1) == 0;
+	if (scale_finish(&r) != 0) {
+		gb_skip(st, "a %s worker of %s failed", c->kind->name,
+			scale_workloads[c->workload].name);
+		return -1;
+	}
+	out->secs = (double)(t1 - t0) * 1e-9;
+	out->ops = (double)(ops1 - ops0);
+	out->tlb = have_tlb ? (double)(tlb1 - tlb0) : -1;
+	return 0;
+}
+
+/* Repetitions each unpinned N > 1 case has run, for the order of its pair. */
+static unsigned pair_reps[SCALE_NWORKLOADS][2][SCALE_MAX_WORKERS + 1];
+
 static void run_scale(gb_state *st, const void *data)
 {
 	const struct scale_case *c = data;
@@ -58,46 +104,36 @@ static void run_scale(gb_state *st, const void *data)
 	/* Twice the last-level cache, so the stream comes from memory. */
 	unsigned long long llc = pin_llc_bytes();
 	uint64_t buffer = llc ? 2 * llc : 64ULL << 20;
+	/* Unpinned N > 1: one worker's window runs beside the N workers' in the same
+	 * repetition, before it in one repetition and after it in the next, and the
+	 * repetition's speed-up is its own N over its own one worker. A speed-up against the
+	 * median of the N = 1 row's repetitions, taken minutes apart on a shared machine,
+	 * lets one slow N = 1 repetition fake a speed-up at every N. */
+	bool paired = c->policy == PIN_NONE && n > 1;
+	unsigned *order = &pair_reps[c->workload][c->kind->mode == MODE_PROCESS][n];
 
-	double rate = 0, tlb = -1, ops = 0, secs = 0;
+	struct window w = {0, 0, -1}, one = {0, 0, -1};
 	while (gb_keep_running(st)) {
-		struct scale_run r;
-		int err = scale_start(&r, c->kind, c->workload, n, cpus, 0, buffer);
-		if (err) {
-			skip_start_error(st, c->kind, err);
+		bool one_first = paired && (*order)++ % 2 == 0;
+		if (one_first && one_window(st, c, 1, cpus, buffer, &one) != 0)
 			break;
-		}
-		scale_release(&r);
-		sleep_ns(WARMUP_NS);
-		/* The interrupt counts just outside the window: reading /proc/interrupts is
-		 * a few microseconds that the rate should not include. */
-		uint64_t tlb0 = 0, tlb1 = 0;
-		bool have_tlb = scale_tlb_shootdowns(&tlb0) == 0;
-		int64_t t0 = now_ns();
-		uint64_t ops0 = scale_ops(&r);
-		sleep_ns((int64_t)(window_s * 1e9));
-		uint64_t ops1 = scale_ops(&r);
-		int64_t t1 = now_ns();
-		have_tlb = have_tlb && scale_tlb_shootdowns(&tlb1) == 0;
-		if (scale_finish(&r) != 0) {
-			gb_skip(st, "a %s worker of %s failed", c->kind->name,
-				scale_workloads[c->workload].name);
+		if (one_window(st, c, n, cpus, buffer, &w) != 0)
 			break;
-		}
-		gb_set_iteration_time(st, (double)(t1 - t0) * 1e-9);
-		secs = (double)(t1 - t0) * 1e-9;
-		ops = (double)(ops1 - ops0);
-		rate = ops / secs;
-		tlb = have_tlb ? (double)(tlb1 - tlb0) : -1;
+		if (paired && !one_first && one_window(st, c, 1, cpus, buffer, &one) != 0)
+			break;
+		gb_set_iteration_time(st, w.secs);
 	}
 	if (gb_error_occurred(st))
 		return;
+	double rate = w.ops / w.secs;
 	gb_counter(st, "ops_per_s", rate, 0);
 	gb_counter(st, "ops_per_s_per_worker", rate / n, 0);
+	if (paired && one.ops > 0)
+		gb_counter(st, "speedup", scale_speedup(one.ops, one.secs, w.ops, w.secs), 0);
 	/* No "TLB:" line (not x86): no counter, rather than a zero that was not measured. */
-	if (tlb >= 0) {
-		gb_counter(st, "tlb_shootdowns_per_s", tlb / secs, 0);
-		gb_counter(st, "tlb_shootdowns_per_op", ops > 0 ? tlb / ops : 0, 0);
+	if (w.tlb >= 0) {
+		gb_counter(st, "tlb_shootdowns_per_s", w.tlb / w.secs, 0);
+		gb_counter(st, "tlb_shootdowns_per_op", w.ops > 0 ? w.tlb / w.ops : 0, 0);
 	}
 	gb_set_label(st, scale_workloads[c->workload].unit);
 }

@@ -10,6 +10,7 @@
  *   scale       N workers at once, threads against processes, by placement (C8)
  *   ipc         messages between two workers: throughput, latency, Queue(3) (C4, C7)
  *   bw_lmbench  lmbench's bw_pipe and bw_unix method, runs with ipc (see runs_with)
+ *   perf_ref    perf bench sched pipe, the pipe ping-pong's peer reference, runs with ipc
  *   pool        pools against a worker per task, failures, isolation (C5, C6, C7)
  *
  * Benchmark names (schema 2) have one shape, which bench_register builds and nothing
@@ -85,6 +86,7 @@ extern const struct scenario scenario_globals;
 extern const struct scenario scenario_scale;
 extern const struct scenario scenario_ipc;
 extern const struct scenario scenario_bw_lmbench;
+extern const struct scenario scenario_perf_ref;
 extern const struct scenario scenario_pool;
 
 /* --- registration ------------------------------------------------------------------- */

@@ -19,6 +19,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -64,22 +65,21 @@ def save_topology(folder):
                 os.unlink(os.path.join(folder, name))
 
 
-def perf_sched_pipe():
-    """perf bench sched pipe, unpinned and on one CPU, when perf is here: the reference
-    for the suite's pipe ping-pong between processes. {context key: µs per round trip}"""
-    perf = shutil.which("perf")
-    if not perf:
-        return {}
+def perf_context(rows):
+    """The context keys of `perf bench sched pipe` from its rows (bench/perf_ref.c: one
+    take a repetition, interleaved with ipc's): the median µs per round trip under the
+    keys older runs kept a single take in, and the range and count of takes beside it.
+    {} when the rows did not run (no perf, or a filter)."""
     out = {}
-    for key, prefix in (("perf_sched_pipe_us", []),
-                        ("perf_sched_pipe_same_pu_us", ["taskset", "-c", "0"])):
-        if prefix and not shutil.which("taskset"):
-            continue
-        r = subprocess.run(prefix + [perf, "bench", "sched", "pipe", "-l", "20000"],
-                           capture_output=True, text=True)
-        for line in r.stdout.splitlines():
-            if "usecs/op" in line:
-                out[key] = line.split()[0]
+    for key, pin in (("perf_sched_pipe_us", "none"), ("perf_sched_pipe_same_pu_us", "same_pu")):
+        takes = sorted(r["real_time"] for r in rows
+                       if r.get("run_type") == "iteration" and not r.get("error_occurred")
+                       and r["name"].startswith("perf_ref/sched_pipe/process/measure:latency/"
+                                                f"kind:fork/pin:{pin}/"))
+        if takes:
+            out[key] = f"{statistics.median(takes):.6f}"
+            out[key + "_range"] = f"{takes[0]:.6f}-{takes[-1]:.6f}"
+            out[key + "_takes"] = str(len(takes))
     return out
 
 
@@ -297,8 +297,8 @@ def main(argv=None):
         fail(f"interrupted; the unfinished run is in {folder}", 130)
 
     merged = merge(parts, seconds)
-    if merged is not None and any(n == "ipc" for n, _ in scenarios) and not args.filter:
-        merged["context"].update(perf_sched_pipe())
+    if merged is not None:
+        merged["context"].update(perf_context(merged["benchmarks"]))
     # Every part, the merged ones and the empty ones a filter left (a scenario with
     # nothing to run still writes its output file).
     discard_parts(folder)

@@ -345,3 +345,10 @@ int scale_finish(struct scale_run *r)
 	r->started = 0;
 	return err;
 }
+
+double scale_speedup(double ops1, double secs1, double opsn, double secsn)
+{
+	if (!(ops1 > 0 && secs1 > 0 && opsn >= 0 && secsn > 0))
+		return 0;
+	return (opsn / secsn) / (ops1 / secs1);
+}

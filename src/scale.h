@@ -89,6 +89,11 @@ void scale_release(struct scale_run *r);
 /* The operations done so far, all workers together. */
 uint64_t scale_ops(const struct scale_run *r);
 
+/* The speed-up of n workers against one: the rate of the n (opsn in secsn) over the
+ * rate of one (ops1 in secs1), both read by the caller; 0 when either reading is empty
+ * (no operation or no time), never a division by zero. */
+double scale_speedup(double ops1, double secs1, double opsn, double secsn);
+
 /* Worker i's own counter (SCALE_FALSE_SHARING, _SHARED, SCALE_PADDED) as the calling
  * process sees it: a thread's adds and a shared array's are seen here, a forked
  * worker's adds to its copy of the global array are not. 0 for other workloads. */

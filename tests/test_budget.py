@@ -191,6 +191,23 @@ class Plan(unittest.TestCase):
         self.assertEqual(verdict[1], plan.min_time * plan.verdict_factor)
         self.assertLessEqual(rest[1], plan.min_time)
 
+    def test_rows_newer_than_the_reference_are_planned(self):
+        """The rows the reference did not run (the notes' C4 loop, the plain Process that
+        raises, perf bench sched pipe's takes) are items with a cost, and rows the suite
+        really makes: a budget that keeps everything runs them."""
+        plan = make_plan(float("inf"))
+        by_name = {it.name: it for it in plan.items}
+        for table in (budget.PY_SINCE_REFERENCE, budget.C_SINCE_REFERENCE):
+            for n, secs in table.items():
+                it = by_name.get(results.SUFFIX.sub("", n)) or by_name.get(n)
+                self.assertIsNotNone(it, f"{n} is not planned (not listed by the suite?)")
+                self.assertFalse(it.dropped, n)
+                self.assertAlmostEqual(it.ref.per_rep, secs)
+        sys.path.insert(0, os.path.join(ROOT, "bench"))
+        import py_bench
+        for n in budget.PY_SINCE_REFERENCE:
+            self.assertIn(py_bench.fields(n)["measure"], py_bench.FAMILIES)
+
     def test_the_python_filter_runs_exactly_its_names(self):
         names = ["python/process/process/measure:create/start_method:fork/manual_time",
                  "python/queue/thread/measure:queue3/manual_time"]

@@ -8,7 +8,9 @@ records the interpreter's GIL and start method; every key of py_rules is a row o
 run; what the crash cases saw is what Python does; and nothing it started outlives it.
 The rest break things on purpose (a consumer that fails mid-transfer) and check that no
 child and no shared_memory segment is left, and run two interpreters into one report."""
+import contextlib
 import glob
+import io
 import json
 import multiprocessing as mp
 import os
@@ -34,7 +36,8 @@ PY = sys.executable
 FAMILIES = {"create": None, "gil": "ops_per_s", "memory": "pss_kib",
             "nums": "parent_sees_items", "queue": None, "queue3": None,
             "payload": "delivered", "pingpong": None, "pool": None, "pool_notes": "ideal_ms",
-            "exception": "shown", "reuse": "distinct_workers", "crash": "caller_survived"}
+            "exception": "shown", "reuse": "distinct_workers", "crash": "caller_survived",
+            "notes_loop": "runs_short"}
 
 
 def psm_segments():
@@ -197,6 +200,42 @@ class WholeLayer(unittest.TestCase):
         self.assertIsNotNone(fork)
         self.assertGreater(fork.counter("parent_private_kib"), 0)
 
+    def test_gil_speedups_paired_per_repetition(self):
+        rows = {}
+        for row in self.doc["benchmarks"]:
+            if "/measure:gil/" in row["name"]:
+                rows.setdefault(row["name"], {})[row["repetition_index"]] = row
+        paired = 0
+        for full, reps in rows.items():
+            n = int(py_bench.fields(full)["workers"])
+            one = rows[full.replace(f"/workers:{n}/", "/workers:1/")]
+            for rep, row in reps.items():
+                if n == 1:
+                    self.assertNotIn("speedup", row)
+                    continue
+                # The repetition's own N over its own N = 1 (time per operation is the
+                # window over N times one worker's count).
+                self.assertAlmostEqual(row["speedup"],
+                                       one[rep]["real_time"] / row["real_time"], places=9)
+                paired += 1
+        self.assertGreater(paired, 0)
+
+    def test_notes_loop_row(self):
+        b = self.layer.get("python", "mp_queue", "process", "notes_loop")
+        runs = py_bench.NOTES_LOOP_RUNS["quick"]
+        self.assertEqual(b.counter("runs"), runs)
+        self.assertEqual(b.counter("items_put"), 3)
+        self.assertTrue(0 <= b.counter("runs_short") <= runs)
+        self.assertTrue(b.counter("runs_short") <= b.counter("items_lost") <= 3 * runs)
+
+    def test_exception_rows_and_the_plain_process(self):
+        nf = self.layer.get("python", "mp_pool", "process", "exception", fetch="never_fetched")
+        self.assertEqual(nf.counter("shown"), 0)
+        self.assertEqual(nf.counter("stderr_bytes"), 0)
+        p = self.layer.get("python", "process", "process", "exception", fetch="none")
+        self.assertEqual(p.counter("shown"), 1)
+        self.assertGreater(p.counter("stderr_bytes"), 0)
+
     def test_nothing_outlives_the_run(self):
         # The forkserver and the resource tracker end when their parent's pipe closes:
         # wait for that, never more than the harness allows.
@@ -263,6 +302,89 @@ class Leaks(unittest.TestCase):
         self.assert_clean()
 
 
+def fail_loudly(x):
+    """A pool task that writes to fd 2 below Python's sys.stderr, prints to the worker's
+    own sys.stdout, then raises: what an instrument blind to workers would miss."""
+    os.write(2, b"worker wrote this to fd 2\n")
+    print("worker printed this", flush=True)
+    raise ValueError(f"task {x} failed")
+
+
+class Instruments(unittest.TestCase):
+    """The instruments see what they claim to see."""
+
+    def fd_identity(self):
+        return [(os.fstat(fd).st_dev, os.fstat(fd).st_ino) for fd in (1, 2)]
+
+    def test_fd_capture_sees_a_workers_stderr(self):
+        before = self.fd_identity()
+        counters, label = py_bench.never_fetched(fail_loudly)
+        self.assertEqual(self.fd_identity(), before)  # fd 1 and 2 restored
+        self.assertEqual(counters["shown"], 0)  # no traceback, no message: only the writes
+        self.assertEqual(counters["stderr_bytes"], len(b"worker wrote this to fd 2\n"))
+        self.assertEqual(counters["stdout_bytes"], len(b"worker printed this\n"))
+        self.assertIn("reached fd 1/2 (20 + 26 bytes)", label)
+        counters, _ = py_bench.never_fetched()  # the notes' task: nothing reaches the fds
+        self.assertEqual((counters["shown"], counters["stderr_bytes"],
+                          counters["stdout_bytes"]), (0, 0, 0))
+        self.assertEqual(mp.active_children(), [])
+
+    def test_fd_capture_sees_a_traceback_in_a_worker(self):
+        with py_bench.fd_capture() as got:
+            p = mp.get_context("fork").Process(target=py_bench.fail, args=(9,))
+            p.start()
+            p.join()
+            out, err = got()
+        self.assertEqual(py_bench.shown_on_fds(out, err, "task 9 failed"), 1)
+        self.assertIn(py_bench.TRACEBACK, err)
+
+    def test_plain_process_shows_its_traceback(self):
+        counters, label = py_bench.plain_process_raises()
+        self.assertEqual(counters["shown"], 1)
+        self.assertEqual(counters["exitcode"], 1)
+        self.assertGreater(counters["stderr_bytes"], 0)
+        self.assertIn("ValueError: task 4 failed", label)
+
+    def test_notes_loop_counts_short_runs(self):
+        runs = py_bench.NOTES_LOOP_RUNS["quick"]
+        # What the notes' consumer got in each fresh run: whole, short, no result at all.
+        script = ([[1, 2, 3], [1], None, [1, 2]] * runs)[:runs]
+
+        class FakeProgram:
+            DATA = [1, 2, 3]
+
+            def run_once(self):
+                return 0, "", script.pop(0)
+        want = [r for r in script]
+        real = py_bench.notes_loop_module
+        py_bench.notes_loop_module = FakeProgram
+        try:
+            suite = py_bench.Suite("quick", "")
+            suite.reps = 1
+            with contextlib.redirect_stdout(io.StringIO()):  # its progress line
+                py_bench.notes_loop(suite)
+        finally:
+            py_bench.notes_loop_module = real
+        row = suite.rows[0]
+        self.assertTrue(row["name"].startswith("python/mp_queue/process/measure:notes_loop"))
+        self.assertEqual(row["runs"], runs)
+        self.assertEqual(row["runs_short"], sum(r != [1, 2, 3] for r in want))
+        self.assertEqual(row["items_lost"], sum(3 - len(r or []) for r in want))
+        self.assertEqual(row["runs_no_result"], sum(r is None for r in want))
+
+    def test_crash_rows_repeat(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            r = run_layer(tmp, "--filter", "python/thread/thread/measure:crash/failure:raise",
+                          "--repetitions", "3")
+            self.assertEqual(r.returncode, 0, r.stderr[-2000:])
+            with open(os.path.join(tmp, "benchmarks.json")) as f:
+                rows = json.load(f)["benchmarks"]
+        self.assertEqual([row["repetition_index"] for row in rows], [0, 1, 2])
+        for row in rows:
+            self.assertEqual((row["caller_survived"], row["seen"], row["others_done"]),
+                             (1, 0, 1))
+
+
 class TwoInterpreters(unittest.TestCase):
     """run.py --python twice: both interpreters in one run and one report, each with its
     GIL figure; the second one's names tagged."""
@@ -311,6 +433,43 @@ class TwoInterpreters(unittest.TestCase):
                 for suffix in ("main", interps[1][2]):
                     self.assertTrue(os.path.exists(os.path.join(
                         folder, "figures", f"python_gil_{suffix}.png")), suffix)
+
+    def test_throughput_against_the_first_ones_thread(self):
+        """Each interpreter's own speed-up, and its throughput against one thread of the
+        first: the notes' calm numbers of 2026-12-07 (3.11: one thread 36.2 M ops/s, two
+        threads 35.4 M, two processes 67.6 M; 3.13t: 18.6 M, 36.2 M, 36.2 M) say that two
+        free-threaded threads do what one GIL thread does, which 3.13t's own 1.95x
+        hides."""
+        from report import python as report_python
+        from test_scripts import bench, run_of
+        pus = 2
+        rates = {None: {("thread", 1): 36.2e6, ("thread", 2): 35.4e6, ("process", 2): 67.6e6,
+                        ("process", 1): 36.0e6},
+                 "py3135t": {("thread", 1): 18.6e6, ("thread", 2): 36.2e6,
+                             ("process", 2): 36.2e6, ("process", 1): 18.6e6}}
+        benches = []
+        for tag, cells in rates.items():
+            for (variant, n), rate in cells.items():
+                method = "/start_method:fork" if variant == "process" else ""
+                interp = f"/interp:{tag}" if tag else ""
+                b = bench(f"python/{variant}/{variant}/measure:gil/work:cpu{method}/"
+                          f"workers:{n}{interp}/manual_time", [1.0] * 3)
+                b.counters = {"ops_per_s": [rate] * 3}
+                if n > 1:
+                    one = cells[(variant, 1)]
+                    b.counters["speedup"] = [rate / one] * 3
+                benches.append(b)
+        infos = [{"python_interp_tag": "", "python": "3.11.2", "python_gil_enabled": "1"},
+                 {"python_interp_tag": "py3135t", "python": "3.13.5",
+                  "python_gil_enabled": "0", "python_gil_disabled_build": "1"}]
+        r = run_of(*benches, ctx={"pus": str(pus), "python_interpreters": json.dumps(infos)})
+        rows = [line for line in report_python.interpreters_part(
+            r, report_python.interpreters(r)) if line.startswith("| ")][1:]
+        first, ft = ([c.strip() for c in line.strip("|").split("|")] for line in rows)
+        # Own speed-ups, threads and processes at N = PUs; then one thread's M ops/s and
+        # both against the first interpreter's one thread.
+        self.assertEqual(first[7:12], ["0.98x", "1.88x", "36.2", "0.98x", "1.87x"])
+        self.assertEqual(ft[7:12], ["1.95x", "1.95x", "18.6", "1.00x", "1.00x"])
 
     def test_a_missing_interpreter_stops_before_the_run(self):
         r = run([PY, "scripts/run.py", "--python", "/nonexistent/python3", "--no-report",

@@ -273,6 +273,32 @@ static void test_bad_arguments(void **state)
 			 EINVAL);
 }
 
+/* The paired speed-up is the N workers' rate over the one worker's, each from its own
+ * reading; an empty reading gives 0, never a division by zero or a NaN. Two real runs
+ * of max_ops each (one worker, then two): their operations, over the same seconds, are
+ * a speed-up of exactly 2. */
+static void test_speedup(void **state)
+{
+	(void)state;
+	assert_true(scale_speedup(1000, 1.0, 3000, 1.5) == 2.0);
+	assert_true(scale_speedup(1000, 2.0, 1000, 1.0) == 2.0);
+	assert_true(scale_speedup(0, 1.0, 1000, 1.0) == 0);
+	assert_true(scale_speedup(1000, 0, 1000, 1.0) == 0);
+	assert_true(scale_speedup(1000, 1.0, 1000, 0) == 0);
+	assert_true(scale_speedup(1000, 1.0, 0, 1.0) == 0);
+	uint64_t ops[2];
+	for (unsigned n = 1; n <= 2; n++) {
+		struct scale_run r;
+		assert_int_equal(scale_start(&r, worker_kind_find("fork"), SCALE_CPU, n, NULL, 10, 0),
+				 0);
+		scale_release(&r);
+		wait_ops(&r, 10 * n);
+		ops[n - 1] = scale_ops(&r);
+		assert_int_equal(scale_finish(&r), 0);
+	}
+	assert_true(scale_speedup((double)ops[0], 0.5, (double)ops[1], 0.5) == 2.0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -285,6 +311,7 @@ int main(void)
 		cmocka_unit_test(test_tlb_shootdowns_read),
 		cmocka_unit_test(test_cow_region_thp),
 		cmocka_unit_test(test_bad_arguments),
+		cmocka_unit_test(test_speedup),
 	};
 	return tvp_run_tests("scale", tests, setup, teardown);
 }

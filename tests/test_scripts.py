@@ -572,7 +572,8 @@ class Report(unittest.TestCase):
         # The notes' Python beside C, and their question answered.
         self.assertIn("## The notes' own Python beside C", text)
         self.assertIn("| never fetches the result | **no** |", text)
-        self.assertIn("| calls `get()` | yes | get() raised ValueError", text)
+        # The bytes on fd 2 column: none captured for a fetched exception (not asked).
+        self.assertIn("| calls `get()` | yes | – | get() raised ValueError", text)
         self.assertIn("### Against lmbench's method", text)
         # Every claim has its data.
         self.assertNotIn("missing data", text)
@@ -1126,6 +1127,58 @@ class Compare(unittest.TestCase):
         self.assertEqual(r.stdout.strip(), "['report', 'report.i18n', 'report.kit']")
 
 
+class PeerReference(unittest.TestCase):
+    """`perf bench sched pipe` is taken as rows that run with ipc (bench/perf_ref.c), one
+    take a repetition, and the run's context and the report quote their median and
+    range."""
+
+    def test_takes_are_rows_interleaved_with_ipc(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, "p.json")
+            r = run([os.path.join(BUILD, "tvp-bench"), "--scenario=ipc", "--repetitions=3",
+                     "--min-time=0.01",
+                     "--benchmark_filter=perf_ref|ipc/pipe/process/measure:latency/kind:fork/"
+                     "pin:same_pu", f"--benchmark_out={out}", "--benchmark_out_format=json"])
+            self.assertEqual(r.returncode, 0, r.stderr[-2000:])
+            with open(out) as f:
+                doc = json.load(f)
+        rows = [b for b in doc["benchmarks"] if b["run_type"] == "iteration"]
+        names = [b["name"].split("/")[0] for b in rows]
+        self.assertIn("perf_ref", names)
+        self.assertIn("ipc", names)
+        self.assertEqual(doc["context"].get("repetition_order"), "interleaved")
+        perf = [b for b in rows if b["name"].startswith("perf_ref/")]
+        if not shutil.which("perf"):
+            self.assertTrue(all(b.get("error_occurred") for b in perf))
+            self.assertIn("perf", perf[0]["error_message"])
+            return
+        same = [b for b in perf if "/pin:same_pu/" in b["name"]]
+        self.assertEqual(sorted(b["repetition_index"] for b in same), [0, 1, 2])
+        self.assertTrue(all(b["real_time"] > 0 for b in same))
+        sys.path.insert(0, os.path.join(ROOT, "scripts"))
+        import run as run_py
+        ctx = run_py.perf_context(doc["benchmarks"])
+        takes = sorted(b["real_time"] for b in same)
+        self.assertEqual(ctx["perf_sched_pipe_same_pu_us_takes"], "3")
+        self.assertAlmostEqual(float(ctx["perf_sched_pipe_same_pu_us"]), takes[1], places=5)
+        self.assertEqual(ctx["perf_sched_pipe_same_pu_us_range"],
+                         f"{takes[0]:.6f}-{takes[-1]:.6f}")
+
+    def test_report_quotes_median_and_range(self):
+        from report import ipc
+        perf = [bench("perf_ref/sched_pipe/process/measure:latency/kind:fork/pin:same_pu/"
+                      "iterations:1/manual_time", [2.7, 4.6, 2.8]),
+                bench("ipc/pipe/process/measure:latency/kind:fork/pin:same_pu/real_time",
+                      [3.0, 3.1, 2.9])]
+        r = run_of(*perf, ctx={"pus": "2", "perf_sched_pipe_same_pu_us": "9.9"})
+        self.assertEqual(ipc.perf_takes(r, "same_pu"), (2.8, 2.7, 4.6, 3))
+        text = " ".join(ipc.perf_part(r))
+        self.assertIn("on one PU 2.8 µs (median of 3 takes, 2.7-4.6) against tvp's 3 µs", text)
+        # An older run: the single take its context kept, said to be one.
+        old = run_of(perf[1], ctx={"pus": "2", "perf_sched_pipe_same_pu_us": "4.57"})
+        self.assertIn("on one PU 4.57 µs (one take)", " ".join(ipc.perf_part(old)))
+
+
 class PythonBench(unittest.TestCase):
     """The notes' Python, measured by bench/py_bench.py (needs its names of schema 2)."""
 
@@ -1149,7 +1202,8 @@ class PythonBench(unittest.TestCase):
     def test_exception_fetched_three_ways(self):
         r = self.run_py("measure:exception", reps=1)
         shown = {b.args["fetch"]: b.counter("shown") for b in r.select("python", "exception")}
-        self.assertEqual(shown, {"never_fetched": 0, "get": 1, "error_callback": 1})
+        # The notes' contrast beside them: a plain Process prints its traceback.
+        self.assertEqual(shown, {"never_fetched": 0, "get": 1, "error_callback": 1, "none": 1})
         self.assertIn("ValueError", r.get("python", "mp_pool", "process", "exception",
                                           fetch="get").label)
 
@@ -1765,6 +1819,39 @@ class ScaleAndCowReport(unittest.TestCase):
         self.assertIn("that is measured", text)
         self.assertIn("hypothesis", text)
         self.assertNotIn("takes the one address space's lock, which", text)
+
+    def test_scale_efficiency_from_paired_speedups(self):
+        """The efficiency is each repetition's own N over its own one worker: with the
+        pairs saying 1.0x, medians that would make 2x (a slow N = 1 row) do not show."""
+        from report import scale
+        self.kit.DRAW = False
+        self.addCleanup(setattr, self.kit, "DRAW", True)
+        r = self.scale_run()
+        for b in r.select("scale", "rate", variant="cpu"):
+            if b.args["workers"] > 1:
+                b.counters["speedup"] = [1.0, 0.98, 1.0, 1.02, 1.01]
+        text = "\n".join(scale.section(r, self.tmp))
+        self.assertIn("| cpu | | 200 | 50% | 200 | 50% |", text)
+
+    def test_scale_rows_carry_paired_speedup(self):
+        """tvp-bench's unpinned N > 1 rows carry the per-repetition speed-up against one
+        worker measured beside them; N = 1 rows and pinned rows do not."""
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, "s.json")
+            r = run([os.path.join(BUILD, "tvp-bench"), "--scenario=scale", "--repetitions=2",
+                     "--min-time=0.01", "--benchmark_filter=scale/cpu/thread/.*workers:(1|2)/",
+                     f"--benchmark_out={out}", "--benchmark_out_format=json"])
+            self.assertEqual(r.returncode, 0, r.stderr[-2000:])
+            with open(out) as f:
+                rows = [b for b in json.load(f)["benchmarks"] if b["run_type"] == "iteration"]
+        seen = set()
+        for row in rows:
+            paired = "/pin:none/" in row["name"] and "/workers:2/" in row["name"]
+            self.assertEqual("speedup" in row, paired, row["name"])
+            if paired:
+                self.assertGreater(row["speedup"], 0)
+                seen.add(row["repetition_index"])
+        self.assertEqual(seen, {0, 1})
 
     def test_scale_figure_ticks_and_no_warning(self):
         """gnuplot draws the panels with ticks at the measured Ns only, and says nothing."""

@@ -1,8 +1,9 @@
-"""ipc.py - C4 and C7, talking between workers (bench/ipc.c, bench/bw_lmbench.c):
-throughput by transport, message size, peer kind and placement; lmbench's method as the
-kernel transports' reference; ping-pong latency; the cache-line probe; Queue(3)."""
+"""ipc.py - C4 and C7, talking between workers (bench/ipc.c, bench/bw_lmbench.c,
+bench/perf_ref.c): throughput by transport, message size, peer kind and placement;
+lmbench's method as the kernel transports' reference; ping-pong latency beside `perf
+bench sched pipe`; the cache-line probe; Queue(3)."""
 # The scenarios this section reports (the others' sections are named after theirs).
-SCENARIOS = ("ipc", "bw_lmbench")
+SCENARIOS = ("ipc", "bw_lmbench", "perf_ref")
 import math
 import os
 import statistics
@@ -390,21 +391,43 @@ def latency_part(run, folder):
     return out + perf_part(run) + probe_part(run)
 
 
+PERF_CTX = {"none": "perf_sched_pipe_us", "same_pu": "perf_sched_pipe_same_pu_us"}
+
+
+def perf_takes(run, pin):
+    """(median, lo, hi, takes) in µs of `perf bench sched pipe` with that placement: from
+    its rows (bench/perf_ref.c, one take a repetition, interleaved with ipc's), else the
+    single take an older run kept in its context; None without either."""
+    b = run.ok("perf_ref", "sched_pipe", "process", "latency", kind="fork", pin=pin)
+    if b and b.times_us:
+        xs = sorted(b.times_us)
+        return statistics.median(xs), xs[0], xs[-1], len(xs)
+    v = run.ctx.get(PERF_CTX[pin])
+    return (float(v), float(v), float(v), 1) if v else None
+
+
 def perf_part(run):
     """tvp's pipe ping-pong between processes beside `perf bench sched pipe`."""
-    perf = [(label, run.ctx.get(ctx_key), run.ok("ipc", "pipe", "process", "latency",
-                                                 kind="fork", pin=pin))
-            for label, ctx_key, pin in ((N_("unpinned"), "perf_sched_pipe_us", "none"),
-                                        (N_("on one PU"), "perf_sched_pipe_same_pu_us",
-                                         "same_pu"))]
-    perf = [(label, float(p), b) for label, p, b in perf if p and b]
+    perf = [(label, perf_takes(run, pin), run.ok("ipc", "pipe", "process", "latency",
+                                                  kind="fork", pin=pin))
+            for label, pin in ((N_("unpinned"), "none"), (N_("on one PU"), "same_pu"))]
+    perf = [(label, p, b) for label, p, b in perf if p and b]
     if not perf:
         return []
-    return [_("`perf bench sched pipe` in the same run (its processes ping-pong over a pipe, "
-              "as tvp's do): {comparisons}.").format(comparisons=_("; ").join(
-                  _("{placement} {perf} µs against tvp's {tvp} µs ({difference})").format(
-                      placement=_(label), perf=f"{p:.3g}", tvp=fmt(b.median),
-                      difference=f"{b.median / p - 1:+.0%}") for label, p, b in perf)), ""]
+
+    def said(p):
+        med, lo, hi, n = p
+        if n == 1:
+            return _("{perf} µs (one take)").format(perf=f"{med:.3g}")
+        return _("{perf} µs (median of {n} takes, {lo}-{hi})").format(
+            perf=f"{med:.3g}", n=n, lo=f"{lo:.3g}", hi=f"{hi:.3g}")
+    return [_("`perf bench sched pipe` in the same run, its takes interleaved with tvp's "
+              "rows (its processes ping-pong over a pipe, as tvp's do): "
+              "{comparisons}.").format(comparisons=_("; ").join(
+                  _("{placement} {perf} against tvp's {tvp} µs ({difference})").format(
+                      placement=_(label), perf=said(p), tvp=fmt(b.median),
+                      difference=f"{b.median / p[0] - 1:+.0%}") for label, p, b in perf)),
+            ""]
 
 
 def probe_part(run):

@@ -150,13 +150,25 @@ def gil_label(info):
 # --- the GIL figure -------------------------------------------------------------------
 
 def speedups(points):
-    """{N: (median, lo, hi)} of ops_per_s(N) / median ops_per_s(1), or {} without N = 1."""
+    """{N: (median, lo, hi)} of the speed-up against one worker of the same kind, or {}
+    without N = 1. From the per-repetition ratio (the `speedup` counter: each
+    repetition's N over the N = 1 measured beside it), so one slow N = 1 repetition moves
+    one ratio, not every N's base; a run of an older layer without the counter falls
+    back to ops_per_s(N) over the median ops_per_s(1)."""
     one = points.get(1)
     base = one.counter("ops_per_s") if one else None
     if not base:
         return {}
     out = {}
     for n, b in points.items():
+        if n == 1:
+            out[n] = (1.0, 1.0, 1.0)
+            continue
+        paired = b.counters.get("speedup")
+        if paired:
+            med, lo, hi, _ = stats.median_ci(paired)
+            out[n] = (med, lo, hi)
+            continue
         vals = b.counters.get("ops_per_s")
         if vals:
             med, lo, hi, _ = stats.median_ci(vals)
@@ -253,8 +265,10 @@ def gil_part(run, folder, tag, info):
                 {n for _t, _s, p in series["cpu"] + series["io"] for n in p})]
             rows.append(cells)
     ns = sorted({n for w in series for _t, _s, p in series[w] for n in p})
-    out += [_("Speed-up against one worker of the same kind (median); one worker's rate is "
-              "operations per second (CPU: loop rounds of `s += i & 7`, I/O: 2 ms sleeps; C: "
+    out += [_("Speed-up against one worker of the same kind: the median over repetitions of "
+              "each repetition's own N against its own one worker, measured one after the "
+              "other in alternating order (bars: the interval of that median); one "
+              "worker's rate is operations per second (CPU: loop rounds of `s += i & 7`, I/O: 2 ms sleeps; C: "
               "scale's cpu operations, 1000 xorshift rounds each, in the same run). The "
               "window opens at a start gate (or the first submit) and closes at the last "
               "worker's end stamp: starting and joining the workers are outside it."), ""]
@@ -435,6 +449,19 @@ SAID = [
      r"worker with it",
      N_("the whole process ended (exit status {status}): the caller and every other worker "
         "with it")),
+    (r"nothing raised, and nothing reached fd 1 or 2 of the parent or of a worker: the "
+     r"exception stays in the result nobody fetched, and goes with it",
+     N_("nothing raised, and nothing reached fd 1 or 2 of the parent or of a worker: the "
+        "exception stays in the result nobody fetched, and goes with it")),
+    (r"reached fd 1/2 \((?P<out>\d+) \+ (?P<err>\d+) bytes\): (?P<text>.*)",
+     N_("reached fd 1/2 ({out} + {err} bytes): {text}")),
+    (r"raised in the caller: (?P<error>\w+)", N_("raised in the caller: {error}")),
+    (r"the child printed its traceback to fd 2 \((?P<bytes>\d+) bytes, ending "
+     r"'(?P<last>.*)'\), exitcode (?P<code>-?\d+)",
+     N_("the child printed its traceback to fd 2 ({bytes} bytes, ending '{last}'), "
+        "exitcode {code}")),
+    (r"no traceback reached fd 2 \((?P<bytes>\d+) bytes\); exitcode (?P<code>-?\d+)",
+     N_("no traceback reached fd 2 ({bytes} bytes); exitcode {code}")),
     (r"nothing raised and nothing printed: the exception stays in the result nobody "
      r"fetched, and goes with it",
      N_("nothing raised and nothing printed: the exception stays in the result nobody "
@@ -513,6 +540,17 @@ def reuse_part(run):
 
 
 def interpreters_part(run, interps):
+    """Each interpreter's own speed-ups at N = PUs, and its throughput against one thread
+    of the first interpreter: a free-threaded build's threads may scale where the GIL's
+    do not and still do less work than one GIL thread (its one thread is slower), which
+    its own speed-up hides."""
+    pus = run.pus
+
+    def cpu_points(tag, variant, args):
+        return {b.args["workers"]: b for b in rows_of(run, tag, "gil", variant=variant,
+                                                      work="cpu", **args)}
+    first = cpu_points(interps[0][0], "thread", {}).get(1) if interps else None
+    base = first.counter("ops_per_s") if first else None
     rows = []
     for tag, info in interps:
         gil = info.get("python_gil_enabled")
@@ -524,21 +562,51 @@ def interpreters_part(run, interps):
                  info.get("python_default_start_method") or "?",
                  fmt(float(info["python_private_kib"]) / 1024)
                  if info.get("python_private_kib") else "–"]
-        pus = run.pus
-        for variant, mode, args in (("thread", "thread", {}),
-                                    ("process", "process", {"start_method": "fork"})):
-            pts = {b.args["workers"]: b for b in rows_of(run, tag, "gil", variant=variant,
-                                                          work="cpu", **args)}
+        against = []
+        threads = cpu_points(tag, "thread", {})
+        one = threads.get(1)
+        against.append(fmt(one.counter("ops_per_s") / 1e6) if one else "–")
+        for variant, args in (("thread", {}), ("process", {"start_method": "fork"})):
+            pts = cpu_points(tag, variant, args)
             u = speedups(pts)
             cells.append(f"{u[pus][0]:.2f}x" if pus in u else "–")
-        rows.append(cells + [_("the rules'") if tag is None else _("beside it")])
-    return [_("The interpreters of this run (the first is the one Python's verdicts read):"),
+            at = pts.get(pus)
+            against.append(f"{at.counter('ops_per_s') / base:.2f}x" if at and base else "–")
+        rows.append(cells + against + [_("the rules'") if tag is None else _("beside it")])
+    return [_("The interpreters of this run (the first is the one Python's verdicts read). "
+              "Speed-ups are each interpreter's against its own one worker, per repetition; "
+              "the last columns set every interpreter's CPU-bound throughput against one "
+              "thread of the first interpreter, the figure to read across interpreters:"),
             ""] + table([_("tag"), _("version"), _("executable"), "GIL",
                          _("free-threaded build"), _("default start method"),
                          _("own private MiB"),
-                         _("CPU speed-up, {n} threads").format(n=run.pus),
-                         _("CPU speed-up, {n} processes (fork)").format(n=run.pus), ""],
+                         _("CPU speed-up, {n} threads").format(n=pus),
+                         _("CPU speed-up, {n} processes (fork)").format(n=pus),
+                         _("one thread, M ops/s"),
+                         _("{n} threads against the first's one thread").format(n=pus),
+                         _("{n} processes (fork) against the first's one thread").format(
+                             n=pus), ""],
                         rows) + [""]
+
+
+def notes_loop_part(run):
+    """C4's context: the notes' consumer loop, summed over the repetitions."""
+    b = run.ok("python", "mp_queue", "process", "notes_loop")
+    runs = sum(b.counters.get("runs") or []) if b else 0
+    if not runs:
+        return []
+    runs = int(runs)
+    short = int(sum(b.counters.get("runs_short") or []))
+    lost = int(sum(b.counters.get("items_lost") or []))
+    put = runs * int(b.counter("items_put") or 3)
+    return ["### " + _("The notes' consumer loop (C4)"), "",
+            _("The notes' C4 program as written, each run a fresh interpreter and nothing "
+              "added: in {short} of {runs} runs ({pct}) the consumer's loop stopped before "
+              "every item had arrived, leaving {lost} of {put} items untaken. The queue "
+              "loses nothing: `if q.empty(): break` races with the producer's feeder "
+              "thread, which may not have written the next item yet.").format(
+                short=short, runs=runs, pct=f"{100 * short / runs:.0f}%", lost=lost,
+                put=put), ""]
 
 
 def section(run, folder):
@@ -557,8 +625,8 @@ def section(run, folder):
     out += pairs_part(run)
     out += ["- " + _("`{benchmark}` skipped: {error}").format(benchmark=b.name, error=b.error)
             for b in run.select("python") if b.error]
-    out += memory_part(run) + nums_part(run) + payload_part(run) + crash_part(run) + \
-        reuse_part(run)
+    out += memory_part(run) + nums_part(run) + notes_loop_part(run) + payload_part(run) + \
+        crash_part(run) + reuse_part(run)
     out += ["### " + _("The notes' question: where does a pool worker's exception go?"), "",
             _("The notes observe that an exception inside a `Pool` worker is not shown in the "
               "main process, and ask how to handle it. What this run saw, for a task that "
@@ -567,8 +635,20 @@ def section(run, folder):
     for how, text in FETCH_WORDS:
         b = run.ok("python", "mp_pool", "process", "exception", fetch=how)
         if b:
-            seen.append([_(text), yes_no(b.counter("shown")), said(b.label)])
-    out += table([_("the caller"), _("shown"), _("what happened")], seen)
+            seen.append([_(text), yes_no(b.counter("shown")),
+                         fmt(b.counter("stderr_bytes")) if b.counter("stderr_bytes")
+                         is not None else "–", said(b.label)])
+    # The notes' contrast (子进程会): a plain Process whose target raises.
+    b = run.ok("python", "process", "process", "exception", fetch="none")
+    if b:
+        seen.append([_("a plain `Process` (fork) whose target raises"),
+                     yes_no(b.counter("shown")), fmt(b.counter("stderr_bytes")),
+                     said(b.label)])
+    out += table([_("the caller"), _("shown"), _("bytes on fd 2"), _("what happened")], seen)
+    out += ["", _("fd 1 and fd 2 of the parent and of every worker were redirected to files "
+                  "before the pool (or the process) started and restored after it was "
+                  "joined: \"shown\" means the exception was raised in the caller or a "
+                  "traceback reached those descriptors, whoever wrote it.")]
     notes = run.ok("python", "mp_pool", "process", "pool_notes")
     if notes:
         out += ["", _("The notes' `Pool(3)` with its ten random sleeps (0-30 ms here, seeded) "

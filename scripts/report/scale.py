@@ -49,6 +49,20 @@ def interval_words(coverages):
     return _("{low}-{high}% intervals").format(low=f"{covs[0]:g}", high=f"{covs[-1]:g}")
 
 
+def efficiency(series, n):
+    """The speed-up at n over n, or None. The speed-up is the median of the per-repetition
+    `speedup` counter (n workers over one worker measured beside them in the same
+    repetition); a run without it (an older tvp-bench) falls back to the median rate at n
+    over the median one-worker rate."""
+    b, one = series.get(n), series.get(1)
+    if not b:
+        return None
+    paired = b.counters.get("speedup")
+    if paired:
+        return stats.median_ci(paired)[0] / n
+    return quotient(b.counter("ops_per_s"), n * one.counter("ops_per_s")) if one else None
+
+
 def write_series(run, folder, w, kinds, titles):
     """data/scale.W.dat: N, then median lo hi per kind, then per kind N times its
     one-worker rate up to N = PUs (NaN beyond: no line past the machine). Returns the
@@ -115,9 +129,7 @@ def section(run, folder):
         cells = [w, operation_words(series[t_kind][pus].label)]
         for k in kinds:
             s = series[k]
-            one = s.get(1)
-            eff = quotient(s[pus].counter("ops_per_s"), pus * one.counter("ops_per_s")) \
-                if one and pus in s else None
+            eff = efficiency(s, pus)
             cells += [f"{s[pus].counter('ops_per_s'):.3g}" if pus in s else "–",
                       f"{eff:.0%}" if eff is not None else "–"]
         t, p = (series[k][pus] for k in (t_kind, p_kind))
@@ -130,8 +142,9 @@ def section(run, folder):
         threads=who(run, t_kind, kinds, True), processes=who(run, p_kind, kinds, True)) \
         if t_kind and p_kind else _("threads : processes")
     out += [_("With one worker per PU ({pus} here, unpinned): operations per second of all "
-              "workers together (medians), the efficiency against N times one worker of the "
-              "same kind, and threads against processes with the two-sided Mann-Whitney U "
+              "workers together (medians), the efficiency (the median over repetitions of "
+              "each one's speed-up against one worker of the same kind measured beside it, "
+              "over N), and threads against processes with the two-sided Mann-Whitney U "
               "test's p.").format(pus=pus), ""]
     out += table(header + [ratio_head, "p"], lines) + [""]
     return out + false_sharing_part(run, t_kind, p_kind) + tlb_part(run, workloads, t_kind,
