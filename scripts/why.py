@@ -44,7 +44,10 @@ ROOT = os.path.dirname(HERE)
 _CREATE = "create/{k}/{m}/measure:round_trip/parent:tvp/layout:{l}/parent_mib:{mib}/manual_time"
 _COW = ("cow/fork/process/measure:write/writer:child/layout:private/parent_touched:{t}/"
         "pct:100/parent_mib:256/iterations:3/manual_time")
-_SCALE = "scale/{w}/{m}/measure:rate/kind:{k}/pin:none/workers:2/iterations:1/manual_time"
+# scale at one worker per PU, as its reading compares them.
+PUS = len(os.sched_getaffinity(0))
+_SCALE = ("scale/{w}/{m}/measure:rate/kind:{k}/pin:none/workers:" + str(PUS)
+          + "/iterations:1/manual_time")
 CASES = [
     {"id": "fork_0", "bench": _CREATE.format(k="fork", m="process", l="private", mib=0),
      "rows": [("fork_0", "all")]},
@@ -164,8 +167,10 @@ def record(perf, bench, case, frequency, data):
         if bench_p.returncode != 0:
             raise RuntimeError(f"tvp-bench for {case['id']} exited with status "
                                f"{bench_p.returncode}: {err.decode()[-300:]}")
-        skipped = [b.get("error_message") for b in json.loads(out).get("benchmarks", [])
-                   if b.get("error_occurred")]
+        ran = json.loads(out).get("benchmarks", [])
+        if not ran:
+            raise RuntimeError(f"tvp-bench has no benchmark {case['bench']}")
+        skipped = [b.get("error_message") for b in ran if b.get("error_occurred")]
         if skipped:
             raise RuntimeError(f"{case['bench']} skipped: {skipped[0]}")
         perf_p.send_signal(signal.SIGINT)
@@ -206,6 +211,7 @@ def rows_of(case, root, samples, forks, out_dir):
         why_fold.write_folded(os.path.join(out_dir, f"{row_id}.folded"), keep)
         rows.append({"id": row_id, "case": case["id"], "benchmark": case["bench"],
                      "side": side, "samples": len(keep),
+                     "workers": PUS if case["bench"].startswith("scale/") else 1,
                      "processes": len({s.pid for s in keep}),
                      "phases": why_fold.shares(keep),
                      "top": why_fold.top_functions(keep),
