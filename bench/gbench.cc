@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <fcntl.h>
 #include <unistd.h>
 #include <memory>
@@ -86,6 +87,16 @@ void print_help()
 // no iteration runs unsampled. Without the variable both are no-ops.
 int perf_ctl_fd = -2, perf_ack_fd = -1;  // -2: not looked up yet; -1: no perf
 bool perf_sampling;
+// How long sampling was on in all: samples over this is how many CPUs the process tree
+// kept busy, which tells time on a CPU from time asleep (scripts/why.py reads it).
+double perf_on_s, perf_since_s;
+
+double monotonic_s()
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
 
 void perf_ctl_open()
 {
@@ -118,6 +129,10 @@ void perf_ctl(bool on)
 		exit(2);
 	}
 	perf_sampling = on;
+	if (on)
+		perf_since_s = monotonic_s();
+	else
+		perf_on_s += monotonic_s() - perf_since_s;
 }
 
 bool keep_running(bool more)
@@ -224,6 +239,11 @@ int gb_run(void)
 	QuietContextReporter display;
 	return static_cast<int>(benchmark::RunSpecifiedBenchmarks(&display));
 }
-void gb_shutdown(void) { benchmark::Shutdown(); }
+void gb_shutdown(void)
+{
+	benchmark::Shutdown();
+	if (perf_ctl_fd >= 0)
+		fprintf(stderr, "tvp-bench: perf sampling on for %.6f s\n", perf_on_s);
+}
 
 }  // extern "C"

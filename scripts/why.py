@@ -23,6 +23,7 @@ options exit 2.
 """
 import argparse
 import json
+import re
 import os
 import shutil
 import signal
@@ -141,7 +142,8 @@ def newest_folder(base):
 
 
 def record(perf, bench, case, frequency, data):
-    """Runs the case's benchmark under perf; returns tvp-bench's pid."""
+    """Runs the case's benchmark under perf; returns tvp-bench's pid and how many seconds
+    sampling was on."""
     ctl_r, ctl_w = os.pipe()
     ack_r, ack_w = os.pipe()
     perf_p = bench_p = None
@@ -178,7 +180,8 @@ def record(perf, bench, case, frequency, data):
         if perf_p.returncode not in (0, -signal.SIGINT) or not os.path.exists(data):
             raise RuntimeError(f"perf record exited with status {perf_p.returncode}: "
                                f"{perf_err.decode()[-300:]}")
-        return bench_p.pid
+        m = re.search(r"perf sampling on for ([0-9.]+) s", err.decode())
+        return bench_p.pid, float(m.group(1)) if m else None
     finally:
         for p in (bench_p, perf_p):
             if p is not None and p.poll() is None:
@@ -202,7 +205,7 @@ def script(perf, data):
     return out.stdout.splitlines()
 
 
-def rows_of(case, root, samples, forks, out_dir):
+def rows_of(case, root, seconds, frequency, samples, forks, out_dir):
     pids = why_fold.tree(root, forks)
     rows = []
     for row_id, side in case["rows"]:
@@ -212,6 +215,9 @@ def rows_of(case, root, samples, forks, out_dir):
         rows.append({"id": row_id, "case": case["id"], "benchmark": case["bench"],
                      "side": side, "samples": len(keep),
                      "workers": PUS if case["bench"].startswith("scale/") else 1,
+                     "sampled_s": seconds,
+                     # samples over the samples one busy CPU gives in that time
+                     "cpus": len(keep) / (frequency * seconds) if seconds else None,
                      "processes": len({s.pid for s in keep}),
                      "phases": why_fold.shares(keep),
                      "top": why_fold.top_functions(keep),
@@ -233,6 +239,8 @@ def main(argv):
     ap.add_argument("--bench", default=os.path.join(ROOT, "build", "tvp-bench"))
     ap.add_argument("--frequency", type=int, default=FREQUENCY, help="samples/s per CPU")
     ap.add_argument("--only", help="comma-separated case ids (default: every case)")
+    ap.add_argument("--report", action="store_true",
+                    help="then write the folder's report again, in each language it has")
     args = ap.parse_args(argv)
     folder = args.folder or newest_folder(os.path.join(ROOT, "results"))
     if not folder or not os.path.isfile(os.path.join(folder, "benchmarks.json")):
@@ -261,7 +269,7 @@ def main(argv):
         doc["skipped"] = str(e)
         write(out_dir, doc)
         print(f"why: skipped: {e}")
-        return 0
+        return rewrite_report(folder) if args.report else 0
     if not os.access(args.bench, os.X_OK):
         print(f"why: {args.bench}: not built (make)", file=sys.stderr)
         return 2
@@ -275,7 +283,7 @@ def main(argv):
             data = os.path.join(tmp, case["id"] + ".data")
             t0 = time.monotonic()
             try:
-                root = record(perf, args.bench, case, args.frequency, data)
+                root, seconds = record(perf, args.bench, case, args.frequency, data)
                 samples, forks = why_fold.parse(script(perf, data))
             except (RuntimeError, OSError, subprocess.TimeoutExpired, ValueError,
                     why_fold.PerfScriptError) as e:
@@ -285,7 +293,7 @@ def main(argv):
             finally:
                 if os.path.exists(data):
                     os.unlink(data)
-            rows = rows_of(case, root, samples, forks, out_dir)
+            rows = rows_of(case, root, seconds, args.frequency, samples, forks, out_dir)
             doc["rows"] += rows
             print(f"why: {case['id']}: " + ", ".join(f"{r['id']} {r['samples']} samples"
                                                      for r in rows)
@@ -293,7 +301,24 @@ def main(argv):
     doc["seconds"] = round(time.monotonic() - start, 1)
     write(out_dir, doc)
     print(f"why: {len(doc['rows'])} rows in {doc['seconds']} s into {out_dir}")
-    return 1 if doc.get("failed") else 0
+    status = rewrite_report(folder) if args.report else 0
+    return 1 if doc.get("failed") else status
+
+
+def rewrite_report(folder):
+    """The folder's REPORT.md again, and REPORT.zh.md where it has one, now with why/."""
+    import results
+    from report import document
+    langs = ["en"] + [f[len("REPORT."):-len(".md")] for f in sorted(os.listdir(folder))
+                      if f.startswith("REPORT.") and f.endswith(".md") and f != "REPORT.md"]
+    try:
+        document.write_report(folder, langs)
+    except results.ResultsError as e:
+        print(f"why: {e}", file=sys.stderr)
+        return 2
+    print("why: " + ", ".join(os.path.join(folder, "REPORT.md" if lang == "en" else
+                                           f"REPORT.{lang}.md") for lang in langs))
+    return 0
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ of a row's samples, or None where the pass did not run (those sentences then say
 import json
 import os
 
-from report.i18n import N_, _
+from report.i18n import N_, _, sentences
 from report.kit import draw, table, write_data
 from why_phases import PHASES
 
@@ -117,8 +117,11 @@ def section(run, folder):
               "memory. Only time on a CPU is sampled: a task asleep (waiting for a lock, "
               "for a child) is not; and the clock's interrupt cannot land where interrupts "
               "are off, so that time is counted where they come back on (often "
-              "`_raw_spin_unlock_irqrestore`, here under locks). Each row's folded stacks, "
-              "for flame-graph tools, are in `why/ROW.folded`.").format(
+              "`_raw_spin_unlock_irqrestore`, here under locks). *CPUs busy* is the row's samples "
+              "over those one CPU busy all the time would give while sampling was on: how "
+              "many CPUs the row's processes kept busy on average (other processes' load on "
+              "the machine lowers it). Each row's folded stacks, for flame-graph tools, are "
+              "in `why/ROW.folded`.").format(
         perf=doc.get("perf", "perf"), kernel=doc.get("kernel", "?"),
         hz=doc.get("frequency", "?")), ""]
     out += figure(folder, rows)
@@ -126,9 +129,10 @@ def section(run, folder):
     cells = []
     for r in rows:
         top = ", ".join(f"`{t['function']}` {pct(t['share'])}" for t in r["top"][:3])
-        cells.append([row_label(r), f"`{r['id']}`", str(r["samples"])]
+        cpus = f"{r['cpus']:.2f}" if r.get("cpus") is not None else "–"
+        cells.append([row_label(r), f"`{r['id']}`", str(r["samples"]), cpus]
                      + [pct(r["phases"].get(p, 0)) for p in phases] + [top])
-    out += table([_("benchmark"), _("row"), _("samples")] + [_(w) for _p, w in PHASES]
+    out += table([_("benchmark"), _("row"), _("samples"), _("CPUs busy")] + [_(w) for _p, w in PHASES]
                  + [_("most sampled functions")], cells) + [""]
     bad = doc.get("failed") or []
     if bad:
@@ -154,3 +158,98 @@ def figure(folder, rows):
     labels.update({f"L_P{k}": _(w) for k, (_p, w) in enumerate(PHASES)})
     return draw(folder, "why.gp", path, "why_phases", _("Share of samples by phase"),
                 str(len(PHASES)), labels=labels)
+
+
+# --- the sentences other sections say where they name a mechanism --------------------
+
+ZEROING = {"clear_page_erms", "clear_page_rep", "clear_page_orig", "clear_huge_page",
+           "folio_zero_user"}
+
+
+def fork_exit_words(run, us, cpu_us):
+    """create's sentence on the child's CPU time of a fork from a large parent: "almost
+    all of it in exit" only where the child's samples say so."""
+    w = of(run)
+    exit_ = w.share("fork_1g_child", "pt_teardown") if w else None
+    copy = w.share("fork_1g_parent", "pt_copy") if w else None
+    if exit_ is None or copy is None:
+        return _("Of fork's {us} µs there, {cpu_us} µs is the child's own CPU time; that it "
+                 "is spent in exit unmapping what fork copied is a hypothesis (`make why` "
+                 "measures it).").format(us=us, cpu_us=cpu_us)
+    if exit_ >= 90:
+        text = _("Of fork's {us} µs there, {cpu_us} µs is the child's own CPU time, almost "
+                 "all of it spent in exit tearing down the page tables fork copied: "
+                 "{exit} of the child's samples, and {copy} of the parent's in copying "
+                 "them, with a 1 GiB parent sampled apart from the timed runs (*Why it "
+                 "costs what it costs*).")
+    else:
+        text = _("Of fork's {us} µs there, {cpu_us} µs is the child's own CPU time; "
+                 "{exit} of the child's samples are in exit tearing down the page tables "
+                 "fork copied, and {copy} of the parent's in copying them, with a 1 GiB "
+                 "parent sampled apart from the timed runs (*Why it costs what it "
+                 "costs*).")
+    return text.format(us=us, cpu_us=cpu_us, exit=pct(exit_), copy=pct(copy))
+
+
+def cow_words(run):
+    """cow's sentence on what a copy-on-write fault spends beside a first touch, or the
+    hypothesis where the pass did not run."""
+    w = of(run)
+    shares = {p: w.share("cow_child", p) if w else None
+              for p in ("page_copy", "fault", "memcg", "locks")}
+    first = w.share("first_touch_child", "fault") if w else None
+    if None in shares.values() or first is None:
+        return _("What does is not measured here; reading the shared source page from "
+                 "memory, and the bookkeeping of a page two processes map (write-protected "
+                 "entries, reference counts), are hypotheses (`make why` measures where "
+                 "the fault's time goes).")
+    zero = w.function_share("first_touch_child", ZEROING)
+    words = {k: pct(v) for k, v in shares.items()}
+    if zero is not None:
+        return _("Sampled apart from the timed runs (a child writing every page of 256 MiB, "
+                 "its exit included), {page_copy} of the child's samples copy the page's "
+                 "bytes (the source page's reads among them), {fault} are the fault around "
+                 "the copy (its entry, the new page's allocation and mapping, the shared "
+                 "page's bookkeeping), {memcg} memory-cgroup charging and {locks} locks; a "
+                 "child's first touch of as many pages spends {zero} of its samples zeroing "
+                 "them and {rest} in the rest of the fault.").format(
+            zero=pct(zero), rest=pct(max(first - zero, 0)), **words)
+    return _("Sampled apart from the timed runs (a child writing every page of 256 MiB, its "
+             "exit included), {page_copy} of the child's samples copy the page's bytes (the "
+             "source page's reads among them), {fault} are the fault around the copy (its "
+             "entry, the new page's allocation and mapping, the shared page's "
+             "bookkeeping), {memcg} memory-cgroup charging and {locks} locks; a child's "
+             "first touch of as many pages spends {first} in the fault and its "
+             "zeroing.").format(first=pct(first), **words)
+
+
+def page_fault_words(run):
+    """scale's sentence on where page_fault's threads and processes spend their CPU, at
+    the reading's worker count; None where the pass did not sample that."""
+    w = of(run)
+    if not w or w.workers("page_fault_thread") != run.pus:
+        return None
+    s = {(m, p): w.share(f"page_fault_{m}", p) for m in ("thread", "process")
+         for p in ("tlb", "locks")}
+    if None in s.values():
+        return None
+    text = _("Sampled apart from the timed runs at {n} workers, threads spent {t_tlb} of "
+             "their CPU samples in TLB shootdowns and {t_locks} in locks (the mmap lock "
+             "among them), processes {p_tlb} and {p_locks}.").format(
+        n=run.pus, t_tlb=pct(s["thread", "tlb"]), t_locks=pct(s["thread", "locks"]),
+        p_tlb=pct(s["process", "tlb"]), p_locks=pct(s["process", "locks"]))
+    cpus = [w.rows[f"page_fault_{m}"].get("cpus") for m in ("thread", "process")]
+    if None not in cpus:
+        text = sentences([text, _("While sampled, threads kept {threads} CPUs busy on "
+                                  "average and processes {processes} (other processes' "
+                                  "load on the machine counts against both).").format(
+            threads=f"{cpus[0]:.2f}", processes=f"{cpus[1]:.2f}")])
+    extra = (s["thread", "tlb"] + s["thread", "locks"]) - \
+        (s["process", "tlb"] + s["process", "locks"])
+    if extra >= 5:
+        return sentences([text, _("Threads' extra {points} points there is CPU time "
+                                  "processes do not spend.").format(points=f"{extra:.0f}")])
+    return sentences([text, _(
+        "On the CPU the two spend their time alike, so where threads lose is not in these "
+        "samples: time asleep waiting for the mmap lock is not sampled, and a cost spread "
+        "evenly over every phase would not show as a share.")])
