@@ -132,8 +132,8 @@ def section(run, folder):
         cpus = f"{r['cpus']:.2f}" if r.get("cpus") is not None else "–"
         cells.append([row_label(r), f"`{r['id']}`", str(r["samples"]), cpus]
                      + [pct(r["phases"].get(p, 0)) for p in phases] + [top])
-    out += table([_("benchmark"), _("row"), _("samples"), _("CPUs busy")] + [_(w) for _p, w in PHASES]
-                 + [_("most sampled functions")], cells) + [""]
+    out += table([_("benchmark"), _("row"), _("samples"), _("CPUs busy")]
+                 + [_(w) for _p, w in PHASES] + [_("most sampled functions")], cells) + [""]
     bad = doc.get("failed") or []
     if bad:
         out += [_("Not sampled: {cases}.").format(cases=_("; ").join(
