@@ -262,6 +262,12 @@ def main(argv):
         print("why: --frequency wants samples a second from 1 to 20000", file=sys.stderr)
         return 2
     out_dir = os.path.join(folder, "why")
+    # A pass replaces the last one whole: no folded stacks of rows it did not take, and
+    # no why.json until this one is done (an interrupted pass leaves none).
+    if os.path.isdir(out_dir):
+        for name in os.listdir(out_dir):
+            if name.endswith(".folded") or name == "why.json":
+                os.unlink(os.path.join(out_dir, name))
     doc = {"skipped": None, "frequency": args.frequency, "min_time": MIN_TIME,
            "phases": PHASE_IDS, "rows": []}
     try:

@@ -7,7 +7,7 @@ pass's fork-of-1-GiB case, CPU-wide, cut to 56 samples: 23 of tvp-bench, 21 of f
 its children, 12 of other processes, with the fork events) read into phases. Skip: no
 perf, perf that does not run, perf_event_paranoid and kptr_restrict in the way, each a
 reason and exit status 0; bad input exit status 2. Report: with and without why/, and
-with a pass that was skipped. Live: one small pass, where perf can sample the kernel
+with a pass that was skipped. Control: tvp-bench's side of perf's control pipe. Live: one small pass, where perf can sample the kernel
 here (skipped with the reason where it cannot)."""
 import contextlib
 import io
@@ -312,6 +312,49 @@ class Report(unittest.TestCase):
             section = "\n".join(why_report.section(self.res, self.dir))
             self.assertNotIn("page-table copy", section)
             self.assertNotIn("Where each benchmark's time goes", section)
+
+
+class Control(unittest.TestCase):
+    """tvp-bench's side of perf's control pipe (bench/gbench.cc), with this test as perf:
+    each benchmark call switches sampling on before its loop and off after it, waits for
+    the ack each time, and says at the end how long sampling was on."""
+
+    def test_enable_and_disable_around_each_loop(self):
+        bench = os.path.join(BUILD, "tvp-bench")
+        if not os.access(bench, os.X_OK):
+            self.skipTest(f"{bench} not built")
+        ctl_r, ctl_w = os.pipe()
+        ack_r, ack_w = os.pipe()
+        p = subprocess.Popen(
+            [bench, "--repetitions", "2", "--min-time", "0.01",
+             "--benchmark_filter=^globals/fork/process/measure:nums/shared:0/manual_time$"],
+            pass_fds=(ctl_w, ack_r), env=dict(os.environ, TVP_PERF_CTL=f"{ctl_w},{ack_r}"),
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        os.close(ctl_w)
+        os.close(ack_r)
+        commands = []
+        with os.fdopen(ctl_r) as ctl:
+            for line in ctl:  # until tvp-bench exits and the pipe's writer is gone
+                commands.append(line.strip())
+                os.write(ack_w, b"ack\n")
+        os.close(ack_w)
+        err = p.communicate(timeout=120)[1].decode()
+        self.assertEqual(p.returncode, 0, err)
+        self.assertGreaterEqual(len(commands), 4)  # Google Benchmark calls it 2+ times
+        self.assertEqual(commands, ["enable", "disable"] * (len(commands) // 2))
+        self.assertRegex(err, r"tvp-bench: perf sampling on for [0-9.]+ s")
+
+    def test_without_the_variable_nothing_is_said(self):
+        bench = os.path.join(BUILD, "tvp-bench")
+        if not os.access(bench, os.X_OK):
+            self.skipTest(f"{bench} not built")
+        env = {k: v for k, v in os.environ.items() if k != "TVP_PERF_CTL"}
+        r = subprocess.run(
+            [bench, "--repetitions", "1", "--min-time", "0.01",
+             "--benchmark_filter=^globals/fork/process/measure:nums/shared:0/manual_time$"],
+            env=env, capture_output=True, text=True, timeout=120)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertNotIn("perf sampling", r.stderr)
 
 
 class Live(unittest.TestCase):
