@@ -19,7 +19,8 @@ row the samples, each phase's share from scripts/why_phases.py, the functions mo
 sampled), ROW.folded (the folded stacks, for flame-graph tools) per case. Where perf
 cannot sample the kernel here it writes why.json with the reason and exits 0 (the report
 then says the explanations are hypotheses); a folder that is not a results folder or bad
-options exit 2.
+options exit 2; a case that could not be sampled is named in why.json and on stderr, the
+others are kept, and the exit status is 1.
 """
 import argparse
 import json
@@ -106,7 +107,10 @@ def check_perf():
         raise Skip(f"perf does not run here: {(out.stderr or out.stdout).strip()[:200]}")
     root = os.geteuid() == 0
     paranoid = read_int("/proc/sys/kernel/perf_event_paranoid")
-    if not root and (paranoid is None or paranoid > 0):
+    if not root and paranoid is None:
+        raise Skip("kernel.perf_event_paranoid cannot be read: CPU-wide sampling of the "
+                   "kernel needs it at 0 or less, or root")
+    if not root and paranoid > 0:
         raise Skip(f"kernel.perf_event_paranoid is {paranoid}: CPU-wide sampling of the "
                    "kernel needs 0 or less, or root")
     kptr = read_int("/proc/sys/kernel/kptr_restrict")
