@@ -14,7 +14,8 @@ then filtered, not from tvp-bench's inherited per-task events, because on the pr
 kernel a task's per-task sampling ends before exit unmaps its memory: per task, a child
 exiting from a 1 GiB fork got 1 sample where CPU-wide sampling gave it 44 (20 ms).
 
-It writes RESULTS_FOLDER/why/ (default: the newest folder under results/): why.json (per
+It writes RESULTS_FOLDER/why/ (default: the newest run under results/, not the committed
+reference runs, which must be named): why.json (per
 row the samples, each phase's share from scripts/why_phases.py, the functions most
 sampled), ROW.folded (the folded stacks, for flame-graph tools) per case. Where perf
 cannot sample the kernel here it writes why.json with the reason and exits 0 (the report
@@ -141,7 +142,9 @@ def kernel_symbols_visible():
 
 
 def newest_folder(base):
-    folders = [os.path.join(base, d) for d in os.listdir(base)] if os.path.isdir(base) else []
+    """The newest run under base; never the committed reference runs (name them to)."""
+    folders = [os.path.join(base, d) for d in os.listdir(base)
+               if not d.startswith("reference")] if os.path.isdir(base) else []
     folders = [d for d in folders if os.path.isfile(os.path.join(d, "benchmarks.json"))]
     return max(folders, key=lambda d: os.path.getmtime(os.path.join(d, "benchmarks.json")),
                default=None)
