@@ -16,6 +16,9 @@
 #   make suite-check   the real suite at every size of the quick profile, checked as the
 #                   smoke test of make test checks it at the first sizes (CI runs both)
 #   make demos      run the notes' four Python examples (examples/)
+#   make why [RUN=results/FOLDER]   opt-in: the kernel's time by function (perf, as root)
+#                   in creation, copy-on-write, exit and scale, into FOLDER/why/ (default:
+#                   the newest run), and FOLDER's report again with it; under 3 minutes
 #   make python-ft  opt-in: build a free-threaded CPython 3.13 (--disable-gil) from
 #                   Debian's source package into build/python-ft/ (about 6 min on 2 cores);
 #                   then make report PYTHONS="/usr/bin/python3 build/python-ft/bin/python3.13t"
@@ -88,7 +91,7 @@ BENCH_OBJ := $(BENCH_SRC:%.c=$(BUILD)/%.o) $(BUILD)/bench/gbench.o
 TESTS := $(TEST_SRC:tests/%.c=$(BUILD)/%)
 
 .PHONY: all deps report test suite-check clean compare catalogue claims-doc demos mutants extra-kind FORCE \
-	claim claim-check po lang-check python-ft reference
+	claim claim-check po lang-check python-ft reference why
 all: $(BUILD)/tvp-bench $(BUILD)/tvp-helper $(BUILD)/gbench-probe $(TESTS)
 
 deps:
@@ -196,6 +199,12 @@ suite-check: deps all
 
 demos:
 	$(PYTHON) examples/run_all.py
+
+# Not part of report: it runs chosen benchmarks again under perf (scripts/why.py); where
+# perf cannot sample the kernel it says why and the report keeps its hypotheses.
+RUN ?=
+why: deps all $(MO_FILES)
+	$(PYTHON) scripts/why.py --report $(if $(RUN),'$(RUN)')
 
 # Not part of report or test: it downloads a source package and builds for minutes.
 python-ft:

@@ -7,8 +7,14 @@
 
 #include <benchmark/benchmark.h>
 
+#include <cerrno>
 #include <cstdarg>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <fcntl.h>
+#include <unistd.h>
 #include <memory>
 #include <set>
 #include <sstream>
@@ -73,12 +79,83 @@ void print_help()
 	benchmark::PrintDefaultHelp();
 }
 
+// The attribution pass (scripts/why.py) runs tvp-bench under `perf record -D -1
+// --control fd:CTL,ACK` and names the two descriptors in TVP_PERF_CTL="CTL_WRITE,ACK_READ".
+// Sampling is switched on when a benchmark's loop starts and off when it ends, so the
+// set-up outside the loop (touching a 1 GiB parent takes longer than the forks it is for)
+// is not what the kernel's time is attributed to. Each switch waits for perf's ack, so
+// no iteration runs unsampled. Without the variable both are no-ops.
+int perf_ctl_fd = -2, perf_ack_fd = -1;  // -2: not looked up yet; -1: no perf
+bool perf_sampling;
+// How long sampling was on in all: samples over this is how many CPUs the process tree
+// kept busy, which tells time on a CPU from time asleep (scripts/why.py reads it).
+double perf_on_s, perf_since_s;
+
+double monotonic_s()
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+void perf_ctl_open()
+{
+	perf_ctl_fd = -1;
+	const char *v = getenv("TVP_PERF_CTL");
+	int ctl, ack;
+	if (!v || sscanf(v, "%d,%d", &ctl, &ack) != 2)
+		return;
+	// Workers that exec must not carry perf's pipes into the helper.
+	if (fcntl(ctl, F_SETFD, FD_CLOEXEC) != 0 || fcntl(ack, F_SETFD, FD_CLOEXEC) != 0) {
+		fprintf(stderr, "tvp-bench: TVP_PERF_CTL=%s: fcntl: %s\n", v, strerror(errno));
+		exit(2);
+	}
+	perf_ctl_fd = ctl;
+	perf_ack_fd = ack;
+}
+
+void perf_ctl(bool on)
+{
+	if (perf_ctl_fd == -2)
+		perf_ctl_open();
+	if (perf_ctl_fd < 0 || perf_sampling == on)
+		return;
+	const char *cmd = on ? "enable\n" : "disable\n";
+	char ack[8];
+	if (write(perf_ctl_fd, cmd, strlen(cmd)) != (ssize_t)strlen(cmd) ||
+	    read(perf_ack_fd, ack, sizeof ack) <= 0) {
+		fprintf(stderr, "tvp-bench: perf control (%s): %s\n", on ? "enable" : "disable",
+			strerror(errno));
+		exit(2);
+	}
+	perf_sampling = on;
+	if (on)
+		perf_since_s = monotonic_s();
+	else
+		perf_on_s += monotonic_s() - perf_since_s;
+}
+
+bool keep_running(bool more)
+{
+	if (!more)
+		perf_ctl(false);
+	return more;
+}
+
 }  // namespace
 
 extern "C" {
 
-bool gb_keep_running(gb_state *st) { return S(st).KeepRunning(); }
-bool gb_keep_running_batch(gb_state *st, int64_t n) { return S(st).KeepRunningBatch(n); }
+bool gb_keep_running(gb_state *st)
+{
+	perf_ctl(true);
+	return keep_running(S(st).KeepRunning());
+}
+bool gb_keep_running_batch(gb_state *st, int64_t n)
+{
+	perf_ctl(true);
+	return keep_running(S(st).KeepRunningBatch(n));
+}
 int64_t gb_range(const gb_state *st, int index) { return S(st).range(index); }
 int64_t gb_iterations(const gb_state *st) { return S(st).iterations(); }
 void gb_pause(gb_state *st) { S(st).PauseTiming(); }
@@ -111,6 +188,7 @@ gb_bench *gb_register(const char *name, gb_fn fn, const void *data)
 	return C(benchmark::RegisterBenchmark(
 		name, [fn, data](benchmark::State &st) {
 			fn(reinterpret_cast<gb_state *>(&st), data);
+			perf_ctl(false);  // a loop left by break never saw KeepRunning's false
 		}));
 }
 
@@ -161,6 +239,11 @@ int gb_run(void)
 	QuietContextReporter display;
 	return static_cast<int>(benchmark::RunSpecifiedBenchmarks(&display));
 }
-void gb_shutdown(void) { benchmark::Shutdown(); }
+void gb_shutdown(void)
+{
+	benchmark::Shutdown();
+	if (perf_ctl_fd >= 0)
+		fprintf(stderr, "tvp-bench: perf sampling on for %.6f s\n", perf_on_s);
+}
 
 }  // extern "C"

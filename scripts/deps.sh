@@ -9,7 +9,8 @@
 #   Chinese edition       fonts-noto-cjk (the figures name "Noto Sans CJK SC"),
 #   and the handout       gettext (msgfmt compiles locale/*.po; xgettext for make po),
 #                         pandoc (the handout as one self-contained HTML page)
-#   optional              linux-perf (`perf bench sched pipe`, the pipe latency reference),
+#   optional              linux-perf (`perf bench sched pipe`, the pipe latency reference;
+#                         perf record and perf script for make why),
 #                         chromium (the handout checked as a projector shows it):
 #                         installed when the archive has it; the run goes on without it
 set -eu

@@ -9,6 +9,7 @@ from report.i18n import N_, _, sentences
 from report.kit import by_mode, ci_text, derived, figure, fmt, layout_words, mode_bit, table, \
     write_data
 from report.scale import interval_words
+from report import why
 from describe import in_table_order
 
 # Who writes (the writer argument of bench/cow.c), in the report's words.
@@ -232,11 +233,8 @@ def fault_cost_words(run, series, full):
             words.append(_("That is more than the {ns} ns memcpy of one 4 KiB page takes "
                            "here (through buffers larger than the cache), although the "
                            "first touch also writes a whole page: the data copy does not "
-                           "account for what copy-on-write adds. What does is not measured "
-                           "here; reading the shared source page from memory, and the "
-                           "bookkeeping of a page two processes map (write-protected "
-                           "entries, reference counts), are hypotheses.").format(
-                ns=fmt(copy)))
+                           "account for what copy-on-write adds.").format(ns=fmt(copy)))
+            words.append(why.cow_words(run))
         else:
             words.append(_("A memcpy of one 4 KiB page takes {ns} ns here (through buffers "
                            "larger than the cache): the copy could account for the "

@@ -5,6 +5,7 @@ from report.i18n import N_, _, sentences
 from report.kit import (ci_text, cv_text, derived, draw, figure, fmt, layout_words, mode_bit,
                         ratio, table, write_data)
 from report.verdicts import claim_part
+from report import why
 from describe import in_table_order
 
 
@@ -353,9 +354,7 @@ def memory_reading(run):
         f = round_trip(run, "fork", "process", big)
         cpu = f.counter("child_cpu_ns") if f else None
         if cpu:
-            text.append(_("Of fork's {us} µs there, {cpu_us} µs is the child's own CPU time, "
-                          "almost all of it spent in exit unmapping what fork copied.").format(
-                us=fmt(f.median), cpu_us=fmt(cpu / 1e3)))
+            text.append(why.fork_exit_words(run, fmt(f.median), fmt(cpu / 1e3)))
     fork_1g = round_trip(run, "fork", "process", 1024)
     thp = ratio(fork_1g, round_trip(run, "fork", "process", 1024, "thp"))
     maps = ratio(round_trip(run, "fork", "process", 1024, "maps"), fork_1g)

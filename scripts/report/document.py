@@ -10,6 +10,7 @@ import results
 import stats
 from report import (claims_table, cow, create, footprint, globals as nums, ipc, machine,
                     kit, pool, python, scale, state, targets)
+from report import why
 from report import i18n
 from report.i18n import _, current
 
@@ -24,6 +25,7 @@ SECTIONS = [
     ipc.section,               # C4, C7 (bench/ipc.c, bench/bw_lmbench.c)
     pool.section,              # C5, C6, C7 (bench/pool.c)
     scale.section,             # C8 (bench/scale.c)
+    why.section,               # the kernel's time by function (make why: scripts/why.py)
     python.section,            # the notes' Python (bench/py_bench.py)
     machine.skipped_section,
     machine.noisy_section,
@@ -81,6 +83,8 @@ def build(run, folder):
     for sub in ("data", "figures"):
         os.makedirs(os.path.join(folder, sub), exist_ok=True)
     kit.DERIVED.clear()
+    # The attribution pass's shares, for the sentences that name a mechanism.
+    run.why = why.load(folder)
     lines = header(run) + state.top_lines(run, folder)
     for section in SECTIONS:
         part = section(run, folder)

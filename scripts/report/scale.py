@@ -9,6 +9,7 @@ from describe import in_table_order
 from report.i18n import N_, _, sentences
 from report.kit import draw, figure, fmt, mode_bit, quotient, table, who, write_data
 from report.verdicts import claim_part
+from report import why
 
 # A tie in a Reading: the two medians within this fraction of each other; a difference
 # needs more than that and the U test's p below SIGNIFICANCE.
@@ -262,7 +263,7 @@ def reading(run, workloads, t_kind, p_kind):
                       "{workloads}.").format(tie=f"{TIE:.0%}", alpha=SIGNIFICANCE,
                                               workloads=said(loose)))
     text += false_sharing_words(pair)
-    text += page_fault_words(pair)
+    text += page_fault_words(pair, run)
     return [sentences(text), ""]
 
 
@@ -308,7 +309,7 @@ def false_sharing_words(pair):
     return [words]
 
 
-def page_fault_words(pair):
+def page_fault_words(pair, run):
     """What the TLB-shootdown counts show about page_fault: measured where threads cause
     many times the interrupts processes and the background do; the cost of them, and the
     address space's lock, stay hypotheses (neither is isolated)."""
@@ -320,8 +321,9 @@ def page_fault_words(pair):
     words = [(_("At page_fault threads do {ratio} of what processes do.") if differ else
               _("At page_fault threads do {ratio} of what processes do, which does not set "
                 "them apart here.")).format(ratio=f"{r:.2f}")]
+    sampled = why.page_fault_words(run)
     if t_tlb is None or p_tlb is None:
-        return [sentences(words + [
+        return [sentences(words + [sampled or
             _("Why is not measured in this run (no TLB-shootdown count): the one address "
               "space's lock and TLB shootdowns on munmap are hypotheses.")])]
     t_s = t.counter("tlb_shootdowns_per_s")
@@ -339,9 +341,13 @@ def page_fault_words(pair):
                        "the same address space to flush their TLBs, and a process's does not: "
                        "that is measured.").format(counts=counts))
         if differ:
-            words.append(_("Whether those interrupts cost threads the difference, or "
+            words.append(sampled or
+                         _("Whether those interrupts cost threads the difference, or "
                            "contention on the address space's mmap lock does (not measured "
                            "here), is a hypothesis this run does not isolate."))
+    elif differ and sampled:
+        words += [_("{counts}: the counts do not set threads apart from "
+                    "processes.").format(counts=counts), sampled]
     elif differ:
         words.append(_("{counts}: the counts do not set threads apart from processes, so the "
                        "cause of the difference is not shown here (the address space's mmap "
