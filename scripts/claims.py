@@ -202,6 +202,10 @@ ON_WRITE = "a child copies a page when it writes it (copy-on-write)"
 # And of C7's.
 CHEAP_TO_RUN = "threads cost less to create, switch and talk to than processes"
 PROTECTS = "a process protects its siblings from a crash or a stray write; a thread does not"
+# And of C5's.
+REUSED = "a pool reuses its workers"
+WAITS = "when the pool is full a request waits for a worker to finish"
+ONLY_WHILE_NOT_FULL = "a pool makes a worker for a request only while it is not full"
 
 # Each claim's counted rules are the predictions its words make; a rule with
 # counted=False tests something the notes do not say and is shown as context.
@@ -328,31 +332,31 @@ RULES = [
 
     # 如果池满，那么该请求就会等待……复用之前的进程: the notes' Pool(3) with ten tasks.
     Rule("C5", "a process pool of 3 runs the notes' 10 tasks on 3 workers, reused",
-         notes_pool(*FORK), None, "equals", 3, "distinct_workers", "workers"),
+         notes_pool(*FORK), None, "equals", 3, "distinct_workers", "workers", part=REUSED),
     # 如果池满，那么该请求就会等待，直到进程池中有进程结束: from the schedules (every task's
     # worker, start and end), the tasks that started only once an earlier task on their
     # worker had ended: all but the pool's first 3.
     Rule("C5", "when the pool is full a request waits for a worker to finish: 7 of the 10 "
          "tasks start only after an earlier task on their worker ended (C process pool)",
-         notes_pool(*FORK), None, "equals", 7, "tasks_waited", "tasks"),
+         notes_pool(*FORK), None, "equals", 7, "tasks_waited", "tasks", part=WAITS),
     Rule("C5", "the same in the notes' Pool(3): 7 of the 10 tasks wait for a worker to "
          "finish", py("mp_pool", "process", "pool_notes"), None, "equals", 7,
-         "tasks_waited", "tasks"),
+         "tasks_waited", "tasks", part=WAITS),
     Rule("C5", "the same in a C thread pool of 3", notes_pool(*THREAD), None, "equals", 7,
          "tasks_waited", "tasks", counted=False),
     Rule("C5", "it makes no worker per request: 3 workers made for 10 tasks",
-         notes_pool(*FORK), None, "equals", 3, "workers_created", "workers"),
+         notes_pool(*FORK), None, "equals", 3, "workers_created", "workers", part=REUSED),
     Rule("C5", "a thread pool of 3 runs the 10 tasks on 3 threads, reused",
-         notes_pool(*THREAD), None, "equals", 3, "distinct_workers", "threads"),
+         notes_pool(*THREAD), None, "equals", 3, "distinct_workers", "threads", part=REUSED),
     Rule("C5", "every task runs once: none twice",
-         notes_pool(*FORK), None, "equals", 0, "tasks_run_twice", "tasks"),
+         notes_pool(*FORK), None, "equals", 0, "tasks_run_twice", "tasks", part=REUSED),
     # 如果池未满，就会创建一个新的进程: a worker made by a request, none before it. Said of
     # the notes' Pool; tvp's C pool makes every worker in pool_create by design, so it
     # answers nothing the notes say (and no C pool here is built lazily).
     Rule("C5", "the notes' Pool(3) makes a worker only when a request finds it not full "
          "(none before the first request)", py("mp_pool", "process", "reuse",
                                                start_method="fork"), None, "equals", 0,
-         "workers_up_front", "workers"),
+         "workers_up_front", "workers", part=ONLY_WHILE_NOT_FULL),
     Rule("C5", "tvp's C process pool, built eagerly by design (pool_create makes every "
          "worker up front; no C pool here is built lazily): workers made before the first "
          "request", notes_pool(*FORK), None, "equals", 0, "workers_created_before_submit",

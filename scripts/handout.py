@@ -29,7 +29,8 @@ import stats  # noqa: E402
 from report import i18n, kit  # noqa: E402
 from report.claims_table import figure_link, key_text  # noqa: E402
 from report.i18n import N_, _  # noqa: E402
-from report.verdicts import prediction, verdict_with_gaps, verdict_word  # noqa: E402
+from report.verdicts import (parts_text, prediction, verdict_with_gaps,  # noqa: E402
+                             verdict_word)
 
 # How a page is cut for print and projection: each claim starts a page.
 PAGE_BREAK = '<div style="page-break-after: always;"></div>'
@@ -170,6 +171,9 @@ def page(claim, run, folder):
     lines += [_("**Verdict: {verdict}**").format(verdict=word) +
               (_(" (fragile: moving the thresholds {pct} changes it)").format(
                   pct=f"{claims.ROBUSTNESS:.0%}") if fragile else ""), ""]
+    said = parts_text(outcomes)
+    if said:
+        lines += [said, ""]
     fig = figure_of(claim, run, folder)
     lines += [f"![{claim}]({fig})" if fig else _("*No figure for this claim in this run.*"),
               "", reading(claim, run), "",
