@@ -117,10 +117,16 @@ def reading(claim, run):
     if failed:
         out.append(_("Not borne out: {predictions}.").format(
             predictions=_("; ").join(failed)))
-    open_ = [prediction(o.rule) for o in counted if o.holds is None]
+    # Undecided (measured, the data cannot decide) apart from without data (not
+    # measured): the one wants a calmer machine, the other a run with the rows.
+    open_ = [prediction(o.rule) for o in counted if o.holds is None and o.undecided]
     if open_:
         out.append(_("Not decided by this run: {predictions}.").format(
             predictions=_("; ").join(open_)))
+    absent = [prediction(o.rule) for o in counted if o.holds is None and not o.undecided]
+    if absent:
+        out.append(_("Not measured in this run: {predictions}.").format(
+            predictions=_("; ").join(absent)))
     if not counted:
         out.append(_("No prediction of this claim is counted in its verdict yet: the "
                      "suite shows only context for it."))
