@@ -270,6 +270,19 @@ def bench(name, times=()):
     return results.Bench(results.parse_name(name), name, list(times))
 
 
+# Rows the rules read that are newer than the committed runs (the notes' racy loop, a
+# plain Process that raises: bench/py_bench.py, issue 25): where a run lacks them, its
+# report says "missing data" for them, and for nothing else.
+NEWER_ROWS = ("python/mp_queue/process/measure:notes_loop",
+              "python/process/process/measure:exception/fetch:none")
+
+
+def assert_no_missing_data_but_newer_rows(test, text):
+    for line in text.splitlines():
+        if "missing data" in line:
+            test.assertTrue(any(f"{k} was not run" in line for k in NEWER_ROWS), line)
+
+
 def run_of(*benches, ctx=None, describe=None):
     """A Run of the given benches."""
     return results.Run(ctx or {}, describe or Describe({}), {b.key: b for b in benches})
@@ -575,8 +588,8 @@ class Report(unittest.TestCase):
         self.assertIn("| never fetches the result | **no** |", text)
         self.assertIn("| calls `get()` | yes | get() raised ValueError", text)
         self.assertIn("### Against lmbench's method", text)
-        # Every claim has its data.
-        self.assertNotIn("missing data", text)
+        # Every claim has its data, but for the Python rows newer than the fixture.
+        assert_no_missing_data_but_newer_rows(self, text)
         # The notes' nums example, with the values the run observed.
         self.assertIn("| fork | a global | [11, 22] |", text)
         self.assertIn("| pthread_create | a global | [11, 22, 0, 1, 2] |", text)
@@ -745,7 +758,7 @@ class Reference(unittest.TestCase):
             self.assertIn(f"figures/{fig}.png", text)
             self.assertGreater(os.path.getsize(os.path.join(folder, "figures", f"{fig}.png")),
                                1000, fig)
-        self.assertNotIn("missing data", text)
+        assert_no_missing_data_but_newer_rows(self, text)
         self.assertNotIn("Speed targets", text)
         self.assertTrue(os.path.exists(os.path.join(folder, "TARGETS.md")))
 
