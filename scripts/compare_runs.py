@@ -213,7 +213,9 @@ def figure(entries, folder):
     labels = " ".join('"' + f"#{e.n}  {e.label}".replace('"', "'") + '"' for e in entries)
     return kit.figure(folder, "compare_runs.gp", "compare_runs.dat", "\n\n\n".join(blocks) + "\n",
                       "key numbers of every claim across the runs", " ".join(titles),
-                      " ".join(scales), labels)
+                      " ".join(scales), labels,
+                      f"bars: medians, whiskers: intervals covering "
+                      f"{coverage_words(entries)}, –: not in that run")
 
 
 # --- benchmarks that change ---------------------------------------------------------
