@@ -226,7 +226,7 @@ def parts_text(outcomes):
                           (mixed, N_("Partly: {parts}."))):
         if parts_:
             out.append(_(words).format(parts=_("; ").join(_(p) for p in parts_)))
-    return " ".join(out)
+    return i18n.sentences(out)
 
 
 PCT = f"{claims.ROBUSTNESS:.0%}"  # how far fragility() moves every threshold
@@ -282,11 +282,11 @@ def rules_table(claim, run, rules=None):
     source = _(" (judged on the notes' own Python, from `scripts/py_rules.py`)") \
         if rules is py_rules.PY_RULES else ""
     parts_line = parts_text(outcomes)
-    return [_("**Verdict: {verdict}**{source}. How each prediction is tested: "
-              "[the claims at a glance]({anchor}).").format(
-                  verdict=verdict_with_gaps(verdict, outcomes), source=source,
-                  anchor=i18n.anchor("#the-claims-at-a-glance"))
-            + (" " + parts_line if parts_line else ""), ""] + table(
+    return [i18n.sentences([_("**Verdict: {verdict}**{source}. How each prediction is "
+                              "tested: [the claims at a glance]({anchor}).").format(
+                                  verdict=verdict_with_gaps(verdict, outcomes), source=source,
+                                  anchor=i18n.anchor("#the-claims-at-a-glance"))]
+                           + ([parts_line] if parts_line else [])), ""] + table(
         [_("prediction"), _("measured"), _("threshold"), _("p (test)"), _("CV"),
          _("outcome")], rows) + ["", robustness_line(claim, run, rules), ""]
 
