@@ -10,13 +10,16 @@ import claims
 import engine
 import py_rules
 from report.verdicts import threshold_text
+from results import DERIVED
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def rule_line(r):
     measured = f"`{r.a}`" + (f" against `{r.b}`" if r.b is not None else "")
-    metric = "time per iteration" if r.metric == "time" else f"counter `{r.metric}`"
+    metric = "time per iteration" if r.metric == "time" else \
+        f"`{r.metric}`, counted from the schedule's counters" if r.metric in DERIVED else \
+        f"counter `{r.metric}`"
     per_pu = " (per PU: times the machine's PUs)" if r.per_pu else ""
     part = f" *({r.part})*" if r.part else ""
     return f"| {r.prediction}{part} | {'counted' if r.counted else 'context'} | {measured} | " \
