@@ -8,6 +8,8 @@ is the table. Another machine gets its own verdict from the same table."""
 from dataclasses import dataclass
 
 import py_rules
+# The engine's names, re-exported: the report, the tests and the tools read them as
+# claims.X, from the days when the engine lived here.
 from engine import (MAJORITY, NOISY, ROBUSTNESS, SIGNIFICANCE, Outcome, Rule,  # noqa: F401
                     against_threshold, comparison, direction_of, evaluate, moved,
                     needs_pus, parts, samples_of, values, verdict)
