@@ -1,11 +1,13 @@
-# compare_runs.gp DATA OUT TITLES SCALES LABELS - the key numbers of every claim across
+# compare_runs.gp DATA OUT TITLES SCALES LABELS LEGEND - the key numbers of every claim across
 # runs: a panel per claim, a pair of bars per run, thread blue and process red, whiskers
-# the 95% interval, – where a run lacks the pair. Drawn for a projector: 1920 wide,
+# the median's distribution-free interval (its coverage in LEGEND), – where a run lacks
+# the pair. Drawn for a projector: 1920 wide,
 # large type, runs numbered on the axis and named in a list under the panels.
 # DATA: a block per panel (two blank lines between), a row per bar:
 #   x mode(0 thread, 1 process) median lo hi missing_y (NaN, or where the – goes)
 # TITLES: a quoted title per panel. SCALES: per panel, log(0/1) bottom top.
-# LABELS: a quoted "#n  label" per run.
+# LABELS: a quoted "#n  label" per run. LEGEND: what the bars and whiskers are, with the
+# intervals' real coverage (93.75% with 5 repetitions, not 95%).
 load 'plots/style.gp'
 data = ARG1
 titles = ARG3
@@ -39,7 +41,7 @@ do for [fmt in "png svg"] {
         textcolor rgb thread_rgb font ",22"
     set label 2 "■ process" at screen 0.12, screen (legend_px - 10.0) / height \
         textcolor rgb process_rgb font ",22"
-    set label 3 "bars: medians, whiskers: 95% intervals, –: not in that run" \
+    set label 3 ARG6 \
         at screen 0.23, screen (legend_px - 10.0) / height
     do for [j=1:runs] {
         set label (3 + j) word(labels, j) at screen 0.02, \

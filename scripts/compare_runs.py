@@ -133,6 +133,19 @@ def key_values(claim, run):
     return claims_table.key_values(claim, run)
 
 
+def coverage_words(entries):
+    """What the key numbers' intervals cover, run by run: with 5 repetitions [min, max]
+    covers the median with probability 93.75%, not 95%."""
+    seen = {}
+    for e in entries:
+        n = e.run.repetitions
+        if n >= 2:
+            seen.setdefault(n, f"{stats.median_ci(range(n))[3]:.2%}")
+    if not seen:
+        return "one repetition: no interval"
+    return ", ".join(f"{cover} with {n} repetitions" for n, cover in sorted(seen.items()))
+
+
 def key_section(entries, folder):
     rows = []
     for claim, c in claims.CLAIMS.items():
@@ -144,8 +157,8 @@ def key_section(entries, folder):
             rows.append([first, e.head, *(nums[:3] if nums else [MISSING] * 3)])
     return (["## Key numbers", "",
              "Each claim's key pair, as the report's claims table gives it: the median with "
-             "its 95% interval for a thread and for a process, and their ratio. – where a "
-             "run lacks the benchmark.", ""]
+             f"its distribution-free interval ({coverage_words(entries)}) for a thread and "
+             "for a process, and their ratio. – where a run lacks the benchmark.", ""]
             + figure(entries, folder)
             + table(["claim", "run", "thread", "process", "thread : process"], rows) + [""])
 
@@ -200,7 +213,9 @@ def figure(entries, folder):
     labels = " ".join('"' + f"#{e.n}  {e.label}".replace('"', "'") + '"' for e in entries)
     return kit.figure(folder, "compare_runs.gp", "compare_runs.dat", "\n\n\n".join(blocks) + "\n",
                       "key numbers of every claim across the runs", " ".join(titles),
-                      " ".join(scales), labels)
+                      " ".join(scales), labels,
+                      f"bars: medians, whiskers: intervals covering "
+                      f"{coverage_words(entries)}, –: not in that run")
 
 
 # --- benchmarks that change ---------------------------------------------------------

@@ -31,7 +31,7 @@ import stats  # noqa: E402
 from report import i18n, kit, state  # noqa: E402
 from report.claims_table import figure_link, key_numbers, key_text, key_values  # noqa: E402
 from report.i18n import N_, _  # noqa: E402
-from report.verdicts import measured_text, prediction, verdict_word  # noqa: E402
+from report.verdicts import measured_text, parts_text, prediction, verdict_word  # noqa: E402
 
 # How a page is cut for print and projection: each claim starts a page.
 PAGE_BREAK = '<div style="page-break-after: always;"></div>'
@@ -258,10 +258,16 @@ def reading(claim, run):
     if failed:
         out.append(_("Not borne out: {predictions}.").format(
             predictions=_("; ").join(failed)))
-    open_ = [prediction(o.rule) for o in counted if o.holds is None]
+    # Undecided (measured, the data cannot decide) apart from without data (not
+    # measured): the one wants a calmer machine, the other a run with the rows.
+    open_ = [prediction(o.rule) for o in counted if o.holds is None and o.undecided]
     if open_:
         out.append(_("Not decided by this run: {predictions}.").format(
             predictions=_("; ").join(open_)))
+    absent = [prediction(o.rule) for o in counted if o.holds is None and not o.undecided]
+    if absent:
+        out.append(_("Not measured in this run: {predictions}.").format(
+            predictions=_("; ").join(absent)))
     if not counted:
         out.append(_("No prediction of this claim is counted in its verdict yet: the "
                      "suite shows only context for it."))
@@ -345,6 +351,10 @@ def page(claim, run, folder):
     if i18n.current() == "en":
         lines[-1:] = [">", f"> *{c['en']}*", ""]
     lines += [f'<p class="verdicts">{html_inline(verdicts_line(claim, run))}</p>', ""]
+    # Which parts of the sentence hold, where its predictions name parts that differ.
+    said = parts_text(claims.judged(claim, run)[1])
+    if said:
+        lines += [f'<p class="parts">{said}</p>', ""]
     flag = flagged_line(claim, run)
     if flag:
         lines += [f'<p class="flag">{flag}</p>', ""]

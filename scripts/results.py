@@ -92,6 +92,31 @@ REPORTED = {("scale", "rate"): "ops_per_s", ("footprint", "memory"): "private_ki
             ("python", "gil"): "ops_per_s", ("python", "memory"): "pss_kib"}
 
 
+def tasks_waited(counters):
+    """Per repetition, from a pool's schedule (task<i>_worker, _start_ms, _end_ms, tasks
+    in the order submitted): the tasks that started only after an earlier task on their
+    own worker had ended, i.e. that waited for a worker to finish. [] without a
+    schedule."""
+    tasks = []
+    while f"task{len(tasks)}_worker" in counters:
+        i = len(tasks)
+        tasks.append([counters.get(f"task{i}_{f}") for f in ("worker", "start_ms", "end_ms")])
+    if not tasks or any(None in t for t in tasks):
+        return []
+    out = []
+    for rep in range(len(tasks[0][0])):
+        waited = 0
+        for i, (worker, start, _end) in enumerate(tasks):
+            waited += any(tasks[j][0][rep] == worker[rep] and tasks[j][2][rep] <= start[rep]
+                          for j in range(i))
+        out.append(float(waited))
+    return out
+
+
+# Metrics computed from a benchmark's counters where it does not publish them itself.
+DERIVED = {"tasks_waited": tasks_waited}
+
+
 @dataclass
 class Bench:
     key: Key
@@ -123,6 +148,8 @@ class Bench:
         of counters joined by "+"; [] where a counter is missing."""
         if metric == "time":
             return self.times_us
+        if metric in DERIVED and metric not in self.counters:
+            return DERIVED[metric](self.counters)
         parts = [self.counters.get(name) for name in metric.split("+")]
         if any(p is None for p in parts):
             return []

@@ -270,6 +270,19 @@ def bench(name, times=()):
     return results.Bench(results.parse_name(name), name, list(times))
 
 
+# Rows the rules read that are newer than the committed runs (the notes' racy loop, a
+# plain Process that raises: bench/py_bench.py, issue 25): where a run lacks them, its
+# report says "missing data" for them, and for nothing else.
+NEWER_ROWS = ("python/mp_queue/process/measure:notes_loop",
+              "python/process/process/measure:exception/fetch:none")
+
+
+def assert_no_missing_data_but_newer_rows(test, text):
+    for line in text.splitlines():
+        if "missing data" in line:
+            test.assertTrue(any(f"{k} was not run" in line for k in NEWER_ROWS), line)
+
+
 def run_of(*benches, ctx=None, describe=None):
     """A Run of the given benches."""
     return results.Run(ctx or {}, describe or Describe({}), {b.key: b for b in benches})
@@ -367,19 +380,20 @@ class Claims(unittest.TestCase):
         self.assertEqual(v, "nuanced")
 
     def test_ratio_without_significance_is_undecided(self):
-        # Medians 3x apart but overlapping samples: the rank test cannot put a beyond
-        # twice b, nor short of it; the verdict rests on the other prediction and says so.
-        v, outs = self.judge(bench("s/a/process/measure:m", [4, 30, 31, 32, 39]),
-                             bench("s/b/thread/measure:m", [5, 10, 11, 12, 40]),
+        # Medians 2.6x apart but overlapping samples (CVs near 20%, below the noise
+        # limit): the rank test cannot put a beyond twice b, nor short of it; with the
+        # other prediction alone decided, 1 of 2 is not a majority: undecided.
+        v, outs = self.judge(bench("s/a/process/measure:m", [20, 30, 31, 32, 36]),
+                             bench("s/b/thread/measure:m", [10, 11, 12, 13, 17]),
                              bench("s/c/process/measure:m", [100, 101, 102, 103, 104]))
         self.assertIsNone(outs[0].holds)
         self.assertTrue(outs[0].undecided)
         self.assertIn("not significantly", outs[0].why)
-        self.assertEqual(v, "supported")
+        self.assertEqual(v, "undecided")
 
     def test_threshold_relations_on_counters(self):
-        b = bench("s/a/process/measure:m", [1, 2, 3])
-        b.counters = {"x_kib": [10, 10, 10], "y_kib": [5, 6, 7]}
+        b = bench("s/a/process/measure:m", [1, 2, 3, 4, 5])
+        b.counters = {"x_kib": [10, 10, 10, 10, 10], "y_kib": [6, 6, 7, 6, 6]}
         r = run_of(b)
         rules = [claims.Rule("CY", "sum above 15", b.key, None, "above", 15, "x_kib+y_kib"),
                  claims.Rule("CY", "x below 11", b.key, None, "below", 11, "x_kib"),
@@ -575,8 +589,8 @@ class Report(unittest.TestCase):
         # The bytes on fd 2 column: none captured for a fetched exception (not asked).
         self.assertIn("| calls `get()` | yes | – | get() raised ValueError", text)
         self.assertIn("### Against lmbench's method", text)
-        # Every claim has its data.
-        self.assertNotIn("missing data", text)
+        # Every claim has its data, but for the Python rows newer than the fixture.
+        assert_no_missing_data_but_newer_rows(self, text)
         # The notes' nums example, with the values the run observed.
         self.assertIn("| fork | a global | [11, 22] |", text)
         self.assertIn("| pthread_create | a global | [11, 22, 0, 1, 2] |", text)
@@ -745,7 +759,7 @@ class Reference(unittest.TestCase):
             self.assertIn(f"figures/{fig}.png", text)
             self.assertGreater(os.path.getsize(os.path.join(folder, "figures", f"{fig}.png")),
                                1000, fig)
-        self.assertNotIn("missing data", text)
+        assert_no_missing_data_but_newer_rows(self, text)
         self.assertNotIn("Speed targets", text)
         self.assertTrue(os.path.exists(os.path.join(folder, "TARGETS.md")))
 
@@ -815,66 +829,75 @@ class Verdicts(unittest.TestCase):
         ("C1", "C", "an idle spawned process owns at", True, 4.22),
         ("C1", "C", "the same from tvp-bench: a forked", True, 5.263),
         ("C1", "C", "a process's page tables are its", True, 8.529),
-        ("C1", "PY", "an idle Thread owns almost no", True, 4),
-        ("C1", "PY", "an idle Process (fork) costs at", True, 1010),
-        ("C1", "PY", "an idle Process (spawn) costs at", True, 2796),
+        ("C1", "PY", "an idle Thread owns almost no", True, 4.0),
+        ("C1", "PY", "an idle Process (fork) costs at", True, 1010.0),
+        ("C1", "PY", "an idle Process (spawn) costs at", True, 2796.0),
         ("C1", "PY", "an idle Process (fork) owns at", True, 369.8),
         ("C2", "C", "a forked process costs more to", True, 4.522),
         ("C2", "C", "a vfork process costs more to", None, 1.139),
-        ("C2", "C", "a posix_spawn process costs more to", True, 17),
+        ("C2", "C", "a posix_spawn process costs more to", True, 17.0),
         ("C2", "C", "the same from tvp-bench (a parent", True, 7.837),
         ("C2", "C", "fork copies the parent: 1 GiB", True, 130.7),
         ("C2", "C", "fork copies the parent in huge", True, 3.559),
         ("C2", "C", "posix_spawn copies the parent: 1 GiB", False, 1.112),
         ("C2", "C", "a forked child that writes nothing", False, 0.0),
-        ("C2", "C", "a forked child that writes every", True, 262100),
+        ("C2", "C", "a forked child that writes every", True, 262100.0),
         ("C2", "PY", "a Process (fork) costs more to", True, 21.66),
         ("C2", "PY", "a Process (spawn) costs more to", True, 615.7),
-        ("C3", "C", "a child process appends to the", True, 2),
-        ("C3", "C", "the same with raw clone (no", True, 2),
-        ("C3", "C", "a thread appends to the global", True, 5),
-        ("C3", "PY", "a child Process (fork) appends to", True, 2),
-        ("C3", "PY", "the same under spawn: the parent", True, 2),
-        ("C3", "PY", "the same under forkserver: the parent", True, 2),
-        ("C3", "PY", "a Thread appends to the global", True, 5),
-        ("C4", "C", "a global variable does not work", True, 2),
-        ("C4", "C", "a queue does: the notes' Queue(3)", True, 62700),
-        ("C4", "C", "a global in MAP_SHARED memory does", True, 5),
-        ("C4", "C", "the notes' Queue(3) costs processes more", False, 0.8521),
-        ("C4", "PY", "global variables do not work between", True, 2),
-        ("C4", "PY", "a multiprocessing.Queue delivers every item between", True, 1),
+        ("C3", "C", "a child process appends to the", True, 2.0),
+        ("C3", "C", "the same with raw clone (no", True, 2.0),
+        ("C3", "C", "a thread appends to the global", True, 5.0),
+        ("C3", "PY", "a child Process (fork) appends to", True, 2.0),
+        ("C3", "PY", "the same under spawn: the parent", True, 2.0),
+        ("C3", "PY", "the same under forkserver: the parent", True, 2.0),
+        ("C3", "PY", "a Thread appends to the global", True, 5.0),
+        ("C4", "C", "a global variable does not work", True, 2.0),
+        ("C4", "C", "a queue does: the notes' multiprocessing.Queue delivers", True, 1.0),
+        ("C4", "C", "the primitives underneath, in C: a bounded", True, 62700.0),
+        ("C4", "C", "the notes' consumer loop (`if q.empty(): break`)", None, None),
+        ("C4", "C", "a global in MAP_SHARED memory does", True, 5.0),
+        ("C4", "C", "what the primitives underneath cost, in C:", False, 0.8521),
+        ("C4", "PY", "global variables do not work between", True, 2.0),
+        ("C4", "PY", "a multiprocessing.Queue delivers every item between", True, 1.0),
         ("C4", "PY", "a multiprocessing.Queue costs processes more than", None, 1.603),
         ("C4", "PY", "the notes' Queue(3) costs processes more", None, 1.217),
-        ("C5", "C", "a process pool of 3 runs", True, 3),
-        ("C5", "C", "it makes no worker per request:", True, 3),
-        ("C5", "C", "a thread pool of 3 runs", True, 3),
+        ("C5", "C", "a process pool of 3 runs", True, 3.0),
+        ("C5", "C", "when the pool is full a request", True, 7.0),
+        ("C5", "C", "the same in the notes' Pool(3): 7", True, 7.0),
+        ("C5", "C", "the same in a C thread pool", True, 7.0),
+        ("C5", "C", "it makes no worker per request:", True, 3.0),
+        ("C5", "C", "a thread pool of 3 runs", True, 3.0),
         ("C5", "C", "every task runs once: none twice", True, 0.0),
-        ("C5", "C", "a process pool makes a worker", False, 3),
+        ("C5", "C", "the notes' Pool(3) makes a worker only", False, 3.0),
+        ("C5", "C", "tvp's C process pool, built eagerly by", False, 3.0),
         ("C5", "C", "a process pool beats a fork", True, 55.99),
         ("C5", "C", "a thread pool beats a thread", True, 6.428),
         ("C5", "C", "a process pool still beats a", None, 1.43),
         ("C5", "PY", "a Pool beats a Process per", True, 62.67),
-        ("C5", "PY", "Pool(3) reuses its workers: ten tasks", True, 3),
-        ("C5", "PY", "Pool(3) creates a worker only when", False, 3),
-        ("C6", "C", "tvp's C process pool: a task's", True, 1),
-        ("C6", "C", "tvp's C process pool: a worker's", True, 3),
+        ("C5", "PY", "Pool(3) reuses its workers: ten tasks", True, 3.0),
+        ("C5", "PY", "Pool(3) makes a request wait while it", True, 7.0),
+        ("C5", "PY", "Pool(3) creates a worker only when", False, 3.0),
+        ("C6", "C", "tvp's C process pool: a task's", True, 1.0),
+        ("C6", "C", "tvp's C process pool: a worker's", True, 3.0),
         ("C6", "PY", "an exception in apply_async is not", True, 0.0),
-        ("C6", "PY", "the remedy: get() raises the worker's", True, 1),
-        ("C6", "PY", "the remedy: an error_callback receives it", True, 1),
+        ("C6", "PY", "a plain Process whose target raises does", None, None),
+        ("C6", "PY", "the remedy: get() raises the worker's", True, 1.0),
+        ("C6", "PY", "the remedy: an error_callback receives it", True, 1.0),
+        ("C7", "C", "creating a process costs more than creating", True, 4.522),
         ("C7", "C", "switching between processes costs more than", False, 0.9568),
         ("C7", "C", "the same through a futex ring", None, 1.2),
         ("C7", "C", "a pipe costs processes more than", None, 1.141),
-        ("C7", "C", "shared memory costs processes more than", False, 0.3353),
+        ("C7", "C", "shared memory costs processes more than", None, 0.3353),
         ("C7", "C", "a crash (SIGSEGV) in a thread-pool", True, 0.0),
-        ("C7", "C", "the same crash in a process-pool", True, 1),
+        ("C7", "C", "the same crash in a process-pool", True, 1.0),
         ("C7", "C", "a stray write from a thread-pool", True, 0.0),
-        ("C7", "C", "a stray write from a process-pool", True, 1),
+        ("C7", "C", "a stray write from a process-pool", True, 1.0),
         ("C7", "PY", "talking costs processes more than threads", False, 0.8949),
         ("C7", "PY", "a SIGSEGV in a Thread takes", True, 0.0),
         ("C7", "PY", "a SIGSEGV in a ThreadPoolExecutor task", True, 0.0),
-        ("C7", "PY", "a SIGSEGV in a Process leaves", True, 1),
-        ("C7", "PY", "a SIGSEGV in a Pool task", True, 1),
-        ("C7", "PY", "a SIGSEGV in a ProcessPoolExecutor task", True, 1),
+        ("C7", "PY", "a SIGSEGV in a Process leaves", True, 1.0),
+        ("C7", "PY", "a SIGSEGV in a Pool task", True, 1.0),
+        ("C7", "PY", "a SIGSEGV in a ProcessPoolExecutor task", True, 1.0),
         ("C8", "C", "CPU-bound work: threads get more done", False, 0.9924),
         ("C8", "C", "streaming memory: threads get more done", None, 0.9399),
         ("C8", "C", "one counter in shared memory: threads", None, 1.08),
@@ -883,11 +906,13 @@ class Verdicts(unittest.TestCase):
         ("C8", "C", "CPU-bound threads scale: one per PU", True, 1.999),
         ("C8", "C", "counters side by side in a", False, 0.1431),
         ("C8", "PY", "CPU-bound pure Python: N Threads get", False, 0.4397),
-        ("C8", "PY", "CPU-bound pure Python: Threads scale, one", False, 1.04),
+        ("C8", "PY", "CPU-bound pure Python: Threads scale, one", None, 1.04),
         ("C8", "PY", "I/O-bound (sleeps): N Threads get more", False, 1.004),
     ]
+    # C6: the reference lacks the plain Process row (python/process/process/measure:
+    # exception/fetch:none), so 1 of its 2 counted predictions is decided: not a majority.
     VERDICTS = {"C1": "supported", "C2": "nuanced", "C3": "supported", "C4": "supported",
-                "C5": "nuanced", "C6": "supported", "C7": "nuanced",
+                "C5": "nuanced", "C6": "undecided", "C7": "nuanced",
                 "C8": "not supported"}
 
     @classmethod
@@ -960,7 +985,12 @@ class Verdicts(unittest.TestCase):
                     continue
                 self.assertTrue(cell.startswith(f"thread {kit.fmt(t)} ["), (cell, t))
                 self.assertIn(f" · process {kit.fmt(p)} [", cell)
-                self.assertTrue(cell.endswith(f"; process = {p / t:.2g} × thread"), cell)
+                if pair.within is None:
+                    self.assertTrue(cell.endswith(f"; process = {p / t:.2g} × thread"), cell)
+                    continue
+                part = statistics.median(raw_values(self.doc, str(pair.within), "time"))
+                self.assertIn(f"; process = {p / t:.2g} × thread, of which "
+                              f"{pair.within_words} {kit.fmt(part)} µs [", cell)
 
 
 class VerdictsTwice(unittest.TestCase):
@@ -970,10 +1000,16 @@ class VerdictsTwice(unittest.TestCase):
     between the two, the run that gave the other one marks it fragile."""
 
     # claim: (C's verdict, Python's verdict), the same in both runs except as noted.
+    # C6: neither run has the plain Process row, so 1 of 2 counted predictions is
+    # decided, not a majority.
     BOTH = {"C1": ("supported", "supported"), "C2": ("nuanced", "supported"),
             "C3": ("supported", "supported"), "C4": ("supported", "supported"),
-            "C5": ("nuanced", "nuanced"), "C6": ("supported", "supported"),
-            "C8": ("not supported", "not supported")}
+            "C5": ("nuanced", "nuanced"), "C6": ("undecided", "undecided")}
+    # C8: in the twin 1 of C's 5 counted predictions is decided (4 too noisy), and of
+    # Python's 2, whose GIL rows the run publishes as run in a row (no p-value), 1: not a
+    # majority, so undecided there; not supported in the reference (3 of 5, 2 of 2).
+    C8 = {"reference": ("not supported", "not supported"),
+          "reference-twin": ("undecided", "undecided")}
     # C7's Python verdict: the Pipe ping-pong was 0.89x in one run (threads dearer:
     # fails) and 1.19x at p = 0.15 in the other (undecided, so the other predictions
     # decide): nuanced, then supported, and fragile in the second run.
@@ -991,20 +1027,26 @@ class VerdictsTwice(unittest.TestCase):
 
     def test_verdicts_as_written_by_hand(self):
         for name, run in self.runs.items():
-            for claim, (c, py) in dict(self.BOTH, C7=self.C7[name]).items():
+            for claim, (c, py) in dict(self.BOTH, C7=self.C7[name], C8=self.C8[name]).items():
                 with self.subTest(run=name, claim=claim):
                     self.assertEqual(claims.judged(claim, run)[0], c)
                     self.assertEqual(claims.judge(claim, run, py_rules.PY_RULES)[0], py)
 
-    def test_a_verdict_that_differs_is_fragile_in_one_run(self):
+    def test_a_verdict_that_differs_is_fragile_or_undecided_in_one_run(self):
+        """A verdict that differs between the two runs is fragile in one of them, or
+        rests on a counted prediction one run decides and the other cannot (too noisy,
+        or rows run in a row whose repetitions overlap the threshold)."""
         ref, twin = self.runs["reference"], self.runs["reference-twin"]
         for claim in claims.CLAIMS:
             for rules in (claims.judged_rules(claim), py_rules.PY_RULES):
-                if claims.judge(claim, ref, rules)[0] == claims.judge(claim, twin, rules)[0]:
+                (v1, o1), (v2, o2) = (claims.judge(claim, r, rules) for r in (ref, twin))
+                if v1 == v2:
                     continue
+                undecided_in_one = any(a.undecided != b.undecided for a, b in zip(o1, o2)
+                                       if a.rule.counted)
                 with self.subTest(claim=claim):
                     self.assertTrue(claims.is_fragile(claim, ref, rules) or
-                                    claims.is_fragile(claim, twin, rules))
+                                    claims.is_fragile(claim, twin, rules) or undecided_in_one)
 
     def test_key_numbers_as_written_by_hand(self):
         from report import claims_table
@@ -1065,6 +1107,268 @@ class ReferenceCurrent(unittest.TestCase):
         new, gone = reference.stale(os.path.join(BUILD, "tvp-bench"), tmp)
         self.assertIn(str(results.parse_name(victim)), new)
         self.assertEqual(gone, ["create/pthread/thread/measure:gone"])
+
+
+class ClaimsMeaning(unittest.TestCase):
+    """Issue 25: each claim judged on what its sentence says. One test per item; each
+    fails when its item is undone."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.ref = results.load(REFERENCE)
+
+    @staticmethod
+    def schedule(rows):
+        """A pool_notes-like Bench whose one repetition ran the tasks of rows, each
+        (worker, start_ms, end_ms), in the order submitted."""
+        b = bench("pool/pool/process/measure:notes/kind:fork", [1.0])
+        for i, (w, start, end) in enumerate(rows):
+            b.counters.update({f"task{i}_worker": [w], f"task{i}_start_ms": [start],
+                               f"task{i}_end_ms": [end]})
+        return b
+
+    # --- C4 -------------------------------------------------------------------------
+    def test_c4_key_number_is_the_notes_python_queue_with_pickling_alone(self):
+        from report import claims_table
+        pair = claims.CLAIMS["C4"]["key"]
+        self.assertEqual((pair.thread.scenario, pair.thread.variant), ("python", "queue"))
+        self.assertEqual((pair.process.scenario, pair.process.variant), ("python", "mp_queue"))
+        self.assertEqual(pair.within.variant, "pickle")
+        cell = claims_table.key_text("C4", self.ref)
+        self.assertIn("multiprocessing.Queue against queue.Queue", cell)
+        self.assertRegex(cell, r"process = \d+ × thread, of which pickling alone [\d.]+ µs")
+        # C's condition-variable queue is no longer called the notes' example
+        from report import ipc
+        words = " ".join(ipc.queue3_part(self.ref))
+        self.assertNotIn("the notes' example", words)
+        self.assertNotIn("The notes' Queue(3)", words)
+        self.assertIn("the primitives underneath", words)
+
+    def test_c4_notes_loop_is_context_and_reads_no_data_without_its_row(self):
+        rule = next(r for r in claims.RULES if r.claim == "C4" and "q.empty()" in r.prediction)
+        self.assertFalse(rule.counted)
+        self.assertIn("The queue loses nothing", rule.prediction)
+        self.assertEqual(str(rule.a), "python/mp_queue/process/measure:notes_loop")
+        out = claims.evaluate(rule, self.ref)           # the reference lacks the row
+        self.assertIsNone(out.holds)
+        self.assertFalse(out.undecided)
+        self.assertEqual(out.gap, "missing data")
+        b = bench("python/mp_queue/process/measure:notes_loop", [1, 1, 1, 1, 1])
+        b.counters = {"runs": [200] * 5, "runs_short": [30, 41, 28, 35, 33],
+                      "items_lost": [40, 50, 35, 44, 41]}
+        self.assertTrue(claims.evaluate(rule, run_of(b)).holds)
+
+    # --- C5 -------------------------------------------------------------------------
+    def test_c5_waiting_counted_from_the_schedules(self):
+        three = [(0, 0, 2), (1, 0, 25), (2, 0, 13), (0, 2.1, 16), (2, 13.3, 21),
+                 (0, 16.5, 34), (2, 21.8, 45), (1, 25.1, 51), (0, 34.2, 36), (0, 36.6, 66)]
+        self.assertEqual(self.schedule(three).values("tasks_waited"), [7.0])
+        # a fourth worker for the fourth task (a pool that did not make it wait), and a
+        # task that started before its worker's previous one ended: neither waited
+        other = [(0, 0, 2), (1, 0, 25), (2, 0, 13), (3, 0, 16)] + \
+            [(0, 1.0, 16)] + three[5:]
+        self.assertEqual(self.schedule(other).values("tasks_waited"), [5.0])
+        counted = {r.prediction: r for r in claims.RULES if r.claim == "C5" and r.counted}
+        waits = [r for r in counted.values() if r.metric == "tasks_waited"]
+        self.assertEqual({r.a.scenario for r in waits}, {"pool", "python"})
+        for r in waits:
+            self.assertTrue(claims.evaluate(r, self.ref).holds, r.prediction)
+
+    def test_c5_only_while_not_full_judged_on_the_notes_pool(self):
+        c5 = [r for r in claims.RULES if r.claim == "C5"]
+        lazy = [r for r in c5 if r.part == claims.ONLY_WHILE_NOT_FULL]
+        self.assertTrue(lazy and all(r.counted and r.a.scenario == "python" for r in lazy))
+        self.assertFalse(claims.evaluate(lazy[0], self.ref).holds)   # all 3 up front
+        eager = [r for r in c5 if r.metric == "workers_created_before_submit"]
+        self.assertTrue(eager and not any(r.counted for r in eager))
+        self.assertIn("built eagerly", eager[0].prediction)
+
+    def test_c5_key_numbers_are_workers_made_and_tasks_waited(self):
+        from report import claims_table
+        metrics = [claims.CLAIMS["C5"]["key"].metric] + \
+            [p.metric for p in claims.CLAIMS["C5"].get("also", [])]
+        self.assertEqual(metrics, ["workers_created", "tasks_waited"])
+        cell = claims_table.key_text("C5", self.ref)
+        self.assertIn("thread 3 of 10 · process 3 of 10: workers made", cell)
+        self.assertIn("thread 7 of 10 · process 7 of 10: tasks that waited", cell)
+
+    # --- C6 -------------------------------------------------------------------------
+    def test_c6_counts_the_plain_process_contrast(self):
+        rule = next(r for r in py_rules.PY_RULES if r.claim == "C6" and "子进程会" in r.prediction)
+        self.assertTrue(rule.counted)
+        self.assertEqual(str(rule.a), "python/process/process/measure:exception/fetch:none")
+        out = claims.evaluate(rule, self.ref)
+        self.assertEqual(out.gap, "missing data")
+        self.assertIn("was not run", out.why)
+        b = bench("python/process/process/measure:exception/fetch:none", [1] * 5)
+        b.counters = {"shown": [1] * 5, "stderr_bytes": [420] * 5}
+        self.assertTrue(claims.evaluate(rule, run_of(b)).holds)
+
+    # --- C7 and noise ---------------------------------------------------------------
+    def test_c7_counts_creation_as_c2_does(self):
+        c2 = next(r for r in claims.RULES if r.claim == "C2" and r.a == claims.create(
+            *claims.FORK, parent=claims.MINIMAL) and r.b == claims.create(
+            *claims.THREAD, parent=claims.MINIMAL))
+        c7 = [r for r in claims.RULES if r.claim == "C7" and r.counted and (r.a, r.b) ==
+              (c2.a, c2.b)]
+        self.assertEqual(len(c7), 1)
+        self.assertEqual((c7[0].relation, c7[0].threshold), ("greater", 1.5))
+        self.assertTrue(claims.evaluate(c7[0], self.ref).holds)
+
+    def test_a_noisy_counted_comparison_is_undecided(self):
+        a, b = key("s", "a", "process", "m"), key("s", "b", "thread", "m")
+        rule = claims.Rule("CN", "a > b", a, b, "greater", 1.25)
+        # bimodal a: CV far above 30%, repetitions on both sides of 1.25 x b
+        noisy = run_of(bench("s/a/process/measure:m", [2, 2.1, 2.2, 9, 9.5]),
+                       bench("s/b/thread/measure:m", [4, 4.1, 4.2, 4.3, 4.4]))
+        out = claims.evaluate(rule, noisy)
+        self.assertIsNone(out.holds)
+        self.assertTrue(out.undecided and out.noisy)
+        self.assertIn("too noisy here", out.why)
+        self.assertEqual(claims.judge("CN", noisy, [rule])[0], "undecided")
+        # the same spread clear of the threshold still decides (1000x stays 1000x)
+        clear = run_of(bench("s/a/process/measure:m", [2000, 2100, 2200, 9000, 9500]),
+                       bench("s/b/thread/measure:m", [4, 4.1, 4.2, 4.3, 4.4]))
+        self.assertTrue(claims.evaluate(rule, clear).holds)
+        # context rows are shown as measured
+        ctx = claims.Rule("CN", "a > b", a, b, "greater", 1.25, counted=False)
+        self.assertFalse(claims.evaluate(ctx, noisy).undecided and
+                         "too noisy" in claims.evaluate(ctx, noisy).why)
+
+    def test_an_outcome_that_flips_between_placements_is_undecided(self):
+        def pair(pin, a_times):
+            return [bench(f"ipc/ring/process/measure:throughput/kind:fork/pin:{pin}", a_times),
+                    bench(f"ipc/ring/thread/measure:throughput/kind:pthread/pin:{pin}",
+                          [10, 10.1, 10.2, 10.3, 10.4])]
+        rule = claims.Rule("CP", "processes dearer", key(
+            "ipc", "ring", "process", "throughput", kind="fork", pin="diff_core"), key(
+            "ipc", "ring", "thread", "throughput", kind="pthread", pin="diff_core"),
+            "greater", 1.25)
+        alone = run_of(*pair("diff_core", [4, 4.1, 4.2, 4.3, 4.4]))
+        self.assertFalse(claims.evaluate(rule, alone).holds)
+        both = run_of(*pair("diff_core", [4, 4.1, 4.2, 4.3, 4.4]),
+                      *pair("none", [20, 20.1, 20.2, 20.3, 20.4]))
+        out = claims.evaluate(rule, both)
+        self.assertIsNone(out.holds)
+        self.assertIn("pin:none", out.why)
+        agree = run_of(*pair("diff_core", [4, 4.1, 4.2, 4.3, 4.4]),
+                       *pair("none", [5, 5.1, 5.2, 5.3, 5.4]))
+        self.assertFalse(claims.evaluate(rule, agree).holds)
+        # the reference's ring at 64 KiB on two cores: bimodal, undecided
+        shm = next(r for r in claims.RULES if r.claim == "C7" and "64 KiB" in r.prediction)
+        self.assertIn("too noisy here", claims.evaluate(shm, self.ref).why)
+
+    # --- C2 -------------------------------------------------------------------------
+    def test_c2_verdict_line_and_handout_say_which_part_holds(self):
+        import handout
+        from report import verdicts
+        line = verdicts.rules_table("C2", self.ref)[0]
+        self.assertIn("What holds: a process costs more to create than a thread; creating "
+                      "one grows with the parent's memory (fork copies its page tables)", line)
+        self.assertIn("What does not: a child copies the parent's data when it is made", line)
+        page = "\n".join(handout.page("C2", self.ref, REFERENCE))
+        self.assertIn("What does not: a child copies the parent's data when it is made", page)
+
+    # --- statistics and words -------------------------------------------------------
+    def test_majority_rule_at_its_edges(self):
+        from report.verdicts import verdict_with_gaps
+
+        def outs(*states):
+            made = []
+            for i, s in enumerate(states):
+                r = claims.Rule("CM", f"p{i}", None, None, "above", 0)
+                made.append(claims.Outcome(r, holds=s if isinstance(s, bool) else None,
+                                           undecided=s == "u"))
+            return made
+        self.assertEqual(claims.verdict(outs(True, True, "u")), "supported")       # 2 of 3
+        self.assertEqual(claims.verdict(outs(True, False, "u", "m")), "undecided")  # 2 of 4
+        self.assertEqual(claims.verdict(outs(True, False, True, "u", "m")), "nuanced")
+        self.assertEqual(claims.verdict(outs(True, "u")), "undecided")             # 1 of 2
+        self.assertEqual(claims.verdict(outs(False, False, "u")), "not supported")
+        self.assertEqual(claims.verdict(outs("u", "u")), "undecided")
+        self.assertEqual(claims.verdict(outs("m", "m")), "missing data")
+        mixed = outs(True, "u", "m")                       # partly undecided, partly no data
+        self.assertEqual(claims.verdict(mixed), "undecided")
+        words = verdict_with_gaps("undecided", mixed)
+        self.assertIn("1 of 3 predictions decided (1 undecided, 1 without data)", words)
+        self.assertIn("more repetitions or a calmer machine", words)
+        self.assertIn("a run with the rows this one lacks", words)
+        with open(os.path.join(ROOT, "CLAIMS.md")) as f:
+            self.assertIn("a verdict needs more than 50% of its counted rows decided", f.read())
+
+    def test_python_undecided_apart_from_no_data(self):
+        from report import python
+        text = "\n".join(python.rules_part(self.ref))
+        undecided, _, absent = text.partition("Not tested here, their rows being absent")
+        self.assertIn("Measured here but undecided:", undecided)
+        self.assertIn("a multiprocessing.Queue costs processes more", undecided)
+        self.assertNotIn("a multiprocessing.Queue costs processes more", absent)
+        self.assertIn("a plain Process whose target raises", absent)
+
+    def test_within_only_where_the_equivalence_test_shows_it(self):
+        from report import scale
+        t = bench("scale/cpu/thread/measure:rate/kind:pthread/pin:none/workers:2", [1] * 5)
+        p = bench("scale/cpu/process/measure:rate/kind:fork/pin:none/workers:2", [1] * 5)
+        t.counters = {"ops_per_s": [100, 101, 102, 103, 104]}
+        p.counters = {"ops_per_s": [101, 102, 103, 104, 105]}
+        self.assertTrue(scale.equivalent(t, p))
+        p.counters = {"ops_per_s": [60, 90, 102, 130, 150]}
+        self.assertFalse(scale.equivalent(t, p))
+        text = "\n".join(scale.reading(self.ref, ["cpu", "memory", "shared_counter",
+                                                  "false_sharing_shared"], "pthread", "fork"))
+        self.assertIn("within 10% of each other at cpu", text)
+        self.assertIn("Not distinguishable here at memory", text)
+
+    def test_rows_run_in_a_row_get_no_p_value(self):
+        from report.verdicts import p_text
+        a = bench("python/process/process/measure:create/start_method:fork", [10, 11, 12, 13, 14])
+        b = bench("python/thread/thread/measure:create", [1, 1.1, 1.2, 1.3, 1.4])
+        rule = claims.Rule("CR", "process dearer", a.key, b.key, "greater", 1.5)
+        in_a_row = Describe({"scenarios": [{"name": "python", "in_a_row": True,
+                                            "families": [{"measure": "create"}]}]})
+        out = claims.evaluate(rule, run_of(a, b, describe=in_a_row))
+        self.assertTrue(out.holds)
+        self.assertIsNone(out.p)
+        self.assertIsNone(out.p_diff)
+        self.assertEqual(p_text(out), "no p: ran in a row")
+        # a family that says it interleaves gets its test back
+        interleaved = Describe({"scenarios": [{"name": "python", "in_a_row": True,
+                                               "families": [{"measure": "create",
+                                                             "in_a_row": False}]}]})
+        self.assertIsNotNone(claims.evaluate(rule, run_of(a, b, describe=interleaved)).p)
+        # and the reference's Python rows (the scenario says in_a_row): none has a p
+        for r in py_rules.PY_RULES:
+            if r.b is not None:
+                self.assertIsNone(claims.evaluate(r, self.ref).p, r.prediction)
+
+    def test_python_c1_says_user_memory_only(self):
+        from report import python
+        for r in py_rules.PY_RULES:
+            if r.claim == "C1" and r.b is not None:
+                self.assertIn("user memory only", r.prediction)
+        self.assertIn("User memory only", "\n".join(python.memory_part(self.ref)))
+
+    def test_compare_labels_the_intervals_real_coverage(self):
+        import compare_runs
+        entry = compare_runs.Entry("r", REFERENCE, self.ref)
+        words = compare_runs.coverage_words([entry])
+        self.assertIn("93.75% with 5 repetitions", words)
+        self.assertNotIn("95%", words)
+
+    def test_no_import_circle_between_the_rule_tables(self):
+        import ast
+
+        def imports(path):
+            tree = ast.parse(open(os.path.join(ROOT, "scripts", path)).read())
+            names = set()
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Import):
+                    names |= {a.name for a in node.names}
+                elif isinstance(node, ast.ImportFrom):
+                    names.add(node.module)
+            return names
+        self.assertNotIn("claims", imports("py_rules.py"))
+        self.assertFalse({"claims", "py_rules"} & imports("engine.py"))
 
 
 class Compare(unittest.TestCase):

@@ -21,10 +21,11 @@ ANCHORS = {"C1": "#c1--what-a-worker-owns", "C2": "#c2--creation-cost-and-copy-o
            "C6": "#c5-c6-and-c7--pools-failures-and-isolation"}
 
 
-def key_values(claim, run):
+def key_values(claim, run, pair=None):
     """((median, lo, hi) of the thread, the same of the process, unit) of the claim's
-    key pair, less its offset, or None where the run lacks either."""
-    pair = claims.CLAIMS[claim].get("key")
+    key pair (or of the pair given), less its offset, or None where the run lacks
+    either."""
+    pair = pair or claims.CLAIMS[claim].get("key")
     if not pair:
         return None
     out = []
@@ -37,21 +38,27 @@ def key_values(claim, run):
     return out[0], out[1], pair.unit
 
 
-def key_numbers(claim, run):
-    """(thread text, process text, comparison text, unit) for the claim's key pair, or
-    None. A count out of a total reads "3 of 3"; a measured value reads as its median
-    with its interval, and the comparison is always the process's value as a multiple
-    of the thread's."""
-    values = key_values(claim, run)
+def key_numbers(claim, run, pair=None):
+    """(thread text, process text, comparison text, unit) for the claim's key pair (or
+    the pair given), or None. A count out of a total reads "3 of 3"; a measured value
+    reads as its median with its interval, and the comparison is always the process's
+    value as a multiple of the thread's, followed by the part of it that `within`
+    measures on its own."""
+    pair = pair or claims.CLAIMS[claim]["key"]
+    values = key_values(claim, run, pair)
     if not values:
         return None
-    pair = claims.CLAIMS[claim]["key"]
     (t, t_lo, t_hi), (p, p_lo, p_hi), unit = values
     if pair.of is not None:
         of = _("{value} of {total}")
         return of.format(value=fmt(t), total=pair.of), of.format(value=fmt(p), total=pair.of), \
             "", unit
     ratio = _("process = {ratio} × thread").format(ratio=f"{p / t:.2g}") if t else ""
+    part = run.bench(pair.within) if pair.within is not None else None
+    if part is not None and part.usable and ratio:
+        m, lo, hi = stats.median_ci(claims.values(part, "time"))[:3]
+        ratio = _("{ratio}, of which {what} {value} µs [{lo}, {hi}]").format(
+            ratio=ratio, what=_(pair.within_words), value=fmt(m), lo=fmt(lo), hi=fmt(hi))
     return (f"{fmt(t)} [{fmt(t_lo)}, {fmt(t_hi)}]", f"{fmt(p)} [{fmt(p_lo)}, {fmt(p_hi)}]",
             ratio, unit)
 
@@ -61,15 +68,18 @@ def key_text(claim, run):
     c = claims.CLAIMS[claim]
     if c.get("judged_on") == "python":
         return python_key_text(claim, run)
-    nums = key_numbers(claim, run)
-    if not nums:
-        return "–"
-    thread, process, ratio, unit = nums
-    cond = _(" ({conditions})").format(conditions=_(c["key"].conditions)) \
-        if c["key"].conditions else ""
-    text = _("thread {thread} · process {process}: {unit}{conditions}").format(
-        thread=thread, process=process, unit=_(unit), conditions=cond)
-    return _("{text}; {ratio}").format(text=text, ratio=ratio) if ratio else text
+    texts = []
+    for pair in [c["key"]] + c.get("also", []):
+        nums = key_numbers(claim, run, pair)
+        if not nums:
+            continue
+        thread, process, ratio, unit = nums
+        cond = _(" ({conditions})").format(conditions=_(pair.conditions)) \
+            if pair.conditions else ""
+        text = _("thread {thread} · process {process}: {unit}{conditions}").format(
+            thread=thread, process=process, unit=_(unit), conditions=cond)
+        texts.append(_("{text}; {ratio}").format(text=text, ratio=ratio) if ratio else text)
+    return _("; ").join(texts) or "–"
 
 
 def python_key_text(claim, run):
@@ -137,7 +147,8 @@ def section(run, folder):
               "*fragile* when moving every threshold {pct} easier or harder would change it. "
               "Key numbers are medians with {coverage}.").format(
                 coverage=coverage_words(run), pct=f"{claims.ROBUSTNESS:.0%}"),
-            "", _(DISCIPLINE).format(sig=claims.SIGNIFICANCE), ""] + table(
+            "", _(DISCIPLINE).format(sig=claims.SIGNIFICANCE,
+                                         noisy=f"{claims.NOISY:.0%}"), ""] + table(
         ["", _("claim in the notes"), _("verdict"), _("key numbers"), _("Python's verdict"),
          _("details")], rows) + [""] + ([
             _("⚠ Measured while the machine changed (see [State of the machine]"

@@ -193,7 +193,7 @@ def anchor(english):
 def data_strings():
     """[(msgid, where)] of the claim-level strings that live in tables, not in _():
     every Rule.prediction of claims.RULES and py_rules.PY_RULES, each Rule.unit that is
-    a word, and each claim's key unit and conditions."""
+    a word and each Rule.part, and each claim's key units, conditions and part words."""
     sys.path.insert(0, os.path.join(ROOT, "scripts"))
     import claims
     import py_rules
@@ -204,12 +204,15 @@ def data_strings():
             out.append((r.prediction, f"{where} {r.claim} prediction"))
             if r.unit:
                 out.append((r.unit, f"{where} {r.claim} unit"))
+            if r.part:
+                out.append((r.part, f"{where} {r.claim} part"))
     for claim, c in claims.CLAIMS.items():
-        pair = c.get("key")
-        if pair:
+        for pair in ([c["key"]] if c.get("key") else []) + c.get("also", []):
             out.append((pair.unit, f"scripts/claims.py {claim} key unit"))
             if pair.conditions:
                 out.append((pair.conditions, f"scripts/claims.py {claim} key conditions"))
+            if pair.within_words:
+                out.append((pair.within_words, f"scripts/claims.py {claim} key part"))
     seen, unique = set(), []
     for msgid, where in out:
         if msgid not in seen:

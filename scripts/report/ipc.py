@@ -990,11 +990,14 @@ def queue3_part(run):
         reading = _("Per item, the median for processes is {ratio}x the median for threads "
                     "(U test p = {p}: not a difference at p < 0.05).").format(
                         ratio=ratio, p=f"{p_value:.2f}")
-    return ["### " + _("The notes' Queue(3)"), "",
+    return ["### " + _("A queue of three in C: the primitives underneath"), "",
             _("8-byte items through a bounded queue of three (a mutex and two condition "
-              "variables, process-shared): a producer and a consumer."), ""] + table(
+              "variables, process-shared): a producer and a consumer. This is what the "
+              "primitives under a queue cost, not the notes' `multiprocessing.Queue` (a pipe, "
+              "a lock and a feeder thread that pickles): C4's key number is the Python "
+              "queue's, in the Python section."), ""] + table(
         [_("pair"), _("µs per item [interval, covering {coverage}]").format(
             coverage=coverage_text(t.median_ci()[3])), _("items per second")], lines) + [
         "", sentences([reading, _(
             "Background: with room for three items the producer and the consumer take turns, "
-            "each waiting on a condition variable for the other (the notes' example).")]), ""]
+            "each waiting on a condition variable for the other.")]), ""]

@@ -358,7 +358,9 @@ def memory_part(run):
             _("N idle workers alive at once (waiting on an event); per worker, the children's "
               "own `smaps_rollup` for processes and the growth of this process's for threads, "
               "as the footprint scenario reads them (KiB). A process of a start method that "
-              "starts a new interpreter owns that interpreter."), ""] + table(
+              "starts a new interpreter owns that interpreter. User memory only: the kernel's "
+              "share (page tables, a kernel stack, slab), which C's footprint counts, is not "
+              "in these numbers nor in Python's C1 ratios."), ""] + table(
         [_("worker"), "N", "Pss", _("private"), "Rss"], rows) + (
         ["", _("C's idle workers (footprint, 10 workers, empty parent): {workers}.").format(
             workers=_("; ").join(c))] if c else []) + [""]
@@ -674,7 +676,7 @@ def section(run, folder):
 def rules_part(run):
     """Python's verdict per claim and each prediction tested; the predictions whose rows
     this run lacks (a run of an older Python layer, or a filter) listed apart."""
-    rows, absent = [], []
+    rows, absent, undecided = [], [], []
     for claim in claims.CLAIMS:
         verdict, outcomes = claims.judge(claim, run, py_rules.PY_RULES)
         tested = [o for o in outcomes if o.holds is not None]
@@ -684,16 +686,22 @@ def rules_part(run):
                          f"**{verdict_word(verdict)}**" if i == 0 else "",
                          prediction(o.rule), measured_text(o, "x"), threshold_text(o.rule), p,
                          yes_no(o.holds)])
-        absent += [_("{claim}: {prediction} ({why})").format(
-            claim=claim, prediction=prediction(o.rule), why=why_text(o.why))
-            for o in outcomes if o.holds is None]
+        for o in outcomes:
+            if o.holds is None:
+                (undecided if o.undecided else absent).append(
+                    _("{claim}: {prediction} ({why})").format(
+                        claim=claim, prediction=prediction(o.rule), why=why_text(o.why)))
     out = ["### " + _("Python's verdicts"), "",
            _("From the rules in `scripts/py_rules.py`, read from the first interpreter's rows "
              "(a comparison holds when the ratio of medians reaches its threshold and the "
-             "Mann-Whitney U test gives p < 0.05; a verdict counts the predictions tested):"),
+             "Mann-Whitney U test gives p < 0.05, or, for rows that ran in a row, when every "
+             "repetition is past it, with no p; a verdict needs more than half of its counted "
+             "predictions decided):"),
            ""]
     out += table([_("claim"), _("verdict"), _("prediction"), _("measured"), _("threshold"),
                   "p", _("holds")], rows) + [""]
+    if undecided:
+        out += [_("Measured here but undecided:"), ""] + [f"- {a}" for a in undecided] + [""]
     if absent:
         out += [_("Not tested here, their rows being absent from this run:"), ""] + [
             f"- {a}" for a in absent] + [""]

@@ -4,6 +4,7 @@ like for like, the TLB shootdowns the workers caused, and what pinning compact o
 scatter changes against unpinned."""
 import os
 
+import engine
 import stats
 from describe import in_table_order
 from report.i18n import N_, _, sentences
@@ -243,17 +244,24 @@ def reading(run, workloads, t_kind, p_kind):
     def apart(w):
         return is_apart(pair[w])
 
-    ties = [w for w in pair if abs(pair[w][0] - 1) <= TIE]
+    # "Within x%" only where the equivalence test the rules use (TOST) shows it; a
+    # ratio near 1 that it cannot show is "not distinguishable here".
+    ties = [w for w in pair if equivalent(pair[w][2], pair[w][3])]
+    near = [w for w in pair if w not in ties and abs(pair[w][0] - 1) <= TIE]
     proc = [w for w in pair if apart(w) and pair[w][0] < 1]
     thr = [w for w in pair if apart(w) and pair[w][0] > 1]
-    loose = [w for w in pair if w not in ties + proc + thr]
+    loose = [w for w in pair if w not in ties + near + proc + thr]
     text = [_("**Reading.** Threads' operations per second over processes', {pus} workers:")
             .format(pus=run.pus)]
     if ties:
-        text.append(_("within {tie} of each other at {workloads}: on these workloads sharing "
-                      "an address space bought threads no more concurrency (a tie here is the "
-                      "absence of a {tie} difference, not a proof of equality).").format(
-                          tie=f"{TIE:.0%}", workloads=said(ties)))
+        text.append(_("within {tie} of each other at {workloads}, by the equivalence test "
+                      "(two one-sided exact rank tests, p < {alpha}): on these workloads "
+                      "sharing an address space bought threads no more concurrency.").format(
+                          tie=f"{TIE:.0%}", workloads=said(ties), alpha=SIGNIFICANCE))
+    if near:
+        text.append(_("Not distinguishable here at {workloads}: the medians are within {tie} "
+                      "of each other, but the repetitions cannot show the two are within "
+                      "{tie}.").format(tie=f"{TIE:.0%}", workloads=said(near)))
     if proc:
         text.append(_("Processes ahead at {workloads}.").format(workloads=said(proc)))
     if thr:
@@ -265,6 +273,16 @@ def reading(run, workloads, t_kind, p_kind):
     text += false_sharing_words(pair)
     text += page_fault_words(pair, run)
     return [sentences(text), ""]
+
+
+def equivalent(t, p):
+    """Whether threads' and processes' operations per second are within TIE of each
+    other by the rules' equivalence test (engine.comparison, relation "similar")."""
+    a, b = t.values("ops_per_s"), p.values("ops_per_s")
+    if len(a) < 2 or len(b) < 2:
+        return False
+    rule = engine.Rule("C8", "", t.key, p.key, "similar", TIE, "ops_per_s")
+    return engine.comparison(rule, a, b).holds is True
 
 
 def is_apart(entry):

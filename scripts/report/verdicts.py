@@ -7,6 +7,7 @@ import math
 import re
 
 import claims
+import engine
 import py_rules
 import stats
 from report import i18n
@@ -80,9 +81,14 @@ def threshold_text(r):
 TEST_TAGS = {"sign": N_("sign"), "TOST": N_("TOST"), "rank": N_("rank")}
 
 
+def in_a_row_note(o):
+    """For a comparison of rows that ran in a row: why it shows no p."""
+    return _("no p: ran in a row") if o.test.startswith("ranges") else "–"
+
+
 def p_text(o):
     if o.p is None:
-        return "–"
+        return in_a_row_note(o)
     tag = "sign" if "sign" in o.test else "TOST" if "equivalence" in o.test else "rank"
     return _("{p} ({test})").format(p=f"{o.p:.3f}", test=_(TEST_TAGS[tag]))
 
@@ -129,6 +135,14 @@ WHY = [
      N_("short of the threshold, not significantly")),
     (r"inside the margin, too noisy to show it", N_("inside the margin, too noisy to show it")),
     (r"outside the margin, not significantly", N_("outside the margin, not significantly")),
+    (r"too noisy here: a CV of (?P<cv>\d+%), above (?P<limit>\d+%)",
+     N_("too noisy here: a CV of {cv}, above {limit}")),
+    (r"too noisy here: it holds with the pair at pin:(?P<pin>\S+) in the same run",
+     N_("too noisy here: it holds with the pair at pin:{pin} in the same run")),
+    (r"too noisy here: it fails with the pair at pin:(?P<pin>\S+) in the same run",
+     N_("too noisy here: it fails with the pair at pin:{pin} in the same run")),
+    (r"ran in a row: the repetitions overlap the threshold",
+     N_("ran in a row: the repetitions overlap the threshold")),
     (r"the run's context does not say how many PUs it had",
      N_("the run's context does not say how many PUs it had")),
     # last: a benchmark's own error, as C wrote it (SkipWithError), stays as it is
@@ -179,17 +193,40 @@ def higher_words(metric):
 
 def verdict_with_gaps(verdict, outcomes):
     """The verdict, saying how many counted predictions it rests on when some could not
-    be decided or had no data."""
+    be decided or had no data; an undecided verdict says what would decide it."""
     counted = [o for o in outcomes if o.rule.counted]
     undecided = sum(o.undecided for o in counted)
     missing = sum(o.holds is None and not o.undecided for o in counted)
-    if verdict in ("missing data", "undecided") or not (undecided or missing):
+    if verdict == "missing data" or not (undecided or missing):
         return verdict_word(verdict)
     gaps = [what.format(n=n) for n, what in ((undecided, _("{n} undecided")),
                                              (missing, _("{n} without data"))) if n]
+    decided = len(counted) - undecided - missing
+    if verdict == "undecided":
+        deciders = ([_("more repetitions or a calmer machine")] if undecided else []) + \
+            ([_("a run with the rows this one lacks")] if missing else [])
+        return _("{verdict}: {decided} of {counted} predictions decided ({gaps}), not a "
+                 "majority; {deciders} would decide it").format(
+            verdict=verdict_word(verdict), decided=decided, counted=len(counted),
+            gaps=_(", ").join(gaps), deciders=_(" or ").join(deciders))
     return _("{verdict}, from {decided} of {counted} predictions ({gaps})").format(
-        verdict=verdict_word(verdict), decided=len(counted) - undecided - missing,
+        verdict=verdict_word(verdict), decided=decided,
         counted=len(counted), gaps=_(", ").join(gaps))
+
+
+def parts_text(outcomes):
+    """Which parts of the claim's sentence hold and which do not, in words (engine.parts),
+    or "" where its predictions name no parts or all agree."""
+    held, failed, mixed = engine.parts(outcomes)
+    if not failed and not mixed:
+        return ""
+    out = []
+    for parts_, words in ((held, N_("What holds: {parts}.")),
+                          (failed, N_("What does not: {parts}.")),
+                          (mixed, N_("Partly: {parts}."))):
+        if parts_:
+            out.append(_(words).format(parts=_("; ").join(_(p) for p in parts_)))
+    return i18n.sentences(out)
 
 
 PCT = f"{claims.ROBUSTNESS:.0%}"  # how far fragility() moves every threshold
@@ -216,9 +253,14 @@ DISCIPLINE = N_(
     "one-sided rank test (Mann-Whitney, from the permutation distribution) puts the first "
     "benchmark beyond threshold × the second at p < {sig}; it fails when the first is "
     "short of it at p < {sig}, and is undecided otherwise. \"Within ±x\" is an equivalence "
-    "test (two one-sided tests), never the absence of a difference. A value against a "
+    "test (two one-sided tests), never the absence of a difference. Rows that ran in a row, "
+    "not interleaved, get no p-value: such a comparison holds or fails only when every "
+    "repetition lies on one side of the threshold. A counted comparison whose repetitions "
+    "spread more than {noisy} (CV) across its threshold, or whose outcome flips between "
+    "placements measured in the same run, is undecided: too noisy here. A value against a "
     "threshold uses the exact sign test; a count must be what the claim says in every "
-    "repetition. Context rows test something the notes do not say and do not count.")
+    "repetition. A verdict needs more than half of its counted predictions decided, else it "
+    "is undecided. Context rows test something the notes do not say and do not count.")
 
 
 def context(text):
@@ -239,10 +281,12 @@ def rules_table(claim, run, rules=None):
                      threshold_text(r), p_text(o), cv_cell(o), outcome_text(o)])
     source = _(" (judged on the notes' own Python, from `scripts/py_rules.py`)") \
         if rules is py_rules.PY_RULES else ""
-    return [_("**Verdict: {verdict}**{source}. How each prediction is tested: "
-              "[the claims at a glance]({anchor}).").format(
-                  verdict=verdict_with_gaps(verdict, outcomes), source=source,
-                  anchor=i18n.anchor("#the-claims-at-a-glance")), ""] + table(
+    parts_line = parts_text(outcomes)
+    return [i18n.sentences([_("**Verdict: {verdict}**{source}. How each prediction is "
+                              "tested: [the claims at a glance]({anchor}).").format(
+                                  verdict=verdict_with_gaps(verdict, outcomes), source=source,
+                                  anchor=i18n.anchor("#the-claims-at-a-glance"))]
+                           + ([parts_line] if parts_line else [])), ""] + table(
         [_("prediction"), _("measured"), _("threshold"), _("p (test)"), _("CV"),
          _("outcome")], rows) + ["", robustness_line(claim, run, rules), ""]
 
