@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """例 3（改正版）：通过队列完成进程间通信——用哨兵 None 结束，不再丢数据。
 
-笔记的写法（原样保留在 ex3_queue_racy.py）用 `if q.empty(): break` 判断结束，有竞争：
-分析进程有时只取到一部分数据。这里只改了判断结束的方式，其余与笔记相同（改动处标有"修改"）。
+讲义的写法（原样保留在 ex3_queue_racy.py）用 `if q.empty(): break` 判断结束，有竞争：
+分析进程有时只取到一部分数据。这里只改了判断结束的方式，其余与讲义相同（改动处标有"修改"）。
 
 检验的做法与 ex3_queue_racy.py 相同：把程序在全新的 Python 解释器里运行 N 次，
 数一数分析进程每次取到了几个数据。
@@ -16,7 +16,7 @@ import sys
 # （run_all.py、测试）时，也让几个进程的行按发生的先后出现、互不穿插。
 sys.stdout.reconfigure(line_buffering=True, write_through=False)
 
-# 笔记的写法为什么会丢数据：
+# 讲义的写法为什么会丢数据：
 #   q.put() 只是把数据放进下载进程自己的缓冲区，再由该进程里的一个后台线程写进进程间的管道；
 #   q.empty() 看的只是"此刻管道里有没有数据"。分析进程取走第 1 个数据之后，第 2 个数据
 #   可能还没从下载进程里写出来，q.empty() 就返回 True，循环提前结束，剩下的数据没人取。
@@ -34,7 +34,7 @@ sys.stdout.reconfigure(line_buffering=True, write_through=False)
 #     join() 里等它结束——死锁。
 #   - 分析进程按个数 get() 3 次：只有事先知道数据个数时才能用。
 
-# ==== 笔记的程序（改正版） ====
+# ==== 讲义的程序（改正版） ====
 from multiprocessing import Queue,Process
 
 def download(q):
@@ -52,13 +52,13 @@ def analysis(q):
         if d is None:    # 修改：收到哨兵才结束，不再用 q.empty() 判断
             break
         r.append(d)
-    print("分析进程分析数据：%s" % r)  # 修改：笔记只打印"分析进程分析数据"，这里加上取到的数据 r，供检验
+    print("分析进程分析数据：%s" % r)  # 修改：讲义只打印"分析进程分析数据"，这里加上取到的数据 r，供检验
 
 def main():
     # 创建队列
     q = Queue(3)
 
-    # 创建多线程，将队列的引用作为参数传递（笔记原文如此；这里创建的其实是进程）
+    # 创建多线程，将队列的引用作为参数传递（讲义原文如此；这里创建的其实是进程）
     p1 = Process(target=download, args=(q,))
     p2 = Process(target=analysis, args=(q,))
     p1.start()
@@ -66,7 +66,7 @@ def main():
     p1.join()  # 新增：等两个子进程结束
     p2.join()
 
-# ==== 笔记的程序结束 ====
+# ==== 讲义的程序结束 ====
 
 
 # ==== 检验部分（新增）：在新的解释器里运行上面的程序 N 次 ====
@@ -117,7 +117,7 @@ def check(runs):
 
     complete = sum(1 for r in got if r == DATA)
     print("-- 检验 --")
-    print("笔记的说法：下载进程放进队列的 %d 个数据 %s，分析进程都能取到（用队列完成进程间通信）。"
+    print("讲义的说法：下载进程放进队列的 %d 个数据 %s，分析进程都能取到（用队列完成进程间通信）。"
           % (len(DATA), DATA))
     print("实际：%d 次中，分析进程 %d 次取到全部数据 %s，%d 次少取了数据。"
           % (runs, complete, DATA, runs - complete))
@@ -125,8 +125,8 @@ def check(runs):
     if bad:
         print("少取数据的几次：%s。" % "，".join("第 %d 次取到 %s" % (k, r) for k, r in bad[:5]))
     agrees = not bad
-    print("结论：%s" % ("符合笔记（用哨兵结束，不依赖 q.empty()，每次都取到全部数据）"
-                       if agrees else "不符合笔记"))
+    print("结论：%s" % ("符合讲义（用哨兵结束，不依赖 q.empty()，每次都取到全部数据）"
+                       if agrees else "不符合讲义"))
     print("RESULT: ex3 %s" % ("agrees" if agrees else "disagrees"))
 
 

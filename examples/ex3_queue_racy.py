@@ -1,16 +1,16 @@
 #!/usr/bin/env python3
-"""例 3（笔记原样）：通过队列完成进程间通信——笔记的写法有竞争，会丢数据。
+"""例 3（讲义原样）：通过队列完成进程间通信——讲义的写法有竞争，会丢数据。
 
-笔记的程序原样保留（这一段笔记里没有制表符），只在分析进程的 print 里加上了取到的数据 r，
+讲义的程序原样保留（这一段讲义里没有制表符），只在分析进程的 print 里加上了取到的数据 r，
 好让检验部分知道分析进程取到了几个数据。分析进程用 `if q.empty(): break` 判断结束：
 有时下载进程还没把 3 个数据都送进队列，分析进程就看到"队列空了"而提前退出。
 为什么会这样、应该怎么改，见 ex3_queue.py。
 
-检验的做法：把笔记的程序在全新的 Python 解释器里运行 N 次（每次都相当于在命令行里
+检验的做法：把讲义的程序在全新的 Python 解释器里运行 N 次（每次都相当于在命令行里
 运行一次 python3 这个程序），数一数有几次分析进程取到的数据少于 3 个。
-没有加任何 sleep，也没有用别的办法放大竞争窗口：数到的就是笔记原程序自然出现的次数。
+没有加任何 sleep，也没有用别的办法放大竞争窗口：数到的就是讲义原程序自然出现的次数。
 
-笔记的程序还有第二个问题：main() 没有 join()。用 fork 启动子进程时（Linux 上 Python 3.13
+讲义的程序还有第二个问题：main() 没有 join()。用 fork 启动子进程时（Linux 上 Python 3.13
 及以前的默认方式）没有影响；用 spawn 或 forkserver 启动时（Windows、macOS 的默认方式，
 Linux 上 Python 3.14 起的默认方式），子进程往往打不开已随 main() 返回而被回收的队列，
 分析进程什么也没取到就出错退出。检验部分把这种情况也算作"少取了数据"，并单独列出。
@@ -24,7 +24,7 @@ import sys
 # （run_all.py、测试）时，也让几个进程的行按发生的先后出现、互不穿插。
 sys.stdout.reconfigure(line_buffering=True, write_through=False)
 
-# ==== 笔记原程序 ====
+# ==== 讲义原程序 ====
 from multiprocessing import Queue,Process
 
 def download(q):
@@ -40,19 +40,19 @@ def analysis(q):
         r.append(q.get())
         if q.empty():
             break
-    print("分析进程分析数据：%s" % r)  # 修改：笔记只打印"分析进程分析数据"，这里加上取到的数据 r，供检验
+    print("分析进程分析数据：%s" % r)  # 修改：讲义只打印"分析进程分析数据"，这里加上取到的数据 r，供检验
 
 def main():
     # 创建队列
     q = Queue(3)
 
-    # 创建多线程，将队列的引用作为参数传递（笔记原文如此；这里创建的其实是进程）
+    # 创建多线程，将队列的引用作为参数传递（讲义原文如此；这里创建的其实是进程）
     p1 = Process(target=download, args=(q,))
     p2 = Process(target=analysis, args=(q,))
     p1.start()
     p2.start()
 
-# ==== 笔记原程序结束 ====
+# ==== 讲义原程序结束 ====
 
 
 # ==== 检验部分（新增）：在新的解释器里运行上面的程序 N 次 ====
@@ -68,8 +68,8 @@ DATA = [1, 2, 3]
 
 
 def once():
-    """运行一次笔记的 main()，然后看队列本身有没有丢数据：等两个子进程都结束后，
-    把队列里剩下的数据取出来打印。笔记的程序不动；只是把它用的 Queue 换成一个
+    """运行一次讲义的 main()，然后看队列本身有没有丢数据：等两个子进程都结束后，
+    把队列里剩下的数据取出来打印。讲义的程序不动；只是把它用的 Queue 换成一个
     记下所建队列的同名函数，好在 main() 返回后还拿得到 q。"""
     made = []
 
@@ -93,7 +93,7 @@ def once():
 
 
 def run_once():
-    """在一个新的 Python 解释器里运行一次笔记的程序，返回（退出码, 输出, 分析进程取到的数据）。"""
+    """在一个新的 Python 解释器里运行一次讲义的程序，返回（退出码, 输出, 分析进程取到的数据）。"""
     proc = subprocess.Popen([sys.executable, os.path.abspath(__file__), "--once"],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             start_new_session=True)
@@ -111,16 +111,16 @@ def run_once():
 
 def check(runs):
     import multiprocessing
-    print("== 例 3（笔记原样）：通过队列完成进程间通信（启动方式：%s）=="
+    print("== 例 3（讲义原样）：通过队列完成进程间通信（启动方式：%s）=="
           % multiprocessing.get_start_method())
     if runs > 1:
-        print("把笔记的程序在新的 Python 解释器里运行 %d 次（每次都相当于在命令行里运行一次）。" % runs)
+        print("把讲义的程序在新的 Python 解释器里运行 %d 次（每次都相当于在命令行里运行一次）。" % runs)
     got = []  # 每次分析进程取到的数据；分析进程没有打印结果时为 None
     kept = []  # 每次：分析进程取到的加上队列里剩下的，是否正好是放进去的数据
     for k in range(runs):
         rc, out, r, left = run_once()
         if k == 0:
-            print("第 1 次的输出：" if runs > 1 else "笔记程序的输出：")
+            print("第 1 次的输出：" if runs > 1 else "讲义程序的输出：")
             for line in out.splitlines():
                 print("  " + line)
             if runs > 1:
@@ -137,7 +137,7 @@ def check(runs):
               for n in range(len(DATA), 0, -1)}
     no_result = sum(1 for r in got if r is None)
     print("-- 检验 --")
-    print("笔记的说法：下载进程放进队列的 %d 个数据 %s，分析进程都能取到（用队列完成进程间通信）。"
+    print("讲义的说法：下载进程放进队列的 %d 个数据 %s，分析进程都能取到（用队列完成进程间通信）。"
           % (len(DATA), DATA))
     print("实际：%d 次中，分析进程取到 %s%s；%d 次少取了数据（%.1f%%）。"
           % (runs, "，".join("%d 个的 %d 次" % (n, c) for n, c in counts.items()),
@@ -149,7 +149,7 @@ def check(runs):
             "，".join("第 %d 次%s" % (k, "只取到 %s" % r if r is not None else "没有结果")
                      for k, r in lost[:5])))
     if no_result:
-        print("没有结果的那几次：笔记的 main() 没有 join()，main() 一返回队列 q 就被回收。"
+        print("没有结果的那几次：讲义的 main() 没有 join()，main() 一返回队列 q 就被回收。"
               "用 fork 启动子进程时这没有影响；用 spawn 或 forkserver 启动时（启动方式见第一行），"
               "子进程启动后要按名字重新打开队列用到的信号量，它往往已随 q 一起被删除，"
               "子进程报 FileNotFoundError 退出。改正版 ex3_queue.py 会 join 两个子进程，没有这个问题。")
@@ -166,11 +166,11 @@ def check(runs):
                            % (raced, raced, raced_kept))
         if no_result:
             reasons.append("%d 次是因为 main() 没有 join()，子进程没能打开队列（见上）" % no_result)
-        print("结论：笔记的程序没有做到笔记说的事，毛病在程序的写法，不在队列——%s。"
+        print("结论：讲义的程序没有做到讲义说的事，毛病在程序的写法，不在队列——%s。"
               "改法见 ex3_queue.py。" % "；".join(reasons))
         print("RESULT: ex3-racy disagrees")
     else:
-        print("结论：%s符合笔记。但这不说明程序没有问题：竞争只是%s没有出现，"
+        print("结论：%s符合讲义。但这不说明程序没有问题：竞争只是%s没有出现，"
               "多运行几次（例如 --runs 200）就可能看到。"
               % ("这一次" if runs == 1 else "这 %d 次都" % runs, "这一次" if runs == 1 else "这几次"))
         print("RESULT: ex3-racy agrees")
@@ -180,9 +180,9 @@ if __name__ == "__main__":
     import argparse
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=1, metavar="N",
-                    help="运行笔记的程序 N 次并统计丢数据的次数（默认 1）")
+                    help="运行讲义的程序 N 次并统计丢数据的次数（默认 1）")
     ap.add_argument("--once", action="store_true",
-                    help="只运行一次笔记的程序，不做检验（检验部分在内部使用）")
+                    help="只运行一次讲义的程序，不做检验（检验部分在内部使用）")
     args = ap.parse_args()
     if args.once:
         once()

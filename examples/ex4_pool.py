@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
-"""例 4：进程池 Pool 和 apply_async，以及进程池里的异常（笔记"进程池"一节）。
+"""例 4：进程池 Pool 和 apply_async，以及进程池里的异常（讲义"进程池"一节）。
 
-一、笔记的程序原样运行（笔记原文第 111 行行首的制表符已改为空格，否则 Python 3 报
+一、讲义的程序原样运行（讲义原文第 111 行行首的制表符已改为空格，否则 Python 3 报
     TabError；worker 末尾新增 return os.getpid()，main 保留 apply_async 返回的结果对象，
     只用来检查是哪个进程执行了哪个任务）。检验：进程池是否复用进程。
-二、笔记的问题"进程池里出现异常不会报出异常信息……（DOTO？如何处理？）"：
+二、讲义的问题"进程池里出现异常不会报出异常信息……（DOTO？如何处理？）"：
     把 worker 里的 try/except 去掉，异常就没人处理了。分三种情况看主进程看到了什么：
-    1. 笔记的写法：apply_async 之后从不取结果——主进程什么也看不到；
+    1. 讲义的写法：apply_async 之后从不取结果——主进程什么也看不到；
     2. 取结果：AsyncResult.get() 在主进程里重新抛出这个异常，并带着子进程里的 traceback；
     3. 给 apply_async 传 error_callback：主进程里的这个函数收到异常对象。
 
@@ -20,7 +20,7 @@ sys.stdout.reconfigure(line_buffering=True, write_through=False)
 
 import multiprocessing  # 新增：检验时用 multiprocessing.active_children()
 
-# ==== 笔记原程序（制表符已改为空格） ====
+# ==== 讲义原程序（制表符已改为空格） ====
 from multiprocessing import Pool
 import os,time,random
 
@@ -42,7 +42,7 @@ def main():
     workers_at_start = [p.pid for p in multiprocessing.active_children()]  # 新增：池刚建好时有几个进程
     results = []  # 新增：保留 apply_async 返回的结果对象
     for i in range(0, 10):
-        results.append(po.apply_async(worker, (i, )))  # 笔记原文：po.apply_async(worker, (i, ))
+        results.append(po.apply_async(worker, (i, )))  # 讲义原文：po.apply_async(worker, (i, ))
 
     print("---- start----")
     po.close()  # 关闭进程池，关闭后不再接收新的请求（以上10个属于已经接收的去异步执行）
@@ -50,19 +50,19 @@ def main():
     print("----end----")
     return workers_at_start, results  # 新增
 
-# ==== 笔记原程序结束 ====
+# ==== 讲义原程序结束 ====
 
 
-# ==== 笔记的问题：去掉 try/except，异常没人处理 ====
+# ==== 讲义的问题：去掉 try/except，异常没人处理 ====
 def worker_no_try(i):
-    """笔记的 worker 去掉 try/except（也去掉了 sleep）：异常在子进程里没有被处理。"""
+    """讲义的 worker 去掉 try/except（也去掉了 sleep）：异常在子进程里没有被处理。"""
     print("%s开始执行,进程号为%d" % (i, os.getpid()))
     print(1/0)
     print("%s执行完毕" % i)  # 执行不到这里
 
 
 def main_no_try():
-    """笔记的主程序，worker 换成 worker_no_try：apply_async 之后从不取结果。"""
+    """讲义的主程序，worker 换成 worker_no_try：apply_async 之后从不取结果。"""
     po = Pool(3)
     for i in range(0, 10):
         po.apply_async(worker_no_try, (i, ))
@@ -86,35 +86,35 @@ def show(text):
 
 
 def part_one():
-    """一、笔记原程序：进程池复用进程。返回是否符合笔记。"""
-    print("-- 一、笔记的程序 --")
+    """一、讲义原程序：进程池复用进程。返回是否符合讲义。"""
+    print("-- 一、讲义的程序 --")
     parent = os.getpid()
     workers_at_start, results = main()
     pids = [r.get(timeout=60) for r in results]  # worker 自己捕获了异常，这里取到的是进程号
     per_pid = {pid: pids.count(pid) for pid in sorted(set(pids))}
-    print("笔记的说法：进程池满了，新的请求就等待，等池中有进程结束了手上的任务，复用这个进程来执行；"
+    print("讲义的说法：进程池满了，新的请求就等待，等池中有进程结束了手上的任务，复用这个进程来执行；"
           "所以 Pool(3) 的 10 个任务只由 3 个进程执行。")
     print("实际：10 个任务全部执行完毕，由 %d 个不同的进程执行（主进程 pid=%d）：%s。"
           % (len(per_pid), parent,
              "，".join("pid %d 执行了 %d 个" % (pid, n) for pid, n in per_pid.items())))
     reused = len(pids) == 10 and len(per_pid) <= 3 and parent not in per_pid
-    print("结论：%s" % ("符合笔记" if reused else "不符合笔记"))
+    print("结论：%s" % ("符合讲义" if reused else "不符合讲义"))
 
-    print("笔记的说法（细节）：池未满时，来一个请求才创建一个新进程。")
+    print("讲义的说法（细节）：池未满时，来一个请求才创建一个新进程。")
     print("实际：Pool(3) 刚创建、还没提交任何任务时，已经有 %d 个工作进程（pid %s）。"
           % (len(workers_at_start), "、".join(str(p) for p in sorted(workers_at_start))))
     print("结论（细节）：%s" % (
-        "不符合笔记的字面说法——CPython 的 Pool 一创建就启动全部工作进程，以后只在有进程退出时补上。"
+        "不符合讲义的字面说法——CPython 的 Pool 一创建就启动全部工作进程，以后只在有进程退出时补上。"
         "这一点只作补充，不计入本例结论（本例计入的是\"复用进程\"，与项目报告对 C5 的判定一致）。"
-        if len(workers_at_start) == 3 else "符合笔记的字面说法（只作补充，不计入本例结论）。"))
-    print("另：笔记的 worker 自己用 try/except 捕获了 1/0 的异常（上面每个任务都打印了\"捕获异常\"），"
-          "这就是笔记说的\"正常的方式处理\"。")
+        if len(workers_at_start) == 3 else "符合讲义的字面说法（只作补充，不计入本例结论）。"))
+    print("另：讲义的 worker 自己用 try/except 捕获了 1/0 的异常（上面每个任务都打印了\"捕获异常\"），"
+          "这就是讲义说的\"正常的方式处理\"。")
     return reused
 
 
 def part_two_silent():
-    """二-1、笔记的写法：apply_async 之后从不取结果。在一个新的解释器里运行，看它的全部输出。"""
-    print("-- 二-1、worker 去掉 try/except，apply_async 之后从不取结果（笔记的写法）--")
+    """二-1、讲义的写法：apply_async 之后从不取结果。在一个新的解释器里运行，看它的全部输出。"""
+    print("-- 二-1、worker 去掉 try/except，apply_async 之后从不取结果（讲义的写法）--")
     proc = subprocess.Popen([sys.executable, os.path.abspath(__file__), "--no-try-once"],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             start_new_session=True)
@@ -131,7 +131,7 @@ def part_two_silent():
     started = len(re.findall(r"^\d+开始执行", out, re.M))
     finished = len(re.findall(r"^\d+执行完毕", out, re.M))
     shown = any(word in out for word in ("Traceback", "ZeroDivisionError", "division by zero"))
-    print("笔记的说法：进程池里出现异常不会报出异常信息。")
+    print("讲义的说法：进程池里出现异常不会报出异常信息。")
     print("实际：10 个任务有 %d 个开始执行、%d 个执行完毕（都停在了 1/0 处），"
           "输出里%s异常信息，程序的退出码是 %d。"
           % (started, finished, "有" if shown else "没有任何", proc.returncode))
@@ -139,8 +139,8 @@ def part_two_silent():
         print("错误：程序没有正常结束，无法检验。")
         sys.exit(1)
     silent = started == 10 and finished == 0 and not shown
-    print("结论：%s" % ("符合笔记——异常被进程池收下，放在没人去取的结果里，主进程和子进程都没有打印它"
-                       if silent else "不符合笔记"))
+    print("结论：%s" % ("符合讲义——异常被进程池收下，放在没人去取的结果里，主进程和子进程都没有打印它"
+                       if silent else "不符合讲义"))
     return silent
 
 
@@ -157,7 +157,7 @@ def part_two_remedies():
     po = Pool(3)
     pool_pids = {p.pid for p in multiprocessing.active_children()}
 
-    print("-- 二-2、取结果：AsyncResult.get()（笔记问：如何处理？）--")
+    print("-- 二-2、取结果：AsyncResult.get()（讲义问：如何处理？）--")
     res = po.apply_async(worker_no_try, (0, ))
     got = None
     try:
@@ -193,7 +193,7 @@ def part_two_remedies():
     survived = after <= pool_pids
     print("另：抛出异常之后，池里的进程没有退出、之后提交的任务仍由原来的进程（pid %s）执行：%s。"
           % ("、".join(str(p) for p in sorted(pool_pids)), "是" if survived else "否"))
-    print("笔记的问题（DOTO？如何处理？）的答案：在 worker 里用 try/except 自己处理（笔记的写法），"
+    print("讲义的问题（DOTO？如何处理？）的答案：在 worker 里用 try/except 自己处理（讲义的写法），"
           "或者在主进程里取结果（get() 重新抛出异常）、或给 apply_async 传 error_callback；"
           "只有从不取结果时，异常才会悄悄消失。")
     print("实际：get() 让主进程看到了异常：%s；error_callback 让主进程看到了异常：%s。"
@@ -219,5 +219,5 @@ if __name__ == "__main__":
     print("-- 总结 --")
     print("计入结论的两条：进程池复用进程——%s；进程池里的异常不取结果就看不到——%s。"
           % ("符合" if reused else "不符合", "符合" if silent else "不符合"))
-    print("结论：%s" % ("符合笔记" if agrees else "不符合笔记"))
+    print("结论：%s" % ("符合讲义" if agrees else "不符合讲义"))
     print("RESULT: ex4 %s" % ("agrees" if agrees else "disagrees"))

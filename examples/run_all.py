@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""依次运行笔记的四个例子（例 3 有原样版和改正版两个），最后给出总结。
+"""依次运行讲义的四个例子（例 3 有原样版和改正版两个），最后给出总结。
 
 每个例子单独在一个新的 Python 进程里运行，输出原样显示；每个例子最后一行是
 "RESULT: <例子> agrees|disagrees"。有例子没能运行完（退出码不为 0、没有打印
@@ -24,7 +24,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 EXAMPLES = [
     ("ex1_process.py", "ex1", "用 Process 创建多进程", False),
     ("ex2_globals.py", "ex2", "进程间不共享全局变量（nums）", False),
-    ("ex3_queue_racy.py", "ex3-racy", "通过队列通信：笔记原样的写法（有竞争）", True),
+    ("ex3_queue_racy.py", "ex3-racy", "通过队列通信：讲义原样的写法（有竞争）", True),
     ("ex3_queue.py", "ex3", "通过队列通信：改正版（哨兵 None）", True),
     ("ex4_pool.py", "ex4", "进程池 Pool 和 apply_async 里的异常", False),
 ]
@@ -116,7 +116,7 @@ def main():
     agree = [i for i, v in outcomes if v == "agrees"]
     disagree = [i for i, v in outcomes if v == "disagrees"]
     print()
-    print("总结：%d 个例子，%d 个运行完成，%d 个出错%s；符合笔记：%s；不符合笔记：%s。"
+    print("总结：%d 个例子，%d 个运行完成，%d 个出错%s；符合讲义：%s；不符合讲义：%s。"
           % (len(outcomes), len(outcomes) - len(failed), len(failed),
              "（%s）" % "、".join(failed) if failed else "",
              "、".join(agree) or "无", "、".join(disagree) or "无"))

@@ -244,9 +244,9 @@ class TestEx3QueueRacy(ExampleCase, unittest.TestCase):
         kept = int(self.find(r, r"队列本身：%d 次中有 (\d+) 次，分析进程取到的加上" % runs).group(1))
         self.assertEqual(kept, runs - none)
         if self.verdict(r) == "disagrees":
-            self.find(r, r"结论：笔记的程序没有做到笔记说的事，毛病在程序的写法，不在队列")
+            self.find(r, r"结论：讲义的程序没有做到讲义说的事，毛病在程序的写法，不在队列")
         else:
-            self.find(r, r"结论：这(一次| \d+ 次都)符合笔记。")
+            self.find(r, r"结论：这(一次| \d+ 次都)符合讲义。")
 
 
 class TestEx4Pool(ExampleCase, unittest.TestCase):
@@ -264,7 +264,7 @@ class TestEx4Pool(ExampleCase, unittest.TestCase):
     def test_an_unfetched_exception_is_not_shown(self):
         r = self.run_result()
         start = r.out.index("-- 二-1")
-        end = r.out.index("笔记的说法：进程池里出现异常不会报出异常信息。")
+        end = r.out.index("讲义的说法：进程池里出现异常不会报出异常信息。")
         shown = r.out[start:end]
         self.assertEqual(len(re.findall(r"^  \| \d+开始执行", shown, re.M)), 10)
         for word in ("执行完毕", "Traceback", "ZeroDivisionError", "division by zero"):

@@ -9,7 +9,7 @@ from report import i18n
 from report.i18n import _, current
 from report.kit import fmt, table
 from report.verdicts import (DISCIPLINE, judged, prediction, rules_for, verdict_with_gaps,
-                             verdict_word)
+                             verdict_word, with_unit)
 
 # Each claim's section, as the headings of the sections make it.
 ANCHORS = {"C1": "#c1--what-a-worker-owns", "C2": "#c2--creation-cost-and-copy-on-write",
@@ -84,8 +84,9 @@ def key_text(claim, run):
 
 def python_key_text(claim, run):
     """For a claim judged on the notes' Python: each counted prediction's count."""
-    parts = [_("{prediction}: {metric} = {value} in {count} of {n} runs").format(
-        prediction=prediction(o.rule), metric=o.rule.metric, value=fmt(o.rule.threshold),
+    # The value in the rule's unit ("0 (shown)"), not the counter's name.
+    parts = [_("{prediction}: {value} in {count} of {n} runs").format(
+        prediction=prediction(o.rule), value=with_unit(fmt(o.rule.threshold), o.rule),
         count=o.count, n=o.n)
              for o in claims.judge(claim, run, py_rules.PY_RULES)[1]
              if o.count is not None and o.rule.counted]

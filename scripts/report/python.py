@@ -262,7 +262,7 @@ def gil_part(run, folder, tag, info):
             if work == "cpu":
                 top = max([top] + [v[0] for v in u.values()])
             one = pts.get(1)
-            cells = [(_("CPU") if work == "cpu" else _("I/O")), t,
+            cells = [(_("CPU-bound") if work == "cpu" else _("I/O")), t,
                      f"{one.counter('ops_per_s'):.3g}" if one else "–"]
             cells += [f"{u[n][0]:.2f}x" if n in u else "–" for n in sorted(
                 {n for _t, _s, p in series["cpu"] + series["io"] for n in p})]

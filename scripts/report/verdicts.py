@@ -51,17 +51,27 @@ def judged(claim, run):
     return claims.judged(claim, run)
 
 
+def with_unit(value, rule):
+    """A number and its unit as the language writes them: "0 KiB", but "0（显示）",
+    never a space before a full-width bracket."""
+    u = unit(rule)
+    return f"{value}{u}" if u.startswith(("（", "(")) and current() != "en" else f"{value} {u}"
+
+
 def measured_text(o, times="×"):
     r = o.rule
     if r.b is not None:
         return f"{o.ratio:.2f}{times}"
     if r.relation == "equals":
+        if o.count == o.n == 1:  # "in 1 of 1" reads as "all of them" in some languages
+            return _("{value} in its one repetition").format(
+                value=with_unit(fmt(r.threshold), r))
         if o.count == o.n:
-            return _("{value} {unit} in {n} of {n} repetitions").format(
-                value=fmt(r.threshold), unit=unit(r), n=o.n)
-        return _("{value} {unit} in only {count} of {n} (median {median})").format(
-            value=fmt(r.threshold), unit=unit(r), count=o.count, n=o.n, median=fmt(o.value))
-    return f"{fmt(o.value)} {unit(r)}"
+            return _("{value} in {n} of {n} repetitions").format(
+                value=with_unit(fmt(r.threshold), r), n=o.n)
+        return _("{value} in only {count} of {n} (median {median})").format(
+            value=with_unit(fmt(r.threshold), r), count=o.count, n=o.n, median=fmt(o.value))
+    return with_unit(fmt(o.value), r)
 
 
 def threshold_text(r):
