@@ -43,11 +43,12 @@ body { margin: 0; padding: 0; font-family: sans-serif; line-height: 1.3; color: 
 .title { justify-content: center; }
 .title h1 { font-size: 1.8rem; margin: 0 0 0.6rem 0; }
 h2 { font-size: 1.3rem; margin: 0 0 0.2rem 0; }
-blockquote { font-size: 1.15rem; border-left: 6px solid #1f77b4; margin: 0 0 0.2rem 0;
+blockquote { font-size: 1rem; border-left: 6px solid #1f77b4; margin: 0 0 0.2rem 0;
  padding-left: 0.6rem; }
 blockquote p { margin: 0.1rem 0; }
 p { margin: 0.15rem 0; }
 .verdicts { font-size: 1rem; }
+.parts { font-size: 0.85rem; }
 .flag { color: #8a4b00; }
 .body { flex: 1 1 0; min-height: 0; display: flex; gap: 0.8rem; align-items: center; }
 .body > p { flex: 1 1 0; min-width: 0; height: 100%; margin: 0; display: flex;
@@ -89,8 +90,16 @@ def figure_of(claim, run, folder):
 KEY_FIGURE = ("C1", "C3", "C4", "C7")
 
 
+# A page whose claim is best shown by another of the report's figures than the one
+# claims.CLAIMS names for the report: C5's sentence is about the schedule.
+PAGE_FIGURE = {"C5": "figures/pool_schedule.png"}
+
+
 def projector_figure(claim, run, folder):
     """The path of the claim's projector figure, drawn now, or None."""
+    if claim in PAGE_FIGURE:
+        path = figure_link(PAGE_FIGURE[claim])
+        return path if os.path.isfile(os.path.join(folder, path)) else None
     if claim == "C2":
         return memory_figure(run, folder)
     if claim in KEY_FIGURE:
@@ -244,13 +253,14 @@ def flagged_line(claim, run):
 
 
 def reading(claim, run):
-    """What holds, what was not borne out (with what was measured) and what could not
-    be decided, then the key numbers."""
+    """What holds (unless the page already says which parts of the sentence hold), what
+    was not borne out (with what was measured) and what could not be decided, then the
+    key numbers."""
     outcomes = claims.judged(claim, run)[1]
     counted = [o for o in outcomes if o.rule.counted]
     out = []
     held = [prediction(o.rule) for o in counted if o.holds]
-    if held:
+    if held and not parts_text(outcomes):
         out.append(_("Holds: {predictions}.").format(predictions=_("; ").join(held)))
     failed = [_("“{prediction}” (measured {measured})").format(
         prediction=prediction(o.rule), measured=measured_text(o))
