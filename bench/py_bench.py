@@ -1147,10 +1147,13 @@ def notes_loop(suite):
     got = {}
 
     def once(n):
-        short = lost = none = 0
+        short = lost = none = whole = 0
         t0 = time.perf_counter()
         for _ in range(n):
-            rc, _out, r = mod.run_once()
+            # What the loop got, and what was still in the queue once both children
+            # ended: together they are what the producer put when the queue lost nothing.
+            rc, _out, r, left = mod.run_once()
+            whole += r is not None and left is not None and r + left == mod.DATA
             if r is None:
                 none += 1
                 short += 1
@@ -1160,7 +1163,7 @@ def notes_loop(suite):
                 lost += len(mod.DATA) - len(r)
         t = time.perf_counter() - t0
         got.update(runs=n, runs_short=short, items_lost=lost, runs_no_result=none,
-                   items_put=len(mod.DATA))
+                   items_put=len(mod.DATA), runs_queue_whole=whole)
         return t
 
     suite.measure(full, once, NOTES_LOOP_RUNS[suite.profile], counters=lambda: dict(got),

@@ -229,6 +229,8 @@ class WholeLayer(unittest.TestCase):
         self.assertEqual(b.counter("items_put"), 3)
         self.assertTrue(0 <= b.counter("runs_short") <= runs)
         self.assertTrue(b.counter("runs_short") <= b.counter("items_lost") <= 3 * runs)
+        # The queue itself loses nothing: what the loop missed was still in it.
+        self.assertEqual(b.counter("runs_queue_whole"), runs - b.counter("runs_no_result"))
 
     def test_exception_rows_and_the_plain_process(self):
         nf = self.layer.get("python", "mp_pool", "process", "exception", fetch="never_fetched")
@@ -356,7 +358,8 @@ class Instruments(unittest.TestCase):
             DATA = [1, 2, 3]
 
             def run_once(self):
-                return 0, "", script.pop(0)
+                r = script.pop(0)  # the queue kept whatever the loop did not take
+                return 0, "", r, (None if r is None else [1, 2, 3][len(r):])
         want = [r for r in script]
         real = py_bench.notes_loop_module
         py_bench.notes_loop_module = FakeProgram
@@ -373,6 +376,7 @@ class Instruments(unittest.TestCase):
         self.assertEqual(row["runs_short"], sum(r != [1, 2, 3] for r in want))
         self.assertEqual(row["items_lost"], sum(3 - len(r or []) for r in want))
         self.assertEqual(row["runs_no_result"], sum(r is None for r in want))
+        self.assertEqual(row["runs_queue_whole"], sum(r is not None for r in want))
 
     def test_crash_rows_repeat(self):
         with tempfile.TemporaryDirectory() as tmp:
