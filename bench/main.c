@@ -21,6 +21,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -355,6 +356,23 @@ int main(int argc, char **argv)
 
 	/* Workers and named IPC objects go even when the run is interrupted. */
 	cleanup_on_signals();
+	/* kill -9 runs no handler: an IPC namespace of the run's own makes the kernel
+	 * remove its System V objects and POSIX message queues with its last process,
+	 * which a ledger cleaned at the next start could only do later, and not at all
+	 * where no next start comes. It needs CAP_SYS_ADMIN: without it the handlers
+	 * above are all there is, and the context says so. /dev/shm is not namespaced;
+	 * its names carry the pid and the handlers remove them. */
+	if (unshare(CLONE_NEWIPC) == 0)
+		gb_add_context("ipc_namespace", "own");
+	else {
+		char why[160];
+		snprintf(why, sizeof why, "shared (unshare(CLONE_NEWIPC): %s)", strerror(errno));
+		gb_add_context("ipc_namespace", why);
+	}
+	/* The memory cgroups a run killed with SIGKILL left (footprint's, tvp-PID-N). */
+	char swept[32];
+	snprintf(swept, sizeof swept, "%d", mem_cgroup_sweep());
+	gb_add_context("memory_cgroups_swept", swept);
 	/* Workers of every scenario report through this page; see task.h. */
 	if ((err = task_page_open()) != 0)
 		die(err, "memfd_create for the task page");
