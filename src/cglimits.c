@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* v1 writes "no limit" as the page counter's maximum in bytes (9223372036854771712 on
  * x86-64): anything this large is none. */
@@ -119,7 +120,7 @@ static bool find_path(FILE *f, const char *controller, char *out, size_t size)
 }
 
 /* The lowest limit from dir up to the mount point: file holds the limit, usage the
- * use. Leaves version 0 when dir does not have the controller's files. */
+ * use. Leaves version 0 when the caller's cgroup directory is not there. */
 static void walk_up(const struct mount *mt, const char *path, const char *file,
 		    const char *usage, struct cg_limit *out)
 {
@@ -150,7 +151,8 @@ static void walk_up(const struct mount *mt, const char *path, const char *file,
 		*slash = '\0';
 		seen |= read_number(dir, usage) >= 0;
 	}
-	if (seen || out->max >= 0)
+	/* A hierarchy's root has no usage file in v1 (pids): the mount is enough. */
+	if (seen || out->max >= 0 || access(out->dir, F_OK) == 0)
 		out->version = mt->version;
 }
 
