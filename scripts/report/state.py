@@ -206,9 +206,9 @@ def top_lines(run, folder):
                            anchor=i18n.anchor("#state-of-the-machine")))
     if flagged:
         # Say what was seen: "other processes took the CPUs" only where they did.
-        others = [s for s, reasons in flagged.items()
-                  if any(_("other processes used") in r or _("the hypervisor stole") in r
-                         for r in reasons)]
+        shares = _json(run.ctx, "cpu_shares")
+        others = [s for s in flagged if shares.get(s, {}).get("others", 0) > OTHERS or
+                  shares.get(s, {}).get("steal", 0) > STEAL]
         probes = [s for s in flagged if s not in others]
         if probes:
             out.append(_("**A probe of the machine moved during {scenarios}**: read those "
