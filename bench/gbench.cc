@@ -110,12 +110,15 @@ void note_progress(const Family &f, const benchmark::State &st)
 		name += std::to_string(st.range(i));
 	}
 	name += '\n';
-	int fd = open(progress_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	// Written beside and renamed over: a death mid-write leaves the last name whole.
+	std::string tmp = std::string(progress_path) + ".tmp";
+	int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return; // a name lost is a death named less precisely, not a failure
-	ssize_t n = write(fd, name.data(), name.size());
-	(void)n;
+	bool whole = write(fd, name.data(), name.size()) == (ssize_t)name.size();
 	close(fd);
+	if (whole)
+		rename(tmp.c_str(), progress_path);
 }
 
 void count_args(gb_bench *b, size_t n)

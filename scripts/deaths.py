@@ -114,5 +114,6 @@ def record(scenario, rc, progress, died, kept, oom_before):
     """One death as the context's "deaths" list holds it."""
     sig = signal_name(rc)
     moved = cglimits.oom_kills_moved(oom_before, oom_reading()) if sig == "SIGKILL" else None
-    return {"scenario": scenario, "signal": sig, "benchmark": died[0] if died else progress,
-            "rows_kept": kept, "oom_kills": moved}
+    # A progress name among the finished ones: the death came between two benchmarks.
+    return {"scenario": scenario, "signal": sig, "benchmark": died[0] if died else "",
+            "after": "" if died else progress, "rows_kept": kept, "oom_kills": moved}

@@ -199,8 +199,9 @@ def run_recovering(name, cmd, part, python, died):
         filt, left, dead = deaths.rest_filter(names, done, at)
         died.append(deaths.record(name, rc, at, dead, len(now), oom))
         d = died[-1]
-        print(f"tvp: scenario {name} died of {d['signal']} in "
-              f"{d['benchmark'] or 'an unknown benchmark'}"
+        where = (f"in {d['benchmark']}" if d["benchmark"] else
+                 f"after {d['after']}" if d["after"] else "in an unknown benchmark")
+        print(f"tvp: scenario {name} died of {d['signal']} {where}"
               + (" (the memory cgroup's OOM killer)" if d["oom_kills"] else "")
               + f"; {len(now)} finished benchmarks kept", file=sys.stderr, flush=True)
         if python or not filt or len(reruns) >= deaths.MAX_RERUNS:

@@ -224,6 +224,8 @@ class KilledUnderLimit(unittest.TestCase):
         self.assertLessEqual(len(lost), 1, lost)
         if lost:
             self.assertEqual(died[0]["benchmark"], lost[0])
+        else:  # killed between two benchmarks: the one before is named
+            self.assertTrue(any(deaths.matches(died[0]["after"], n) for n in have), died)
         self.assertIn("died of SIGKILL", self.stderr)
 
     def test_limit_named(self):

@@ -150,7 +150,9 @@ class LimitsAndDeaths(unittest.TestCase):
         ctx = {"deaths": json.dumps(died)}
         text = " ".join(state.death_lines(ctx))
         self.assertIn("cow died of SIGKILL (the memory cgroup's OOM killer killed it) in "
-                      "`cow/fork/x:1/manual_time`, keeping 3 finished benchmarks", text)
+                      "`cow/fork/x:1/manual_time`; finished benchmarks kept: 3", text)
+        self.assertIn("between two benchmarks, after `a/b`", state.death_words(
+            {"scenario": "x", "signal": "SIGTERM", "benchmark": "", "after": "a/b"}))
         self.assertIn("pool died of SIGSEGV in `pool/y`", text)
         died[0]["oom_kills"] = 0
         self.assertIn("did not move", state.death_words(died[0]))

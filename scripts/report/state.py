@@ -297,10 +297,14 @@ def death_words(d):
         how = _("SIGKILL ({oom})").format(oom=oom)
     else:
         how = d.get("signal") or _("an unknown signal")
-    return _("{scenario} died of {how} in `{benchmark}`, keeping {kept} finished "
-             "benchmarks").format(scenario=d.get("scenario", "?"), how=how,
-                                  benchmark=d.get("benchmark") or _("an unknown benchmark"),
-                                  kept=d.get("rows_kept", 0))
+    if d.get("benchmark"):
+        where = _("in `{benchmark}`").format(benchmark=d["benchmark"])
+    elif d.get("after"):
+        where = _("between two benchmarks, after `{benchmark}`").format(benchmark=d["after"])
+    else:
+        where = _("in a benchmark it did not name")
+    return _("{scenario} died of {how} {where}; finished benchmarks kept: {kept}").format(
+        scenario=d.get("scenario", "?"), how=how, where=where, kept=d.get("rows_kept", 0))
 
 
 def limits_lines(ctx):
