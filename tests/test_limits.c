@@ -1,6 +1,8 @@
 /* test_limits.c - the cgroup readers find the lowest memory and pids limit on the path
  * and the cgroup that sets it, on fixture v1 and v2 trees (so they are tested on any
- * machine), and the live reader agrees with the files it names. */
+ * machine), and the live reader agrees with the files it names; EAGAIN at a real
+ * pids.max names it; the memory cgroups a SIGKILLed run left are swept at the next
+ * start. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -167,6 +169,32 @@ static void test_park_at_pids_max(void **state)
 	assert_int_equal(access(dir, F_OK), -1);
 }
 
+/* A memory cgroup a run killed with SIGKILL left (tvp-PID-N, PID gone) is removed at the
+ * next start; one whose process lives is not. Needs a v1 memory cgroup of one's own. */
+static void test_sweep_removes_what_a_dead_run_left(void **state)
+{
+	(void)state;
+	struct mem_cgroup live;
+	int err = mem_cgroup_make(&live);
+	if (err == EOPNOTSUPP || err == EACCES || err == EPERM || err == EROFS) {
+		fprintf(stderr, "no memory cgroup here: %s\n", strerror(err));
+		skip();
+	}
+	assert_int_equal(err, 0);
+	pid_t dead = fork();
+	assert_true(dead >= 0);
+	if (dead == 0)
+		_exit(0);
+	assert_int_equal(waitpid(dead, NULL, 0), dead);
+	char left[600];
+	snprintf(left, sizeof left, "%s/tvp-%d-7", live.home, (int)dead);
+	assert_int_equal(mkdir(left, 0755), 0);
+	assert_true(mem_cgroup_sweep() >= 1);
+	assert_int_equal(access(left, F_OK), -1);
+	assert_int_equal(access(live.dir, F_OK), 0); /* this process's own stays */
+	assert_int_equal(mem_cgroup_remove(&live), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -175,6 +203,7 @@ int main(void)
 		cmocka_unit_test(test_nothing_mounted),
 		cmocka_unit_test(test_live),
 		cmocka_unit_test(test_park_at_pids_max),
+		cmocka_unit_test(test_sweep_removes_what_a_dead_run_left),
 	};
 	return tvp_run_tests("limits", tests, task_page_setup, task_page_teardown);
 }
