@@ -165,10 +165,17 @@ def ended(name, seconds, rc, prefix="tvp:"):
         print(f"tvp: scenario {name} exited with status {rc}; going on", file=sys.stderr)
 
 
+def die_with_parent():
+    """In the child, before exec: SIGKILL when run.py dies, even of kill -9, which runs
+    no handler; its own workers follow it by the same signal (src/util.c)."""
+    import ctypes
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
 def run_scenario(cmd, env=None):
     """Runs one tvp-bench; on Ctrl-C stops it and reaps it before passing the
     interrupt on, so no benchmark process outlives the run."""
-    proc = subprocess.Popen(cmd, env=env)
+    proc = subprocess.Popen(cmd, env=env, preexec_fn=die_with_parent)
     try:
         return proc.wait()
     except KeyboardInterrupt:

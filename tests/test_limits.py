@@ -261,7 +261,9 @@ def kill_cow_midway(proc, out):
                                              for g in children(c)]:
                 try:
                     with open(f"/proc/{pid}/cmdline", "rb") as f:
-                        if b"--scenario=cow" in f.read():
+                        argv = f.read()
+                        # The scenario's own run, not a listing of its names.
+                        if b"--scenario=cow" in argv and b"--benchmark_out=" in argv:
                             os.kill(pid, signal.SIGKILL)
                             return True
                 except OSError:
@@ -312,7 +314,7 @@ class QueueAfterKill9(unittest.TestCase):
                                  "--benchmark_filter=sysv_mq/process.*kind:fork/pin:none/"],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
-            ns, queue = self.wait_for_queue(proc.pid)
+            ns, queue = wait_for_queue(proc.pid)
         finally:
             os.kill(proc.pid, signal.SIGKILL)
             proc.wait()
@@ -330,27 +332,74 @@ class QueueAfterKill9(unittest.TestCase):
                            capture_output=True, text=True, timeout=2 * PATIENCE)
         self.assertEqual(r.returncode, 0, r.stderr[-1000:])
 
-    def wait_for_queue(self, pid):
-        """(the namespace's inode, its queues' lines) once one holds messages; (None,
-        []) when the process keeps this one (it unshares before its first benchmark)."""
-        mine = os.readlink("/proc/self/ns/ipc")
-        start = time.monotonic()
-        while time.monotonic() < start + PATIENCE:
-            try:
-                ns = os.readlink(f"/proc/{pid}/ns/ipc")
-            except OSError:
+
+def wait_for_queue(pid):
+    """(the namespace's inode, its queues' lines) once one holds messages; (None,
+    []) when the process keeps this one (it unshares before its first benchmark)."""
+    mine = os.readlink("/proc/self/ns/ipc")
+    start = time.monotonic()
+    while time.monotonic() < start + PATIENCE:
+        try:
+            ns = os.readlink(f"/proc/{pid}/ns/ipc")
+        except OSError:
+            return None, []
+        if ns == mine:
+            if time.monotonic() > start + 10:
                 return None, []
-            if ns == mine:
-                if time.monotonic() > start + 10:
-                    return None, []
-            else:
-                r = subprocess.run(["nsenter", f"--ipc=/proc/{pid}/ns/ipc", "cat",
-                                    "/proc/sysvipc/msg"], capture_output=True, text=True)
-                queues = r.stdout.splitlines()[1:]
-                if queues:
-                    return ns, queues
+        else:
+            r = subprocess.run(["nsenter", f"--ipc=/proc/{pid}/ns/ipc", "cat",
+                                "/proc/sysvipc/msg"], capture_output=True, text=True)
+            queues = r.stdout.splitlines()[1:]
+            if queues:
+                return ns, queues
+        time.sleep(0.01)
+    return ns, []
+
+
+class RunKilled(unittest.TestCase):
+    """kill -9 of run.py itself while the System V queue rows run: tvp-bench dies with
+    it (its parent-death signal), its workers with tvp-bench, and the namespace that
+    held the queue with the last of them."""
+
+    def test_kill_run_py(self):
+        need_bench(self)
+        with tempfile.TemporaryDirectory() as out:
+            proc = subprocess.Popen(
+                # Rows that would run far longer than the test waits: only the
+                # parent-death signal can end them in time.
+                [PY, os.path.join(ROOT, "scripts", "run.py"), "--out", out, "--no-report",
+                 "--min-time", "60", "--repetitions", "20", "--bench", BENCH, "--filter",
+                 "^ipc/sysv_mq/process/.*kind:fork/pin:none/"],
+                cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            try:
+                bench = self.wait_for_ipc_bench(proc)
+                ns, queue = wait_for_queue(bench) if bench else (None, [])
+            finally:
+                os.kill(proc.pid, signal.SIGKILL)
+                proc.wait()
+            if bench is None:
+                self.skipTest("run.py ended before its ipc scenario started")
+            if ns is None:
+                self.skipTest("tvp-bench could not make an IPC namespace of its own (not root?)")
+            self.assertTrue(queue, "no queue appeared in the run's namespace")
+            deadline = time.monotonic() + PATIENCE
+            while in_namespace(ns) and time.monotonic() < deadline:
+                time.sleep(0.01)
+            self.assertEqual(in_namespace(ns), [])
+
+    def wait_for_ipc_bench(self, proc):
+        deadline = time.monotonic() + 2 * PATIENCE
+        while proc.poll() is None and time.monotonic() < deadline:
+            for pid in children(proc.pid):
+                try:
+                    with open(f"/proc/{pid}/cmdline", "rb") as f:
+                        argv = f.read()
+                        if b"--scenario=ipc" in argv and b"--benchmark_out=" in argv:
+                            return pid
+                except OSError:
+                    continue
             time.sleep(0.01)
-        return ns, []
+        return None
 
 
 def in_namespace(ns):
