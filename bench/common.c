@@ -23,8 +23,12 @@ int parent_memory(gb_state *st, size_t mib, enum mem_layout layout)
 	char why[128];
 	long avail = limits_available_kib(why, sizeof why);
 	if (avail >= 0 && (long)(mib * 1024) > avail / 2) {
-		gb_skip(st, "parent memory %zu MiB: more than half of what %s leaves (%ld MiB)",
-			mib, why, avail / 1024);
+		if (strcmp(why, "MemAvailable") == 0)
+			gb_skip(st, "parent memory %zu MiB: more than half of MemAvailable (%ld MiB)",
+				mib, avail / 1024);
+		else
+			gb_skip(st, "parent memory %zu MiB: more than half of the %ld MiB left under %s",
+				mib, avail / 1024, why);
 		return ENOMEM;
 	}
 	int err = mem_region_make(&region, mib << 20, layout);

@@ -199,7 +199,7 @@ long limits_available_kib(char *why, size_t size)
 	long long left = l.memory.max - (l.memory.current > 0 ? l.memory.current : 0);
 	long left_kib = left > 0 ? (long)(left / 1024) : 0;
 	if (avail < 0 || left_kib < avail) {
-		snprintf(why, size, "the memory cgroup's limit of %lld MiB, %lld MiB in use",
+		snprintf(why, size, "the memory cgroup's limit of %lld MiB (%lld MiB in use)",
 			 l.memory.max >> 20, (l.memory.current > 0 ? l.memory.current : 0) >> 20);
 		return left_kib;
 	}

@@ -36,7 +36,7 @@ int limits_read(struct cg_limits *l);
 
 /* The memory this process may still take, in KiB: MemAvailable of /proc/meminfo, or
  * less where the memory cgroup's limit minus its usage is less. why says which
- * ("MemAvailable" or "the memory cgroup's limit of N MiB, M MiB in use"). -1 when
+ * ("MemAvailable" or "the memory cgroup's limit of N MiB (M MiB in use)"). -1 when
  * neither can be read. */
 long limits_available_kib(char *why, size_t size);
 

@@ -133,7 +133,8 @@ class LimitsAndDeaths(unittest.TestCase):
             "cgroup_version": "1", "cgroup_memory_max_bytes": str(400 << 20),
             "cgroup_memory_used_bytes": str(100 << 20), "cgroup_memory_dir": "/m/docker",
             "cgroup_pids_max": "150", "cgroup_pids_dir": "/p/docker", "ipc_namespace": "own"}))
-        self.assertIn("a memory limit of 400 MiB (cgroup `/m/docker`, 100 MiB in use", lines)
+        self.assertIn("**Limits in force.** A memory limit of 400 MiB (cgroup `/m/docker`, "
+                      "100 MiB in use", lines)
         self.assertIn("150 tasks (pids.max of cgroup `/p/docker`)", lines)
         self.assertIn("IPC namespace of their own", lines)
         none = " ".join(state.limits_lines({"cgroup_version": "2", "ipc_namespace":

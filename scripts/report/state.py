@@ -323,7 +323,8 @@ def limits_lines(ctx):
     if pids:
         said.append(_("a limit of {n} tasks (pids.max of cgroup `{dir}`)").format(
             n=pids, dir=ctx.get("cgroup_pids_dir", "")))
-    head = (_("**Limits in force.** {limits}.").format(limits=_("; ").join(said)) if said
+    head = (_("**Limits in force.** {limits}.").format(
+        limits=(lambda t: t[0].upper() + t[1:])(_("; ").join(said))) if said
             else _("**Limits in force.** No memory or pids limit of a cgroup (cgroup "
                    "v{v}); memory was planned from MemAvailable.").format(
                 v=ctx.get("cgroup_version") or "?"))
