@@ -309,10 +309,25 @@ class QueueAfterKill9(unittest.TestCase):
     IPC namespace, and once its last process is gone so is the namespace, with it."""
 
     def test_no_queue_outlives(self):
+        self.check()
+
+    def test_no_queue_outlives_another_user(self):
+        """The same for a user without CAP_SYS_ADMIN: a user namespace of its own holds
+        the IPC namespace (where the kernel allows unprivileged ones)."""
+        if os.geteuid() != 0:
+            self.skipTest("not root: the test above ran as this user already")
+
+        def nobody():
+            os.setgid(65534)
+            os.setuid(65534)
+        self.check(nobody)
+
+    def check(self, as_user=None):
         need_bench(self)
         proc = subprocess.Popen([BENCH, "--scenario=ipc", "--min-time=30", "--repetitions=1",
                                  "--benchmark_filter=sysv_mq/process.*kind:fork/pin:none/"],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                cwd="/", preexec_fn=as_user)
         try:
             ns, queue = wait_for_queue(proc.pid)
         finally:

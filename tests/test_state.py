@@ -142,6 +142,9 @@ class LimitsAndDeaths(unittest.TestCase):
         self.assertIn("No memory or pids limit of a cgroup (cgroup v2)", none)
         self.assertIn("stays until reboot", none)
         self.assertEqual(state.limits_lines({}), [])
+        userns = " ".join(state.limits_lines({"cgroup_version": "1", "ipc_namespace":
+                                              "own (in a user namespace of its own)"}))
+        self.assertIn("IPC namespace of their own", userns)
 
     def test_deaths_named(self):
         died = [{"scenario": "cow", "signal": "SIGKILL", "benchmark": "cow/fork/x:1/manual_time",

@@ -329,7 +329,7 @@ def limits_lines(ctx):
                    "v{v}); memory was planned from MemAvailable.").format(
                 v=ctx.get("cgroup_version") or "?"))
     ns = ctx.get("ipc_namespace", "")
-    if ns == "own":
+    if ns.startswith("own"):
         tail = _("The benchmarks ran in an IPC namespace of their own: the kernel removes "
                  "their queues when the last of them ends, even after kill -9.")
     elif ns:
