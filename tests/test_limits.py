@@ -348,6 +348,16 @@ class QueueAfterKill9(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stderr[-1000:])
 
 
+def nsenter(pid):
+    """nsenter's words for pid's IPC namespace; another user than root joins the user
+    namespace that holds it first (as its owner it may), keeping its own uid."""
+    argv = ["nsenter", f"--ipc=/proc/{pid}/ns/ipc"]
+    if os.geteuid() != 0 and os.readlink(f"/proc/{pid}/ns/user") != \
+            os.readlink("/proc/self/ns/user"):
+        argv[1:1] = [f"--user=/proc/{pid}/ns/user", "--preserve-credentials"]
+    return argv
+
+
 def wait_for_queue(pid):
     """(the namespace's inode, its queues' lines) once one holds messages; (None,
     []) when the process keeps this one (it unshares before its first benchmark)."""
@@ -362,8 +372,11 @@ def wait_for_queue(pid):
             if time.monotonic() > start + 10:
                 return None, []
         else:
-            r = subprocess.run(["nsenter", f"--ipc=/proc/{pid}/ns/ipc", "cat",
-                                "/proc/sysvipc/msg"], capture_output=True, text=True)
+            try:
+                r = subprocess.run(nsenter(pid) + ["cat", "/proc/sysvipc/msg"],
+                                   capture_output=True, text=True)
+            except OSError:
+                return None, []
             queues = r.stdout.splitlines()[1:]
             if queues:
                 return ns, queues
@@ -440,7 +453,8 @@ class FullDisk(unittest.TestCase):
             r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=100k", "tmpfs", mnt],
                                capture_output=True, text=True)
             if r.returncode != 0:
-                self.skipTest(f"cannot mount a tmpfs here: {r.stderr.strip()}")
+                self.skipTest("cannot mount a tmpfs here: " +
+                              (r.stderr.strip().splitlines() or ["mount failed"])[0])
             try:
                 r = run_py(["--out", mnt, *[a for a in SMALL_COW if a != "--no-report"],
                             "--bench", BENCH])

@@ -155,8 +155,11 @@ def queues_made_by(pid, transport, sysv_before):
         return sysv_queues() - sysv_before if transport == "sysv_mq" else posix_queues_of(pid)
     argv = (["cat", "/proc/sysvipc/msg"] if transport == "sysv_mq"
             else [sys.executable, "-c", POSIX_PROBE, str(pid)])
-    r = subprocess.run(["nsenter", f"--ipc=/proc/{pid}/ns/ipc", *argv],
-                       capture_output=True, text=True)
+    enter = ["nsenter", f"--ipc=/proc/{pid}/ns/ipc"]
+    if os.geteuid() != 0 and os.readlink(f"/proc/{pid}/ns/user") != \
+            os.readlink("/proc/self/ns/user"):  # its owner may join the user namespace
+        enter[1:1] = [f"--user=/proc/{pid}/ns/user", "--preserve-credentials"]
+    r = subprocess.run(enter + argv, capture_output=True, text=True)
     lines = r.stdout.splitlines()
     return set(lines[1:] if transport == "sysv_mq" else lines)
 
