@@ -16,6 +16,21 @@ def is_full(e):
     return isinstance(e, OSError) and e.errno in FULL
 
 
+def full_now(folder):
+    """Whether the folder's file system has no room left: then a scenario's output that
+    is missing or cut off was cut by the disk, not by the scenario."""
+    try:
+        st = os.statvfs(folder)
+    except OSError:
+        return False
+    return st.f_bavail * st.f_frsize < 64 * 1024
+
+
+def stop_if_full(folder):
+    if full_now(folder):
+        stop(folder, OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)))
+
+
 def kept(folder):
     """The run's raw files that are whole in the folder."""
     out = []

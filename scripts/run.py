@@ -355,6 +355,7 @@ def main(argv=None):
     # nothing to run still writes its output file).
     discard_parts(folder)
     if merged is None:
+        full_disk.stop_if_full(folder)  # the disk, not the filter, left nothing
         fail("no benchmark ran (does --filter match any name?)", 1)
     merged["context"]["run_seconds"] = f"{time.monotonic() - t_start:.1f}"
     merged["context"].update(machine_state.environment())
