@@ -9,8 +9,9 @@
 Each scenario runs as its own tvp-bench process, so progress reads "[n/m] scenario",
 one scenario that dies does not take the others with it, and each one's wall time is
 recorded. A scenario that dies keeps the benchmarks it finished, and what it left but
-the benchmark that died runs again (scripts/deaths.py). Their Google Benchmark JSON files are merged into one benchmarks.json whose
-form is Google Benchmark's own, so compare.py and other tools read it.
+the benchmark that died runs again (scripts/deaths.py). Their Google Benchmark JSON
+files are merged into one benchmarks.json whose form is Google Benchmark's own, so
+compare.py and other tools read it.
 """
 import argparse
 import datetime
