@@ -12,13 +12,19 @@
 #include "testutil.h"
 
 #include "cglimits.h"
+#include "cleanup.h"
+#include "ipc/ipc.h"
 #include "mem.h"
 #include "park.h"
 #include "worker.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <mqueue.h>
+#include <signal.h>
 #include <stdio.h>
+#include <sys/msg.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -195,6 +201,49 @@ static void test_sweep_removes_what_a_dead_run_left(void **state)
 	assert_int_equal(mem_cgroup_remove(&live), 0);
 }
 
+/* Where no IPC namespace of its own can be made (no CAP_SYS_ADMIN, no user namespaces),
+ * the SIGINT handler is what removes the queues: a process interrupted while it holds a
+ * POSIX and a System V queue leaves neither. Runs in this namespace on purpose. */
+static void test_sigint_removes_queues_without_a_namespace(void **state)
+{
+	(void)state;
+	int fd[2];
+	assert_int_equal(pipe(fd), 0);
+	pid_t child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		close(fd[0]);
+		cleanup_on_signals();
+		struct ipc_chan px, sv;
+		char why[256], desc[2][128] = {"", ""};
+		if (ipc_create(&px, ipc_find("posix_mq"), 64, 0, 0, why, sizeof why) != 0 ||
+		    ipc_create(&sv, ipc_find("sysv_mq"), 64, 0, 0, why, sizeof why) != 0)
+			_exit(1);
+		snprintf(desc[0], sizeof desc[0], "%s", px.name[0]);
+		snprintf(desc[1], sizeof desc[1], "%d", sv.id);
+		if (write(fd[1], desc, sizeof desc) != sizeof desc)
+			_exit(2);
+		pause();
+		_exit(3);
+	}
+	close(fd[1]);
+	char desc[2][128];
+	assert_int_equal(read(fd[0], desc, sizeof desc), sizeof desc);
+	close(fd[0]);
+	mqd_t q = mq_open(desc[0], O_RDONLY);
+	assert_true(q != (mqd_t)-1); /* there while the child lives */
+	mq_close(q);
+	struct msqid_ds ds;
+	int id = atoi(desc[1]);
+	assert_int_equal(msgctl(id, IPC_STAT, &ds), 0);
+	kill(child, SIGINT);
+	int status;
+	assert_int_equal(waitpid(child, &status, 0), child);
+	assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGINT);
+	assert_true(mq_open(desc[0], O_RDONLY) == (mqd_t)-1 && errno == ENOENT);
+	assert_int_equal(msgctl(id, IPC_STAT, &ds), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -204,6 +253,7 @@ int main(void)
 		cmocka_unit_test(test_live),
 		cmocka_unit_test(test_park_at_pids_max),
 		cmocka_unit_test(test_sweep_removes_what_a_dead_run_left),
+		cmocka_unit_test(test_sigint_removes_queues_without_a_namespace),
 	};
 	return tvp_run_tests("limits", tests, task_page_setup, task_page_teardown);
 }
