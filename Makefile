@@ -82,7 +82,7 @@ LIB_SRC := $(filter-out src/helper.c,$(wildcard src/*.c src/ipc/*.c))
 # park.c make it the minimal parent (tvp-helper serve, src/minimal.h).
 HELPER_SRC := src/helper.c src/task_registry.c src/task.c src/gate.c src/util.c \
 	src/worker.c src/cow.c src/mem.c src/nums.c src/scale.c src/pool.c $(wildcard src/ipc/*.c) \
-	src/minimal.c src/park.c
+	src/minimal.c src/park.c src/cglimits.c
 BENCH_SRC := $(wildcard bench/*.c)
 TEST_SRC := $(wildcard tests/test_*.c)
 

@@ -2,6 +2,7 @@
  * the scenario files. */
 #include "common.h"
 #include "json.h"
+#include "cglimits.h"
 #include "scenario.h"
 #include "util.h"
 
@@ -17,10 +18,17 @@ int parent_memory(gb_state *st, size_t mib, enum mem_layout layout)
 	if (region.size == mib << 20 && region.layout == layout)
 		return 0;
 	mem_region_free(&region);
-	long avail = mem_available_kib();
+	/* In a container the cgroup's limit, not the host's MemAvailable, is what the OOM
+	 * killer enforces. */
+	char why[128];
+	long avail = limits_available_kib(why, sizeof why);
 	if (avail >= 0 && (long)(mib * 1024) > avail / 2) {
-		gb_skip(st, "parent memory %zu MiB: more than half of MemAvailable (%ld MiB)", mib,
-			avail / 1024);
+		if (strcmp(why, "MemAvailable") == 0)
+			gb_skip(st, "parent memory %zu MiB: more than half of MemAvailable (%ld MiB)",
+				mib, avail / 1024);
+		else
+			gb_skip(st, "parent memory %zu MiB: more than half of the %ld MiB left under %s",
+				mib, avail / 1024, why);
 		return ENOMEM;
 	}
 	int err = mem_region_make(&region, mib << 20, layout);

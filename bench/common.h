@@ -13,13 +13,13 @@
 #include <stddef.h>
 
 /* Makes sure the parent holds mib MiB in the layout, touched. Returns 0, or an errno
- * value after skipping the benchmark with the reason (more than half of MemAvailable,
- * THP off, vm.max_map_count). The region stays until another shape is asked for. */
+ * value after skipping the benchmark with the reason (more than half of what MemAvailable or
+ * the memory cgroup's limit leaves, THP off, vm.max_map_count). The region stays until another shape is asked for. */
 int parent_memory(gb_state *st, size_t mib, enum mem_layout layout);
 const struct mem_region *parent_memory_region(void);
 void parent_memory_free(void);
 
-/* Skips with "<kind>: <strerror> (RLIMIT_NPROC n)" for a worker that did not start. */
+/* Skips with "<kind>: <strerror> (pids.max n ... or RLIMIT_NPROC n)" for a worker that did not start. */
 void skip_start_error(gb_state *st, const struct worker_kind *k, int err);
 
 /* Where a pair of workers runs: this thread on the pair's first PU, the peer on the

@@ -13,12 +13,15 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
-#include <fcntl.h>
-#include <unistd.h>
+#include <map>
 #include <memory>
 #include <set>
 #include <sstream>
 #include <string>
+#include <vector>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 namespace {
 
@@ -69,6 +72,70 @@ public:
 private:
 	std::unique_ptr<benchmark::BenchmarkReporter> inner_;
 };
+
+// Google Benchmark's JSON file reporter, flushed after each benchmark it reports: a
+// scenario the OOM killer or a crash ends keeps, in its output file, every benchmark
+// finished before it (the file is then cut off mid-document, and run.py closes it).
+class FlushingJSONReporter : public benchmark::JSONReporter {
+public:
+	void ReportRuns(const std::vector<Run> &runs) override
+	{
+		benchmark::JSONReporter::ReportRuns(runs);
+		GetOutputStream().flush();
+	}
+};
+
+// --benchmark_out and its format, seen in gb_init before Google Benchmark takes them.
+bool json_out;
+
+// What a registered family needs to name the benchmark that runs: its name and its
+// argument names, as Google Benchmark joins them ("scenario/variant/mode/name:value").
+struct Family {
+	std::string name;
+	std::vector<std::string> arg_names;
+	size_t nargs = 0;
+};
+std::map<benchmark::internal::Benchmark *, std::shared_ptr<Family>> families;
+
+// $TVP_PROGRESS: a file that holds the name of the benchmark now running, rewritten
+// before each call, so that whoever runs the suite can name the benchmark a death
+// interrupted (Google Benchmark 1.7.1's State does not know its own name).
+const char *progress_path;
+
+void note_progress(const Family &f, const benchmark::State &st)
+{
+	std::string name = f.name;
+	for (size_t i = 0; i < f.nargs; i++) {
+		name += '/';
+		if (i < f.arg_names.size() && !f.arg_names[i].empty())
+			name += f.arg_names[i] + ':';
+		name += std::to_string(st.range(i));
+	}
+	name += '\n';
+	// Written beside and renamed over: a death mid-write leaves the last name whole.
+	std::string tmp = std::string(progress_path) + ".tmp";
+	int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return; // a name lost is a death named less precisely, not a failure
+	bool whole = write(fd, name.data(), name.size()) == (ssize_t)name.size();
+	close(fd);
+	if (whole)
+		rename(tmp.c_str(), progress_path);
+}
+
+void count_args(gb_bench *b, size_t n)
+{
+	auto it = families.find(B(b));
+	if (it != families.end() && it->second->nargs < n)
+		it->second->nargs = n;
+}
+
+void name_args(gb_bench *b, std::vector<std::string> names)
+{
+	auto it = families.find(B(b));
+	if (it != families.end())
+		it->second->arg_names = std::move(names);
+}
 
 // Google Benchmark calls this for --help and then exits: the suite's flags first,
 // then Google Benchmark's own.
@@ -185,22 +252,41 @@ void gb_skip(gb_state *st, const char *fmt, ...)
 
 gb_bench *gb_register(const char *name, gb_fn fn, const void *data)
 {
-	return C(benchmark::RegisterBenchmark(
-		name, [fn, data](benchmark::State &st) {
-			fn(reinterpret_cast<gb_state *>(&st), data);
-			perf_ctl(false);  // a loop left by break never saw KeepRunning's false
-		}));
+	auto fam = std::make_shared<Family>();
+	fam->name = name;
+	auto *b = benchmark::RegisterBenchmark(name, [fn, data, fam](benchmark::State &st) {
+		if (progress_path)
+			note_progress(*fam, st);
+		fn(reinterpret_cast<gb_state *>(&st), data);
+		perf_ctl(false);  // a loop left by break never saw KeepRunning's false
+	});
+	families[b] = fam;
+	return C(b);
 }
 
-gb_bench *gb_arg(gb_bench *b, int64_t v) { return C(B(b)->Arg(v)); }
-gb_bench *gb_args2(gb_bench *b, int64_t a, int64_t b2) { return C(B(b)->Args({a, b2})); }
+gb_bench *gb_arg(gb_bench *b, int64_t v)
+{
+	count_args(b, 1);
+	return C(B(b)->Arg(v));
+}
+gb_bench *gb_args2(gb_bench *b, int64_t a, int64_t b2)
+{
+	count_args(b, 2);
+	return C(B(b)->Args({a, b2}));
+}
 gb_bench *gb_range_mult(gb_bench *b, int64_t lo, int64_t hi, int mult)
 {
+	count_args(b, 1);
 	return C(B(b)->RangeMultiplier(mult)->Range(lo, hi));
 }
-gb_bench *gb_arg_name(gb_bench *b, const char *n) { return C(B(b)->ArgName(n)); }
+gb_bench *gb_arg_name(gb_bench *b, const char *n)
+{
+	name_args(b, {n});
+	return C(B(b)->ArgName(n));
+}
 gb_bench *gb_arg_names2(gb_bench *b, const char *a, const char *b2)
 {
+	name_args(b, {a, b2});
 	return C(B(b)->ArgNames({a, b2}));
 }
 gb_bench *gb_use_real_time(gb_bench *b) { return C(B(b)->UseRealTime()); }
@@ -220,6 +306,16 @@ gb_bench *gb_fixed_iterations(gb_bench *b, int64_t n) { return C(B(b)->Iteration
 void gb_init(int *argc, char **argv, void (*help)(void))
 {
 	suite_help = help;
+	bool out = false, json = true;
+	for (int i = 1; i < *argc; i++) {
+		if (strncmp(argv[i], "--benchmark_out=", 16) == 0)
+			out = argv[i][16] != '\0';
+		else if (strncmp(argv[i], "--benchmark_out_format=", 23) == 0)
+			json = strcmp(argv[i] + 23, "json") == 0;
+	}
+	json_out = out && json;
+	const char *p = getenv("TVP_PROGRESS");
+	progress_path = p && *p ? p : nullptr;
 	benchmark::Initialize(argc, argv, print_help);
 }
 
@@ -237,7 +333,10 @@ void gb_add_context_quiet(const char *key, const char *value)
 int gb_run(void)
 {
 	QuietContextReporter display;
-	return static_cast<int>(benchmark::RunSpecifiedBenchmarks(&display));
+	if (!json_out)
+		return static_cast<int>(benchmark::RunSpecifiedBenchmarks(&display));
+	FlushingJSONReporter file;
+	return static_cast<int>(benchmark::RunSpecifiedBenchmarks(&display, &file));
 }
 void gb_shutdown(void)
 {

@@ -68,12 +68,15 @@ gb_bench *gb_fixed_iterations(gb_bench *b, int64_t n);
 
 /* --- main side ------------------------------------------------------------- */
 /* Takes Google Benchmark's own flags out of argv (and handles --help by printing
- * the suite's help after its own). */
+ * the suite's help after its own). With $TVP_PROGRESS set to a file, each benchmark
+ * writes its name there before it runs (what a death interrupted). */
 void gb_init(int *argc, char **argv, void (*help)(void));
 void gb_add_context(const char *key, const char *value);
 /* The same for a long value: whole in the JSON, only its length on the console. */
 void gb_add_context_quiet(const char *key, const char *value);
-/* Runs what was registered and matches --benchmark_filter; returns how many ran. */
+/* Runs what was registered and matches --benchmark_filter; returns how many ran. A
+ * JSON --benchmark_out is flushed after each benchmark, so a killed run's file holds
+ * every benchmark it finished. */
 int gb_run(void);
 void gb_shutdown(void);
 

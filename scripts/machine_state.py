@@ -1,13 +1,16 @@
 """machine_state.py - what state the machine was in while a run measured it: the
 sentinel's probes (tvp-bench --probe) before the first scenario and after each one,
 how much CPU other processes and the hypervisor (steal) took during each scenario, and
-the environment once (virtualisation, uptime, memory, swap). run.py records them in the
+the environment once (virtualisation, uptime, memory, swap, the cgroups' memory
+and pids limits). run.py records them in the
 JSON context; the report's "State of the machine" section reads them back."""
 import json
 import os
 import shutil
 import statistics
 import subprocess
+
+import cglimits
 
 # /proc/stat's cpu line, in this order (guest time is counted inside user already).
 STAT_FIELDS = ("user", "nice", "system", "idle", "iowait", "irq", "softirq", "steal")
@@ -111,11 +114,16 @@ def environment():
     with open("/proc/uptime") as f:
         uptime = float(f.read().split()[0])
     mem = meminfo("MemAvailable", "SwapTotal", "SwapFree")
+    # In a container MemAvailable is the host's: the cgroup's limit less its use caps it.
+    limits = cglimits.read()
+    avail, source = cglimits.available_kib(mem.get("MemAvailable"), limits)
     return {"virtualisation": virtualisation(),
             "uptime_s": f"{uptime:.0f}",
-            "mem_available_kib": str(mem.get("MemAvailable", "")),
+            "mem_available_kib": str(avail if avail is not None else ""),
+            "mem_available_source": source,
             "swap_total_kib": str(mem.get("SwapTotal", "")),
-            "swap_free_kib": str(mem.get("SwapFree", ""))}
+            "swap_free_kib": str(mem.get("SwapFree", "")),
+            **cglimits.context(limits)}
 
 
 # --- how long a run will take ------------------------------------------------------------

@@ -8,8 +8,10 @@
 
 Each scenario runs as its own tvp-bench process, so progress reads "[n/m] scenario",
 one scenario that dies does not take the others with it, and each one's wall time is
-recorded. Their Google Benchmark JSON files are merged into one benchmarks.json whose
-form is Google Benchmark's own, so compare.py and other tools read it.
+recorded. A scenario that dies keeps the benchmarks it finished, and what it left but
+the benchmark that died runs again (scripts/deaths.py). Their Google Benchmark JSON
+files are merged into one benchmarks.json whose form is Google Benchmark's own, so
+compare.py and other tools read it.
 """
 import argparse
 import datetime
@@ -29,6 +31,8 @@ ROOT = os.path.dirname(HERE)
 PY_BENCH = os.path.join(ROOT, "bench", "py_bench.py")
 sys.path.insert(0, HERE)
 import budget  # noqa: E402
+import deaths  # noqa: E402
+import full_disk  # noqa: E402
 import machine_state  # noqa: E402
 import report  # noqa: E402
 import results  # noqa: E402
@@ -155,14 +159,24 @@ def discard_parts(folder):
 def ended(name, seconds, rc, prefix="tvp:"):
     """Says how long a scenario took, and that the run goes on when it failed."""
     print(f"{prefix} {name} took {seconds:.1f} s", flush=True)
-    if rc != 0:
+    if rc < 0:
+        print(f"tvp: scenario {name} died of {deaths.signal_name(rc)}; going on",
+              file=sys.stderr)
+    elif rc != 0:
         print(f"tvp: scenario {name} exited with status {rc}; going on", file=sys.stderr)
 
 
-def run_scenario(cmd):
+def die_with_parent():
+    """In the child, before exec: SIGKILL when run.py dies, even of kill -9, which runs
+    no handler; its own workers follow it by the same signal (src/util.c)."""
+    import ctypes
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+def run_scenario(cmd, env=None):
     """Runs one tvp-bench; on Ctrl-C stops it and reaps it before passing the
     interrupt on, so no benchmark process outlives the run."""
-    proc = subprocess.Popen(cmd)
+    proc = subprocess.Popen(cmd, env=env, preexec_fn=die_with_parent)
     try:
         return proc.wait()
     except KeyboardInterrupt:
@@ -173,6 +187,43 @@ def run_scenario(cmd):
             proc.kill()
             proc.wait()
         raise
+
+
+def run_recovering(name, cmd, part, python, died):
+    """Runs one command of a scenario. When a signal ends it, records the death in
+    `died` and runs again what it left but the benchmark that died (deaths.py), so a
+    death costs that benchmark only. Returns (exit status, the reruns' part files)."""
+    progress = part[:-len(".json")] + ".progress"
+    env = dict(os.environ, TVP_PROGRESS=progress)
+    reruns, done, cur, c = [], set(), part, cmd
+    oom = deaths.oom_reading()
+    rc = run_scenario(c, env)
+    while rc < 0:
+        doc = deaths.load_part(cur, quiet=True)
+        now = deaths.finished(doc)
+        done |= now
+        names = [] if python else deaths.listed(cmd)
+        at = deaths.read_progress(progress)
+        filt, left, dead = deaths.rest_filter(names, done, at)
+        died.append(deaths.record(name, rc, at, dead, len(now), oom))
+        d = died[-1]
+        where = (f"in {d['benchmark']}" if d["benchmark"] else
+                 f"after {d['after']}" if d["after"] else "in an unknown benchmark")
+        print(f"tvp: scenario {name} died of {d['signal']} {where}"
+              + (" (the memory cgroup's OOM killer)" if d["oom_kills"] else "")
+              + f"; {len(now)} finished benchmarks kept", file=sys.stderr, flush=True)
+        if python or not filt or len(reruns) >= deaths.MAX_RERUNS:
+            break
+        print(f"tvp: running the {len(left)} benchmarks of {name} it left", flush=True)
+        cur = part[:-len(".json")] + f"~rerun{len(reruns) + 1}.json"
+        c = [a for a in cmd if not a.startswith(("--benchmark_filter=", "--benchmark_out="))]
+        c += [f"--benchmark_out={cur}", f"--benchmark_filter={filt}"]
+        reruns.append(cur)
+        oom = deaths.oom_reading()
+        rc = run_scenario(c, env)
+    if os.path.exists(progress):
+        os.unlink(progress)
+    return rc, reruns
 
 
 def main(argv=None):
@@ -234,7 +285,7 @@ def main(argv=None):
     folder = new_run_folder(args.out)
     print(f"tvp: results go to {folder}")
     save_topology(folder)
-    parts, seconds, sentinel, shares = [], {}, {}, {}
+    parts, seconds, sentinel, shares, died = [], {}, {}, {}, []
     t_start = time.monotonic()
     try:
         busy = machine_state.others_now()
@@ -281,7 +332,9 @@ def main(argv=None):
             t0, ticks = time.monotonic(), machine_state.cpu_ticks()
             rc = 0
             for cmd, part in planned_commands(active, name, cmd, part, args):
-                rc = run_scenario(cmd) or rc
+                one, reruns = run_recovering(name, cmd, part, name in pythons, died)
+                rc = one or rc
+                parts.extend(p for p in reruns if os.path.exists(p))
                 if os.path.exists(part) and os.path.getsize(part) > 0 and \
                         not part.endswith(f".part-{name}.json"):
                     parts.append(part)
@@ -303,6 +356,7 @@ def main(argv=None):
     # nothing to run still writes its output file).
     discard_parts(folder)
     if merged is None:
+        full_disk.stop_if_full(folder)  # the disk, not the filter, left nothing
         fail("no benchmark ran (does --filter match any name?)", 1)
     merged["context"]["run_seconds"] = f"{time.monotonic() - t_start:.1f}"
     merged["context"].update(machine_state.environment())
@@ -310,14 +364,23 @@ def main(argv=None):
     merged["context"]["sentinel"] = json.dumps(sentinel)
     merged["context"]["cpu_shares"] = json.dumps(shares)
     merged["context"]["eta_seconds"] = f"{eta_start:.0f}"
+    merged["context"]["deaths"] = json.dumps(died)
     if plan is not None and plan.budget != float("inf"):
         merged["context"]["budget"] = plan.context()
-    with open(os.path.join(folder, "benchmarks.json"), "w") as f:
-        json.dump(merged, f, indent=2)
-    samples.write_samples(folder)
-    if not args.no_report:
-        report.write_report(folder)
-        print(f"\ntvp: report in {os.path.join(folder, 'REPORT.md')}")
+    try:
+        # Through a temporary file: a full disk leaves a whole JSON or none.
+        path = os.path.join(folder, "benchmarks.json")
+        with open(path + ".tmp", "w") as f:
+            json.dump(merged, f, indent=2)
+        os.replace(path + ".tmp", path)
+        samples.write_samples(folder)
+        if not args.no_report:
+            report.write_report(folder)
+            print(f"\ntvp: report in {os.path.join(folder, 'REPORT.md')}")
+    except OSError as e:
+        if not full_disk.is_full(e):
+            raise
+        full_disk.stop(folder, e)
     return 0
 
 
@@ -547,12 +610,10 @@ def merge(parts, seconds):
     row in run order."""
     merged, rows, python_ctx, orders, python_ctxs = None, [], {}, [], []
     for p in parts:
-        with open(p) as f:
-            try:
-                doc = json.load(f)
-            except json.JSONDecodeError as e:
-                print(f"tvp: {p} is not valid JSON ({e}); left out", file=sys.stderr)
-                continue
+        doc = deaths.load_part(p)
+        if doc is None:
+            print(f"tvp: {p} holds no readable JSON; left out", file=sys.stderr)
+            continue
         order = doc.get("context", {}).get("repetition_order")
         if order:
             orders.append(f"{os.path.basename(p)[len('.part-'):-len('.json')]}={order}")

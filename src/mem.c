@@ -2,6 +2,7 @@
 #include "mem.h"
 #include "util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -372,6 +373,33 @@ int mem_cgroup_make(struct mem_cgroup *cg)
 		return EOPNOTSUPP;
 	}
 	return 0;
+}
+
+int mem_cgroup_sweep(void)
+{
+	char home[512], path[800];
+	if (v1_memory_home(home, sizeof home) != 0)
+		return 0;
+	DIR *d = opendir(home);
+	if (!d)
+		return 0;
+	int removed = 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		int pid;
+		unsigned n;
+		char end;
+		if (sscanf(e->d_name, "tvp-%d-%u%c", &pid, &n, &end) != 2 || pid <= 0)
+			continue;
+		/* Only a run that is over: its process is gone (kill -9 skips every handler). */
+		if (kill(pid, 0) == 0 || errno != ESRCH)
+			continue;
+		snprintf(path, sizeof path, "%s/%s", home, e->d_name);
+		if (rmdir(path) == 0)
+			removed++;
+	}
+	closedir(d);
+	return removed;
 }
 
 static int write_pid(const char *dir, pid_t pid)

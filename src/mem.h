@@ -125,6 +125,9 @@ int mem_cgroup_remove(struct mem_cgroup *cg);
  * the interrupt handler, after the workers are killed. The caller leaves each first,
  * and every process still in one is killed (only this run's processes are). */
 void mem_cgroup_remove_all(void);
+/* Removes the cgroups a run killed with SIGKILL left (tvp-PID-N whose PID is gone):
+ * what no handler of that run could. Returns how many it removed. */
+int mem_cgroup_sweep(void);
 /* How far the cgroup's kernel counter may be from the bytes really allocated: each CPU
  * keeps up to a page charged ahead for byte-sized slab objects (the kernel's per-CPU
  * obj_stock), so nr_cpus pages, in KiB. */

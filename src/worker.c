@@ -4,6 +4,7 @@
  * and no atexit handler runs in a child.
  */
 #include "worker.h"
+#include "cglimits.h"
 #include "util.h"
 
 #include <errno.h>
@@ -386,7 +387,14 @@ int worker_stop(struct worker *w)
 const char *worker_error_str(int err, char *buf, size_t size)
 {
 	struct rlimit rl;
-	if (err == EAGAIN && getrlimit(RLIMIT_NPROC, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+	struct cg_limits l;
+	/* A pids cgroup at its limit (a container's --pids-limit) is what refused: name it
+	 * rather than an RLIMIT_NPROC that root is exempt from anyway. */
+	if (err == EAGAIN && limits_read(&l) == 0 && l.pids.max >= 0 &&
+	    l.pids.current >= l.pids.max - 1)
+		snprintf(buf, size, "%s (pids.max %lld of cgroup %s, %lld in use)", strerror(err),
+			 l.pids.max, l.pids.dir, l.pids.current);
+	else if (err == EAGAIN && getrlimit(RLIMIT_NPROC, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
 		snprintf(buf, size, "%s (RLIMIT_NPROC %llu)", strerror(err),
 			 (unsigned long long)rl.rlim_cur);
 	else

@@ -111,7 +111,8 @@ int worker_stop(struct worker *w);
 void worker_kill_all(void);
 
 /* Why a worker did not start: strerror, and the process limit when that was it
- * ("Resource temporarily unavailable (RLIMIT_NPROC 60)"). */
+ * ("Resource temporarily unavailable (RLIMIT_NPROC 60)", or "(pids.max 150 of cgroup
+ * DIR, 150 in use)" when a pids cgroup is at its limit). */
 const char *worker_error_str(int err, char *buf, size_t size);
 
 /* "exit 3" or "signal SIGSEGV" */

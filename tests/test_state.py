@@ -86,6 +86,86 @@ class Flags(unittest.TestCase):
         self.assertEqual(document.scenarios_of(document.SECTIONS[1]), ("create",))
 
 
+class LostPU(unittest.TestCase):
+    """A scenario whose counted rows need every PU is flagged when parallel capacity is
+    below PUs - 0.5 around it, even where the probe moved less than 1.5x; with other
+    processes and steal near zero the reason says the accounting cannot see the cause."""
+
+    def test_reference_ipc_is_flagged(self):
+        # The reference run's ipc: 1.33 -> 1.99 PUs, a 1.496x move, under the 1.5x rule.
+        r = run_with({"start": CALM, "scale": dict(CALM, parallel_pus=1.33),
+                      "ipc": dict(CALM, parallel_pus=1.99)},
+                     {"scale": {"others": 0.0, "steal": 0.001}, "ipc": {"others": 0.0, "steal": 0.002}})
+        flagged = state.changes(r)
+        lost = [x for x in flagged["ipc"] if "parallel capacity 1.33 of 2 PUs" in x]
+        self.assertEqual(len(lost), 1, flagged["ipc"])
+        self.assertIn("cannot see what took it", lost[0])
+        top = " ".join(state.top_lines(r, None))
+        self.assertIn("A probe of the machine moved during scale, ipc", top)
+        self.assertNotIn("Other processes", top)
+
+    def test_only_what_needs_every_pu_and_only_below_the_line(self):
+        r = run_with({"start": CALM, "cow": dict(CALM, parallel_pus=1.0), "globals": CALM,
+                      "pool": dict(CALM, parallel_pus=1.6)})
+        self.assertEqual(state.changes(r), {})
+        one = results.Run({"sentinel": json.dumps({"start": dict(CALM, parallel_pus=1),
+                                                   "scale": dict(CALM, parallel_pus=0.6)}),
+                           "pus": "1"}, Describe({}), {})
+        self.assertFalse(any("parallel capacity" in x
+                             for x in state.changes(one).get("scale", [])))
+
+    def test_others_seen_is_not_called_unseen(self):
+        r = run_with({"start": CALM, "scale": dict(CALM, parallel_pus=1.2)},
+                     {"scale": {"others": 0.4, "steal": 0.0}})
+        reasons = state.changes(r)["scale"]
+        self.assertTrue(any("parallel capacity" in x for x in reasons))
+        self.assertFalse(any("cannot see" in x for x in reasons))
+        self.assertIn("Other processes or the hypervisor took the CPUs during scale",
+                      " ".join(state.top_lines(r, None)))
+
+
+class LimitsAndDeaths(unittest.TestCase):
+    """The section says which cgroup limits were in force, whether the benchmarks had an
+    IPC namespace of their own, and which scenario died where, of what."""
+
+    def test_limits_in_force(self):
+        lines = " ".join(state.limits_lines({
+            "cgroup_version": "1", "cgroup_memory_max_bytes": str(400 << 20),
+            "cgroup_memory_used_bytes": str(100 << 20), "cgroup_memory_dir": "/m/docker",
+            "cgroup_pids_max": "150", "cgroup_pids_dir": "/p/docker", "ipc_namespace": "own"}))
+        self.assertIn("**Limits in force.** A memory limit of 400 MiB (cgroup `/m/docker`, "
+                      "100 MiB in use", lines)
+        self.assertIn("150 tasks (pids.max of cgroup `/p/docker`)", lines)
+        self.assertIn("IPC namespace of their own", lines)
+        none = " ".join(state.limits_lines({"cgroup_version": "2", "ipc_namespace":
+                                            "shared (unshare(CLONE_NEWIPC): EPERM)"}))
+        self.assertIn("No memory or pids limit of a cgroup (cgroup v2)", none)
+        self.assertIn("stays until reboot", none)
+        self.assertEqual(state.limits_lines({}), [])
+        userns = " ".join(state.limits_lines({"cgroup_version": "1", "ipc_namespace":
+                                              "own (in a user namespace of its own)"}))
+        self.assertIn("IPC namespace of their own", userns)
+
+    def test_deaths_named(self):
+        died = [{"scenario": "cow", "signal": "SIGKILL", "benchmark": "cow/fork/x:1/manual_time",
+                 "rows_kept": 3, "oom_kills": 1},
+                {"scenario": "pool", "signal": "SIGSEGV", "benchmark": "pool/y", "rows_kept": 0,
+                 "oom_kills": None}]
+        ctx = {"deaths": json.dumps(died)}
+        text = " ".join(state.death_lines(ctx))
+        self.assertIn("cow died of SIGKILL (the memory cgroup's OOM killer killed it) in "
+                      "`cow/fork/x:1/manual_time`; finished benchmarks kept: 3", text)
+        self.assertIn("between two benchmarks, after `a/b`", state.death_words(
+            {"scenario": "x", "signal": "SIGTERM", "benchmark": "", "after": "a/b"}))
+        self.assertIn("pool died of SIGSEGV in `pool/y`", text)
+        died[0]["oom_kills"] = 0
+        self.assertIn("did not move", state.death_words(died[0]))
+        r = run_with({"start": CALM})
+        r.ctx["deaths"] = json.dumps(died)
+        self.assertIn("**Deaths during this run**", " ".join(state.top_lines(r, None)))
+        self.assertEqual(state.death_lines({"deaths": "[]"}), [])
+
+
 class Reference(unittest.TestCase):
     def test_far_machine_is_said_at_the_top(self):
         with tempfile.TemporaryDirectory() as tmp:

@@ -29,6 +29,11 @@ def main(argv):
     except results.ResultsError as e:
         print(f"tvp: {e}", file=sys.stderr)
         return 2
+    except OSError as e:
+        import full_disk
+        if not full_disk.is_full(e):
+            raise
+        full_disk.stop(argv[1], e)
     print(os.path.join(argv[1], "REPORT.md"))
     return 0
 

@@ -3,7 +3,8 @@ it; scripts/machine_state.py takes it): the sentinel's probes before the first s
 and after each one, the CPU time other processes and the hypervisor took during each
 scenario, and the environment. A scenario during which the machine changed is flagged,
 in its section and in the claims table, and a machine far from the reference run's is
-said in one sentence at the top of the report."""
+said in one sentence at the top of the report. The limits of the cgroups the run was in
+and the scenarios that died are said there too."""
 import json
 import os
 
@@ -21,6 +22,14 @@ MOVED = 1.5
 OTHERS, STEAL = 0.10, 0.05
 # A probe this many times off the reference machine's gets a sentence at the top.
 FAR = 2.0
+# A lost PU: the scenarios whose counted rows need every PU (pairs on two cores, N
+# workers at once, pools of N) are flagged when parallel capacity is below PUs - LOST_PU
+# before or after them: a fall from 2 to 1.33 PUs is a lost vCPU, though only 1.5x.
+LOST_PU = 0.5
+NEEDS_EVERY_PU = ("scale", "pool", "ipc", "python")
+# Other processes and steal below these are "near zero": a PU lost with both there is
+# one this accounting cannot see being taken.
+UNSEEN_OTHERS, UNSEEN_STEAL = 0.02, 0.01
 
 # name: (what it measures, whether more is slower, what it moves in this report, the
 # scenarios whose numbers it moves: only those are flagged when it moves)
@@ -118,6 +127,9 @@ def changes(run):
                                                    usual=fmt(usual[name])))
         worsened = now_worse
         share = _json(run.ctx, "cpu_shares").get(scenario, {})
+        lost = lost_pu(run, scenario, before, after, share)
+        if lost:
+            reasons.append(lost)
         if share.get("others", 0) > OTHERS:
             reasons.append(_("other processes used {share} of the CPUs").format(
                 share=f"{share['others']:.0%}"))
@@ -127,6 +139,30 @@ def changes(run):
         if reasons:
             flagged[scenario] = reasons
     return flagged
+
+
+def pus(run):
+    try:
+        return float(run.ctx.get("pus") or run.ctx.get("nproc") or 0)
+    except ValueError:
+        return 0.0
+
+
+def lost_pu(run, scenario, before, after, share):
+    """The reason a scenario that needs every PU is flagged for a lost one, or None:
+    parallel capacity below PUs - LOST_PU before or after it. With other processes and
+    steal near zero the reason says that this accounting cannot see the cause."""
+    n = pus(run)
+    low = [v.get("parallel_pus") for v in (before, after) if v.get("parallel_pus") is not None]
+    if scenario not in NEEDS_EVERY_PU or n < 2 or not low or min(low) >= n - LOST_PU:
+        return None
+    text = _("parallel capacity {low} of {pus} PUs (below {limit})").format(
+        low=fmt(min(low)), pus=f"{n:g}", limit=f"{n - LOST_PU:g}")
+    if share.get("others", 0) <= UNSEEN_OTHERS and share.get("steal", 0) <= UNSEEN_STEAL:
+        text += _(", with other processes and steal near zero: this accounting cannot see "
+                  "what took it (on a virtual machine the host can take a vCPU without the "
+                  "guest seeing steal)")
+    return text
 
 
 def reference_probes(folder):
@@ -169,10 +205,27 @@ def top_lines(run, folder):
                    .format(sentences=(lambda t: t[0].upper() + t[1:])(_("; ").join(far)),
                            anchor=i18n.anchor("#state-of-the-machine")))
     if flagged:
-        out.append(_("**A probe of the machine moved during {scenarios}**, or other processes "
-                     "took the CPUs: read those scenarios' numbers with care (see [State of "
-                     "the machine]({anchor})).").format(
-            scenarios=_(", ").join(flagged), anchor=i18n.anchor("#state-of-the-machine")))
+        # Say what was seen: "other processes took the CPUs" only where they did.
+        shares = _json(run.ctx, "cpu_shares")
+        others = [s for s in flagged if shares.get(s, {}).get("others", 0) > OTHERS or
+                  shares.get(s, {}).get("steal", 0) > STEAL]
+        probes = [s for s in flagged if s not in others]
+        if probes:
+            out.append(_("**A probe of the machine moved during {scenarios}**: read those "
+                         "scenarios' numbers with care (see [State of the machine]({anchor}))."
+                         ).format(scenarios=_(", ").join(probes),
+                                  anchor=i18n.anchor("#state-of-the-machine")))
+        if others:
+            out.append(_("**Other processes or the hypervisor took the CPUs during "
+                         "{scenarios}**: read those scenarios' numbers with care (see [State "
+                         "of the machine]({anchor})).").format(
+                scenarios=_(", ").join(others), anchor=i18n.anchor("#state-of-the-machine")))
+    died = deaths(run.ctx)
+    if died:
+        out.append(_("**Deaths during this run**: {deaths}. The benchmark each died in is "
+                     "missing from this report (see [State of the machine]({anchor}))."
+                     ).format(deaths=_("; ").join(death_words(d) for d in died),
+                              anchor=i18n.anchor("#state-of-the-machine")))
     return out + [""] if out else []
 
 
@@ -229,6 +282,73 @@ def budget_lines(ctx):
     return out + [""]
 
 
+def deaths(ctx):
+    """The scenarios that died (run.py's context key `deaths`), [] for none."""
+    died = _json(ctx, "deaths")
+    return died if isinstance(died, list) else []
+
+
+def death_words(d):
+    """One death: the scenario, the benchmark, the signal, and the OOM killer's part."""
+    if d.get("signal") == "SIGKILL":
+        oom = {None: _("the memory cgroup's OOM counter could not be read"),
+               0: _("the memory cgroup's OOM counter did not move: not its OOM killer")}.get(
+            d.get("oom_kills"), _("the memory cgroup's OOM killer killed it"))
+        how = _("SIGKILL ({oom})").format(oom=oom)
+    else:
+        how = d.get("signal") or _("an unknown signal")
+    if d.get("benchmark"):
+        where = _("in `{benchmark}`").format(benchmark=d["benchmark"])
+    elif d.get("after"):
+        where = _("between two benchmarks, after `{benchmark}`").format(benchmark=d["after"])
+    else:
+        where = _("in a benchmark it did not name")
+    return _("{scenario} died of {how} {where}; finished benchmarks kept: {kept}").format(
+        scenario=d.get("scenario", "?"), how=how, where=where, kept=d.get("rows_kept", 0))
+
+
+def limits_lines(ctx):
+    """Which limits of the cgroups were in force, and whether the benchmarks had an IPC
+    namespace of their own; nothing for a run that did not record them."""
+    if "cgroup_version" not in ctx:
+        return []
+    said = []
+    mem, pids = ctx.get("cgroup_memory_max_bytes"), ctx.get("cgroup_pids_max")
+    if mem:
+        used = ctx.get("cgroup_memory_used_bytes")
+        said.append(_("a memory limit of {mib} MiB (cgroup `{dir}`, {used} MiB in use at the "
+                      "end): sizes were planned from it, not from the host's MemAvailable"
+                      ).format(mib=int(mem) >> 20, dir=ctx.get("cgroup_memory_dir", ""),
+                               used=(int(used) >> 20) if used else "?"))
+    if pids:
+        said.append(_("a limit of {n} tasks (pids.max of cgroup `{dir}`)").format(
+            n=pids, dir=ctx.get("cgroup_pids_dir", "")))
+    head = (_("**Limits in force.** {limits}.").format(
+        limits=(lambda t: t[0].upper() + t[1:])(_("; ").join(said))) if said
+            else _("**Limits in force.** No memory or pids limit of a cgroup (cgroup "
+                   "v{v}); memory was planned from MemAvailable.").format(
+                v=ctx.get("cgroup_version") or "?"))
+    ns = ctx.get("ipc_namespace", "")
+    if ns.startswith("own"):
+        tail = _("The benchmarks ran in an IPC namespace of their own: the kernel removes "
+                 "their queues when the last of them ends, even after kill -9.")
+    elif ns:
+        tail = _("The benchmarks shared the machine's IPC namespace ({why}): a queue of a "
+                 "run killed with SIGKILL stays until reboot.").format(why=ns)
+    else:
+        tail = ""
+    return [i18n.sentences([head] + ([tail] if tail else [])), ""]
+
+
+def death_lines(ctx):
+    died = deaths(ctx)
+    if not died:
+        return []
+    return [_("**Deaths.** A scenario that died kept the benchmarks it finished, and what it "
+              "left but the benchmark it died in ran again:"), ""] + \
+        [f"- {death_words(d)}" for d in died] + [""]
+
+
 def section(run, folder):
     pts = points(run)
     ctx = run.ctx
@@ -243,6 +363,7 @@ def section(run, folder):
         if ctx.get(key) not in (None, "")]
     if env:
         out += table(["", ""], [[label, value] for label, value in env]) + [""]
+    out += limits_lines(ctx) + death_lines(ctx)
     out += budget_lines(ctx)
     if not pts:
         return out + [_("*This run did not record the sentinel's probes.*"), ""]
