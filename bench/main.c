@@ -39,6 +39,7 @@ static const struct scenario *const scenarios[] = {
 	&scenario_ipc,
 	&scenario_bw_lmbench, /* runs with ipc */
 	&scenario_pool,
+	&scenario_http,
 };
 
 static const struct {

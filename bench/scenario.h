@@ -11,6 +11,7 @@
  *   ipc         messages between two workers: throughput, latency, Queue(3) (C4, C7)
  *   bw_lmbench  lmbench's bw_pipe and bw_unix method, runs with ipc (see runs_with)
  *   pool        pools against a worker per task, failures, isolation (C5, C6, C7)
+ *   http        HTTP servers under wrk: worker models and Apache's MPMs (C8)
  *
  * Benchmark names (schema 2) have one shape, which bench_register builds and nothing
  * else writes:
@@ -86,6 +87,7 @@ extern const struct scenario scenario_scale;
 extern const struct scenario scenario_ipc;
 extern const struct scenario scenario_bw_lmbench;
 extern const struct scenario scenario_pool;
+extern const struct scenario scenario_http;
 
 /* --- registration ------------------------------------------------------------------- */
 
