@@ -289,7 +289,9 @@ static void register_all(const struct suite_opts *opts)
 	static const int quick_keep[] = {10, 100, 1000}, quick_close[] = {100, 1000};
 	static const int full_levels[] = {1, 10, 100, 1000, 10000};
 	static const int quick_mem[] = {100, 1000}, full_mem[] = {100, 1000, 10000};
-	int reps = full ? 5 : 2;
+	/* Fewer than the profile's: each is a wrk window of a second or two, in a row. A
+	 * run that asks for fewer still (--repetitions, the smoke test) gets those. */
+	int reps = opts->repetitions < (full ? 5 : 2) ? opts->repetitions : (full ? 5 : 2);
 	capacity = full ? 10000 : 1000;
 	record_apache_conf();
 
@@ -340,7 +342,7 @@ static void register_all(const struct suite_opts *opts)
 			.variant = http_servers[s].name, .mode = mode_of(s),
 			.arg_names = {"connections"}, .fn = run_memory, .data = &c,
 			.data_size = sizeof c, .time = BENCH_MANUAL_TIME, .unit = GB_MS,
-			.iterations = 1, .repetitions = full ? 3 : 1});
+			.iterations = 1, .repetitions = full && opts->repetitions >= 3 ? 3 : 1});
 		/* Apache prefork grows by at most 32 processes a second: 1000 connections
 		 * take it half a minute, the quick profile holds 100 of Apache's. */
 		if (full)

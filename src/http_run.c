@@ -386,6 +386,9 @@ static pid_t spawn(char *const argv[], const cpu_set_t *cpus, int out_fd)
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		if (getppid() != parent)
 			_exit(127);
+		/* A group of its own: Apache stops its children by signalling its whole
+		 * process group, which would otherwise be the run's, and whoever started it. */
+		setpgid(0, 0);
 		if (cpus)
 			sched_setaffinity(0, sizeof *cpus, cpus);
 		char c;
