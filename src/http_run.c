@@ -610,7 +610,9 @@ int http_hold(const struct http_peer *p, int n, double patience_s, int *fds)
 				   errno != EINPROGRESS))
 			state[i] = FAILED;
 	}
-	int64_t last = now_ns();
+	/* However long answers keep coming, ten patiences at most: Apache prefork grows by
+	 * 32 processes a second, and would take five minutes to 10,000. */
+	int64_t last = now_ns(), end = last + (int64_t)(10 * patience_s * 1e9);
 	for (;;) {
 		int open = 0;
 		for (int i = 0; i < n; i++) {
@@ -619,6 +621,8 @@ int http_hold(const struct http_peer *p, int n, double patience_s, int *fds)
 			open += pf[i].fd >= 0;
 		}
 		int64_t left = (int64_t)(patience_s * 1e9) - (now_ns() - last);
+		if (end - now_ns() < left)
+			left = end - now_ns();
 		if (!open || left <= 0)
 			break;
 		int r = poll(pf, (nfds_t)n, (int)(left / 1000000) + 1);

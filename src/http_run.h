@@ -75,7 +75,8 @@ long http_kmem_kib(void);
 /* Opens n connections to the server, sends one keep-alive request for the small body on
  * each and reads its answer, waiting while answers keep coming (up to patience_s
  * without one). fds[] gets the sockets (-1 where none). Returns how many were answered
- * with the right body; the connections stay open, idle, until http_release. */
+ * with the right body (ten times patience_s at most); the connections stay open, idle,
+ * until http_release. */
 int http_hold(const struct http_peer *p, int n, double patience_s, int *fds);
 void http_release(int *fds, int n);
 

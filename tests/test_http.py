@@ -238,7 +238,7 @@ class Runs(unittest.TestCase):
             else:
                 self.assertEqual(b["held"], 100)
                 # A process per connection: the server's first and 100 more.
-                self.assertEqual(b["processes"], 101)
+                self.assertEqual(b["server_processes"], 101)
                 self.assertGreater(b["pss_kib_per_conn"], 0)
         self.assert_nothing_left()
 
