@@ -282,6 +282,9 @@ static void record_apache_conf(void)
 	for (int s = HTTP_APACHE_PREFORK; s < HTTP_NSERVERS; s++) {
 		char conf[4096], key[64];
 		if (http_apache_conf(conf, sizeof conf, s, 0, "RUNDIR", capacity) == 0) {
+			size_t n = strlen(conf);
+			if (n && conf[n - 1] == '\n')
+				conf[n - 1] = '\0'; /* the console ends the line */
 			snprintf(key, sizeof key, "http_conf_%s", http_servers[s].name);
 			gb_add_context_quiet(key, conf);
 		}

@@ -222,7 +222,7 @@ class Runs(unittest.TestCase):
         return [b for b in doc["benchmarks"] if b.get("run_type") != "aggregate"]
 
     def test_suite_server_rate_and_memory(self):
-        doc = self.bench("^http/(epoll/.*rate/conn:keepalive.*connections:10|"
+        doc = self.bench("^http/(epoll/.*rate/conn:keepalive.*split/connections:100|"
                          "thread_per_conn/.*rate/conn:close.*connections:100|"
                          "fork_per_conn/.*memory/connections:100)/")
         rows = self.rows(doc)
@@ -243,7 +243,7 @@ class Runs(unittest.TestCase):
         self.assert_nothing_left()
 
     def test_a_server_that_does_not_start_is_skipped_with_the_reason(self):
-        doc = self.bench("^http/epoll/.*rate/conn:keepalive.*connections:10/",
+        doc = self.bench("^http/epoll/.*rate/conn:keepalive.*split/connections:100/",
                          TVP_HTTPD="/nonexistent/tvp-httpd")
         (b, *_) = self.rows(doc)
         self.assertTrue(b.get("error_occurred"))
@@ -271,7 +271,7 @@ class Runs(unittest.TestCase):
         if not HAVE_APACHE:
             self.skipTest("apache2 is not installed (make deps)")
         doc = self.bench("^http/apache_(prefork|worker|event)/.*(rate/conn:keepalive.*"
-                         "pin:split/connections:10|memory/connections:100)/")
+                         "pin:split/connections:100|memory/connections:100)/")
         rows = self.rows(doc)
         self.assertEqual(len(rows), 3 * 2 + 3, [b["name"] for b in rows])
         for b in rows:
