@@ -517,17 +517,35 @@ static int start_apache(struct http_peer *p, int s, int capacity, const cpu_set_
 			snprintf(why, size, "fork: %s", strerror(errno));
 			return errno;
 		}
-		for (int t = 0; t < 1000; t++) {
-			if (accepts(p->port))
-				return 0;
-			if (waitpid(p->pid, NULL, WNOHANG) == p->pid)
+		bool up = false;
+		for (int t = 0; t < 1000 && !up; t++) {
+			up = accepts(p->port);
+			if (!up && waitpid(p->pid, NULL, WNOHANG) == p->pid)
 				break;
-			sleep_ms(10);
+			if (!up)
+				sleep_ms(10);
 		}
+		/* Up is not serving: a document root its children (www-data) cannot reach, in
+		 * a TMPDIR of mode 0700, answers every request with 403. */
+		int one = -1;
+		bool serves = up && http_hold(p, 1, 10.0, &one) == 1;
+		http_release(&one, 1);
+		if (serves)
+			return 0;
 		http_stop(p);
 		char log[2048] = "";
 		snprintf(path, sizeof path, "%s/error.log", dir);
 		read_text(path, log, sizeof log);
+		if (up) {
+			/* The last line says why. */
+			size_t n = strlen(log);
+			while (n && log[n - 1] == '\n')
+				log[--n] = '\0';
+			char *last = strrchr(log, '\n');
+			snprintf(why, size, "%s started but did not serve %s%s: %.300s", apache, dir,
+				 HTTP_SMALL_PATH, last ? last + 1 : log[0] ? log : "no log");
+			return EACCES;
+		}
 		if (!strstr(log, "Address already in use")) {
 			snprintf(why, size, "%s did not start: %.300s", apache, log[0] ? log : "no log");
 			return EIO;

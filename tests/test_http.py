@@ -193,6 +193,9 @@ class Runs(unittest.TestCase):
         if not HAVE_WRK:
             self.skipTest("wrk is not installed (make deps)")
         self.tmp = tempfile.mkdtemp()
+        # Apache's children run as www-data and must reach the document root the run
+        # makes in TMPDIR (mkdtemp makes it 0700; see test_apache_in_a_private_tmpdir).
+        os.chmod(self.tmp, 0o755)
         self.addCleanup(shutil.rmtree, self.tmp, True)
         self.mark = f"{os.getpid()}-{self.id()}"
 
@@ -288,6 +291,18 @@ class Runs(unittest.TestCase):
         self.assertIn("MaxRequestWorkers 1000", conf)
         self.assertIn("Listen 127.0.0.1:", conf)
         self.assertIn("ThreadsPerChild 64", doc["context"]["http_conf_apache_event"])
+        self.assert_nothing_left()
+
+    def test_apache_in_a_private_tmpdir_is_skipped_with_the_reason(self):
+        """A TMPDIR that www-data cannot enter: Apache starts but answers 403; the row
+        says so rather than counting 403s as requests, and nothing is left."""
+        if not HAVE_APACHE or os.geteuid() != 0:
+            self.skipTest("needs apache2 and root (Apache then serves as www-data)")
+        os.chmod(self.tmp, 0o700)
+        doc = self.bench("^http/apache_event/.*memory/connections:100/")
+        (b, *_) = self.rows(doc)
+        self.assertTrue(b.get("error_occurred"))
+        self.assertIn("did not serve", b["error_message"])
         self.assert_nothing_left()
 
     def interrupt(self, sig, filt, wait_for):
