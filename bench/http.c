@@ -24,6 +24,13 @@
  * same before the connections opened, per connection held; pss_kib_per_conn and
  * kmem_kib_per_conn apart; held (how many were answered); server_processes and server_threads then.
  *
+ * held (manual time: the sweep): a fresh server in a cgroup limited to LIMIT MiB
+ * (memory.limit_in_bytes, and memsw), idle keep-alive connections added a step at a
+ * time (a 40th of the cap, 10,000); counter held, the last total that stood whole
+ * (every connection answered, no OOM kill in the cgroup, the server alive), oom_kills;
+ * the label says what ended the sweep.
+ *   http/SERVER/MODE/measure:held/limit_mib:LIMIT
+ *
  * A level the descriptor limit cannot hold, wrk or apache2 missing, or Apache without a
  * cgroup to contain its children: the row is skipped with the reason.
  */
@@ -270,6 +277,94 @@ static void run_memory(gb_state *st, const void *data)
 	}
 }
 
+struct held_case {
+	int server;
+	int cap;
+};
+
+/* Connections held open under a memory limit, added a step at a time to one server until
+ * one step is not all answered, the OOM killer kills in the cgroup, or the server dies:
+ * held is the last total that stood whole. */
+static void run_held(gb_state *st, const void *data)
+{
+	const struct held_case *c = data;
+	long long limit = (long long)gb_range(st, 0) << 20;
+	const char *nocg;
+	char why[600];
+	if (!http_contained(&nocg)) {
+		/* http_env_init has not run yet when this is the first row of the run. */
+		if (http_env_init(why, sizeof why) != 0 || !http_contained(&nocg)) {
+			gb_skip(st, "a memory limit needs a memory cgroup: %s", nocg);
+			return;
+		}
+	}
+	int cap = c->cap;
+	if (level_refusal(cap, why, sizeof why)) {
+		gb_skip(st, "%s", why);
+		return;
+	}
+	stop_current();
+	int *fds = malloc((size_t)cap * sizeof *fds), step = cap / 40 > 50 ? cap / 40 : 50;
+	if (!fds) {
+		gb_skip(st, "malloc: %s", strerror(ENOMEM));
+		return;
+	}
+	for (int i = 0; i < cap; i++)
+		fds[i] = -1;
+	int held = 0;
+	long kills = 0;
+	char reason[160] = "";
+	while (gb_keep_running(st)) {
+		struct http_peer p;
+		if (start(st, &p, c->server, NULL) != 0)
+			break;
+		int one = -1;
+		http_hold(&p, 1, patience_s, &one);
+		http_release(&one, 1);
+		int err = http_limit(limit);
+		if (err) {
+			http_stop(&p);
+			gb_skip(st, "memory.limit_in_bytes: %s", strerror(err));
+			break;
+		}
+		long oom0 = http_oom_kills();
+		int64_t t0 = now_ns();
+		held = 0;
+		snprintf(reason, sizeof reason, "reached the sweep's cap, %d", cap);
+		for (int open = 0; open < cap;) {
+			int n = cap - open < step ? cap - open : step;
+			int got = http_hold(&p, n, patience_s, fds + open);
+			open += n;
+			kills = http_oom_kills() - oom0;
+			if (kills > 0) {
+				snprintf(reason, sizeof reason, "OOM kill at %d", open);
+				break;
+			}
+			if (!alive(&p)) {
+				snprintf(reason, sizeof reason, "server died at %d", open);
+				break;
+			}
+			if (got < n) {
+				snprintf(reason, sizeof reason, "answered %d of the %d after %d", got, n,
+					 open - n);
+				break;
+			}
+			held = open;
+		}
+		int64_t t1 = now_ns();
+		http_release(fds, cap);
+		http_stop(&p);
+		http_limit(-1);
+		gb_set_iteration_time(st, (double)(t1 - t0) * 1e-9);
+	}
+	free(fds);
+	if (gb_error_occurred(st))
+		return;
+	gb_counter(st, "held", held, 0);
+	gb_counter(st, "oom_kills", (double)kills, 0);
+	gb_set_label(st, reason);
+}
+
 static enum worker_mode mode_of(int s)
 {
 	return http_servers[s].thread ? MODE_THREAD : MODE_PROCESS;
@@ -288,6 +383,25 @@ static void record_apache_conf(void)
 			snprintf(key, sizeof key, "http_conf_%s", http_servers[s].name);
 			gb_add_context_quiet(key, conf);
 		}
+	}
+}
+
+/* Under one memory limit: how many connections each server holds. The quick profile
+ * asks it of the two servers C8's sentence is about, a thread or a process per
+ * connection; the full one of all (Apache prefork grows by 32 processes a second). */
+static void register_held(const struct suite_opts *opts)
+{
+	bool full = opts->profile == PROFILE_FULL;
+	for (int s = 0; s < HTTP_NSERVERS; s++) {
+		if (!full && s != HTTP_THREAD_PER_CONN && s != HTTP_FORK_PER_CONN)
+			continue;
+		struct held_case c = {s, 10000};
+		bench_arg(bench_register(&(struct bench_row){
+			.scenario = &scenario_http, .measure = "held",
+			.variant = http_servers[s].name, .mode = mode_of(s),
+			.arg_names = {"limit_mib"}, .fn = run_held, .data = &c,
+			.data_size = sizeof c, .time = BENCH_MANUAL_TIME, .unit = GB_MS,
+			.iterations = 1, .repetitions = 1}), 256);
 	}
 }
 
@@ -365,6 +479,7 @@ static void register_all(const struct suite_opts *opts)
 				if (quick_mem[i] <= 100 || !http_servers[s].mpm)
 					bench_arg(b, quick_mem[i]);
 	}
+	register_held(opts);
 }
 
 const struct scenario scenario_http = {
@@ -378,5 +493,8 @@ const struct scenario scenario_http = {
 			 "request under wrk at N connections"},
 		{"memory", "memory per idle keep-alive connection: Pss of every server process "
 			   "plus its cgroup's kernel memory, minus the same with none open"},
+		{"held", "idle keep-alive connections held under a memory limit (the cgroup's), "
+			 "added a step at a time until a step fails, the OOM killer kills, or the "
+			 "server dies"},
 	},
 };

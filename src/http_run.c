@@ -266,6 +266,47 @@ long http_kmem_kib(void)
 	return env.contained ? mem_cgroup_kernel_kib(&env.cg) : -1;
 }
 
+static int write_cg(const char *name, long long v)
+{
+	char path[600], buf[32];
+	snprintf(path, sizeof path, "%s/%s", env.cg.dir, name);
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	int n = snprintf(buf, sizeof buf, "%lld", v);
+	int err = write(fd, buf, (size_t)n) == n ? 0 : errno;
+	close(fd);
+	return err;
+}
+
+int http_limit(long long bytes)
+{
+	if (!env.contained)
+		return EPERM;
+	char path[600];
+	snprintf(path, sizeof path, "%s/memory.memsw.limit_in_bytes", env.cg.dir);
+	bool memsw = access(path, F_OK) == 0;
+	/* memsw may never be below the memory limit: lower memory first, raise it last. */
+	if (bytes < 0) {
+		int err = memsw ? write_cg("memory.memsw.limit_in_bytes", -1) : 0;
+		return err ? err : write_cg("memory.limit_in_bytes", -1);
+	}
+	int err = write_cg("memory.limit_in_bytes", bytes);
+	return err ? err : memsw ? write_cg("memory.memsw.limit_in_bytes", bytes) : 0;
+}
+
+long http_oom_kills(void)
+{
+	if (!env.contained)
+		return -1;
+	char path[600], buf[256];
+	snprintf(path, sizeof path, "%s/memory.oom_control", env.cg.dir);
+	if (read_text(path, buf, sizeof buf) != 0)
+		return -1;
+	const char *k = strstr(buf, "oom_kill ");
+	return k ? strtol(k + 9, NULL, 10) : -1;
+}
+
 /* --- starting and stopping ------------------------------------------------------- */
 
 static const char *httpd_path(void)

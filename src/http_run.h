@@ -72,6 +72,14 @@ long http_tree_pss_kib(const struct http_peer *p);
 /* The kernel memory charged to the run's cgroup, in KiB, or -1 without one. */
 long http_kmem_kib(void);
 
+/* Limits the memory of the run's cgroup (cgroup v1 memory.limit_in_bytes, and
+ * memory.memsw.limit_in_bytes where there is one, so swap cannot stretch it) to bytes;
+ * bytes < 0 lifts the limit. Returns 0 or an errno value (EPERM without a cgroup). */
+int http_limit(long long bytes);
+/* How many processes the kernel's OOM killer has killed in the run's cgroup (v1
+ * memory.oom_control's oom_kill), or -1. */
+long http_oom_kills(void);
+
 /* Opens n connections to the server, sends one keep-alive request for the small body on
  * each and reads its answer, waiting while answers keep coming (up to patience_s
  * without one). fds[] gets the sockets (-1 where none). Returns how many were answered

@@ -245,6 +245,21 @@ class Runs(unittest.TestCase):
                 self.assertGreater(b["pss_kib_per_conn"], 0)
         self.assert_nothing_left()
 
+    def test_connections_held_under_a_memory_limit(self):
+        """A server filled step by step in a cgroup limited to 256 MiB: the sweep ends
+        (an OOM kill, a step unanswered, or the cap) and says why; the limit goes with
+        the cgroup."""
+        if not memory_cgroup_home():
+            self.skipTest("no v1 memory cgroup here")
+        doc = self.bench("^http/fork_per_conn/.*held/limit_mib:256/")
+        (b, *_) = self.rows(doc)
+        self.assertFalse(b.get("error_occurred"), b.get("error_message"))
+        self.assertGreater(b["held"], 0)
+        self.assertRegex(b["label"], r"^(OOM kill|server died|answered|reached)")
+        if b["label"].startswith("OOM kill"):
+            self.assertGreaterEqual(b["oom_kills"], 1)
+        self.assert_nothing_left()
+
     def test_a_server_that_does_not_start_is_skipped_with_the_reason(self):
         doc = self.bench("^http/epoll/.*rate/conn:keepalive.*split/connections:100/",
                          TVP_HTTPD="/nonexistent/tvp-httpd")
@@ -358,7 +373,7 @@ class Budget(unittest.TestCase):
                 reps = it.fixed_reps or 5
                 if it.key.measure == "rate":
                     self.assertGreaterEqual(secs, 1.0 * reps)  # a 1 s wrk window each
-                else:
+                else:  # a server started and filled with connections
                     self.assertGreaterEqual(secs, 2.0 * reps)
         self.assertIsNotNone(results)
 

@@ -153,6 +153,26 @@ def memory_table(run):
                   _("of it Pss"), _("of it kernel"), _("processes"), _("threads")], lines)
 
 
+def held_table(run):
+    """Connections each server held under one memory limit."""
+    rows = run.select("http", "held")
+    if not rows:
+        return []
+    servers = servers_of(rows)
+    lines = []
+    for b in sorted(rows, key=lambda b: (b.args["limit_mib"], servers.index(b.variant))):
+        head = [label(b.variant), str(b.args["limit_mib"])]
+        if b.error:
+            lines.append(head + [_("skipped: {error}").format(error=b.error), ""])
+            continue
+        lines.append(head + [f"{med(b, 'held'):.0f}", b.label or "–"])
+    return [_("Under one memory limit (the cgroup's, swap included): idle keep-alive "
+              "connections added to a fresh server a step at a time, until a step is not "
+              "all answered, the OOM killer kills in the cgroup, or the server dies. "
+              "**held** is the last total that stood whole."), ""] + \
+        table([_("server"), _("limit MiB"), _("held"), _("what ended the sweep")], lines) + [""]
+
+
 def key_number(run):
     """C8's key number: memory per concurrent connection, thread against fork per
     connection, at the largest level both held."""
@@ -238,6 +258,7 @@ def section(run, folder):
               "by the connections it answered. A pool's workers count once they exist: a "
               "pool grows as connections come."), ""]
     out += memory_table(run) + [""]
+    out += held_table(run)
     out += not_a_toy(run, apache_configs(run, folder))
     out += [_("Every number (medians over the repetitions; errors and timeouts summed over "
               "them):"), ""]
