@@ -355,6 +355,49 @@ def _cmdline(pid):
         return ""
 
 
+class PythonServers(unittest.TestCase):
+    """bench/py_http.py: Python's two standard servers answer with the C server's bytes,
+    keep-alive and close; its reading of wrk's report."""
+
+    def setUp(self):
+        sys.path.insert(0, os.path.join(ROOT, "bench"))
+        import py_http
+        self.py_http = py_http
+
+    def test_both_servers_answer_the_same_bytes(self):
+        for model in ("threading", "forking"):
+            with self.subTest(model=model):
+                p, port = self.py_http.start(model, None)
+                try:
+                    with socket.create_connection(("127.0.0.1", port), timeout=10) as c:
+                        c.sendall(b"GET /64k.txt HTTP/1.1\r\nHost: x\r\n\r\n")
+                        status, h, b, rest = read_reply(c)
+                        self.assertEqual((status.split()[1], b), ("200", body(65536)))
+                        c.sendall(b"GET /small.txt HTTP/1.1\r\nConnection: close\r\n\r\n")
+                        self.assertEqual(read_reply(c, rest)[2], body(128))
+                        self.assertTrue(closed_by_peer(c))
+                finally:
+                    self.py_http.stop(p)
+
+    def test_wrk_report(self):
+        out = ("  Latency Distribution\n     50%  850.00us\n     99%    1.50s \n"
+               "  40123 requests in 1.00s, 8.00MB read\n"
+               "  Socket errors: connect 1, read 2, write 3, timeout 4\n"
+               "  Non-2xx or 3xx responses: 5\nRequests/sec:  40050.25\n")
+        r = self.py_http.parse_wrk(out)
+        self.assertEqual((r["requests"], r["errors"], r["timeouts"]), (40123, 11, 4))
+        self.assertAlmostEqual(r["p50_us"], 850.0)
+        self.assertAlmostEqual(r["p99_us"], 1.5e6)
+        self.assertIsNone(self.py_http.parse_wrk("unable to connect\n"))
+
+    def test_bad_usage(self):
+        r = subprocess.run([sys.executable, os.path.join(ROOT, "bench", "py_http.py"),
+                            "--serve", "nonesuch"], capture_output=True, text=True, timeout=30)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("--serve", r.stderr)
+        self.assertNotIn("Traceback", r.stderr)
+
+
 class Budget(unittest.TestCase):
     """The budget planner knows the new rows: each http row costs its wrk windows, not
     the default second for a row the reference never ran."""

@@ -234,11 +234,42 @@ def apache_configs(run, folder):
     return names
 
 
+PY_WORDS = {"http_threading": N_("ThreadingHTTPServer (a thread per connection)"),
+            "http_forking": N_("HTTPServer with ForkingMixIn (a process per connection)")}
+
+
+def python_part(run):
+    """Python's standard servers under the same wrk runs (bench/py_http.py)."""
+    rows = run.select("python", "http")
+    if not rows:
+        return []
+    lines = []
+    for b in sorted(rows, key=lambda b: (b.args.get("conn"), b.args.get("connections"),
+                                         b.variant)):
+        head = [_(PY_WORDS[b.variant]) if b.variant in PY_WORDS else b.variant,
+                _(CONN.get(b.args.get("conn"), str(b.args.get("conn")))),
+                str(b.args.get("connections"))]
+        if b.error:
+            lines.append(head + [_("skipped: {error}").format(error=b.error), "", "", ""])
+            continue
+        p50, p99 = med(b, "p50_us"), med(b, "p99_us")
+        lines.append(head + [cell(med(b, "requests_per_s")),
+                             cell(p50 / 1e3 if p50 is not None else None),
+                             cell(p99 / 1e3 if p99 is not None else None),
+                             f"{sum(b.counters.get('errors', [])):.0f}"])
+    return [_("The notes' language: Python's standard HTTP servers serving the same body to "
+              "the same wrk runs (wrk and the server apart; ForkingMixIn's limit of 40 "
+              "children raised to 1000, as Apache's capacity is)."), ""] + \
+        table([_("server"), _("connections are"), _("connections"), _("requests/s"),
+               _("p50 ms"), _("p99 ms"), _("errors (all repetitions)")], lines) + [""]
+
+
 def section(run, folder):
     rows = run.select("http")
     out = ["## " + _("C8 — where concurrency lives: HTTP servers under wrk"), ""]
     if not rows:
-        return out + [_("*No data of the http scenario in this run.*"), ""]
+        return out + (python_part(run) or [_("*No data of the http scenario in this run.*"),
+                                           ""])
     out += [_("Concurrency, not parallelism: how many clients a server keeps in flight at "
               "once and what each costs. The suite's own server (one request path; a "
               "thread or a forked process per connection, a pool of either accepting on "
@@ -260,6 +291,7 @@ def section(run, folder):
     out += memory_table(run) + [""]
     out += held_table(run)
     out += not_a_toy(run, apache_configs(run, folder))
+    out += python_part(run)
     out += [_("Every number (medians over the repetitions; errors and timeouts summed over "
               "them):"), ""]
     out += rate_table(run) + [""]
