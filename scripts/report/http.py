@@ -194,20 +194,32 @@ def key_number(run):
               "connection).").format(n=n, t=fmt(t), f=fmt(f), r=f"{f / t:.1f}"), ""]
 
 
-def not_a_toy(run, configs):
-    """The suite's servers beside Apache's, same run, keep-alive, 100 connections."""
-    lines = []
-    # Found among what ran rather than asked for by key: a context row, which a run cut
-    # to a time budget may leave out (scripts/budget.py keeps what is asked for by key).
+def toy_pairs(run):
+    """[(ours, theirs, our requests/s, theirs)] of the not-a-toy check that ran: found
+    among what ran rather than asked for by key, a context row a run cut to a time budget
+    may leave out (scripts/budget.py keeps what is asked for by key)."""
     at = {b.variant: b for b in rate_rows(run, "keepalive")
           if b.args["connections"] == NOT_A_TOY_LEVEL}
+    out = []
     for ours, theirs in NOT_A_TOY:
-        a, b = at.get(ours), at.get(theirs)
-        ra, rb = med(a, "requests_per_s"), med(b, "requests_per_s")
-        if not ra or not rb:
-            continue
-        lines.append([label(ours), label(theirs), fmt(ra), fmt(rb), f"{ra / rb:.2f}",
-                      _("yes") if ra >= (1 - MARGIN) * rb else _("no")])
+        ra, rb = med(at.get(ours), "requests_per_s"), med(at.get(theirs), "requests_per_s")
+        if ra and rb:
+            out.append((ours, theirs, ra, rb))
+    return out
+
+
+def target_rows(run):
+    """TARGETS.md's rows (English, for the people who build tvp): (target, measured, met)."""
+    return [(f"http, keep-alive, {NOT_A_TOY_LEVEL} connections: {ours} at least "
+             f"{1 - MARGIN:.0%} of {theirs} (requests/s, same run)", f"{ra / rb:.3g}x",
+             ra >= (1 - MARGIN) * rb) for ours, theirs, ra, rb in toy_pairs(run)]
+
+
+def not_a_toy(run, configs):
+    """The suite's servers beside Apache's, same run, keep-alive, 100 connections."""
+    lines = [[label(ours), label(theirs), fmt(ra), fmt(rb), f"{ra / rb:.2f}",
+              _("yes") if ra >= (1 - MARGIN) * rb else _("no")]
+             for ours, theirs, ra, rb in toy_pairs(run)]
     if not lines:
         return []
     # xgettext: no-python-format
