@@ -54,9 +54,15 @@ def cell(x, digits=3):
     return fmt(x, digits) if x is not None else "–"
 
 
-def series_figure(run, folder, conn):
-    """figures/http_rate.CONN: requests/s and p99 against connections, a series a server."""
-    rows = [b for b in rate_rows(run, conn) if b.usable]
+# The handout's figure (figures/http.png, the scenario's figure that scripts/handout.py
+# looks for): the four servers C8's sentence is about.
+HANDOUT = ("thread_per_conn", "fork_per_conn", "apache_event", "apache_prefork")
+
+
+def series_figure(run, folder, conn, only=None, base=None):
+    """figures/http_rate.CONN (or BASE): requests/s and p99 against connections, a series
+    a server (those in ONLY, when given)."""
+    rows = [b for b in rate_rows(run, conn) if b.usable and (not only or b.variant in only)]
     servers = servers_of(rows)
     levels = sorted({b.args["connections"] for b in rows})
     if not servers or len(levels) < 2:
@@ -69,7 +75,8 @@ def series_figure(run, folder, conn):
             vals = [med(by.get((s, n)), counter) for s in servers]
             lines.append(f"{n} " + " ".join(f"{v:.6g}" if v else "NaN" for v in vals))
         text.append("\n".join(lines) + "\n")
-    path = write_data(folder, f"http_rate.{conn}.dat", text[0] + "\n\n" + text[1])
+    base = base or f"http_rate.{conn}"
+    path = write_data(folder, f"{base}.dat", text[0] + "\n\n" + text[1])
     labels = {
         "L_TITLE": _("HTTP servers under wrk, {conn}, small body (medians; Apache dashed)")
         .format(conn=_(CONN[conn])),
@@ -77,7 +84,7 @@ def series_figure(run, folder, conn):
         "L_RATE": _("requests per second"),
         "L_P99": _("p99 latency, ms"),
     }
-    return draw(folder, "http_rate.gp", path, f"http_rate.{conn}",
+    return draw(folder, "http_rate.gp", path, base,
                 _("Requests per second and p99 latency against connections"),
                 str(len(servers)), " ".join(COLOURS.get(s, "#888888") for s in servers),
                 " ".join("1" if s.startswith("apache_") else "0" for s in servers),
@@ -294,6 +301,7 @@ def section(run, folder):
               "carry no p-value."), ""]
     for conn in ("keepalive", "close"):
         out += series_figure(run, folder, conn)
+    series_figure(run, folder, "keepalive", HANDOUT, "http")  # the handout's, not shown here
     out += key_number(run)
     out += memory_figure(run, folder)
     out += [_("Memory per connection: with that many idle keep-alive connections open "
