@@ -76,7 +76,7 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 LDLIBS += $(PKG_LIBS) -lpthread
 
-LIB_SRC := $(filter-out src/helper.c,$(wildcard src/*.c src/ipc/*.c))
+LIB_SRC := $(filter-out src/helper.c src/httpd.c,$(wildcard src/*.c src/ipc/*.c))
 # The helper looks tasks up in the registry, which names every task, so it links what
 # they are made of; the linker drops what no task of the helper reaches. minimal.c and
 # park.c make it the minimal parent (tvp-helper serve, src/minimal.h).
@@ -92,7 +92,7 @@ TESTS := $(TEST_SRC:tests/%.c=$(BUILD)/%)
 
 .PHONY: all deps report test suite-check clean compare catalogue claims-doc demos mutants extra-kind FORCE \
 	claim claim-check po lang-check python-ft reference why
-all: $(BUILD)/tvp-bench $(BUILD)/tvp-helper $(BUILD)/gbench-probe $(TESTS)
+all: $(BUILD)/tvp-bench $(BUILD)/tvp-helper $(BUILD)/tvp-httpd $(BUILD)/gbench-probe $(TESTS)
 
 deps:
 	@scripts/deps.sh
@@ -124,6 +124,14 @@ $(BUILD)/tvp-helper: $(HELPER_SRC) $(wildcard src/*.h src/ipc/*.h)
 	@mkdir -p $(@D)
 	$(CC) -D_GNU_SOURCE -Isrc $(EXTRA_CPPFLAGS) -std=gnu11 $(WARN) -O2 -static \
 		-ffunction-sections -fdata-sections -Wl,--gc-sections -o $@ $(HELPER_SRC) -lpthread
+
+# The http scenario's server (src/httpd.c): static and small as the helper is, so a
+# forked connection carries no more than the server needs.
+HTTPD_SRC := src/httpd.c src/http_server.c
+$(BUILD)/tvp-httpd: $(HTTPD_SRC) src/http_server.h src/worker.h src/task.h
+	@mkdir -p $(@D)
+	$(CC) -D_GNU_SOURCE -Isrc $(EXTRA_CPPFLAGS) -std=gnu11 $(WARN) -O2 -static \
+		-ffunction-sections -fdata-sections -Wl,--gc-sections -o $@ $(HTTPD_SRC) -lpthread
 
 # A C program that registers benchmarks through the wrapper, for the wrapper's tests.
 $(BUILD)/gbench-probe: $(BUILD)/tests/gbench_probe.o $(BUILD)/bench/gbench.o $(LIB_OBJ)

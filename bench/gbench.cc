@@ -15,7 +15,8 @@
 #include <ctime>
 #include <map>
 #include <memory>
-#include <set>
+#include <algorithm>
+#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -38,7 +39,8 @@ void (*suite_help)(void);
 
 // Context keys whose value goes whole into the JSON but only as its length onto the
 // console: Google Benchmark's console prints every context value on a line.
-std::set<std::string> quiet_keys;
+// Each quiet key with the lines its value spans after the first (a config file's).
+std::map<std::string, size_t> quiet_keys;
 
 // Google Benchmark's own display reporter (console, JSON or CSV, as --benchmark_format
 // says), but for the console's lines of quiet context keys, which are shortened.
@@ -56,12 +58,23 @@ public:
 		bool ok = inner_->ReportContext(context);
 		inner_->SetErrorStream(&err);
 		std::istringstream lines(caught.str());
+		size_t skip = 0;
 		for (std::string line; std::getline(lines, line);) {
+			if (skip > 0) { /* the rest of a quiet value of several lines */
+				skip--;
+				continue;
+			}
 			size_t colon = line.find(": ");
-			if (colon != std::string::npos && quiet_keys.count(line.substr(0, colon)))
+			auto q = colon != std::string::npos ? quiet_keys.find(line.substr(0, colon))
+							    : quiet_keys.end();
+			if (q != quiet_keys.end()) {
 				line = line.substr(0, colon + 2) + "(" +
-				       std::to_string(line.size() - colon - 2) +
-				       " characters, in the JSON output)";
+				       (q->second ? std::to_string(q->second + 1) + " lines"
+						  : std::to_string(line.size() - colon - 2) +
+							    " characters") +
+				       ", in the JSON output)";
+				skip = q->second;
+			}
 			err << line << '\n';
 		}
 		return ok;
@@ -326,7 +339,8 @@ void gb_add_context(const char *key, const char *value)
 
 void gb_add_context_quiet(const char *key, const char *value)
 {
-	quiet_keys.insert(key);
+	std::string v(value);
+	quiet_keys[key] = static_cast<size_t>(std::count(v.begin(), v.end(), '\n'));
 	benchmark::AddCustomContext(key, value);
 }
 

@@ -42,6 +42,7 @@ static const struct scenario *const scenarios[] = {
 	&scenario_bw_lmbench, /* runs with ipc */
 	&scenario_perf_ref,   /* runs with ipc */
 	&scenario_pool,
+	&scenario_http,
 };
 
 static const struct {

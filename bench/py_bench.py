@@ -1526,6 +1526,7 @@ def main(argv=None):
     exceptions(suite)
     reuse(suite)
     crashes(suite)
+    __import__("py_http").run(suite, sys.modules[__name__])  # C8's servers: bench/py_http.py
     doc = {"context": {"date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
                        "host_name": platform.node(), "profile": args.profile,
                        "placement": "none", "tvp_version": "python", "pus": str(pus),

@@ -12,6 +12,7 @@
  *   bw_lmbench  lmbench's bw_pipe and bw_unix method, runs with ipc (see runs_with)
  *   perf_ref    perf bench sched pipe, the pipe ping-pong's peer reference, runs with ipc
  *   pool        pools against a worker per task, failures, isolation (C5, C6, C7)
+ *   http        HTTP servers under wrk: worker models and Apache's MPMs (C8)
  *
  * Benchmark names (schema 2) have one shape, which bench_register builds and nothing
  * else writes:
@@ -88,6 +89,7 @@ extern const struct scenario scenario_ipc;
 extern const struct scenario scenario_bw_lmbench;
 extern const struct scenario scenario_perf_ref;
 extern const struct scenario scenario_pool;
+extern const struct scenario scenario_http;
 
 /* --- registration ------------------------------------------------------------------- */
 

@@ -9,13 +9,16 @@
 #   Chinese edition       fonts-noto-cjk (the figures name "Noto Sans CJK SC"),
 #   and the handout       gettext (msgfmt compiles locale/*.po; xgettext for make po),
 #                         pandoc (the handout as one self-contained HTML page)
+#   the http scenario     wrk (the load generator), apache2 (httpd 2.4, the real peer):
+#                         without either, its rows are skipped with the reason
 #   optional              linux-perf (`perf bench sched pipe`, the pipe latency reference;
 #                         perf record and perf script for make why),
 #                         chromium (the handout checked as a projector shows it):
 #                         installed when the archive has it; the run goes on without it
 set -eu
 pkgs="gcc g++ make pkg-config libc6-dev git libbenchmark-dev libbenchmark-tools libhwloc-dev
-hwloc-nox gnuplot-nox libcmocka-dev python3 python3-scipy fonts-noto-cjk gettext pandoc"
+hwloc-nox gnuplot-nox libcmocka-dev python3 python3-scipy fonts-noto-cjk gettext pandoc
+wrk apache2"
 
 optional="linux-perf chromium"
 

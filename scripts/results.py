@@ -89,6 +89,7 @@ def parse_name(name):
 # The benchmarks whose report reads a counter rather than the time of an iteration: their
 # noise is judged on that counter (a footprint row's start-up time is never shown).
 REPORTED = {("scale", "rate"): "ops_per_s", ("footprint", "memory"): "private_kib+kernel_kib",
+            ("http", "rate"): "requests_per_s", ("http", "memory"): "kib_per_conn",
             ("python", "gil"): "ops_per_s", ("python", "memory"): "pss_kib"}
 
 

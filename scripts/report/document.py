@@ -8,8 +8,8 @@ import sys
 
 import results
 import stats
-from report import (claims_table, cow, create, footprint, globals as nums, ipc, machine,
-                    kit, pool, python, scale, state, targets)
+from report import (claims_table, cow, create, footprint, globals as nums, http, ipc,
+                    machine, kit, pool, python, scale, state, targets)
 from report import why
 from report import i18n
 from report.i18n import _, current
@@ -25,6 +25,7 @@ SECTIONS = [
     ipc.section,               # C4, C7 (bench/ipc.c, bench/bw_lmbench.c)
     pool.section,              # C5, C6, C7 (bench/pool.c)
     scale.section,             # C8 (bench/scale.c)
+    http.section,              # C8: where concurrency lives (bench/http.c)
     why.section,               # the kernel's time by function (make why: scripts/why.py)
     python.section,            # the notes' Python (bench/py_bench.py)
     machine.skipped_section,

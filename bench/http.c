@@ -1,0 +1,507 @@
+/* http.c - where concurrency lives: HTTP servers under wrk (claim C8).
+ *
+ *   http/SERVER/MODE/measure:rate/conn:CONN/body:BODY/pin:PIN/connections:N
+ *   http/SERVER/MODE/measure:memory/connections:N
+ * SERVER is one of the suite's models (src/http_server.h: thread_per_conn,
+ * fork_per_conn, prefork_pool, thread_pool, epoll) or Apache httpd 2.4 in an MPM
+ * (apache_prefork, apache_worker, apache_event), all serving the same bodies; MODE says
+ * what holds a connection (thread or process; the epoll loop is one process and holds
+ * none). CONN keepalive, or close: a connection per request, where making the worker
+ * enters the cost. PIN split: wrk on the first PU and the server on the others (on 2
+ * PUs the client and the server would otherwise compete for the same two); none: both
+ * anywhere.
+ *
+ * rate (manual time: wrk's window): wrk with one thread and N connections for a fixed
+ * window (1 s, full profile 2 s, a second more per 2,500 connections); counters requests_per_s, latency p50_us and p99_us, errors (socket errors and
+ * non-2xx), timeouts, and server_cpu_ns_per_request (the CPU time of every process of
+ * the server over the window, reaped children included, per request answered). A
+ * server stays up across the rows of its model, so the repetitions run in a row (a
+ * server started afresh for each would be measured ramping up, and Apache's start
+ * would dominate); its comparisons carry no p-value (scenario.h, in_a_row).
+ * memory (manual time: opening the connections): a fresh server, N idle keep-alive
+ * connections held open after one answered request each; counters kib_per_conn, the
+ * Pss of every process of the server plus the kernel memory of its cgroup, minus the
+ * same before the connections opened, per connection held; pss_kib_per_conn and
+ * kmem_kib_per_conn apart; held (how many were answered); server_processes and server_threads then.
+ *
+ * held (manual time: the sweep): a fresh server in a cgroup limited to LIMIT MiB
+ * (memory.limit_in_bytes, and memsw), idle keep-alive connections added a step at a
+ * time (a 40th of the cap, 10,000); counter held, the last total that stood whole
+ * (every connection answered, no OOM kill in the cgroup, the server alive), oom_kills;
+ * the label says what ended the sweep.
+ *   http/SERVER/MODE/measure:held/limit_mib:LIMIT
+ *
+ * A level the descriptor limit cannot hold, wrk or apache2 missing, or Apache without a
+ * cgroup to contain its children: the row is skipped with the reason.
+ */
+#include "common.h"
+#include "http_run.h"
+#include "scenario.h"
+#include "util.h"
+#include "wrk.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+struct rate_case {
+	int server;
+	bool close, big, split;
+};
+
+struct memory_case {
+	int server;
+};
+
+static int window_s;
+static int capacity;
+static double patience_s;
+
+/* The server that runs now, kept across the rows of its model. */
+static struct {
+	struct http_peer peer;
+	bool running, split;
+} cur;
+
+static void stop_current(void)
+{
+	if (cur.running)
+		http_stop(&cur.peer);
+	cur.running = false;
+}
+
+static void at_end(void)
+{
+	stop_current();
+	http_env_fini();
+}
+
+/* wrk on the first PU, the server on every other. */
+static bool split_sets(cpu_set_t *wrk, cpu_set_t *server)
+{
+	if (pin_npus() < 2 || !pin_place(PIN_COMPACT, 0, 2, wrk, NULL, 0))
+		return false;
+	pin_all_pus(server);
+	for (int c = 0; c < CPU_SETSIZE; c++)
+		if (CPU_ISSET(c, wrk))
+			CPU_CLR(c, server);
+	return CPU_COUNT(server) > 0;
+}
+
+/* Why this many connections cannot be held here, or NULL. */
+static const char *level_refusal(int conns, char *buf, size_t size)
+{
+	struct rlimit rl;
+	/* wrk and the server each need a descriptor per connection, and a few more. */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_max != RLIM_INFINITY &&
+	    (long long)rl.rlim_max < conns + 64LL) {
+		snprintf(buf, size, "RLIMIT_NOFILE %llu cannot hold %d connections",
+			 (unsigned long long)rl.rlim_max, conns);
+		return buf;
+	}
+	return NULL;
+}
+
+static int start(gb_state *st, struct http_peer *p, int server, const cpu_set_t *cpus)
+{
+	static bool registered;
+	if (!registered) {
+		atexit(at_end);
+		registered = true;
+	}
+	char why[600];
+	int err = http_start(p, server, capacity, cpus, why, sizeof why);
+	if (err)
+		gb_skip(st, "%s: %s", http_servers[server].name, why);
+	return err;
+}
+
+static bool alive(const struct http_peer *p)
+{
+	return waitpid(p->pid, NULL, WNOHANG) == 0;
+}
+
+static void run_rate(gb_state *st, const void *data)
+{
+	const struct rate_case *c = data;
+	int conns = (int)gb_range(st, 0);
+	char why[600];
+	if (level_refusal(conns, why, sizeof why)) {
+		gb_skip(st, "%s", why);
+		return;
+	}
+	if (!wrk_path()) {
+		gb_skip(st, "wrk is not installed (Debian package wrk; make deps)");
+		return;
+	}
+	cpu_set_t wrk_cpus, server_cpus;
+	if (c->split && !split_sets(&wrk_cpus, &server_cpus)) {
+		gb_skip(st, "one PU: wrk and the server cannot run apart");
+		return;
+	}
+	if (cur.running && (cur.peer.server != c->server || cur.split != c->split ||
+			    !alive(&cur.peer)))
+		stop_current();
+	if (!cur.running) {
+		if (start(st, &cur.peer, c->server, c->split ? &server_cpus : NULL) != 0)
+			return;
+		cur.running = true;
+		cur.split = c->split;
+	}
+	char url[128];
+	snprintf(url, sizeof url, "http://127.0.0.1:%d%s", cur.peer.port,
+		 c->big ? HTTP_BIG_PATH : HTTP_SMALL_PATH);
+	/* wrk's window holds its connecting too: 10,000 connections take seconds to open
+	 * on two PUs, so the window grows by a second per 2,500 connections. */
+	int secs = window_s + conns / 2500;
+	struct wrk_result r = {0};
+	double cpu = 0;
+	int procs = 0, threads = 0;
+	while (gb_keep_running(st)) {
+		double cpu0 = http_tree_cpu_ns(&cur.peer);
+		int err = wrk_run(url, conns, secs, c->close, c->split ? &wrk_cpus : NULL, &r, why,
+				  sizeof why);
+		double cpu1 = http_tree_cpu_ns(&cur.peer);
+		procs = http_tree_procs(&cur.peer, &threads);
+		if (!err && !alive(&cur.peer)) {
+			snprintf(why, sizeof why, "the server died during the run");
+			err = ECHILD;
+		}
+		/* Not a rate of zero to compare: a window in which nothing came back says the
+		 * server (or this machine) could not serve that many connections in it. */
+		if (!err && r.requests == 0) {
+			snprintf(why, sizeof why, "no request answered within wrk's %d s window at "
+				 "%d connections (%ld errors, %ld timeouts)", secs, conns, r.errors,
+				 r.timeouts);
+			err = ETIMEDOUT;
+		}
+		if (err) {
+			gb_skip(st, "%s: %s", http_servers[c->server].name, why);
+			stop_current();
+			return;
+		}
+		gb_set_iteration_time(st, r.seconds);
+		cpu = cpu1 - cpu0;
+	}
+	gb_counter(st, "requests_per_s", r.requests_per_s, 0);
+	gb_counter(st, "p50_us", r.p50_us, 0);
+	gb_counter(st, "p99_us", r.p99_us, 0);
+	gb_counter(st, "errors", (double)r.errors, 0);
+	gb_counter(st, "timeouts", (double)r.timeouts, 0);
+	gb_counter(st, "requests", (double)r.requests, 0);
+	if (r.requests > 0)
+		gb_counter(st, "server_cpu_ns_per_request", cpu / (double)r.requests, 0);
+	gb_counter(st, "server_processes", procs, 0);
+	gb_counter(st, "server_threads", threads, 0);
+}
+
+static void settle(void)
+{
+	/* Lets the server finish what the last answers set off (a worker going idle,
+	 * memory freed) before its memory is read. */
+	struct timespec ts = {0, 200000000};
+	nanosleep(&ts, NULL);
+}
+
+static long memory_now(const struct http_peer *p, long *pss, long *kmem)
+{
+	*pss = http_tree_pss_kib(p);
+	*kmem = http_kmem_kib();
+	return *pss + (*kmem > 0 ? *kmem : 0);
+}
+
+static void run_memory(gb_state *st, const void *data)
+{
+	const struct memory_case *c = data;
+	int conns = (int)gb_range(st, 0);
+	char why[600];
+	if (level_refusal(conns, why, sizeof why)) {
+		gb_skip(st, "%s", why);
+		return;
+	}
+	stop_current(); /* a fresh server: a pool grown by an earlier row would hide its cost */
+	int *fds = malloc((size_t)conns * sizeof *fds);
+	if (!fds) {
+		gb_skip(st, "malloc: %s", strerror(ENOMEM));
+		return;
+	}
+	double pss_d = 0, kmem_d = 0;
+	int held = 0, procs = 0, threads = 0;
+	long base_pss = 0, base_kmem = 0;
+	while (gb_keep_running(st)) {
+		struct http_peer p;
+		if (start(st, &p, c->server, NULL) != 0)
+			break;
+		/* One request first, so what a server makes on its first (buffers, lazily
+		 * loaded code) is in the baseline, not charged to the connections. */
+		int one = -1;
+		http_hold(&p, 1, patience_s, &one);
+		http_release(&one, 1);
+		settle();
+		memory_now(&p, &base_pss, &base_kmem);
+		int64_t t0 = now_ns();
+		held = http_hold(&p, conns, patience_s, fds);
+		int64_t t1 = now_ns();
+		settle();
+		long pss, kmem;
+		memory_now(&p, &pss, &kmem);
+		procs = http_tree_procs(&p, &threads);
+		http_release(fds, conns);
+		http_stop(&p);
+		if (held == 0) {
+			gb_skip(st, "%s answered none of %d connections", http_servers[c->server].name,
+				conns);
+			break;
+		}
+		gb_set_iteration_time(st, (double)(t1 - t0) * 1e-9);
+		pss_d = (double)(pss - base_pss) / held;
+		kmem_d = kmem >= 0 && base_kmem >= 0 ? (double)(kmem - base_kmem) / held : -1;
+	}
+	free(fds);
+	if (gb_error_occurred(st))
+		return;
+	gb_counter(st, "kib_per_conn", pss_d + (kmem_d > 0 ? kmem_d : 0), 0);
+	gb_counter(st, "pss_kib_per_conn", pss_d, 0);
+	if (kmem_d >= 0)
+		gb_counter(st, "kmem_kib_per_conn", kmem_d, 0);
+	gb_counter(st, "held", held, 0);
+	gb_counter(st, "baseline_pss_kib", (double)base_pss, 0);
+	gb_counter(st, "server_processes", procs, 0);
+	gb_counter(st, "server_threads", threads, 0);
+	if (held < conns) {
+		char label[64];
+		snprintf(label, sizeof label, "held %d of %d", held, conns);
+		gb_set_label(st, label);
+	}
+}
+
+struct held_case {
+	int server;
+	int cap;
+};
+
+/* Connections held open under a memory limit, added a step at a time to one server until
+ * one step is not all answered, the OOM killer kills in the cgroup, or the server dies:
+ * held is the last total that stood whole. */
+static void run_held(gb_state *st, const void *data)
+{
+	const struct held_case *c = data;
+	long long limit = (long long)gb_range(st, 0) << 20;
+	const char *nocg;
+	char why[600];
+	if (!http_contained(&nocg)) {
+		/* http_env_init has not run yet when this is the first row of the run. */
+		if (http_env_init(why, sizeof why) != 0 || !http_contained(&nocg)) {
+			gb_skip(st, "a memory limit needs a memory cgroup: %s", nocg);
+			return;
+		}
+	}
+	int cap = c->cap;
+	if (level_refusal(cap, why, sizeof why)) {
+		gb_skip(st, "%s", why);
+		return;
+	}
+	stop_current();
+	int *fds = malloc((size_t)cap * sizeof *fds), step = cap / 40 > 50 ? cap / 40 : 50;
+	if (!fds) {
+		gb_skip(st, "malloc: %s", strerror(ENOMEM));
+		return;
+	}
+	for (int i = 0; i < cap; i++)
+		fds[i] = -1;
+	int held = 0;
+	long kills = 0;
+	char reason[160] = "";
+	while (gb_keep_running(st)) {
+		struct http_peer p;
+		if (start(st, &p, c->server, NULL) != 0)
+			break;
+		int one = -1;
+		http_hold(&p, 1, patience_s, &one);
+		http_release(&one, 1);
+		int err = http_limit(limit);
+		if (err) {
+			http_stop(&p);
+			gb_skip(st, "memory.limit_in_bytes: %s", strerror(err));
+			break;
+		}
+		long oom0 = http_oom_kills();
+		int64_t t0 = now_ns();
+		held = 0;
+		snprintf(reason, sizeof reason, "reached the sweep's cap, %d", cap);
+		for (int open = 0; open < cap;) {
+			int n = cap - open < step ? cap - open : step;
+			int got = http_hold(&p, n, patience_s, fds + open);
+			open += n;
+			kills = http_oom_kills() - oom0;
+			if (kills > 0) {
+				snprintf(reason, sizeof reason, "OOM kill at %d", open);
+				break;
+			}
+			if (!alive(&p)) {
+				snprintf(reason, sizeof reason, "server died at %d", open);
+				break;
+			}
+			if (got < n) {
+				snprintf(reason, sizeof reason, "answered %d of the %d after %d", got, n,
+					 open - n);
+				break;
+			}
+			held = open;
+		}
+		int64_t t1 = now_ns();
+		http_release(fds, cap);
+		http_stop(&p);
+		http_limit(-1);
+		gb_set_iteration_time(st, (double)(t1 - t0) * 1e-9);
+	}
+	free(fds);
+	if (gb_error_occurred(st))
+		return;
+	gb_counter(st, "held", held, 0);
+	gb_counter(st, "oom_kills", (double)kills, 0);
+	gb_set_label(st, reason);
+}
+
+static enum worker_mode mode_of(int s)
+{
+	return http_servers[s].thread ? MODE_THREAD : MODE_PROCESS;
+}
+
+/* Apache's configuration as the run writes it (port and folder aside), into the JSON:
+ * what "as shipped, plus capacity" means is there to read. */
+static void record_apache_conf(void)
+{
+	for (int s = HTTP_APACHE_PREFORK; s < HTTP_NSERVERS; s++) {
+		char conf[4096], key[64];
+		if (http_apache_conf(conf, sizeof conf, s, 0, "RUNDIR", capacity) == 0) {
+			size_t n = strlen(conf);
+			if (n && conf[n - 1] == '\n')
+				conf[n - 1] = '\0'; /* the console ends the line */
+			snprintf(key, sizeof key, "http_conf_%s", http_servers[s].name);
+			gb_add_context_quiet(key, conf);
+		}
+	}
+}
+
+/* Under one memory limit: how many connections each server holds. The quick profile
+ * asks it of the two servers C8's sentence is about, a thread or a process per
+ * connection; the full one of all (Apache prefork grows by 32 processes a second). */
+static void register_held(const struct suite_opts *opts)
+{
+	bool full = opts->profile == PROFILE_FULL;
+	for (int s = 0; s < HTTP_NSERVERS; s++) {
+		if (!full && s != HTTP_THREAD_PER_CONN && s != HTTP_FORK_PER_CONN)
+			continue;
+		struct held_case c = {s, 10000};
+		bench_arg(bench_register(&(struct bench_row){
+			.scenario = &scenario_http, .measure = "held",
+			.variant = http_servers[s].name, .mode = mode_of(s),
+			.arg_names = {"limit_mib"}, .fn = run_held, .data = &c,
+			.data_size = sizeof c, .time = BENCH_MANUAL_TIME, .unit = GB_MS,
+			.iterations = 1, .repetitions = 1}), 256);
+	}
+}
+
+static void register_all(const struct suite_opts *opts)
+{
+	bool full = opts->profile == PROFILE_FULL;
+	window_s = full ? 2 : 1;
+	patience_s = full ? 10 : 5;
+	/* quick: what the verdicts and the main figure need, within about 90 s on 2 PUs
+	 * (a row is a wrk window and a quarter of a second more); full: the whole sweep. */
+	static const int quick_keep[] = {100, 1000}, quick_close[] = {100};
+	static const int full_levels[] = {1, 10, 100, 1000, 10000};
+	static const int quick_mem[] = {100, 1000}, full_mem[] = {100, 1000, 10000};
+	/* Fewer than the profile's: each is a wrk window of a second or two, in a row. A
+	 * run that asks for fewer still (--repetitions, the smoke test) gets those. */
+	int most = full ? 3 : 2;
+	int reps = opts->repetitions < most ? opts->repetitions : most;
+	capacity = full ? 10000 : 1000;
+	record_apache_conf();
+
+	for (int s = 0; s < HTTP_NSERVERS; s++) {
+		for (int conn = 0; conn < 2; conn++) {
+			for (int big = 0; big <= full; big++) {
+				if (big && conn) /* the 64 KiB body at keep-alive only */
+					continue;
+				struct rate_case c = {s, conn == 1, big == 1, true};
+				struct bench *b = bench_register(&(struct bench_row){
+					.scenario = &scenario_http, .measure = "rate",
+					.variant = http_servers[s].name, .mode = mode_of(s),
+					.fixed = {{"conn", conn ? "close" : "keepalive"},
+						  {"body", big ? "64k" : "small"}, {"pin", "split"}},
+					.arg_names = {"connections"}, .fn = run_rate, .data = &c,
+					.data_size = sizeof c, .time = BENCH_MANUAL_TIME, .unit = GB_MS,
+					.iterations = 1, .repetitions = reps});
+				if (big)
+					bench_arg(b, 100);
+				else if (full)
+					for (size_t i = 0; i < ARRAY_SIZE(full_levels); i++)
+						bench_arg(b, full_levels[i]);
+				else if (conn)
+					for (size_t i = 0; i < ARRAY_SIZE(quick_close); i++)
+						bench_arg(b, quick_close[i]);
+				else
+					for (size_t i = 0; i < ARRAY_SIZE(quick_keep); i++)
+						bench_arg(b, quick_keep[i]);
+			}
+		}
+		/* Unpinned: what the same server does when wrk and it share the PUs. */
+		if (full || s == HTTP_EPOLL) {
+			struct rate_case c = {s, false, false, false};
+			bench_arg(bench_register(&(struct bench_row){
+				.scenario = &scenario_http, .measure = "rate",
+				.variant = http_servers[s].name, .mode = mode_of(s),
+				.fixed = {{"conn", "keepalive"}, {"body", "small"}, {"pin", "none"}},
+				.arg_names = {"connections"}, .fn = run_rate, .data = &c,
+				.data_size = sizeof c, .time = BENCH_MANUAL_TIME, .unit = GB_MS,
+				.iterations = 1, .repetitions = reps}), 100);
+		}
+	}
+	for (int s = 0; s < HTTP_NSERVERS; s++) {
+		struct memory_case c = {s};
+		/* Three of the pair C8's key number compares, cheap (a second or two each);
+		 * one of the others in the quick profile. */
+		bool pair = s == HTTP_THREAD_PER_CONN || s == HTTP_FORK_PER_CONN;
+		int mem_reps = full || pair ? (opts->repetitions < 3 ? opts->repetitions : 3) : 1;
+		struct bench *b = bench_register(&(struct bench_row){
+			.scenario = &scenario_http, .measure = "memory",
+			.variant = http_servers[s].name, .mode = mode_of(s),
+			.arg_names = {"connections"}, .fn = run_memory, .data = &c,
+			.data_size = sizeof c, .time = BENCH_MANUAL_TIME, .unit = GB_MS,
+			.iterations = 1, .repetitions = mem_reps});
+		/* Apache prefork grows by at most 32 processes a second: 1000 connections
+		 * take it half a minute, the quick profile holds 100 of Apache's. */
+		if (full)
+			for (size_t i = 0; i < ARRAY_SIZE(full_mem); i++)
+				bench_arg(b, full_mem[i]);
+		else
+			for (size_t i = 0; i < ARRAY_SIZE(quick_mem); i++)
+				if (quick_mem[i] <= 100 || !http_servers[s].mpm)
+					bench_arg(b, quick_mem[i]);
+	}
+	register_held(opts);
+}
+
+const struct scenario scenario_http = {
+	.name = "http",
+	.desc = "HTTP servers under wrk: the suite's worker models and Apache's MPMs (C8)",
+	.register_all = register_all,
+	/* A server stays up across its rows (see above). */
+	.in_a_row = true,
+	.families = {
+		{"rate", "requests per second, latency p50/p99, errors and server CPU per "
+			 "request under wrk at N connections"},
+		{"memory", "memory per idle keep-alive connection: Pss of every server process "
+			   "plus its cgroup's kernel memory, minus the same with none open"},
+		{"held", "idle keep-alive connections held under a memory limit (the cgroup's), "
+			 "added a step at a time until a step fails, the OOM killer kills, or the "
+			 "server dies"},
+	},
+};

@@ -1,0 +1,34 @@
+# http_memory.gp DATA OUT K LEVELS - C8: memory per idle keep-alive connection, a group
+# of bars per server, a bar per level of connections held open (darker: more); threads
+# blue, processes red, the epoll loop grey, Apache's MPMs in darker shades.
+# DATA: a row per server: index, label, colour (0xrrggbb as an integer), 1 for Apache
+# (unused here), then KiB per
+# connection at each level (NaN: not measured). K: the levels; LEVELS: them, in words.
+# Words (scripts/report/http.py): L_TITLE, L_YLABEL, L_LEVEL (a printf format: %d is the
+# connections); FONT (style.gp).
+load 'plots/style.gp'
+K = int(ARG3)
+level(j) = int(word(ARG4, j))
+W = 0.8
+eval render_png
+set output ARG2.'.png'
+set datafile separator "\t"
+set datafile missing "NaN"
+set title L_TITLE
+set ylabel L_YLABEL
+set yrange [0:*]
+set style fill solid 1.0 border -1
+set boxwidth W / K
+set xtics nomirror rotate by -25 scale 0
+set key top right
+x(j) = $1 - W / 2 + (j - 0.5) * W / K
+shade(j) = 0.35 + 0.65 * j / K
+draw_plot = "plot for [j=1:K] ARG1 using (x(j)):(column(4 + j)):3 \
+     with boxes lc rgb variable fs transparent solid shade(j) border -1 notitle, \
+  for [j=1:K] NaN with boxes lc rgb 'gray30' fs transparent solid shade(j) \
+     title sprintf(L_LEVEL, level(j)), \
+  '' using 1:(0):xtic(2) with points ps 0 notitle"
+set xrange [-0.6:*]
+eval draw_plot
+set output
+eval render_svg; set output ARG2.'.svg'; eval draw_plot

@@ -1,0 +1,318 @@
+"""http.py - C8 where concurrency lives (bench/http.c): the suite's HTTP server in five
+worker models and Apache httpd's three MPMs under wrk: requests per second and p99
+latency against connections, memory per idle connection, server CPU per request, and
+whether the suite's servers stand beside Apache's (the "not a toy" check)."""
+from report.i18n import N_, _
+from report.kit import draw, fmt, table, write_data
+
+# The servers in bench/http.c's order (src/http_run.c, http_servers[]): the suite's
+# models, then Apache's MPMs. Their words for the report; a server the run names and
+# this table lacks is shown by its name.
+SERVERS = [("thread_per_conn", N_("thread per connection")),
+           ("fork_per_conn", N_("fork per connection")),
+           ("prefork_pool", N_("pre-forked process pool")),
+           ("thread_pool", N_("thread pool")),
+           ("epoll", N_("epoll loop (neither)")),
+           ("apache_prefork", N_("Apache prefork")),
+           ("apache_worker", N_("Apache worker")),
+           ("apache_event", N_("Apache event"))]
+WORDS = dict(SERVERS)
+CONN = {"keepalive": N_("keep-alive"), "close": N_("a connection per request")}
+PIN = {"split": N_("wrk and server apart"), "none": N_("unpinned")}
+# "The instrument is not a toy": each suite server against the Apache MPM of its
+# shape, at keep-alive and 100 connections, non-inferior within this margin.
+NOT_A_TOY = [("epoll", "apache_event"), ("thread_pool", "apache_event"),
+             ("prefork_pool", "apache_prefork")]
+MARGIN = 0.10
+NOT_A_TOY_LEVEL = 100
+# Shades: threads blue, processes red (plots/style.gp), the epoll loop grey; Apache's
+# MPMs take their mode's colour and are drawn dashed.
+COLOURS = {"thread_per_conn": "#1f77b4", "thread_pool": "#6baed6",
+           "fork_per_conn": "#d62728", "prefork_pool": "#fc9272", "epoll": "#444444",
+           "apache_prefork": "#a50f15", "apache_worker": "#08519c", "apache_event": "#3182bd"}
+
+
+def label(server):
+    return _(WORDS[server]) if server in WORDS else server
+
+
+def servers_of(rows):
+    order = [s for s, _w in SERVERS]
+    return sorted({b.variant for b in rows},
+                  key=lambda s: (order.index(s) if s in order else len(order), s))
+
+
+def rate_rows(run, conn, pin="split", body="small"):
+    return [b for b in run.select("http", "rate", conn=conn, pin=pin, body=body)]
+
+
+def med(b, counter):
+    return b.counter(counter) if b and b.usable else None
+
+
+def cell(x, digits=3):
+    return fmt(x, digits) if x is not None else "–"
+
+
+# The handout's figure (figures/http.png, the scenario's figure that scripts/handout.py
+# looks for): the four servers C8's sentence is about.
+HANDOUT = ("thread_per_conn", "fork_per_conn", "apache_event", "apache_prefork")
+
+
+def series_figure(run, folder, conn, only=None, base=None):
+    """figures/http_rate.CONN (or BASE): requests/s and p99 against connections, a series
+    a server (those in ONLY, when given)."""
+    rows = [b for b in rate_rows(run, conn) if b.usable and (not only or b.variant in only)]
+    servers = servers_of(rows)
+    levels = sorted({b.args["connections"] for b in rows})
+    if not servers or len(levels) < 2:
+        return []
+    by = {(b.variant, b.args["connections"]): b for b in rows}
+    text = []
+    for counter in ("requests_per_s", "p99_us"):
+        lines = ["connections " + " ".join(f'"{label(s)}"' for s in servers)]
+        for n in levels:
+            vals = [med(by.get((s, n)), counter) for s in servers]
+            lines.append(f"{n} " + " ".join(f"{v:.6g}" if v else "NaN" for v in vals))
+        text.append("\n".join(lines) + "\n")
+    base = base or f"http_rate.{conn}"
+    path = write_data(folder, f"{base}.dat", text[0] + "\n\n" + text[1])
+    labels = {
+        "L_TITLE": _("HTTP servers under wrk, {conn}, small body (medians; Apache dashed)")
+        .format(conn=_(CONN[conn])),
+        "L_XLABEL": _("concurrent connections (wrk)"),
+        "L_RATE": _("requests per second"),
+        "L_P99": _("p99 latency, ms"),
+    }
+    return draw(folder, "http_rate.gp", path, base,
+                _("Requests per second and p99 latency against connections"),
+                str(len(servers)), " ".join(COLOURS.get(s, "#888888") for s in servers),
+                " ".join("1" if s.startswith("apache_") else "0" for s in servers),
+                labels=labels)
+
+
+def memory_figure(run, folder):
+    """figures/http_memory: KiB per idle connection, a group of bars per server."""
+    rows = [b for b in run.select("http", "memory") if b.usable]
+    servers = servers_of(rows)
+    levels = sorted({b.args["connections"] for b in rows})
+    if not servers:
+        return []
+    by = {(b.variant, b.args["connections"]): b for b in rows}
+    lines = []
+    for i, s in enumerate(servers):
+        vals = [med(by.get((s, n)), "kib_per_conn") for n in levels]
+        lines.append("\t".join([str(i), label(s), str(int(COLOURS.get(s, "#888888")[1:], 16)),
+                                 "1" if s.startswith("apache_") else "0"] +
+                                [f"{v:.6g}" if v is not None else "NaN" for v in vals]))
+    path = write_data(folder, "http_memory.dat", "\n".join(lines) + "\n")
+    labels = {
+        "L_TITLE": _("Memory per idle keep-alive connection: Pss of every server process plus "
+                     "its cgroup's kernel memory"),
+        "L_YLABEL": _("KiB per connection"),
+        # TRANSLATORS: a printf format: %d is the number of connections
+        "L_LEVEL": _("%d idle connections"),
+    }
+    return draw(folder, "http_memory.gp", path, "http_memory", _("Memory per connection"),
+                str(len(levels)), " ".join(str(n) for n in levels), labels=labels)
+
+
+def rate_table(run):
+    rows = run.select("http", "rate")
+    servers = servers_of(rows)
+    lines = []
+    for b in sorted(rows, key=lambda b: (b.args.get("pin") != "split", b.args.get("conn"),
+                                         b.args.get("body"), servers.index(b.variant),
+                                         b.args["connections"])):
+        head = [label(b.variant), _(CONN.get(b.args["conn"], b.args["conn"])),
+                b.args["body"], _(PIN.get(b.args["pin"], b.args["pin"])),
+                str(b.args["connections"])]
+        if b.error:
+            lines.append(head + [_("skipped: {error}").format(error=b.error)] + [""] * 6)
+            continue
+        cpu = med(b, "server_cpu_ns_per_request")
+        p50, p99 = med(b, "p50_us"), med(b, "p99_us")
+        lines.append(head + [
+            cell(med(b, "requests_per_s")), cell(p50 / 1e3 if p50 is not None else None),
+            cell(p99 / 1e3 if p99 is not None else None),
+            f"{sum(b.counters.get('errors', [])):.0f}", f"{sum(b.counters.get('timeouts', [])):.0f}",
+            cell(cpu / 1e3 if cpu is not None else None)])
+    return table([_("server"), _("connections are"), _("body"), _("placement"),
+                  _("connections"), _("requests/s"), _("p50 ms"), _("p99 ms"),
+                  _("errors (all repetitions)"), _("timeouts"), _("server CPU µs/request")],
+                 lines)
+
+
+def memory_table(run):
+    rows = run.select("http", "memory")
+    servers = servers_of(rows)
+    lines = []
+    for b in sorted(rows, key=lambda b: (servers.index(b.variant), b.args["connections"])):
+        head = [label(b.variant), str(b.args["connections"])]
+        if b.error:
+            lines.append(head + [_("skipped: {error}").format(error=b.error)] + [""] * 6)
+            continue
+        lines.append(head + [f"{med(b, 'held'):.0f}", cell(med(b, "kib_per_conn")),
+                             cell(med(b, "pss_kib_per_conn")),
+                             cell(med(b, "kmem_kib_per_conn")),
+                             f"{med(b, 'server_processes'):.0f}", f"{med(b, 'server_threads'):.0f}"])
+    return table([_("server"), _("connections"), _("held"), _("KiB per connection"),
+                  _("of it Pss"), _("of it kernel"), _("processes"), _("threads")], lines)
+
+
+def held_table(run):
+    """Connections each server held under one memory limit."""
+    rows = run.select("http", "held")
+    if not rows:
+        return []
+    servers = servers_of(rows)
+    lines = []
+    for b in sorted(rows, key=lambda b: (b.args["limit_mib"], servers.index(b.variant))):
+        head = [label(b.variant), str(b.args["limit_mib"])]
+        if b.error:
+            lines.append(head + [_("skipped: {error}").format(error=b.error), ""])
+            continue
+        lines.append(head + [f"{med(b, 'held'):.0f}", b.label or "–"])
+    return [_("Under one memory limit (the cgroup's, swap included): idle keep-alive "
+              "connections added to a fresh server a step at a time, until a step is not "
+              "all answered, the OOM killer kills in the cgroup, or the server dies. "
+              "**held** is the last total that stood whole."), ""] + \
+        table([_("server"), _("limit MiB"), _("held"), _("what ended the sweep")], lines) + [""]
+
+
+def key_number(run):
+    """C8's key number: memory per concurrent connection, thread against fork per
+    connection, at the largest level both held."""
+    both = {}
+    for s in ("thread_per_conn", "fork_per_conn"):
+        for b in run.select("http", "memory", variant=s):
+            if b.usable:
+                both.setdefault(b.args["connections"], {})[s] = b
+    levels = sorted(n for n, d in both.items() if len(d) == 2)
+    if not levels:
+        return []
+    n = 1000 if 1000 in levels else levels[-1]
+    t, f = (both[n][s].counter("kib_per_conn") for s in ("thread_per_conn", "fork_per_conn"))
+    if not t or not f or t <= 0:
+        return []
+    return [_("**Key number.** With {n} idle connections open, a connection held by a "
+              "thread costs {t} KiB and one held by a forked process {f} KiB: {r}× as "
+              "much (Pss of every server process plus its cgroup's kernel memory, per "
+              "connection).").format(n=n, t=fmt(t), f=fmt(f), r=f"{f / t:.1f}"), ""]
+
+
+def toy_pairs(run):
+    """[(ours, theirs, our requests/s, theirs)] of the not-a-toy check that ran: found
+    among what ran rather than asked for by key, a context row a run cut to a time budget
+    may leave out (scripts/budget.py keeps what is asked for by key)."""
+    at = {b.variant: b for b in rate_rows(run, "keepalive")
+          if b.args["connections"] == NOT_A_TOY_LEVEL}
+    out = []
+    for ours, theirs in NOT_A_TOY:
+        ra, rb = med(at.get(ours), "requests_per_s"), med(at.get(theirs), "requests_per_s")
+        if ra and rb:
+            out.append((ours, theirs, ra, rb))
+    return out
+
+
+def target_rows(run):
+    """TARGETS.md's rows (English, for the people who build tvp): (target, measured, met)."""
+    return [(f"http, keep-alive, {NOT_A_TOY_LEVEL} connections: {ours} at least "
+             f"{1 - MARGIN:.0%} of {theirs} (requests/s, same run)", f"{ra / rb:.3g}x",
+             ra >= (1 - MARGIN) * rb) for ours, theirs, ra, rb in toy_pairs(run)]
+
+
+def not_a_toy(run, configs):
+    """The suite's servers beside Apache's, same run, keep-alive, 100 connections."""
+    lines = [[label(ours), label(theirs), fmt(ra), fmt(rb), f"{ra / rb:.2f}",
+              _("yes") if ra >= (1 - MARGIN) * rb else _("no")]
+             for ours, theirs, ra, rb in toy_pairs(run)]
+    if not lines:
+        return []
+    # xgettext: no-python-format
+    return [_("**Not a toy.** At keep-alive and {n} connections, in the same run: is each "
+              "of the suite's servers at least {keep}% of the Apache MPM of its shape, in "
+              "requests per second (medians; the repetitions ran in a row, so no "
+              "p-value)? Apache ran with Debian's shipped MPM settings plus the capacity: "
+              "{configs}.").format(n=NOT_A_TOY_LEVEL, keep=round((1 - MARGIN) * 100),
+                                   configs=", ".join(configs) or "–"), ""] + \
+        table([_("the suite's"), _("Apache's"), _("requests/s"), _("Apache's requests/s"),
+               # xgettext: no-python-format
+               _("ratio"), _("not slower (10% margin)")], lines) + [""]
+
+
+def apache_configs(run, folder):
+    """data/apache_MPM.conf: each configuration Apache ran with, as the run recorded it
+    (RUNDIR and port 0 stand for the temporary folder and the port of each start)."""
+    names = []
+    for k, v in sorted(run.ctx.items()):
+        if k.startswith("http_conf_apache_") and folder:
+            name = k[len("http_conf_"):] + ".conf"
+            write_data(folder, name, v + "\n")
+            names.append(f"`data/{name}`")
+    return names
+
+
+PY_WORDS = {"http_threading": N_("ThreadingHTTPServer (a thread per connection)"),
+            "http_forking": N_("HTTPServer with ForkingMixIn (a process per connection)")}
+
+
+def python_part(run):
+    """Python's standard servers under the same wrk runs (bench/py_http.py)."""
+    rows = run.select("python", "http")
+    if not rows:
+        return []
+    lines = []
+    for b in sorted(rows, key=lambda b: (b.args.get("conn"), b.args.get("connections"),
+                                         b.variant)):
+        head = [_(PY_WORDS[b.variant]) if b.variant in PY_WORDS else b.variant,
+                _(CONN.get(b.args.get("conn"), str(b.args.get("conn")))),
+                str(b.args.get("connections"))]
+        if b.error:
+            lines.append(head + [_("skipped: {error}").format(error=b.error), "", "", ""])
+            continue
+        p50, p99 = med(b, "p50_us"), med(b, "p99_us")
+        lines.append(head + [cell(med(b, "requests_per_s")),
+                             cell(p50 / 1e3 if p50 is not None else None),
+                             cell(p99 / 1e3 if p99 is not None else None),
+                             f"{sum(b.counters.get('errors', [])):.0f}"])
+    return [_("The notes' language: Python's standard HTTP servers serving the same body to "
+              "the same wrk runs (wrk and the server apart; ForkingMixIn's limit of 40 "
+              "children raised to 1000, as Apache's capacity is)."), ""] + \
+        table([_("server"), _("connections are"), _("connections"), _("requests/s"),
+               _("p50 ms"), _("p99 ms"), _("errors (all repetitions)")], lines) + [""]
+
+
+def section(run, folder):
+    rows = run.select("http")
+    out = ["## " + _("C8 — where concurrency lives: HTTP servers under wrk"), ""]
+    if not rows:
+        return out + (python_part(run) or [_("*No data of the http scenario in this run.*"),
+                                           ""])
+    out += [_("Concurrency, not parallelism: how many clients a server keeps in flight at "
+              "once and what each costs. The suite's own server (one request path; a "
+              "thread or a forked process per connection, a pool of either accepting on "
+              "one socket, or one epoll loop that is neither) and Apache httpd 2.4 in its "
+              "three MPMs (prefork: a process per connection; worker and event: threads) "
+              "serve the same bodies to the same wrk runs on 127.0.0.1. On a machine of "
+              "few PUs the client and the server compete: wrk runs on the first PU and the "
+              "server on the others (\"apart\"); the unpinned rows share all of them. The "
+              "repetitions of a server run in a row on a server kept up, so these numbers "
+              "carry no p-value."), ""]
+    for conn in ("keepalive", "close"):
+        out += series_figure(run, folder, conn)
+    series_figure(run, folder, "keepalive", HANDOUT, "http")  # the handout's, not shown here
+    out += key_number(run)
+    out += memory_figure(run, folder)
+    out += [_("Memory per connection: with that many idle keep-alive connections open "
+              "(each answered once), minus the same fresh server with none open, divided "
+              "by the connections it answered. A pool's workers count once they exist: a "
+              "pool grows as connections come."), ""]
+    out += memory_table(run) + [""]
+    out += held_table(run)
+    out += not_a_toy(run, apache_configs(run, folder))
+    out += python_part(run)
+    out += [_("Every number (medians over the repetitions; errors and timeouts summed over "
+              "them):"), ""]
+    out += rate_table(run) + [""]
+    return out

@@ -1,0 +1,736 @@
+/* http_run.c - starting, measuring and stopping the http scenario's servers
+ * (http_run.h). */
+#include "http_run.h"
+#include "mem.h"
+#include "util.h"
+
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+const struct http_server_info http_servers[HTTP_NSERVERS] = {
+	[HTTP_THREAD_PER_CONN] = {"thread_per_conn", "thread per connection", true, NULL},
+	[HTTP_FORK_PER_CONN] = {"fork_per_conn", "fork per connection", false, NULL},
+	[HTTP_PREFORK_POOL] = {"prefork_pool", "pre-forked pool", false, NULL},
+	[HTTP_THREAD_POOL] = {"thread_pool", "thread pool", true, NULL},
+	[HTTP_EPOLL] = {"epoll", "epoll loop", false, NULL},
+	[HTTP_APACHE_PREFORK] = {"apache_prefork", "Apache prefork", false, "prefork"},
+	[HTTP_APACHE_WORKER] = {"apache_worker", "Apache worker", true, "worker"},
+	[HTTP_APACHE_EVENT] = {"apache_event", "Apache event", true, "event"},
+};
+
+static struct {
+	bool ready, contained;
+	char no_cgroup[160];
+	struct mem_cgroup cg;
+	char tmp[256];
+	int guard_fd;
+	pid_t guard;
+	unsigned seq;
+} env = {.guard_fd = -1};
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000};
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+	}
+}
+
+/* Kills what is left in the cgroup, removes it, removes the folder: run by the guard
+ * when the run's end closes its pipe, whichever way the run ended. */
+static const char guard_script[] =
+	"read _; "
+	"if [ -n \"$1\" ]; then i=0; while [ $i -lt 100 ]; do "
+	"for p in $(cat \"$1/cgroup.procs\" 2>/dev/null); do kill -9 $p 2>/dev/null; done; "
+	"rmdir \"$1\" 2>/dev/null; [ -d \"$1\" ] || break; i=$((i+1)); sleep 0.1; done; fi; "
+	"rm -rf \"$2\"";
+
+int http_env_init(char *why, size_t size)
+{
+	if (env.ready)
+		return 0;
+	/* A level of 10,000 connections needs as many descriptors in wrk and the server,
+	 * which inherit the limit. */
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	const char *t = getenv("TMPDIR");
+	snprintf(env.tmp, sizeof env.tmp, "%s/tvp-http-XXXXXX", t && *t ? t : "/tmp");
+	if (!mkdtemp(env.tmp)) {
+		snprintf(why, size, "mkdtemp %s: %s", env.tmp, strerror(errno));
+		return errno;
+	}
+	/* Apache's children run as www-data and read the document root under it. */
+	chmod(env.tmp, 0755);
+	int err = mem_cgroup_make(&env.cg);
+	env.contained = err == 0;
+	if (err)
+		snprintf(env.no_cgroup, sizeof env.no_cgroup, "no memory cgroup: %s", strerror(err));
+	int pfd[2];
+	if (pipe2(pfd, O_CLOEXEC) != 0) {
+		err = errno;
+		snprintf(why, size, "pipe: %s", strerror(err));
+		goto undo;
+	}
+	fflush(NULL);
+	env.guard = fork();
+	if (env.guard == 0) {
+		/* Ignored before exec, ignored in sh: Ctrl-C ends the run, not its guard. */
+		static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+		for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
+			signal(sigs[i], SIG_IGN);
+		dup2(pfd[0], 0);
+		execl("/bin/sh", "sh", "-c", guard_script, "tvp-http-guard",
+		      env.contained ? env.cg.dir : "", env.tmp, (char *)NULL);
+		_exit(127);
+	}
+	err = env.guard < 0 ? errno : 0;
+	close(pfd[0]);
+	if (err) {
+		close(pfd[1]);
+		snprintf(why, size, "fork: %s", strerror(err));
+		goto undo;
+	}
+	env.guard_fd = pfd[1];
+	env.ready = true;
+	return 0;
+undo:
+	if (env.contained)
+		mem_cgroup_remove(&env.cg);
+	rmdir(env.tmp);
+	return err;
+}
+
+bool http_contained(const char **why)
+{
+	if (why)
+		*why = env.no_cgroup;
+	return env.contained;
+}
+
+void http_env_fini(void)
+{
+	if (!env.ready)
+		return;
+	if (env.contained)
+		mem_cgroup_remove(&env.cg);
+	close(env.guard_fd); /* the guard removes the folder, and the cgroup if still there */
+	while (waitpid(env.guard, NULL, 0) < 0 && errno == EINTR) {
+	}
+	env.ready = false;
+}
+
+/* --- the process tree ------------------------------------------------------------- */
+
+struct pstat {
+	pid_t pid, ppid;
+	unsigned long long ticks; /* utime + stime + cutime + cstime */
+	long threads;
+};
+
+static int read_pstat(pid_t pid, struct pstat *s)
+{
+	char path[64], buf[1024];
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	if (read_text(path, buf, sizeof buf) != 0)
+		return -1;
+	/* The command may hold spaces and parentheses: the fields start after the last ')'. */
+	char *p = strrchr(buf, ')');
+	if (!p)
+		return -1;
+	unsigned long long ut, st;
+	long long cut, cst;
+	int ppid;
+	if (sscanf(p + 2, "%*c %d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu %lld %lld %*d %*d %ld",
+		   &ppid, &ut, &st, &cut, &cst, &s->threads) != 6)
+		return -1;
+	s->pid = pid;
+	s->ppid = ppid;
+	s->ticks = ut + st + (unsigned long long)cut + (unsigned long long)cst;
+	return 0;
+}
+
+/* Every process of the server: its first and all their descendants. Returns how many
+ * are in *out (malloc'd; the caller frees), or -1. */
+static int tree(pid_t root, struct pstat **out)
+{
+	DIR *d = opendir("/proc");
+	if (!d)
+		return -1;
+	size_t cap = 1024, n = 0;
+	struct pstat *all = malloc(cap * sizeof *all);
+	struct dirent *e;
+	while (all && (e = readdir(d))) {
+		char *end;
+		long pid = strtol(e->d_name, &end, 10);
+		if (*end || pid <= 0)
+			continue;
+		if (n == cap) {
+			struct pstat *m = realloc(all, 2 * cap * sizeof *all);
+			if (!m) {
+				free(all);
+				all = NULL;
+				break;
+			}
+			all = m;
+			cap *= 2;
+		}
+		if (read_pstat((pid_t)pid, &all[n]) == 0)
+			n++;
+	}
+	closedir(d);
+	if (!all)
+		return -1;
+	/* Moves the members to the front, parents before their children's turn. */
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (all[i].pid == root) {
+			struct pstat t = all[0];
+			all[0] = all[i];
+			all[i] = t;
+			k = 1;
+		}
+	for (size_t scan = 0; scan < k; scan++)
+		for (size_t i = k; i < n; i++)
+			if (all[i].ppid == all[scan].pid) {
+				struct pstat t = all[k];
+				all[k++] = all[i];
+				all[i] = t;
+			}
+	*out = all;
+	return (int)k;
+}
+
+int http_tree_procs(const struct http_peer *p, int *threads)
+{
+	struct pstat *s;
+	int n = tree(p->pid, &s);
+	if (n < 0)
+		return -1;
+	long t = 0;
+	for (int i = 0; i < n; i++)
+		t += s[i].threads;
+	free(s);
+	if (threads)
+		*threads = (int)t;
+	return n;
+}
+
+double http_tree_cpu_ns(const struct http_peer *p)
+{
+	struct pstat *s;
+	int n = tree(p->pid, &s);
+	if (n < 0)
+		return -1;
+	unsigned long long t = 0;
+	for (int i = 0; i < n; i++)
+		t += s[i].ticks;
+	free(s);
+	return (double)t * 1e9 / (double)sysconf(_SC_CLK_TCK);
+}
+
+long http_tree_pss_kib(const struct http_peer *p)
+{
+	struct pstat *s;
+	int n = tree(p->pid, &s);
+	if (n < 0)
+		return -1;
+	long pss = 0;
+	for (int i = 0; i < n; i++) {
+		struct mem_rollup r;
+		if (mem_rollup(s[i].pid, &r) == 0) /* a process that just ended has none */
+			pss += r.pss;
+	}
+	free(s);
+	return pss;
+}
+
+long http_kmem_kib(void)
+{
+	return env.contained ? mem_cgroup_kernel_kib(&env.cg) : -1;
+}
+
+static int write_cg(const char *name, long long v)
+{
+	char path[600], buf[32];
+	snprintf(path, sizeof path, "%s/%s", env.cg.dir, name);
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	int n = snprintf(buf, sizeof buf, "%lld", v);
+	int err = write(fd, buf, (size_t)n) == n ? 0 : errno;
+	close(fd);
+	return err;
+}
+
+int http_limit(long long bytes)
+{
+	if (!env.contained)
+		return EPERM;
+	char path[600];
+	snprintf(path, sizeof path, "%s/memory.memsw.limit_in_bytes", env.cg.dir);
+	bool memsw = access(path, F_OK) == 0;
+	/* memsw may never be below the memory limit: lower memory first, raise it last. */
+	if (bytes < 0) {
+		int err = memsw ? write_cg("memory.memsw.limit_in_bytes", -1) : 0;
+		return err ? err : write_cg("memory.limit_in_bytes", -1);
+	}
+	int err = write_cg("memory.limit_in_bytes", bytes);
+	return err ? err : memsw ? write_cg("memory.memsw.limit_in_bytes", bytes) : 0;
+}
+
+long http_oom_kills(void)
+{
+	if (!env.contained)
+		return -1;
+	char path[600], buf[256];
+	snprintf(path, sizeof path, "%s/memory.oom_control", env.cg.dir);
+	if (read_text(path, buf, sizeof buf) != 0)
+		return -1;
+	const char *k = strstr(buf, "oom_kill ");
+	return k ? strtol(k + 9, NULL, 10) : -1;
+}
+
+/* --- starting and stopping ------------------------------------------------------- */
+
+static const char *httpd_path(void)
+{
+	static char path[600];
+	const char *e = getenv("TVP_HTTPD");
+	if (e && *e)
+		return e;
+	char self[512];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+	if (n <= 0)
+		return "tvp-httpd";
+	self[n] = '\0';
+	char *slash = strrchr(self, '/');
+	if (slash)
+		*slash = '\0';
+	snprintf(path, sizeof path, "%s/tvp-httpd", self);
+	/* A sanitized build lives one folder down (build/san): the server is not. */
+	if (access(path, X_OK) != 0 && slash) {
+		slash = strrchr(self, '/');
+		if (slash) {
+			*slash = '\0';
+			snprintf(path, sizeof path, "%s/tvp-httpd", self);
+		}
+	}
+	return path;
+}
+
+#define APACHE_MODULES "/usr/lib/apache2/modules"
+
+const char *http_apache_path(void)
+{
+	static const char *const where[] = {"/usr/sbin/apache2", "/usr/sbin/httpd"};
+	for (size_t i = 0; i < ARRAY_SIZE(where); i++)
+		if (access(where[i], X_OK) == 0)
+			return where[i];
+	return NULL;
+}
+
+int http_apache_conf(char *buf, size_t size, int s, int port, const char *dir, int capacity)
+{
+	const char *mpm = http_servers[s].mpm;
+	if (!mpm)
+		return EINVAL;
+	char cap[256];
+	/* Capacity is the only change to Debian's shipped MPM settings (StartServers, spare
+	 * servers and threads stay as shipped): as many connections at once as the sweep's
+	 * largest level, ThreadsPerChild 64 for the threaded MPMs. */
+	if (strcmp(mpm, "prefork") == 0)
+		snprintf(cap, sizeof cap, "ServerLimit %d\nMaxRequestWorkers %d\n", capacity,
+			 capacity);
+	else
+		snprintf(cap, sizeof cap, "ThreadLimit 64\nThreadsPerChild 64\nServerLimit %d\n"
+			 "MaxRequestWorkers %d\n", (capacity + 63) / 64, (capacity + 63) / 64 * 64);
+	bool root = geteuid() == 0;
+	int n = snprintf(buf, size,
+		"# Written by tvp's http scenario: Apache httpd 2.4, mpm_%s, on 127.0.0.1 only.\n"
+		"ServerName localhost\nServerRoot %s\nListen 127.0.0.1:%d\n"
+		"PidFile %s/httpd.pid\nErrorLog %s/error.log\nDefaultRuntimeDir %s\n"
+		"Mutex file:%s default\n"
+		"LoadModule mpm_%s_module " APACHE_MODULES "/mod_mpm_%s.so\n"
+		"LoadModule authz_core_module " APACHE_MODULES "/mod_authz_core.so\n"
+		"%s"
+		"DocumentRoot %s/htdocs\n<Directory %s/htdocs>\n  Require all granted\n</Directory>\n"
+		"# The suite's servers keep a connection while the client does: so does this\n"
+		"# one (Debian ships MaxKeepAliveRequests 100, KeepAliveTimeout 5), or wrk's\n"
+		"# keep-alive runs would reconnect, and idle connections held for the memory\n"
+		"# measurement would be closed under it.\n"
+		"KeepAlive On\nMaxKeepAliveRequests 0\nKeepAliveTimeout 60\n%s",
+		mpm, dir, port, dir, dir, dir, dir, mpm, mpm,
+		root ? "User www-data\nGroup www-data\n" : "", dir, dir, cap);
+	return n < 0 || (size_t)n >= size ? ENAMETOOLONG : 0;
+}
+
+static int write_file(const char *path, const char *data, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return errno;
+	int err = write(fd, data, len) == (ssize_t)len ? 0 : (errno ? errno : EIO);
+	close(fd);
+	return err;
+}
+
+/* A port free now (the kernel's pick for port 0). Apache binds it a moment later; if
+ * something took it in between, the caller tries another. */
+static int free_port(void)
+{
+	int bound, fd = http_listen(0, &bound);
+	if (fd < 0)
+		return -1;
+	close(fd);
+	return bound;
+}
+
+static bool accepts(int port)
+{
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return false;
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+				.sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	bool ok = connect(fd, (struct sockaddr *)&a, sizeof a) == 0;
+	close(fd);
+	return ok;
+}
+
+/* Forks the server's first process: it waits on go until the parent has put it into
+ * the cgroup (so everything it makes is charged there), then execs argv. */
+static pid_t spawn(char *const argv[], const cpu_set_t *cpus, int out_fd)
+{
+	int go[2];
+	if (pipe2(go, O_CLOEXEC) != 0)
+		return -1;
+	fflush(NULL);
+	pid_t parent = getpid(), pid = fork();
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(127);
+		/* A group of its own: Apache stops its children by signalling its whole
+		 * process group, which would otherwise be the run's, and whoever started it. */
+		setpgid(0, 0);
+		if (cpus)
+			sched_setaffinity(0, sizeof *cpus, cpus);
+		char c;
+		close(go[1]);
+		if (read(go[0], &c, 1) != 1)
+			_exit(127);
+		if (out_fd >= 0) {
+			dup2(out_fd, 1);
+			dup2(out_fd, 2);
+		}
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	int err = errno;
+	close(go[0]);
+	if (pid > 0) {
+		if (env.contained)
+			mem_cgroup_enter(&env.cg, pid);
+		if (write(go[1], "g", 1) != 1) {
+		}
+	}
+	close(go[1]);
+	errno = err;
+	return pid;
+}
+
+static bool reaped(pid_t pid, long wait_ms)
+{
+	for (long t = 0; t <= wait_ms; t += 5) {
+		pid_t r = waitpid(pid, NULL, WNOHANG);
+		if (r == pid || (r < 0 && errno == ECHILD))
+			return true;
+		sleep_ms(5);
+	}
+	return false;
+}
+
+static int start_suite(struct http_peer *p, int s, int capacity, const cpu_set_t *cpus,
+		       char *why, size_t size)
+{
+	int out[2];
+	if (pipe2(out, O_CLOEXEC) != 0) {
+		snprintf(why, size, "pipe: %s", strerror(errno));
+		return errno;
+	}
+	char cap[16];
+	snprintf(cap, sizeof cap, "%d", capacity);
+	char *argv[] = {(char *)httpd_path(), (char *)http_servers[s].name, cap, NULL};
+	p->pid = spawn(argv, cpus, out[1]);
+	int err = p->pid < 0 ? errno : 0;
+	close(out[1]);
+	if (err) {
+		close(out[0]);
+		snprintf(why, size, "fork: %s", strerror(err));
+		return err;
+	}
+	char line[256] = "";
+	size_t len = 0;
+	struct pollfd pf = {out[0], POLLIN, 0};
+	while (len < sizeof line - 1 && !memchr(line, '\n', len) && poll(&pf, 1, 10000) > 0) {
+		ssize_t n = read(out[0], line + len, sizeof line - 1 - len);
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+		line[len] = '\0';
+	}
+	close(out[0]);
+	char *end;
+	long port = strtol(line, &end, 10);
+	if (port <= 0 || *end != '\n') {
+		http_stop(p);
+		snprintf(why, size, "%s did not start: %.200s", argv[0], len ? line : "no output");
+		return EIO;
+	}
+	p->port = (int)port;
+	return 0;
+}
+
+static int start_apache(struct http_peer *p, int s, int capacity, const cpu_set_t *cpus,
+			char *why, size_t size)
+{
+	const char *apache = http_apache_path();
+	if (!apache) {
+		snprintf(why, size, "apache2 is not installed (Debian package apache2; make deps)");
+		return ENOENT;
+	}
+	const char *nocg;
+	if (!http_contained(&nocg)) {
+		/* Its children do not die with it: without a cgroup, nothing could find them. */
+		snprintf(why, size, "Apache needs a cgroup to contain its children: %s", nocg);
+		return EPERM;
+	}
+	char dir[300], path[400], conf[4096];
+	snprintf(dir, sizeof dir, "%s/%s-%u", env.tmp, http_servers[s].name, env.seq++);
+	snprintf(path, sizeof path, "%s/htdocs", dir);
+	if (mkdir(dir, 0755) != 0 || mkdir(path, 0755) != 0) {
+		snprintf(why, size, "mkdir %s: %s", path, strerror(errno));
+		return errno;
+	}
+	static const char *const bodies[] = {HTTP_SMALL_PATH, HTTP_BIG_PATH};
+	for (size_t i = 0; i < ARRAY_SIZE(bodies); i++) {
+		size_t len;
+		const char *b = http_body(bodies[i], &len);
+		snprintf(path, sizeof path, "%s/htdocs%s", dir, bodies[i]);
+		int err = write_file(path, b, len);
+		if (err) {
+			snprintf(why, size, "write %s: %s", path, strerror(err));
+			return err;
+		}
+	}
+	for (int attempt = 0; attempt < 5; attempt++) {
+		p->port = free_port();
+		int err = p->port > 0 ? 0 : errno;
+		if (!err)
+			err = http_apache_conf(conf, sizeof conf, s, p->port, dir, capacity);
+		snprintf(path, sizeof path, "%s/httpd.conf", dir);
+		if (!err)
+			err = write_file(path, conf, strlen(conf));
+		if (err) {
+			snprintf(why, size, "Apache's configuration %s: %s", path, strerror(err));
+			return err;
+		}
+		char *argv[] = {(char *)apache, "-f", path, "-DFOREGROUND", NULL};
+		p->pid = spawn(argv, cpus, -1);
+		if (p->pid < 0) {
+			snprintf(why, size, "fork: %s", strerror(errno));
+			return errno;
+		}
+		bool up = false;
+		for (int t = 0; t < 1000 && !up; t++) {
+			up = accepts(p->port);
+			if (!up && waitpid(p->pid, NULL, WNOHANG) == p->pid)
+				break;
+			if (!up)
+				sleep_ms(10);
+		}
+		/* Up is not serving: a document root its children (www-data) cannot reach, in
+		 * a TMPDIR of mode 0700, answers every request with 403. */
+		int one = -1;
+		bool serves = up && http_hold(p, 1, 10.0, &one) == 1;
+		http_release(&one, 1);
+		if (serves)
+			return 0;
+		http_stop(p);
+		char log[2048] = "";
+		snprintf(path, sizeof path, "%s/error.log", dir);
+		read_text(path, log, sizeof log);
+		if (up) {
+			/* The last line says why. */
+			size_t n = strlen(log);
+			while (n && log[n - 1] == '\n')
+				log[--n] = '\0';
+			char *last = strrchr(log, '\n');
+			snprintf(why, size, "%s started but did not serve %s%s: %.300s", apache, dir,
+				 HTTP_SMALL_PATH, last ? last + 1 : log[0] ? log : "no log");
+			return EACCES;
+		}
+		if (!strstr(log, "Address already in use")) {
+			snprintf(why, size, "%s did not start: %.300s", apache, log[0] ? log : "no log");
+			return EIO;
+		}
+	}
+	snprintf(why, size, "Apache found no free port in 5 tries");
+	return EADDRINUSE;
+}
+
+int http_start(struct http_peer *p, int s, int capacity, const cpu_set_t *cpus, char *why,
+	       size_t size)
+{
+	memset(p, 0, sizeof *p);
+	p->server = s;
+	p->pid = -1;
+	int err = http_env_init(why, size);
+	if (err)
+		return err;
+	return http_servers[s].mpm ? start_apache(p, s, capacity, cpus, why, size)
+				   : start_suite(p, s, capacity, cpus, why, size);
+}
+
+void http_stop(struct http_peer *p)
+{
+	if (p->pid <= 0)
+		return;
+	struct pstat *s;
+	int n = tree(p->pid, &s);
+	/* Apache stops its children on SIGTERM; the suite's die with their parent. */
+	kill(p->pid, SIGTERM);
+	if (!reaped(p->pid, 3000)) {
+		kill(p->pid, SIGKILL);
+		reaped(p->pid, 10000);
+	}
+	for (int i = 1; i < n; i++)
+		kill(s[i].pid, SIGKILL);
+	if (n >= 0)
+		free(s);
+	/* And whatever the tree walk missed (a child that was being forked), by the cgroup:
+	 * wait until it is empty, so the next server is measured alone. */
+	if (env.contained) {
+		char path[600], buf[64];
+		snprintf(path, sizeof path, "%s/cgroup.procs", env.cg.dir);
+		for (int t = 0; t < 500; t++) {
+			if (read_text(path, buf, sizeof buf) != 0 || !buf[0])
+				break;
+			for (char *q = buf; *q;) {
+				long pid = strtol(q, &q, 10);
+				if (pid > 0)
+					kill((pid_t)pid, SIGKILL);
+				while (*q == '\n')
+					q++;
+			}
+			sleep_ms(10);
+		}
+	}
+	p->pid = -1;
+}
+
+/* --- idle connections ------------------------------------------------------------- */
+
+int http_hold(const struct http_peer *p, int n, double patience_s, int *fds)
+{
+	static const char req[] = "GET " HTTP_SMALL_PATH " HTTP/1.1\r\nHost: localhost\r\n\r\n";
+	size_t blen;
+	const char *body = http_body(HTTP_SMALL_PATH, &blen);
+	enum { CONNECTING, SENT, DONE, FAILED };
+	char *state = calloc((size_t)n, 1);
+	struct pollfd *pf = calloc((size_t)n, sizeof *pf);
+	char(*buf)[1024] = calloc((size_t)n, sizeof *buf);
+	size_t *got = calloc((size_t)n, sizeof *got);
+	int answered = 0;
+	if (!state || !pf || !buf || !got)
+		goto out;
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)p->port),
+				.sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	for (int i = 0; i < n; i++) {
+		fds[i] = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+		if (fds[i] < 0 || (connect(fds[i], (struct sockaddr *)&a, sizeof a) != 0 &&
+				   errno != EINPROGRESS))
+			state[i] = FAILED;
+	}
+	/* However long answers keep coming, ten patiences at most: Apache prefork grows by
+	 * 32 processes a second, and would take five minutes to 10,000. */
+	int64_t last = now_ns(), end = last + (int64_t)(10 * patience_s * 1e9);
+	for (;;) {
+		int open = 0;
+		for (int i = 0; i < n; i++) {
+			pf[i].fd = state[i] == CONNECTING || state[i] == SENT ? fds[i] : -1;
+			pf[i].events = state[i] == CONNECTING ? POLLOUT : POLLIN;
+			open += pf[i].fd >= 0;
+		}
+		int64_t left = (int64_t)(patience_s * 1e9) - (now_ns() - last);
+		if (end - now_ns() < left)
+			left = end - now_ns();
+		if (!open || left <= 0)
+			break;
+		int r = poll(pf, (nfds_t)n, (int)(left / 1000000) + 1);
+		if (r < 0 && errno != EINTR)
+			break;
+		for (int i = 0; r > 0 && i < n; i++) {
+			if (pf[i].fd < 0 || !pf[i].revents)
+				continue;
+			last = now_ns();
+			if (state[i] == CONNECTING) {
+				int e = 0;
+				socklen_t el = sizeof e;
+				getsockopt(fds[i], SOL_SOCKET, SO_ERROR, &e, &el);
+				state[i] = e == 0 && send(fds[i], req, sizeof req - 1, MSG_NOSIGNAL) ==
+							     (ssize_t)(sizeof req - 1) ? SENT : FAILED;
+				continue;
+			}
+			ssize_t k = read(fds[i], buf[i] + got[i], sizeof buf[i] - 1 - got[i]);
+			if (k <= 0) {
+				if (k == 0 || errno != EAGAIN)
+					state[i] = FAILED;
+				continue;
+			}
+			got[i] += (size_t)k;
+			buf[i][got[i]] = '\0';
+			char *h = strstr(buf[i], "\r\n\r\n");
+			if (h && (size_t)(buf[i] + got[i] - (h + 4)) >= blen) {
+				bool ok = strncmp(buf[i], "HTTP/1.1 200", 12) == 0 &&
+					  memcmp(h + 4, body, blen) == 0;
+				state[i] = ok ? DONE : FAILED;
+				answered += ok;
+			} else if (got[i] == sizeof buf[i] - 1) {
+				state[i] = FAILED;
+			}
+		}
+	}
+out:
+	free(state);
+	free(pf);
+	free(buf);
+	free(got);
+	return answered;
+}
+
+void http_release(int *fds, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (fds[i] >= 0) {
+			close(fds[i]);
+			fds[i] = -1;
+		}
+}
