@@ -60,6 +60,22 @@ def throughput(transport, kind, mode, size, pin="diff_core"):
     return key("ipc", transport, mode, "throughput", kind=kind, pin=pin, msg_bytes=size)
 
 
+def http_memory(server, mode, connections=1000):
+    """KiB per idle keep-alive connection a server holds (bench/http.c)."""
+    return key("http", server, mode, "memory", connections=connections)
+
+
+def http_rate(server, mode, conn="close", connections=100, pin="split"):
+    """Requests per second under wrk (bench/http.c)."""
+    return key("http", server, mode, "rate", conn=conn, body="small", pin=pin,
+               connections=connections)
+
+
+def http_held(server, mode):
+    """Connections a server holds under a 256 MiB memory limit (bench/http.c)."""
+    return key("http", server, mode, "held", limit_mib=256)
+
+
 def latency(transport, kind, mode, pin="same_pu"):
     return key("ipc", transport, mode, "latency", kind=kind, pin=pin)
 
@@ -186,10 +202,13 @@ CLAIMS = {
         "zh": "线程的划分尺度小于进程（资源比进程少），使得多线程程序并发性高",
         "en": "Threads are smaller than processes, so multithreaded programs are highly "
               "concurrent.",
-        "key": KeyPair(rate("cpu", *THREAD), rate("cpu", *FORK), "ops_per_s_per_worker",
-                       "CPU-bound operations (1000 rounds each) per second per worker",
-                       "one worker per PU, unpinned"),
-        "figure": "figures/scale.png",
+        # 并发性高 is about how many activities a program keeps in flight and what each
+        # costs: a server with many clients, where the choice is actually made.
+        "key": KeyPair(http_memory("thread_per_conn", "thread"),
+                       http_memory("fork_per_conn", "process"), "kib_per_conn",
+                       "KiB of server memory per open keep-alive connection",
+                       "1000 connections, a thread or a forked process per connection"),
+        "figure": "figures/http.png",
     },
 }
 
@@ -260,19 +279,46 @@ RULES = [
 
     # 使得多线程程序并发性高; 多个线程共享内存，从而极大的提高了程序的运行效率: threads
     # get more done at once. Directional: a tie is not "more".
+    # C8 as its sentence means it: smaller units (资源比进程少) let a program hold more
+    # activities at once (并发性高). Counted on servers, the suite's and Apache's.
+    Rule("C8", "a connection costs a server less memory as a thread than as a forked "
+         "process: thread per connection against fork per connection, 1000 connections",
+         http_memory("fork_per_conn", "process"), http_memory("thread_per_conn", "thread"),
+         "greater", 1.5, "kib_per_conn", "KiB per connection"),
+    Rule("C8", "the same in Apache: its threaded event MPM against its process-per-"
+         "connection prefork MPM, 100 connections",
+         http_memory("apache_prefork", "process", 100),
+         http_memory("apache_event", "thread", 100), "greater", 1.5, "kib_per_conn", "KiB per connection"),
+    Rule("C8", "a new concurrent activity starts faster as a thread: with a connection "
+         "per request, thread per connection serves more requests per second than fork "
+         "per connection (100 connections)",
+         http_rate("thread_per_conn", "thread"), http_rate("fork_per_conn", "process"),
+         "greater", 1.1, "requests_per_s", "requests/s"),
+    Rule("C8", "under the same 256 MiB memory limit, thread per connection holds more "
+         "connections than fork per connection",
+         http_held("thread_per_conn", "thread"), http_held("fork_per_conn", "process"),
+         "greater", 1.5, "held", "connections", counted=False),
+    Rule("C8", "the same in Apache: its threaded worker MPM against prefork, 100 "
+         "connections", http_memory("apache_prefork", "process", 100),
+         http_memory("apache_worker", "thread", 100), "greater", 1.5, "kib_per_conn",
+         "KiB per connection", counted=False),
+    # Parallel CPU throughput: context. Parallelism is not concurrency; the sentence
+    # predicts nothing about how fast N busy workers run on N PUs.
     Rule("C8", "CPU-bound work: threads get more done than processes (one per PU)",
-         rate("cpu", *THREAD), rate("cpu", *FORK), "greater", 1.1, "ops_per_s"),
+         rate("cpu", *THREAD), rate("cpu", *FORK), "greater", 1.1, "ops_per_s",
+         counted=False),
     Rule("C8", "streaming memory: threads get more done than processes",
-         rate("memory", *THREAD), rate("memory", *FORK), "greater", 1.1, "ops_per_s"),
+         rate("memory", *THREAD), rate("memory", *FORK), "greater", 1.1, "ops_per_s",
+         counted=False),
     Rule("C8", "one counter in shared memory: threads get more done than processes",
          rate("shared_counter", *THREAD), rate("shared_counter", *FORK), "greater", 1.1,
-         "ops_per_s"),
+         "ops_per_s", counted=False),
     Rule("C8", "mapping and faulting memory: threads get more done than processes",
          rate("page_fault", *THREAD), rate("page_fault", *FORK), "greater", 1.1,
-         "ops_per_s"),
+         "ops_per_s", counted=False),
     Rule("C8", "counters side by side in one shared array (MAP_SHARED for processes): "
          "threads get more done than processes", rate("false_sharing_shared", *THREAD),
-         rate("false_sharing_shared", *FORK), "greater", 1.1, "ops_per_s"),
+         rate("false_sharing_shared", *FORK), "greater", 1.1, "ops_per_s", counted=False),
     Rule("C8", "CPU-bound threads scale: one per PU do at least 80% of PUs x one thread",
          rate("cpu", *THREAD), rate("cpu", *THREAD, 1), "greater", 0.8, "ops_per_s",
          per_pu=True, counted=False),

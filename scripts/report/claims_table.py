@@ -14,7 +14,7 @@ from report.verdicts import (DISCIPLINE, judged, prediction, rules_for, verdict_
 # Each claim's section, as the headings of the sections make it.
 ANCHORS = {"C1": "#c1--what-a-worker-owns", "C2": "#c2--creation-cost-and-copy-on-write",
            "C3": "#c3--processes-do-not-share-global-variables",
-           "C8": "#c8--many-workers-at-once",
+           "C8": "#c8--where-concurrency-lives-http-servers-under-wrk",
            "C4": "#c4-and-c7--talking-between-workers",
            "C7": "#c7--protection",
            "C5": "#c5-c6-and-c7--pools-failures-and-isolation",

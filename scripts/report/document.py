@@ -24,8 +24,8 @@ SECTIONS = [
     nums.section,              # C3 (bench/globals.c)
     ipc.section,               # C4, C7 (bench/ipc.c, bench/bw_lmbench.c)
     pool.section,              # C5, C6, C7 (bench/pool.c)
-    scale.section,             # C8 (bench/scale.c)
     http.section,              # C8: where concurrency lives (bench/http.c)
+    scale.section,             # C8's context: parallelism (bench/scale.c)
     why.section,               # the kernel's time by function (make why: scripts/why.py)
     python.section,            # the notes' Python (bench/py_bench.py)
     machine.skipped_section,

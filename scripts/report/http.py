@@ -2,6 +2,7 @@
 worker models and Apache httpd's three MPMs under wrk: requests per second and p99
 latency against connections, memory per idle connection, server CPU per request, and
 whether the suite's servers stand beside Apache's (the "not a toy" check)."""
+from report.verdicts import claim_part
 from report.i18n import N_, _
 from report.kit import draw, fmt, table, write_data
 
@@ -285,7 +286,8 @@ def python_part(run):
 
 def section(run, folder):
     rows = run.select("http")
-    out = ["## " + _("C8 — where concurrency lives: HTTP servers under wrk"), ""]
+    out = claim_part("C8", run, "## " + _("C8 — where concurrency lives: HTTP servers "
+                                             "under wrk"))
     if not rows:
         return out + (python_part(run) or [_("*No data of the http scenario in this run.*"),
                                            ""])

@@ -9,7 +9,6 @@ import stats
 from describe import in_table_order
 from report.i18n import N_, _, sentences
 from report.kit import draw, figure, fmt, mode_bit, quotient, table, who, write_data
-from report.verdicts import claim_part
 from report import why
 
 # A tie in a Reading: the two medians within this fraction of each other; a difference
@@ -91,7 +90,11 @@ def write_series(run, folder, w, kinds, titles):
 
 
 def section(run, folder):
-    out = claim_part("C8", run, "## " + _("C8 — many workers at once"))
+    out = ["## " + _("C8, context — many workers at once"), "",
+           _("Parallelism is not concurrency: N busy workers on N PUs say how fast work "
+             "runs side by side, not how many activities a program keeps in flight, which "
+             "is what C8's sentence is about (the section above, whose table lists "
+             "these workloads' predictions as context): none counts in a verdict."), ""]
     rows = [b for b in run.select("scale", "rate") if b.usable]
     kinds = in_table_order(run.describe.kinds, {run.kind_of(b) for b in rows})
     workloads = in_table_order(run.describe.workloads,
