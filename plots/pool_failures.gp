@@ -1,8 +1,9 @@
 # pool_failures.gp DATA OUT SETUP - C6 as a table a projector can show: what the caller
 # sees for each way a task fails (rows), in a C thread pool, a C process pool and the
 # notes' Python Pool (columns). DATA columns: col row class and four quoted lines of text;
-# class 0 the caller is told and the pool goes on (green), 1 the caller is told nothing
-# or is gone with the process (red), 2 not measured (grey). SETUP: the report's
+# class 0 the caller is told and the pool goes on (blue), 1 the caller is told nothing
+# or is gone with the process (orange), 2 not measured (grey): blue and orange, which
+# every kind of colour vision tells apart, where red and green are not. SETUP: the report's
 # set x2tics (column names) and set ytics (row names).
 # Words: the report defines L_TITLE in its language (scripts/report/pool.py); FONT
 # (style.gp). Run alone, the script says it in English.
@@ -12,7 +13,7 @@ if (!exists("L_TITLE")) L_TITLE = "C6: what the caller sees when a pool task fai
 # passes a smaller L_CELL_STEP).
 cell_step = exists("L_CELL_STEP") ? L_CELL_STEP + 0 : 1.1
 data = ARG1
-cell_rgb(k) = (k == 0) ? 0xb7e1b0 : (k == 1) ? 0xf4a6a6 : 0xe6e6e6
+cell_rgb(k) = (k == 0) ? 0xa6cee3 : (k == 1) ? 0xfdbf6f : 0xe6e6e6
 eval render_png
 set output ARG2.'.png'
 stats data using 1 nooutput

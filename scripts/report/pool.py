@@ -609,8 +609,8 @@ def c6_figure(run, folder):
     return figure(folder, "pool_failures.gp", "pool_failures.dat", data,
                   _("What the caller sees when a pool task fails"),
                   f"set x2tics ({xt}); set ytics ({yt})", labels=labels) + [
-        _("*Green: the caller is told (a result naming what happened, or an exception) and "
-          "the pool goes on. Red: the caller is told nothing, or is gone with the whole "
+        _("*Blue: the caller is told (a result naming what happened, or an exception) and "
+          "the pool goes on. Orange: the caller is told nothing, or is gone with the whole "
           "process. Grey: not measured (the Python layer has no abort or hang, nor a dead "
           "worker whose result nobody fetches). Each cell is what this run saw, with how many "
           "of its repetitions.*"), ""]
