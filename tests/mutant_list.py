@@ -75,4 +75,47 @@ MUTANTS = [
      "what": "the rank test without mid-ranks for ties (ordinal ranks: ties broken by order)",
      "edits": [("ranks = sps.rankdata(np.concatenate([x, y]))",
                 "ranks = sps.rankdata(np.concatenate([x, y]), method=\"ordinal\")")]},
+
+    # Issue 26's behaviours no test pinned: each has a test of its own, named in "tests"
+    # (the tests --fast runs for it).
+    {"id": "fork-stamped-in-parent", "file": "src/worker.c",
+     "what": "fork's start stamp taken in the parent before fork(), not in the child",
+     "tests": ["test_behaviours"],
+     "edits": [("""static int start_fork(struct worker *w)
+{
+	pid_t pid = fork();
+	if (pid < 0)
+		return errno;
+	if (pid == 0) {
+		int64_t start_ns = now_ns();
+		_exit(w->task->fn(w->arg, start_ns));""", """static int start_fork(struct worker *w)
+{
+	int64_t start_ns = now_ns();
+	pid_t pid = fork();
+	if (pid < 0)
+		return errno;
+	if (pid == 0) {
+		_exit(w->task->fn(w->arg, start_ns));""")]},
+    {"id": "scale-ready-before-setup", "file": "src/scale.c",
+     "what": "a scale worker says it is ready before its set-up (its buffer), not after",
+     "tests": ["test_behaviours"],
+     "edits": [("	/* Set-up before the gate: it is not part of the run. */\n",
+                "	__atomic_store_n(&c.me->ready, 1, __ATOMIC_RELEASE);\n"
+                "	/* Set-up before the gate: it is not part of the run. */\n"),
+               ("nobody waits for this worker */\n	__atomic_store_n(&c.me->ready, 1, __ATOMIC_RELEASE);\n",
+                "nobody waits for this worker */\n")]},
+    {"id": "pool-wait-stale", "file": "src/pool.c",
+     "what": "pool_wait on a slot with no task returns its stale result, not EINVAL",
+     "tests": ["test_behaviours"],
+     "edits": [("		if (state == DONE)\n			return 0;\n		if (state == FREE)\n			return EINVAL;\n",
+                "		if (state == DONE || state == FREE)\n			return 0;\n")]},
+    {"id": "ring-cpu-not-recorded", "file": "src/ipc/ring.c",
+     "what": "a ring side never records the CPU it waits on: both poll on one CPU",
+     "tests": ["test_behaviours"],
+     "edits": [("	if (__atomic_load_n(&me->cpu, __ATOMIC_RELAXED) != here)\n"
+                "		__atomic_store_n(&me->cpu, here, __ATOMIC_RELAXED);\n", "")]},
+    {"id": "available-is-free", "file": "src/mem.c",
+     "what": "the planning memory reader reads MemFree, not MemAvailable",
+     "tests": ["test_behaviours"],
+     "edits": [('one_field("/proc/meminfo", "MemAvailable")', 'one_field("/proc/meminfo", "MemFree")')]},
 ]

@@ -1,0 +1,247 @@
+/* test_behaviours.c - behaviours of the C side that a deliberate break once changed with
+ * every other test still passing (issue 26): fork's start stamp taken in the child after
+ * fork, a scale worker ready only after its set-up, pool_wait refusing a slot with no
+ * task, the polling rings never polling on the CPU the other side waits on, and the
+ * planning memory reader reading MemAvailable. Each test says which break it catches
+ * (tests/mutant_list.py). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "testutil.h"
+
+#include "ipc/ipc.h"
+#include "ipc/peer.h"
+#include "mem.h"
+#include "pool.h"
+#include "scale.h"
+#include "task.h"
+#include "task_registry.h"
+#include "util.h"
+#include "worker.h"
+
+#include <errno.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+/* One field of /proc/self/status or /proc/meminfo in KiB, read here without the suite's
+ * reader, so the test does not check the reader against itself. */
+static long field_kib(const char *path, const char *field)
+{
+	FILE *f = fopen(path, "re");
+	assert_non_null(f);
+	char line[256];
+	long v = -1;
+	size_t n = strlen(field);
+	while (fgets(line, sizeof line, f))
+		if (strncmp(line, field, n) == 0 && line[n] == ':') {
+			v = strtol(line + n + 1, NULL, 10);
+			break;
+		}
+	fclose(f);
+	return v;
+}
+
+/* Break fork-stamped-in-parent. The start stamp is the child's first instruction after
+ * fork: with a parent holding 256 MiB of touched pages, fork spends milliseconds copying
+ * page tables before either side returns, so the stamp lies well past the start of the
+ * call. A stamp taken before fork() would lie at its very start (and Google Benchmark,
+ * seeing near-zero times, would run huge iteration counts). */
+static void test_fork_start_stamped_in_the_child(void **state)
+{
+	(void)state;
+	const size_t size = 256UL << 20;
+	char *ballast = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	assert_true(ballast != MAP_FAILED);
+	madvise(ballast, size, MADV_NOHUGEPAGE); /* one entry per 4 KiB page to copy */
+	memset(ballast, 1, size);
+	const struct worker_kind *k = worker_kind_find("fork");
+	assert_non_null(k);
+	for (int i = 0; i < 3; i++) {
+		task_page()->start_ns = 0;
+		struct worker w;
+		int64_t t0 = now_ns();
+		assert_int_equal(worker_start(&w, k, &task_stamp, 0, NULL), 0);
+		int64_t t1 = now_ns(); /* fork has returned in the parent */
+		assert_int_equal(worker_reap(&w), 0);
+		assert_int_equal(w.exit.code, 0);
+		int64_t stamp = __atomic_load_n(&task_page()->start_ns, __ATOMIC_ACQUIRE);
+		/* The child returns from fork once the copy is done, as the parent does. */
+		if (stamp - t0 < (t1 - t0) / 2)
+			fail_msg("start stamp %lld ns into a fork call of %lld ns: not taken in the "
+				 "child after fork", (long long)(stamp - t0), (long long)(t1 - t0));
+	}
+	munmap(ballast, size);
+	assert_no_children();
+}
+
+/* Break scale-ready-before-setup. A worker says it is ready only after its set-up, so
+ * when scale_start returns (every worker ready) each streaming worker's buffer is
+ * already mapped and written: the timed window then holds the work alone. */
+static void test_scale_ready_after_set_up(void **state)
+{
+	(void)state;
+	const uint64_t buf = 128ULL << 20;
+	const unsigned n = 2;
+	long before = field_kib("/proc/self/status", "RssAnon");
+	struct scale_run r;
+	assert_int_equal(scale_start(&r, worker_kind_find("pthread"), SCALE_MEMORY, n, NULL, 1,
+				     buf),
+			 0);
+	long after = field_kib("/proc/self/status", "RssAnon");
+	scale_release(&r);
+	assert_int_equal(scale_finish(&r), 0);
+	long want = (long)(n * buf / 1024);
+	if (after - before < want * 9 / 10)
+		fail_msg("workers said ready with %ld KiB of their %ld KiB of buffers written",
+			 after - before, want);
+	assert_no_children();
+}
+
+static int square(int64_t arg, int64_t *result)
+{
+	*result = arg * arg;
+	return 0;
+}
+
+/* Break pool-wait-stale. pool_wait on a slot that holds no task (one never used, or
+ * one whose result was already taken) refuses with EINVAL: it neither waits forever
+ * nor hands back the stale result of an earlier task. */
+static void test_pool_wait_on_an_empty_slot_refuses(void **state)
+{
+	(void)state;
+	static const char *const kinds[] = {"pthread", "fork"};
+	for (size_t i = 0; i < 2; i++) {
+		struct pool *p = pool_create(worker_kind_find(kinds[i]), 1, NULL);
+		assert_non_null(p);
+		unsigned h;
+		struct pool_result res;
+		assert_int_equal(pool_submit(p, square, 7, &h), 0);
+		assert_int_equal(pool_wait(p, h, &res), 0);
+		assert_int_equal(res.value, 49);
+		res.value = -1;
+		assert_int_equal(pool_wait(p, h, &res), EINVAL); /* taken already */
+		assert_int_equal(res.value, -1);
+		assert_int_equal(pool_wait(p, h + 1, &res), EINVAL); /* never used */
+		assert_int_equal(pool_wait(p, 1u << 30, &res), EINVAL); /* no such slot */
+		pool_close(p);
+		assert_int_equal(pool_join(p), 0);
+		pool_destroy(p);
+	}
+	assert_no_children();
+}
+
+/* Break ring-cpu-not-recorded. Two sides that are not each bound to one PU, but run on
+ * one CPU, find out from the CPU each last waited on: once the other side has waited
+ * there, a side never polls (the other cannot run while it does). The parent creates the
+ * channel free to run on two PUs (so it says no bound PU), waits until the peer, bound
+ * to the first PU, has waited once, and moves to that PU: from then on none of its waits
+ * may poll. (Without that first wait the peer's CPU is not known yet: a peer that keeps
+ * finding its message there without waiting leaves the parent polling.) */
+static void test_rings_do_not_poll_on_a_shared_cpu(void **state)
+{
+	(void)state;
+	cpu_set_t saved, one;
+	assert_int_equal(sched_getaffinity(0, sizeof saved, &saved), 0);
+	if (CPU_COUNT(&saved) < 2)
+		skip(); /* a side free on several PUs needs two of them */
+	int first = -1;
+	for (int cpu = 0; cpu < CPU_SETSIZE && first < 0; cpu++)
+		if (CPU_ISSET(cpu, &saved))
+			first = cpu;
+	CPU_ZERO(&one);
+	CPU_SET(first, &one);
+	static const char *const rings[] = {"shm_ring", "spsc_ring"};
+	static const char *const kinds[] = {"pthread", "fork"};
+	enum { TRIPS = 200 };
+	for (size_t i = 0; i < 2; i++) {
+		const struct ipc_transport *t = ipc_find(rings[i]);
+		assert_non_null(t);
+		for (size_t k = 0; k < 2; k++) {
+			if (k > 0 && !t->processes)
+				continue;
+			struct ipc_chan c;
+			struct ipc_waits waits[2];
+			char reason[128], fault[256], ping[8], pong[8];
+			assert_int_equal(sched_setaffinity(0, sizeof saved, &saved), 0);
+			assert_int_equal(ipc_create(&c, t, 8, 0, 100000, reason, sizeof reason), 0);
+			ipc_describe(&c, task_page()->ipc_desc, sizeof task_page()->ipc_desc);
+			struct worker w;
+			const struct worker_kind *kind = worker_kind_find(kinds[k]);
+			assert_int_equal(worker_start(&w, kind, &task_ipc_echo, 0, &one), 0);
+			if (kind->mode == MODE_PROCESS)
+				ipc_drop_peer_ends(&c);
+			int64_t deadline = now_ns() + patience_ns();
+			do {
+				assert_true(now_ns() < deadline);
+				nanosleep(&(struct timespec){.tv_nsec = 1000000}, NULL);
+				t->waits(&c, 1, &waits[1]);
+			} while (waits[1].spun + waits[1].slept == 0);
+			assert_int_equal(sched_setaffinity(0, sizeof one, &one), 0);
+			uint64_t seq = 0;
+			for (; seq < TRIPS; seq++) {
+				ipc_stamp(ping, 8, seq);
+				assert_int_equal(t->send(&c, IPC_DOWN, ping), 0);
+				assert_int_equal(t->recv(&c, IPC_UP, pong), 0);
+				assert_int_equal(ipc_check(pong, 8, seq, fault, sizeof fault), 0);
+			}
+			ipc_stamp_last(ping, 8, seq);
+			assert_int_equal(t->send(&c, IPC_DOWN, ping), 0);
+			assert_int_equal(t->recv(&c, IPC_UP, pong), 0);
+			assert_int_equal(worker_reap(&w), 0);
+			assert_int_equal(w.exit.code, 0);
+			t->waits(&c, 0, &waits[0]);
+			t->waits(&c, 1, &waits[1]);
+			t->close(&c);
+			if (waits[0].spun != 0)
+				fail_msg("%s, %s peer, both on CPU %d: the parent polled %llu of %d "
+					 "round trips",
+					 t->name, kinds[k], first, (unsigned long long)waits[0].spun,
+					 TRIPS);
+			assert_true(waits[0].slept + waits[1].slept > 0); /* they took turns */
+		}
+	}
+	assert_int_equal(sched_setaffinity(0, sizeof saved, &saved), 0);
+	assert_no_children();
+}
+
+/* Break available-is-free. The reader the size skips plan with reads MemAvailable (what
+ * can be had without swapping: free pages and the page cache that can be dropped), not
+ * MemFree. Read here before and after it, both fields; skipped where the two are too
+ * close to tell apart. */
+static void test_planning_reads_mem_available(void **state)
+{
+	(void)state;
+	const long slack = 16 << 10; /* KiB other processes may take or give meanwhile */
+	long a0 = field_kib("/proc/meminfo", "MemAvailable");
+	long f0 = field_kib("/proc/meminfo", "MemFree");
+	long v = mem_available_kib();
+	long a1 = field_kib("/proc/meminfo", "MemAvailable");
+	long f1 = field_kib("/proc/meminfo", "MemFree");
+	assert_true(a0 > 0 && a1 > 0 && f0 > 0 && f1 > 0);
+	long lo = (a0 < a1 ? a0 : a1) - slack, hi = (a0 > a1 ? a0 : a1) + slack;
+	long flo = f0 < f1 ? f0 : f1, fhi = f0 > f1 ? f0 : f1;
+	if (fhi >= lo && flo <= hi)
+		skip(); /* MemFree within MemAvailable's band: this machine cannot tell */
+	if (v < lo || v > hi)
+		fail_msg("mem_available_kib() %ld KiB; MemAvailable %ld..%ld, MemFree %ld..%ld", v,
+			 a0, a1, f0, f1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_fork_start_stamped_in_the_child),
+		cmocka_unit_test(test_scale_ready_after_set_up),
+		cmocka_unit_test(test_pool_wait_on_an_empty_slot_refuses),
+		cmocka_unit_test(test_rings_do_not_poll_on_a_shared_cpu),
+		cmocka_unit_test(test_planning_reads_mem_available),
+	};
+	return tvp_run_tests("behaviours", tests, task_page_setup, task_page_teardown);
+}
