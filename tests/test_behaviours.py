@@ -1,0 +1,358 @@
+"""test_behaviours.py - behaviours that a deliberate break once changed with every other
+test still passing (issue 26), each pinned by a test of its own; tests/mutant_list.py
+names the break each one catches.
+
+  SignTest       the exact sign test drops values equal to the threshold
+  Robustness     the robustness line lists only counted predictions that move
+  BudgetSweeps   the budget planner's step 3 keeps two values of every sweep it shrinks
+  SamplesNumbers samples.csv numbers repetitions when a row carries no index
+  ZhComparisons  each comparison word of the Chinese catalogue keeps its meaning
+  Sentinel       every probe is flagged when it moves its bad way, bandwidths included
+  MemoryReader   the environment's memory figure is MemAvailable, not MemFree
+  GilExecutors   the GIL figure's executors run exactly N workers
+  FootprintSlab  footprint's slab growth is per worker (needs build/tvp-bench)
+
+Python only, but for FootprintSlab (a second of tvp-bench) and GilExecutors (a few
+pools of the Python layer)."""
+import contextlib
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import unittest
+from unittest import mock
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BUILD = os.path.join(ROOT, os.environ.get("BUILD", "build"))
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+sys.path.insert(0, os.path.join(ROOT, "bench"))
+import budget  # noqa: E402
+import claims  # noqa: E402
+import machine_state  # noqa: E402
+import results  # noqa: E402
+import samples  # noqa: E402
+import stats  # noqa: E402
+from describe import Describe  # noqa: E402
+from report import i18n, state, verdicts  # noqa: E402
+from results import key  # noqa: E402
+
+
+def bench(name, times):
+    return results.Bench(results.parse_name(name), name, list(times))
+
+
+def run_of(*benches, ctx=None):
+    return results.Run(ctx or {}, Describe({}), {b.key: b for b in benches})
+
+
+class SignTest(unittest.TestCase):
+    """Break sign-test-ties-below: a value equal to the threshold carries no sign; it is
+    dropped, never counted as below (nor as above)."""
+
+    def test_values_at_the_threshold_are_dropped(self):
+        # Two above, three at it: the test is of 2 values, p = 1/4 either side of none.
+        self.assertAlmostEqual(stats.sign_test([2, 2, 2, 3, 3], 2, "greater"), 0.25)
+        self.assertAlmostEqual(stats.sign_test([2, 2, 2, 1, 1], 2, "less"), 0.25)
+        # Every value at the threshold: no evidence at all, either way.
+        self.assertEqual(stats.sign_test([5] * 5, 5, "greater"), 1.0)
+        self.assertEqual(stats.sign_test([5] * 5, 5, "less"), 1.0)
+        # Five above and five at it: as five above alone.
+        self.assertAlmostEqual(stats.sign_test([7] * 5 + [5] * 5, 5, "greater"), 1 / 32)
+
+    def test_a_rule_at_its_threshold_is_not_refuted(self):
+        # "above 5" with every repetition at 5 is not shown below it: undecided, not
+        # failed (counting ties as below would make it fail at p = 1/32).
+        a = key("s", "a", "process", "m")
+        rules = [claims.Rule("CS", "a above 5", a, None, "above", 5)]
+        out = claims.judge("CS", run_of(bench("s/a/process/measure:m", [5] * 5)), rules)[1][0]
+        self.assertIsNone(out.holds)
+
+
+class Robustness(unittest.TestCase):
+    """Break robustness-lists-context: the line after each claim's table names only the
+    counted predictions whose outcome moves with the thresholds, never a context row."""
+    A, B, C = (key("s", "a", "process", "m"), key("s", "b", "thread", "m"),
+               key("s", "c", "process", "m"))
+
+    def test_a_context_row_that_moves_is_not_listed(self):
+        rules = [claims.Rule("CR", "a well past b", self.A, self.B, "greater", 1.5),
+                 claims.Rule("CR", "c just past b", self.C, self.B, "greater", 1.5,
+                             counted=False)]
+        b = bench("s/b/thread/measure:m", [10, 10.1, 10.2, 10.3, 10.4])
+        run = run_of(bench("s/a/process/measure:m", [30, 30.1, 30.2, 30.3, 30.4]), b,
+                     bench("s/c/process/measure:m", [16.0, 16.1, 16.2, 16.3, 16.4]))
+        # The context row does move: 25% harder (1.625x) it fails.
+        harder = [claims.moved(r, 1 + claims.ROBUSTNESS) for r in rules]
+        self.assertFalse(claims.judge("CR", run, harder)[1][1].holds)
+        self.assertEqual(claims.fragility("CR", run, rules), (["supported", "supported"], []))
+        line = verdicts.robustness_line("CR", run, rules)
+        self.assertTrue(line.startswith("**Robust:**"), line)
+        self.assertNotIn("c just past b", line)
+
+    def test_a_counted_row_that_moves_is_listed(self):
+        rules = [claims.Rule("CR", "a well past b", self.A, self.B, "greater", 1.5),
+                 claims.Rule("CR", "c just past b", self.C, self.B, "greater", 1.5)]
+        b = bench("s/b/thread/measure:m", [10, 10.1, 10.2, 10.3, 10.4])
+        run = run_of(bench("s/a/process/measure:m", [30, 30.1, 30.2, 30.3, 30.4]), b,
+                     bench("s/c/process/measure:m", [16.0, 16.1, 16.2, 16.3, 16.4]))
+        self.assertEqual(claims.fragility("CR", run, rules)[1], ["c just past b"])
+        self.assertIn("c just past b", verdicts.robustness_line("CR", run, rules))
+
+
+class BudgetSweeps(unittest.TestCase):
+    """Break budget-sweep-to-one: step 3 drops the largest values of a sweep, but never
+    below two values, whatever the budget."""
+
+    def plan(self, sweeps, limit):
+        items = []
+        for variant, values in sweeps.items():
+            for v in values:
+                name = f"s/{variant}/process/measure:m/size:{v}"
+                items.append(budget.Item(results.parse_name(name), name, "s", None, 1.0))
+        return budget.Plan(items, "quick", limit), items
+
+    def test_step_3_keeps_two_values_of_every_sweep(self):
+        plan, items = self.plan({"a": [1, 2, 4, 8, 16], "b": [1, 2, 4]}, 0.001)
+        plan._drop_sizes()
+        left = {}
+        for it in items:
+            if not it.dropped:
+                left.setdefault(it.key.variant, []).append(it.key.args["size"])
+        self.assertEqual(left, {"a": [1, 2], "b": [1, 2]})
+        self.assertTrue(any(line.startswith("sizes: s m at size") for line in plan.shrunk),
+                        plan.shrunk)
+
+    def test_a_sweep_of_two_is_left_whole(self):
+        plan, items = self.plan({"a": [1, 2]}, 0.001)
+        plan._drop_sizes()
+        self.assertFalse(any(it.dropped for it in items))
+        self.assertEqual(plan.shrunk, [])
+
+    def test_it_stops_once_the_plan_fits(self):
+        # 5 values, 5 repetitions of 1 s each (a benchmark without a reference cost): a
+        # budget for 4 values drops the largest only.
+        plan, items = self.plan({"a": [1, 2, 4, 8, 16]}, 4 * 5 / budget.AIM + 0.01)
+        plan._drop_sizes()
+        self.assertEqual([it.key.args["size"] for it in items if it.dropped], [16])
+
+
+class SamplesNumbers(unittest.TestCase):
+    """Break samples-reps-unnumbered: rows without repetition_index (an older writer)
+    are numbered 0, 1, 2 ... per benchmark, in the order of the rows."""
+
+    def test_rows_without_an_index_are_numbered_in_order(self):
+        rows = []
+        for rep in range(3):
+            for name in ("s/a/process/measure:m", "s/b/thread/measure:m"):
+                rows.append({"name": name + "/manual_time", "run_name": name + "/manual_time",
+                             "run_type": "iteration", "real_time": 10.0 + rep,
+                             "time_unit": "us", "minflt": rep})
+        doc = {"context": {"host_name": "h"}, "benchmarks": rows}
+        with tempfile.TemporaryDirectory() as folder:
+            _args, out = samples.tidy(folder, doc)
+        got = {}
+        for r in out:
+            got.setdefault((r["benchmark"], r["metric"]), []).append((r["repetition"], r["value"]))
+        for name in ("s/a/process/measure:m", "s/b/thread/measure:m"):
+            self.assertEqual(got[(name, "time_us")], [(0, 10.0), (1, 11.0), (2, 12.0)])
+            self.assertEqual(got[(name, "minflt")], [(0, 0), (1, 1), (2, 2)])
+
+    def test_an_index_given_is_kept(self):
+        rows = [{"name": "s/a/process/measure:m", "run_type": "iteration", "real_time": 1.0,
+                 "time_unit": "us", "repetition_index": i} for i in (3, 5)]
+        with tempfile.TemporaryDirectory() as folder:
+            _args, out = samples.tidy(folder, {"context": {}, "benchmarks": rows})
+        self.assertEqual([r["repetition"] for r in out], [3, 5])
+
+
+# Each English comparison word, the Chinese that says it (one of), and the Chinese that
+# says its opposite: a translation that holds the word must say it and not its opposite.
+# Matched on whole words of the msgid; "lower bound" is a bound's name, not a comparison.
+COMPARISONS = [
+    (r"\bfaster\b", ("快",), ("慢",)),
+    (r"\bslower\b", ("慢",), ("快",)),
+    (r"\bworse\b", ("慢", "差"), ("快", "好")),
+    (r"\bbetter\b", ("快", "好", "善"), ("慢", "差")),
+    (r"\bhigher\b", ("高",), ("低",)),
+    (r"\bahead\b", ("领先",), ("落后",)),
+    (r"\bcosts? more\b", ("大", "高", "多"), ("小", "低", "少")),
+    (r"\bcheaper\b", ("降", "低", "少", "小", "1/"), ("高", "贵")),
+    (r"\bfewer\b", ("不超过", "少"), ("超过", "多")),
+]
+
+
+class ZhComparisons(unittest.TestCase):
+    """Break zh-slower-is-faster: a translation that reverses a comparison (processes
+    slower made processes faster) fails, word by word."""
+
+    def test_each_comparison_keeps_its_meaning(self):
+        with i18n.language("zh"):
+            cat = dict(i18n._catalogue._catalog)
+        seen = set()
+        for msgid, msgstr in cat.items():
+            if not isinstance(msgid, str) or not msgid:
+                continue
+            for pattern, says, opposite in COMPARISONS:
+                if not re.search(pattern, msgid):
+                    continue
+                seen.add(pattern)
+                with self.subTest(msgid=msgid[:70], word=pattern):
+                    self.assertTrue(any(w in msgstr for w in says), msgstr)
+                    # A short label (a direction, a table cell) is its comparison: the
+                    # opposite's word has no place in it. A sentence may hold both.
+                    if len(msgid.split()) <= 6:
+                        self.assertEqual([w for w in opposite if w in msgstr], [], msgstr)
+        # The words the report's verdicts turn on are in the catalogue at all.
+        for pattern in (r"\bslower\b", r"\bfaster\b", r"\bhigher\b", r"\bahead\b"):
+            self.assertIn(pattern, seen)
+
+    def test_the_direction_words(self):
+        with i18n.language("zh"):
+            self.assertEqual(i18n._("processes slower"), "进程更慢")
+            self.assertEqual(i18n._("processes faster"), "进程更快")
+
+
+def run_with(sentinel):
+    ctx = {"sentinel": json.dumps(sentinel), "cpu_shares": "{}", "pus": "2"}
+    return results.Run(ctx, Describe({}), {})
+
+
+CALM = {"first_touch_ns": 1400, "cow_fault_ns": 2000, "syscall_ns": 170, "switch_ns": 5000,
+        "cacheline_ns": 90, "memcpy_cache_gbs": 50, "memcpy_mem_gbs": 11, "parallel_pus": 2}
+
+
+class Sentinel(unittest.TestCase):
+    """Break sentinel-direction-ignored: each probe has its bad direction (a time up, a
+    bandwidth or a count of parallel PUs down); a probe moving its bad way flags the
+    scenario where it began, its recovery after does not, for every probe."""
+
+    def test_every_probe_flagged_where_it_got_worse(self):
+        self.assertEqual(set(CALM), set(state.PROBES))
+        for name, (_what, more_is_slower, _n, moves) in state.PROBES.items():
+            with self.subTest(probe=name):
+                first, second = moves[0], moves[1]
+                bad = dict(CALM, **{name: CALM[name] * (3 if more_is_slower else 1 / 3)})
+                r = run_with({"start": CALM, first: bad, second: CALM})
+                self.assertEqual(list(state.changes(r)), [first])
+                self.assertIn(name, state.changes(r)[first][0])
+
+    def test_bandwidths_fall_to_be_worse(self):
+        for name in ("memcpy_cache_gbs", "memcpy_mem_gbs", "parallel_pus"):
+            self.assertFalse(state.PROBES[name][1], name)
+            self.assertGreater(state.worse(name, 10, 5), 1)
+            self.assertLess(state.worse(name, 5, 10), 1)
+        for name in ("first_touch_ns", "syscall_ns", "cacheline_ns"):
+            self.assertGreater(state.worse(name, 5, 10), 1)
+
+    def test_off_the_usual_machine_its_bad_way_only(self):
+        # A probe worse than the run's median before and after a scenario flags it; the
+        # same distance the good way does not ("for most of the run" is about worse).
+        for name, (_w, more_is_slower, _n, moves) in state.PROBES.items():
+            with self.subTest(probe=name):
+                s = moves[0]
+                f = 3 if more_is_slower else 1 / 3
+                bad = dict(CALM, **{name: CALM[name] * f})
+                good = dict(CALM, **{name: CALM[name] / f})
+                flagged = state.changes(run_with({"start": bad, s: bad, "a": CALM, "b": CALM,
+                                                  "c": CALM}))
+                self.assertIn(s, flagged)
+                self.assertIn("for most of the run", " ".join(flagged[s]))
+                flagged = state.changes(run_with({"start": good, s: good, "a": CALM,
+                                                  "b": CALM, "c": CALM}))
+                self.assertNotIn(s, flagged)
+
+
+class MemoryReader(unittest.TestCase):
+    """Break env-memory-is-free: the run's context records MemAvailable (what can be had
+    without swapping), not MemFree. Both read here around it; skipped where this machine
+    cannot tell them apart."""
+
+    def test_mem_available_recorded(self):
+        def fields():
+            out = {}
+            with open("/proc/meminfo") as f:
+                for line in f:
+                    k, v = line.split(":", 1)
+                    out[k] = int(v.split()[0])
+            return out
+        before = fields()
+        got = int(machine_state.environment()["mem_available_kib"])
+        after = fields()
+        slack = 16 << 10
+        lo = min(before["MemAvailable"], after["MemAvailable"]) - slack
+        hi = max(before["MemAvailable"], after["MemAvailable"]) + slack
+        free = (before["MemFree"], after["MemFree"])
+        if any(lo <= f <= hi for f in free):
+            self.skipTest("MemFree within MemAvailable's band: this machine cannot tell")
+        self.assertTrue(lo <= got <= hi, (got, before["MemAvailable"], free))
+
+
+class GilExecutors(unittest.TestCase):
+    """Break gil-executor-every-cpu: the GIL figure's executors are made with exactly N
+    workers (a ProcessPoolExecutor without max_workers takes every CPU, whatever N)."""
+
+    def test_executors_made_with_n_workers(self):
+        import concurrent.futures as cf
+        import py_bench
+        made = []
+
+        def recording(base):
+            class Recording(base):
+                def __init__(self, *a, **kw):
+                    super().__init__(*a, **kw)
+                    made.append((base.__name__, self._max_workers))
+            return Recording
+
+        suite = py_bench.Suite("quick", r"^python/(process|thread)_executor/.*gil/work:io/")
+        suite.reps, suite.work_s = 1, 0.002
+        with mock.patch.object(cf, "ProcessPoolExecutor", recording(cf.ProcessPoolExecutor)), \
+                mock.patch.object(cf, "ThreadPoolExecutor", recording(cf.ThreadPoolExecutor)):
+            with contextlib.redirect_stdout(io.StringIO()):  # its progress lines
+                py_bench.gil(suite)
+        pus = len(os.sched_getaffinity(0))
+        want = py_bench.worker_counts(pus)
+        for kind in ("ProcessPoolExecutor", "ThreadPoolExecutor"):
+            self.assertEqual([n for k, n in made if k == kind], want, made)
+        # Each row's worker count is the one its executor was made with.
+        rows = [r for r in suite.rows if "process_executor" in r["name"]]
+        self.assertEqual(sorted(int(re.search(r"workers:(\d+)", r["name"]).group(1))
+                                for r in rows), sorted(want))
+
+
+@unittest.skipUnless(os.access(os.path.join(BUILD, "tvp-bench"), os.X_OK),
+                     "tvp-bench is not built")
+class FootprintSlab(unittest.TestCase):
+    """Break footprint-slab-total: the slab growth of the footprint rows is per worker,
+    divided by the workers alive as the other per-worker figures are. 1000 parked workers
+    need some KiB of slab each (task_struct, mm_struct, VMAs, files); a total would be
+    MiBs. A machine-wide reading: another process's slab moves it too, a thousandth of
+    what that process took."""
+
+    def test_slab_is_per_worker(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, "fp.json")
+            r = subprocess.run(
+                [os.path.join(BUILD, "tvp-bench"), "--scenario", "footprint",
+                 "--repetitions", "1",
+                 "--benchmark_filter=^footprint/(fork/process|pthread/thread)/measure:memory/"
+                 "parent:tvp/workers:1000/parent_mib:0/",
+                 f"--benchmark_out={out}", "--benchmark_out_format=json"],
+                cwd=ROOT, capture_output=True, text=True, timeout=600)
+            self.assertEqual(r.returncode, 0, r.stderr[-2000:])
+            with open(out) as f:
+                rows = json.load(f)["benchmarks"]
+        self.assertEqual(len(rows), 2, [b["name"] for b in rows])
+        for row in rows:
+            with self.subTest(row=row["name"]):
+                if row.get("error_occurred"):
+                    self.skipTest(row.get("error_message"))
+                # A kernel stack is 16 KiB: the per-worker figures beside it are too.
+                self.assertLess(row["kernel_stack_kib"], 64)
+                self.assertLess(row["slab_kib"], 1024)
+
+
+if __name__ == "__main__":
+    unittest.main()
