@@ -13,7 +13,9 @@
 #include "testutil.h"
 
 #include "ipc/ipc.h"
+#include "cow.h"
 #include "ipc/peer.h"
+#include "nums.h"
 #include "mem.h"
 #include "pool.h"
 #include "scale.h"
@@ -28,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /* One field of /proc/self/status or /proc/meminfo in KiB, read here without the suite's
@@ -234,6 +237,61 @@ static void test_planning_reads_mem_available(void **state)
 			 a0, a1, f0, f1);
 }
 
+/* Break registry-busy-is-park. Every task the helper can be asked for by name is found
+ * under that name, as itself: a table entry pointing at another task hides its own. */
+static void test_registry_finds_every_task_by_name(void **state)
+{
+	(void)state;
+	const struct task *const all[] = {&task_exit,	     &task_stamp,	&task_raise,
+					  &task_affinity,    &task_park,	&task_busy,
+					  &task_ipc_produce, &task_ipc_echo,	&task_bw_write,
+					  &task_cow_write,   &task_nums_append, &task_scale,
+					  &task_pool_worker};
+	assert_int_equal(sizeof all / sizeof all[0], TASK_NTASKS);
+	for (size_t i = 0; i < TASK_NTASKS; i++) {
+		if (task_find(all[i]->name) != all[i])
+			fail_msg("task_find(\"%s\") is not that task", all[i]->name);
+		for (size_t j = 0; j < i; j++)
+			assert_string_not_equal(all[i]->name, all[j]->name);
+	}
+	assert_null(task_find("no-such-task"));
+}
+
+/* Break read-text-keeps-newline. read_text gives a /proc or cgroup value without its
+ * trailing newline (and spaces), so "max\n" compares equal to "max". */
+static void test_read_text_strips_the_newline(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/tvp-read-text-XXXXXX", buf[64];
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "max \n", 5), 5);
+	close(fd);
+	assert_int_equal(read_text(path, buf, sizeof buf), 0);
+	unlink(path);
+	assert_string_equal(buf, "max");
+	assert_int_equal(read_text("/nonexistent/tvp", buf, sizeof buf), ENOENT);
+}
+
+/* Break tie-to-owner-always. tie_to_owner says whether the caller's parent is still the
+ * owner it names: a worker whose owner already died (its parent is now someone else)
+ * must not count itself in. */
+static void test_tie_to_owner_names_the_parent(void **state)
+{
+	(void)state;
+	pid_t me = getpid();
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		bool ok = tie_to_owner(me) && !tie_to_owner(me + 1000000);
+		_exit(ok ? 0 : 1);
+	}
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -242,6 +300,9 @@ int main(void)
 		cmocka_unit_test(test_pool_wait_on_an_empty_slot_refuses),
 		cmocka_unit_test(test_rings_do_not_poll_on_a_shared_cpu),
 		cmocka_unit_test(test_planning_reads_mem_available),
+		cmocka_unit_test(test_registry_finds_every_task_by_name),
+		cmocka_unit_test(test_read_text_strips_the_newline),
+		cmocka_unit_test(test_tie_to_owner_names_the_parent),
 	};
 	return tvp_run_tests("behaviours", tests, task_page_setup, task_page_teardown);
 }
