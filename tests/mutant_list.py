@@ -167,7 +167,7 @@ MUTANTS = [
     # tests named are the ones --fast runs.
     {"id": "cleanup-kills-nobody", "file": "src/cleanup.c",
      "what": "an interrupted run no longer kills its workers",
-     "tests": ["test_scripts.py:Smoke.test_sigint_leaves_nothing"],
+     "tests": ["test_behaviours", "test_scripts.py:Smoke.test_sigint_leaves_nothing"],
      "edits": [("		worker_kill_all();\n", "")]},
     {"id": "cleanup-keeps-cgroups", "file": "src/cleanup.c",
      "what": "an interrupted run leaves the memory cgroups it made",
