@@ -15,8 +15,10 @@
 #include "ipc/ipc.h"
 #include "cleanup.h"
 #include "cow.h"
+#include "gate.h"
 #include "ipc/peer.h"
 #include "nums.h"
+#include "park.h"
 #include "mem.h"
 #include "pool.h"
 #include "scale.h"
@@ -26,6 +28,7 @@
 #include "worker.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -337,6 +340,73 @@ static void test_interrupt_kills_an_untied_worker(void **state)
 	assert_false(alive);
 }
 
+/* Break gate-eof-opens. A worker waiting at the gate whose owner is gone (every write
+ * end closed: end of file) is told so (EPIPE) and does not run as if released; a real
+ * release lets it through. */
+static void test_gate_tells_release_from_owner_gone(void **state)
+{
+	(void)state;
+	for (int release = 0; release < 2; release++) {
+		struct gate g;
+		assert_int_equal(gate_open(&g), 0);
+		pid_t pid = fork();
+		assert_true(pid >= 0);
+		if (pid == 0) {
+			struct gate mine = g;
+			if (gate_join(&mine) != 0)
+				_exit(3);
+			int rc = gate_wait(&mine);
+			_exit(rc == 0 ? 0 : rc == EPIPE ? 1 : 2);
+		}
+		if (release)
+			gate_release(&g, 1);
+		gate_close(&g); /* the owner's ends: without a release, end of file */
+		int status;
+		assert_int_equal(waitpid(pid, &status, 0), pid);
+		assert_true(WIFEXITED(status));
+		assert_int_equal(WEXITSTATUS(status), release ? 0 : 1);
+	}
+}
+
+/* Break park-release-ignores-exit. park_release counts a parked worker that did not end
+ * cleanly (killed at the gate here) among the bad ones, not only a failed reap. */
+static void test_park_release_counts_a_killed_worker(void **state)
+{
+	(void)state;
+	struct park p;
+	assert_int_equal(park_start(&p, worker_kind_find("fork"), 3), 0);
+	assert_int_equal(park_wait(&p, (int)(patience_ns() / 1000000)), 0);
+	assert_int_equal(kill(p.workers[1].pid, SIGKILL), 0);
+	assert_int_equal(park_release(&p), 1);
+	assert_no_children();
+}
+
+/* Break helper-runs-any-task. tvp-helper refuses, with status 2, a task that needs the
+ * memory of the program that started it (one not marked exec): run in a fresh image it
+ * would read pointers that were never set. */
+static void test_helper_refuses_an_in_image_task(void **state)
+{
+	(void)state;
+	static const char *const tasks[] = {"nums_append", "scale", "cow_write"};
+	for (size_t i = 0; i < 3; i++) {
+		assert_false(task_find(tasks[i])->exec);
+		pid_t pid = fork();
+		assert_true(pid >= 0);
+		if (pid == 0) {
+			int null = open("/dev/null", O_WRONLY);
+			dup2(null, STDERR_FILENO);
+			execl(worker_helper_path(), "tvp-helper", tasks[i], "0", "-1", (char *)NULL);
+			_exit(127);
+		}
+		int status;
+		assert_int_equal(waitpid(pid, &status, 0), pid);
+		if (!WIFEXITED(status) || WEXITSTATUS(status) != 2)
+			fail_msg("tvp-helper %s: %s %d, not a refusal (status 2)", tasks[i],
+				 WIFEXITED(status) ? "exit status" : "signal",
+				 WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -349,6 +419,9 @@ int main(void)
 		cmocka_unit_test(test_read_text_strips_the_newline),
 		cmocka_unit_test(test_tie_to_owner_names_the_parent),
 		cmocka_unit_test(test_interrupt_kills_an_untied_worker),
+		cmocka_unit_test(test_gate_tells_release_from_owner_gone),
+		cmocka_unit_test(test_park_release_counts_a_killed_worker),
+		cmocka_unit_test(test_helper_refuses_an_in_image_task),
 	};
 	return tvp_run_tests("behaviours", tests, task_page_setup, task_page_teardown);
 }
