@@ -11,9 +11,10 @@ names the break each one catches.
   MemoryReader   the environment's memory figure is MemAvailable, not MemFree
   GilExecutors   the GIL figure's executors run exactly N workers
   FootprintSlab  footprint's slab growth is per worker (needs build/tvp-bench)
+  BenchCounters  the counters of a few real rows, by their definitions (tvp-bench)
 
-Python only, but for FootprintSlab (a second of tvp-bench) and GilExecutors (a few
-pools of the Python layer)."""
+Python only, but for FootprintSlab and BenchCounters (seconds of tvp-bench) and
+GilExecutors (a few pools of the Python layer)."""
 import contextlib
 import io
 import json
@@ -352,6 +353,85 @@ class FootprintSlab(unittest.TestCase):
                 # A kernel stack is 16 KiB: the per-worker figures beside it are too.
                 self.assertLess(row["kernel_stack_kib"], 64)
                 self.assertLess(row["slab_kib"], 1024)
+
+
+@unittest.skipUnless(os.access(os.path.join(BUILD, "tvp-bench"), os.X_OK),
+                     "tvp-bench is not built")
+class BenchCounters(unittest.TestCase):
+    """Breaks of the counters the C scenarios write (tests/mutant_list.py, bench/): one
+    small real run of a few rows of globals, bw_lmbench, scale, cow and create, and what
+    each counter must be by its definition, whatever the machine's speed."""
+
+    FILTER = ("^(globals/(pthread|fork)/"
+              "|bw_lmbench/pipe/process/measure:throughput/kind:fork/pin:none/"
+              "|scale/(page_fault|cpu)/(thread|process)/measure:rate/kind:(pthread|fork)/"
+              "pin:none/workers:2/"
+              "|cow/fork/process/measure:write/writer:child/layout:private/parent_touched:1/"
+              "pct:10/parent_mib:256/"
+              "|create/(fork/process|pthread/thread)/measure:start/parent:tvp/layout:private/"
+              "parent_mib:0/)")
+
+    @classmethod
+    def setUpClass(cls):
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, "rows.json")
+            r = subprocess.run([os.path.join(BUILD, "tvp-bench"), "--repetitions", "1",
+                                "--min-time", "0.01", f"--benchmark_filter={cls.FILTER}",
+                                f"--benchmark_out={out}", "--benchmark_out_format=json"],
+                               cwd=ROOT, capture_output=True, text=True, timeout=600)
+            if r.returncode != 0:
+                raise AssertionError(f"tvp-bench: {r.stderr[-2000:]}")
+            with open(out) as f:
+                cls.rows = [b for b in json.load(f)["benchmarks"]
+                            if b.get("run_type") != "aggregate"]
+
+    def select(self, prefix):
+        rows = [b for b in self.rows if b["name"].startswith(prefix)]
+        self.assertTrue(rows, prefix)
+        for b in rows:
+            self.assertFalse(b.get("error_occurred"), (b["name"], b.get("error_message")))
+        return rows
+
+    def test_globals_items_and_label(self):
+        # The notes' nums: [11, 22] plus the worker's 0, 1, 2 where the parent sees them.
+        for b in self.select("globals/"):
+            thread = "/thread/" in b["name"]
+            shared = "/shared:1/" in b["name"]
+            want = 5 if thread or shared else 2
+            self.assertEqual(b["parent_sees_items"], want, b["name"])
+            self.assertEqual(b["label"], "[11, 22, 0, 1, 2]" if want == 5 else "[11, 22]",
+                             b["name"])
+
+    def test_bw_lmbench_bytes_are_a_chunk_per_iteration(self):
+        scale = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}
+        for b in self.select("bw_lmbench/pipe/"):
+            per_iteration = b["bytes_per_second"] * b["real_time"] * scale[b["time_unit"]]
+            self.assertAlmostEqual(per_iteration / 65536, 1.0, delta=0.01)
+
+    def test_scale_rates(self):
+        for b in self.select("scale/"):
+            self.assertAlmostEqual(b["ops_per_s"] / (2 * b["ops_per_s_per_worker"]), 1.0,
+                                   delta=1e-6, msg=b["name"])
+            if "tlb_shootdowns_per_s" in b and b["ops_per_s"] > 0:
+                self.assertAlmostEqual(b["tlb_shootdowns_per_op"] * b["ops_per_s"],
+                                       b["tlb_shootdowns_per_s"],
+                                       delta=1e-6 * max(1.0, b["tlb_shootdowns_per_s"]),
+                                       msg=b["name"])
+
+    def test_cow_pages_and_kib_per_fault(self):
+        (b,) = self.select("cow/")
+        # 10% of 256 MiB of 4 KiB pages, written by the child each iteration; each write
+        # a copy-on-write fault of one 4 KiB page (a few more faults for the child's stack).
+        self.assertEqual(b["pages"], 65536 * 10 // 100)
+        self.assertGreaterEqual(b["minflt"], b["pages"])
+        self.assertGreater(b["kib_per_fault"], 3.0)
+        self.assertLess(b["kib_per_fault"], 4.5)
+
+    def test_create_child_counters_for_processes_only(self):
+        for b in self.select("create/"):
+            process = "/process/" in b["name"]
+            self.assertEqual("child_cpu_ns" in b, process, b["name"])
+            self.assertEqual("child_minflt" in b, process, b["name"])
 
 
 if __name__ == "__main__":
