@@ -434,5 +434,63 @@ class BenchCounters(unittest.TestCase):
             self.assertEqual("child_minflt" in b, process, b["name"])
 
 
+class EdgesOfTheVerdictLogic(unittest.TestCase):
+    """What the verdict logic does at its edges, where make coverage found branches no
+    test took: empty samples, a row that is not a benchmark, a folder that cannot be
+    written."""
+
+    def test_median_of_nothing_is_an_error(self):
+        with self.assertRaises(ValueError):
+            stats.median_ci([])
+
+    def test_rank_test_floor_of_an_empty_side(self):
+        self.assertEqual(stats.rank_test_min_p(0, 5), 1.0)
+        self.assertEqual(stats.rank_test_min_p(5, 0), 1.0)
+        self.assertAlmostEqual(stats.rank_test_min_p(5, 5), 1 / 252)
+        self.assertAlmostEqual(stats.rank_test_min_p(5, 5, "two-sided"), 2 / 252)
+
+    def test_samples_rows(self):
+        def tidy(rows):
+            with tempfile.TemporaryDirectory() as folder:
+                return samples.tidy(folder, {"context": {}, "benchmarks": rows})[1]
+        with self.assertRaises(results.ResultsError):
+            tidy([{"run_type": "iteration", "real_time": 1.0}])  # no name
+        with self.assertRaises(results.ResultsError):
+            tidy(["not a row"])
+        # Aggregates and names of another suite are left out, as the report leaves them.
+        self.assertEqual(tidy([{"name": "s/a/process/measure:m_mean", "run_type": "aggregate",
+                                "real_time": 1.0},
+                               {"name": "BM_other/8", "real_time": 1.0}]), [])
+        with self.assertRaises(results.ResultsError):
+            tidy([{"name": "s/a/process/measure:m", "real_time": "fast"}])
+
+    def test_samples_script_errors(self):
+        script = os.path.join(ROOT, "scripts", "samples.py")
+        r = subprocess.run([sys.executable, script], capture_output=True, text=True)
+        self.assertEqual(r.returncode, 2)
+        r = subprocess.run([sys.executable, script, "--help"], capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0)
+        self.assertIn("samples.csv", r.stdout)
+        with tempfile.TemporaryDirectory() as folder:
+            r = subprocess.run([sys.executable, script, folder], capture_output=True,
+                               text=True)
+            self.assertEqual(r.returncode, 2)
+            self.assertTrue(r.stderr.startswith("tvp: "), r.stderr)
+            self.assertNotIn("Traceback", r.stderr)
+
+    def test_samples_unwritable_folder(self):
+        # samples.csv cannot be written where a folder has its name (root or not).
+        with tempfile.TemporaryDirectory() as folder:
+            with open(os.path.join(folder, "benchmarks.json"), "w") as f:
+                json.dump({"context": {"name_schema": "2", "tvp_version": "t", "profile": "quick",
+                                       "placement": "none"}, "benchmarks": []}, f)
+            os.mkdir(os.path.join(folder, "samples.csv"))
+            r = subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "samples.py"),
+                                folder], capture_output=True, text=True)
+            self.assertEqual(r.returncode, 2, r.stderr)
+            self.assertFalse(os.path.exists(os.path.join(folder, "samples.csv.tmp")))
+            self.assertIn("cannot write", r.stderr)
+
+
 if __name__ == "__main__":
     unittest.main()
