@@ -407,6 +407,29 @@ static void test_helper_refuses_an_in_image_task(void **state)
 	}
 }
 
+/* Break cow-thp-from-region-start. The huge pages of a region are those of every
+ * mapping that overlaps it, also one that starts before the region: a region taken
+ * from the middle of a mapping counts that mapping's huge pages. Skipped where the
+ * kernel gives no transparent huge pages. */
+static void test_thp_of_a_region_inside_a_mapping(void **state)
+{
+	(void)state;
+	const size_t huge = 2UL << 20, size = 16 * huge;
+	char *raw = mmap(NULL, size + huge, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	assert_true(raw != MAP_FAILED);
+	char *p = (char *)(((uintptr_t)raw + huge - 1) & ~(uintptr_t)(huge - 1));
+	madvise(p, size, MADV_HUGEPAGE);
+	memset(p, 1, size);
+	long whole = cow_region_thp_kib(p, size);
+	long middle = cow_region_thp_kib(p + 4 * huge, 4 * huge);
+	munmap(raw, size + huge);
+	assert_true(whole >= 0 && middle >= 0);
+	if (whole == 0)
+		skip(); /* no huge page given here (THP never, or none free) */
+	assert_int_equal(middle, whole);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -422,6 +445,7 @@ int main(void)
 		cmocka_unit_test(test_gate_tells_release_from_owner_gone),
 		cmocka_unit_test(test_park_release_counts_a_killed_worker),
 		cmocka_unit_test(test_helper_refuses_an_in_image_task),
+		cmocka_unit_test(test_thp_of_a_region_inside_a_mapping),
 	};
 	return tvp_run_tests("behaviours", tests, task_page_setup, task_page_teardown);
 }

@@ -31,6 +31,7 @@ BUILD = os.path.join(ROOT, os.environ.get("BUILD", "build"))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
 sys.path.insert(0, os.path.join(ROOT, "bench"))
 import budget  # noqa: E402
+import catalogue  # noqa: E402
 import claims  # noqa: E402
 import machine_state  # noqa: E402
 import results  # noqa: E402
@@ -554,6 +555,22 @@ class BudgetSteps(unittest.TestCase):
                                 (budget.name_filter(names, listed), "a/x", True)):
             neg = flt.startswith("-")
             self.assertEqual(bool(re.search(flt.lstrip("-"), name)) != neg, runs)
+
+
+class CatalogueNames(unittest.TestCase):
+    """Break catalogue-quote-unescaped: the catalogue's columns are named by the runs'
+    argument names; any name, a double quote in it included, makes a column of exactly
+    that name, never broken SQL."""
+
+    def test_any_argument_name_is_a_column(self):
+        import sqlite3
+        args = ['kind', 'odd"name', 'x y']
+        conn = sqlite3.connect(":memory:")
+        for stmt in catalogue.schema(args):
+            conn.execute(stmt)
+        cols = [r[1] for r in conn.execute("PRAGMA table_info(samples)")]
+        self.assertEqual([c for c in cols if c in args], args)
+        self.assertEqual(catalogue.q('a"b'), '"a""b"')
 
 
 if __name__ == "__main__":
