@@ -207,7 +207,7 @@ mutants: deps all
 # branch of the code; then the whole test run on it (scripts/coverage.sh).
 coverage: deps extra-kind
 	CFLAGS="-O0 -g" CXXFLAGS="-O0 -g" $(MAKE) BUILD=build/coverage \
-		EXTRA_CPPFLAGS=--coverage LDFLAGS=--coverage all
+		EXTRA_CPPFLAGS="--coverage -DTVP_COVERAGE" LDFLAGS=--coverage all
 	@scripts/coverage.sh build/coverage
 
 clean:
