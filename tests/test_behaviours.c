@@ -20,6 +20,7 @@
 #include "nums.h"
 #include "park.h"
 #include "mem.h"
+#include "minimal.h"
 #include "pool.h"
 #include "scale.h"
 #include "task.h"
@@ -430,6 +431,68 @@ static void test_thp_of_a_region_inside_a_mapping(void **state)
 	assert_int_equal(middle, whole);
 }
 
+/* Break stamp-not-counted. The stamp task counts its run on the page beside its time:
+ * the create scenario's start rows check that each worker ran. */
+static void test_stamp_counts_its_run(void **state)
+{
+	(void)state;
+	static const char *const kinds[] = {"pthread", "fork", "vfork", "posix_spawn"};
+	for (size_t i = 0; i < 4; i++) {
+		__atomic_store_n(&task_page()->runs, 0, __ATOMIC_RELEASE);
+		struct worker w;
+		assert_int_equal(worker_start(&w, worker_kind_find(kinds[i]), &task_stamp, 0, NULL), 0);
+		assert_int_equal(worker_reap(&w), 0);
+		assert_int_equal(w.exit.code, 0);
+		assert_int_equal(__atomic_load_n(&task_page()->runs, __ATOMIC_ACQUIRE), 1);
+	}
+	assert_no_children();
+}
+
+/* Break park-counts-before-join. A parked worker counts itself in only once it is tied
+ * to its owner: one that cannot tie itself (the gate names an opener that is not its
+ * parent) ends with 114 and is not counted, so the owner never sees it as parked. */
+static void test_park_counts_only_tied_workers(void **state)
+{
+	(void)state;
+	struct gate g;
+	assert_int_equal(gate_open(&g), 0);
+	g.opener = 1; /* not this worker's parent */
+	__atomic_store_n(&task_page()->runs, 0, __ATOMIC_RELEASE);
+	struct worker w;
+	assert_int_equal(worker_start(&w, worker_kind_find("fork"), &task_park, gate_arg(&g), NULL),
+			 0);
+	assert_int_equal(worker_reap(&w), 0);
+	gate_close(&g);
+	assert_int_equal(w.exit.code, 114);
+	assert_int_equal(__atomic_load_n(&task_page()->runs, __ATOMIC_ACQUIRE), 0);
+	assert_no_children();
+}
+
+/* Break minimal-parks-twice. The minimal parent holds one set of parked workers at a
+ * time: a second park before the release is refused with its reason, and the first
+ * set still comes back whole. */
+static void test_minimal_parent_parks_one_set(void **state)
+{
+	(void)state;
+	struct minimal m;
+	if (minimal_start(&m) != 0)
+		fail_msg("%s", m.why);
+	struct minimal_park p, again;
+	size_t bad = 99;
+	if (minimal_park(&m, worker_kind_find("fork"), 2, &p) != 0)
+		fail_msg("%s", m.why);
+	int err = minimal_park(&m, worker_kind_find("fork"), 1, &again);
+	if (err == 0) {
+		minimal_stop(&m);
+		fail_msg("a second set parked while the first was");
+	}
+	assert_non_null(strstr(m.why, "already parked"));
+	assert_int_equal(minimal_release(&m, &p, &bad), 0);
+	assert_int_equal(bad, 0);
+	assert_int_equal(minimal_stop(&m), 0);
+	assert_no_children();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -446,6 +509,9 @@ int main(void)
 		cmocka_unit_test(test_park_release_counts_a_killed_worker),
 		cmocka_unit_test(test_helper_refuses_an_in_image_task),
 		cmocka_unit_test(test_thp_of_a_region_inside_a_mapping),
+		cmocka_unit_test(test_stamp_counts_its_run),
+		cmocka_unit_test(test_park_counts_only_tied_workers),
+		cmocka_unit_test(test_minimal_parent_parks_one_set),
 	};
 	return tvp_run_tests("behaviours", tests, task_page_setup, task_page_teardown);
 }
