@@ -450,6 +450,36 @@ class EdgesOfTheVerdictLogic(unittest.TestCase):
         self.assertAlmostEqual(stats.rank_test_min_p(5, 5), 1 / 252)
         self.assertAlmostEqual(stats.rank_test_min_p(5, 5, "two-sided"), 2 / 252)
 
+    def test_rules_at_their_edges(self):
+        a, b = key("s", "a", "process", "m"), key("s", "b", "thread", "m")
+        five = [10, 10.1, 10.2, 10.3, 10.4]
+        # "within 10%" moved 25% harder is within 8%, easier within 12.5%; equals stays.
+        sim = claims.Rule("CE", "a ~ b", a, b, "similar", 0.1)
+        self.assertAlmostEqual(claims.moved(sim, 1.25).threshold, 0.08)
+        self.assertAlmostEqual(claims.moved(sim, 0.75).threshold, 0.1 / 0.75)
+        eq = claims.Rule("CE", "a is 2", a, None, "equals", 2, "n")
+        self.assertIs(claims.moved(eq, 1.25), eq)
+        # A benchmark that failed, or was not run, gives no outcome but says why.
+        failed = bench("s/a/process/measure:m", five)
+        failed.error = "fork: Resource temporarily unavailable"
+        o = claims.evaluate(claims.Rule("CE", "a > b", a, b, "greater", 1.5),
+                            run_of(failed, bench("s/b/thread/measure:m", five)))
+        self.assertIsNone(o.holds)
+        self.assertFalse(o.undecided)
+        self.assertIn("Resource temporarily unavailable", o.why)
+        o = claims.evaluate(claims.Rule("CE", "a > b", a, b, "greater", 1.5),
+                            run_of(bench("s/b/thread/measure:m", five)))
+        self.assertIn("was not run", o.why)
+        # Too few repetitions for any exact test: undecided, with the reason.
+        o = claims.evaluate(claims.Rule("CE", "a > b", a, b, "greater", 1.5),
+                            run_of(bench("s/a/process/measure:m", [30, 31, 32]),
+                                   bench("s/b/thread/measure:m", [10, 11])))
+        self.assertTrue(o.undecided)
+        self.assertIn("cannot reach", o.why)
+        with self.assertRaises(ValueError):
+            claims.evaluate(claims.Rule("CE", "a ? b", a, None, "about", 1),
+                            run_of(bench("s/a/process/measure:m", five)))
+
     def test_samples_rows(self):
         def tidy(rows):
             with tempfile.TemporaryDirectory() as folder:
