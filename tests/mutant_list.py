@@ -435,7 +435,7 @@ MUTANTS = [
                 "        if k is not None and k not in out:\n            out.append(k)")]},
     {"id": "claim-pair-forgotten", "file": "scripts/claim.py",
      "what": "make claim runs the rules' benchmarks but not the key pair's",
-     "tests": ["test_zh.py:Claim"],
+     "tests": ["test_behaviours.py:ClaimKeys", "test_zh.py:Claim"],
      "edits": [("    if pair:\n        keys += [pair.thread, pair.process]\n", "")]},
     {"id": "claims-doc-context-counted", "file": "scripts/claims_doc.py",
      "what": "CLAIMS.md marks context rows as counted",

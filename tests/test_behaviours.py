@@ -603,5 +603,23 @@ class CatalogueNames(unittest.TestCase):
         self.assertEqual(catalogue.q('a"b'), '"a""b"')
 
 
+class ClaimKeys(unittest.TestCase):
+    """Break claim-pair-forgotten: make claim runs the benchmarks of the claim's key pair
+    (the thread and process numbers its handout page and the claims table show) as well
+    as its rules', resolved to this machine's PUs."""
+
+    def test_the_key_pair_is_run(self):
+        import claim
+        pus = len(os.sched_getaffinity(0))
+        for c, spec in claims.CLAIMS.items():
+            pair = spec.get("key")
+            if not pair:
+                continue
+            with self.subTest(claim=c):
+                keys = claim.needed_keys(c)
+                for k in (pair.thread, pair.process):
+                    self.assertIn(k.resolve(pus), keys)
+
+
 if __name__ == "__main__":
     unittest.main()
