@@ -17,9 +17,9 @@ more on 2 cores); run it with `make mutants`, or name the breaks to run.
 --fast runs, instead of `make test`, only the tests a break names as the ones that must
 catch it (its "tests": "test_pool" is the cmocka program build/test_pool,
 "test_state.py:Flags" a unittest class or "test_state.py:Flags.test_x" one test of
-tests/test_state.py), after `make all` (for a break of C): seconds a break, not minutes. A break that
-names none is run whole. `make mutants` keeps the full run: it also finds a break
-caught elsewhere than where its list says, which --fast cannot.
+tests/test_state.py), after `make all` for a break of C: seconds or a minute a break,
+not six. A break that names none is run whole. `make mutants` keeps the full run: it
+also finds a break caught elsewhere than where its list says, which --fast cannot.
 """
 import argparse
 import os
