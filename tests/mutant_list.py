@@ -269,7 +269,7 @@ MUTANTS = [
      "edits": [("		return parent ? c->fd[0] : c->fd[3];", "		return parent ? c->fd[0] : c->fd[2];")]},
     {"id": "seqpacket-peer-gone-ok", "file": "src/ipc/fd.c",
      "what": "a seqpacket read of end-of-file counts as a message",
-     "tests": ["test_ipc"],
+     "tests": ["test_behaviours", "test_ipc"],
      "edits": [("	if (n == 0)\n		return EPIPE;\n	return (size_t)n == c->msg_size ? 0 : EPROTO;\n}\n\nconst struct ipc_transport ipc_unix_stream",
                 "	if (n == 0)\n		return 0;\n	return (size_t)n == c->msg_size ? 0 : EPROTO;\n}\n\nconst struct ipc_transport ipc_unix_stream")]},
     {"id": "queue-full-overflows", "file": "src/ipc/queue.c",

@@ -493,6 +493,31 @@ static void test_minimal_parent_parks_one_set(void **state)
 	assert_no_children();
 }
 
+/* Break seqpacket-peer-gone-ok. A peer that is gone without a word (it exited, its end
+ * of the channel closed) is end of file: a read says EPIPE for every descriptor
+ * transport, never a message of whatever the buffer held. */
+static void test_read_after_the_peer_is_gone(void **state)
+{
+	(void)state;
+	static const char *const names[] = {"pipe", "unix_stream", "unix_seqpacket"};
+	for (size_t i = 0; i < 3; i++) {
+		const struct ipc_transport *t = ipc_find(names[i]);
+		struct ipc_chan c;
+		char reason[128], buf[64];
+		assert_int_equal(ipc_create(&c, t, sizeof buf, 0, 0, reason, sizeof reason), 0);
+		struct worker w;
+		assert_int_equal(worker_start(&w, worker_kind_find("fork"), &task_exit, 0, NULL), 0);
+		ipc_drop_peer_ends(&c);
+		assert_int_equal(worker_reap(&w), 0);
+		int err = t->recv(&c, IPC_UP, buf);
+		t->close(&c);
+		if (err != EPIPE)
+			fail_msg("%s: a read after the peer exited gave %d (%s), not EPIPE", names[i],
+				 err, strerror(err));
+	}
+	assert_no_children();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -512,6 +537,7 @@ int main(void)
 		cmocka_unit_test(test_stamp_counts_its_run),
 		cmocka_unit_test(test_park_counts_only_tied_workers),
 		cmocka_unit_test(test_minimal_parent_parks_one_set),
+		cmocka_unit_test(test_read_after_the_peer_is_gone),
 	};
 	return tvp_run_tests("behaviours", tests, task_page_setup, task_page_teardown);
 }
