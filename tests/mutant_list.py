@@ -455,7 +455,7 @@ MUTANTS = [
      "edits": [("        if a <= 0 or b <= 0:\n            continue", "        if a < 0 or b < 0:\n            continue")]},
     {"id": "flips-count-missing-data", "file": "scripts/compare_runs.py",
      "what": "a run without the data to decide counts as a flip",
-     "tests": ["test_runs.py:CompareMany"],
+     "tests": ["test_behaviours.py:VerdictFlips", "test_runs.py:CompareMany"],
      "edits": [("    return len({v for v in per_run if v not in UNDECIDED}) > 1",
                 "    return len(set(per_run)) > 1")]},
     {"id": "compare-runs-kernel-whole", "file": "scripts/compare_runs.py",

@@ -725,5 +725,19 @@ class CatalogueEdges(unittest.TestCase):
             self.assertIn("cannot write", err.getvalue())
 
 
+class VerdictFlips(unittest.TestCase):
+    """Break flips-count-missing-data: comparing runs, a verdict flips only between two
+    decided verdicts; a run without the data to decide (or undecided) says nothing."""
+
+    def test_only_decided_verdicts_flip(self):
+        import compare_runs
+        flips = compare_runs.flips
+        self.assertTrue(flips(["supported", "not supported"]))
+        self.assertTrue(flips(["supported", "missing data", "nuanced"]))
+        self.assertFalse(flips(["supported", "missing data"]))
+        self.assertFalse(flips(["undecided", "supported", "supported"]))
+        self.assertFalse(flips(["missing data", "undecided"]))
+
+
 if __name__ == "__main__":
     unittest.main()
