@@ -204,10 +204,13 @@ mutants: deps all
 	$(PYTHON) tests/mutants.py $(if $(FAST),--fast) $(MUTANTS)
 
 # A build of its own with gcc's counters, unoptimised so that a branch of the source is a
-# branch of the code; then the whole test run on it (scripts/coverage.sh).
+# branch of the code, the counters updated atomically (threads share them: plain adds lose
+# some and gcov then reports negative counts); then the whole test run on it
+# (scripts/coverage.sh).
 coverage: deps extra-kind
 	CFLAGS="-O0 -g" CXXFLAGS="-O0 -g" $(MAKE) BUILD=build/coverage \
-		EXTRA_CPPFLAGS="--coverage -DTVP_COVERAGE" LDFLAGS=--coverage all
+		EXTRA_CPPFLAGS="--coverage -fprofile-update=atomic -DTVP_COVERAGE" \
+		LDFLAGS=--coverage all
 	@scripts/coverage.sh build/coverage
 
 clean:
