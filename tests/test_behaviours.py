@@ -739,5 +739,27 @@ class VerdictFlips(unittest.TestCase):
         self.assertFalse(flips(["missing data", "undecided"]))
 
 
+class HandoutReading(unittest.TestCase):
+    """Breaks handout-held-counts-undecided and handout-open-includes-context: the
+    handout's reading counts as holding only the counted predictions that hold, and
+    lists as not decided only counted ones, never a context row."""
+
+    def test_reading_counts_and_lists_counted_rows_only(self):
+        import handout
+        a = key("s", "a", "process", "m")
+        rule = lambda text, counted=True: claims.Rule("C9", text, a, None, "above", 1,
+                                                      counted=counted)
+        outs = [claims.Outcome(rule("holds"), True), claims.Outcome(rule("fails"), False),
+                claims.Outcome(rule("open"), None, undecided=True),
+                claims.Outcome(rule("context open", counted=False), None, undecided=True)]
+        with mock.patch.object(claims, "judged", lambda c, r: ("nuanced", outs)), \
+                mock.patch.object(handout, "key_text", lambda c, r: "–"):
+            text = handout.reading("C9", run_of())
+        self.assertIn("hold on this machine: 1 of 3.", text)
+        self.assertIn("Not borne out: fails.", text)
+        self.assertIn("Not decided by this run: open.", text)
+        self.assertNotIn("context open", text)
+
+
 if __name__ == "__main__":
     unittest.main()
