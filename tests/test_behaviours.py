@@ -761,5 +761,46 @@ class HandoutReading(unittest.TestCase):
         self.assertNotIn("context open", text)
 
 
+class ReportHelpers(unittest.TestCase):
+    """The report's small helpers by their definitions (breaks of scripts/report/kit.py,
+    machine.py and ipc.py in tests/mutant_list.py): sizes in words only when exact, big
+    numbers in full, no division by zero, the noisy list noisiest first and of
+    benchmarks with repetitions, the panels' y range a decade each way."""
+
+    def test_kit_numbers(self):
+        from report import kit
+        self.assertEqual(kit.human_size(2048), "2 KiB")
+        self.assertEqual(kit.human_size(3 << 20), "3 MiB")
+        self.assertEqual(kit.human_size(1536 << 10), "1536 KiB")
+        self.assertEqual(kit.human_size(1536), "1536 B")
+        self.assertEqual(kit.fmt(123456.7), "123,457")
+        self.assertEqual(kit.fmt(100), "100")
+        self.assertEqual(kit.fmt(0.012345), "0.0123")
+        self.assertEqual(kit.fmt(None), "–")
+        self.assertIsNone(kit.quotient(1.0, 0))
+        self.assertIsNone(kit.quotient(None, 2.0))
+        self.assertEqual(kit.quotient(3.0, 2.0), 1.5)
+
+    def test_noisy_section(self):
+        from report import machine
+        quiet = bench("s/q/process/measure:m", [100, 100.1, 100.2, 100.1, 100])
+        noisy = bench("s/n/process/measure:m", [50, 100, 150, 100, 100])
+        noisier = bench("s/w/process/measure:m", [10, 100, 190, 100, 100])
+        single = bench("s/o/process/measure:m", [10])
+        lines = machine.noisy_section(run_of(quiet, noisy, single, noisier), None)
+        text = "\n".join(lines)
+        self.assertIn("2 of 3 benchmarks", text)
+        self.assertLess(text.index("s/w/process"), text.index("s/n/process"))
+        self.assertNotIn("s/q/process", text)
+        self.assertNotIn("s/o/process", text)
+        self.assertEqual(machine.noisy_section(run_of(quiet, single), None), [])
+
+    def test_decade_range(self):
+        from report import ipc
+        self.assertEqual(ipc.decade_range([3, 70]), (1, 100))
+        self.assertEqual(ipc.decade_range([0, None, 250]), (100, 1000))
+        self.assertEqual(ipc.decade_range([]), (1, 10))
+
+
 if __name__ == "__main__":
     unittest.main()
