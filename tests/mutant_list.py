@@ -291,7 +291,7 @@ MUTANTS = [
      "edits": [("			ipc_stamp(buf, c.msg_size, seq);", "			ipc_stamp(buf, c.msg_size, seq + 1);")]},
     {"id": "sysv-msgmax-unchecked", "file": "src/ipc/mq.c",
      "what": "a System V message over msgmax (but within msgmnb) is not refused",
-     "tests": ["test_ipc"],
+     "tests": ["test_behaviours", "test_ipc"],
      "edits": [("if ((long)c->msg_size > msgmax || (long)c->msg_size > msgmnb) {",
                 "if ((long)c->msg_size > msgmnb) {")]},
     {"id": "scale-padded-is-packed", "file": "src/scale.c",

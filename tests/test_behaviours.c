@@ -518,6 +518,32 @@ static void test_read_after_the_peer_is_gone(void **state)
 	assert_no_children();
 }
 
+/* Break sysv-msgmax-unchecked. A System V channel for messages over kernel.msgmax is
+ * refused when it is made, with the limit named, even where the queue (msgmnb) could
+ * hold one: msgsnd would refuse every message later. Skipped where msgmax is not below
+ * msgmnb. */
+static void test_sysv_refuses_messages_over_msgmax(void **state)
+{
+	(void)state;
+	char text[64];
+	assert_int_equal(read_text("/proc/sys/kernel/msgmax", text, sizeof text), 0);
+	long msgmax = atol(text);
+	assert_int_equal(read_text("/proc/sys/kernel/msgmnb", text, sizeof text), 0);
+	long msgmnb = atol(text);
+	if (msgmax >= msgmnb)
+		skip();
+	struct ipc_chan c;
+	char reason[256] = "";
+	const struct ipc_transport *t = ipc_find("sysv_mq");
+	int err = ipc_create(&c, t, (size_t)msgmax + 1, 0, 0, reason, sizeof reason);
+	if (err == 0)
+		t->close(&c);
+	assert_int_equal(err, EMSGSIZE);
+	assert_non_null(strstr(reason, "msgmax"));
+	assert_int_equal(ipc_create(&c, t, (size_t)msgmax, 0, 0, reason, sizeof reason), 0);
+	t->close(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -538,6 +564,7 @@ int main(void)
 		cmocka_unit_test(test_park_counts_only_tied_workers),
 		cmocka_unit_test(test_minimal_parent_parks_one_set),
 		cmocka_unit_test(test_read_after_the_peer_is_gone),
+		cmocka_unit_test(test_sysv_refuses_messages_over_msgmax),
 	};
 	return tvp_run_tests("behaviours", tests, task_page_setup, task_page_teardown);
 }
