@@ -802,5 +802,25 @@ class ReportHelpers(unittest.TestCase):
         self.assertEqual(ipc.decade_range([]), (1, 10))
 
 
+class RuleWords(unittest.TestCase):
+    """Breaks py-rule-thread-threshold and the like: a rule's threshold is the number its
+    own words give ("under 64 KiB" is below 64, "at least twice" is greater than 2), so
+    a threshold typed wrong cannot hide behind a reference run that passes either way."""
+
+    def test_thresholds_say_what_the_words_say(self):
+        import py_rules
+        seen = 0
+        for r in list(claims.RULES) + list(py_rules.PY_RULES):
+            with self.subTest(rule=r.prediction):
+                m = re.search(r"under (\d+) KiB", r.prediction)
+                if m:
+                    self.assertEqual((r.relation, r.threshold), ("below", int(m.group(1))))
+                    seen += 1
+                if re.search(r"at least twice", r.prediction):
+                    self.assertEqual((r.relation, r.threshold), ("greater", 2.0))
+                    seen += 1
+        self.assertGreaterEqual(seen, 4)
+
+
 if __name__ == "__main__":
     unittest.main()
