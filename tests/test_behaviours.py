@@ -822,5 +822,36 @@ class RuleWords(unittest.TestCase):
         self.assertGreaterEqual(seen, 4)
 
 
+@unittest.skipUnless(os.access(os.path.join(BUILD, "tvp-bench"), os.X_OK),
+                     "tvp-bench is not built")
+class DescribeTables(unittest.TestCase):
+    """Breaks describe-kinds-skip-first and describe-mode-is-kind: the description's
+    table of worker kinds holds every kind the benchmarks' names use, each with the mode
+    its names give it."""
+
+    def test_every_kind_of_the_names_is_in_the_table(self):
+        bench_exe = os.path.join(BUILD, "tvp-bench")
+        d = json.loads(subprocess.run([bench_exe, "--describe"], capture_output=True,
+                                      text=True, check=True).stdout)
+        table = {k["name"]: k["mode"] for k in d["worker_kinds"]}
+        self.assertEqual(set(table.values()), {"thread", "process"})
+        names = subprocess.run([bench_exe, "--benchmark_list_tests"], capture_output=True,
+                               text=True, check=True).stdout.split()
+        seen = 0
+        for name in names:
+            k = results.parse_name(name)
+            if k is None or k.scenario != "create":
+                continue
+            seen += 1
+            self.assertIn(k.variant, table, name)
+            self.assertEqual(table[k.variant], k.mode, name)
+        self.assertGreater(seen, 0)
+        for name in names:
+            k = results.parse_name(name)
+            if k is not None and isinstance(k.args.get("kind"), str):
+                self.assertIn(k.args["kind"], table, name)
+
+
+
 if __name__ == "__main__":
     unittest.main()
