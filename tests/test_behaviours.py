@@ -621,122 +621,14 @@ class ClaimKeys(unittest.TestCase):
                 for k in (pair.thread, pair.process):
                     self.assertIn(k.resolve(pus), keys)
 
-
-class MachineStateEdges(unittest.TestCase):
-    """The machine-state readers at their edges: the estimate, the CPU shares of an
-    interval with no ticks, a probe that gives nothing, and the words for the
-    hypervisor and the container (from stand-ins for systemd-detect-virt and dmesg)."""
-
-    REF = {"scenario_seconds": "create=100,cow=50,globals=10",
-           "sentinel": json.dumps({"start": {"first_touch_ns": 1000}})}
-
-    def test_estimate(self):
-        e = machine_state.estimate(["create", "globals", "new"], {"first_touch_ns": 2000},
-                                   self.REF, "quick")
-        # create: 60% of it faults pages, twice as dear here: 100 x (0.6 x 2 + 0.4).
-        self.assertAlmostEqual(e["create"], 160.0)
-        self.assertAlmostEqual(e["globals"], 10.0)   # no page share
-        self.assertAlmostEqual(e["new"], 30.0)       # not in the reference
-        # No probe of this machine: no fault scaling; 10 x 0.1 s is 4x the quick 5 x 0.05.
-        e = machine_state.estimate(["create"], {}, self.REF, "quick", repetitions=10,
-                                   min_time=0.1)
-        self.assertAlmostEqual(e["create"], 400.0)
-        self.assertAlmostEqual(machine_state.estimate(["cow"], {}, self.REF, "full")["cow"],
-                               50 * machine_state.PROFILE_FACTOR["full"])
-
-    def test_cpu_shares_of_no_time(self):
-        ticks = {k: 5 for k in machine_state.STAT_FIELDS}
-        ticks["suite"] = 0
-        self.assertEqual(machine_state.cpu_shares(ticks, dict(ticks)),
-                         {"others": 0.0, "steal": 0.0})
-
-    def test_probe_of_a_bench_that_fails(self):
-        self.assertEqual(machine_state.probe("/bin/false", takes=2), {})
-        self.assertEqual(machine_state.probe("/nonexistent/tvp-bench", takes=1), {})
-
-    def stand_ins(self, folder, vm, box, log):
-        for name, text in (("systemd-detect-virt",
-                            f'[ "$1" = --vm ] && echo {vm} || echo {box}\n'),
-                           ("dmesg", f"echo '{log}'\n")):
-            path = os.path.join(folder, name)
-            with open(path, "w") as f:
-                f.write("#!/bin/sh\n" + text)
-            os.chmod(path, 0o755)
-
-    def test_virtualisation_words(self):
-        with open("/proc/cpuinfo") as f:
-            flag = " hypervisor" in next((l for l in f if l.startswith("flags")), "")
-        with tempfile.TemporaryDirectory() as d:
-            self.stand_ins(d, "kvm", "docker", "[    0.000000] Hypervisor detected: KVM")
-            with mock.patch.dict(os.environ, {"PATH": d}):
-                words = machine_state.virtualisation()
-            self.assertEqual(words, "; ".join(
-                ["virtual machine: kvm", "container: docker"] +
-                (["CPU flag hypervisor"] if flag else []) +
-                ["kernel log: Hypervisor detected: KVM"]))
-        with tempfile.TemporaryDirectory() as d:
-            self.stand_ins(d, "none", "none", "nothing of note")
-            with mock.patch.dict(os.environ, {"PATH": d}):
-                words = machine_state.virtualisation()
-            self.assertEqual(words, "CPU flag hypervisor" if flag else "none found")
-        with mock.patch.dict(os.environ, {"PATH": "/nonexistent"}):
-            words = machine_state.virtualisation()
-        self.assertEqual(words, "CPU flag hypervisor" if flag else "none found")
-
-
-class CatalogueEdges(unittest.TestCase):
-    """catalogue.py on what is not a clean set of runs: a folder that is not a run, two
-    runs of one name, no results folder, no database yet, an unwritable database."""
-
-    def run_folder(self, parent, name):
-        folder = os.path.join(parent, name)
-        os.makedirs(folder)
-        shutil.copy(os.path.join(ROOT, "results", "reference", "benchmarks.json"), folder)
-        return folder
-
-    def test_refusals_and_skips(self):
-        with tempfile.TemporaryDirectory() as tmp:
-            a = self.run_folder(os.path.join(tmp, "one"), "run")
-            b = self.run_folder(os.path.join(tmp, "two"), "run")
-            with open(os.path.join(b, "benchmarks.json"), "a") as f:
-                f.write(" ")  # not the same bytes: two runs, one id
-            empty = os.path.join(tmp, "empty")
-            os.makedirs(empty)
-            db = os.path.join(tmp, "c.sqlite")
-            with self.assertRaises(results.ResultsError) as e:
-                catalogue.build(db, [a, b], None)
-            self.assertIn("already in the catalogue", str(e.exception))
-            with self.assertRaises(results.ResultsError):
-                catalogue.build(db, [a, empty], None)
-            self.assertFalse(os.path.exists(db))  # nothing written after a refusal
-            skipped = []
-            n_runs, _n = catalogue.build(db, [a, b, empty], lambda f, why: skipped.append(f))
-            self.assertEqual(n_runs, 1)
-            self.assertEqual(sorted(skipped), sorted([b, empty]))
-            self.assertEqual(catalogue.folders_under(os.path.join(tmp, "none")), [])
-            out = io.StringIO()
-            with contextlib.redirect_stdout(out):
-                catalogue.print_examples(os.path.join(tmp, "none.sqlite"))
-            self.assertIn("does not exist yet", out.getvalue())
-            err = io.StringIO()
-            with contextlib.redirect_stderr(err):
-                rc = catalogue.main(["--db", os.path.join(tmp, "no", "such", "dir", "c.sqlite"), a])
-            self.assertEqual(rc, 2)
-            self.assertIn("cannot write", err.getvalue())
-
-
-class VerdictFlips(unittest.TestCase):
-    """Break flips-count-missing-data: comparing runs, a verdict flips only between two
-    decided verdicts; a run without the data to decide (or undecided) says nothing."""
-
-    def test_only_decided_verdicts_flip(self):
-        import compare_runs
-        flips = compare_runs.flips
-        self.assertTrue(flips(["supported", "not supported"]))
-        self.assertTrue(flips(["supported", "missing data", "nuanced"]))
-        self.assertFalse(flips(["supported", "missing data"]))
-        self.assertFalse(flips(["undecided", "supported", "supported"]))
-        self.assertFalse(flips(["missing data", "undecided"]))
+    def test_a_pair_no_rule_reads_is_run_too(self):
+        # Every claim's pair is also read by a rule today: a claim whose pair no rule
+        # reads shows whether the pair itself is asked for.
+        import claim
+        t, p = key("s", "t", "thread", "m"), key("s", "p", "process", "m")
+        pair = claims.KeyPair(t, p, "time", "µs")
+        with mock.patch.dict(claims.CLAIMS, {"CZ": {"key": pair}}):
+            self.assertEqual(claim.needed_keys("CZ"), [t, p])
 
 
 class HandoutReading(unittest.TestCase):
@@ -850,6 +742,39 @@ class DescribeTables(unittest.TestCase):
             k = results.parse_name(name)
             if k is not None and isinstance(k.args.get("kind"), str):
                 self.assertIn(k.args["kind"], table, name)
+
+
+
+class CommandLineEdges(unittest.TestCase):
+    """Breaks main-min-time-unbounded, write-report-lang-ignored and
+    write-report-bad-lang-ok: tvp-bench refuses a minimum time over a minute (status 2,
+    the option named); write_report.py takes --lang=zh as the language, and stops with
+    status 2, writing nothing, on a language it has no catalogue for."""
+
+    @unittest.skipUnless(os.access(os.path.join(BUILD, "tvp-bench"), os.X_OK),
+                         "tvp-bench is not built")
+    def test_min_time_over_a_minute(self):
+        exe = os.path.join(BUILD, "tvp-bench")
+        r = subprocess.run([exe, "--min-time=61", "--list"], capture_output=True, text=True)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("--min-time", r.stderr)
+        r = subprocess.run([exe, "--min-time=60", "--list"], capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, r.stderr)
+
+    def test_report_language(self):
+        script = os.path.join(ROOT, "scripts", "write_report.py")
+        with tempfile.TemporaryDirectory() as d:
+            shutil.copy(os.path.join(ROOT, "tests", "fixtures", "run-small.json"),
+                        os.path.join(d, "benchmarks.json"))
+            r = subprocess.run([sys.executable, script, "--lang=xx", d], capture_output=True,
+                               text=True)
+            self.assertEqual(r.returncode, 2)
+            self.assertIn("no catalogue for language 'xx'", r.stderr)
+            self.assertFalse(os.path.exists(os.path.join(d, "REPORT.md")))
+            r = subprocess.run([sys.executable, script, "--lang=zh", d], capture_output=True,
+                               text=True)
+            self.assertEqual(r.returncode, 0, r.stderr[-2000:])
+            self.assertTrue(os.path.exists(os.path.join(d, "REPORT.zh.md")))
 
 
 
