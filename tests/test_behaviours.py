@@ -777,6 +777,38 @@ class CommandLineEdges(unittest.TestCase):
             self.assertTrue(os.path.exists(os.path.join(d, "REPORT.zh.md")))
 
 
+class GlobalsReading(unittest.TestCase):
+    """Breaks globals-p-unused and globals-more-is-less: C3's reading says "more" when
+    the shared list's median is higher and "less" when lower, and calls a difference
+    significant only at p < 0.05."""
+
+    def reading(self, shared, plain):
+        from report import globals as globals_section, kit
+        benches = []
+        for kind, mode in (("fork", "process"), ("pthread", "thread")):
+            for flag, times in ((1, shared), (0, plain)):
+                b = bench(f"globals/{kind}/{mode}/measure:nums/shared:{flag}", times)
+                seen = 5.0 if flag or mode == "thread" else 2.0
+                b.counters["parent_sees_items"] = [seen] * len(times)
+                benches.append(b)
+        drew, kit.DRAW = kit.DRAW, False
+        try:
+            with tempfile.TemporaryDirectory() as folder:
+                return "\n".join(globals_section.section(run_of(*benches), folder))
+        finally:
+            kit.DRAW = drew
+
+    def test_more_less_and_significance(self):
+        base = [100, 101, 102, 103, 104]
+        text = self.reading([200, 201, 202, 203, 204], base)
+        self.assertIn("µs more (", text)
+        self.assertNotIn("not a significant", text)
+        text = self.reading([50, 51, 52, 53, 54], base)
+        self.assertIn("µs less (", text)
+        self.assertNotIn("µs more", text)
+        text = self.reading([99, 102, 104, 101, 105], base)
+        self.assertIn("not a significant difference", text)
+
 
 if __name__ == "__main__":
     unittest.main()
