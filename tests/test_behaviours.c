@@ -544,6 +544,41 @@ static void test_sysv_refuses_messages_over_msgmax(void **state)
 	t->close(&c);
 }
 
+/* Break ring-polls-at-zero-bound. A spin bound of 0 means sleep at once: neither side of
+ * either ring polls, wherever the two run. */
+static void test_rings_never_poll_at_a_zero_bound(void **state)
+{
+	(void)state;
+	static const char *const rings[] = {"shm_ring", "spsc_ring"};
+	for (size_t i = 0; i < 2; i++) {
+		const struct ipc_transport *t = ipc_find(rings[i]);
+		struct ipc_chan c;
+		struct ipc_waits waits[2];
+		char reason[128], fault[256], ping[8], pong[8];
+		assert_int_equal(ipc_create(&c, t, 8, 0, 0, reason, sizeof reason), 0);
+		ipc_describe(&c, task_page()->ipc_desc, sizeof task_page()->ipc_desc);
+		struct worker w;
+		assert_int_equal(worker_start(&w, worker_kind_find("pthread"), &task_ipc_echo, 0, NULL),
+				 0);
+		uint64_t seq = 0;
+		for (; seq < 100; seq++) {
+			ipc_stamp(ping, 8, seq);
+			assert_int_equal(t->send(&c, IPC_DOWN, ping), 0);
+			assert_int_equal(t->recv(&c, IPC_UP, pong), 0);
+			assert_int_equal(ipc_check(pong, 8, seq, fault, sizeof fault), 0);
+		}
+		ipc_stamp_last(ping, 8, seq);
+		assert_int_equal(t->send(&c, IPC_DOWN, ping), 0);
+		assert_int_equal(t->recv(&c, IPC_UP, pong), 0);
+		assert_int_equal(worker_reap(&w), 0);
+		t->waits(&c, 0, &waits[0]);
+		t->waits(&c, 1, &waits[1]);
+		t->close(&c);
+		assert_int_equal(waits[0].spun + waits[1].spun, 0);
+		assert_true(waits[0].slept + waits[1].slept > 0);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -565,6 +600,7 @@ int main(void)
 		cmocka_unit_test(test_minimal_parent_parks_one_set),
 		cmocka_unit_test(test_read_after_the_peer_is_gone),
 		cmocka_unit_test(test_sysv_refuses_messages_over_msgmax),
+		cmocka_unit_test(test_rings_never_poll_at_a_zero_bound),
 	};
 	return tvp_run_tests("behaviours", tests, task_page_setup, task_page_teardown);
 }

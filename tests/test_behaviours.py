@@ -809,6 +809,47 @@ class GlobalsReading(unittest.TestCase):
         text = self.reading([99, 102, 104, 101, 105], base)
         self.assertIn("not a significant difference", text)
 
+class ReportPieces(unittest.TestCase):
+    """Breaks of scripts/report/ the reference run cannot show: a negative kernel cost is
+    never resolved, a per-task series is named in words, the GIL figure's interval bounds
+    keep their order, and write_report.py without a folder is a usage error."""
+
+    def test_negative_kernel_cost_is_not_resolved(self):
+        from report import footprint
+        def row(kib):
+            b = bench("footprint/fork/process/measure:memory/workers:10", [1.0] * 5)
+            b.counters.update(kernel_resolution_kib=[8.0] * 5, kernel_kib=[kib] * 5)
+            return b
+        self.assertTrue(footprint.resolved(row(50.0)))
+        self.assertFalse(footprint.resolved(row(4.0)))
+        self.assertFalse(footprint.resolved(row(-50.0)))
+        self.assertIsNone(footprint.resolved(bench("footprint/fork/process/measure:memory",
+                                                   [1.0])))
+
+    def test_way_words(self):
+        from report import pool
+        self.assertEqual(pool.way_words("fork", "per_task"), "fork per task")
+        self.assertEqual(pool.way_words("thread", "pool"), "thread pool")
+
+    def test_speedup_bounds_in_order(self):
+        from report import python
+        def gil(n, rates):
+            b = bench(f"python/thread/thread/measure:gil/workers:{n}", [1.0] * len(rates))
+            b.counters["ops_per_s"] = rates
+            return b
+        out = python.speedups({1: gil(1, [100, 101, 102, 103, 104]),
+                               2: gil(2, [150, 170, 190, 210, 230])})
+        for n, (med, lo, hi) in out.items():
+            self.assertLessEqual(lo, med, n)
+            self.assertLessEqual(med, hi, n)
+        self.assertAlmostEqual(out[2][0], 190 / 102)
+
+    def test_write_report_without_a_folder(self):
+        r = subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "write_report.py")],
+                           capture_output=True, text=True)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("write_report.py", r.stdout + r.stderr)
+
 
 if __name__ == "__main__":
     unittest.main()
