@@ -850,6 +850,29 @@ class ReportPieces(unittest.TestCase):
         self.assertEqual(r.returncode, 2)
         self.assertIn("write_report.py", r.stdout + r.stderr)
 
+class ReportNumbers(unittest.TestCase):
+    """Breaks ipc-rate-bits, verdict-equals-partial and verdict-ratio-digits: the IPC
+    rate is bytes per second, an "equals" row held in only some repetitions says so, and
+    a ratio keeps two decimals."""
+
+    def test_ipc_rate_is_bytes_per_second(self):
+        from report import ipc
+        b = bench("ipc/pipe/process/measure:throughput/kind:fork/msg_bytes:4096",
+                  [4.096] * 5)  # 4096 bytes every 4.096 µs: 1e9 B/s
+        self.assertAlmostEqual(ipc.ipc_rate(b)[0] / 1e9, 1.0)
+
+    def test_equals_in_only_some_repetitions(self):
+        from report import verdicts as v
+        a = key("s", "a", "process", "m")
+        rule = claims.Rule("CE", "a is 2", a, None, "equals", 2, "n", "items")
+        some = claims.Outcome(rule, False, value=2, count=3, n=5)
+        every = claims.Outcome(rule, True, value=2, count=5, n=5)
+        self.assertIn("only 3 of 5", v.measured_text(some))
+        self.assertIn("5 of 5", v.measured_text(every))
+        ratio = claims.Outcome(claims.Rule("CE", "a > b", a, a, "greater", 1.5), True,
+                               ratio=1.534)
+        self.assertEqual(v.measured_text(ratio), "1.53×")
+
 
 if __name__ == "__main__":
     unittest.main()
