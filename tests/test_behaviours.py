@@ -873,6 +873,25 @@ class ReportNumbers(unittest.TestCase):
                                ratio=1.534)
         self.assertEqual(v.measured_text(ratio), "1.53×")
 
+class Catalogues(unittest.TestCase):
+    """Breaks i18n-mo-never-rebuilt and i18n-empty-msgid: a compiled catalogue older than
+    its .po is compiled again (an edited translation is never ignored), and the empty
+    string stays empty in every language (gettext would give the catalogue's header)."""
+
+    def test_an_older_mo_is_rebuilt(self):
+        if not shutil.which("msgfmt"):
+            self.skipTest("msgfmt (gettext) is not installed: make deps")
+        with tempfile.TemporaryDirectory() as tmp, mock.patch.object(i18n, "MO_DIR", tmp):
+            mo = i18n.compile_mo("zh_CN")
+            self.assertTrue(os.path.exists(mo))
+            os.utime(mo, (0, 0))  # older than any .po
+            self.assertEqual(i18n.compile_mo("zh_CN"), mo)
+            self.assertGreater(os.path.getmtime(mo), 0)
+
+    def test_empty_string_stays_empty(self):
+        with i18n.language("zh"):
+            self.assertEqual(i18n._(""), "")
+
 
 if __name__ == "__main__":
     unittest.main()
