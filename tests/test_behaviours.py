@@ -892,6 +892,27 @@ class Catalogues(unittest.TestCase):
         with i18n.language("zh"):
             self.assertEqual(i18n._(""), "")
 
+class DocumentParts(unittest.TestCase):
+    """Breaks document-one-rep-note and document-placement-always: the Chinese interval
+    words say "one repetition" only for one, and an unpinned run says nothing of a
+    placement while a pinned one names it."""
+
+    def test_interval_words(self):
+        from report import document
+        with i18n.language("zh"):
+            one = document.interval_words(1)
+            two = document.interval_words(2)
+        self.assertNotEqual(one, two)
+        self.assertIn("2", two)
+
+    def test_placement_lines(self):
+        from report import document
+        self.assertEqual(document.placement_lines(run_of(ctx={"placement": "none"})), [])
+        self.assertEqual(document.placement_lines(run_of(ctx={})), [])
+        lines = document.placement_lines(run_of(ctx={"placement": "compact",
+                                                     "placement_cpus": "0"}))
+        self.assertIn("**Placement compact**", lines[0])
+
 
 if __name__ == "__main__":
     unittest.main()
