@@ -621,7 +621,7 @@ MUTANTS = [
      "edits": [('        return f"{o.ratio:.2f}{times}"', '        return f"{o.ratio:.0f}{times}"')]},
     {"id": "pool-catch-up-threshold", "file": "scripts/report/pool.py",
      "what": "the pool's 'as fast from length' reading takes half the speed as as fast",
-     "tests": ["test_scripts.py:Reference"],
+     "tests": ["test_behaviours.py:PoolBreakEven", "test_scripts.py:Reference"],
      "edits": [("        if a[t] >= 0.9 * b[t]:", "        if a[t] >= 0.5 * b[t]:")]},
     {"id": "cow-group-mode", "file": "scripts/report/cow.py",
      "what": "a copy-on-write group with a process in it drawn as threads",

@@ -913,6 +913,19 @@ class DocumentParts(unittest.TestCase):
                                                      "placement_cpus": "0"}))
         self.assertIn("**Placement compact**", lines[0])
 
+class PoolBreakEven(unittest.TestCase):
+    """Break pool-catch-up-threshold: the length from which one series is "as fast" as
+    another is where it first reaches 90% of the other's rate, not half of it."""
+
+    def test_ninety_percent(self):
+        from report import pool
+        a = {0: 10.0, 1000: 60.0, 100000: 95.0}
+        b = {0: 100.0, 1000: 100.0, 100000: 100.0}
+        self.assertEqual(pool.break_even(a, b), "between 1 µs and 100 µs")
+        self.assertEqual(pool.break_even(b, b), "at every length measured")
+        self.assertEqual(pool.break_even({0: 1.0, 1000: 2.0}, b), "beyond 1 µs")
+        self.assertEqual(pool.break_even({}, b), "–")
+
 
 if __name__ == "__main__":
     unittest.main()
