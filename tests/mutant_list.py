@@ -625,7 +625,7 @@ MUTANTS = [
      "edits": [("        if a[t] >= 0.9 * b[t]:", "        if a[t] >= 0.5 * b[t]:")]},
     {"id": "cow-group-mode", "file": "scripts/report/cow.py",
      "what": "a copy-on-write group with a process in it drawn as threads",
-     "tests": ["test_scripts.py:Reference", "test_figures.py"],
+     "tests": ["test_behaviours.py:CowFaultBlocks", "test_scripts.py:Reference", "test_figures.py"],
      "edits": [('mode = "process" if any(m == "process" for _t, m in members) else "thread"',
                 'mode = "thread" if any(m == "thread" for _t, m in members) else "process"')]},
     {"id": "cow-one-point-drawn", "file": "scripts/report/cow.py",

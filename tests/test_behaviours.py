@@ -926,6 +926,28 @@ class PoolBreakEven(unittest.TestCase):
         self.assertEqual(pool.break_even({0: 1.0, 1000: 2.0}, b), "beyond 1 µs")
         self.assertEqual(pool.break_even({}, b), "–")
 
+class CowFaultBlocks(unittest.TestCase):
+    """Break cow-group-mode: series of the faults panel with the same faults are drawn
+    as one line, coloured as a process when a process is among them."""
+
+    def test_a_merged_line_with_a_process_is_a_process(self):
+        from report import cow
+        def pts(mode, faults):
+            out = []
+            for pct, f in zip((10, 50), faults):
+                b = bench(f"cow/k/{mode}/measure:write/pct:{pct}", [1.0] * 3)
+                b.counters["minflt"] = [float(f)] * 3
+                out.append((pct, b))
+            return out
+        series = [(("private", "child", "thread"), "thread", pts("thread", (10, 50))),
+                  (("private", "child", "process"), "fork", pts("process", (10, 50))),
+                  (("private", "child", "thread"), "alone", pts("thread", (7, 9)))]
+        blocks, merged = cow.fault_blocks(series)
+        self.assertEqual(len(blocks), 2)
+        self.assertTrue(blocks[0].splitlines()[1].endswith(" 1"), blocks[0])  # process
+        self.assertTrue(blocks[1].splitlines()[1].endswith(" 0"), blocks[1])  # thread
+        self.assertEqual(len(merged), 1)
+
 
 if __name__ == "__main__":
     unittest.main()
