@@ -948,6 +948,26 @@ class CowFaultBlocks(unittest.TestCase):
         self.assertTrue(blocks[1].splitlines()[1].endswith(" 0"), blocks[1])  # thread
         self.assertEqual(len(merged), 1)
 
+class IpcTargets(unittest.TestCase):
+    """Breaks targets-pipe-factor and targets-ratio-inverted: the ring's targets against
+    memcpy and the pipe are the multiples their words say, the ring over the other."""
+
+    def test_ring_targets(self):
+        from report import targets
+        def thr(transport, variant_mode, kind, size, us):
+            return bench(f"ipc/{transport}/{variant_mode}/measure:throughput/kind:{kind}/"
+                         f"pin:diff_core/msg_bytes:{size}", [us] * 5)
+        rows = targets.targets(run_of(
+            thr("shm_ring", "process", "fork", 65536, 10.0),     # 6.55 GB/s
+            thr("shm_ring", "thread", "pthread", 65536, 10.0),
+            thr("pipe", "process", "fork", 65536, 30.0),         # 3x slower than the ring
+            bench("ipc/memcpy/thread/measure:copy/msg_bytes:67108864", [20000.0] * 5)),
+            "diff_core", lambda b: b.times_us)
+        got = {t: (m, ok) for t, m, ok in rows}
+        self.assertEqual(got["shm ring, 64 KiB: at least 5x the pipe"], ("3x", False))
+        m, ok = got["shm ring, 64 KiB: at least 1.5x memcpy of 64 MiB"]
+        self.assertEqual((m, ok), ("1.95x", True))
+
 
 if __name__ == "__main__":
     unittest.main()
