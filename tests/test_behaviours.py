@@ -968,6 +968,27 @@ class IpcTargets(unittest.TestCase):
         m, ok = got["shm ring, 64 KiB: at least 1.5x memcpy of 64 MiB"]
         self.assertEqual((m, ok), ("1.95x", True))
 
+class CreateTable(unittest.TestCase):
+    """Breaks create-x-inverted and create-cpu-unit: C2's table gives each kind's cost as
+    a multiple of the thread's (a fork ten times a thread is 10.0×) and the child's CPU
+    in µs."""
+
+    def test_multiple_and_cpu(self):
+        from report import create, kit
+        name = "create/{k}/{m}/measure:round_trip/parent:tvp/layout:private/parent_mib:0"
+        thread = bench(name.format(k="pthread", m="thread"), [10, 10.1, 10.2, 10.3, 10.4])
+        fork = bench(name.format(k="fork", m="process"), [100, 101, 102, 103, 104])
+        fork.counters["child_cpu_ns"] = [250000.0] * 5
+        drew, kit.DRAW = kit.DRAW, False
+        try:
+            with tempfile.TemporaryDirectory() as folder:
+                text = "\n".join(create.section(run_of(thread, fork), folder))
+        finally:
+            kit.DRAW = drew
+        row = next(line for line in text.splitlines() if line.startswith("| fork | process |"))
+        self.assertIn("| 10.0× |", row)
+        self.assertIn("| 250 |", row)
+
 
 if __name__ == "__main__":
     unittest.main()
