@@ -985,7 +985,8 @@ class CreateTable(unittest.TestCase):
                 text = "\n".join(create.section(run_of(thread, fork), folder))
         finally:
             kit.DRAW = drew
-        row = next(line for line in text.splitlines() if line.startswith("| fork | process |"))
+        row = next(line for line in text.splitlines()
+                   if line.startswith("| fork | process |"))
         self.assertIn("| 10.0× |", row)
         self.assertIn("| 250 |", row)
 
