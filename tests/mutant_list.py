@@ -332,7 +332,7 @@ MUTANTS = [
                 "	if (!gb_error_occurred(st) && n > 0) {\n		if (k->mode == MODE_THREAD) {")]},
     {"id": "create-minflt-last-only", "file": "bench/create.c",
      "what": "create's child_minflt is the last iteration's, divided as if summed",
-     "tests": ["test_scripts.py:Smoke", "test_scripts.py:Parents"],
+     "tests": ["test_behaviours.py:BenchCounters", "test_scripts.py:Smoke", "test_scripts.py:Parents"],
      "edits": [("		minflt += t.minflt;", "		minflt = t.minflt;")]},
     {"id": "describe-kinds-skip-first", "file": "bench/describe.c",
      "what": "the description's table of worker kinds leaves out the first kind",

@@ -434,6 +434,9 @@ class BenchCounters(unittest.TestCase):
             process = "/process/" in b["name"]
             self.assertEqual("child_cpu_ns" in b, process, b["name"])
             self.assertEqual("child_minflt" in b, process, b["name"])
+            if process:
+                # A child that runs at all faults in a page or more, every iteration.
+                self.assertGreaterEqual(b["child_minflt"], 1, b["name"])
 
 
 class EdgesOfTheVerdictLogic(unittest.TestCase):
