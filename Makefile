@@ -23,6 +23,10 @@
 #                   Debian's source package into build/python-ft/ (about 6 min on 2 cores);
 #                   then make report PYTHONS="/usr/bin/python3 build/python-ft/bin/python3.13t"
 #   make mutants    break the suite on purpose, one break at a time; which do the tests catch?
+#                   (FAST=1: each break only against the tests it names, seconds a break)
+#   make coverage   line and branch coverage of the whole test run, C (gcc --coverage,
+#                   gcovr) and Python (coverage.py, subprocesses too): a table per file,
+#                   HTML in build/coverage/html/
 #   make compare RUNS="DIR DIR [DIR ...]"   compare results folders (A=DIR B=DIR still works)
 #   make catalogue  every run under results/ into results/catalogue.sqlite
 #   make SAN=1      build with AddressSanitizer and UndefinedBehaviorSanitizer
@@ -91,7 +95,7 @@ BENCH_OBJ := $(BENCH_SRC:%.c=$(BUILD)/%.o) $(BUILD)/bench/gbench.o
 TESTS := $(TEST_SRC:tests/%.c=$(BUILD)/%)
 
 .PHONY: all deps report test suite-check clean compare catalogue claims-doc demos mutants extra-kind FORCE \
-	claim claim-check po lang-check python-ft reference why
+	claim claim-check po lang-check python-ft reference why coverage
 all: $(BUILD)/tvp-bench $(BUILD)/tvp-helper $(BUILD)/tvp-httpd $(BUILD)/gbench-probe $(TESTS)
 
 deps:
@@ -137,6 +141,9 @@ $(BUILD)/tvp-httpd: $(HTTPD_SRC) src/http_server.h src/worker.h src/task.h
 $(BUILD)/gbench-probe: $(BUILD)/tests/gbench_probe.o $(BUILD)/bench/gbench.o $(LIB_OBJ)
 	$(CXX) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# Kept, not removed as intermediates: a rebuild after one source changes (a break of
+# tests/mutants.py in its copy of the tree) then compiles that source alone.
+.SECONDARY: $(TEST_SRC:tests/%.c=$(BUILD)/tests/%.o)
 $(BUILD)/test_%: $(BUILD)/tests/test_%.o $(LIB_OBJ)
 	$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
@@ -219,7 +226,17 @@ python-ft:
 	scripts/python_ft.sh $(BUILD)
 
 mutants: deps all
-	$(PYTHON) tests/mutants.py $(MUTANTS)
+	$(PYTHON) tests/mutants.py $(if $(FAST),--fast) $(MUTANTS)
+
+# A build of its own with gcc's counters, unoptimised so that a branch of the source is a
+# branch of the code, the counters updated atomically (threads share them: plain adds lose
+# some and gcov then reports negative counts); then the whole test run on it
+# (scripts/coverage.sh).
+coverage: deps extra-kind
+	CFLAGS="-O0 -g" CXXFLAGS="-O0 -g" $(MAKE) BUILD=build/coverage \
+		EXTRA_CPPFLAGS="--coverage -fprofile-update=atomic -DTVP_COVERAGE" \
+		LDFLAGS=--coverage all
+	@scripts/coverage.sh build/coverage
 
 clean:
 	rm -rf build

@@ -5,6 +5,7 @@
 #   hwloc                 libhwloc-dev (topology, binding), hwloc-nox (lstopo-no-graphics)
 #   figures               gnuplot-nox
 #   tests                 libcmocka-dev
+#   make coverage         gcovr (C, from gcc's --coverage), python3-coverage (Python)
 #   report and run        python3 python3-scipy
 #   Chinese edition       fonts-noto-cjk (the figures name "Noto Sans CJK SC"),
 #   and the handout       gettext (msgfmt compiles locale/*.po; xgettext for make po),
@@ -17,8 +18,8 @@
 #                         installed when the archive has it; the run goes on without it
 set -eu
 pkgs="gcc g++ make pkg-config libc6-dev git libbenchmark-dev libbenchmark-tools libhwloc-dev
-hwloc-nox gnuplot-nox libcmocka-dev python3 python3-scipy fonts-noto-cjk gettext pandoc
-wrk apache2"
+hwloc-nox gnuplot-nox libcmocka-dev gcovr python3-coverage python3 python3-scipy fonts-noto-cjk
+gettext pandoc wrk apache2"
 
 optional="linux-perf chromium"
 

@@ -2,7 +2,7 @@
 """mutants.py - breaks the suite on purpose, one break at a time, and says which breaks
 the tests catch.
 
-    tests/mutants.py [--list] [--keep] [ID ...]
+    tests/mutants.py [--list] [--keep] [--fast] [ID ...]
 
 Each break (a "mutant") is one or a few exact text replacements in one file. For each, the working
 tree (with build/, so only what the break touches is rebuilt) is copied to a scratch
@@ -11,8 +11,15 @@ caught when make test fails. The repository itself is never changed. A break who
 is no longer in its file is reported as stale: the list must follow the code.
 
 Each break's whole `make test` output is kept in /tmp/tvp-mutants/ID.log.
-Not part of `make test` (each break costs a build and a whole test run, about 1.5 min
-on 2 cores); run it with `make mutants`, or name the breaks to run.
+Not part of `make test` (each break costs a build and a whole test run, 6 minutes and
+more on 2 cores); run it with `make mutants`, or name the breaks to run.
+
+--fast runs, instead of `make test`, only the tests a break names as the ones that must
+catch it (its "tests": "test_pool" is the cmocka program build/test_pool,
+"test_state.py:Flags" a unittest class or "test_state.py:Flags.test_x" one test of
+tests/test_state.py), after `make all` for a break of C: seconds or a minute a break,
+not six. A break that names none is run whole. `make mutants` keeps the full run: it
+also finds a break caught elsewhere than where its list says, which --fast cannot.
 """
 import argparse
 import os
@@ -70,7 +77,42 @@ def remove_queues(ids):
         libc.msgctl(qid, 0, None)  # IPC_RMID
 
 
-def run_one(m, keep):
+def test_commands(m, build="build"):
+    """The commands of a break's named tests, run in the scratch tree."""
+    cmds = []
+    for t in m.get("tests", ()):
+        if t.endswith(".py") or ".py:" in t:
+            script, _, which = t.partition(":")
+            cmds.append(["/usr/bin/python3", f"tests/{script}", "-v"] + ([which] if which else []))
+        else:
+            cmds.append([f"{build}/{t}"])
+    return cmds
+
+
+def run_fast(tree, m):
+    """make all, then each named test; (returncode, output): non-zero when one failed
+    (or the break does not build)."""
+    env = dict(os.environ, BUILD="build", CMOCKA_MESSAGE_OUTPUT="TAP")
+    out = []
+    # A break of a script changes nothing make builds: the copied build is the suite's.
+    if m["file"].endswith((".c", ".cc", ".h")) or os.path.basename(m["file"]) == "Makefile":
+        r = subprocess.run(["make", "-s", "all"], cwd=tree, capture_output=True, text=True,
+                           env=env)
+        out.append(r.stdout + r.stderr)
+        if r.returncode != 0:
+            return r.returncode, "".join(out) + "\nFAIL: the break does not build\n"
+    rc = 0
+    for cmd in test_commands(m):
+        r = subprocess.run(cmd, cwd=tree, capture_output=True, text=True, env=env,
+                           preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+        out.append(f"$ {' '.join(cmd)}\n{r.stdout}{r.stderr}")
+        rc = rc or r.returncode
+        if rc:
+            break  # caught: the tests named after it would only say so again
+    return rc, "".join(out)
+
+
+def run_one(m, keep, fast=False):
     scratch = tempfile.mkdtemp(prefix=f"tvp-mutant-{m['id']}-")
     tree = os.path.join(scratch, "tvp")
     queues = sysv_queues()
@@ -81,14 +123,20 @@ def run_one(m, keep):
         t0 = time.monotonic()
         # SIGINT at its default for the tests, even when this runs as a background job
         # (which starts with SIGINT ignored): the Ctrl-C tests need it.
-        r = subprocess.run(["make", "-s", "test"], cwd=tree, capture_output=True, text=True,
-                           preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+        if fast and m.get("tests"):
+            rc, output = run_fast(tree, m)
+        else:
+            r = subprocess.run(["make", "-s", "test"], cwd=tree, capture_output=True,
+                               text=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+            rc, output = r.returncode, r.stdout + r.stderr
         took = time.monotonic() - t0
         os.makedirs(LOGS, exist_ok=True)
         with open(os.path.join(LOGS, f"{m['id']}.log"), "w") as f:
-            f.write(r.stdout + r.stderr)
-        tail = [line for line in r.stdout.splitlines() if line.startswith(("not ok", "FAIL:", "ERROR:"))]
-        return ("caught" if r.returncode != 0 else "MISSED"), took, "; ".join(tail[:3])
+            f.write(output)
+        tail = [line for line in output.splitlines()
+                if line.startswith(("not ok", "FAIL:", "ERROR:"))]
+        return ("caught" if rc != 0 else "MISSED"), took, "; ".join(tail[:3])
     finally:
         remove_queues(sysv_queues() - queues)
         if keep:
@@ -103,6 +151,8 @@ def main(argv=None):
     ap.add_argument("ids", nargs="*", help="the breaks to run (default: all)")
     ap.add_argument("--list", action="store_true", help="list the breaks and exit")
     ap.add_argument("--keep", action="store_true", help="keep each scratch copy")
+    ap.add_argument("--fast", action="store_true",
+                    help="run only the tests each break names (its 'tests'), after make all")
     args = ap.parse_args(argv)
     known = {m["id"]: m for m in MUTANTS}
     unknown = [i for i in args.ids if i not in known]
@@ -112,7 +162,8 @@ def main(argv=None):
     chosen = [known[i] for i in args.ids] if args.ids else MUTANTS
     if args.list:
         for m in chosen:
-            print(f"{m['id']:24} {m['file']:28} {m['what']}")
+            print(f"{m['id']:24} {m['file']:28} {m['what']}"
+                  + (f" [{', '.join(m['tests'])}]" if m.get("tests") else ""))
         return 0
     if not os.path.exists(os.path.join(ROOT, "build", "tvp-bench")):
         print("mutants: build the suite first (make)", file=sys.stderr)
@@ -120,7 +171,7 @@ def main(argv=None):
     results = []
     for n, m in enumerate(chosen, 1):
         print(f"[{n}/{len(chosen)}] {m['id']}: {m['what']}", flush=True)
-        outcome, took, why = run_one(m, args.keep)
+        outcome, took, why = run_one(m, args.keep, args.fast)
         print(f"  {outcome}" + (f" in {took:.0f} s" if took else "") + (f": {why}" if why else ""),
               flush=True)
         results.append((m, outcome))

@@ -50,6 +50,15 @@ static inline int64_t patience_ns(void)
 	return (int64_t)limit_s * 1000000000 / 2;
 }
 
+/* make coverage builds with -DTVP_COVERAGE: gcc's counters are written by exit(), and
+ * the harness's child leaves by _exit(), so it writes them itself first. */
+#ifdef TVP_COVERAGE
+void __gcov_dump(void);
+#define coverage_flush() __gcov_dump()
+#else
+#define coverage_flush() ((void)0)
+#endif
+
 /* --- the harness -----------------------------------------------------------------
  * Each test runs in a child of its own, as the kselftest harness does, so a crash or a
  * hang fails that test by name and the others still run. The child leads a process
@@ -148,6 +157,7 @@ static int harness_run(const char *group, const struct CMUnitTest *tests, size_t
 			cmocka_set_message_output(CM_OUTPUT_STDOUT);
 			int rc = _cmocka_run_group_tests(group, &tests[i], 1, setup, teardown);
 			fflush(NULL);
+			coverage_flush();
 			_exit(rc == 0 ? 0 : 1);
 		}
 		close(fd[1]);
