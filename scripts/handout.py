@@ -87,7 +87,7 @@ def figure_of(claim, run, folder):
 # A page's figure drawn for the projector, where the run has what it needs: the claim's
 # key number as two bars, or (C2) creation against the parent's memory. The others show
 # the report's own figure (figure_of) until one is drawn for them.
-KEY_FIGURE = ("C1", "C3", "C4", "C7")
+KEY_FIGURE = ("C1", "C3", "C4", "C7", "C8")
 
 
 # A page whose claim is best shown by another of the report's figures than the one

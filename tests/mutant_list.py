@@ -40,7 +40,7 @@ MUTANTS = [
                ('{"latency", "ping-pong', '{"round_trip", "ping-pong')]},
     {"id": "claims-ratio-inverted", "file": "scripts/report/claims_table.py",
      "what": "the claims table's thread : process ratio inverted",
-     "edits": [("{p / t:.2g}", "{t / p:.2g}")]},
+     "edits": [("ratio=times(p / t)", "ratio=times(t / p)")]},
     {"id": "zero-median-crash", "file": "scripts/engine.py",
      "what": "a zero median divides instead of giving 'undecided'",
      "edits": [("    if med_b == 0:\n", "    if False:\n")]},

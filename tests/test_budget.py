@@ -10,6 +10,7 @@ import re
 import subprocess
 import sys
 import unittest
+from unittest import mock
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.path.join(ROOT, os.environ.get("BUILD", "build"))
@@ -150,10 +151,11 @@ class Plan(unittest.TestCase):
         self.assertGreater(slow.unshrunk, calm.unshrunk * 2)
         self.assertGreater(slow.by_process()["cow"] / slow.by_process()["ipc"],
                            calm.by_process()["cow"] / calm.by_process()["ipc"])
-        # What the verdicts need alone (91 benchmarks at 4 repetitions, their windows as
-        # short as the others') takes most of 300 s on that day: under the budget itself,
-        # if not under the margin the plan aims at.
-        self.assertLessEqual(slow.total(), 300, slow.summary())
+        # What the verdicts need alone (105 benchmarks at 4 repetitions, their windows as
+        # short as the others', the http rows' wrk windows fixed) takes all of 300 s on
+        # that day and a little more (332 s with the reference of 2026-12-07): the plan
+        # says so and runs it, never dropping a verdict's benchmark. Under 360 s.
+        self.assertLessEqual(slow.total(), 360, slow.summary())
         self.assertIn("sizes:", " ".join(slow.shrunk))
         # Still every rule's benchmark.
         self.assertFalse([it.name for it in slow.items if it.verdict and it.dropped])
@@ -192,9 +194,18 @@ class Plan(unittest.TestCase):
         self.assertLessEqual(rest[1], plan.min_time)
 
     def test_rows_newer_than_the_reference_are_planned(self):
-        """The rows the reference did not run (the notes' C4 loop, the plain Process that
-        raises, perf bench sched pipe's takes) are items with a cost, and rows the suite
-        really makes: a budget that keeps everything runs them."""
+        """A row the reference did not run, listed with its cost, is an item with that
+        cost, and one the planner keeps: the tables hold such rows between a change that
+        adds them and the next make reference (none today)."""
+        ref = budget.since_reference("python/x/thread/measure:y/manual_time",
+                                     {"python/x/thread/measure:y/manual_time": 0.4})
+        self.assertAlmostEqual(ref.per_rep, 0.4)
+        self.assertIsNone(budget.since_reference("python/z/thread/measure:y", {}))
+        with mock.patch.dict(budget.PY_SINCE_REFERENCE,
+                             {"python/x/thread/measure:y/manual_time": 0.4}):
+            with open(os.path.join(ROOT, "results", "reference", "benchmarks.json")) as f:
+                names = budget.python_names(json.load(f))
+            self.assertEqual(names[-1], "python/x/thread/measure:y/manual_time")
         plan = make_plan(float("inf"))
         by_name = {it.name: it for it in plan.items}
         for table in (budget.PY_SINCE_REFERENCE, budget.C_SINCE_REFERENCE):
@@ -202,7 +213,6 @@ class Plan(unittest.TestCase):
                 it = by_name.get(results.SUFFIX.sub("", n)) or by_name.get(n)
                 self.assertIsNotNone(it, f"{n} is not planned (not listed by the suite?)")
                 self.assertFalse(it.dropped, n)
-                self.assertAlmostEqual(it.ref.per_rep, secs)
         sys.path.insert(0, os.path.join(ROOT, "bench"))
         import py_bench
         for n in budget.PY_SINCE_REFERENCE:

@@ -315,9 +315,26 @@ NEWER_ROWS = ("python/mp_queue/process/measure:notes_loop",
 
 
 def assert_no_missing_data_but_newer_rows(test, text):
+    """Missing data only where the run is older than its rows: the Python rows above,
+    and the http scenario (C8's counted rows, newer than the fixture run)."""
+    c8_verdicts = 0
     for line in text.splitlines():
+        if line.startswith("**Verdict: missing data**"):
+            c8_verdicts += 1  # C8's, whose counted rows are all http rows
+            continue
+        if line.startswith("**Robust:** the verdict stays missing data"):
+            continue  # the same verdict's robustness line
         if "missing data" in line:
-            test.assertTrue(any(f"{k} was not run" in line for k in NEWER_ROWS), line)
+            test.assertTrue(any(f"{k} was not run" in line for k in NEWER_ROWS) or
+                            re.search(r"http/\S+ was not run", line) or
+                            line.startswith("| C8 |"), line)
+    test.assertLessEqual(c8_verdicts, 1)
+
+
+def times(x):
+    """A multiple as the claims table writes it, two digits and no exponent (written
+    here again, not imported: the test recomputes what the report shows)."""
+    return f"{x:.0f}" if abs(x) >= 10 else f"{x:.2g}"
 
 
 def run_of(*benches, ctx=None, describe=None):
@@ -1029,10 +1046,10 @@ class Verdicts(unittest.TestCase):
                 self.assertTrue(cell.startswith(f"thread {kit.fmt(t)} ["), (cell, t))
                 self.assertIn(f" · process {kit.fmt(p)} [", cell)
                 if pair.within is None:
-                    self.assertTrue(cell.endswith(f"; process = {p / t:.2g} × thread"), cell)
+                    self.assertTrue(cell.endswith(f"; process = {times(p / t)} × thread"), cell)
                     continue
                 part = statistics.median(raw_values(self.doc, str(pair.within), "time"))
-                self.assertIn(f"; process = {p / t:.2g} × thread, of which "
+                self.assertIn(f"; process = {times(p / t)} × thread, of which "
                               f"{pair.within_words} {kit.fmt(part)} µs [", cell)
 
 
@@ -1190,7 +1207,7 @@ class ClaimsMeaning(unittest.TestCase):
         self.assertFalse(rule.counted)
         self.assertIn("The queue loses nothing", rule.prediction)
         self.assertEqual(str(rule.a), "python/mp_queue/process/measure:notes_loop")
-        out = claims.evaluate(rule, self.ref)           # the reference lacks the row
+        out = claims.evaluate(rule, run_of())           # a run without the row
         self.assertIsNone(out.holds)
         self.assertFalse(out.undecided)
         self.assertEqual(out.gap, "missing data")
@@ -1238,7 +1255,7 @@ class ClaimsMeaning(unittest.TestCase):
         rule = next(r for r in py_rules.PY_RULES if r.claim == "C6" and "子进程会" in r.prediction)
         self.assertTrue(rule.counted)
         self.assertEqual(str(rule.a), "python/process/process/measure:exception/fetch:none")
-        out = claims.evaluate(rule, self.ref)
+        out = claims.evaluate(rule, run_of())           # a run without the row
         self.assertEqual(out.gap, "missing data")
         self.assertIn("was not run", out.why)
         b = bench("python/process/process/measure:exception/fetch:none", [1] * 5)
@@ -1304,9 +1321,14 @@ class ClaimsMeaning(unittest.TestCase):
         import handout
         from report import verdicts
         line = verdicts.rules_table("C2", self.ref)[0]
-        self.assertIn("What holds: a process costs more to create than a thread; creating "
-                      "one grows with the parent's memory (fork copies its page tables)", line)
-        self.assertIn("What does not: a child copies the parent's data when it is made", line)
+        held, failed, mixed = claims.parts(claims.judged("C2", self.ref)[1])
+        self.assertIn("a child copies the parent's data when it is made", failed)
+        self.assertIn("creating one grows with the parent's memory (fork copies its page "
+                      "tables)", held)
+        self.assertIn("What holds: " + "; ".join(held), line)
+        self.assertIn("What does not: " + "; ".join(failed), line)
+        if mixed:
+            self.assertIn("Partly: " + "; ".join(mixed), line)
         page = "\n".join(handout.page("C2", self.ref, REFERENCE))
         self.assertIn("What does not: a child copies the parent's data when it is made", page)
 
@@ -1344,7 +1366,15 @@ class ClaimsMeaning(unittest.TestCase):
         self.assertIn("Measured here but undecided:", undecided)
         self.assertIn("a multiprocessing.Queue costs processes more", undecided)
         self.assertNotIn("a multiprocessing.Queue costs processes more", absent)
+        # A run without a row says so apart, never as undecided.
+        ctx = dict(self.ref.ctx)
+        without = results.Run(ctx, self.ref.describe,
+                              {k: b for k, b in self.ref.benches.items()
+                               if str(k) != "python/process/process/measure:exception/fetch:none"})
+        text = "\n".join(python.rules_part(without))
+        undecided, _, absent = text.partition("Not tested here, their rows being absent")
         self.assertIn("a plain Process whose target raises", absent)
+        self.assertNotIn("a plain Process whose target raises", undecided)
 
     def test_within_only_where_the_equivalence_test_shows_it(self):
         from report import scale
@@ -1358,7 +1388,8 @@ class ClaimsMeaning(unittest.TestCase):
         text = "\n".join(scale.reading(self.ref, ["cpu", "memory", "shared_counter",
                                                   "false_sharing_shared"], "pthread", "fork"))
         self.assertIn("within 10% of each other at cpu", text)
-        self.assertIn("Not distinguishable here at memory", text)
+        # A workload inside the margin by its medians but not shown so by the test.
+        self.assertRegex(text, r"Not distinguishable here at \w+")
 
     def test_rows_run_in_a_row_get_no_p_value(self):
         from report.verdicts import p_text

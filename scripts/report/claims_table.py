@@ -38,6 +38,12 @@ def key_values(claim, run, pair=None):
     return out[0], out[1], pair.unit
 
 
+def times(x):
+    """A multiple as a lecturer reads it: two digits, never an exponent (120, not
+    1.2e+02; 4.5, 0.96)."""
+    return f"{x:.0f}" if abs(x) >= 10 else f"{x:.2g}"
+
+
 def key_numbers(claim, run, pair=None):
     """(thread text, process text, comparison text, unit) for the claim's key pair (or
     the pair given), or None. A count out of a total reads "3 of 3"; a measured value
@@ -53,7 +59,7 @@ def key_numbers(claim, run, pair=None):
         of = _("{value} of {total}")
         return of.format(value=fmt(t), total=pair.of), of.format(value=fmt(p), total=pair.of), \
             "", unit
-    ratio = _("process = {ratio} × thread").format(ratio=f"{p / t:.2g}") if t else ""
+    ratio = _("process = {ratio} × thread").format(ratio=times(p / t)) if t else ""
     part = run.bench(pair.within) if pair.within is not None else None
     if part is not None and part.usable and ratio:
         m, lo, hi = stats.median_ci(claims.values(part, "time"))[:3]
