@@ -467,10 +467,10 @@ static void register_all(const struct suite_opts *opts)
 	for (int s = 0; s < HTTP_NSERVERS; s++) {
 		struct memory_case c = {s};
 		/* Three of each pair C8 counts (thread against fork per connection, its key
-		 * number; Apache event against prefork), a second or a few each; one of the
+		 * number; Apache worker against prefork), a second or a few each; one of the
 		 * others in the quick profile. */
 		bool pair = s == HTTP_THREAD_PER_CONN || s == HTTP_FORK_PER_CONN ||
-			    s == HTTP_APACHE_EVENT || s == HTTP_APACHE_PREFORK;
+			    s == HTTP_APACHE_WORKER || s == HTTP_APACHE_PREFORK;
 		int mem_reps = full || pair ? (opts->repetitions < 3 ? opts->repetitions : 3) : 1;
 		struct bench *b = bench_register(&(struct bench_row){
 			.scenario = &scenario_http, .measure = "memory",

@@ -22,7 +22,7 @@ set border 3
 unset key
 set grid ytics
 set lmargin 9
-set rmargin 12
+set rmargin 14
 set tmargin 2.5
 set xrange [48:1400]
 set yrange [10:*]

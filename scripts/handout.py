@@ -124,7 +124,9 @@ def key_figure(claim, run, folder):
     rows = [f"0\t{_('thread')}\t{t:g}\t{t_lo:g}\t{t_hi:g}\t{words[0]}",
             f"1\t{_('process')}\t{p:g}\t{p_lo:g}\t{p_hi:g}\t{words[1]}"]
     first, second = two_lines(_(unit))
-    labels = {"L_TITLE1": first, "L_TITLE2": second, "L_RATIO": nums[2]}
+    # The multiple only ("process = 120 × thread"): what follows it is in the reading.
+    labels = {"L_TITLE1": first, "L_TITLE2": second,
+              "L_RATIO": re.split(r"[,，;；]", nums[2])[0]}
     return drawn(kit.figure(folder, "handout_key.gp", f"handout_key_{claim}.dat",
                             "\n".join(rows) + "\n", claim, labels=labels))
 
@@ -218,8 +220,9 @@ def tally(outcomes):
         (sum(o.holds is None and o.undecided for o in counted), _("{n} undecided")),
         (sum(o.holds is None and not o.undecided for o in counted), _("{n} without data")))
         if n or what == _("{n} hold")]
-    return _("{counted} predictions: {parts}").format(counted=len(counted),
-                                                      parts=_(", ").join(parts))
+    words = _("1 prediction: {parts}") if len(counted) == 1 else \
+        _("{counted} predictions: {parts}")
+    return words.format(counted=len(counted), parts=_(", ").join(parts))
 
 
 def verdict_of(claim, run, rules, who):

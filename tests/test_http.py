@@ -293,8 +293,8 @@ class Runs(unittest.TestCase):
         doc = self.bench("^http/apache_(prefork|worker|event)/.*(rate/conn:keepalive.*"
                          "pin:split/connections:100|memory/connections:100)/")
         rows = self.rows(doc)
-        # rate: 3 MPMs x 2 repetitions; memory: prefork and event 3 each (C8 counts
-        # them), worker 1.
+        # rate: 3 MPMs x 2 repetitions; memory: prefork and worker 3 each (C8 counts
+        # them), event 1.
         self.assertEqual(len(rows), 3 * 2 + 3 + 3 + 1, [b["name"] for b in rows])
         for b in rows:
             self.assertFalse(b.get("error_occurred"), b.get("error_message"))

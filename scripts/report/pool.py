@@ -255,7 +255,7 @@ def reuse_part(run):
               "pid) of the workers that ran one repetition's tasks, counted by the benchmark; "
               "median over the repetitions, with the range when they differ. Empty tasks."),
             ""] + \
-        table([_("what ran the tasks"), _("workers"), _("tasks per repetition"),
+        table([_("what ran the tasks"), _("workers, N"), _("tasks per repetition"),
                _("distinct workers")], rows) + [""]
 
 

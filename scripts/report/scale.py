@@ -112,7 +112,7 @@ def section(run, folder):
         "L_TITLE": _("N workers doing the same work at once (median, {interval}; threads and "
                      "processes set side by side at each N)").format(
                          interval=interval_words(covs)),
-        "L_XLABEL": _("workers"),
+        "L_XLABEL": _("workers, N"),
         "L_YLABEL": _("operations per second"),
         "L_LINEAR": _("N x one worker (up to N = PUs)"),
     }
@@ -258,8 +258,8 @@ def reading(run, workloads, t_kind, p_kind):
             .format(pus=run.pus)]
     if ties:
         text.append(_("within {tie} of each other at {workloads}, by the equivalence test "
-                      "(two one-sided exact rank tests, p < {alpha}): on these workloads "
-                      "sharing an address space bought threads no more concurrency.").format(
+                      "(two one-sided exact rank tests, p < {alpha}): on those workloads "
+                      "sharing an address space bought threads no more throughput.").format(
                           tie=f"{TIE:.0%}", workloads=said(ties), alpha=SIGNIFICANCE))
     if near:
         text.append(_("Not distinguishable here at {workloads}: the medians are within {tie} "
