@@ -202,6 +202,27 @@ def key_number(run):
               "connection).").format(n=n, t=fmt(t), f=fmt(f), r=f"{f / t:.1f}"), ""]
 
 
+def what_it_does_not_say(run):
+    """What the key number does not show: once connected, a thread and a process per
+    connection serve alike (keep-alive rates), and what a connection's memory counts."""
+    rates = {b.variant: med(b, "requests_per_s") for b in rate_rows(run, "keepalive")
+             if b.args.get("connections") == 100}
+    t, f, e = (rates.get(s) for s in ("thread_per_conn", "fork_per_conn", "epoll"))
+    out = []
+    if t and f:
+        out.append(_("Once connected, the two served about as many requests (by their "
+                     "medians, no test): with keep-alive at 100 "
+                     "connections thread per connection answered {t} requests/s and fork "
+                     "per connection {f}{epoll}. Smaller units buy room for more "
+                     "connections at once, not faster answers.").format(
+            t=fmt(t), f=fmt(f), epoll=_(" (the epoll loop, neither, {e})").format(e=fmt(e))
+            if e else ""))
+    out.append(_("A server's repetitions are one server kept up, so they carry no "
+                 "p-value; memory is what the server's pages hold (Pss: a thread's stack "
+                 "is 8 MiB of address space, of which only the pages it touched count)."))
+    return [" ".join(out), ""]
+
+
 def toy_pairs(run):
     """[(ours, theirs, our requests/s, theirs)] of the not-a-toy check that ran: found
     among what ran rather than asked for by key, a context row a run cut to a time budget
@@ -305,6 +326,7 @@ def section(run, folder):
         out += series_figure(run, folder, conn)
     series_figure(run, folder, "keepalive", HANDOUT, "http")  # the handout's, not shown here
     out += key_number(run)
+    out += what_it_does_not_say(run)
     out += memory_figure(run, folder)
     out += [_("Memory per connection: with that many idle keep-alive connections open "
               "(each answered once), minus the same fresh server with none open, divided "
