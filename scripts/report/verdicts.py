@@ -69,6 +69,9 @@ def measured_text(o, times="×"):
         if o.count == o.n:
             return _("{value} in {n} of {n} repetitions").format(
                 value=with_unit(fmt(r.threshold), r), n=o.n)
+        if o.count == 0:  # "in only 0 of 5" reads oddly: in none of them
+            return _("{value} in none of {n} repetitions (median {median})").format(
+                value=with_unit(fmt(r.threshold), r), n=o.n, median=fmt(o.value))
         return _("{value} in only {count} of {n} (median {median})").format(
             value=with_unit(fmt(r.threshold), r), count=o.count, n=o.n, median=fmt(o.value))
     return with_unit(fmt(o.value), r)
