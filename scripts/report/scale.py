@@ -8,7 +8,8 @@ import engine
 import stats
 from describe import in_table_order
 from report.i18n import N_, _, sentences
-from report.kit import draw, figure, fmt, mode_bit, quotient, table, who, write_data
+from report.kit import (derived, draw, figure, fmt, mode_bit, quotient, table, who,
+                        write_data)
 from report import why
 
 # A tie in a Reading: the two medians within this fraction of each other; a difference
@@ -247,6 +248,21 @@ def reading(run, workloads, t_kind, p_kind):
     def apart(w):
         return is_apart(pair[w])
 
+    def said_tost(ws):
+        """A workload judged on equivalence, with that test's own p (the larger of its
+        two one-sided tests), never the U test's."""
+        out = []
+        for w in ws:
+            e = equivalence(pair[w][2], pair[w][3])
+            if e is None or e.p is None:
+                out.append(_("{workload} {ratio}").format(workload=w, ratio=f"{pair[w][0]:.2f}"))
+                continue
+            out.append(_("{workload} {ratio} (equivalence p = {p})").format(
+                workload=w, ratio=f"{pair[w][0]:.2f}",
+                p=derived(e.p, f"scale {w}: TOST p of threads against processes within "
+                               f"{TIE:.0%} (engine.comparison, similar)", spec=".3f")))
+        return _(", ").join(out)
+
     # "Within x%" only where the equivalence test the rules use (TOST) shows it; a
     # ratio near 1 that it cannot show is "not distinguishable here".
     ties = [w for w in pair if equivalent(pair[w][2], pair[w][3])]
@@ -260,11 +276,11 @@ def reading(run, workloads, t_kind, p_kind):
         text.append(_("within {tie} of each other at {workloads}, by the equivalence test "
                       "(two one-sided exact rank tests, p < {alpha}): on those workloads "
                       "sharing an address space bought threads no more throughput.").format(
-                          tie=f"{TIE:.0%}", workloads=said(ties), alpha=SIGNIFICANCE))
+                          tie=f"{TIE:.0%}", workloads=said_tost(ties), alpha=SIGNIFICANCE))
     if near:
         text.append(_("Not distinguishable here at {workloads}: the medians are within {tie} "
                       "of each other, but the repetitions cannot show the two are within "
-                      "{tie}.").format(tie=f"{TIE:.0%}", workloads=said(near)))
+                      "{tie}.").format(tie=f"{TIE:.0%}", workloads=said_tost(near)))
     if proc:
         text.append(_("Processes ahead at {workloads}.").format(workloads=said(proc)))
     if thr:
@@ -278,14 +294,20 @@ def reading(run, workloads, t_kind, p_kind):
     return [sentences(text), ""]
 
 
-def equivalent(t, p):
-    """Whether threads' and processes' operations per second are within TIE of each
-    other by the rules' equivalence test (engine.comparison, relation "similar")."""
+def equivalence(t, p):
+    """The rules' equivalence test (engine.comparison, relation "similar") of threads'
+    and processes' operations per second within TIE: its Outcome, or None."""
     a, b = t.values("ops_per_s"), p.values("ops_per_s")
     if len(a) < 2 or len(b) < 2:
-        return False
+        return None
     rule = engine.Rule("C8", "", t.key, p.key, "similar", TIE, "ops_per_s")
-    return engine.comparison(rule, a, b).holds is True
+    return engine.comparison(rule, a, b)
+
+
+def equivalent(t, p):
+    """Whether that test shows the two within TIE of each other."""
+    out = equivalence(t, p)
+    return out is not None and out.holds is True
 
 
 def is_apart(entry):
