@@ -32,7 +32,8 @@
 #   make SAN=1      build with AddressSanitizer and UndefinedBehaviorSanitizer
 #   make CC=clang CXX=clang++   the same with clang
 #   make BUILD=DIR EXTRA_CPPFLAGS=-DFLAG   a build of its own in DIR with one more flag
-#                   (-DTVP_TEST_EXTRA_KIND: one more worker kind, for the contract test)
+#                   (-DTVP_TEST_EXTRA_KIND: one more worker kind, -DTVP_TEST_EXTRA_TRANSPORT:
+#                   one more transport, for the contract tests: make extra-kind, extra-transport)
 #   make clean
 
 CC ?= cc
@@ -94,7 +95,7 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 BENCH_OBJ := $(BENCH_SRC:%.c=$(BUILD)/%.o) $(BUILD)/bench/gbench.o
 TESTS := $(TEST_SRC:tests/%.c=$(BUILD)/%)
 
-.PHONY: all deps report test suite-check clean compare catalogue claims-doc demos mutants extra-kind FORCE \
+.PHONY: all deps report test suite-check clean compare catalogue claims-doc demos mutants extra-kind extra-transport FORCE \
 	claim claim-check po lang-check python-ft reference why coverage
 all: $(BUILD)/tvp-bench $(BUILD)/tvp-helper $(BUILD)/tvp-httpd $(BUILD)/gbench-probe $(TESTS)
 
@@ -206,7 +207,13 @@ extra-kind:
 	@$(MAKE) -s BUILD=build/extra-kind EXTRA_CPPFLAGS=-DTVP_TEST_EXTRA_KIND \
 		build/extra-kind/tvp-bench build/extra-kind/tvp-helper
 
-test: deps all extra-kind
+# The same for a transport: one more row in ipc_transports[], a user-space ring under
+# another name, which must reach every table and figure of the ipc section.
+extra-transport:
+	@$(MAKE) -s BUILD=build/extra-transport EXTRA_CPPFLAGS=-DTVP_TEST_EXTRA_TRANSPORT \
+		build/extra-transport/tvp-bench build/extra-transport/tvp-helper
+
+test: deps all extra-kind extra-transport
 	@tests/run $(BUILD)
 
 suite-check: deps all
@@ -232,7 +239,7 @@ mutants: deps all
 # branch of the code, the counters updated atomically (threads share them: plain adds lose
 # some and gcov then reports negative counts); then the whole test run on it
 # (scripts/coverage.sh).
-coverage: deps extra-kind
+coverage: deps extra-kind extra-transport
 	CFLAGS="-O0 -g" CXXFLAGS="-O0 -g" $(MAKE) BUILD=build/coverage \
 		EXTRA_CPPFLAGS="--coverage -fprofile-update=atomic -DTVP_COVERAGE" \
 		LDFLAGS=--coverage all
