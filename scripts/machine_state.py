@@ -11,6 +11,7 @@ import statistics
 import subprocess
 
 import cglimits
+import contract
 
 # /proc/stat's cpu line, in this order (guest time is counted inside user already).
 STAT_FIELDS = ("user", "nice", "system", "idle", "iowait", "irq", "softirq", "steal")
@@ -159,8 +160,10 @@ def estimate(scenarios, probes, ref_ctx, profile, repetitions=None, min_time=Non
     if probes.get("first_touch_ns") and ref_probes.get("first_touch_ns"):
         fault = probes["first_touch_ns"] / ref_probes["first_touch_ns"]
     scale = PROFILE_FACTOR.get(profile, 1.0)
-    if repetitions or min_time:  # as the quick profile's 5 x 0.05 s
-        scale *= (float(repetitions or 5) * float(min_time or 0.05)) / (5 * 0.05)
+    if repetitions or min_time:  # against the quick profile's (the reference's) reps x time
+        quick = contract.PROFILES["quick"]
+        reps, secs = quick["repetitions"], quick["min_time"]
+        scale *= (float(repetitions or reps) * float(min_time or secs)) / (reps * secs)
     out = {}
     for s in scenarios:
         base = ref_secs.get(s, 30.0) * scale

@@ -414,7 +414,7 @@ def plan_items(args, process_names, probes, env=None, profile=None):
     profile = profile or args.profile
     listing = budget.list_names(args.bench, profile, process_names, args.filter, env)
     ref = reference_doc()
-    py = budget.python_names(ref)
+    py = budget.python_names(profile)
     if args.filter:
         try:
             py = [n for n in py if re.search(args.filter, results.SUFFIX.sub("", n))]
@@ -431,7 +431,7 @@ def plan_for(args, process_names, probes, limit, overhead, env=None, profile=Non
     items, listing, ref = plan_items(args, process_names, probes, env, profile)
     if not python:
         items = [it for it in items if it.process != "python"]
-    names = [n for ns in listing.values() for n in ns] + budget.python_names(ref)
+    names = [n for ns in listing.values() for n in ns] + budget.python_names(profile)
     pus = pus or len(os.sched_getaffinity(0))
     ctx = {"pus": str(pus), "profile": profile, "placement": args.pin, "tvp_version": "plan"}
 
