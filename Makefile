@@ -33,7 +33,7 @@
 #   make CC=clang CXX=clang++   the same with clang
 #   make BUILD=DIR EXTRA_CPPFLAGS=-DFLAG   a build of its own in DIR with one more flag
 #                   (-DTVP_TEST_EXTRA_KIND: one more worker kind, -DTVP_TEST_EXTRA_TRANSPORT:
-#                   one more transport, for the contract tests: make extra-kind, extra-transport)
+#                   two more transports, for the contract tests: make extra-kind, extra-transport)
 #   make clean
 
 CC ?= cc
@@ -207,8 +207,9 @@ extra-kind:
 	@$(MAKE) -s BUILD=build/extra-kind EXTRA_CPPFLAGS=-DTVP_TEST_EXTRA_KIND \
 		build/extra-kind/tvp-bench build/extra-kind/tvp-helper
 
-# The same for a transport: one more row in ipc_transports[], a user-space ring under
-# another name, which must reach every table and figure of the ipc section.
+# The same for transports: two more rows in ipc_transports[], the pipe and the
+# shared-memory ring under other names (a kernel and a user-space transport, eleven in
+# all), which must reach every table and figure of the ipc section.
 extra-transport:
 	@$(MAKE) -s BUILD=build/extra-transport EXTRA_CPPFLAGS=-DTVP_TEST_EXTRA_TRANSPORT \
 		build/extra-transport/tvp-bench build/extra-transport/tvp-helper

@@ -85,6 +85,18 @@ const struct ipc_transport ipc_pipe = {
 	.send = stream_send, .recv = stream_recv, .close = close_side,
 };
 
+#ifdef TVP_TEST_EXTRA_TRANSPORT
+/* Built only with -DTVP_TEST_EXTRA_TRANSPORT (make extra-transport): the pipe again
+ * under another name, a kernel transport beside ring.c's user-space shm_twin, so the
+ * test's table has eleven transports, one more than the report's palette. */
+const struct ipc_transport ipc_pipe_twin = {
+	.name = "pipe_twin", .desc = "a pipe each way again (a test build's extra row)",
+	.processes = true, .kernel = true,
+	.create = pipe_create, .describe = describe_fds, .attach = attach_fds,
+	.send = stream_send, .recv = stream_recv, .close = close_side,
+};
+#endif
+
 /* --- UNIX socketpair -------------------------------------------------------------- */
 
 static int socketpair_create(struct ipc_chan *c, int type, char *reason, size_t reason_size)

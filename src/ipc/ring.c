@@ -432,10 +432,10 @@ const struct ipc_transport ipc_shm_ring = {
 };
 
 #ifdef TVP_TEST_EXTRA_TRANSPORT
-/* Built only with -DTVP_TEST_EXTRA_TRANSPORT: one more row of the transport table, the
- * shared-memory ring under another name, so that a test can show a transport added in C
- * reaching every table and figure of the report with no edit on the Python side (make
- * extra-transport). A ring: user space, polls first, runs between processes too. */
+/* Built only with -DTVP_TEST_EXTRA_TRANSPORT (make extra-transport), with fd.c's
+ * pipe_twin: the shared-memory ring under another name, so that a test can show a
+ * transport added in C reaching every table and figure of the report with no edit on
+ * the Python side. A ring: user space, polls first, runs between processes too. */
 const struct ipc_transport ipc_shm_twin = {
 	.name = "shm_twin", .desc = "the shared-memory ring again (a test build's extra row)",
 	.processes = true, .create = shm_create, .describe = shm_describe, .attach = shm_attach,
