@@ -11,6 +11,8 @@
 #   make reference  take results/reference and its twin again with this version (two
 #                   whole quick runs, about 15 min on 2 cores) and regenerate
 #                   tests/reference_outcomes.json; then write the hand check again
+#   make contract-doc   docs/contract.md again: the name contract's tables and families
+#                   from tvp-bench --describe and py_bench.py --describe
 #   make po         re-extract the report's strings into locale/tvp.pot, merge into each .po
 #   make test       deps, build, run every test; ends with "N passed, N failed"
 #   make suite-check   the real suite at every size of the quick profile, checked as the
@@ -95,7 +97,7 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 BENCH_OBJ := $(BENCH_SRC:%.c=$(BUILD)/%.o) $(BUILD)/bench/gbench.o
 TESTS := $(TEST_SRC:tests/%.c=$(BUILD)/%)
 
-.PHONY: all deps report test suite-check clean compare catalogue claims-doc demos mutants extra-kind extra-transport FORCE \
+.PHONY: all deps report test suite-check clean compare catalogue claims-doc contract-doc demos mutants extra-kind extra-transport FORCE \
 	claim claim-check po lang-check python-ft reference why coverage
 all: $(BUILD)/tvp-bench $(BUILD)/tvp-helper $(BUILD)/tvp-httpd $(BUILD)/gbench-probe $(TESTS)
 
@@ -200,6 +202,11 @@ catalogue:
 # the rules (a test fails when the committed file is out of date).
 claims-doc:
 	$(PYTHON) scripts/claims_doc.py
+
+# docs/contract.md: every family and table of the name contract, written from both
+# programs' --describe (a test fails when the committed file is out of date).
+contract-doc: $(BUILD)/tvp-bench
+	$(PYTHON) scripts/contract_doc.py --bench $(BUILD)/tvp-bench
 
 # The suite built once more with one more worker kind, for the test that a kind added
 # to the C table reaches every table of the report without a Python edit.

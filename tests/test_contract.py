@@ -272,6 +272,15 @@ class Contract(unittest.TestCase):
     def test_full_profile(self):
         self.assertEqual(self.keys_nobody_registers("full"), [])
 
+    def test_the_contract_document_is_current(self):
+        """docs/contract.md is what scripts/contract_doc.py writes from both --describe
+        outputs today: make contract-doc after a family or a table changes."""
+        import contract_doc
+        text = contract_doc.document(contract.c_describe(self.BENCH), contract.py_describe())
+        with open(os.path.join(ROOT, "docs", "contract.md")) as f:
+            self.assertEqual(f.read(), text, "docs/contract.md is out of date: "
+                                             "make contract-doc")
+
     def test_every_scenario_has_a_section(self):
         """Every scenario the suite describes (C's and the Python one) is reported by a
         section of the report: a module named after it, or one that says it covers it
