@@ -1549,7 +1549,7 @@ def main(argv=None):
     if not args.out and not args.describe:
         ap.error("--out is required")
     if args.tag:
-        if not re.fullmatch(r"[a-z0-9_]+", args.tag):
+        if not contract.IDENT.fullmatch(args.tag):
             ap.error(f"--tag {args.tag!r}: only a-z, 0-9 and _ fit in a name")
         INTERP_TAG = args.tag
     try:
