@@ -64,6 +64,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
         data = data if data is not None else b"not found"
         self.send_header("Content-Type", "text/plain")
         self.send_header("Content-Length", str(len(data)))
+        # Said back, as the C servers do: without it wrk takes the connection for kept
+        # alive, writes its next request into the closed socket and counts a read
+        # error for every request answered.
+        if self.close_connection:
+            self.send_header("Connection", "close")
         self.end_headers()
         self.wfile.write(data)
 
