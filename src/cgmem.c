@@ -83,7 +83,9 @@ static int write_file(const char *dir, const char *name, const char *text)
 	char path[700];
 	if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, name) >= sizeof path)
 		return ENAMETOOLONG;
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	/* O_TRUNC: a cgroup file ignores it (as the shell's > does), a test's plain file
+	 * must not keep the tail of a longer value. */
+	int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
 	if (fd < 0)
 		return errno;
 	size_t n = strlen(text);
