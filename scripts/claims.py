@@ -305,10 +305,6 @@ RULES = [
          "connections than fork per connection",
          http_held("thread_per_conn", "thread"), http_held("fork_per_conn", "process"),
          "greater", 1.5, "held", "connections"),
-    Rule("C8", "the same in Apache: under 256 MiB its worker MPM holds more connections "
-         "than prefork (full profile only: prefork grows by 32 processes a second)",
-         http_held("apache_worker", "thread"), http_held("apache_prefork", "process"),
-         "greater", 1.5, "held", "connections", counted=False),
     Rule("C8", "Apache's event MPM against prefork, 100 connections (event also parks "
          "idle connections on a listener thread)",
          http_memory("apache_prefork", "process", 100),

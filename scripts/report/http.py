@@ -309,7 +309,7 @@ def python_memory(run):
             continue
         kib = b.counters.get("pss_kib_per_conn", [])
         lines.append(head + [f"{med(b, 'held'):.0f}", cell(med(b, "pss_kib_per_conn")),
-                             f"{min(kib):.3g}–{max(kib):.3g} ({len(kib)})" if kib else "–",
+                             f"{cell(min(kib))}–{cell(max(kib))} ({len(kib)})" if kib else "–",
                              f"{med(b, 'server_processes'):.0f}"])
     return [_("Memory per connection in Python, by the C servers' method: that many idle "
               "keep-alive connections, each answered once, on a fresh server; the Pss of "
