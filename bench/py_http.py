@@ -298,7 +298,7 @@ def release(socks):
 def settle():
     """Lets the server finish what the last answers set off (a worker going idle, a
     child of a closed connection reaped) before its memory is read."""
-    time.sleep(0.2)
+    time.sleep(0.1)
 
 
 def memory_once(model, n):
