@@ -205,8 +205,7 @@ static void settle(void)
 {
 	/* Lets the server finish what the last answers set off (a worker going idle,
 	 * memory freed) before its memory is read: every answer is in by then, so what is
-	 * left is a return to read() (a tenth of a second: the counted rows' spread stayed
-	 * under 1% at a fifth). */
+	 * left is a worker's return to read(). */
 	struct timespec ts = {0, 100000000};
 	nanosleep(&ts, NULL);
 }
