@@ -424,6 +424,32 @@ class PythonServers(unittest.TestCase):
         self.assertTrue(wait_until(lambda: not marked(self.mark), 15),
                         describe_processes(marked(self.mark)))
 
+    def test_a_server_that_does_not_start_is_skipped_with_the_reason(self):
+        """A memory row whose server never starts: skipped, saying so; nothing left."""
+        mark = f"{os.getpid()}-{self.id()}"
+        rows, skipped = [], []
+        suite = type("Suite", (), {"rows": rows, "wanted": lambda self, n: True,
+                                   "skip": lambda self, n, why: skipped.append((n, why))})()
+        fake = type("PyBench", (), {"name": staticmethod(
+            lambda variant, measure, **a: f"python/{variant}/x/measure:{measure}")})
+        old_server, old_env = dict(self.py_http.SERVER), os.environ.get("TVP_TEST_MARK")
+        os.environ["TVP_TEST_MARK"] = mark
+        try:
+            self.py_http.SERVER.update(http_threading="nonesuch")
+            self.py_http.run_memory(suite, fake, 1)
+        finally:
+            self.py_http.SERVER.update(old_server)
+            if old_env is None:
+                os.environ.pop("TVP_TEST_MARK")
+            else:
+                os.environ["TVP_TEST_MARK"] = old_env
+        self.assertEqual([n for n, _ in skipped], ["python/http_threading/x/measure:http_memory"])
+        self.assertIn("did not start", skipped[0][1])
+        self.assertEqual(sorted(r["name"].split("/")[1] for r in rows),
+                         ["http_forking", "http_pool"])
+        self.assertTrue(wait_until(lambda: not marked(mark), 15),
+                        describe_processes(marked(mark)))
+
     def test_ctrl_c_mid_memory_row_leaves_no_server(self):
         p = self.py_bench("--filter", "http_forking/.*measure:http_memory", "--out", "x.json",
                           preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
