@@ -26,8 +26,9 @@
  * kmem_kib_per_conn apart; held (how many were answered); server_processes and server_threads then.
  *
  * held (manual time: the sweep): a fresh server in a cgroup limited to LIMIT MiB
- * (v1 memory.limit_in_bytes and memsw, v2 memory.max and memory.swap.max 0), idle keep-alive connections added a step at a
- * time (a 40th of the cap, 10,000); counter held, the last total that stood whole
+ * (v1 memory.limit_in_bytes and memsw, v2 memory.max and memory.swap.max 0), idle
+ * keep-alive connections added a step at a time (a 40th of the cap, 10,000), each
+ * repetition a fresh server; counter held, the last total that stood whole
  * (every connection answered, no OOM kill in the cgroup, the server alive), oom_kills;
  * the label says what ended the sweep.
  *   http/SERVER/MODE/measure:held/limit_mib:LIMIT
@@ -478,10 +479,9 @@ static void register_all(const struct suite_opts *opts)
 	/* quick: what the verdicts, the main figure (memory per connection) and the
 	 * not-a-toy check need, a second a wrk window, each run in a row: keep-alive at 100
 	 * connections once for every server but Apache worker (1000 too for the handout's
-	 * four), a
-	 * connection per request at 100 three times for the counted pair only, epoll
-	 * unpinned once. full: the whole sweep, three times, the 64 KiB body, every server
-	 * unpinned and with a connection per request. */
+	 * four), a connection per request at 100 three times for the counted pair only,
+	 * epoll unpinned once. full: the whole sweep, three times, the 64 KiB body, every
+	 * server unpinned and with a connection per request. */
 	for (int s = 0; s < HTTP_NSERVERS; s++) {
 		/* Apache worker's rate is no verdict's, no target's, not the handout's. */
 		if (full || s != HTTP_APACHE_WORKER)

@@ -182,7 +182,8 @@ int cgmem_limit(const struct cgmem *cg, long long bytes)
 }
 
 /* "key N" lines of a file: each wanted key's value summed; -1 if none is there. */
-static long long sum_keys(const char *dir, const char *file, const char *const *keys, size_t n)
+static long long sum_keys(const char *dir, const char *file, const char *const *keys,
+			  size_t n)
 {
 	char path[700], line[256];
 	snprintf(path, sizeof path, "%s/%s", dir, file);

@@ -3,8 +3,9 @@
  * Apache's configuration (127.0.0.1 only, its own files, capacity as asked), the
  * bodies (the lengths served, the paths refused), and the servers' memory cgroup on v1
  * and v2 fixture trees (found, made, limited with swap held to it, its kernel bytes and
- * OOM kills read, refused with the reason where v2 cannot hand the controller down). The servers themselves are tested from
- * outside, as a client sees them, in tests/test_http.py. */
+ * OOM kills read, refused with the reason where v2 cannot hand the controller down).
+ * The servers themselves are tested from outside, as a client sees them, in
+ * tests/test_http.py. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -162,12 +163,14 @@ static void test_cgmem_home_on_fixtures(void **state)
 	(void)state;
 	char home[512];
 	int v = 0;
-	assert_int_equal(cgmem_home_from(FIXTURES "cgroup-v2/cgroup", FIXTURES "cgroup-v2/mountinfo",
-					 FIXTURES "cgroup-v2", &v, home, sizeof home), 0);
+	assert_int_equal(cgmem_home_from(FIXTURES "cgroup-v2/cgroup",
+					 FIXTURES "cgroup-v2/mountinfo", FIXTURES "cgroup-v2", &v,
+					 home, sizeof home), 0);
 	assert_int_equal(v, 2);
 	ends_with(home, "cgroup-v2/sys/fs/cgroup/ci/job");
-	assert_int_equal(cgmem_home_from(FIXTURES "cgroup-v1/cgroup", FIXTURES "cgroup-v1/mountinfo",
-					 FIXTURES "cgroup-v1", &v, home, sizeof home), 0);
+	assert_int_equal(cgmem_home_from(FIXTURES "cgroup-v1/cgroup",
+					 FIXTURES "cgroup-v1/mountinfo", FIXTURES "cgroup-v1", &v,
+					 home, sizeof home), 0);
 	assert_int_equal(v, 1);
 	ends_with(home, "cgroup-v1/sys/fs/cgroup/memory/docker/abc");
 	assert_int_equal(cgmem_home_from(FIXTURES "cgroup-v2/cgroup", FIXTURES "nonesuch",
