@@ -7,7 +7,8 @@
  * v2: memory.max (and memory.swap.max 0), memory.stat's kernel bytes (its "kernel" line,
  * or kernel_stack + pagetables + percpu + slab on a kernel before 5.18), memory.events'
  * oom_kill. On v2 the memory controller must be enabled in the parent's
- * cgroup.subtree_control: it is asked for, and where the parent holds processes (v2's
+ * cgroup.subtree_control: it is asked for (and left on: other children of that cgroup
+ * may rely on it by then), and where the parent holds processes (v2's
  * no-internal-process rule) or the caller may not, the cgroup is refused with the reason.
  *
  * Every path is taken under a prefix ("" for the machine), so the tests drive the v2
