@@ -124,6 +124,7 @@ FAMILIES = {
                  "in a plain Process: what the caller sees and what reaches fd 1 and 2 "
                  "of the parent and of every worker",
 }
+__import__("py_http").register(sys.modules[__name__])  # C8's servers' kinds and families
 
 
 def name(variant, measure, **args):

@@ -369,9 +369,15 @@ def make_items(listing, ref_doc, probes, py_names=()):
 # notes_loop: NOTES_LOOP_RUNS["quick"] fresh interpreters of the notes' C4 program;
 # perf_ref: one take of perf bench sched pipe (20000 round trips on one PU, 5000
 # unpinned).
-# None today: the reference of 2026-12-07 ran every row (notes_loop, the plain Process
+# The reference of 2026-12-07 ran every row but these (notes_loop, the plain Process
 # that raises, perf_ref's takes were listed here until it did).
-PY_SINCE_REFERENCE = {}
+# http_memory (bench/py_http.py): a fresh Python server of about a second a repetition,
+# three for the counted pair whatever the profile asks beyond, once for the pool (its
+# second shared over the profile's five).
+PY_SINCE_REFERENCE = {
+    "python/http_threading/thread/measure:http_memory/connections:100/manual_time": 0.9,
+    "python/http_forking/process/measure:http_memory/connections:100/manual_time": 0.9,
+    "python/http_pool/thread/measure:http_memory/connections:100/manual_time": 0.2}
 C_SINCE_REFERENCE = {}
 
 

@@ -144,11 +144,23 @@ PY_RULES = [
 
     # C8: threads are smaller, so multithreaded programs are highly concurrent.
     # Directional, as in C's rules: a tie is not "more concurrent".
-    # C8's concurrency in the notes' own language: a server with a connection per
-    # request, http.server's thread mix-in against its fork mix-in (bench/py_http.py).
-    # Context: at 100 connections both servers refuse many (socketserver's listen
-    # backlog is 5: thousands of wrk errors in the reference), so their rates are not a
-    # clean count of what each could serve.
+    # C8's concurrency in the notes' own language: a server holding many clients at once,
+    # http.server's thread mix-in against its fork mix-in (bench/py_http.py). Counted:
+    # memory per connection, C's method (Pss only: Python makes no cgroup) and C's
+    # threshold, three fresh servers each.
+    Rule("C8", "a connection costs a Python server less memory as a thread than as a "
+         "forked process: ForkingMixIn against ThreadingHTTPServer, 100 idle keep-alive "
+         "connections (Pss per connection)",
+         py("http_forking", "process", "http_memory", connections=100),
+         py("http_threading", "thread", "http_memory", connections=100),
+         "greater", 1.5, "pss_kib_per_conn", "KiB per connection"),
+    Rule("C8", "the same against a pool of threads: ForkingMixIn against an HTTPServer "
+         "that hands each connection to a ThreadPoolExecutor",
+         py("http_forking", "process", "http_memory", connections=100),
+         py("http_pool", "thread", "http_memory", connections=100),
+         "greater", 1.5, "pss_kib_per_conn", "KiB per connection", counted=False),
+    # Context: one repetition of each in the quick profile, on a server kept up. (Until
+    # the server said "Connection: close" back, wrk counted a read error per request.)
     Rule("C8", "a new concurrent activity starts faster as a thread: with a connection per "
          "request, ThreadingHTTPServer serves more requests per second than a "
          "ForkingMixIn server (100 connections)",

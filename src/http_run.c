@@ -1,6 +1,7 @@
 /* http_run.c - starting, measuring and stopping the http scenario's servers
  * (http_run.h). */
 #include "http_run.h"
+#include "cgmem.h"
 #include "mem.h"
 #include "util.h"
 
@@ -35,8 +36,8 @@ const struct http_server_info http_servers[HTTP_NSERVERS] = {
 
 static struct {
 	bool ready, contained;
-	char no_cgroup[160];
-	struct mem_cgroup cg;
+	char no_cgroup[440];
+	struct cgmem cg;
 	char tmp[256];
 	int guard_fd;
 	pid_t guard;
@@ -78,10 +79,14 @@ int http_env_init(char *why, size_t size)
 	}
 	/* Apache's children run as www-data and read the document root under it. */
 	chmod(env.tmp, 0755);
-	int err = mem_cgroup_make(&env.cg);
+	/* tvp-PID-: the tests' leak check and a later run's sweep know the run's cgroups by
+	 * it. */
+	char name[64], cgwhy[400];
+	snprintf(name, sizeof name, "tvp-%d-http", (int)getpid());
+	int err = cgmem_make(&env.cg, name, cgwhy, sizeof cgwhy);
 	env.contained = err == 0;
 	if (err)
-		snprintf(env.no_cgroup, sizeof env.no_cgroup, "no memory cgroup: %s", strerror(err));
+		snprintf(env.no_cgroup, sizeof env.no_cgroup, "no memory cgroup: %s", cgwhy);
 	int pfd[2];
 	if (pipe2(pfd, O_CLOEXEC) != 0) {
 		err = errno;
@@ -112,7 +117,7 @@ int http_env_init(char *why, size_t size)
 	return 0;
 undo:
 	if (env.contained)
-		mem_cgroup_remove(&env.cg);
+		cgmem_remove(&env.cg);
 	rmdir(env.tmp);
 	return err;
 }
@@ -129,7 +134,7 @@ void http_env_fini(void)
 	if (!env.ready)
 		return;
 	if (env.contained)
-		mem_cgroup_remove(&env.cg);
+		cgmem_remove(&env.cg);
 	close(env.guard_fd); /* the guard removes the folder, and the cgroup if still there */
 	while (waitpid(env.guard, NULL, 0) < 0 && errno == EINTR) {
 	}
@@ -263,48 +268,17 @@ long http_tree_pss_kib(const struct http_peer *p)
 
 long http_kmem_kib(void)
 {
-	return env.contained ? mem_cgroup_kernel_kib(&env.cg) : -1;
-}
-
-static int write_cg(const char *name, long long v)
-{
-	char path[600], buf[32];
-	snprintf(path, sizeof path, "%s/%s", env.cg.dir, name);
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return errno;
-	int n = snprintf(buf, sizeof buf, "%lld", v);
-	int err = write(fd, buf, (size_t)n) == n ? 0 : errno;
-	close(fd);
-	return err;
+	return env.contained ? cgmem_kernel_kib(&env.cg) : -1;
 }
 
 int http_limit(long long bytes)
 {
-	if (!env.contained)
-		return EPERM;
-	char path[600];
-	snprintf(path, sizeof path, "%s/memory.memsw.limit_in_bytes", env.cg.dir);
-	bool memsw = access(path, F_OK) == 0;
-	/* memsw may never be below the memory limit: lower memory first, raise it last. */
-	if (bytes < 0) {
-		int err = memsw ? write_cg("memory.memsw.limit_in_bytes", -1) : 0;
-		return err ? err : write_cg("memory.limit_in_bytes", -1);
-	}
-	int err = write_cg("memory.limit_in_bytes", bytes);
-	return err ? err : memsw ? write_cg("memory.memsw.limit_in_bytes", bytes) : 0;
+	return env.contained ? cgmem_limit(&env.cg, bytes) : EPERM;
 }
 
 long http_oom_kills(void)
 {
-	if (!env.contained)
-		return -1;
-	char path[600], buf[256];
-	snprintf(path, sizeof path, "%s/memory.oom_control", env.cg.dir);
-	if (read_text(path, buf, sizeof buf) != 0)
-		return -1;
-	const char *k = strstr(buf, "oom_kill ");
-	return k ? strtol(k + 9, NULL, 10) : -1;
+	return env.contained ? cgmem_oom_kills(&env.cg) : -1;
 }
 
 /* --- starting and stopping ------------------------------------------------------- */
@@ -447,7 +421,7 @@ static pid_t spawn(char *const argv[], const cpu_set_t *cpus, int out_fd)
 	close(go[0]);
 	if (pid > 0) {
 		if (env.contained)
-			mem_cgroup_enter(&env.cg, pid);
+			cgmem_enter(&env.cg, pid);
 		if (write(go[1], "g", 1) != 1) {
 		}
 	}

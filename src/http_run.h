@@ -3,8 +3,8 @@
  * outside (every process of it: CPU time, Pss, the kernel memory of its cgroup),
  * hold idle connections to it, and stop it, leaving nothing behind.
  *
- * Containment: every server goes into one memory cgroup the run makes (cgroup v1,
- * mem.h), so its kernel memory is counted and all of its processes can be found and
+ * Containment: every server goes into one memory cgroup the run makes (v1 or v2,
+ * cgmem.h), so its kernel memory is counted and all of its processes can be found and
  * killed, Apache's children too, which are not the run's children and do not get a
  * parent-death signal. A guard process (sh, ignoring SIGINT and SIGTERM) waits on a
  * pipe only the run holds: when the run ends, however it ends (kill -9 included), the
@@ -72,12 +72,12 @@ long http_tree_pss_kib(const struct http_peer *p);
 /* The kernel memory charged to the run's cgroup, in KiB, or -1 without one. */
 long http_kmem_kib(void);
 
-/* Limits the memory of the run's cgroup (cgroup v1 memory.limit_in_bytes, and
- * memory.memsw.limit_in_bytes where there is one, so swap cannot stretch it) to bytes;
+/* Limits the memory of the run's cgroup (v1 memory.limit_in_bytes, v2 memory.max; swap
+ * held to it too, so swap cannot stretch it) to bytes;
  * bytes < 0 lifts the limit. Returns 0 or an errno value (EPERM without a cgroup). */
 int http_limit(long long bytes);
 /* How many processes the kernel's OOM killer has killed in the run's cgroup (v1
- * memory.oom_control's oom_kill), or -1. */
+ * memory.oom_control's oom_kill, v2 memory.events'), or -1. */
 long http_oom_kills(void);
 
 /* Opens n connections to the server, sends one keep-alive request for the small body on

@@ -1,8 +1,11 @@
 /* test_http.c - what the http scenario reads and writes by itself: wrk's report (every
  * unit of latency, socket errors and non-2xx counted, a report without a rate refused),
- * Apache's configuration (127.0.0.1 only, its own files, capacity as asked), and the
- * bodies (the lengths served, the paths refused). The servers themselves are tested from
- * outside, as a client sees them, in tests/test_http.py. */
+ * Apache's configuration (127.0.0.1 only, its own files, capacity as asked), the
+ * bodies (the lengths served, the paths refused), and the servers' memory cgroup on v1
+ * and v2 fixture trees (found, made, limited with swap held to it, its kernel bytes and
+ * OOM kills read, refused with the reason where v2 cannot hand the controller down).
+ * The servers themselves are tested from outside, as a client sees them, in
+ * tests/test_http.py. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,11 +14,19 @@
 
 #include "testutil.h"
 
+#include "cgmem.h"
 #include "http_run.h"
+#include "util.h"
 #include "wrk.h"
 
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define FIXTURES "tests/fixtures/"
 
 static const char report[] =
 	"Running 1s test @ http://127.0.0.1:40000/small.txt\n"
@@ -107,6 +118,149 @@ static void test_bodies(void **state)
 	assert_string_equal(http_model_mode(HTTP_THREAD_POOL), "thread");
 }
 
+static void ends_with(const char *s, const char *tail)
+{
+	size_t n = strlen(s), t = strlen(tail);
+	if (n < t || strcmp(s + n - t, tail) != 0)
+		fail_msg("'%s' does not end with '%s'", s, tail);
+}
+
+static void put(const char *dir, const char *name, const char *text)
+{
+	char path[700];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void has(const char *dir, const char *name, const char *text)
+{
+	char path[700], buf[256] = "";
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	size_t n = fread(buf, 1, sizeof buf - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	assert_string_equal(buf, text);
+}
+
+static void drop(const char *dir, const char *const *names, size_t n)
+{
+	char path[700];
+	for (size_t i = 0; i < n; i++) {
+		snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+		unlink(path);
+	}
+}
+
+/* The caller's memory cgroup: v1's memory hierarchy where one has it (the fixture's
+ * hybrid mounts v2 too), v2's unified one where only it is mounted. */
+static void test_cgmem_home_on_fixtures(void **state)
+{
+	(void)state;
+	char home[512];
+	int v = 0;
+	assert_int_equal(cgmem_home_from(FIXTURES "cgroup-v2/cgroup",
+					 FIXTURES "cgroup-v2/mountinfo", FIXTURES "cgroup-v2", &v,
+					 home, sizeof home), 0);
+	assert_int_equal(v, 2);
+	ends_with(home, "cgroup-v2/sys/fs/cgroup/ci/job");
+	assert_int_equal(cgmem_home_from(FIXTURES "cgroup-v1/cgroup",
+					 FIXTURES "cgroup-v1/mountinfo", FIXTURES "cgroup-v1", &v,
+					 home, sizeof home), 0);
+	assert_int_equal(v, 1);
+	ends_with(home, "cgroup-v1/sys/fs/cgroup/memory/docker/abc");
+	assert_int_equal(cgmem_home_from(FIXTURES "cgroup-v2/cgroup", FIXTURES "nonesuch",
+					 "", &v, home, sizeof home), ENOENT);
+}
+
+/* v2 on a tree of plain files standing for the kernel's: the cgroup made below a home
+ * that hands memory down (nothing rewritten there), memory.max and memory.swap.max set
+ * and lifted, memory.stat's kernel line read, or its parts before 5.18, memory.events'
+ * oom_kill; and refused, with why, below a home that cannot hand it down. */
+static void test_cgmem_v2_on_a_tree(void **state)
+{
+	(void)state;
+	char tmp[] = "/tmp/tvp-test-cgmem-XXXXXX", home[600], why[600] = "";
+	assert_non_null(mkdtemp(tmp));
+	snprintf(home, sizeof home, "%s/job", tmp);
+	assert_int_equal(mkdir(home, 0755), 0);
+	put(home, "cgroup.subtree_control", "cpu memory\n");
+	struct cgmem cg;
+	assert_int_equal(cgmem_make_in(&cg, 2, home, "tvp-1-http", why, sizeof why), 0);
+	has(home, "cgroup.subtree_control", "cpu memory\n");
+	ends_with(cg.dir, "/job/tvp-1-http");
+	/* What the kernel would show in it. */
+	put(cg.dir, "memory.max", "max\n");
+	put(cg.dir, "memory.swap.max", "max\n");
+	put(cg.dir, "memory.events", "low 0\nhigh 0\nmax 7\noom 2\noom_kill 2\n");
+	put(cg.dir, "memory.stat", "anon 4096\nkernel 2097152\nkernel_stack 65536\n");
+	assert_int_equal(cgmem_limit(&cg, 256LL << 20), 0);
+	has(cg.dir, "memory.max", "268435456");
+	has(cg.dir, "memory.swap.max", "0");
+	assert_int_equal(cgmem_kernel_kib(&cg), 2048);
+	assert_int_equal(cgmem_oom_kills(&cg), 2);
+	assert_int_equal(cgmem_limit(&cg, -1), 0);
+	has(cg.dir, "memory.max", "max");
+	has(cg.dir, "memory.swap.max", "max");
+	put(cg.dir, "memory.stat", "anon 4096\nkernel_stack 65536\npagetables 131072\n"
+				   "percpu 8192\nslab_reclaimable 1\nslab 1048576\n");
+	assert_int_equal(cgmem_kernel_kib(&cg), (65536 + 131072 + 8192 + 1048576) / 1024);
+	static const char *const files[] = {"memory.max", "memory.swap.max", "memory.events",
+					    "memory.stat"};
+	drop(cg.dir, files, ARRAY_SIZE(files));
+	assert_int_equal(cgmem_remove(&cg), 0);
+	assert_int_equal(access(home, F_OK), 0);
+	snprintf(why, sizeof why, "%s/job/tvp-1-http", tmp);
+	assert_int_not_equal(access(why, F_OK), 0);
+
+	/* A home with no controller to hand down (no cgroup.subtree_control to ask). */
+	snprintf(home, sizeof home, "%s/busy", tmp);
+	assert_int_equal(mkdir(home, 0755), 0);
+	why[0] = '\0';
+	assert_int_equal(cgmem_make_in(&cg, 2, home, "tvp-1-http", why, sizeof why), ENOENT);
+	assert_non_null(strstr(why, "memory controller is not enabled below"));
+	snprintf(why, sizeof why, "%s/busy/tvp-1-http", tmp);
+	assert_int_not_equal(access(why, F_OK), 0);
+	static const char *const homes[] = {"job/cgroup.subtree_control", "job", "busy"};
+	drop(tmp, homes, 1);
+	for (size_t i = 1; i < ARRAY_SIZE(homes); i++) {
+		snprintf(why, sizeof why, "%s/%s", tmp, homes[i]);
+		assert_int_equal(rmdir(why), 0);
+	}
+	assert_int_equal(rmdir(tmp), 0);
+}
+
+/* v1 the same way: memory.limit_in_bytes and memsw (memsw raised last, lowered first),
+ * memory.kmem.usage_in_bytes, memory.oom_control's oom_kill. */
+static void test_cgmem_v1_on_a_tree(void **state)
+{
+	(void)state;
+	char tmp[] = "/tmp/tvp-test-cgmem-XXXXXX", why[600] = "";
+	assert_non_null(mkdtemp(tmp));
+	struct cgmem cg;
+	assert_int_equal(cgmem_make_in(&cg, 1, tmp, "tvp-1-http", why, sizeof why), 0);
+	put(cg.dir, "memory.limit_in_bytes", "9223372036854771712\n");
+	put(cg.dir, "memory.memsw.limit_in_bytes", "9223372036854771712\n");
+	put(cg.dir, "memory.kmem.usage_in_bytes", "4096000\n");
+	put(cg.dir, "memory.oom_control", "oom_kill_disable 0\nunder_oom 0\noom_kill 4\n");
+	assert_int_equal(cgmem_limit(&cg, 256LL << 20), 0);
+	has(cg.dir, "memory.limit_in_bytes", "268435456");
+	has(cg.dir, "memory.memsw.limit_in_bytes", "268435456");
+	assert_int_equal(cgmem_kernel_kib(&cg), 4000);
+	assert_int_equal(cgmem_oom_kills(&cg), 4);
+	assert_int_equal(cgmem_limit(&cg, -1), 0);
+	has(cg.dir, "memory.limit_in_bytes", "-1");
+	static const char *const files[] = {"memory.limit_in_bytes", "memory.memsw.limit_in_bytes",
+					    "memory.kmem.usage_in_bytes", "memory.oom_control"};
+	drop(cg.dir, files, ARRAY_SIZE(files));
+	assert_int_equal(cgmem_remove(&cg), 0);
+	assert_int_equal(rmdir(tmp), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -114,6 +268,9 @@ int main(void)
 		cmocka_unit_test(test_wrk_report_without_errors_or_rate),
 		cmocka_unit_test(test_apache_conf),
 		cmocka_unit_test(test_bodies),
+		cmocka_unit_test(test_cgmem_home_on_fixtures),
+		cmocka_unit_test(test_cgmem_v2_on_a_tree),
+		cmocka_unit_test(test_cgmem_v1_on_a_tree),
 	};
 	return tvp_run_tests("http", tests, NULL, NULL);
 }

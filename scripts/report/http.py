@@ -173,12 +173,17 @@ def held_table(run):
         if b.error:
             lines.append(head + [_("skipped: {error}").format(error=b.error), ""])
             continue
-        lines.append(head + [f"{med(b, 'held'):.0f}", b.label or "–"])
+        held = b.counters.get("held", [])
+        lines.append(head + [f"{med(b, 'held'):.0f}",
+                             f"{min(held):.0f}–{max(held):.0f} ({len(held)})" if held else "–",
+                             b.label or "–"])
     return [_("Under one memory limit (the cgroup's, swap included): idle keep-alive "
               "connections added to a fresh server a step at a time, until a step is not "
               "all answered, the OOM killer kills in the cgroup, or the server dies. "
-              "**held** is the last total that stood whole."), ""] + \
-        table([_("server"), _("limit MiB"), _("held"), _("what ended the sweep")], lines) + [""]
+              "**held** is the last total that stood whole; each repetition is a fresh "
+              "server, so the range is of independent servers."), ""] + \
+        table([_("server"), _("limit MiB"), _("held"),
+               _("range (fresh servers)"), _("what ended the sweep")], lines) + [""]
 
 
 def key_number(run):
@@ -217,6 +222,14 @@ def what_it_does_not_say(run):
                      "connections at once, not faster answers.").format(
             t=fmt(t), f=fmt(f), epoll=_(" (the epoll loop, neither, {e})").format(e=fmt(e))
             if e else ""))
+    close = {b.variant: med(b, "requests_per_s") for b in rate_rows(run, "close")
+             if b.args.get("connections") == 100}
+    ct, cf = (close.get(s) for s in ("thread_per_conn", "fork_per_conn"))
+    if ct and cf:
+        out.append(_("With a connection per request every request makes its worker, so "
+                     "that row measures creation again, as C2 and C7 do directly: thread "
+                     "per connection {t} requests/s against fork per connection {f} "
+                     "({r}×).").format(t=fmt(ct), f=fmt(cf), r=f"{ct / cf:.1f}"))
     out.append(_("A server's repetitions are one server kept up, so they carry no "
                  "p-value; memory is what the server's pages hold (Pss: a thread's stack "
                  "is 8 MiB of address space, of which only the pages it touched count)."))
@@ -276,14 +289,45 @@ def apache_configs(run, folder):
 
 
 PY_WORDS = {"http_threading": N_("ThreadingHTTPServer (a thread per connection)"),
-            "http_forking": N_("HTTPServer with ForkingMixIn (a process per connection)")}
+            "http_forking": N_("HTTPServer with ForkingMixIn (a process per connection)"),
+            "http_pool": N_("HTTPServer with a ThreadPoolExecutor (a pooled thread per "
+                            "connection)")}
+
+
+def python_memory(run):
+    """Python's servers holding idle connections (bench/py_http.py, http_memory)."""
+    rows = run.select("python", "http_memory")
+    if not rows:
+        return []
+    lines = []
+    for b in sorted(rows, key=lambda b: (list(PY_WORDS).index(b.variant)
+                                         if b.variant in PY_WORDS else 9, b.variant)):
+        head = [_(PY_WORDS[b.variant]) if b.variant in PY_WORDS else b.variant,
+                str(b.args.get("connections"))]
+        if b.error:
+            lines.append(head + [_("skipped: {error}").format(error=b.error), "", "", ""])
+            continue
+        kib = b.counters.get("pss_kib_per_conn", [])
+        lines.append(head + [f"{med(b, 'held'):.0f}", cell(med(b, "pss_kib_per_conn")),
+                             f"{cell(min(kib))}–{cell(max(kib))} ({len(kib)})" if kib else "–",
+                             f"{med(b, 'server_processes'):.0f}"])
+    return [_("Memory per connection in Python, by the C servers' method: that many idle "
+              "keep-alive connections, each answered once, on a fresh server; the Pss of "
+              "every process of the server minus the same with none open, per connection. "
+              "Pss only: no cgroup is made for Python's servers, so a forked child's "
+              "kernel memory (its kernel stack, its page tables) is left out, which leaves "
+              "the fork side short if anything. A forked Python child writes to much of the "
+              "interpreter's memory it shares with its parent (reference counts), so its "
+              "pages are soon its own."), ""] + \
+        table([_("server"), _("connections"), _("held"), _("KiB per connection (Pss)"),
+               _("range (fresh servers)"), _("processes")], lines) + [""]
 
 
 def python_part(run):
     """Python's standard servers under the same wrk runs (bench/py_http.py)."""
     rows = run.select("python", "http")
     if not rows:
-        return []
+        return python_memory(run)
     lines = []
     for b in sorted(rows, key=lambda b: (b.args.get("conn"), b.args.get("connections"),
                                          b.variant)):
@@ -300,9 +344,12 @@ def python_part(run):
                              f"{sum(b.counters.get('errors', [])):.0f}"])
     return [_("The notes' language: Python's standard HTTP servers serving the same body to "
               "the same wrk runs (wrk and the server apart; ForkingMixIn's limit of 40 "
-              "children raised to 1000, as Apache's capacity is)."), ""] + \
+              "children raised to 1000, as Apache's capacity is, and socketserver's listen "
+              "backlog of 5 to 4096, so wrk's connections wait rather than being refused)."),
+            ""] + \
         table([_("server"), _("connections are"), _("connections"), _("requests/s"),
-               _("p50 ms"), _("p99 ms"), _("errors (all repetitions)")], lines) + [""]
+               _("p50 ms"), _("p99 ms"), _("errors (all repetitions)")], lines) + [""] + \
+        python_memory(run)
 
 
 def section(run, folder):
