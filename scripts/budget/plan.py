@@ -20,60 +20,8 @@ import re
 import sys
 
 import results
-from budget.model import AIM, MIN_TIME_FACTORS, PROCESS_SECONDS, PROFILES, PYTHON, _numeric_args
-
-def min_testable_reps(significance=None):
-    """The fewest repetitions per side with which the exact U test can reach the
-    rules' significance level (claims.SIGNIFICANCE): below it every verdict that needs
-    a test is undecided."""
-    import claims
-    import stats
-    level = claims.SIGNIFICANCE if significance is None else significance
-    n = 2
-    while stats.u_test_min_p(n, n) >= level:
-        n += 1
-    return n
-
-
-def _keys_in(value):
-    """The results.Key objects in a rule's field: a key, or keys in a list or tuple."""
-    if isinstance(value, results.Key):
-        return [value]
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return [k for v in value for k in _keys_in(v)]
-    return []
-
-
-def verdict_keys(pus):
-    """Every benchmark a verdict reads: both sides (a, b) of every rule of claims.RULES
-    and py_rules.PY_RULES, and any other key a rule holds (the rules are being
-    rewritten: a field of keys added later counts too), read now, with PUS resolved."""
-    import claims
-    import py_rules
-    keys = set()
-    for rule in list(claims.RULES) + list(py_rules.PY_RULES):
-        fields = vars(rule) if hasattr(rule, "__dict__") else \
-            {f: getattr(rule, f) for f in getattr(rule, "__slots__", ())}
-        for value in [getattr(rule, "a", None), getattr(rule, "b", None),
-                      *fields.values()]:
-            keys.update(k.resolve(pus) for k in _keys_in(value))
-    return keys
-
-
-_REPORT_KEYS = {}
-
-
-def report_keys(names, describe, ctx):
-    """The keys the report looks up one by one (its tables and key numbers), on a run
-    made of these names alone (report/wanted.py). describe: the run's description, or a
-    function that returns it. Remembered: a run planned again asks again."""
-    from describe import Describe
-    from report import wanted
-    memo = (tuple(sorted(names)), json.dumps(ctx, sort_keys=True))
-    if memo not in _REPORT_KEYS:
-        desc = describe() if callable(describe) else describe
-        _REPORT_KEYS[memo] = wanted.wanted_keys(wanted.names_run(names, Describe(desc), ctx))
-    return _REPORT_KEYS[memo]
+from budget.model import (AIM, MIN_TIME_FACTORS, PROCESS_SECONDS, PROFILES, PYTHON,
+                          _numeric_args, min_testable_reps, report_keys, verdict_keys)
 
 
 class Plan:
