@@ -124,3 +124,20 @@ def environment():
             "swap_total_kib": str(mem.get("SwapTotal", "")),
             "swap_free_kib": str(mem.get("SwapFree", "")),
             **cglimits.context(limits)}
+
+
+def gbench_debug_library(bench):
+    """Whether the Google Benchmark library tvp-bench loads was built without NDEBUG
+    (Debian's is): its warning text is compiled in only then. False when it cannot
+    tell (no ldd, a static link)."""
+    try:
+        r = subprocess.run(["ldd", bench], capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    path = next((line.split("=>")[1].split("(")[0].strip() for line in r.stdout.splitlines()
+                 if "libbenchmark" in line and "=>" in line), "")
+    try:
+        with open(path, "rb") as f:
+            return b"Library was built as DEBUG" in f.read()
+    except OSError:
+        return False

@@ -320,6 +320,10 @@ class Run:
                                                    self.sentinel["start"], t_begin, t_probe)
         self.eta = budget.eta(self.plan, self.names, self.sentinel["start"], self.args)
         self.eta_start = sum(self.eta.values())  # before the run, for the context
+        if machine_state.gbench_debug_library(self.args.bench):
+            print("tvp: each scenario's \"Library was built as DEBUG\" warning is Google "
+                  "Benchmark's (Debian's build): measured, it does not move tvp's timings "
+                  "(docs/measuring.md)", flush=True)
         print(f"tvp: about {budget.minutes(self.eta_start)} to run "
               f"(from the reference run's times and this machine's page-fault cost)",
               flush=True)
