@@ -11,6 +11,8 @@
 #   make reference  take results/reference and its twin again with this version (two
 #                   whole quick runs, about 15 min on 2 cores) and regenerate
 #                   tests/reference_outcomes.json; then write the hand check again
+#   make contract-doc   docs/contract.md again: the name contract's tables and families
+#                   from tvp-bench --describe and py_bench.py --describe
 #   make po         re-extract the report's strings into locale/tvp.pot, merge into each .po
 #   make test       deps, build, run every test; ends with "N passed, N failed"
 #   make suite-check   the real suite at every size of the quick profile, checked as the
@@ -32,7 +34,8 @@
 #   make SAN=1      build with AddressSanitizer and UndefinedBehaviorSanitizer
 #   make CC=clang CXX=clang++   the same with clang
 #   make BUILD=DIR EXTRA_CPPFLAGS=-DFLAG   a build of its own in DIR with one more flag
-#                   (-DTVP_TEST_EXTRA_KIND: one more worker kind, for the contract test)
+#                   (-DTVP_TEST_EXTRA_KIND: one more worker kind, -DTVP_TEST_EXTRA_TRANSPORT:
+#                   two more transports, for the contract tests: make extra-kind, extra-transport)
 #   make clean
 
 CC ?= cc
@@ -94,7 +97,7 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 BENCH_OBJ := $(BENCH_SRC:%.c=$(BUILD)/%.o) $(BUILD)/bench/gbench.o
 TESTS := $(TEST_SRC:tests/%.c=$(BUILD)/%)
 
-.PHONY: all deps report test suite-check clean compare catalogue claims-doc demos mutants extra-kind FORCE \
+.PHONY: all deps report test suite-check clean compare catalogue claims-doc contract-doc demos mutants extra-kind extra-transport FORCE \
 	claim claim-check po lang-check python-ft reference why coverage
 all: $(BUILD)/tvp-bench $(BUILD)/tvp-helper $(BUILD)/tvp-httpd $(BUILD)/gbench-probe $(TESTS)
 
@@ -200,13 +203,25 @@ catalogue:
 claims-doc:
 	$(PYTHON) scripts/claims_doc.py
 
+# docs/contract.md: every family and table of the name contract, written from both
+# programs' --describe (a test fails when the committed file is out of date).
+contract-doc: $(BUILD)/tvp-bench
+	$(PYTHON) scripts/contract_doc.py --bench $(BUILD)/tvp-bench
+
 # The suite built once more with one more worker kind, for the test that a kind added
 # to the C table reaches every table of the report without a Python edit.
 extra-kind:
 	@$(MAKE) -s BUILD=build/extra-kind EXTRA_CPPFLAGS=-DTVP_TEST_EXTRA_KIND \
 		build/extra-kind/tvp-bench build/extra-kind/tvp-helper
 
-test: deps all extra-kind
+# The same for transports: two more rows in ipc_transports[], the pipe and the
+# shared-memory ring under other names (a kernel and a user-space transport, eleven in
+# all), which must reach every table and figure of the ipc section.
+extra-transport:
+	@$(MAKE) -s BUILD=build/extra-transport EXTRA_CPPFLAGS=-DTVP_TEST_EXTRA_TRANSPORT \
+		build/extra-transport/tvp-bench build/extra-transport/tvp-helper
+
+test: deps all extra-kind extra-transport
 	@tests/run $(BUILD)
 
 suite-check: deps all
@@ -232,7 +247,7 @@ mutants: deps all
 # branch of the code, the counters updated atomically (threads share them: plain adds lose
 # some and gcov then reports negative counts); then the whole test run on it
 # (scripts/coverage.sh).
-coverage: deps extra-kind
+coverage: deps extra-kind extra-transport
 	CFLAGS="-O0 -g" CXXFLAGS="-O0 -g" $(MAKE) BUILD=build/coverage \
 		EXTRA_CPPFLAGS="--coverage -fprofile-update=atomic -DTVP_COVERAGE" \
 		LDFLAGS=--coverage all

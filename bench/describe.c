@@ -6,6 +6,7 @@
 #include "mem.h"
 #include "pin.h"
 #include "pool_tasks.h"
+#include "profile.h"
 #include "scale.h"
 #include "worker.h"
 
@@ -32,6 +33,7 @@ static void transport_table(struct json *j)
 		json_object_begin(j, NULL);
 		json_string(j, "name", ipc_transports[i]->name);
 		json_bool(j, "processes", ipc_transports[i]->processes);
+		json_bool(j, "kernel", ipc_transports[i]->kernel);
 		json_string(j, "desc", ipc_transports[i]->desc);
 		json_object_end(j);
 	}
@@ -46,6 +48,23 @@ static void workload_table(struct json *j)
 		json_string(j, "name", scale_workloads[i].name);
 		json_string(j, "unit", scale_workloads[i].unit);
 		json_string(j, "desc", scale_workloads[i].desc);
+		json_object_end(j);
+	}
+	json_array_end(j);
+}
+
+/* The profiles' numbers (bench/profiles.def), so that a run's JSON says what its profile
+ * meant and the Python side can check its own copy of the file against the binary. */
+static void profile_table(struct json *j)
+{
+	json_array_begin(j, "profiles");
+	for (int i = 0; i < PROFILE_COUNT; i++) {
+		json_object_begin(j, NULL);
+		json_string(j, "name", profiles[i].name);
+		json_int(j, "repetitions", profiles[i].repetitions);
+		json_double(j, "min_time", profiles[i].min_time);
+		json_double(j, "py_min_time", profiles[i].py_min_time);
+		json_double(j, "py_work_s", profiles[i].py_work_s);
 		json_object_end(j);
 	}
 	json_array_end(j);
@@ -80,6 +99,7 @@ void describe_suite(struct json *j, const char *profile, const struct scenario *
 	json_object_begin(j, NULL);
 	json_int(j, "name_schema", NAME_SCHEMA);
 	json_string(j, "profile", profile);
+	profile_table(j);
 	json_array_begin(j, "modes");
 	for (int m = 0; m < WORKER_NMODES; m++)
 		json_string(j, NULL, worker_mode_name((enum worker_mode)m));

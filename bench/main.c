@@ -14,6 +14,7 @@
 #include "json.h"
 #include "mem.h"
 #include "pin.h"
+#include "profile.h"
 #include "scenario.h"
 #include "task.h"
 #include "util.h"
@@ -43,15 +44,6 @@ static const struct scenario *const scenarios[] = {
 	&scenario_perf_ref,   /* runs with ipc */
 	&scenario_pool,
 	&scenario_http,
-};
-
-static const struct {
-	const char *name;
-	int repetitions;
-	double min_time;
-} profiles[] = {
-	[PROFILE_QUICK] = {"quick", 5, 0.05},
-	[PROFILE_FULL] = {"full", 10, 0.1},
 };
 
 static void usage(void)
@@ -283,12 +275,10 @@ int main(int argc, char **argv)
 		    strcmp(argv[i], "-h") == 0 || strncmp(argv[i], "--v=", 4) == 0) {
 			gb_argv[gb_argc++] = argv[i];
 		} else if ((v = option(argc, argv, &i, "--profile"))) {
-			if (strcmp(v, "quick") == 0)
-				o.profile = PROFILE_QUICK;
-			else if (strcmp(v, "full") == 0)
-				o.profile = PROFILE_FULL;
-			else
+			int p = profile_find(v);
+			if (p < 0)
 				usage_error("unknown profile '%s': use quick or full", v);
+			o.profile = (enum profile)p;
 		} else if ((v = option(argc, argv, &i, "--pin"))) {
 			if (pin_policy_parse(v, &o.pin) != 0)
 				usage_error("unknown placement policy '%s'", v);

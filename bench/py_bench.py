@@ -3,12 +3,15 @@
 
     py_bench.py [--profile quick|full] [--filter REGEX] [--repetitions N]
                 [--min-time SECONDS] [--tag TAG] --out FILE
+    py_bench.py --describe [--profile quick|full] [--tag TAG]
+                (the description and every name it can register, as JSON; runs nothing)
     py_bench.py --crash-case VARIANT FAILURE     (one C7 case, run in a sandbox)
 
 Standard library only. Writes Google Benchmark-shaped JSON (one row per repetition,
 real_time in µs), so the report, statistics and comparison read it as they read the C
-suite's. The names have the C suite's shape (name schema 2), with the scenario python and
-a Python construct (PYTHON_KINDS) as the variant; FAMILIES says what each measure is.
+suite's. The names have the C suite's shape (name schema 2, built and checked by
+scripts/contract.py as bench_register does in C), with the scenario python and a Python
+construct (PYTHON_KINDS) as the variant; FAMILIES says what each measure is.
 With --tag (another interpreter beside the first, scripts/run.py --python), every name
 ends in /interp:TAG, so the rows of several interpreters live in one run.
 
@@ -52,10 +55,16 @@ import tempfile
 import threading
 import time
 
-PROFILES = {"quick": (5, 0.2), "full": (10, 0.3)}  # repetitions, seconds of work each
+# The name contract and the profiles' numbers (bench/profiles.def), shared with C and the
+# report: scripts/contract.py, standard library only.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts"))
+import contract  # noqa: E402
+
+# Repetitions and seconds of work each, by profile.
+PROFILES = {p: (v["repetitions"], v["py_min_time"]) for p, v in contract.PROFILES.items()}
 # Seconds of work one worker of the GIL figure does alone, by profile.
-WORK_S = {"quick": 0.04, "full": 0.15}
-NAME_SCHEMA = 2
+WORK_S = {p: v["py_work_s"] for p, v in contract.PROFILES.items()}
+NAME_SCHEMA = contract.NAME_SCHEMA
 SCENARIO = "python"
 SCENARIO_DESC = "the notes' own Python: multiprocessing beside threading (C1-C8)"
 # C's bounded queue (src/ipc/queue.c DEFAULT_CAPACITY): queue.Queue gets the same bound.
@@ -119,11 +128,18 @@ FAMILIES = {
 
 def name(variant, measure, **args):
     """python/VARIANT/MODE/measure:MEASURE[/key:value]...[/interp:TAG], the mode the
-    construct's; the interp arg only for an interpreter other than the first."""
+    construct's; the interp arg only for an interpreter other than the first. A variant
+    not in PYTHON_KINDS, a measure not in FAMILIES or a field the grammar refuses is a
+    contract.ContractError (main says it and exits 1), as bench_register dies in C."""
+    if variant not in MODE:
+        raise contract.ContractError(f"python/{variant}/...: the variant {variant!r} is not "
+                                     f"in PYTHON_KINDS")
+    if measure not in FAMILIES:
+        raise contract.ContractError(f"python/{variant}/...: the measure {measure!r} is not "
+                                     f"in FAMILIES")
     if INTERP_TAG:
         args["interp"] = INTERP_TAG
-    return "/".join([SCENARIO, variant, MODE[variant], f"measure:{measure}"] +
-                    [f"{k}:{v}" for k, v in args.items()])
+    return contract.build_name(SCENARIO, variant, MODE[variant], measure, args)
 
 
 def fields(full_name):
@@ -914,14 +930,19 @@ class Suite:
         self.pattern = re.compile(pattern) if pattern else None
         self.rows = []
         self.families = {}  # measure -> {"variants": [...], "args": {arg: [values]}}
+        self.names = []     # every name a family asked for, in order (--describe)
+        self.dry = False    # --describe: every family asks for its names, none runs
 
     def wanted(self, name):
         """Whether the filter lets name run; every name passes here first, so the
         description records each family as the C side does, filtered or not."""
         self.record(name)
-        return self.pattern is None or self.pattern.search(name)
+        return not self.dry and (self.pattern is None or self.pattern.search(name))
 
     def record(self, name):
+        if name in self.names:
+            return
+        self.names.append(name)
         f = fields(name)
         fam = self.families.setdefault(f.pop("measure"), {"variants": [], "args": {}})
         if f["variant"] not in fam["variants"]:
@@ -946,6 +967,9 @@ class Suite:
                                "families": families}]}
 
     def skip(self, name, why):
+        self.record(name)
+        if self.dry:
+            return
         self.rows.append({"name": name, "run_name": name, "run_type": "iteration",
                           "repetitions": self.reps, "repetition_index": 0, "threads": 1,
                           "iterations": 0, "real_time": 0, "cpu_time": 0, "time_unit": "us",
@@ -1483,40 +1507,14 @@ def default_tag():
     return f"py{v.major}{v.minor}{v.micro}{ft}"
 
 
-def main(argv=None):
-    global INTERP_TAG
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--profile", default="quick", choices=sorted(PROFILES))
-    ap.add_argument("--filter", default="")
-    ap.add_argument("--repetitions", type=int, help="override the profile's repetitions")
-    ap.add_argument("--min-time", type=float, help="override the seconds per repetition")
-    ap.add_argument("--tag", help="another interpreter's rows: every name ends in "
-                                  "/interp:TAG ([a-z0-9_]+)")
-    ap.add_argument("--crash-case", nargs=2, metavar=("VARIANT", "FAILURE"),
-                    help="run one C7 case and print what the caller saw (a sandbox)")
-    ap.add_argument("--out")
-    args = ap.parse_args(argv)
-    if args.crash_case:
-        crash_case(*args.crash_case)
-        return 0
-    if not args.out:
-        ap.error("--out is required")
-    if args.tag:
-        if not re.fullmatch(r"[a-z0-9_]+", args.tag):
-            ap.error(f"--tag {args.tag!r}: only a-z, 0-9 and _ fit in a name")
-        INTERP_TAG = args.tag
-    interp = interpreter()  # before any worker: the interpreter's own memory
-    suite = Suite(args.profile, args.filter)
-    if args.repetitions:
-        suite.reps = args.repetitions
-    if args.min_time:
-        suite.budget = args.min_time
-        suite.work_s = min(suite.work_s, args.min_time)
-    full = args.profile == "full"
-    pus = len(os.sched_getaffinity(0))
+def run_families(suite, profile):
+    """Every family in the order of a run; with suite.dry, each only asks for its names."""
+    full = profile == "full"
     # The fair bases' fork first, while this process has one thread.
     create(suite)
-    memory(suite, 16 if full else 4)
+    # 4 workers in every profile: Python's C1 rules (scripts/py_rules.py) read that row.
+    for workers in (4, 16) if full else (4,):
+        memory(suite, workers)
     nums_family(suite)
     gil(suite)
     queues(suite, [8, 64, 4096, 65536] if full else [8, 64, 65536])
@@ -1529,6 +1527,52 @@ def main(argv=None):
     reuse(suite)
     crashes(suite)
     __import__("py_http").run(suite, sys.modules[__name__])  # C8's servers: bench/py_http.py
+
+
+def main(argv=None):
+    global INTERP_TAG
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--profile", default="quick", choices=sorted(PROFILES))
+    ap.add_argument("--filter", default="")
+    ap.add_argument("--repetitions", type=int, help="override the profile's repetitions")
+    ap.add_argument("--min-time", type=float, help="override the seconds per repetition")
+    ap.add_argument("--tag", help="another interpreter's rows: every name ends in "
+                                  "/interp:TAG ([a-z0-9_]+)")
+    ap.add_argument("--crash-case", nargs=2, metavar=("VARIANT", "FAILURE"),
+                    help="run one C7 case and print what the caller saw (a sandbox)")
+    ap.add_argument("--describe", action="store_true",
+                    help="print this scenario's description and every name it can "
+                         "register (JSON, as tvp-bench --describe), and run nothing")
+    ap.add_argument("--out")
+    args = ap.parse_args(argv)
+    if args.crash_case:
+        crash_case(*args.crash_case)
+        return 0
+    if not args.out and not args.describe:
+        ap.error("--out is required")
+    if args.tag:
+        if not contract.IDENT.fullmatch(args.tag):
+            ap.error(f"--tag {args.tag!r}: only a-z, 0-9 and _ fit in a name")
+        INTERP_TAG = args.tag
+    try:
+        if args.describe:
+            suite = Suite(args.profile, None)
+            suite.dry = True
+            run_families(suite, args.profile)
+            print(json.dumps(dict(suite.describe(), names=suite.names), indent=1))
+            return 0
+        interp = interpreter()  # before any worker: the interpreter's own memory
+        suite = Suite(args.profile, args.filter)
+        if args.repetitions:
+            suite.reps = args.repetitions
+        if args.min_time:
+            suite.budget = args.min_time
+            suite.work_s = min(suite.work_s, args.min_time)
+        run_families(suite, args.profile)
+    except contract.ContractError as e:
+        print(f"py_bench.py: {e}", file=sys.stderr)
+        return 1
+    pus = len(os.sched_getaffinity(0))
     doc = {"context": {"date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
                        "host_name": platform.node(), "profile": args.profile,
                        "placement": "none", "tvp_version": "python", "pus": str(pus),

@@ -35,13 +35,12 @@
 
 #include "gbench.h"
 #include "pin.h"
+#include "profile.h"
 #include "worker.h"
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-
-enum profile { PROFILE_QUICK, PROFILE_FULL };
 
 struct suite_opts {
 	enum profile profile;

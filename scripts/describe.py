@@ -4,7 +4,8 @@ tvp-bench publishes its tables (worker kinds with their mode, transports, scale
 workloads, pool failures, placement policies, memory layouts) and every benchmark
 family it registered, as the context key "tvp_describe" (`tvp-bench --describe` prints
 the same object). The report loops over these lists, in their order, and keeps no copy
-of them: a worker kind added to C's table reaches every table of the report."""
+of them: a worker kind added to C's table reaches every table of the report.
+scripts/contract.py says where the descriptions come from and what a name is."""
 import json
 
 
@@ -58,6 +59,13 @@ class Describe:
             if isinstance(row, dict) and row.get("name") == name:
                 return row.get("desc") or row.get("unit") or name
         return name
+
+    def row(self, table, name):
+        """The row called name of a table ("transports", "worker_kinds", ...), or None."""
+        for row in self.obj.get(table, []):
+            if isinstance(row, dict) and row.get("name") == name:
+                return row
+        return None
 
     def family(self, scenario, measure):
         """The registered family {measure, variants, args, values}, or None."""

@@ -8,8 +8,9 @@ and whether it is still current.
     reference.py outcomes   tests/reference_outcomes.json: every prediction's outcome and
                             every claim's verdict on both runs, keyed by the prediction's
                             text, as the current rules give them
-    reference.py check      exit 1 when the C benchmarks this version registers in the
-                            quick profile are not the ones the reference ran
+    reference.py check      exit 1 when the benchmarks this version registers in the
+                            quick profile (C's and Python's) are not the ones the
+                            reference ran
 
 The tests read the committed runs three ways: the generated outcomes (a rule or a
 statistic that changes an outcome without a new `outcomes` fails), the hand-written
@@ -30,6 +31,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 import claims  # noqa: E402
+import contract  # noqa: E402
 import py_rules  # noqa: E402
 import results  # noqa: E402
 
@@ -127,20 +129,22 @@ def write_outcomes():
 
 
 def registered(bench):
-    """The C benchmarks tvp-bench registers in the quick profile, as keys."""
-    r = subprocess.run([bench, "--profile=quick", "--benchmark_list_tests=true"],
-                       capture_output=True, text=True)
-    if r.returncode != 0:
-        fail(f"{bench} --benchmark_list_tests failed: {r.stderr.strip()}", 1)
-    return {results.parse_name(line) for line in r.stdout.split() if line}
+    """The benchmarks this version registers in the quick profile, as keys: C's
+    (tvp-bench --benchmark_list_tests) and Python's (py_bench.py --describe)."""
+    try:
+        names = contract.c_names(bench, "quick") + contract.py_names("quick")
+    except contract.ContractError as e:
+        fail(str(e), 1)
+    return {contract.parse_name(n) for n in names}
 
 
 def ran(folder):
-    """The C benchmarks a committed run has rows for (errors and skips included)."""
+    """The benchmarks a committed run has rows for (errors and skips included), but a
+    second interpreter's (/interp:TAG), which that run's --python named."""
     with open(os.path.join(folder, "benchmarks.json")) as f:
         doc = json.load(f)
-    return {results.parse_name(b.get("run_name", b["name"]))
-            for b in doc["benchmarks"] if not b["name"].startswith("python/")}
+    keys = {contract.parse_name(b.get("run_name", b["name"])) for b in doc["benchmarks"]}
+    return {k for k in keys if k is not None and "interp" not in k.args}
 
 
 def stale(bench, folder):

@@ -1,89 +1,30 @@
 """results.py - reads a run's benchmarks.json: names of schema 2, read by their fields.
 
 A name is SCENARIO/VARIANT/MODE/measure:MEASURE[/ARG:VALUE]... (the contract between C
-and Python, schema 2), then Google Benchmark's /iterations:N and time suffix, which are
-left out. A benchmark is found by its fields, never by the position of a field in the
+and Python, schema 2: scripts/contract.py), then Google Benchmark's /iterations:N and
+time suffix, which are left out. A benchmark is found by its fields, never by the position of a field in the
 name: key("create", "fork", "process", "round_trip", layout="private", parent_mib=0)
 matches whatever order C writes the args in. Samples are the per-repetition rows;
 aggregate rows (mean, median, stddev, cv) are recomputed from them, not trusted."""
 import json
 import os
-import re
 from dataclasses import dataclass, field
 
 import stats
+from contract import NAME, NAME_SCHEMA, PUS, SUFFIX, Key, key, parse_name  # noqa: F401
 from describe import Describe, DescribeError
 
-SCHEMA = "2"
+# The name grammar, the Key and its builder live in contract.py (the contract in one
+# place); results reads runs with them.
+SCHEMA = str(NAME_SCHEMA)
 TO_US = {"ns": 1e-3, "us": 1.0, "ms": 1e3, "s": 1e6}
-# Google Benchmark's own additions to a name: fixed iterations, per-benchmark
-# repetitions and minimum time, the time mode. A key leaves them out.
-SUFFIX = re.compile(r"(/iterations:\d+|/repeats:\d+|/min_time:[\d.]+|"
-                    r"/(manual_time|real_time|process_time))+$")
-NAME = re.compile(r"^(?P<scenario>[a-z0-9_]+)/(?P<variant>[a-z0-9_]+)/(?P<mode>thread|process)"
-                  r"/measure:(?P<measure>[a-z0-9_]+)(?P<args>(/[a-z0-9_]+:-?[a-z0-9_]+)*)$")
 GB_FIELDS = {"family_index", "per_family_instance_index", "repetitions", "repetition_index",
              "threads", "iterations", "real_time", "cpu_time"}
 REQUIRED_CONTEXT = ("tvp_version", "profile", "placement")
-# A value a rule leaves to the run: the machine's PUs (the context's "pus").
-PUS = "{pus}"
 
 
 class ResultsError(Exception):
     """A results folder or file that cannot be read; the message says why."""
-
-
-class Key:
-    """The fields of one benchmark: equal keys name the same benchmark whatever the
-    order of their args. str() writes the name with the args in the order given."""
-    __slots__ = ("scenario", "variant", "mode", "measure", "args", "_id")
-
-    def __init__(self, scenario, variant, mode, measure, args):
-        self.scenario, self.variant, self.mode, self.measure = scenario, variant, mode, measure
-        self.args = dict(args)
-        self._id = (scenario, variant, mode, measure, frozenset(self.args.items()))
-
-    def __eq__(self, other):
-        return isinstance(other, Key) and self._id == other._id
-
-    def __hash__(self):
-        return hash(self._id)
-
-    def __str__(self):
-        return "/".join([self.scenario, self.variant, self.mode, f"measure:{self.measure}"]
-                        + [f"{k}:{v}" for k, v in self.args.items()])
-
-    __repr__ = __str__
-
-    def fields(self):
-        return {"scenario": self.scenario, "variant": self.variant, "mode": self.mode,
-                "measure": self.measure, **self.args}
-
-    def resolve(self, pus):
-        """The key with every PUS placeholder replaced by the machine's PUs."""
-        if PUS not in self.args.values():
-            return self
-        return Key(self.scenario, self.variant, self.mode, self.measure,
-                   {k: (pus if v == PUS else v) for k, v in self.args.items()})
-
-
-def key(scenario, variant, mode, measure, **args):
-    """The one key builder: a benchmark's fields, args by name."""
-    return Key(scenario, variant, mode, measure, args)
-
-
-def parse_name(name):
-    """The Key of a name (with or without Google Benchmark's suffixes), or None when
-    the name is not one of schema 2. Integer values become ints."""
-    m = NAME.match(SUFFIX.sub("", name))
-    if not m:
-        return None
-    args = {}
-    for part in m.group("args").split("/")[1:]:
-        k, v = part.split(":", 1)
-        args[k] = int(v) if v.lstrip("-").isdigit() else v
-    return Key(m.group("scenario"), m.group("variant"), m.group("mode"), m.group("measure"),
-               args)
 
 
 # The benchmarks whose report reads a counter rather than the time of an iteration: their

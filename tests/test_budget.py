@@ -18,6 +18,7 @@ BENCH = os.path.join(BUILD, "tvp-bench")
 PY = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
 import budget  # noqa: E402
+import contract  # noqa: E402
 import claims  # noqa: E402
 import py_rules  # noqa: E402
 import results  # noqa: E402
@@ -55,7 +56,7 @@ def make_plan(limit, probes=None):
     with open(REFERENCE) as f:
         ref = json.load(f)
     listing = budget.list_names(BENCH, "quick", processes(), env=env_of_reference())
-    py = budget.python_names(ref)
+    py = budget.python_names("quick")
     items = budget.make_items(listing, ref, probes or {}, py)
     names = [n for ns in listing.values() for n in ns] + py
     ctx = {"pus": str(PUS), "profile": "quick", "placement": "none", "tvp_version": "test"}
@@ -201,11 +202,15 @@ class Plan(unittest.TestCase):
                                      {"python/x/thread/measure:y/manual_time": 0.4})
         self.assertAlmostEqual(ref.per_rep, 0.4)
         self.assertIsNone(budget.since_reference("python/z/thread/measure:y", {}))
+        # Python's names are py_bench.py --describe's (the contract), not the reference's:
+        # a row it lists that the reference lacks is an item, at the table's cost
+        self.assertEqual(budget.python_names("quick"), contract.py_names("quick"))
         with mock.patch.dict(budget.PY_SINCE_REFERENCE,
                              {"python/x/thread/measure:y/manual_time": 0.4}):
             with open(os.path.join(ROOT, "results", "reference", "benchmarks.json")) as f:
-                names = budget.python_names(json.load(f))
-            self.assertEqual(names[-1], "python/x/thread/measure:y/manual_time")
+                items = budget.make_items({}, json.load(f), {},
+                                          ["python/x/thread/measure:y/manual_time"])
+            self.assertAlmostEqual(items[0].ref.per_rep, 0.4)
         plan = make_plan(float("inf"))
         by_name = {it.name: it for it in plan.items}
         for table in (budget.PY_SINCE_REFERENCE, budget.C_SINCE_REFERENCE):

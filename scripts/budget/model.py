@@ -17,16 +17,14 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 
+import contract
 import results
 
-# The profiles of bench/main.c (repetitions, seconds per repetition) and of
-# bench/py_bench.py (its seconds of work per repetition), as their --help and the
-# README state them: the plan starts from these when no --repetitions or --min-time is
-# given.
-PROFILES = {"quick": {"repetitions": 5, "min_time": 0.05, "py_min_time": 0.2},
-            "full": {"repetitions": 10, "min_time": 0.1, "py_min_time": 0.3}}
+# The profiles (bench/profiles.def, which tvp-bench and py_bench.py read too):
+# repetitions, seconds per repetition, py_bench.py's seconds of work per repetition. The
+# plan starts from these when no --repetitions or --min-time is given.
+PROFILES = contract.PROFILES
 # Step 1 multiplies the minimum time by these in turn: 0.05 s becomes 0.02, 0.01, 0.005.
 MIN_TIME_FACTORS = (0.4, 0.2, 0.1)
 # What a run costs besides its scenarios: writing the report with its figures and
@@ -294,17 +292,10 @@ class Item:
 def list_names(bench, profile, scenarios, user_filter="", env=None):
     """{process scenario: [names]} as tvp-bench lists them for this profile, each
     scenario its own process, as run.py runs them."""
-    out = {}
-    for s in scenarios:
-        cmd = [bench, f"--profile={profile}", f"--scenario={s}", "--benchmark_list_tests"]
-        if user_filter:
-            cmd.append(f"--benchmark_filter={user_filter}")
-        r = subprocess.run(cmd, capture_output=True, text=True, env=env)
-        if r.returncode != 0:
-            raise BudgetError(f"{bench} --scenario={s} --benchmark_list_tests: "
-                              f"{r.stderr.strip() or r.returncode}")
-        out[s] = [n for n in r.stdout.split() if results.parse_name(n)]
-    return out
+    try:
+        return {s: contract.c_names(bench, profile, s, user_filter, env) for s in scenarios}
+    except contract.ContractError as e:
+        raise BudgetError(str(e))
 
 
 def fault_factor(process, probes, ref_ctx):
@@ -329,8 +320,8 @@ def load_factor(probes, ref_ctx):
 
 
 def make_items(listing, ref_doc, probes, py_names=()):
-    """The Items of a run: every listed C benchmark, and the notes' Python as the
-    reference ran it (py_bench.py lists nothing before it runs)."""
+    """The Items of a run: every listed C benchmark, and the notes' Python
+    (python_names)."""
     process_of = {results.parse_name(n).scenario: p for p, ns in listing.items() for n in ns}
     refs = reference_costs(ref_doc, process_of)
     ref_ctx = ref_doc.get("context", {})
@@ -348,7 +339,7 @@ def make_items(listing, ref_doc, probes, py_names=()):
                               int(it.group(1)) if it else None))
     for n in py_names:
         k = results.parse_name(n)
-        ref = refs.get(k) or since_reference(n, PY_SINCE_REFERENCE)
+        ref = refs.get(k) or since_reference(n, PY_SINCE_REFERENCE) or estimate_ref(k, refs)
         items.append(Item(k, results.SUFFIX.sub("", n), PYTHON, ref, 1.0))
     load = load_factor(probes, ref_ctx)
     for it in items:
@@ -374,36 +365,22 @@ def since_reference(name, table):
     return Ref(secs, secs, False, 1) if secs is not None else None
 
 
-def python_names(ref_doc):
-    """The Python benchmarks' names the reference ran, then those newer than it
-    (PY_SINCE_REFERENCE)."""
-    seen = []
-    for row in ref_doc.get("benchmarks", []):
-        k = results.parse_name(row.get("run_name", row.get("name", "")))
-        if k is not None and k.scenario == PYTHON and row.get("name") not in seen:
-            seen.append(row["name"])
-    return seen + [n for n in PY_SINCE_REFERENCE if n not in seen]
+def python_names(profile):
+    """The Python benchmarks' names at this profile, as py_bench.py --describe lists
+    them (the first interpreter's)."""
+    try:
+        return contract.py_names(profile)
+    except contract.ContractError as e:
+        raise BudgetError(str(e))
 
 
-def describe_all(bench, profile, root, env=None):
+def describe_all(bench, profile, root=None, env=None):
     """The suite's description, C's and the Python part's merged as run.py merges them."""
-    r = subprocess.run([bench, "--describe", f"--profile={profile}"], capture_output=True,
-                       text=True, env=env)
-    if r.returncode != 0:
-        raise BudgetError(f"{bench} --describe: {r.stderr.strip()}")
-    c_side = json.loads(r.stdout)
-    import tempfile
-    with tempfile.TemporaryDirectory() as tmp:
-        out = os.path.join(tmp, "py.json")
-        p = subprocess.run([sys.executable, os.path.join(root, "bench", "py_bench.py"),
-                            f"--profile={profile}", "--filter", "^measure nothing$",
-                            "--out", out], capture_output=True, text=True)
-        py_side = {}
-        if p.returncode == 0:
-            with open(out) as f:
-                py_side = json.loads(json.load(f)["context"].get("tvp_describe", "{}"))
-    return dict(c_side, scenarios=c_side.get("scenarios", []) + py_side.get("scenarios", []),
-                python_kinds=py_side.get("python_kinds", []))
+    try:
+        return contract.merged(contract.c_describe(bench, profile, env),
+                               contract.py_describe(profile))
+    except contract.ContractError as e:
+        raise BudgetError(str(e))
 
 
 def topology_pus(env):

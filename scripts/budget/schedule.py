@@ -39,7 +39,7 @@ def plan_items(args, process_names, probes, env=None, profile=None):
     profile = profile or args.profile
     listing = list_names(args.bench, profile, process_names, args.filter, env)
     ref = reference_doc(ROOT)
-    py = python_names(ref)
+    py = python_names(profile)
     if args.filter:
         try:
             py = [n for n in py if re.search(args.filter, results.SUFFIX.sub("", n))]
@@ -56,7 +56,7 @@ def plan_for(args, process_names, probes, limit, overhead, env=None, profile=Non
     items, listing, ref = plan_items(args, process_names, probes, env, profile)
     if not python:
         items = [it for it in items if it.process != "python"]
-    names = [n for ns in listing.values() for n in ns] + python_names(ref)
+    names = [n for ns in listing.values() for n in ns] + python_names(profile)
     pus = pus or len(os.sched_getaffinity(0))
     ctx = {"pus": str(pus), "profile": profile, "placement": args.pin, "tvp_version": "plan"}
 
@@ -250,7 +250,7 @@ def full_correction(bench, root, ref_doc, profile):
     except (OSError, BudgetError):
         return 1.0
     ref_probes = next(iter(json.loads(ctx.get("sentinel") or "{}").values()), {})
-    model = Plan(make_items(listing, ref_doc, ref_probes, python_names(ref_doc)), profile,
+    model = Plan(make_items(listing, ref_doc, ref_probes, python_names(profile)), profile,
                  float("inf")).total()
     measured = secs * PROFILE_FACTOR.get(profile, 1.0)
     _CORRECTION[profile] = measured / model if model > 0 and secs else 1.0

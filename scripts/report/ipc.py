@@ -4,6 +4,7 @@ lmbench's method as the kernel transports' reference; ping-pong latency beside `
 bench sched pipe`; the cache-line probe; Queue(3)."""
 # The scenarios this section reports (the others' sections are named after theirs).
 SCENARIOS = ("ipc", "bw_lmbench", "perf_ref")
+import colorsys
 import math
 import os
 import statistics
@@ -54,7 +55,30 @@ def transport_style(run, t):
     """(colour, point type) of transport t (a ring polling first takes its ring's)."""
     ts = list(run.describe.transports)
     i = ts.index(t) if t in ts else len(ts)
-    return PALETTE[i % len(PALETTE)], POINTS[i % len(POINTS)]
+    return palette_colour(i), POINTS[i % len(POINTS)]
+
+
+def palette_colour(i):
+    """The colour of the i-th transport: tab10's ten, then darker colours of their own
+    (hues a golden angle apart), so that an eleventh transport never takes the first's."""
+    if i < len(PALETTE):
+        return PALETTE[i]
+    rgb = colorsys.hsv_to_rgb((0.13 + 0.618034 * (i - len(PALETTE))) % 1.0, 0.9, 0.45)
+    return "#" + "".join(f"{round(c * 255):02x}" for c in rgb)
+
+
+# The user-space transports of runs whose table did not yet say which go through the
+# kernel (its "kernel" column): the committed reference's, read the same as before.
+USER_SPACE_BEFORE_KERNEL_COLUMN = ("shm_ring", "spsc_ring", "queue")
+
+
+def through_kernel(run, t):
+    """Whether transport t's messages go through the kernel (a system call each way), as
+    the run's table of transports says."""
+    row = run.describe.row("transports", t) or {}
+    if "kernel" in row:
+        return bool(row["kernel"])
+    return t not in USER_SPACE_BEFORE_KERNEL_COLUMN
 
 
 def gp_array(name, values):
@@ -929,7 +953,7 @@ def c7_context(run):
         sleeps = [b.counter("sleeps_per_round_trip") for b in (th, pr)]
         if title != t:
             polled.append((title, th, pr, p, sleeps))
-        elif t not in ("shm_ring", "spsc_ring", "queue"):
+        elif through_kernel(run, t):
             kernel.append((th, pr))
     if not lines:
         return []

@@ -79,10 +79,23 @@ static int pipe_create(struct ipc_chan *c, char *reason, size_t reason_size)
 }
 
 const struct ipc_transport ipc_pipe = {
-	.name = "pipe", .desc = "a pipe each way", .processes = true,
+	.name = "pipe", .desc = "a pipe each way",
+	.processes = true, .kernel = true,
 	.create = pipe_create, .describe = describe_fds, .attach = attach_fds,
 	.send = stream_send, .recv = stream_recv, .close = close_side,
 };
+
+#ifdef TVP_TEST_EXTRA_TRANSPORT
+/* Built only with -DTVP_TEST_EXTRA_TRANSPORT (make extra-transport): the pipe again
+ * under another name, a kernel transport beside ring.c's user-space shm_twin, so the
+ * test's table has eleven transports, one more than the report's palette. */
+const struct ipc_transport ipc_pipe_twin = {
+	.name = "pipe_twin", .desc = "a pipe each way again (a test build's extra row)",
+	.processes = true, .kernel = true,
+	.create = pipe_create, .describe = describe_fds, .attach = attach_fds,
+	.send = stream_send, .recv = stream_recv, .close = close_side,
+};
+#endif
 
 /* --- UNIX socketpair -------------------------------------------------------------- */
 
@@ -148,13 +161,15 @@ static int seqpacket_recv(struct ipc_chan *c, int dir, void *buf)
 }
 
 const struct ipc_transport ipc_unix_stream = {
-	.name = "unix_stream", .desc = "a UNIX stream socketpair", .processes = true,
+	.name = "unix_stream", .desc = "a UNIX stream socketpair",
+	.processes = true, .kernel = true,
 	.create = stream_pair_create, .describe = describe_fds, .attach = attach_fds,
 	.send = stream_send, .recv = stream_recv, .close = close_side,
 };
 
 const struct ipc_transport ipc_unix_seqpacket = {
-	.name = "unix_seqpacket", .desc = "a UNIX seqpacket socketpair", .processes = true,
+	.name = "unix_seqpacket", .desc = "a UNIX seqpacket socketpair",
+	.processes = true, .kernel = true,
 	.create = seqpacket_pair_create, .describe = describe_fds, .attach = attach_fds,
 	.send = seqpacket_send, .recv = seqpacket_recv, .close = close_side,
 };
@@ -230,7 +245,8 @@ static int tcp_accept(struct ipc_chan *c)
 }
 
 const struct ipc_transport ipc_tcp = {
-	.name = "tcp", .desc = "TCP over loopback (127.0.0.1)", .processes = true,
+	.name = "tcp", .desc = "TCP over loopback (127.0.0.1)",
+	.processes = true, .kernel = true,
 	.create = tcp_create, .describe = tcp_describe, .attach = tcp_attach, .accept = tcp_accept,
 	.send = stream_send, .recv = stream_recv, .close = close_side,
 };

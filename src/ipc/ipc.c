@@ -11,11 +11,18 @@
 
 extern const struct ipc_transport ipc_pipe, ipc_unix_stream, ipc_unix_seqpacket, ipc_posix_mq,
 	ipc_sysv_mq, ipc_shm_ring, ipc_tcp, ipc_queue, ipc_spsc_ring;
+#ifdef TVP_TEST_EXTRA_TRANSPORT
+/* A test build's extra rows: a kernel transport (fd.c) and a user-space one (ring.c). */
+extern const struct ipc_transport ipc_pipe_twin, ipc_shm_twin;
+#endif
 
 /* The order of every table and figure. */
 const struct ipc_transport *const ipc_transports[] = {
 	&ipc_pipe, &ipc_unix_stream, &ipc_unix_seqpacket, &ipc_posix_mq, &ipc_sysv_mq,
 	&ipc_shm_ring, &ipc_tcp, &ipc_queue, &ipc_spsc_ring,
+#ifdef TVP_TEST_EXTRA_TRANSPORT
+	&ipc_pipe_twin, &ipc_shm_twin,
+#endif
 };
 const size_t ipc_ntransports = sizeof ipc_transports / sizeof ipc_transports[0];
 

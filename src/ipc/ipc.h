@@ -68,6 +68,10 @@ struct ipc_transport {
 	const char *name;
 	const char *desc;
 	bool processes;         /* runs between processes too (else threads only) */
+	/* Every send and receive is a system call: the kernel moves the bytes and wakes the
+	 * reader. False for a transport whose messages go through memory the two sides
+	 * share, whatever it calls to sleep. The report groups transports by it. */
+	bool kernel;
 	/* Parent: make the channel for messages of c->msg_size bytes. Returns 0, an errno
 	 * value, or EMSGSIZE with reason (a system limit, named) when the size cannot go. */
 	int (*create)(struct ipc_chan *c, char *reason, size_t reason_size);

@@ -126,7 +126,8 @@ static int posix_recv(struct ipc_chan *c, int dir, void *buf)
 }
 
 const struct ipc_transport ipc_posix_mq = {
-	.name = "posix_mq", .desc = "two POSIX message queues (mq_open)", .processes = true,
+	.name = "posix_mq", .desc = "two POSIX message queues (mq_open)",
+	.processes = true, .kernel = true,
 	.create = posix_create, .describe = posix_describe, .attach = posix_attach,
 	.send = posix_send, .recv = posix_recv, .close = posix_close,
 };
@@ -205,7 +206,8 @@ static void sysv_close(struct ipc_chan *c)
 }
 
 const struct ipc_transport ipc_sysv_mq = {
-	.name = "sysv_mq", .desc = "a System V message queue (msgget)", .processes = true,
+	.name = "sysv_mq", .desc = "a System V message queue (msgget)",
+	.processes = true, .kernel = true,
 	.create = sysv_create, .describe = sysv_describe, .attach = sysv_attach,
 	.send = sysv_send, .recv = sysv_recv, .close = sysv_close,
 };

@@ -431,6 +431,18 @@ const struct ipc_transport ipc_shm_ring = {
 	.send = shm_send, .recv = shm_recv, .close = shm_close, .waits = ring_waits,
 };
 
+#ifdef TVP_TEST_EXTRA_TRANSPORT
+/* Built only with -DTVP_TEST_EXTRA_TRANSPORT (make extra-transport), with fd.c's
+ * pipe_twin: the shared-memory ring under another name, so that a test can show a
+ * transport added in C reaching every table and figure of the report with no edit on
+ * the Python side. A ring: user space, polls first, runs between processes too. */
+const struct ipc_transport ipc_shm_twin = {
+	.name = "shm_twin", .desc = "the shared-memory ring again (a test build's extra row)",
+	.processes = true, .create = shm_create, .describe = shm_describe, .attach = shm_attach,
+	.send = shm_send, .recv = shm_recv, .close = shm_close, .waits = ring_waits,
+};
+#endif
+
 /* --- spsc_ring: the heap, threads only ----------------------------------------------- */
 
 static int heap_create(struct ipc_chan *c, char *reason, size_t reason_size)
