@@ -388,13 +388,14 @@ static void run_fault(gb_state *st, const void *data)
 			int status = 0;
 			waitpid(pid, &status, 0);
 			survived = !(WIFSIGNALED(status) || (WIFEXITED(status) && WEXITSTATUS(status)));
-			if (WIFSIGNALED(status))
-				snprintf(what, sizeof what, "the whole process died of SIG%s; all 3 "
-					 "other tasks lost", sigabbrev_np(WTERMSIG(status)));
-			else
-				snprintf(what, sizeof what, "the whole process exited with status %d; "
-					 "all 3 other tasks lost", WEXITSTATUS(status));
 			o.lost = 3;
+			const char *sig = WIFSIGNALED(status) ? sigabbrev_np(WTERMSIG(status)) : NULL;
+			if (WIFSIGNALED(status))
+				snprintf(what, sizeof what, "[[\"process_killed\",\"SIG%s\"],"
+					 "[\"lost\",%d]]", sig ? sig : "?", o.lost);
+			else
+				snprintf(what, sizeof what, "[[\"process_exited\",%d],[\"lost\",%d]]",
+					 WEXITSTATUS(status), o.lost);
 			o.next_ok = 0;
 		} else {
 			int err = fault_in_pool(c->kind, f, &o);
@@ -402,7 +403,9 @@ static void run_fault(gb_state *st, const void *data)
 				skip_start_error(st, c->kind, err);
 				return;
 			}
-			pool_status_str(&o.failed, what, sizeof what);
+			char clause[96];
+			snprintf(what, sizeof what, "[%s]",
+				 pool_outcome(&o.failed, clause, sizeof clause));
 			survived = o.next_ok;
 		}
 		gb_set_iteration_time(st, (double)(now_ns() - t0) * 1e-9);
@@ -443,7 +446,7 @@ static void run_scribble(gb_state *st, const void *data)
 		gb_set_iteration_time(st, 1e-6);
 	}
 	gb_counter(st, "owner_data_intact", intact, 0);
-	gb_set_label(st, intact ? "the owner's data is intact" : "the owner's data was overwritten");
+	gb_set_label(st, intact ? "[[\"owner_intact\"]]" : "[[\"owner_overwritten\"]]");
 }
 
 /* --- registration --------------------------------------------------------------------- */

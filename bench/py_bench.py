@@ -734,6 +734,13 @@ def pingpong(suite):
 
 # --- crash: what the caller sees ----------------------------------------------------
 
+def label_of(clauses):
+    """What happened, as the label of a crash or exception row: a JSON list of outcome
+    clauses [code, argument...] (docs/results.md, outcome codes). The report holds the
+    words, in its catalogue; an exception's own message travels as an argument."""
+    return json.dumps(clauses, ensure_ascii=False, separators=(",", ":"))
+
+
 CRASH_VARIANTS = ("process", "mp_pool", "process_executor", "thread", "thread_executor")
 FAILURES = ("raise", "exit", "segv")
 # A dead pool worker's result never comes: get() is given this long, after the sibling
@@ -773,14 +780,12 @@ def crash_case(variant, failure):
         if variant == "process":
             code = w.exitcode
             out["seen"] = int(code != 0)
-            out["text"] = (f"exitcode {code}" + (f" ({signal.Signals(-code).name})"
-                                                  if code and code < 0 else "") +
-                           " on the Process object; the rest runs on")
+            out["said"] = [["exitcode", code] + ([signal.Signals(-code).name]
+                                                   if code and code < 0 else [])]
             out["others_done"] = int(sib.exitcode == 0)
         else:
             out["seen"] = 0
-            out["text"] = ("join() returned as after success; the traceback went to "
-                           "threading.excepthook (" + ", ".join(hooked) + ")")
+            out["said"] = [["excepthook", ", ".join(hooked)]]
             out["others_done"] = int(not sib.is_alive())
     elif variant == "mp_pool":
         pool = ctx.Pool(2)
@@ -790,14 +795,12 @@ def crash_case(variant, failure):
             try:
                 s.wait(timeout=10)
                 r.get(timeout=POOL_WAIT_S)
-                out["seen"], out["text"] = 0, "get() returned"
+                out["seen"], out["said"] = 0, [["returned", "get"]]
             except mp.TimeoutError:
                 out["seen"] = 0
-                out["text"] = (f"get(timeout={POOL_WAIT_S:g}) raised TimeoutError: the "
-                               "worker died, the pool made a new one, and the result never "
-                               "comes (get() without a timeout waits forever)")
+                out["said"] = [["get_timed_out", f"{POOL_WAIT_S:g}"]]
             except Exception as e:
-                out["seen"], out["text"] = 1, f"get() raised {type(e).__name__}: {e}"
+                out["seen"], out["said"] = 1, [["raised", "get", f"{type(e).__name__}: {e}"]]
             try:
                 out["others_done"] = int(s.get(timeout=10) == SIBLING_MS)
             except Exception:
@@ -817,40 +820,41 @@ def crash_case(variant, failure):
             s = ex.submit(sleep_ms, SIBLING_MS)
             try:
                 f.result(timeout=30)
-                out["seen"], out["text"] = 0, "result() returned"
+                out["seen"], out["said"] = 0, [["returned", "result"]]
             except Exception as e:
-                out["seen"], out["text"] = 1, f"result() raised {type(e).__name__}: {e}"
+                out["seen"], out["said"] = 1, [["raised", "result",
+                                                f"{type(e).__name__}: {e}"]]
             try:
                 out["others_done"] = int(s.result(timeout=10) == SIBLING_MS)
             except Exception as e:
-                out["text"] += f"; the sibling task's result() raised {type(e).__name__}"
+                out["said"].append(["sibling_raised", type(e).__name__])
             try:
                 out["pool_usable"] = int(ex.submit(sleep_ms, 0).result(timeout=10) == 0)
             except Exception as e:
                 out["pool_usable"] = 0
-                out["text"] += f"; a new submit raised {type(e).__name__}"
+                out["said"].append(["submit_raised", type(e).__name__])
         finally:
             ex.shutdown(wait=True, cancel_futures=True)
     print(json.dumps(out), flush=True)
 
 
 def crash_in_sandbox(variant, failure):
-    """Runs crash_case in a fresh interpreter; (counters, label)."""
+    """Runs crash_case in a fresh interpreter; (counters, label). The label is what the
+    caller saw as outcome clauses (label_of): codes, never words."""
     # A SIGSEGV is plain death here, with no faulthandler dump.
     env = {k: v for k, v in os.environ.items() if k != "PYTHONFAULTHANDLER"}
     r = subprocess.run([sys.executable, os.path.abspath(__file__), "--crash-case", variant,
                         failure], capture_output=True, text=True, timeout=120, env=env)
     line = next((ln for ln in reversed(r.stdout.splitlines()) if ln.startswith("{")), None)
     if r.returncode != 0 or line is None:
-        how = (f"killed by {signal.Signals(-r.returncode).name}" if r.returncode < 0
-               else f"exit status {r.returncode}")
-        return ({"caller_survived": 0, "seen": 0, "others_done": 0},
-                f"the whole process ended ({how}): the caller and every other worker with it")
+        how = (["process_killed", signal.Signals(-r.returncode).name] if r.returncode < 0
+               else ["process_exited", r.returncode])
+        return {"caller_survived": 0, "seen": 0, "others_done": 0}, label_of([how])
     got = json.loads(line)
     counters = {"caller_survived": 1, "seen": got["seen"], "others_done": got["others_done"]}
     if "pool_usable" in got:
         counters["pool_usable"] = got["pool_usable"]
-    return counters, got["text"]
+    return counters, label_of(got["said"])
 
 
 def crashes(suite):
@@ -1407,15 +1411,14 @@ def never_fetched(task=None):
         out, err = got()
     counters = {"stdout_bytes": len(out), "stderr_bytes": len(err)}
     if raised is not None:
-        return dict(counters, shown=1), f"raised in the caller: {type(raised).__name__}"
+        return dict(counters, shown=1), label_of([["raised_in_caller",
+                                                     type(raised).__name__]])
     shown = shown_on_fds(out, err, "task 1 failed")
     if shown or out or err:
         text = (out + err).decode(errors="replace").strip().splitlines()
         return (dict(counters, shown=shown),
-                f"reached fd 1/2 ({len(out)} + {len(err)} bytes): {text[-1][:80] if text else ''}")
-    return (dict(counters, shown=0),
-            "nothing raised, and nothing reached fd 1 or 2 of the parent or of a worker: "
-            "the exception stays in the result nobody fetched, and goes with it")
+                label_of([["reached_fds", len(out), len(err), text[-1][:80] if text else ""]]))
+    return dict(counters, shown=0), label_of([["silent"]])
 
 
 def plain_process_raises():
@@ -1431,9 +1434,8 @@ def plain_process_raises():
                 "exitcode": p.exitcode}
     if shown:
         last = err.decode(errors="replace").strip().splitlines()[-1]
-        return counters, (f"the child printed its traceback to fd 2 ({len(err)} bytes, "
-                          f"ending '{last[:60]}'), exitcode {p.exitcode}")
-    return counters, f"no traceback reached fd 2 ({len(err)} bytes); exitcode {p.exitcode}"
+        return counters, label_of([["traceback", len(err), last[:60], p.exitcode]])
+    return counters, label_of([["no_traceback", len(err), p.exitcode]])
 
 
 def fetched_with_get():
@@ -1441,9 +1443,9 @@ def fetched_with_get():
     r = po.apply_async(fail, (2,))
     try:
         r.get(timeout=10)
-        outcome = {"shown": 0}, "get() returned normally"
+        outcome = {"shown": 0}, label_of([["returned_normally", "get"]])
     except ValueError as e:
-        outcome = {"shown": 1}, f"get() raised {type(e).__name__}: {e}"
+        outcome = {"shown": 1}, label_of([["raised", "get", f"{type(e).__name__}: {e}"]])
     po.close()
     po.join()
     return outcome
@@ -1456,8 +1458,8 @@ def with_error_callback():
     po.close()
     po.join()
     if not seen:
-        return {"shown": 0}, "error_callback was not called"
-    return {"shown": 1}, f"error_callback got {type(seen[0]).__name__}: {seen[0]}"
+        return {"shown": 0}, label_of([["error_callback_not_called"]])
+    return {"shown": 1}, label_of([["error_callback", f"{type(seen[0]).__name__}: {seen[0]}"]])
 
 
 def exceptions(suite):

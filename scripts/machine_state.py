@@ -11,7 +11,6 @@ import statistics
 import subprocess
 
 import cglimits
-import contract
 
 # /proc/stat's cpu line, in this order (guest time is counted inside user already).
 STAT_FIELDS = ("user", "nice", "system", "idle", "iowait", "irq", "softirq", "steal")
@@ -127,50 +126,18 @@ def environment():
             **cglimits.context(limits)}
 
 
-# --- how long a run will take ------------------------------------------------------------
-# The share of each scenario's time that goes to faulting pages in (parents of up to
-# GiBs, copy-on-write regions, parked workers' stacks, the page-fault workload): that
-# part scales with the machine's cost of a first touch, the rest with the profile.
-PAGE_SHARE = {"create": 0.6, "cow": 0.8, "footprint": 0.6, "scale": 0.2}
-# The full profile against the quick one, measured on the 2-core machine: more
-# repetitions, longer ones, and larger sizes. 3820 s against the reference's 421 on
-# 2026-11-29, with interleaved creation and copy-on-write (create 12x, cow 23x, ipc 8x
-# the quick profile's); 26 min against 4.5 before they were interleaved.
-PROFILE_FACTOR = {"quick": 1.0, "full": 9.1}
-
-
-def reference_context(root):
-    """The committed reference run's context, or {}."""
+def gbench_debug_library(bench):
+    """Whether the Google Benchmark library tvp-bench loads was built without NDEBUG
+    (Debian's is): its warning text is compiled in only then. False when it cannot
+    tell (no ldd, a static link)."""
     try:
-        with open(os.path.join(root, "results", "reference", "benchmarks.json")) as f:
-            return json.load(f).get("context", {})
-    except (OSError, ValueError):
-        return {}
-
-
-def estimate(scenarios, probes, ref_ctx, profile, repetitions=None, min_time=None):
-    """{scenario: seconds} expected on this machine: the reference run's time for each
-    scenario, scaled by the profile, by repetitions x minimum time where they are
-    overridden, and in its page-faulting share by this machine's first-touch cost
-    against the reference machine's. A scenario the reference did not run: 30 s."""
-    ref_secs = {k: float(v) for k, v in (p.split("=") for p in
-                                         ref_ctx.get("scenario_seconds", "").split(",") if "=" in p)}
-    ref_probes = next(iter(json.loads(ref_ctx.get("sentinel") or "{}").values()), {})
-    fault = 1.0
-    if probes.get("first_touch_ns") and ref_probes.get("first_touch_ns"):
-        fault = probes["first_touch_ns"] / ref_probes["first_touch_ns"]
-    scale = PROFILE_FACTOR.get(profile, 1.0)
-    if repetitions or min_time:  # against the quick profile's (the reference's) reps x time
-        quick = contract.PROFILES["quick"]
-        reps, secs = quick["repetitions"], quick["min_time"]
-        scale *= (float(repetitions or reps) * float(min_time or secs)) / (reps * secs)
-    out = {}
-    for s in scenarios:
-        base = ref_secs.get(s, 30.0) * scale
-        share = PAGE_SHARE.get(s, 0.0)
-        out[s] = base * (share * fault + 1 - share)
-    return out
-
-
-def minutes(seconds):
-    return f"{seconds / 60:.0f} min" if seconds >= 90 else f"{seconds:.0f} s"
+        r = subprocess.run(["ldd", bench], capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    path = next((line.split("=>")[1].split("(")[0].strip() for line in r.stdout.splitlines()
+                 if "libbenchmark" in line and "=>" in line), "")
+    try:
+        with open(path, "rb") as f:
+            return b"Library was built as DEBUG" in f.read()
+    except OSError:
+        return False

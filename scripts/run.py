@@ -17,7 +17,6 @@ import argparse
 import datetime
 import json
 import os
-import re
 import shutil
 import signal
 import socket
@@ -226,7 +225,7 @@ def run_recovering(name, cmd, part, python, died):
     return rc, reruns
 
 
-def main(argv=None):
+def parse_args(argv):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[1].strip(),
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--profile", default="quick", help="quick (default) or full")
@@ -255,9 +254,15 @@ def main(argv=None):
                          "several; the first is the one the verdicts read; default: the "
                          "one running this script)")
     args = ap.parse_args(argv)
-    t_begin = time.monotonic()
-    args.budget = check_budget_args(args)
+    try:
+        args.budget = budget.budget_seconds(args)
+    except budget.BudgetError as e:
+        fail(str(e))
+    return args
 
+
+def suite_command(args):
+    """The tvp-bench command line every C scenario shares."""
     if not os.access(args.bench, os.X_OK):
         fail(f"{args.bench} is not built: run 'make' first")
     suite = [args.bench, f"--profile={args.profile}", f"--pin={args.pin}"]
@@ -267,89 +272,120 @@ def main(argv=None):
         suite.append(f"--repetitions={args.repetitions}")
     if args.smoke:
         suite.append("--smoke")
+    return suite
+
+
+def list_scenarios(args, suite):
+    """[(name, description)] in run order: tvp-bench's processes, then the notes' own
+    Python under each interpreter asked for; and {name: interpreter} of the latter."""
     # --list parses every option first: bad input stops here, before a folder exists.
     listed = subprocess.run(suite + ["--list"], capture_output=True, text=True)
     if listed.returncode != 0:
         sys.stderr.write(listed.stderr)
         sys.exit(2)
-    scenarios = [line.split("\t", 1) for line in listed.stdout.splitlines() if line]
-    # The notes' own Python, under each interpreter asked for (by default the one that
-    # runs this script).
+    scenarios = [tuple(line.split("\t", 1)) for line in listed.stdout.splitlines() if line]
     pythons = {p[0]: p for p in python_interpreters(args.python)}
     for scen, exe, _ in pythons.values():
-        scenarios.append([scen, f"the notes' multiprocessing code beside the C numbers "
-                                f"(C1-C8), under {exe}"])
-    if args.eta_for_topology:
-        return eta_for_topology(args, [n for n, _ in scenarios if not n.startswith("python")])
+        scenarios.append((scen, f"the notes' multiprocessing code beside the C numbers "
+                                f"(C1-C8), under {exe}"))
+    return scenarios, pythons
 
-    folder = new_run_folder(args.out)
-    print(f"tvp: results go to {folder}")
-    save_topology(folder)
-    parts, seconds, sentinel, shares, died = [], {}, {}, {}, []
-    t_start = time.monotonic()
-    try:
-        busy = machine_state.others_now()
-        if busy > machine_state.BUSY_WARNING:
-            print(f"tvp: warning: other processes use {busy:.0%} of the CPUs now; the "
+
+class Run:
+    """What a run has gathered so far: the scenarios' part files, their wall times, the
+    sentinel's probes before the first and after each, the CPU others took during each,
+    the deaths; and its estimate (eta) and the plan it follows (a later one if behind)."""
+
+    def __init__(self, args, folder, scenarios, pythons, suite):
+        self.args, self.folder, self.suite = args, folder, suite
+        self.scenarios, self.pythons = scenarios, pythons
+        self.names = [name for name, _ in scenarios]
+        self.parts, self.seconds, self.sentinel, self.shares, self.died = [], {}, {}, {}, []
+        self.plan = self.active = None
+        self.eta, self.eta_start, self.busy = {}, 0.0, 0.0
+        self.t_start = time.monotonic()
+
+    def start(self, t_begin):
+        """Before the first scenario: how busy the machine is, the sentinel's first
+        probes, the plan (shrunk to the budget) and the estimate, said on the console."""
+        self.busy = machine_state.others_now()
+        if self.busy > machine_state.BUSY_WARNING:
+            print(f"tvp: warning: other processes use {self.busy:.0%} of the CPUs now; the "
                   "numbers will be noisier (the report records it per scenario)",
                   file=sys.stderr)
-        # The machine's state before the first scenario and after each one, and the CPU
-        # time others and the hypervisor took meanwhile: the report's "State of the
-        # machine".
         t_probe = time.monotonic()
-        sentinel["start"] = machine_state.probe(args.bench)
+        self.sentinel["start"] = machine_state.probe(self.args.bench)
         t_probe = time.monotonic() - t_probe  # what each scenario's probes will take
-        names = [name for name, _ in scenarios]
-        plan = make_plan(args, names, sentinel["start"], t_begin, t_probe)
-        if plan is not None:
-            eta = plan_eta(plan, names)
-        else:
-            eta = machine_state.estimate(names, sentinel["start"],
-                                         machine_state.reference_context(ROOT), args.profile,
-                                         args.repetitions, args.min_time)
-        eta_start = sum(eta.values())  # the estimate before the run, for the context
-        print(f"tvp: about {machine_state.minutes(sum(eta.values()))} to run "
+        self.plan = self.active = budget.make_plan(self.args, self.names,
+                                                   self.sentinel["start"], t_begin, t_probe)
+        self.eta = budget.eta(self.plan, self.names, self.sentinel["start"], self.args)
+        self.eta_start = sum(self.eta.values())  # before the run, for the context
+        if machine_state.gbench_debug_library(self.args.bench):
+            print("tvp: each scenario's \"Library was built as DEBUG\" warning is Google "
+                  "Benchmark's (Debian's build): measured, it does not move tvp's timings "
+                  "(docs/measuring.md)", flush=True)
+        print(f"tvp: about {budget.minutes(self.eta_start)} to run "
               f"(from the reference run's times and this machine's page-fault cost)",
               flush=True)
-        active = plan  # the plan the scenarios left follow (a later one if behind)
-        for n, (name, desc) in enumerate(scenarios, 1):
-            done = [s for s in names[:n - 1]]
-            # The estimate of what is left, corrected by how far off it was so far.
-            pace = (sum(seconds[s] for s in done) / sum(eta[s] for s in done)) if done else 1
-            active = keep_to_budget(args, plan, active, eta, t_begin, names[n - 1:],
-                                    sentinel["start"], pace)
-            left = pace * sum(eta[s] for s in names[n - 1:])
-            print(f"\n[{n}/{len(scenarios)}] {name}: {desc} (about "
-                  f"{machine_state.minutes(left)} left)", flush=True)
-            part = os.path.join(folder, f".part-{name}.json")
-            if name in pythons:
-                cmd = python_command(pythons[name], args, part)
-            else:
-                cmd = suite + [f"--scenario={name}", f"--benchmark_out={part}",
-                               "--benchmark_out_format=json"]
-                if args.filter:
-                    cmd.append(f"--benchmark_filter={args.filter}")
-            t0, ticks = time.monotonic(), machine_state.cpu_ticks()
-            rc = 0
-            for cmd, part in planned_commands(active, name, cmd, part, args):
-                one, reruns = run_recovering(name, cmd, part, name in pythons, died)
-                rc = one or rc
-                parts.extend(p for p in reruns if os.path.exists(p))
-                if os.path.exists(part) and os.path.getsize(part) > 0 and \
-                        not part.endswith(f".part-{name}.json"):
-                    parts.append(part)
-            part = os.path.join(folder, f".part-{name}.json")
-            seconds[name] = time.monotonic() - t0
-            shares[name] = machine_state.cpu_shares(ticks, machine_state.cpu_ticks())
-            sentinel[name] = machine_state.probe(args.bench)
-            ended(name, seconds[name], rc, f"[{n}/{len(scenarios)}]")
-            if os.path.exists(part) and os.path.getsize(part) > 0:
-                parts.append(part)
-    except KeyboardInterrupt:
-        discard_parts(folder)  # every part is a .part- file of the folder
-        fail(f"interrupted; the unfinished run is in {folder}", 130)
 
-    merged = merge(parts, seconds)
+    def pace(self, n):
+        """How much slower than estimated the first n scenarios went (1 before any)."""
+        done = self.names[:n]
+        return sum(self.seconds[s] for s in done) / sum(self.eta[s] for s in done) \
+            if done else 1
+
+    def command(self, name, part):
+        if name in self.pythons:
+            return python_command(self.pythons[name], self.args, part)
+        cmd = self.suite + [f"--scenario={name}", f"--benchmark_out={part}",
+                            "--benchmark_out_format=json"]
+        if self.args.filter:
+            cmd.append(f"--benchmark_filter={self.args.filter}")
+        return cmd
+
+    def scenario(self, n, name, desc, t_begin):
+        """Runs the n-th scenario (1-based) under the plan, re-planned first if the run
+        is behind, and records what it gathered."""
+        pace = self.pace(n - 1)
+        left = self.names[n - 1:]
+        self.active = budget.keep_to_budget(self.args, self.plan, self.active, self.eta,
+                                            t_begin, left, self.sentinel["start"], pace)
+        print(f"\n[{n}/{len(self.names)}] {name}: {desc} (about "
+              f"{budget.minutes(pace * sum(self.eta[s] for s in left))} left)", flush=True)
+        whole = os.path.join(self.folder, f".part-{name}.json")
+        t0, ticks = time.monotonic(), machine_state.cpu_ticks()
+        rc = 0
+        for cmd, part in budget.planned_commands(self.active, name, self.command(name, whole),
+                                                 whole, self.args):
+            one, reruns = run_recovering(name, cmd, part, name in self.pythons, self.died)
+            rc = one or rc
+            self.parts.extend(p for p in reruns if os.path.exists(p))
+            if part != whole and os.path.exists(part) and os.path.getsize(part) > 0:
+                self.parts.append(part)
+        self.seconds[name] = time.monotonic() - t0
+        self.shares[name] = machine_state.cpu_shares(ticks, machine_state.cpu_ticks())
+        self.sentinel[name] = machine_state.probe(self.args.bench)
+        ended(name, self.seconds[name], rc, f"[{n}/{len(self.names)}]")
+        if os.path.exists(whole) and os.path.getsize(whole) > 0:
+            self.parts.append(whole)
+
+    def context(self):
+        """The run's own keys of the merged JSON context."""
+        ctx = {"run_seconds": f"{time.monotonic() - self.t_start:.1f}",
+               **machine_state.environment(),
+               "others_at_start": f"{self.busy:.3f}",
+               "sentinel": json.dumps(self.sentinel), "cpu_shares": json.dumps(self.shares),
+               "eta_seconds": f"{self.eta_start:.0f}", "deaths": json.dumps(self.died)}
+        if self.plan is not None and self.plan.budget != float("inf"):
+            ctx["budget"] = self.plan.context()
+        return ctx
+
+
+def write_run(run):
+    """The merged benchmarks.json, samples.csv and the report, from what the run
+    gathered; the part files removed."""
+    folder = run.folder
+    merged = merge(run.parts, run.seconds)
     if merged is not None:
         merged["context"].update(perf_context(merged["benchmarks"]))
     # Every part, the merged ones and the empty ones a filter left (a scenario with
@@ -358,15 +394,7 @@ def main(argv=None):
     if merged is None:
         full_disk.stop_if_full(folder)  # the disk, not the filter, left nothing
         fail("no benchmark ran (does --filter match any name?)", 1)
-    merged["context"]["run_seconds"] = f"{time.monotonic() - t_start:.1f}"
-    merged["context"].update(machine_state.environment())
-    merged["context"]["others_at_start"] = f"{busy:.3f}"
-    merged["context"]["sentinel"] = json.dumps(sentinel)
-    merged["context"]["cpu_shares"] = json.dumps(shares)
-    merged["context"]["eta_seconds"] = f"{eta_start:.0f}"
-    merged["context"]["deaths"] = json.dumps(died)
-    if plan is not None and plan.budget != float("inf"):
-        merged["context"]["budget"] = plan.context()
+    merged["context"].update(run.context())
     try:
         # Through a temporary file: a full disk leaves a whole JSON or none.
         path = os.path.join(folder, "benchmarks.json")
@@ -374,233 +402,39 @@ def main(argv=None):
             json.dump(merged, f, indent=2)
         os.replace(path + ".tmp", path)
         samples.write_samples(folder)
-        if not args.no_report:
+        if not run.args.no_report:
             report.write_report(folder)
             print(f"\ntvp: report in {os.path.join(folder, 'REPORT.md')}")
     except OSError as e:
         if not full_disk.is_full(e):
             raise
         full_disk.stop(folder, e)
-    return 0
 
 
-# --- the budget (scripts/budget.py): what runs, shrunk to fit ------------------------------
-
-def check_budget_args(args):
-    """--budget as seconds (None when not given); a nonsense budget stops here."""
-    if args.budget is None:
-        return None
-    try:
-        seconds = budget.parse_budget(args.budget)
-    except budget.BudgetError as e:
-        fail(str(e))
-    if args.smoke:
-        fail("--budget and --smoke do not go together: --smoke already runs each benchmark "
-             "once, at its first sizes")
-    return seconds
-
-
-def reference_doc():
-    try:
-        with open(os.path.join(ROOT, "results", "reference", "benchmarks.json")) as f:
-            return json.load(f)
-    except (OSError, ValueError):
-        return {}
-
-
-def plan_items(args, process_names, probes, env=None, profile=None):
-    """The budget's Items of a run of these scenarios (tvp-bench processes), the names
-    they list, and the reference run's document."""
-    profile = profile or args.profile
-    listing = budget.list_names(args.bench, profile, process_names, args.filter, env)
-    ref = reference_doc()
-    py = budget.python_names(profile)
-    if args.filter:
+def main(argv=None):
+    args = parse_args(argv)
+    t_begin = time.monotonic()
+    suite = suite_command(args)
+    scenarios, pythons = list_scenarios(args, suite)
+    if args.eta_for_topology:
         try:
-            py = [n for n in py if re.search(args.filter, results.SUFFIX.sub("", n))]
-        except re.error:
-            pass
-    return budget.make_items(listing, ref, probes, py), listing, ref
-
-
-def plan_for(args, process_names, probes, limit, overhead, env=None, profile=None,
-             pus=None, pace=1.0, python=True):
-    """The Plan of a run under a limit in seconds (inf: the whole profile); pace: how
-    much slower than estimated the run has gone so far."""
-    profile = profile or args.profile
-    items, listing, ref = plan_items(args, process_names, probes, env, profile)
-    if not python:
-        items = [it for it in items if it.process != "python"]
-    names = [n for ns in listing.values() for n in ns] + budget.python_names(profile)
-    pus = pus or len(os.sched_getaffinity(0))
-    ctx = {"pus": str(pus), "profile": profile, "placement": args.pin, "tvp_version": "plan"}
-
-    def describe():
-        return budget.describe_all(args.bench, profile, ROOT, env)
-    plan = budget.plan_run(items, profile, limit, pus, names, describe, ctx,
-                           args.repetitions, args.min_time, overhead,
-                           pace * budget.full_correction(args.bench, ROOT, ref, profile))
-    return plan
-
-
-def make_plan(args, names, probes, t_begin, probe_s):
-    """The plan of this run, said on the console: shrunk to --budget, or to the
-    profile's promise (budget.PROMISE) where the whole profile would take longer; None
-    for a smoke run or when the names cannot be listed (the old estimate is used)."""
-    if args.smoke:
-        return None
-    overhead = (time.monotonic() - t_begin) + budget.REPORT_SECONDS + \
-        probe_s * len(names)
-    processes = [n for n in names if n != "python"]
-    try:
-        limit = args.budget or float("inf")
-        plan = plan_for(args, processes, probes, limit, overhead)
-        # The promise is about the machine (its size, its page faults), not about who
-        # else is busy on it this minute: judged without the load.
-        calm = {k: v for k, v in probes.items() if k != "parallel_pus"}
-        calm_total = plan_for(args, processes, calm, limit, overhead).total() \
-            if args.budget is None else 0.0
-        if calm_total > budget.PROMISE.get(args.profile, float("inf")):
-            promise = budget.PROMISE[args.profile]
-            print(f"tvp: the whole {args.profile} profile would take about "
-                  f"{machine_state.minutes(calm_total)} here, more than its promise of "
-                  f"{machine_state.minutes(promise)}: shrunk as --budget {promise:.0f} "
-                  "would (a larger --budget runs it whole)", flush=True)
-            plan = plan_for(args, processes, calm, promise, overhead)
-    except budget.BudgetError as e:
-        print(f"tvp: no plan ({e}); the estimate is per scenario", file=sys.stderr)
-        return None
-    plan.probe_s, plan.deadline = probe_s, plan.budget
-    if plan.budget != float("inf"):
-        for line in plan.summary():
-            print(f"tvp: {line}")
-    return plan
-
-
-def keep_to_budget(args, plan, active, eta, t_begin, left, probes, pace):
-    """Before a scenario: when the run, at its pace so far, would end past its budget,
-    plans what is left again (replan) and puts the new estimates into eta (in the units
-    the pace multiplies). Returns the active plan."""
-    if active is None or active.deadline == float("inf") or len(left) == len(eta):
-        return active  # no plan, or nothing has run yet to tell the pace
-    projected = (time.monotonic() - t_begin) + pace * sum(eta[s] for s in left) + \
-        budget.REPORT_SECONDS + active.probe_s * len(left)
-    # Only ever shrinking further: a run ahead after one scenario may be behind after
-    # the next (one scenario's pace says little), and the budget is the promise.
-    if projected <= active.deadline * 1.03:
-        return active
-    later = replan(args, plan, t_begin, left, probes, max(pace, 1.0))
-    if later is not active:
-        new = plan_eta(later, left)
-        for s in left:
-            eta[s] = new[s] / pace
-    return later
-
-
-def replan(args, plan, t_begin, left, probes, pace):
-    """A later plan for the scenarios left, when the run has gone slower than its plan
-    (by pace): the budget left, less the probes and the report still to come, with the
-    estimates scaled by the pace. Returns the plan to follow from now on."""
-    probe_s = plan.probe_s
-    limit = plan.deadline - (time.monotonic() - t_begin)
-    overhead = budget.REPORT_SECONDS + probe_s * len(left)
-    try:
-        later = plan_for(args, [n for n in left if n != "python"], probes, limit, overhead,
-                         pace=pace, python="python" in left)
-    except budget.BudgetError as e:
-        print(f"tvp: no new plan ({e})", file=sys.stderr)
-        return plan
-    later.probe_s = probe_s
-    later.deadline = plan.deadline
-    if later.same_as(active_plan(plan)):
-        return active_plan(plan)  # the plan left as it is: nothing to say
-    later.note = (f"before {left[0]}: {pace:.2f}x slower than estimated so far, "
-                  f"{limit:.0f} s left for {', '.join(left)}")
-    plan.replan(later)
-    print(f"tvp: {later.note}; re-planned:")
-    for line in later.summary():
-        print(f"tvp: {line}")
-    return later
-
-
-def active_plan(plan):
-    """The plan the run follows now: the latest later one, or the first."""
-    return plan.replans[-1] if plan.replans else plan
-
-
-def plan_eta(plan, names):
-    """{scenario: seconds} the plan expects, in run order."""
-    by = plan.by_process()
-    split = plan.split()
-    # Every scenario starts a process at least, so none is estimated at nothing.
-    return {n: budget.PROCESS_SECONDS + by.get(n, 0.0) +
-            (budget.PROCESS_SECONDS if n in split else 0.0) for n in names}
-
-
-def planned_commands(plan, name, cmd, part, args):
-    """[(command, part file)] that run one scenario under the plan: the command as it
-    is when nothing of the scenario shrank, else one per group (the verdicts' at the
-    profile's settings, the others' shrunk), each with the exact names it runs."""
-    groups = plan.groups(name) if plan is not None else [("", None, None, None)]
-    out = []
-    for tag, min_time, reps, names in groups:
-        if names is None:
-            out.append((cmd, part))
-            continue
-        p = part if not tag else part[:-len(".json")] + f"~{tag}.json"
-        c = [a for a in cmd if not a.startswith(("--benchmark_filter=", "--filter=",
-                                                  "--min-time=", "--repetitions=",
-                                                  "--benchmark_out=", "--out="))]
-        c += [f"--min-time={min_time:g}", f"--repetitions={reps}"]
-        if name.startswith("python"):  # each interpreter's run of the Python layer
-            c += [f"--out={p}", f"--filter={budget.python_filter(names, args.filter)}"]
-        else:
-            c += [f"--benchmark_out={p}",
-                  f"--benchmark_filter={budget.name_filter(names)}"]
-        out.append((c, p))
-    return out
-
-
-def eta_for_topology(args, processes):
-    """Prints the quick and full profiles' estimates on another machine (its topology
-    from an lstopo XML file or hwloc's synthetic description), with this machine's
-    reference costs per benchmark, and what each profile's promise would shrink."""
-    spec = args.eta_for_topology
-    env = dict(os.environ)
-    env.pop("HWLOC_XMLFILE", None)
-    env.pop("HWLOC_SYNTHETIC", None)
-    if os.path.exists(spec):
-        env["HWLOC_XMLFILE"] = os.path.abspath(spec)
-    else:
-        env["HWLOC_SYNTHETIC"] = spec
-    # hwloc falls back to this machine on a description it cannot read: check first.
-    try:
-        pus = budget.topology_pus(env)
-    except budget.BudgetError as e:
-        fail(str(e))
-    if not pus:
-        fail(f"'{spec}' is neither an lstopo XML file nor a synthetic topology hwloc "
-             "reads (e.g. 'pack:2 core:8 pu:2'; hwloc-calc --input says no)")
-    print(f"tvp: on {spec} ({pus} PUs), with the reference machine's cost per benchmark "
-          "and page fault:")
-    for profile in ("quick", "full"):
-        try:
-            whole = plan_for(args, processes, {}, float("inf"), budget.REPORT_SECONDS,
-                             env, profile, pus)
+            return budget.eta_for_topology(args, [n for n, _ in scenarios
+                                                  if not n.startswith("python")])
         except budget.BudgetError as e:
             fail(str(e))
-        promise = budget.PROMISE[profile]
-        limit = args.budget or promise
-        print(f"  {profile}: {len(whole.items)} benchmarks, about "
-              f"{machine_state.minutes(whole.total())} ({whole.total():.0f} s; promise: "
-              f"{machine_state.minutes(promise)})")
-        by = whole.by_process()
-        print("    " + ", ".join(f"{k} {machine_state.minutes(v)}" for k, v in by.items()))
-        if whole.total() > limit:
-            shrunk = plan_for(args, processes, {}, limit, budget.REPORT_SECONDS, env,
-                              profile, pus)
-            for line in shrunk.summary():
-                print(f"    {line}")
+
+    folder = new_run_folder(args.out)
+    print(f"tvp: results go to {folder}")
+    save_topology(folder)
+    run = Run(args, folder, scenarios, pythons, suite)
+    try:
+        run.start(t_begin)
+        for n, (name, desc) in enumerate(scenarios, 1):
+            run.scenario(n, name, desc, t_begin)
+    except KeyboardInterrupt:
+        discard_parts(folder)  # every part is a .part- file of the folder
+        fail(f"interrupted; the unfinished run is in {folder}", 130)
+    write_run(run)
     return 0
 
 

@@ -356,25 +356,25 @@ int64_t pool_worker_up_ns(const struct pool *p, unsigned i)
 	return i < p->n ? __atomic_load_n(&p->sh->w[i].up_ns, __ATOMIC_ACQUIRE) : 0;
 }
 
-const char *pool_status_str(const struct pool_result *r, char *buf, size_t size)
+const char *pool_outcome(const struct pool_result *r, char *buf, size_t size)
 {
 	const char *sig;
 	switch (r->status) {
 	case POOL_OK:
-		snprintf(buf, size, "result %lld", (long long)r->value);
+		snprintf(buf, size, "[\"result\",%lld]", (long long)r->value);
 		break;
 	case POOL_ERROR:
-		snprintf(buf, size, "error %d returned by the task", r->code);
+		snprintf(buf, size, "[\"error\",%d]", r->code);
 		break;
 	case POOL_EXITED:
-		snprintf(buf, size, "worker exited with status %d", r->code);
+		snprintf(buf, size, "[\"exited\",%d]", r->code);
 		break;
 	case POOL_SIGNALED:
 		sig = sigabbrev_np(r->code);
-		snprintf(buf, size, "worker killed by SIG%s", sig ? sig : "?");
+		snprintf(buf, size, "[\"killed\",\"SIG%s\"]", sig ? sig : "?");
 		break;
 	case POOL_TIMEOUT:
-		snprintf(buf, size, "timed out; worker ended");
+		snprintf(buf, size, "[\"timed_out\"]");
 		break;
 	}
 	return buf;

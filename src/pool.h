@@ -92,6 +92,9 @@ void pool_counts(const struct pool *p, struct pool_counts *c);
 int64_t pool_worker_created_ns(const struct pool *p, unsigned i);
 int64_t pool_worker_up_ns(const struct pool *p, unsigned i);
 
-const char *pool_status_str(const struct pool_result *r, char *buf, size_t size);
+/* What the caller saw, as one outcome clause of the label grammar (docs/results.md):
+ * ["result",V], ["error",CODE], ["exited",STATUS], ["killed","SIGNAME"], ["timed_out"].
+ * Codes, not words: the report holds the words, in its catalogue. */
+const char *pool_outcome(const struct pool_result *r, char *buf, size_t size);
 
 #endif

@@ -257,13 +257,12 @@ class Promise(unittest.TestCase):
         import contextlib
         import io
         import time
-        import run
         args = argparse.Namespace(bench=BENCH, profile="quick", filter="", repetitions=None,
                                   min_time=None, pin="none", budget=None, smoke=False)
         names = processes() + ["python"]
         out = io.StringIO()
         with contextlib.redirect_stdout(out):
-            plan = run.make_plan(args, names, probes, time.monotonic(), 1.0)
+            plan = budget.make_plan(args, names, probes, time.monotonic(), 1.0)
         return plan, out.getvalue()
 
     def test_a_busy_minute_shrinks_nothing(self):
@@ -279,6 +278,33 @@ class Promise(unittest.TestCase):
         self.assertIn("more than its promise", said)
         self.assertIn("shrunk:", said)
         self.assertFalse([it.name for it in plan.items if it.verdict and it.dropped])
+
+
+class OneModel(unittest.TestCase):
+    """The estimate per scenario (a run with no names listed: --smoke) is the cost
+    model's own: the same page-fault factor as each benchmark's, the profiles' constants
+    where repetitions or minimum time are overridden."""
+
+    CTX = {"scenario_seconds": "create=100.0,pool=10.0",
+           "sentinel": json.dumps({"start": {"first_touch_ns": 1000}})}
+
+    def test_page_faults_scale_the_same_share_as_each_benchmark(self):
+        probes = {"first_touch_ns": 3000}
+        est = budget.scenario_estimate(["create", "pool"], probes, self.CTX, "quick")
+        self.assertAlmostEqual(est["create"], 100.0 * budget.fault_factor("create", probes,
+                                                                          self.CTX))
+        self.assertAlmostEqual(est["create"], 100.0 * (0.6 * 3 + 0.4))
+        self.assertAlmostEqual(est["pool"], 10.0)  # no page-faulting share
+
+    def test_overrides_scale_against_the_quick_profile(self):
+        q = budget.PROFILES["quick"]
+        est = budget.scenario_estimate(["pool", "new"], {}, self.CTX, "quick",
+                                       repetitions=2 * q["repetitions"],
+                                       min_time=2 * q["min_time"])
+        self.assertAlmostEqual(est["pool"], 40.0)
+        self.assertAlmostEqual(est["new"], 4 * budget.UNKNOWN_SCENARIO_SECONDS)
+        full = budget.scenario_estimate(["pool"], {}, self.CTX, "full")
+        self.assertAlmostEqual(full["pool"], 10.0 * budget.PROFILE_FACTOR["full"])
 
 
 class Refusals(unittest.TestCase):

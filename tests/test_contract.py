@@ -116,21 +116,21 @@ class Profiles(unittest.TestCase):
 
     def test_every_reader_takes_them_from_the_contract(self):
         import budget
-        import machine_state
         import py_bench
         self.assertIs(budget.PROFILES, contract.PROFILES)
         for p, v in contract.PROFILES.items():
             self.assertEqual(py_bench.PROFILES[p], (v["repetitions"], v["py_min_time"]))
             self.assertEqual(py_bench.WORK_S[p], v["py_work_s"])
-        # machine_state scales by repetitions x minimum time against the quick profile's:
+        # the budget's estimate per scenario scales by repetitions x minimum time against
+        # the quick profile's:
         # the quick profile's own numbers given explicitly change nothing
         ctx = {"scenario_seconds": "create=10,ipc=20"}
         quick = contract.PROFILES["quick"]
-        self.assertEqual(machine_state.estimate(["create", "ipc"], {}, ctx, "quick"),
-                         machine_state.estimate(["create", "ipc"], {}, ctx, "quick",
-                                                quick["repetitions"], quick["min_time"]))
-        doubled = machine_state.estimate(["create"], {}, ctx, "quick",
-                                         2 * quick["repetitions"])
+        self.assertEqual(budget.scenario_estimate(["create", "ipc"], {}, ctx, "quick"),
+                         budget.scenario_estimate(["create", "ipc"], {}, ctx, "quick",
+                                                  quick["repetitions"], quick["min_time"]))
+        doubled = budget.scenario_estimate(["create"], {}, ctx, "quick",
+                                           2 * quick["repetitions"])
         self.assertAlmostEqual(doubled["create"], 20.0)
 
     def test_a_broken_file_is_an_error(self):

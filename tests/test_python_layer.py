@@ -327,7 +327,7 @@ class Instruments(unittest.TestCase):
         self.assertEqual(counters["shown"], 0)  # no traceback, no message: only the writes
         self.assertEqual(counters["stderr_bytes"], len(b"worker wrote this to fd 2\n"))
         self.assertEqual(counters["stdout_bytes"], len(b"worker printed this\n"))
-        self.assertIn("reached fd 1/2 (20 + 26 bytes)", label)
+        self.assertEqual(json.loads(label)[0][:3], ["reached_fds", 20, 26])  # outcome code
         counters, _ = py_bench.never_fetched()  # the notes' task: nothing reaches the fds
         self.assertEqual((counters["shown"], counters["stderr_bytes"],
                           counters["stdout_bytes"]), (0, 0, 0))

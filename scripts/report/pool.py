@@ -11,6 +11,7 @@ import unicodedata
 
 import stats
 from describe import in_table_order
+from report import outcomes
 from report.i18n import N_, _, sentences
 from report.kit import by_mode, figure, fmt, human_ns, mode_bit, table, who
 from report.verdicts import claim_part
@@ -437,44 +438,29 @@ FAILURE_ROWS = [("error", N_("the task fails\n(C: returns an error;\nPython: rai
 PY_FETCH = [("never_fetched", N_("Python Pool,\nresult never fetched")),
             ("get", N_("Python Pool,\nget() called"))]
 
-# What C says a pool's caller saw (pool_status_str in src/pool.c, bench/pool.c's labels),
-# and the shorter forms a figure's cell gives them, in the report's words: each pattern
-# matches a whole label, its groups are the placeholders.
-C_WORDS = [
-    (r"result (?P<value>-?\d+)", N_("result {value}")),
-    (r"error (?P<code>-?\d+) returned by the task", N_("error {code} returned by the task")),
-    (r"error (?P<code>-?\d+) returned", N_("error {code} returned")),
-    (r"worker exited with status (?P<status>\d+)", N_("worker exited with status {status}")),
-    (r"worker exited \(status (?P<status>\d+)\)", N_("worker exited (status {status})")),
-    (r"worker killed by (?P<signal>SIG\w+|SIG\?)", N_("worker killed by {signal}")),
-    (r"timed out; worker ended", N_("timed out; worker ended")),
-    (r"timed out", N_("timed out")),
-    (r"the whole process died of (?P<signal>SIG\w+|SIG\?); all 3 other tasks lost",
-     N_("the whole process died of {signal}; all 3 other tasks lost")),
-    (r"the whole process exited with status (?P<status>\d+); all 3 other tasks lost",
-     N_("the whole process exited with status {status}; all 3 other tasks lost")),
-    (r"whole process died of (?P<signal>SIG\w+|SIG\?)", N_("whole process died of {signal}")),
-    (r"whole process exited \(status (?P<status>\d+)\)",
-     N_("whole process exited (status {status})")),
-    (r"the 3 other results lost", N_("the 3 other results lost")),
-    (r"the owner's data is intact", N_("the owner's data is intact")),
-    (r"the owner's data was overwritten", N_("the owner's data was overwritten")),
-]
+# What C's pool scenario says its caller saw (outcome clauses of its label: bench/pool.c,
+# src/pool.c pool_outcome), in the report's words: the table's, and the shorter ones a
+# figure's cell gives them (the second where the pool went on).
+C_SAID = {
+    "result": N_("result {value}"), "error": N_("error {code} returned by the task"),
+    "exited": N_("worker exited with status {status}"),
+    "killed": N_("worker killed by {signal}"), "timed_out": N_("timed out; worker ended"),
+    "process_killed": N_("the whole process died of {signal}"),
+    "process_exited": N_("the whole process exited with status {status}"),
+    "lost": N_("all {n} other tasks lost"),
+    "owner_intact": N_("the owner's data is intact"),
+    "owner_overwritten": N_("the owner's data was overwritten"),
+}
+C_CELL = dict(C_SAID, exited=N_("worker exited (status {status})"), timed_out=N_("timed out"),
+              process_killed=N_("whole process died of {signal}"),
+              process_exited=N_("whole process exited (status {status})"),
+              lost=N_("the {n} other results lost"))
+C_CELL_WENT_ON = dict(C_CELL, error=N_("error {code} returned"))
 
 
-def in_words(text, table):
-    """text in the current language by the first (pattern, msgid) of table that matches
-    it whole, its groups the placeholders; as it is where none does."""
-    for pattern, msgid in table:
-        m = re.fullmatch(pattern, text)
-        if m:
-            return _(msgid).format(**m.groupdict())
-    return text
-
-
-def c_words(text):
-    """A label of C's (or a cell's part of one) in the current language."""
-    return in_words(text, C_WORDS)
+def c_words(label):
+    """A C pool row's label in the current language."""
+    return outcomes.words(label, C_SAID)
 
 
 def per_rep(b, counter):
@@ -523,15 +509,13 @@ def c_cell(b):
     survived = per_rep(b, "pool_survived")
     n = len(survived)
     ok = sum(v == 1 for v in survived)
-    what, _u, lost = b.label.partition("; ")
-    what = re.sub(r"exited with status (\d+)", r"exited (status \1)",
-                  what.replace("the whole process", "whole process"))
+    said = outcomes.clauses(b.label)
+    words = C_CELL_WENT_ON if ok == n else C_CELL
+    what = outcomes.clause_words(said[0], words) if said else b.label
     if ok == n:
-        return 0, cell_lines(c_words(what.replace(" by the task", "")), _("the pool went on"),
-                             of_n(n, n))
-    return 1, cell_lines(c_words(what),
-                         c_words(lost.replace("all 3 other tasks", "the 3 other results")),
-                         of_n(n - ok, n))
+        return 0, cell_lines(what, _("the pool went on"), of_n(n, n))
+    rest = _("; ").join(outcomes.clause_words(c, words) for c in said[1:])
+    return 1, cell_lines(what, rest, of_n(n - ok, n))
 
 
 def of_n(k, n):
@@ -575,24 +559,25 @@ def python_crash_cell(run, failure, none):
     get(): the crash row's timeout (py_bench.py) is all that ends its wait."""
     b = run.ok("python", "mp_pool", "process", "crash", failure=failure)
     usable = per_rep(b, "pool_usable") if b else []
-    m = re.match(r"get\(timeout=([^)]+)\) raised TimeoutError", b.label) if b else None
-    if not usable or not m:
+    waited = [a["s"] for code, a in outcomes.clauses(b.label) if code == "get_timed_out"] \
+        if b else []
+    if not usable or not waited:
         return none
     went_on = sum(v == 1 for v in usable)
-    return 1, cell_lines(_("get(timeout={t}) raised").format(t=m.group(1)),
+    return 1, cell_lines(_("get(timeout={t}) raised").format(t=waited[0]),
                          _("TimeoutError, no result;"),
                          _("the pool went on") if went_on == len(usable) else "",
                          of_n(len(usable), len(usable)))
 
 
-# py_bench.py's labels of the exception rows, in the report's words (Python's own
-# message in them stays as Python wrote it).
-PYTHON_WORDS = [(r"get\(\) raised (?P<error>.+)", N_("get() raised {error}")),
-                (r"error_callback got (?P<error>.+)", N_("error_callback got {error}"))]
+# py_bench.py's outcome clauses of the exception rows, in the report's words (Python's
+# own message in them stays as Python wrote it).
+PYTHON_SAID = {"raised": N_("{call}() raised {error}"),
+               "error_callback": N_("error_callback got {error}")}
 
 
 def python_words(label):
-    return in_words(label, PYTHON_WORDS)
+    return outcomes.words(label, PYTHON_SAID)
 
 
 def c6_figure(run, folder):

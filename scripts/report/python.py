@@ -5,12 +5,12 @@ to C1, C3, C4, C5, C7 (idle memory, the nums example, payloads, crashes, pool fa
 notes' question about a pool worker's lost exception, and Python's verdicts."""
 import json
 import os
-import re
 
 import stats
 from results import PUS, key
 import claims
 import py_rules
+from report import outcomes
 from report.i18n import N_, _, current
 from report.kit import draw, fmt, lang_dir, table, write_data
 from report.verdicts import measured_text, prediction, threshold_text, verdict_word, why_text
@@ -432,75 +432,45 @@ CRASH_VARIANTS = [("process", "Process"), ("mp_pool", "Pool"),
                   ("thread_executor", "ThreadPoolExecutor")]
 
 
-# What the caller saw, as bench/py_bench.py words it (a row's label), and its words in
-# the catalogue: a clause added at the end first, then the whole. An exception's own
-# message and a label matching none stay as written, as C's error messages do.
-SAID_TAIL = [
-    (r"(?P<said>.+); the sibling task's result\(\) raised (?P<error>\w+)",
-     N_("{said}; the sibling task's result() raised {error}")),
-    (r"(?P<said>.+); a new submit raised (?P<error>\w+)",
-     N_("{said}; a new submit raised {error}")),
-]
-SAID = [
-    (r"exitcode (?P<code>-?\d+) \((?P<signal>\w+)\) on the Process object; the rest runs on",
-     N_("exitcode {code} ({signal}) on the Process object; the rest runs on")),
-    (r"exitcode (?P<code>-?\d+) on the Process object; the rest runs on",
-     N_("exitcode {code} on the Process object; the rest runs on")),
-    (r"join\(\) returned as after success; the traceback went to threading\.excepthook "
-     r"\((?P<exceptions>[^)]*)\)",
-     N_("join() returned as after success; the traceback went to threading.excepthook "
-        "({exceptions})")),
-    (r"get\(timeout=(?P<s>[\d.]+)\) raised TimeoutError: the worker died, the pool made a "
-     r"new one, and the result never comes \(get\(\) without a timeout waits forever\)",
-     N_("get(timeout={s}) raised TimeoutError: the worker died, the pool made a new one, "
-        "and the result never comes (get() without a timeout waits forever)")),
-    (r"(?P<call>get|result)\(\) returned", N_("{call}() returned")),
-    (r"get\(\) returned normally", N_("get() returned normally")),
-    (r"(?P<call>get|result)\(\) raised (?P<error>.+)", N_("{call}() raised {error}")),
-    (r"the whole process ended \(killed by (?P<signal>\w+)\): the caller and every other "
-     r"worker with it",
-     N_("the whole process ended (killed by {signal}): the caller and every other worker "
-        "with it")),
-    (r"the whole process ended \(exit status (?P<status>\d+)\): the caller and every other "
-     r"worker with it",
-     N_("the whole process ended (exit status {status}): the caller and every other worker "
-        "with it")),
-    (r"nothing raised, and nothing reached fd 1 or 2 of the parent or of a worker: the "
-     r"exception stays in the result nobody fetched, and goes with it",
-     N_("nothing raised, and nothing reached fd 1 or 2 of the parent or of a worker: the "
-        "exception stays in the result nobody fetched, and goes with it")),
-    (r"reached fd 1/2 \((?P<out>\d+) \+ (?P<err>\d+) bytes\): (?P<text>.*)",
-     N_("reached fd 1/2 ({out} + {err} bytes): {text}")),
-    (r"raised in the caller: (?P<error>\w+)", N_("raised in the caller: {error}")),
-    (r"the child printed its traceback to fd 2 \((?P<bytes>\d+) bytes, ending "
-     r"'(?P<last>.*)'\), exitcode (?P<code>-?\d+)",
-     N_("the child printed its traceback to fd 2 ({bytes} bytes, ending '{last}'), "
-        "exitcode {code}")),
-    (r"no traceback reached fd 2 \((?P<bytes>\d+) bytes\); exitcode (?P<code>-?\d+)",
-     N_("no traceback reached fd 2 ({bytes} bytes); exitcode {code}")),
-    (r"nothing raised and nothing printed: the exception stays in the result nobody "
-     r"fetched, and goes with it",
-     N_("nothing raised and nothing printed: the exception stays in the result nobody "
-        "fetched, and goes with it")),
-    (r"printed: (?P<text>.*)", N_("printed: {text}")),
-    (r"error_callback got (?P<error>.+)", N_("error_callback got {error}")),
-    (r"error_callback was not called", N_("error_callback was not called")),
-]
+# What the caller saw, as bench/py_bench.py codes it (outcome clauses of a row's label),
+# in the catalogue's words; clauses are joined by "; ". An exception's own message and
+# printed text stay as written, as C's error messages do.
+SAID = {
+    "exitcode": ((("signal",), N_("exitcode {code} ({signal}) on the Process object; the rest "
+                                  "runs on")),
+                 ((), N_("exitcode {code} on the Process object; the rest runs on"))),
+    "excepthook": N_("join() returned as after success; the traceback went to "
+                     "threading.excepthook ({exceptions})"),
+    "get_timed_out": N_("get(timeout={s}) raised TimeoutError: the worker died, the pool made "
+                        "a new one, and the result never comes (get() without a timeout waits "
+                        "forever)"),
+    "returned": N_("{call}() returned"),
+    "returned_normally": N_("get() returned normally"),
+    "raised": N_("{call}() raised {error}"),
+    "sibling_raised": N_("the sibling task's result() raised {error}"),
+    "submit_raised": N_("a new submit raised {error}"),
+    "process_killed": N_("the whole process ended (killed by {signal}): the caller and every "
+                         "other worker with it"),
+    "process_exited": N_("the whole process ended (exit status {status}): the caller and "
+                         "every other worker with it"),
+    "silent": N_("nothing raised, and nothing reached fd 1 or 2 of the parent or of a worker: "
+                 "the exception stays in the result nobody fetched, and goes with it"),
+    "reached_fds": N_("reached fd 1/2 ({out} + {err} bytes): {text}"),
+    "raised_in_caller": N_("raised in the caller: {error}"),
+    "traceback": N_("the child printed its traceback to fd 2 ({bytes} bytes, ending '{last}'), "
+                    "exitcode {code}"),
+    "no_traceback": N_("no traceback reached fd 2 ({bytes} bytes); exitcode {code}"),
+    "nothing_printed": N_("nothing raised and nothing printed: the exception stays in the "
+                          "result nobody fetched, and goes with it"),
+    "printed": N_("printed: {text}"),
+    "error_callback": N_("error_callback got {error}"),
+    "error_callback_not_called": N_("error_callback was not called"),
+}
 
 
-def said(text):
+def said(label):
     """A crash or exception row's label in the current language."""
-    if current() == "en" or not text:
-        return text
-    for pattern, msgid in SAID_TAIL:
-        m = re.fullmatch(pattern, text, re.S)
-        if m:
-            return _(msgid).format(**dict(m.groupdict(), said=said(m["said"])))
-    for pattern, msgid in SAID:
-        m = re.fullmatch(pattern, text, re.S)
-        if m:
-            return _(msgid).format(**m.groupdict())
-    return text
+    return outcomes.words(label, SAID)
 
 
 def crash_part(run):
