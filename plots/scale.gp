@@ -54,7 +54,7 @@ do for [format in "png svg"] {
         set title (exists("L_PANEL".i) ? value("L_PANEL".i) : w) font ",15"
         stats f using 1 nooutput
         span = STATS_max + 0.5
-        top = exists("L_TOP".i) ? real(value("L_TOP".i)) : 1e3
+        top = exists("L_TOP".i) ? real(value("L_TOP".i)) : 0  # alone: plain numbers
         b = big_base(top)
         yformat = "%g".big_word(top)
         set format y yformat
