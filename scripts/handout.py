@@ -339,11 +339,11 @@ FIGURE_WORDS = {
                           "the queue lost nothing"),
     "handout_pair_C7": N_("a pipe round trip, a thread against a process, beside how often "
                           "a pool kept working after a task's SIGSEGV"),
-    "handout_schedule_C5": N_("the notes' Pool(3) as it ran: three workers made before the "
-                              "first request, three tasks started at once, seven waited for "
-                              "a worker, each worker reused"),
-    "handout_grid_C6": N_("what the caller sees when a task raises: nothing without get() "
-                          "or an error_callback; a plain Process prints its traceback"),
+    "handout_schedule_C5": N_("the notes' Pool(3) as it ran: when each worker was made, "
+                              "which tasks started at once and which waited for a worker, "
+                              "on which worker each ran"),
+    "handout_grid_C6": N_("what the caller sees when a task raises: with apply_async alone, "
+                          "then get(), with an error_callback, and from a plain Process"),
     "footprint": N_("memory per idle worker, threads against processes"),
     "create_methods": N_("the time to create and reap a worker, by method"),
     "create_memory": N_("the time to create a worker against the parent's memory"),
