@@ -9,8 +9,8 @@
 # start ms, end ms, waited (0 or 1), the number written on the bar (may be empty); then
 # the workers, rows of worker and the ms it was made at.
 # YTICS: gnuplot that names the rows ("set ytics (...)").
-# Words: L_XLABEL, L_NOW, L_WAITED, L_MADE (the key's three entries; the page says what
-# the figure is: no title).
+# Words: L_XLABEL, L_NOW, L_WAITED, L_MADE (the key's three entries, on one line; the
+# page says what the figure is: no title).
 load 'plots/style.gp'
 handout_png = 'set terminal pngcairo noenhanced size 600,360 font "'.FONT.',22"'
 handout_svg = 'set terminal svg noenhanced size 600,400 dynamic font "'.FONT.',22"'
@@ -23,7 +23,7 @@ x_min = STATS_min < 0 ? STATS_min : 0
 do for [out in "png svg"] {
     if (out eq "png") { eval handout_png } else { eval handout_svg }
     set output ARG2.'.'.out
-    set tmargin 2.2
+    set tmargin 1.8
     set xlabel L_XLABEL offset 0,0.3
     set xrange [x_min - 3:x_max + 2]
     set yrange [2.6:-0.6]
@@ -31,14 +31,17 @@ do for [out in "png svg"] {
     set ytics nomirror scale 0
     set border 1
     unset grid
-    set key at screen 0.5, screen 1 center top horizontal maxrows 1 samplen 1 width -1 noopaque nobox
+    # The key as one line of words in the series' colours: gnuplot's own key takes
+    # two lines at 22 points, which the rows need.
+    unset key
+    set label 11 "■ ".L_NOW at screen 0.01, screen 0.93 left tc rgb 0x0072b2
+    set label 12 "■ ".L_WAITED at screen 0.5, screen 0.93 center tc rgb 0xd55e00
+    set label 13 "▲ ".L_MADE at screen 0.99, screen 0.93 right tc rgb "black"
     set style fill solid 0.9 border -1
     # Blue and vermilion (Okabe-Ito): told apart by every kind of colour vision.
     plot ARG1 index 0 using (($2 + $3) / 2):1:(($3 - $2) / 2):(0.32):($4 > 0 ? 0xd55e00 : 0x0072b2) \
-             with boxxyerror lc rgb variable notitle, \
-         '' index 0 using (($2 + $3) / 2):1:5 with labels tc rgb "white" notitle, \
-         NaN with boxes lc rgb 0x0072b2 title L_NOW, \
-         '' index 1 using 2:1 with points pt 9 ps 2.5 lc rgb "black" title L_MADE, \
-         NaN with boxes lc rgb 0xd55e00 title L_WAITED
+             with boxxyerror lc rgb variable, \
+         '' index 0 using (($2 + $3) / 2):1:5 with labels tc rgb "white", \
+         '' index 1 using 2:1 with points pt 9 ps 2.5 lc rgb "black"
     set output
 }

@@ -182,7 +182,7 @@ def schedule_figure(run, folder):
     lane = C_("process", "worker {n}")
     tics = ", ".join(f'"{lane.format(n=w)}" {w}' for w in lanes)
     labels = {"L_NOW": _("at once"), "L_WAITED": _("waited"),
-              "L_MADE": _("worker made"), "L_XLABEL": _("ms from the first request")}
+              "L_MADE": _("created"), "L_XLABEL": _("ms from the first request")}
     text = "\n".join(bars) + "\n\n\n" + ("\n".join(made) if made else "0\tNaN") + "\n"
     return drawn(kit.figure(folder, "handout_schedule.gp", "handout_schedule_C5.dat", text,
                             "C5", f"set ytics ({tics})", labels=labels))
