@@ -250,6 +250,59 @@ class Claim(unittest.TestCase):
         self.assertIn("no catalogue for language 'fr'", r.stderr)
 
 
+class ProjectorFigures(unittest.TestCase):
+    """scripts/handout_figures.py on runs made here: what it counts, and what it does
+    when a run lacks the rows (no figure, so the page falls back; never a made-up one)."""
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="tvp-zh-figures-")
+        self.addCleanup(shutil.rmtree, self.tmp)
+
+    def run_of(self, *rows):
+        from describe import Describe
+        benches = {}
+        for name, counters in rows:
+            n = len(next(iter(counters.values())))
+            b = results.Bench(results.parse_name(name), name, [1.0] * n)
+            b.counters = {k: list(v) for k, v in counters.items()}
+            benches[b.key] = b
+        return results.Run({}, Describe({}), benches)
+
+    def test_a_run_without_the_rows_draws_nothing(self):
+        import handout_figures
+        empty = self.run_of()
+        for claim, draw in handout_figures.FIGURES.items():
+            with self.subTest(claim=claim):
+                self.assertIsNone(draw(empty, self.tmp))
+        self.assertIsNone(handout_figures.remedy(empty))
+        self.assertFalse(os.listdir(self.tmp))
+
+    def test_runs_are_summed_over_repetitions(self):
+        """The racy loop's counters count runs within each repetition (runs_short of
+        runs); a flag counts the repetitions where it is set."""
+        import handout_figures
+        loop = "python/mp_queue/process/measure:notes_loop"
+        crash = "pool/pool/thread/measure:fault/kind:pthread/failure:segv"
+        run = self.run_of((loop, {"runs": [5, 5, 5], "runs_short": [0, 2, 1],
+                                  "runs_queue_whole": [5, 5, 5]}),
+                          (crash, {"pool_survived": [0, 1, 0]}))
+        key = handout_figures.rule_key("C4", claims.RULES, "runs_short")
+        self.assertEqual(str(key), loop)
+        self.assertEqual(handout_figures.runs_of(run, key, "runs_short"), (3, 15))
+        self.assertEqual(handout_figures.runs_of(run, key, "runs_queue_whole"), (15, 15))
+        key = handout_figures.rule_key("C7", claims.RULES, "pool_survived", mode="thread")
+        self.assertEqual(handout_figures.runs_of(run, key, "pool_survived"), (1, 3))
+
+    def test_titles_wrap_where_a_reader_pauses(self):
+        import handout_figures
+        self.assertEqual(handout_figures.wrap("µs per item, a 64 KiB dict of strings"),
+                         ["µs per item,", "a 64 KiB dict of", "strings"])
+        self.assertEqual(handout_figures.unit_words("µs per pipe round trip (two context "
+                                                    "switches)"), "µs per pipe round trip")
+        self.assertEqual(handout_figures.unit_words("每次管道往返（含两次上下文切换）所需的 µs"),
+                         "每次管道往返所需的 µs")
+
+
 class Edition(unittest.TestCase):
     """The report and the handout in both languages, from the reference run's JSON."""
 
