@@ -182,7 +182,7 @@ build/locale/%.mo: locale/%.po
 # or changed strings come out untranslated or fuzzy, for the translator.
 po:
 	@mkdir -p build/po
-	xgettext --language=Python --from-code=UTF-8 --keyword=_ --keyword=N_ \
+	xgettext --language=Python --from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=C_:1c,2 --keyword=NC_:1c,2 \
 		--add-comments=TRANSLATORS --package-name=tvp -o build/po/code.pot \
 		$$(find scripts -name '*.py' | sort)
 	$(PYTHON) scripts/report/i18n.py --pot-data build/po/data.pot

@@ -11,19 +11,27 @@ handout_png = 'set terminal pngcairo noenhanced size 600,400 font "'.FONT.',22"'
 handout_svg = 'set terminal svg noenhanced size 600,400 dynamic font "'.FONT.',22"'
 eval handout_png
 set output ARG2.'.png'
-set xlabel L_XLABEL
-set label 1 L_YLABEL at graph 0, graph 1.06 left
+set xlabel L_XLABEL offset 0,0.9
+set label 1 L_YLABEL at graph 0, graph 1.07 left
 set logscale x 2
 set logscale y 10
+# A tick per decade, written as the language counts (10万, 100k; style.gp), not 100000.
+# Only the decades the data reach: a tick past them stretches gnuplot's margins.
 set format y "%g"
-set xtics ("64" 64, "256" 256, "1024" 1024) nomirror
+stats ARG1 using 4 nooutput
+do for [e=1:ceil(log10(STATS_max))] {
+    v = 10**e
+    set ytics add (sprintf("%g%s", v / big_base(v), big_word(v)) v)
+}
+set xtics ("64" 64, "256" 256, "1024" 1024) nomirror offset 0,0.4
 set ytics nomirror
 set border 3
 unset key
 set grid ytics
 set lmargin 9
 set rmargin 14
-set tmargin 2.5
+set tmargin 1.6
+set bmargin 2.4
 set xrange [48:1400]
 set yrange [10:*]
 # Threads blue, processes vermilion and orange (Okabe-Ito), huge pages dashed.

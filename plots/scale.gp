@@ -8,7 +8,9 @@
 # Ns it measured, comma-separated ("1,2,4"): the only x ticks. INTERVAL: the words for
 # the error bars' real coverage ("93.75% interval").
 # Words: the report defines them in its language (scripts/report/scale.py): L_TITLE,
-# L_XLABEL, L_YLABEL, L_LINEAR (the legend's linear line); FONT (style.gp). Run alone,
+# L_XLABEL, L_YLABEL, L_LINEAR (the legend's linear line), L_PANEL1... (each workload's
+# panel title, in WORKLOADS' order), L_TOP1... (the largest value of each panel, for
+# its big numbers); FONT and L_BIG (style.gp). Run alone,
 # the script says them in English.
 load 'plots/style.gp'
 prefix = ARG1
@@ -43,23 +45,29 @@ do for [format in "png svg"] {
     set multiplot layout 2,cols title L_TITLE
     set xlabel L_XLABEL
     set ylabel L_YLABEL
-    set format y "%.1s%c"
     set yrange [0:*]
     unset key
     do for [i=1:n] {
         w = word(workloads, i)
         f = prefix.'.'.w.'.dat'
-        set title w font ",15"
+        # The panel's title in the report's language (L_PANEL1...), else the workload's name.
+        set title (exists("L_PANEL".i) ? value("L_PANEL".i) : w) font ",15"
         stats f using 1 nooutput
         span = STATS_max + 0.5
+        top = exists("L_TOP".i) ? real(value("L_TOP".i)) : 0  # alone: plain numbers
+        b = big_base(top)
+        yformat = "%g".big_word(top)
+        set format y yformat
+        set ytics autofreq
+        set ytics add ("0" 0)  # not "0万" or "0k"
         set xrange [0.5:span]
         t = (words(ticks) >= i) ? word(ticks, i) : ""
         if (strlen(t) > 0) { eval "set xtics (".t.")" } else { set xtics autofreq }
         plot for [j=1:k] f \
-                 using ($1 + dodge(j, span)):(column(3 * j - 1)):(column(3 * j)):(column(3 * j + 1)) \
+                 using ($1 + dodge(j, span)):(column(3 * j - 1) / b):(column(3 * j) / b):(column(3 * j + 1) / b) \
                  with yerrorlines lc rgb mode_rgb(mode_of(j)) lw 2 ps 1.2 \
                  pt (mode_of(j) ? 5 : 7) + 2 * rank(j) dt 1 + rank(j) title columnheader(3 * j - 1), \
-             for [j=1:k] f using 1:(column(3 * k + 1 + j)) with lines \
+             for [j=1:k] f using 1:(column(3 * k + 1 + j) / b) with lines \
                  lc rgb mode_rgb(mode_of(j)) dt 3 lw 1.5 notitle
     }
     # The legend alone, in the slot no workload needs.

@@ -25,6 +25,7 @@ from collections import Counter
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import claims  # noqa: E402
+import handout_figures  # noqa: E402
 import py_rules  # noqa: E402
 import results  # noqa: E402
 import stats  # noqa: E402
@@ -85,18 +86,26 @@ def figure_of(claim, run, folder):
 
 
 # A page's figure drawn for the projector, where the run has what it needs: the claim's
-# key number as two bars, or (C2) creation against the parent's memory. The others show
-# the report's own figure (figure_of) until one is drawn for them.
+# key number as two bars, (C2) creation against the parent's memory, or one of
+# handout_figures (C4's racy loop and C7's crash beside their key number, C5's
+# schedule, C6's grid). Where the run lacks the rows, the page shows the key number
+# alone, else the report's own figure (figure_of).
 KEY_FIGURE = ("C1", "C3", "C4", "C7", "C8")
+PROJECTOR = tuple(claims.CLAIMS)  # every page's figure is drawn for the projector
 
 
 # A page whose claim is best shown by another of the report's figures than the one
-# claims.CLAIMS names for the report: C5's sentence is about the schedule.
+# claims.CLAIMS names for the report, where its projector figure cannot be drawn:
+# C5's sentence is about the schedule.
 PAGE_FIGURE = {"C5": "figures/pool_schedule.png"}
 
 
 def projector_figure(claim, run, folder):
     """The path of the claim's projector figure, drawn now, or None."""
+    if claim in handout_figures.FIGURES:
+        path = handout_figures.FIGURES[claim](run, folder)
+        if path:
+            return path
     if claim in PAGE_FIGURE:
         path = figure_link(PAGE_FIGURE[claim])
         return path if os.path.isfile(os.path.join(folder, path)) else None
@@ -107,11 +116,8 @@ def projector_figure(claim, run, folder):
     return None
 
 
-def drawn(lines):
-    if "](" not in lines[0]:  # "*Figure skipped: ...*", in the page's language
-        print(f"tvp: handout: {lines[0].strip('*')}", file=sys.stderr)
-        return None
-    return lines[0][lines[0].index("](") + 2:-1]
+drawn = handout_figures.drawn
+two_lines = handout_figures.two_lines
 
 
 def key_figure(claim, run, folder):
@@ -129,24 +135,6 @@ def key_figure(claim, run, folder):
               "L_RATIO": re.split(r"[,，;；]", nums[2])[0]}
     return drawn(kit.figure(folder, "handout_key.gp", f"handout_key_{claim}.dat",
                             "\n".join(rows) + "\n", claim, labels=labels))
-
-
-def two_lines(text, width=32):
-    """TEXT cut into at most two lines of about WIDTH columns (a CJK character counts
-    two), at a space or after a punctuation mark where there is one."""
-    cols = [2 if "\u2e80" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" else 1 for ch in text]
-    if sum(cols) <= width:
-        return text, ""
-    total, cut = 0, len(text)
-    for i, ch in enumerate(text):
-        total += cols[i]
-        if total > width:
-            break
-        if ch in " ，、；,;":
-            cut = i + 1
-    if cut == len(text):  # no break point inside the first line: cut where it is full
-        cut = next(i for i in range(len(text)) if sum(cols[:i + 1]) > width)
-    return text[:cut].rstrip(), text[cut:].strip()
 
 
 # C2's series: what creation costs as the parent grows, threads against processes.
@@ -281,6 +269,8 @@ def reading(claim, run):
     if absent:
         out.append(_("Not measured in this run: {predictions}.").format(
             predictions=_("; ").join(absent)))
+    if claim == "C6" and handout_figures.remedy(run):
+        out.append(handout_figures.remedy(run))
     if not counted:
         out.append(_("No prediction of this claim is counted in its verdict yet: the "
                      "suite shows only context for it."))
@@ -344,6 +334,16 @@ FIGURE_WORDS = {
     "handout_key": N_("the key number, a thread against a process, median and interval"),
     "handout_memory_C2": N_("the time to create and reap a worker as the parent's memory "
                             "grows, threads against processes"),
+    "handout_pair_C4": N_("the key number, a thread against a process, beside the runs "
+                          "where the notes' q.empty() loop stopped early and those where "
+                          "the queue lost nothing"),
+    "handout_pair_C7": N_("a pipe round trip, a thread against a process, beside how often "
+                          "a pool kept working after a task's SIGSEGV"),
+    "handout_schedule_C5": N_("the notes' Pool(3) as it ran: when each worker was made, "
+                              "which tasks started at once and which waited for a worker, "
+                              "on which worker each ran"),
+    "handout_grid_C6": N_("what the caller sees when a task raises: with apply_async alone, "
+                          "then get(), with an error_callback, and from a plain Process"),
     "footprint": N_("memory per idle worker, threads against processes"),
     "create_methods": N_("the time to create and reap a worker, by method"),
     "create_memory": N_("the time to create a worker against the parent's memory"),
@@ -400,7 +400,8 @@ def title_page(run):
                      "every decided prediction holds, fails when none does, and holds in "
                      "part between. The suite's C is its C programs; the notes' Python is the "
                      "notes' own code, run here."),
-            "- " + _("A PU is a logical CPU (a hardware thread)."),
+            "- " + _("A PU is a logical CPU (a hardware thread). A worker is a thread or "
+                     "a process, where the sentence does not say which."),
             f"- {how_to_read(run)}", "", "</div>", ""]
 
 

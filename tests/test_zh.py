@@ -30,7 +30,7 @@ from report import document, i18n  # noqa: E402
 OWNED = ["scripts/report/verdicts.py", "scripts/report/claims_table.py",
          "scripts/report/document.py", "scripts/report/globals.py",
          "scripts/report/i18n.py", "scripts/handout.py", "scripts/report/python.py",
-         "scripts/report/ipc.py"]
+         "scripts/report/ipc.py", "scripts/handout_figures.py", "scripts/report/scale.py"]
 HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -40,10 +40,14 @@ def msgids_in(path):
         tree = ast.parse(f.read())
     out = set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and \
-                node.func.id in ("_", "N_") and node.args and \
-                isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
-            out.add(node.args[0].value)
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+            continue
+        args = [a.value for a in node.args if isinstance(a, ast.Constant)
+                and isinstance(a.value, str)]
+        if node.func.id in ("_", "N_") and args:
+            out.add(args[0])
+        elif node.func.id in ("C_", "NC_") and len(args) == 2:
+            out.add(f"{args[0]}\x04{args[1]}")  # gettext's key of a msgctxt's entry
     return out
 
 
@@ -70,6 +74,46 @@ class Catalogue(unittest.TestCase):
             with self.subTest(file=path):
                 missing = sorted(m for m in msgids_in(path) if m and not cat.get(m))
                 self.assertEqual(missing, [])
+
+    def test_one_word_two_meanings_has_a_context(self):
+        """"cpu" the scale workload and "CPU" the machine's processor are two entries,
+        the one told apart by its msgctxt; a context the catalogue lacks falls back to
+        the English word and is recorded as missing."""
+        with i18n.language("zh"):
+            self.assertEqual(i18n._("CPU"), "处理器")
+            workload = i18n.C_("workload", "cpu")
+            self.assertIn("cpu", workload)
+            self.assertNotIn("处理器", workload)
+            self.assertTrue(HAS_CJK.search(workload))
+            self.assertEqual(i18n.C_("no such context", "cpu"), "cpu")
+            self.assertIn("no such context\x04cpu", i18n.MISSING)
+        self.assertEqual(i18n.C_("workload", "cpu"), "cpu")  # English: the word itself
+
+    def test_skipped_reasons_are_translated_by_their_shape(self):
+        """The reasons tvp-bench and py_bench give in English: a known shape in
+        Chinese with its numbers and names kept (a strerror text translated too); an
+        unknown one in English, said to be; English unchanged."""
+        mq = "posix_mq: a 65536-byte message is over fs.mqueue.msgsize_max (8192)"
+        odd = "the fork worker did not end cleanly"
+        with i18n.language("zh"):
+            self.assertEqual(i18n.reason(mq),
+                             "posix_mq：65536 字节的消息超过了 fs.mqueue.msgsize_max（8192）")
+            self.assertEqual(i18n.reason("pthread_create: Resource temporarily unavailable"),
+                             "pthread_create：资源暂时不可用")
+            self.assertEqual(i18n.reason("mmap: Some words no table knows"),
+                             "mmap: Some words no table knows（英文原文，未翻译）")
+            self.assertEqual(i18n.reason(odd), odd + "（英文原文，未翻译）")
+        for text in (mq, odd):
+            self.assertEqual(i18n.reason(text), text)
+
+    def test_one_word_for_a_worker(self):
+        """工作者 is gone from the catalogue: 工作线程/工作进程 where the kind is
+        known, 执行体 where it is not."""
+        cat = catalogue()
+        left = sorted(k for k, v in cat.items() if isinstance(v, str) and "工作者" in v)
+        self.assertEqual(left, [])
+        self.assertEqual(cat["workers"], "个执行体")
+        self.assertIn("工作进程", cat["worker killed by {signal}"])
 
     def test_placeholders_match(self):
         """A translation keeps the {named} placeholders of its msgid (a number is never
@@ -204,6 +248,59 @@ class Claim(unittest.TestCase):
                            capture_output=True, text=True, cwd=ROOT, timeout=600)
         self.assertNotEqual(r.returncode, 0)
         self.assertIn("no catalogue for language 'fr'", r.stderr)
+
+
+class ProjectorFigures(unittest.TestCase):
+    """scripts/handout_figures.py on runs made here: what it counts, and what it does
+    when a run lacks the rows (no figure, so the page falls back; never a made-up one)."""
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="tvp-zh-figures-")
+        self.addCleanup(shutil.rmtree, self.tmp)
+
+    def run_of(self, *rows):
+        from describe import Describe
+        benches = {}
+        for name, counters in rows:
+            n = len(next(iter(counters.values())))
+            b = results.Bench(results.parse_name(name), name, [1.0] * n)
+            b.counters = {k: list(v) for k, v in counters.items()}
+            benches[b.key] = b
+        return results.Run({}, Describe({}), benches)
+
+    def test_a_run_without_the_rows_draws_nothing(self):
+        import handout_figures
+        empty = self.run_of()
+        for claim, draw in handout_figures.FIGURES.items():
+            with self.subTest(claim=claim):
+                self.assertIsNone(draw(empty, self.tmp))
+        self.assertIsNone(handout_figures.remedy(empty))
+        self.assertFalse(os.listdir(self.tmp))
+
+    def test_runs_are_summed_over_repetitions(self):
+        """The racy loop's counters count runs within each repetition (runs_short of
+        runs); a flag counts the repetitions where it is set."""
+        import handout_figures
+        loop = "python/mp_queue/process/measure:notes_loop"
+        crash = "pool/pool/thread/measure:fault/kind:pthread/failure:segv"
+        run = self.run_of((loop, {"runs": [5, 5, 5], "runs_short": [0, 2, 1],
+                                  "runs_queue_whole": [5, 5, 5]}),
+                          (crash, {"pool_survived": [0, 1, 0]}))
+        key = handout_figures.rule_key("C4", claims.RULES, "runs_short")
+        self.assertEqual(str(key), loop)
+        self.assertEqual(handout_figures.runs_of(run, key, "runs_short"), (3, 15))
+        self.assertEqual(handout_figures.runs_of(run, key, "runs_queue_whole"), (15, 15))
+        key = handout_figures.rule_key("C7", claims.RULES, "pool_survived", mode="thread")
+        self.assertEqual(handout_figures.runs_of(run, key, "pool_survived"), (1, 3))
+
+    def test_titles_wrap_where_a_reader_pauses(self):
+        import handout_figures
+        self.assertEqual(handout_figures.wrap("µs per item, a 64 KiB dict of strings"),
+                         ["µs per item,", "a 64 KiB dict of", "strings"])
+        self.assertEqual(handout_figures.unit_words("µs per pipe round trip (two context "
+                                                    "switches)"), "µs per pipe round trip")
+        self.assertEqual(handout_figures.unit_words("每次管道往返（含两次上下文切换）所需的 µs"),
+                         "每次管道往返所需的 µs")
 
 
 class Edition(unittest.TestCase):
@@ -366,11 +463,10 @@ class Edition(unittest.TestCase):
 
     def test_handout_in_a_browser(self):
         """Both handouts at 1280x720 in headless Chromium, page by page: each page fits
-        one screen, every image loaded, no text on the page under 20 px, nor inside a
-        figure drawn for the projector (handout.KEY_FIGURE and C2's). The screenshots
-        go to build/handout-screens/ for a person to look at, with what every figure's
-        own text measures as shown (handout_check.json): the claims that still show a
-        figure of the report are not held to 20 px there yet."""
+        one screen, every image loaded, no text on the page under 20 px, nor inside
+        its figure, drawn for the projector (handout.PROJECTOR: every claim). The
+        screenshots go to build/handout-screens/ for a person to look at, with what
+        every figure's own text measures as shown (handout_check.json)."""
         import handout_check
         if not handout_check.browser():
             self.skipTest("no Chromium here: make deps installs Debian's chromium")
@@ -397,9 +493,77 @@ class Edition(unittest.TestCase):
                     for img in p["images"]:
                         self.assertGreater(img["natural_width"], 0, img["alt"])
                         self.assertGreater(img["shown_width"], 300, img["alt"])
-                        if p["page"].upper() in handout.KEY_FIGURE + ("C2",):
+                        if p["page"].upper() in handout.PROJECTOR:
                             self.assertGreaterEqual(img["shown_text_px"], 20, img["alt"])
                     self.assertEqual(len(p["images"]), 0 if p["page"] == "title" else 1)
+
+    def test_handout_figures_drawn_for_the_projector(self):
+        """Every page's figure is one drawn for the projector from this run's rows: C4
+        and C7 their key number beside a count, C5 the notes' Pool(3) as it ran, C6 what
+        the caller sees; each with 22-point text, in blue and vermilion (no red-green
+        pair)."""
+        expect = {"C4": "handout_pair_C4", "C5": "handout_schedule_C5",
+                  "C6": "handout_grid_C6", "C7": "handout_pair_C7"}
+        for name, sub in (("HANDOUT.md", "figures/"), ("HANDOUT.zh.md", "figures/zh/")):
+            text = self.read(name)
+            for claim_id, base in expect.items():
+                with self.subTest(handout=name, claim=claim_id):
+                    page = text[text.index(f"## {claim_id} "):]
+                    fig = re.search(r"!\[[^\]]*\]\(([^)]+)\)", page).group(1)
+                    self.assertEqual(fig, f"{sub}{base}.png")
+                    svg = self.read(fig[:-4] + ".svg")
+                    sizes = {float(x) for x in re.findall(r'font-size="([\d.]+)"', svg)}
+                    self.assertTrue(sizes and min(sizes) >= 22, sizes)
+                    colours = {tuple(int(c) for c in m) for m in
+                               re.findall(r"rgb\(\s*(\d+),\s*(\d+),\s*(\d+)\)", svg)}
+                    self.assertIn((0, 114, 178), colours)  # blue
+                    self.assertIn((213, 94, 0), colours)   # vermilion
+                    # Neither the report's red (214, 39, 40) nor any green.
+                    self.assertNotIn((214, 39, 40), colours)
+                    self.assertFalse([c for c in colours if c[1] > c[0] + 40 and
+                                      c[1] > c[2] + 40], colours)
+
+    def test_handout_c6_answers_how_to_handle_it(self):
+        """C6's page answers the notes' own question (如何处理？) in words, with this
+        run's counts: get() and error_callback; the cell of the notes' call reads "not
+        shown" with the number of runs that saw nothing, never "0 of 5"."""
+        zh = self.read("HANDOUT.zh.md")
+        c6 = zh[zh.index("## C6"):zh.index("## C7")]
+        self.assertIn("如何处理", c6)
+        self.assertIn("get()", c6)
+        self.assertIn("error_callback", c6)
+        self.assertNotIn("0（显示）", c6)
+        grid = self.read("data/zh/handout_grid_C6.dat")
+        self.assertIn("没有显示：5 次中 5 次", grid)
+        self.assertIn("在调用者中抛出：5 次中 5 次", grid)
+
+    def test_handout_c5_schedule_is_the_run(self):
+        """C5's figure draws the notes' Pool(3) from the median repetition: ten tasks
+        on three workers, the first three at once and seven that waited."""
+        rows = self.read("data/handout_schedule_C5.dat").split("\n\n\n")[0].splitlines()
+        self.assertEqual(len(rows), 10)
+        self.assertEqual(sorted(r.split("\t")[3] for r in rows), ["0"] * 3 + ["1"] * 7)
+        self.assertEqual({r.split("\t")[0] for r in rows}, {"0", "1", "2"})
+
+    def test_numbers_and_titles_read_as_the_language_writes_them(self):
+        """Ticks in 万 in Chinese, k in English, never "600.0k"; scale's panels named in
+        Chinese; the GIL title without "2.0-2.0"; spawn and forkserver's missing N
+        explained."""
+        ticks = {name: re.findall(r"<text>([^<]*)</text>", self.read(name))
+                 for name in ("figures/zh/scale.svg", "figures/scale.svg",
+                              "figures/zh/http_rate.keepalive.svg",
+                              "figures/http_rate.keepalive.svg", "figures/zh/placement.svg")}
+        self.assertIn("60万", ticks["figures/zh/scale.svg"])  # cpu's 600,000
+        self.assertIn("cpu（纯计算）", ticks["figures/zh/scale.svg"])
+        for name in ("figures/zh/scale.svg", "figures/scale.svg"):
+            bad = [t for t in ticks[name] if re.fullmatch(r"\s*\d+\.0[kMG万亿]?\s*|.*e\+\d+", t)]
+            self.assertEqual(bad, [], name)
+        self.assertIn("100万", ticks["figures/zh/http_rate.keepalive.svg"])
+        self.assertFalse([t for t in ticks["figures/http_rate.keepalive.svg"] if "e+" in t])
+        self.assertTrue([t for t in ticks["figures/zh/placement.svg"] if "紧凑" in t])
+        report = self.read("REPORT.zh.md")
+        self.assertNotRegex(report, r"(\d\.\d)-\1 个 PU")
+        self.assertIn("quick 配置下 spawn 和 forkserver 只运行到 PU 数", report)
 
     def test_handout_reading_names_the_failed_predictions(self):
         """C2 on the reference run: the vfork prediction fails, and the reading says so."""

@@ -80,10 +80,14 @@ def key_text(claim, run):
         if not nums:
             continue
         thread, process, ratio, unit = nums
-        cond = _(" ({conditions})").format(conditions=_(pair.conditions)) \
-            if pair.conditions else ""
+        words, cond = _(unit), ""
+        if pair.conditions and words.endswith((")", "）")):
+            # One bracket, not two in a row: "(two context switches; both on one PU)".
+            words = words[:-1] + _("; ") + _(pair.conditions) + words[-1]
+        elif pair.conditions:
+            cond = _(" ({conditions})").format(conditions=_(pair.conditions))
         text = _("thread {thread} · process {process}: {unit}{conditions}").format(
-            thread=thread, process=process, unit=_(unit), conditions=cond)
+            thread=thread, process=process, unit=words, conditions=cond)
         texts.append(_("{text}; {ratio}").format(text=text, ratio=ratio) if ratio else text)
     return _("; ").join(texts) or "–"
 

@@ -1,7 +1,7 @@
 """create.py - C2's creation cost (bench/create.c): every worker kind from an empty
 parent, and the round trip against the memory the parent holds, in every layout. Every
 word goes through the catalogue (report.i18n), the figures' too."""
-from report.i18n import N_, _, sentences
+from report.i18n import N_, _, sentences, reason
 from report.kit import (ci_text, cv_text, derived, draw, figure, fmt, layout_words, mode_bit,
                         ratio, table, write_data)
 from report.verdicts import claim_part
@@ -71,7 +71,7 @@ def coverage_words(rows):
 
 
 def skipped(error):
-    return _("skipped: {error}").format(error=error)
+    return _("skipped: {error}").format(error=reason(error))
 
 
 def parents_paragraph(run):

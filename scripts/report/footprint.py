@@ -3,7 +3,7 @@ idle worker, N workers alive at once, created by tvp-bench or by the minimal par
 with an empty parent and one holding memory. Every word goes through the catalogue
 (report.i18n), the figure's too."""
 import stats
-from report.i18n import N_, _, sentences
+from report.i18n import N_, _, sentences, reason
 from report.kit import derived, draw, fmt, mode_bit, table, write_data
 from report.verdicts import claim_part
 from describe import in_table_order
@@ -133,7 +133,7 @@ def section(run, folder):
         head = [run.describe.label(b.variant), b.args["workers"], b.args["parent_mib"],
                 parent_words(parent_of(b))]
         if b.error:
-            lines.append(head + [_("skipped: {error}").format(error=b.error)] + [""] * 9)
+            lines.append(head + [_("skipped: {error}").format(error=reason(b.error))] + [""] * 9)
             continue
         c = b.counter
         res = c("kernel_resolution_kib")

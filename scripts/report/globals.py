@@ -3,7 +3,7 @@ each kind of worker appended to a global list, and the same list in MAP_SHARED m
 Every word goes through the catalogue (report.i18n), the figure's too: the example of how
 a section is written once for every language."""
 import stats
-from report.i18n import N_, _
+from report.i18n import N_, _, reason
 from report.kit import ci_text, derived, figure, fmt, interval_label, ratio, table
 from report.verdicts import claim_part
 from describe import in_table_order
@@ -26,7 +26,7 @@ def section(run, folder):
         where = _("MAP_SHARED memory") if b.args["shared"] else _("a global")
         label = run.describe.label(b.variant)
         if b.error:
-            lines.append([label, where, _("skipped: {error}").format(error=b.error), ""])
+            lines.append([label, where, _("skipped: {error}").format(error=reason(b.error)), ""])
         else:
             lines.append([label, where, b.label or "–", ci_text(b)])
     out += table([_("worker"), _("list in"), _("parent sees"),

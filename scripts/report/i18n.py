@@ -5,13 +5,15 @@ _() where it is shown, and a translation is a .po file, locale/LANG/LC_MESSAGES/
 (LANG as gettext names it: zh_CN). Adding a language is adding that file; `make po`
 re-extracts the strings into locale/tvp.pot and merges them into every .po.
 
-    from report.i18n import _, N_
+    from report.i18n import _, N_, C_
     _("The cheapest worker here is {kind} ({us} µs per round trip).").format(kind=k, us=fmt(t))
 
 A sentence with numbers has named placeholders, filled after translation with numbers
 formatted by the same code in every language (kit.fmt), so a translator can move them
 and a number never reads differently. N_() marks a string kept in a table and
-translated where it is shown, with _(). Strings the code does not hold (each
+translated where it is shown, with _(). C_(context, msgid) is _() with a msgctxt, for
+an English word with two meanings (C_("workload", "cpu"): the scale workload, not the
+machine's CPU); NC_(context, msgid) marks one in a table. Strings the code does not hold (each
 Rule.prediction of scripts/claims.py and scripts/py_rules.py, the claims' key units
 and conditions) are extracted from those tables by `python3 scripts/report/i18n.py
 --pot-data FILE`, which `make po` runs.
@@ -128,10 +130,91 @@ def _(msgid):
     return _catalogue.gettext(msgid)
 
 
+def C_(context, msgid):
+    """msgid in the current language, in CONTEXT (the .po's msgctxt): for one English
+    word with two meanings, "cpu" the scale workload against the machine's CPU. Where
+    the catalogue lacks it, msgid itself (recorded in MISSING, as _() does)."""
+    if _catalogue is None or not msgid:
+        return msgid
+    key = f"{context}\x04{msgid}"  # how gettext stores a msgctxt's entry
+    USED.add(key)
+    if key not in _catalogue._catalog:
+        MISSING.add(key)
+        return msgid
+    return _catalogue.pgettext(context, msgid)
+
+
+def NC_(context, msgid):
+    """Marks MSGID in CONTEXT for the catalogue where it is defined; C_() translates it
+    where it is shown (xgettext's keyword NC_:1c,2)."""
+    return msgid
+
+
 def N_(msgid):
     """Marks a string for the catalogue where it is defined; _() translates it where
     it is shown."""
     return msgid
+
+
+# Why a benchmark was skipped, as tvp-bench (gb_skip) and py_bench write it: English
+# text with the numbers and names inside. reason() translates the known shapes: each a
+# pattern of the English with named groups, and the msgid they fill. The C library's
+# strerror texts in them are translated too. The order matters: the first match wins.
+REASONS = [
+    (r"wrk is not installed \(Debian package wrk; make deps\)",
+     N_("wrk is not installed (Debian package wrk; make deps)")),
+    (r"one PU: wrk and the server cannot run apart",
+     N_("one PU: wrk and the server cannot run apart")),
+    (r"parent memory (?P<mib>\d+) MiB: more than half of MemAvailable \((?P<avail>\d+) MiB\)",
+     N_("parent memory {mib} MiB: more than half of MemAvailable ({avail} MiB)")),
+    (r"parent memory (?P<mib>\d+) MiB: more than half of the (?P<avail>\d+) MiB left under "
+     r"(?P<limit>.+)",
+     N_("parent memory {mib} MiB: more than half of the {avail} MiB left under {limit}")),
+    (r"transparent huge pages are \[(?P<mode>\w+)\] in (?P<path>\S+)",
+     N_("transparent huge pages are [{mode}] in {path}")),
+    (r"a memory limit needs a memory cgroup: (?P<why>.+)",
+     N_("a memory limit needs a memory cgroup: {why}")),
+    (r"start method (?P<method>\w+) is not available on (?P<platform>\w+)",
+     N_("start method {method} is not available on {platform}")),
+    (r"examples/ex3_queue_racy\.py \(the notes' program\) is not beside bench/",
+     N_("examples/ex3_queue_racy.py (the notes' program) is not beside bench/")),
+    # src/ipc/mq.c: a message queue's size limits, set by sysctl.
+    (r"(?P<transport>\w+): a (?P<bytes>\d+)-byte message is over (?P<limit>[\w.]+) "
+     r"\((?P<max>\d+)\)",
+     N_("{transport}: a {bytes}-byte message is over {limit} ({max})")),
+    (r"(?P<transport>\w+): a (?P<bytes>\d+)-byte message is over (?P<limit>[\w.]+) "
+     r"\((?P<max>\d+)\) or (?P<limit2>[\w.]+) \((?P<max2>\d+)\)",
+     N_("{transport}: a {bytes}-byte message is over {limit} ({max}) or {limit2} ({max2})")),
+    (r"(?P<what>[\w./ -]+) answered none of (?P<n>\d+) connections",
+     N_("{what} answered none of {n} connections")),
+    # The rest: "call: strerror" (STYLE.md's rule for every error), the call kept.
+    (r"(?P<call>[\w./ ]+?): (?P<error>[A-Z][a-z][\w ,'-]*)",
+     N_("{call}: {error}")),
+]
+# glibc's strerror texts that a skip on a Linux machine quotes.
+STRERROR = [N_("Cannot allocate memory"), N_("Resource temporarily unavailable"),
+            N_("Operation not permitted"), N_("Permission denied"),
+            N_("No such file or directory"), N_("Invalid argument"),
+            N_("Device or resource busy"), N_("No space left on device"),
+            N_("Too many open files"), N_("Function not implemented"),
+            N_("Read-only file system"), N_("Connection refused")]
+
+
+def reason(text):
+    """TEXT, a skipped benchmark's reason in English, in the current language: the
+    first REASONS pattern it matches, filled (a strerror text in it translated). One no
+    pattern matches is shown in English and said to be ("... (not translated)"): never
+    dropped, never guessed."""
+    if _catalogue is None or not text:
+        return text
+    for pattern, msgid in REASONS:
+        m = re.fullmatch(pattern, text.strip())
+        if m:
+            groups = {k: (_(v) if v in STRERROR else v) for k, v in m.groupdict().items()}
+            if msgid == "{call}: {error}" and m.group("error") not in STRERROR:
+                break  # a call and words no table knows: English, said to be
+            return _(msgid).format(**groups)
+    return _("{english} (not translated)").format(english=text)
 
 
 def sentences(parts):

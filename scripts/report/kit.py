@@ -194,6 +194,11 @@ def write_data(folder, name, text):
 # they are in the catalogue with the rest; the font is the language's. A language not
 # named here draws in style.gp's "sans".
 FONTS = {"zh": "Noto Sans CJK SC"}
+# How a language writes a big number on an axis (plots/style.gp's big_base, big_word):
+# pairs of a base and its word, smallest first. Chinese counts in 万 (10^4) and 亿
+# (10^8): 600000 is 60万, not 600k.
+BIG_NUMBERS = {"en": "1000 k 1000000 M 1000000000 G",
+               "zh": "10000 万 100000000 亿 1000000000000 万亿"}
 
 
 def lang_dir(folder, sub):
@@ -219,6 +224,7 @@ def label_args(labels):
     font = FONTS.get(i18n.current())
     if font:
         defs.setdefault("FONT", font)
+    defs.setdefault("L_BIG", BIG_NUMBERS.get(i18n.current(), BIG_NUMBERS["en"]))
     out = []
     for name, text in defs.items():
         if not name.isidentifier():

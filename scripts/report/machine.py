@@ -3,7 +3,7 @@ machine and the run (the context bench/main.c and scripts/run.py write)."""
 import os
 
 import stats
-from report.i18n import N_, _
+from report.i18n import N_, _, reason
 from report.kit import fmt, interval_label, table
 
 CONTEXT_WORDS = [("cpu_model", N_("CPU")), ("topology", N_("topology (hwloc)")),
@@ -24,7 +24,7 @@ def skipped_section(run, folder):
     if not bad:
         return []
     return ["## " + _("Skipped here"), ""] + table([_("benchmark"), _("reason")],
-                                                   [[b.name, b.error] for b in bad]) + [""]
+                                                   [[b.name, reason(b.error)] for b in bad]) + [""]
 
 
 def noisy_section(run, folder):

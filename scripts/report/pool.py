@@ -12,7 +12,7 @@ import unicodedata
 import stats
 from describe import in_table_order
 from report import outcomes
-from report.i18n import N_, _, sentences
+from report.i18n import N_, _, sentences, reason
 from report.kit import by_mode, figure, fmt, human_ns, mode_bit, table, who
 from report.verdicts import claim_part
 
@@ -693,7 +693,7 @@ def fault_table(run, folder):
                                            kinds.index(run.kind_of(b)))):
         pool = who(run, run.kind_of(b), kinds)
         if b.error:
-            lines.append([b.args["failure"], pool, _("skipped: {error}").format(error=b.error),
+            lines.append([b.args["failure"], pool, _("skipped: {error}").format(error=reason(b.error)),
                           "", "", "", ""])
             continue
         surv = b.counter("pool_survived")
@@ -706,7 +706,7 @@ def fault_table(run, folder):
                       fmt(b.counter("recover_us")) if surv else "–"])
     for b in sorted(scribbles, key=lambda b: kinds.index(run.kind_of(b))):
         pool = who(run, run.kind_of(b), kinds)
-        lines.append([_("stray write"), pool, _("skipped: {error}").format(error=b.error)
+        lines.append([_("stray write"), pool, _("skipped: {error}").format(error=reason(b.error))
                       if b.error else c_words(b.label)]
                      + ["–" if not b.error else ""] * 5)
     return ["### " + _("C6 — what the caller sees when a task fails"), ""] + \

@@ -11,7 +11,7 @@ from results import PUS, key
 import claims
 import py_rules
 from report import outcomes
-from report.i18n import N_, _, current
+from report.i18n import N_, _, current, reason
 from report.kit import draw, fmt, lang_dir, table, write_data
 from report.verdicts import measured_text, prediction, threshold_text, verdict_word, why_text
 
@@ -208,6 +208,28 @@ def parallel_capacity(run, scenario):
     return before, sentinel[scenario].get("parallel_pus")
 
 
+
+def short_series(series, run):
+    """Why a series of the GIL figure stops before the others (the quick profile runs
+    spawn and forkserver up to the PUs only: each start of a fresh interpreter would
+    dominate it), said under the figure; [] when none does."""
+    out = []
+    for work, ss in series.items():
+        top = max((n for _t, _s, pts in ss for n in pts), default=0)
+        short = [(t, max(pts)) for t, _s, pts in ss if pts and max(pts) < top]
+        if short:
+            names = _(", ").join(t for t, _n in short)
+            # py_bench's quick profile is the one that cuts them (bench/py_bench.py).
+            why = run.ctx.get("profile") == "quick" and all(
+                "spawn" in t or "forkserver" in t for t, _n in short)
+            out.append(_("*{series}: no point at N = {n}. In the quick profile, spawn and "
+                         "forkserver run up to the PUs only ({last} here): starting a fresh "
+                         "interpreter per worker would take most of the run's time.*").format(
+                series=names, n=top, last=max(n for _t, n in short)) if why else
+                _("*{series}: no point at N = {n} in this run.*").format(series=names, n=top))
+            break  # the CPU-bound panel's words say it for the I/O one too
+    return out + [""] if out else []
+
 def gil_part(run, folder, tag, info):
     suffix = tag or "main"
     series = {w: gil_series(run, tag, w) for w in ("cpu", "io")}
@@ -234,7 +256,11 @@ def gil_part(run, folder, tag, info):
     python = gil_label(info)
     # The machine's capacity goes into the title: a slide shown alone must say when the
     # processes could not have scaled.
-    if known:
+    if known and f"{min(cap):.1f}" == f"{max(cap):.1f}":  # one number, not "2.0-2.0"
+        title = _("{python}: N workers, each doing the same work ({pus} PUs; {free} PUs' "
+                  "worth free around the run)").format(python=python, pus=pus,
+                                                       free=f"{min(cap):.1f}")
+    elif known:
         title = _("{python}: N workers, each doing the same work ({pus} PUs; {low}-{high} "
                   "PUs' worth free around the run)").format(
             python=python, pus=pus, low=f"{min(cap):.1f}", high=f"{max(cap):.1f}")
@@ -268,6 +294,7 @@ def gil_part(run, folder, tag, info):
                 {n for _t, _s, p in series["cpu"] + series["io"] for n in p})]
             rows.append(cells)
     ns = sorted({n for w in series for _t, _s, p in series[w] for n in p})
+    out += short_series(series, run)
     out += [_("Speed-up against one worker of the same kind: the median over repetitions of "
               "each repetition's own N against its own one worker, measured one after the "
               "other in alternating order (bars: the interval of that median); one "
@@ -609,7 +636,7 @@ def section(run, folder):
     for tag, info in interps:
         out += gil_part(run, folder, tag, info)
     out += pairs_part(run)
-    out += ["- " + _("`{benchmark}` skipped: {error}").format(benchmark=b.name, error=b.error)
+    out += ["- " + _("`{benchmark}` skipped: {error}").format(benchmark=b.name, error=reason(b.error))
             for b in run.select("python") if b.error]
     out += memory_part(run) + nums_part(run) + notes_loop_part(run) + payload_part(run) + \
         crash_part(run) + reuse_part(run)

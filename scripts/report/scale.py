@@ -7,7 +7,7 @@ import os
 import engine
 import stats
 from describe import in_table_order
-from report.i18n import N_, _, sentences
+from report.i18n import C_, N_, NC_, _, sentences
 from report.kit import (derived, draw, figure, fmt, mode_bit, quotient, table, who,
                         write_data)
 from report import why
@@ -65,6 +65,43 @@ def efficiency(series, n):
     return quotient(b.counter("ops_per_s"), n * one.counter("ops_per_s")) if one else None
 
 
+# A workload's name as a figure's panel title: the name in English (the tables use it);
+# in another language what it does, with the name beside it. msgctxt "workload": "cpu"
+# and "memory" are the workloads, not the machine's CPU or memory.
+WORKLOAD_WORDS = {"cpu": NC_("workload", "cpu"), "memory": NC_("workload", "memory"),
+                  "shared_counter": NC_("workload", "shared_counter"),
+                  "false_sharing": NC_("workload", "false_sharing"),
+                  "false_sharing_shared": NC_("workload", "false_sharing_shared"),
+                  "padded": NC_("workload", "padded"),
+                  "page_fault": NC_("workload", "page_fault")}
+# And a placement policy's (the pin:compact and pin:scatter rows).
+PIN_WORDS = {"compact": NC_("placement", "compact"), "scatter": NC_("placement", "scatter")}
+
+
+def workload_words(w):
+    return C_("workload", WORKLOAD_WORDS[w]) if w in WORKLOAD_WORDS else w
+
+
+def pin_words(p):
+    return C_("placement", PIN_WORDS[p]) if p in PIN_WORDS else p
+
+
+def top_of(path):
+    """The largest value in a data file written by write_series (its first column, N,
+    left out), or 0: where the panel's axis ends, for its big numbers (style.gp)."""
+    top = 0.0
+    with open(path) as f:
+        for line in list(f)[1:]:
+            for cell in line.split()[1:]:
+                try:
+                    v = float(cell)
+                except ValueError:
+                    continue
+                if v == v:  # not NaN
+                    top = max(top, v)
+    return top
+
+
 def write_series(run, folder, w, kinds, titles):
     """data/scale.W.dat: N, then median lo hi per kind, then per kind N times its
     one-worker rate up to N = PUs (NaN beyond: no line past the machine). Returns the
@@ -103,12 +140,14 @@ def section(run, folder):
     if not workloads:
         return out + [_("*No scaling data in this run.*"), ""]
     titles = [who(run, k, kinds, plural=True) for k in kinds]
-    ticks, covs = [], []
+    ticks, covs, panels = [], [], {}
     prefix = os.path.join(folder, "data", "scale")
-    for w in workloads:  # data/scale.W.dat (data/LANG/ in another language)
+    for i, w in enumerate(workloads, 1):  # data/scale.W.dat (data/LANG/ in another language)
         ns, c, prefix = write_series(run, folder, w, kinds, titles)
         ticks.append(",".join(str(n) for n in ns) or "1")
         covs += c
+        panels[f"L_PANEL{i}"] = workload_words(w)
+        panels[f"L_TOP{i}"] = f"{top_of(f'{prefix}.{w}.dat'):.3f}"  # no exponent: gnuplot's real()
     labels = {
         "L_TITLE": _("N workers doing the same work at once (median, {interval}; threads and "
                      "processes set side by side at each N)").format(
@@ -116,6 +155,7 @@ def section(run, folder):
         "L_XLABEL": _("workers, N"),
         "L_YLABEL": _("operations per second"),
         "L_LINEAR": _("N x one worker (up to N = PUs)"),
+        **panels,
     }
     out += draw(folder, "scale.gp", prefix, "scale", _("Scaling"),
                 " ".join(workloads), " ".join(str(mode_bit(run.mode_of(k))) for k in kinds),
@@ -419,8 +459,8 @@ def placement_part(run, folder, workloads, kinds):
             rows.append(cells)
     if not rows or not columns:
         return []
-    titles = [_("{workers} {pin}").format(workers=who(run, k, kinds, plural=True), pin=p)
-              for k, p in columns]
+    titles = [_("{workers} {pin}").format(workers=who(run, k, kinds, plural=True),
+                                          pin=pin_words(p)) for k, p in columns]
     labels = {
         "L_TITLE": _("Placement with one worker per PU: pinned against unpinned (1 = no "
                      "change)"),
@@ -430,9 +470,10 @@ def placement_part(run, folder, workloads, kinds):
     out += figure(folder, "placement.gp", "placement.dat",
                   "workload " + " ".join(
                       '"' + _("{workers}, {pin}").format(
-                          workers=who(run, k, kinds, plural=True), pin=p) + '"'
+                          workers=who(run, k, kinds, plural=True), pin=pin_words(p)) + '"'
                       for k, p in columns) + "\n"
-                  + "\n".join(" ".join(r) for r in rows) + "\n",
+                  + "\n".join(" ".join([f'"{workload_words(r[0])}"'] + r[1:]) for r in rows)
+                  + "\n",
                   _("Placement against unpinned"),
                   " ".join(str(mode_bit(run.mode_of(k))) for k, _p in columns),
                   " ".join(str(pins.index(p)) for _k, p in columns), labels=labels)

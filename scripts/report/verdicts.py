@@ -11,7 +11,7 @@ import engine
 import py_rules
 import stats
 from report import i18n
-from report.i18n import N_, _, current
+from report.i18n import C_, N_, NC_, _, current
 from report.kit import fmt, table
 
 # The words claims.verdict() returns, as the report shows them.
@@ -51,9 +51,19 @@ def judged(claim, run):
     return claims.judged(claim, run)
 
 
+# A 0/1 counter's unit ("(shown)") as the state it names: "not shown", not "0 (shown)",
+# which reads as "shown" (msgctxt "flag": a state in a sentence, quoted in Chinese).
+FLAG_WORDS = {"(shown)": (NC_("flag", "not shown"), NC_("flag", "shown")),
+              "(survived)": (NC_("flag", "did not survive"), NC_("flag", "survived")),
+              "(intact)": (NC_("flag", "not intact"), NC_("flag", "intact"))}
+
+
 def with_unit(value, rule):
-    """A number and its unit as the language writes them: "0 KiB", but "0（显示）",
-    never a space before a full-width bracket."""
+    """A number and its unit as the language writes them: "0 KiB", never a space
+    before a full-width bracket; a 0 or 1 of a flag as its state ("not shown")."""
+    flag = FLAG_WORDS.get(rule.unit)
+    if flag and value in ("0", "1"):
+        return C_("flag", flag[int(value)])
     u = unit(rule)
     return f"{value}{u}" if u.startswith(("（", "(")) and current() != "en" else f"{value} {u}"
 

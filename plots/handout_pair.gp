@@ -1,0 +1,62 @@
+# handout_pair.gp DATA OUT - a claim's key number beside a count, for a projector
+# (scripts/handout.py): on the left a thread's bar and a process's (median, interval,
+# the value written on it), as handout_key.gp draws them; on the right two bars of
+# what happened in how many runs (C4: the notes' q.empty() loop; C7: what a crash takes
+# down). 600x400 with 22-point text, so that shown beside the page's words at 1280x720
+# no letter is under 20 px.
+# DATA: two blocks (two blank lines between), the left panel's then the right's, each
+# two tab-separated rows: x, name, value, interval low, high, the value as written,
+# colour (0 blue, 1 vermilion), the name's second line (may be empty).
+# Words, in the report's language: L_LEFT1..3, L_RIGHT1..3 (each panel's title over up
+# to three lines, the unused ones empty), L_RATIO (under the left panel), L_RUNS (under the right),
+# and ARG3, gnuplot that sets RIGHT_MAX (the right axis' top: the number of runs).
+load 'plots/style.gp'
+handout_png = 'set terminal pngcairo noenhanced size 600,400 font "'.FONT.',22"'
+handout_svg = 'set terminal svg noenhanced size 600,400 dynamic font "'.FONT.',22"'
+# Blue and vermilion (Okabe-Ito): told apart by every kind of colour vision.
+rgb(c) = c == 0 ? 0x0072b2 : 0xd55e00
+set datafile separator "\t"
+eval ARG3
+stats ARG1 index 0 using 5 nooutput
+# A bar's name over two lines where it has a second.
+name2(x) = strlen(strcol(8)) > 0 ? strcol(2)."\n".strcol(8) : strcol(2)
+left_max = STATS_max
+do for [out in "png svg"] {
+    if (out eq "png") { eval handout_png } else { eval handout_svg }
+    set output ARG2.'.'.out
+    set multiplot
+    unset key
+    set boxwidth 0.6
+    set style fill solid 0.9 border -1
+    set xtics nomirror scale 0
+    unset ytics
+    set border 1
+    set xrange [-0.6:1.6]
+    set bmargin 4.2
+    lines = (strlen(L_LEFT3) > 0 || strlen(L_RIGHT3) > 0) ? 3 : \
+            (strlen(L_LEFT2) > 0 || strlen(L_RIGHT2) > 0) ? 2 : 1
+    set tmargin 1 + 1.25 * lines
+    set size 0.5, 1
+    set origin 0, 0
+    set lmargin 1; set rmargin 1
+    set label 1 L_LEFT1 at screen 0.25, screen 0.95 center
+    set label 2 L_LEFT2 at screen 0.25, screen 0.88 center
+    set label 5 L_LEFT3 at screen 0.25, screen 0.81 center
+    unset xlabel
+    set label 7 L_RATIO at screen 0.02, screen 0.06 left
+    set yrange [0:left_max * 1.3]
+    plot ARG1 index 0 using 1:3:(rgb($7)):xtic(name2(0)) with boxes lc rgb variable, \
+         '' index 0 using 1:4:(0):($5 - $4) with vectors nohead lc rgb "black" lw 2, \
+         '' index 0 using 1:5:6 with labels offset 0,1.0
+    unset label 1; unset label 2; unset label 5; unset label 7
+    set origin 0.5, 0
+    set label 3 L_RIGHT1 at screen 0.75, screen 0.95 center
+    set label 4 L_RIGHT2 at screen 0.75, screen 0.88 center
+    set label 6 L_RIGHT3 at screen 0.75, screen 0.81 center
+    set yrange [0:RIGHT_MAX * 1.3]
+    plot ARG1 index 1 using 1:3:(rgb($7)):xtic(name2(0)) with boxes lc rgb variable, \
+         '' index 1 using 1:3:6 with labels offset 0,1.0
+    unset label 3; unset label 4; unset label 6
+    unset multiplot
+    set output
+}

@@ -1,0 +1,47 @@
+# handout_schedule.gp DATA OUT YTICS - C5 for a projector (scripts/handout.py): the notes'
+# Pool(3) as it ran in one repetition. A row per worker, a bar per task: blue, a task
+# that started at once; vermilion, one that waited for its worker to finish an earlier
+# task (the same worker, reused); a triangle where each worker was made (before the
+# first request: left of 0). 600x360 with 22-point text, so that shown beside the
+# page's words at 1280x720 no letter is under 20 px (a little less tall than the other
+# handout figures: the English page of C5 has a line more over it).
+# DATA: two blocks (two blank lines between): the tasks, tab-separated rows of worker,
+# start ms, end ms, waited (0 or 1), the number written on the bar (may be empty); then
+# the workers, rows of worker and the ms it was made at.
+# YTICS: gnuplot that names the rows ("set ytics (...)").
+# Words: L_XLABEL, L_NOW, L_WAITED, L_MADE (the key's three entries, on one line; the
+# page says what the figure is: no title).
+load 'plots/style.gp'
+handout_png = 'set terminal pngcairo noenhanced size 600,360 font "'.FONT.',22"'
+handout_svg = 'set terminal svg noenhanced size 600,400 dynamic font "'.FONT.',22"'
+set datafile separator "\t"
+eval ARG3
+stats ARG1 index 0 using 3 nooutput
+x_max = STATS_max
+stats ARG1 index 1 using 2 nooutput
+x_min = STATS_min < 0 ? STATS_min : 0
+do for [out in "png svg"] {
+    if (out eq "png") { eval handout_png } else { eval handout_svg }
+    set output ARG2.'.'.out
+    set tmargin 1.8
+    set xlabel L_XLABEL offset 0,0.3
+    set xrange [x_min - 3:x_max + 2]
+    set yrange [2.6:-0.6]
+    set xtics 20 nomirror out
+    set ytics nomirror scale 0
+    set border 1
+    unset grid
+    # The key as one line of words in the series' colours: gnuplot's own key takes
+    # two lines at 22 points, which the rows need.
+    unset key
+    set label 11 "■ ".L_NOW at screen 0.01, screen 0.93 left tc rgb 0x0072b2
+    set label 12 "■ ".L_WAITED at screen 0.5, screen 0.93 center tc rgb 0xd55e00
+    set label 13 "▲ ".L_MADE at screen 0.99, screen 0.93 right tc rgb "black"
+    set style fill solid 0.9 border -1
+    # Blue and vermilion (Okabe-Ito): told apart by every kind of colour vision.
+    plot ARG1 index 0 using (($2 + $3) / 2):1:(($3 - $2) / 2):(0.32):($4 > 0 ? 0xd55e00 : 0x0072b2) \
+             with boxxyerror lc rgb variable, \
+         '' index 0 using (($2 + $3) / 2):1:5 with labels tc rgb "white", \
+         '' index 1 using 2:1 with points pt 9 ps 2.5 lc rgb "black"
+    set output
+}
