@@ -210,7 +210,7 @@ test: deps all extra-kind
 	@tests/run $(BUILD)
 
 suite-check: deps all
-	TVP_SUITE_CHECK=full BUILD=$(BUILD) $(PYTHON) tests/test_scripts.py -v Smoke
+	TVP_SUITE_CHECK=full BUILD=$(BUILD) $(PYTHON) tests/test_live.py -v Smoke
 
 demos:
 	$(PYTHON) examples/run_all.py
