@@ -606,7 +606,7 @@ MUTANTS = [
      "what": "the IPC panels' y range ends at the decade below the largest value",
      "tests": ["test_behaviours.py:ReportHelpers", "test_golden.py:Reference", "test_figures.py"],
      "edits": [("10 ** math.ceil(math.log10(max(vals)))", "10 ** math.floor(math.log10(max(vals)))")]},
-    {"id": "ipc-rate-bits", "file": "scripts/report/ipc.py",
+    {"id": "ipc-rate-bits", "file": "scripts/report/ipc_rates.py",
      "what": "the IPC rates in bits per second, not bytes",
      "tests": ["test_behaviours.py:ReportNumbers", "test_golden.py:Reference", "test_figures.py"],
      "edits": [('    return stats.median_ci([b.args["msg_bytes"] / (t * 1e-6) for t in ts])',

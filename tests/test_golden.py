@@ -306,12 +306,12 @@ class IpcPolling(unittest.TestCase):
                   "spin_us:10/msg_bytes:64", [1.0] * 5), *more)
 
     def limit_text(self, r):
-        from report import ipc
-        return "\n".join(ipc.spin_limit(r, ipc.spin_rows(r, "diff_core"),
-                                         [("shm_ring", "pthread"), ("shm_ring", "fork")],
-                                         ["pthread", "fork"], 10,
-                                         r.get("ipc", "cacheline", "thread", "latency",
-                                               kind="pthread", pin="diff_core"), 100.0))
+        from report import spin
+        return "\n".join(spin.spin_limit(r, spin.spin_rows(r, "diff_core"),
+                                          [("shm_ring", "pthread"), ("shm_ring", "fork")],
+                                          ["pthread", "fork"], 10,
+                                          r.get("ipc", "cacheline", "thread", "latency",
+                                                kind="pthread", pin="diff_core"), 100.0))
 
     def test_rings_against_the_probe_with_a_line_each_way(self):
         each = bench("ipc/cacheline_each_way/thread/measure:latency/kind:pthread/pin:diff_core",
@@ -328,13 +328,13 @@ class IpcPolling(unittest.TestCase):
         self.assertNotIn("a line each way", self.limit_text(self.polled_run()))
 
     def test_each_repetition_against_its_own_probe(self):
-        from report import ipc
+        from report import spin
         r = self.polled_run()
-        text = "\n".join(ipc.spin_limit(r, ipc.spin_rows(r, "diff_core"),
-                                         [("shm_ring", "pthread"), ("shm_ring", "fork")],
-                                         ["pthread", "fork"], 10, r.get(*self.LIMIT.split("/")[:3],
-                                                                       "latency", kind="pthread",
-                                                                       pin="diff_core"), 100.0))
+        text = "\n".join(spin.spin_limit(r, spin.spin_rows(r, "diff_core"),
+                                          [("shm_ring", "pthread"), ("shm_ring", "fork")],
+                                          ["pthread", "fork"], 10,
+                                          r.get(*self.LIMIT.split("/")[:3], "latency",
+                                                kind="pthread", pin="diff_core"), 100.0))
         # Medians: 200 ns against a 100 ns probe, 2x; the far repetition is 1000/500 = 2x too.
         self.assertIn("| shm_ring, threads | 200 [200, 200] | 2.00x | 2.00x | 170 | 1.42x | 400 |",
                       text)
@@ -347,29 +347,29 @@ class IpcPolling(unittest.TestCase):
         self.assertIn("1.06x the median single round trip", text)
 
     def test_sweep_rule_and_cpu(self):
-        from report import ipc
+        from report import spin
         # 1 µs: a median single round trip of 500 ns, over 1.25x the 170 ns of 10 µs.
         one = bench("ipc/shm_ring/thread/measure:spin_latency/kind:pthread/pin:diff_core/"
                     "spin_us:1", [0.5] * 5)
         one.counters = {"round_trip_median_ns": [500] * 5, "probe_ns": [100] * 5}
         r = self.polled_run(one)
-        sweep = ipc.spin_rows(r, "diff_core")
-        text = "\n".join(ipc.spin_choice(r, sweep, [("shm_ring", "pthread")], ["pthread"],
+        sweep = spin.spin_rows(r, "diff_core")
+        text = "\n".join(spin.spin_choice(r, sweep, [("shm_ring", "pthread")], ["pthread"],
                                           [0, 1, 10], 10))
         self.assertIn("On this run the rule picks 10 µs too.", text)
         # Two bounds cannot test it: the run says so instead of confirming the default.
-        text = "\n".join(ipc.spin_choice(r, sweep, [("shm_ring", "pthread")], ["pthread"],
+        text = "\n".join(spin.spin_choice(r, sweep, [("shm_ring", "pthread")], ["pthread"],
                                           [0, 10], 10))
         self.assertIn("This run measured only 0 and 10 µs, too few bounds to test the rule",
                       text)
         self.assertNotIn("picks", text)
 
     def test_unpinned_probe_says_what_it_measured(self):
-        from report import ipc
+        from report import spin
         r = run_of(bench(self.LIMIT, [0.09, 0.1, 0.1, 0.1, 0.11]),
                    bench("ipc/cacheline/thread/measure:latency/kind:pthread/pin:none",
                          [0.084, 0.09, 0.1, 0.11, 0.125]))
-        text = "\n".join(ipc.probe_part(r))
+        text = "\n".join(spin.probe_part(r))
         self.assertNotIn("land on one CPU", text)
         self.assertIn("Unpinned, where the scheduler places the two threads: 100 [84, 125] ns, "
                       "the slowest repetition 125 ns. No repetition was slow enough", text)
