@@ -174,6 +174,29 @@ class Reference(unittest.TestCase):
         self.assertNotIn("Speed targets", text)
         self.assertTrue(os.path.exists(os.path.join(folder, "TARGETS.md")))
 
+    def test_appendices_beside_the_report(self):
+        """The report leads with the claims: what was skipped, what was noisy and the
+        state of the machine are files of their own beside it, linked from its end (as
+        TARGETS.md is), and the report's warnings link the state where it now is."""
+        folder, text = self.report()
+        heads = re.findall(r"^## (.*)$", text, re.M)
+        self.assertEqual(heads[-1], "Appendices")
+        for name, headings in (("SKIPPED", ["Skipped here"]), ("NOISE", ["Noisy here"]),
+                               ("MACHINE", ["State of the machine", "Machine and run"])):
+            with open(os.path.join(folder, f"{name}.md")) as f:
+                appendix = f.read()
+            self.assertTrue(appendix.startswith("# Appendix to the tvp report on "), name)
+            self.assertIn("[the report](REPORT.md)", appendix)
+            for h in headings:
+                self.assertNotIn(h, heads)
+                self.assertIn(f"\n## {h}\n", appendix)
+            self.assertIn(f"[{headings[0]}]({name}.md)", text)
+        self.assertIn("[Machine and run](MACHINE.md#machine-and-run)", text)
+        self.assertIn("| a null system call, ns (`syscall_ns`) |",
+                      open(os.path.join(folder, "MACHINE.md")).read())
+        from report import state
+        self.assertEqual(state.machine_link(), "MACHINE.md#state-of-the-machine")
+
     def test_zero_readings_do_not_crash_the_report(self):
         """A reader that returns all zeros (a broken /proc reader, or a machine that
         hides the numbers) gives undecided predictions, never an exception."""

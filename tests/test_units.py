@@ -448,6 +448,26 @@ class ScaleAndCowReport(unittest.TestCase):
         self.assertNotIn("memcpy of one 4 KiB page takes", text)
 
 
+class Appendices(unittest.TestCase):
+    """An appendix with nothing to say is no file: a report written again over a folder
+    whose run is now quiet removes the NOISE.md and SKIPPED.md of an earlier one."""
+
+    def test_a_stale_appendix_is_removed(self):
+        from report import document
+        with tempfile.TemporaryDirectory() as tmp:
+            for name in ("NOISE", "SKIPPED"):
+                with open(os.path.join(tmp, f"{name}.md"), "w") as f:
+                    f.write("# stale\n")
+            quiet = run_of(bench("s/a/process/measure:m", [100, 100, 100]))
+            lines = document.appendices(quiet, tmp)
+            self.assertEqual(sorted(os.listdir(tmp)), ["MACHINE.md"])
+            self.assertEqual(lines[0], "## Appendices")
+            self.assertEqual([line for line in lines if line.startswith("- ")],
+                             [lines[2]])
+            self.assertTrue(lines[2].startswith("- [State of the machine](MACHINE.md), "
+                                                "[Machine and run](MACHINE.md#machine-and-run): "))
+
+
 class PeerReference(unittest.TestCase):
     """`perf bench sched pipe` is taken as rows that run with ipc (bench/perf_ref.c), one
     take a repetition, and the run's context and the report quote their median and
