@@ -7,7 +7,7 @@ Not a test itself (tests/run runs tests/test_*.py); each test file imports it wh
 What the tiers need: test_units.py nothing but Python; test_golden.py,
 test_verdicts.py and test_meaning.py tests/fixtures and results/reference (or the
 folder TVP_REFERENCE names); test_contract.py those and the build in $BUILD;
-test_live.py, test_pool_notes.py and test_parents.py the build in $BUILD, and they run it."""
+test_live.py, test_pool_notes.py and test_parents.py the build in $BUILD, which they run."""
 # Every name here, the modules imported included, is the test files' (import *): an
 # import unused in this file is used there.
 import contextlib
