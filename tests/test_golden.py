@@ -192,8 +192,8 @@ class Reference(unittest.TestCase):
                 self.assertIn(f"\n## {h}\n", appendix)
             self.assertIn(f"[{headings[0]}]({name}.md)", text)
         self.assertIn("[Machine and run](MACHINE.md#machine-and-run)", text)
-        self.assertIn("| a null system call, ns (`syscall_ns`) |",
-                      open(os.path.join(folder, "MACHINE.md")).read())
+        with open(os.path.join(folder, "MACHINE.md")) as f:
+            self.assertIn("| a null system call, ns (`syscall_ns`) |", f.read())
         from report import state
         self.assertEqual(state.machine_link(), "MACHINE.md#state-of-the-machine")
 
