@@ -154,13 +154,29 @@ class Reference(unittest.TestCase):
         self.tmp = tempfile.mkdtemp()
         self.addCleanup(shutil.rmtree, self.tmp)
 
+    @classmethod
+    def setUpClass(cls):
+        # The reference as it is is written once, for the tests that only read its report
+        # (a whole report is seconds of gnuplot, and the fast tier is meant to be short).
+        cls.shared, cls.plain = tempfile.mkdtemp(), None
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.shared)
+
     def report(self, edit=None):
-        folder = copy_run(reference_json(self), os.path.join(self.tmp, "run"), edit)
+        if edit is None and type(self).plain:
+            return type(self).plain
+        tmp = self.shared if edit is None else self.tmp
+        folder = copy_run(reference_json(self), os.path.join(tmp, "run"), edit)
         r = run([PY, "scripts/write_report.py", folder])
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertNotIn("Traceback", r.stderr)
         with open(os.path.join(folder, "REPORT.md")) as f:
-            return folder, f.read()
+            out = folder, f.read()
+        if edit is None:
+            type(self).plain = out
+        return out
 
     def test_report_of_the_reference_run(self):
         folder, text = self.report()
