@@ -15,6 +15,9 @@
 #                   from tvp-bench --describe and py_bench.py --describe
 #   make po         re-extract the report's strings into locale/tvp.pot, merge into each .po
 #   make test       deps, build, run every test; ends with "N passed, N failed"
+#   make test-fast  build, then the fast tier only (units and golden data, tests/tiers):
+#                   what to run on every change, under a minute on a calm machine
+#   make test-live  build, then the live tier only (the real suite, servers, examples)
 #   make suite-check   the real suite at every size of the quick profile, checked as the
 #                   smoke test of make test checks it at the first sizes (CI runs both)
 #   make demos      run the notes' four Python examples (examples/)
@@ -98,7 +101,7 @@ BENCH_OBJ := $(BENCH_SRC:%.c=$(BUILD)/%.o) $(BUILD)/bench/gbench.o
 TESTS := $(TEST_SRC:tests/%.c=$(BUILD)/%)
 
 .PHONY: all deps report test suite-check clean compare catalogue claims-doc contract-doc demos mutants extra-kind extra-transport FORCE \
-	claim claim-check po lang-check python-ft reference why coverage
+	claim claim-check po lang-check python-ft reference why coverage test-fast test-live
 all: $(BUILD)/tvp-bench $(BUILD)/tvp-helper $(BUILD)/tvp-httpd $(BUILD)/gbench-probe $(TESTS)
 
 deps:
@@ -224,8 +227,15 @@ extra-transport:
 test: deps all extra-kind extra-transport
 	@tests/run $(BUILD)
 
+# The two tiers of make test (tests/tiers): no deps, as a developer runs them again and again.
+test-fast: all extra-kind extra-transport
+	@tests/run --fast $(BUILD)
+
+test-live: all extra-kind extra-transport
+	@tests/run --live $(BUILD)
+
 suite-check: deps all
-	TVP_SUITE_CHECK=full BUILD=$(BUILD) $(PYTHON) tests/test_scripts.py -v Smoke
+	TVP_SUITE_CHECK=full BUILD=$(BUILD) $(PYTHON) tests/test_live.py -v Smoke
 
 demos:
 	$(PYTHON) examples/run_all.py

@@ -1251,7 +1251,7 @@ def pools(suite, task_us):
 # The notes' Pool(3) sleeps, drawn exactly as src/pool_tasks.c draws them
 # (pool_notes_sleeps): the Park-Miller generator x <- 48271 x mod (2^31 - 1) from one
 # seed, each sleep x mod 30000 µs. The same ten sleeps in C and Python, so the C pools'
-# schedules and Python's can be set side by side (tests/test_scripts.py checks both).
+# schedules and Python's can be set side by side (tests/test_pool_notes.py checks both).
 POOL_NOTES_TASKS, POOL_NOTES_WORKERS = 10, 3
 POOL_NOTES_SEED, POOL_NOTES_MAX_US = 20261127, 30000
 

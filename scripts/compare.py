@@ -58,7 +58,7 @@ def check(folders):
              + (f"only {folders[0]} was given" if folders else "none was given")
              + ": compare.py BASELINE CONTENDER [MORE ...]")
     # Loaded here, not at the top: compare_runs reads the report's claims table, and
-    # importing compare.py loads only the report's kit (tests/test_scripts.py checks it).
+    # importing compare.py loads only the report's kit (tests/test_golden.py checks it).
     import compare_runs
     try:
         checked = runset.check(folders)

@@ -14,7 +14,7 @@ and whether it is still current.
 
 The tests read the committed runs three ways: the generated outcomes (a rule or a
 statistic that changes an outcome without a new `outcomes` fails), the hand-written
-check in tests/test_scripts.py (Verdicts, keyed by the prediction's text, written again
+check in tests/test_verdicts.py (Verdicts, keyed by the prediction's text, written again
 by a person from the JSON after each `take`), and `check` (a reference written by a
 version whose benchmark names differ fails).
 """
@@ -95,7 +95,7 @@ def take(args):
             shutil.rmtree(tmp, ignore_errors=True)
     write_outcomes()
     print("\nreference: taken. Now write the hand check again from the new JSON "
-          "(tests/test_scripts.py: Verdicts.EXPECTED, VerdictsTwice) and commit both runs.")
+          "(tests/test_verdicts.py: Verdicts.EXPECTED, VerdictsTwice) and commit both runs.")
 
 
 def outcomes_of(run):

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """write_report.py [--lang zh] RESULTS_FOLDER - writes the folder's REPORT.md (and data/,
-figures/, TARGETS.md) and its handout; with --lang zh also REPORT.zh.md and the Chinese
+figures/, TARGETS.md, the appendices SKIPPED.md, NOISE.md, MACHINE.md) and its handout; with --lang zh also REPORT.zh.md and the Chinese
 handout. The work is done by the package report/ beside this file."""
 import os
 import sys

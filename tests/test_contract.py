@@ -1,7 +1,8 @@
 """test_contract.py - the benchmark-name contract (scripts/contract.py): one grammar, one
 checked name builder on each side, the profiles written once, the two programs'
 descriptions as the only source of names, and a kind or a transport added in C reaching
-the report with no edit on the Python side.
+the report with no edit on the Python side; and the committed reference against this
+version (ReferenceCurrent).
 
 Run by tests/run with BUILD set to the build folder. Grammar, Profiles (but
 test_published_by_tvp_bench), PythonDescribe and Styles need Python only; Contract needs
@@ -12,6 +13,7 @@ import io
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -28,6 +30,7 @@ from contract import ContractError  # noqa: E402
 from describe import Describe  # noqa: E402
 from report import wanted  # noqa: E402
 
+REFERENCE = os.path.join(ROOT, os.environ.get("TVP_REFERENCE", "results/reference"))
 PY = sys.executable
 PATIENCE = float(os.environ.get("TVP_TEST_TIMEOUT") or 300) / 2
 
@@ -35,6 +38,57 @@ PATIENCE = float(os.environ.get("TVP_TEST_TIMEOUT") or 300) / 2
 def run(cmd, **kw):
     kw.setdefault("timeout", 2 * PATIENCE)
     return subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, **kw)
+
+
+class ReferenceCurrent(unittest.TestCase):
+    """The committed reference against this version (scripts/reference.py): the
+    outcomes `make reference` generated from it, and the benchmarks it ran."""
+
+    def test_outcomes_as_generated(self):
+        """Every prediction's outcome and every verdict on both committed runs, keyed by
+        the prediction's text, as tests/reference_outcomes.json recorded them: a change of
+        a rule or a statistic that moves one fails here until `scripts/reference.py
+        outcomes` writes the file again (and the diff shows what moved)."""
+        import reference
+        with open(reference.OUTCOMES) as f:
+            recorded = json.load(f)["runs"]
+        for name in reference.RUNS:
+            now = reference.outcomes_of(results.load(os.path.join(ROOT, "results", name)))
+            for claim in sorted(set(now) | set(recorded[name])):
+                for table in ("C", "PY"):
+                    with self.subTest(run=name, claim=claim, table=table):
+                        self.assertEqual(now.get(claim, {}).get(table),
+                                         recorded[name].get(claim, {}).get(table))
+
+    def test_reference_ran_this_versions_benchmarks(self):
+        """A reference taken by a version whose benchmarks had other names (a family
+        added, renamed or removed since, in C or in py_bench.py) fails: make reference."""
+        import reference
+        for name in reference.RUNS:
+            new, gone = reference.stale(os.path.join(BUILD, "tvp-bench"),
+                                        os.path.join(ROOT, "results", name))
+            with self.subTest(run=name):
+                self.assertEqual((new, gone), ([], []))
+
+    def test_stale_names_are_seen(self):
+        """The check itself: a run missing one of today's benchmarks, and holding one
+        today's version no longer registers, is reported both ways."""
+        import reference
+        with open(os.path.join(REFERENCE, "benchmarks.json")) as f:
+            doc = json.load(f)
+        victim = next(b["name"] for b in doc["benchmarks"] if b["name"].startswith("create/"))
+        doc["benchmarks"] = [b for b in doc["benchmarks"]
+                             if results.parse_name(b.get("run_name", b["name"]))
+                             != results.parse_name(victim)]
+        gone = "create/pthread/thread/measure:gone/manual_time"
+        doc["benchmarks"].append(dict(doc["benchmarks"][0], name=gone, run_name=gone))
+        tmp = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, tmp)
+        with open(os.path.join(tmp, "benchmarks.json"), "w") as f:
+            json.dump(doc, f)
+        new, gone = reference.stale(os.path.join(BUILD, "tvp-bench"), tmp)
+        self.assertIn(str(results.parse_name(victim)), new)
+        self.assertEqual(gone, ["create/pthread/thread/measure:gone"])
 
 
 class Grammar(unittest.TestCase):

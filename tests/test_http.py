@@ -24,7 +24,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.path.join(ROOT, os.environ.get("BUILD", "build"))
 sys.path.insert(0, os.path.join(ROOT, "tests"))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
-from test_scripts import marked, describe_processes, memory_cgroup_home, wait_until  # noqa: E402
+from scripts_kit import marked, describe_processes, memory_cgroup_home, wait_until  # noqa: E402
 
 BENCH = os.path.join(BUILD, "tvp-bench")
 # The server is static and never sanitized: beside the plain build's tvp-bench.

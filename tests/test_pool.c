@@ -334,8 +334,9 @@ static void test_a_failed_task_is_not_run_again(void **state)
 	assert_no_children();
 }
 
-/* The notes' Pool(3) sleeps: these ten values are also written in tests/test_scripts.py,
- * which checks that py_bench.py's generator and tvp-bench's JSON give the same. */
+/* The notes' Pool(3) sleeps: these ten values are also written in tests/scripts_kit.py,
+ * whose user tests/test_pool_notes.py checks that py_bench.py's generator and
+ * tvp-bench's JSON give the same. */
 static const int64_t notes_sleeps_us[POOL_NOTES_TASKS] = {2032, 24947, 13115, 14196, 8376,
 							  17525, 23917, 25729, 2332, 29737};
 

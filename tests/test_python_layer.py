@@ -28,7 +28,7 @@ sys.path.insert(0, os.path.join(ROOT, "tests"))
 import py_bench  # noqa: E402
 import py_rules  # noqa: E402
 import results  # noqa: E402
-from test_scripts import PATIENCE, children_of, describe_processes, marked, run, \
+from scripts_kit import PATIENCE, children_of, describe_processes, marked, run, \
     shm_objects, wait_until  # noqa: E402
 
 PY = sys.executable
@@ -447,7 +447,7 @@ class TwoInterpreters(unittest.TestCase):
         free-threaded threads do what one GIL thread does, which 3.13t's own 1.95x
         hides."""
         from report import python as report_python
-        from test_scripts import bench, run_of
+        from scripts_kit import bench, run_of
         pus = 2
         rates = {None: {("thread", 1): 36.2e6, ("thread", 2): 35.4e6, ("process", 2): 67.6e6,
                         ("process", 1): 36.0e6},

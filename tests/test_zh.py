@@ -368,6 +368,17 @@ class Edition(unittest.TestCase):
         self.assertIn("## C3 — 进程间不共享全局变量", text)
         self.assertIn("[论断一览](#论断一览)", text)
 
+    def test_appendices_in_their_language(self):
+        """The Chinese report links the Chinese appendices, at their translated headings."""
+        text = self.read("REPORT.zh.md")
+        self.assertIn("## 附录", text)
+        self.assertIn("[机器与运行](MACHINE.zh.md#机器与运行)", text)
+        self.assertIn("[本机上噪声大的测试](NOISE.zh.md)", text)
+        appendix = self.read("MACHINE.zh.md")
+        self.assertIn("[报告](REPORT.zh.md)", appendix)
+        self.assertIn("\n## 机器状态\n", appendix)
+        self.assertNotIn("## 机器状态", text)
+
     def test_chinese_figures(self):
         """The Chinese edition's figures are its own (figures/zh/), in the CJK font; the
         converted one has its labels in Chinese, PNG and SVG."""

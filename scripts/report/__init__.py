@@ -45,4 +45,6 @@ USAGE = """write_report.py - turns a results folder into data files, figures and
 Reads benchmarks.json (Google Benchmark JSON, names of schema 2), writes data/*.dat for
 gnuplot, runs plots/*.gp for PNG and SVG figures, and writes REPORT.md: every number in
 it is computed from the repetitions in the JSON, every verdict by claims.RULES. The
-implementation's speed targets go to TARGETS.md beside it."""
+implementation's speed targets go to TARGETS.md beside it; what could not run, the
+noisy benchmarks and the machine's state to SKIPPED.md, NOISE.md and MACHINE.md, linked
+from the report's end."""

@@ -164,7 +164,7 @@ def section(run, folder):
          _("details")], rows) + [""] + ([
             _("⚠ Measured while the machine changed (see [State of the machine]"
               "({anchor})): {claims}.").format(
-                anchor=i18n.anchor("#state-of-the-machine"), claims=_("; ").join(
+                anchor=state.machine_link(), claims=_("; ").join(
                     f"{c} ({', '.join(s)})" for c, s in changed.items())), ""]
             if changed else [])
 

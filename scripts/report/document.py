@@ -1,7 +1,7 @@
 """document.py - REPORT.md: the sections in the report's order (one list, as scenarios[]
 in bench/main.c is one list of the run's order; the two orders differ: the report puts
 copy-on-write beside creation, the pools before scaling), and the files beside it
-(data/, figures/, TARGETS.md)."""
+(data/, figures/, TARGETS.md, and the appendices SKIPPED.md, NOISE.md, MACHINE.md)."""
 import datetime
 import os
 import sys
@@ -12,7 +12,7 @@ from report import (claims_table, cow, create, footprint, globals as nums, http,
                     machine, kit, pool, python, scale, state, targets)
 from report import why
 from report import i18n
-from report.i18n import _, current
+from report.i18n import N_, _, current
 
 # Each section is a function (run, folder) -> lines of markdown; a section without data
 # says so or returns nothing.
@@ -28,10 +28,19 @@ SECTIONS = [
     scale.section,             # C8's context: parallelism (bench/scale.c)
     why.section,               # the kernel's time by function (make why: scripts/why.py)
     python.section,            # the notes' Python (bench/py_bench.py)
-    machine.skipped_section,
-    machine.noisy_section,
-    state.section,             # the sentinel's probes and the environment
-    machine.section,
+]
+
+# The appendices: each a file of its own beside the report (NAME.md beside REPORT.md,
+# NAME.zh.md beside REPORT.zh.md), linked from the report's end, as TARGETS.md is: a
+# lecturer opens the report for the claims; these are for whoever checks how the run went.
+# (file, its sections, what the report's link says of it)
+APPENDICES = [
+    ("SKIPPED", [machine.skipped_section],
+     N_("the benchmarks that could not run on this machine, each with its reason.")),
+    ("NOISE", [machine.noisy_section], None),  # its own first sentence says it
+    (state.MACHINE, [state.section, machine.section],
+     N_("the sentinel's probes during the run, the limits and the budget; the CPU, kernel "
+        "and versions, and how long each scenario took.")),
 ]
 
 
@@ -96,8 +105,40 @@ def build(run, folder):
         if section is ipc.section and targets.write_targets(run, folder):
             lines += [_("The speed targets the implementation was asked to reach are "
                         "checked apart, in [TARGETS.md](TARGETS.md)."), ""]
+    lines += appendices(run, folder)
     kit.write_derived(folder)
     return lines
+
+
+def appendices(run, folder):
+    """Writes each appendix that has something to say into its file, removes the file of
+    one that has not (a report written again must not link a stale one), and returns the
+    report's last section: a line linking each."""
+    host = run.ctx.get("host_name", _("unknown host"))
+    report = f"REPORT{i18n.suffix()}.md"
+    links = []
+    for name, sections, says in APPENDICES:
+        path = os.path.join(folder, f"{name}{i18n.suffix()}.md")
+        parts = [line for section in sections for line in section(run, folder)]
+        if not parts:
+            if os.path.exists(path):
+                os.remove(path)
+            continue
+        with open(path, "w") as f:
+            f.write("\n".join([
+                _("# Appendix to the tvp report on {host}").format(host=host), "",
+                _("Beside [the report]({report}) of this run, which holds the claims and their "
+                  "sections.").format(report=report), ""] + parts))
+        heads = [line[3:] for line in parts if line.startswith("## ")]
+        file = os.path.basename(path)
+        link = _(", ").join(f"[{h}]({file}{'#' + i18n.slug(h) if i else ''})"
+                            for i, h in enumerate(heads))
+        # Without words of its own, the appendix's first paragraph says what it holds.
+        text = _(says) if says else next((line for line in parts[1:] if line), "")
+        links.append("- " + _("{links}: {text}").format(links=link, text=text))
+    if not links:
+        return []
+    return ["## " + _("Appendices"), ""] + links + [""]
 
 
 def write_report(folder, languages=None):

@@ -6,12 +6,11 @@ and a stray write.
 Every sentence here is a number of the run it reports, or says where it comes from."""
 import re
 import statistics
-import textwrap
-import unicodedata
 
 import stats
 from describe import in_table_order
 from report import outcomes
+from report.cjk import wide, wrap
 from report.i18n import N_, _, sentences, reason
 from report.kit import by_mode, figure, fmt, human_ns, mode_bit, table, who
 from report.verdicts import claim_part
@@ -465,36 +464,6 @@ def c_words(label):
 
 def per_rep(b, counter):
     return b.counters.get(counter) or []
-
-
-def is_wide(c):
-    return unicodedata.east_asian_width(c) in "WF"
-
-
-def wide(text):
-    """Whether text has letters twice a Latin letter's width (Chinese)."""
-    return any(is_wide(c) for c in text)
-
-
-def wrap(text, width):
-    """text in lines of at most width columns, a wide letter two: textwrap's for Latin
-    text (the same lines as ever), and for text with wide letters a break before any of
-    them or at a space."""
-    if not wide(text):
-        return textwrap.wrap(text, width)
-    # Tokens: a Latin word with the spaces after it, or one wide letter.
-    tokens = re.findall(r"[^\s\u2e80-\uffef]+\s*|[\u2e80-\uffef]\s*|\s+", text)
-    lines, line, cols = [], "", 0
-    for t in tokens:
-        w = sum(2 if is_wide(c) else 1 for c in t.rstrip())
-        if line and cols + w > width:
-            lines.append(line.rstrip())
-            line, cols = "", 0
-        line += t
-        cols += w + (len(t) - len(t.rstrip()))
-    if line.strip():
-        lines.append(line.rstrip())
-    return lines
 
 
 def cell_lines(*parts, width=26, lines=4):

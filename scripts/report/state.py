@@ -195,6 +195,16 @@ def far_from_reference(run, folder):
     return out
 
 
+# The appendix that holds this module's section and the machine's (document.APPENDICES):
+# MACHINE.md beside REPORT.md, MACHINE.zh.md beside REPORT.zh.md.
+MACHINE = "MACHINE"
+
+
+def machine_link():
+    """The link to *State of the machine* in its appendix, in the current language."""
+    return f"{MACHINE}{i18n.suffix()}.md" + i18n.anchor("#state-of-the-machine")
+
+
 def top_lines(run, folder):
     """The warning at the top of the report, or nothing."""
     far = far_from_reference(run, folder)
@@ -203,7 +213,7 @@ def top_lines(run, folder):
     if far:
         out.append(_("**The machine.** {sentences}. See [State of the machine]({anchor}).")
                    .format(sentences=(lambda t: t[0].upper() + t[1:])(_("; ").join(far)),
-                           anchor=i18n.anchor("#state-of-the-machine")))
+                           anchor=machine_link()))
     if flagged:
         # Say what was seen: "other processes took the CPUs" only where they did.
         shares = _json(run.ctx, "cpu_shares")
@@ -214,18 +224,18 @@ def top_lines(run, folder):
             out.append(_("**A probe of the machine moved during {scenarios}**: read those "
                          "scenarios' numbers with care (see [State of the machine]({anchor}))."
                          ).format(scenarios=_(", ").join(probes),
-                                  anchor=i18n.anchor("#state-of-the-machine")))
+                                  anchor=machine_link()))
         if others:
             out.append(_("**Other processes or the hypervisor took the CPUs during "
                          "{scenarios}**: read those scenarios' numbers with care (see [State "
                          "of the machine]({anchor})).").format(
-                scenarios=_(", ").join(others), anchor=i18n.anchor("#state-of-the-machine")))
+                scenarios=_(", ").join(others), anchor=machine_link()))
     died = deaths(run.ctx)
     if died:
         out.append(_("**Deaths during this run**: {deaths}. The benchmark each died in is "
                      "missing from this report (see [State of the machine]({anchor}))."
                      ).format(deaths=_("; ").join(death_words(d) for d in died),
-                              anchor=i18n.anchor("#state-of-the-machine")))
+                              anchor=machine_link()))
     return out + [""] if out else []
 
 
