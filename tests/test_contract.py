@@ -133,7 +133,7 @@ class Grammar(unittest.TestCase):
                 if f.endswith(".py"):
                     with open(os.path.join(ROOT, folder, f)) as fh:
                         text = fh.read()
-                    if "(?P<mode>" in text or re.search(r"^class Key\b", text, re.M):
+                    if "(?P<variant>" in text or re.search(r"^class Key\b", text, re.M):
                         holders.append(f"{folder}/{f}")
         self.assertEqual(holders, ["scripts/contract.py"])
 
