@@ -44,6 +44,10 @@ def copy_tree(dest):
         skip = {".git"} if rel == "." else set()
         if rel == "results":
             skip |= {n for n in names if n != "reference"}
+        if rel == "build":
+            # Other builds (coverage, sanitizers, clang) and screenshots: make test
+            # uses build/ and build/extra-kind only.
+            skip |= {n for n in names if n in ("coverage", "san", "clang", "handout-screens")}
         return skip & set(names) | {n for n in names if n == "__pycache__"}
     shutil.copytree(ROOT, dest, symlinks=True, ignore=ignore)
 

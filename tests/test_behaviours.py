@@ -1006,5 +1006,154 @@ class CreateTable(unittest.TestCase):
         self.assertIn("| 250 |", row)
 
 
+class ScaleFigure(unittest.TestCase):
+    """Breaks scale-linear-past-pus and scale-coverage-dup: the scale figure's linear
+    line (N times one worker's rate) stops at the machine's PUs, since N workers cannot
+    run side by side on fewer; and the caption names one coverage once ("93.75%
+    interval"), a range only when the intervals differ."""
+
+    def test_linear_line_stops_at_the_pus(self):
+        from report import scale
+        name = "scale/cpu/thread/measure:rate/kind:pthread/pin:none/workers:{n}"
+        rows = []
+        for n in (1, 2, 4):
+            b = bench(name.format(n=n), [1.0] * 5)
+            b.counters["ops_per_s"] = [100.0 * min(n, 2)] * 5
+            rows.append(b)
+        run = run_of(*rows, ctx={"pus": "2"})
+        with tempfile.TemporaryDirectory() as folder:
+            ns, _covs, _base = scale.write_series(run, folder, "cpu", ["pthread"], ["t"])
+            with open(os.path.join(folder, "data", "scale.cpu.dat")) as f:
+                lines = f.read().splitlines()[1:]
+        self.assertEqual(ns, [1, 2, 4])
+        linear = {int(line.split()[0]): line.split()[-1] for line in lines}
+        self.assertEqual(float(linear[1]), 100.0)
+        self.assertEqual(float(linear[2]), 200.0)
+        self.assertEqual(linear[4], "NaN", "a linear point past the 2 PUs")
+
+    def test_one_coverage_named_once(self):
+        from report import scale
+        self.assertEqual(scale.interval_words([0.9375] * 6), "93.75% interval")
+        self.assertEqual(scale.interval_words([0.9375, 0.98, 0.9375]), "93.75-98% intervals")
+        self.assertEqual(scale.interval_words([0.0, 0.0]), "no interval (one repetition)")
+
+
+class CowFigure(unittest.TestCase):
+    """Break cow-one-point-drawn: a copy-on-write series with a single written fraction
+    (after the 0% point, which the figure leaves out) is no line, so the figure leaves it
+    out (its row stays in the table); a run with no series of two points says it has no
+    copy-on-write data to draw."""
+
+    NAME = ("cow/{k}/{m}/measure:write/writer:child/layout:{layout}/parent_touched:1/"
+            "pct:{pct}/parent_mib:64")
+
+    def section(self, *benches):
+        from report import cow, kit
+        drew, kit.DRAW = kit.DRAW, False
+        try:
+            with tempfile.TemporaryDirectory() as folder:
+                text = "\n".join(cow.section(run_of(*benches), folder))
+                path = os.path.join(folder, "data", "cow.dat")
+                data = ""
+                if os.path.exists(path):
+                    with open(path) as f:
+                        data = f.read()
+        finally:
+            kit.DRAW = drew
+        return text, data
+
+    def row(self, layout, pct):
+        b = bench(self.NAME.format(k="fork", m="process", layout=layout, pct=pct),
+                  [100.0 + pct] * 5)
+        b.counters.update(minflt=[pct * 10.0] * 5, private_dirty_kib=[pct * 40.0] * 5)
+        return b
+
+    def test_a_single_point_is_not_a_line(self):
+        text, data = self.section(self.row("private", 0), self.row("private", 10),
+                                  self.row("private", 50), self.row("shared", 0),
+                                  self.row("shared", 10))
+        blocks = [blk for blk in data.split("\n\n\n") if blk.strip()]
+        self.assertEqual(len(blocks), 1, data)
+        self.assertEqual(len([ln for ln in blocks[0].splitlines()
+                              if ln and ln[0].isdigit()]), 2, data)
+
+    def test_nothing_to_draw(self):
+        text, data = self.section(self.row("private", 0), self.row("private", 10))
+        self.assertIn("No copy-on-write data in this run", text)
+        self.assertEqual(data, "")
+
+
+class FootprintOrigin(unittest.TestCase):
+    """Break footprint-origin-default: a footprint row without a parent argument (a run
+    from before the minimal parent existed) was made by tvp-bench, so its Reading opens
+    "From tvp-bench"; the minimal parent's and any other parent's keep theirs."""
+
+    def test_origin_words(self):
+        from report import footprint
+        self.assertEqual(footprint.origin_words(None), "From tvp-bench")
+        self.assertEqual(footprint.origin_words("tvp"), "From tvp-bench")
+        self.assertEqual(footprint.origin_words("minimal"), "From the minimal parent")
+        self.assertEqual(footprint.origin_words("init"), "From init")
+
+
+class PythonInterpreters(unittest.TestCase):
+    """Break pool-interp-filter-lost: with two interpreters in one run, the Python
+    section's tables (the notes' nums, what an idle worker owns) are the first
+    interpreter's, the one the verdicts read; the second one's rows (tagged interp:)
+    stay out of them."""
+
+    def test_tables_hold_the_first_interpreters_rows(self):
+        from report import kit, python
+        rows = []
+        for tag, seen in ((None, 5), ("py3135t_2", 4)):
+            extra = f"/interp:{tag}" if tag else ""
+            b = bench(f"python/thread/thread/measure:nums/via:global{extra}", [10.0] * 3)
+            b.counters["parent_sees_items"] = [float(seen)] * 3
+            m = bench(f"python/thread/thread/measure:memory/workers:4{extra}", [10.0] * 3)
+            m.counters.update(pss_kib=[8.0 * seen] * 3, private_kib=[4.0] * 3,
+                              rss_kib=[16.0] * 3)
+            rows += [b, m]
+        interps = [{"python_interp_tag": "", "python": "3.11.2"},
+                   {"python_interp_tag": "py3135t_2", "python": "3.13.5"}]
+        run = run_of(*rows, ctx={"python_interpreters": json.dumps(interps)})
+        drew, kit.DRAW = kit.DRAW, False
+        try:
+            with tempfile.TemporaryDirectory() as folder:
+                text = "\n".join(python.section(run, folder))
+        finally:
+            kit.DRAW = drew
+        nums = [ln for ln in text.splitlines()
+                if ln.startswith("| threading.Thread |") and "global list" in ln]
+        self.assertEqual(len(nums), 1, nums)
+        self.assertIn("| 5 |", nums[0])
+        memory = [ln for ln in text.splitlines() if ln.startswith("| threading.Thread | 4 |")]
+        self.assertEqual(len(memory), 1, memory)
+        self.assertIn("| 40 |", memory[0])
+
+
+class WantedFamilies(unittest.TestCase):
+    """Break wanted-other-scenario: the names a side without a list of tests could have
+    (report/wanted.py's family_names, for py_bench) are those of the scenario asked for,
+    never another scenario's families."""
+
+    def test_only_the_scenario_asked_for(self):
+        from report import wanted
+        desc = Describe({"modes": ["thread", "process"],
+                         "worker_kinds": [{"name": "pthread", "mode": "thread"},
+                                          {"name": "fork", "mode": "process"}],
+                         "scenarios": [
+                             {"name": "python", "families": [
+                                 {"measure": "create", "variants": ["thread"], "args": [],
+                                  "values": {}}]},
+                             {"name": "create", "families": [
+                                 {"measure": "start", "variants": ["fork"],
+                                  "args": ["parent"], "values": {"parent": ["tvp"]}}]}]})
+        names = wanted.family_names(desc, "python")
+        self.assertTrue(names)
+        self.assertEqual([n for n in names if not n.startswith("python/")], [])
+        self.assertEqual(wanted.family_names(desc, "create"),
+                         ["create/fork/process/measure:start/parent:tvp"])
+
+
 if __name__ == "__main__":
     unittest.main()
