@@ -1155,5 +1155,82 @@ class WantedFamilies(unittest.TestCase):
                          ["create/fork/process/measure:start/parent:tvp"])
 
 
+@unittest.skipUnless(os.access(os.path.join(BUILD, "tvp-bench"), os.X_OK),
+                     "tvp-bench is not built")
+class PoolCounters(unittest.TestCase):
+    """Breaks pool-distinct-is-tasks and pool-overhead-all-cpus: a pool of w workers runs
+    its batches (4w tasks each) on at most w distinct workers, which is what a pool is;
+    and the overhead per task is the time per task less the task's own work spread over
+    the CPUs its workers can use, min(PUs, w), not over every PU (one worker runs one task
+    at a time however many PUs the machine has)."""
+
+    FILTER = ("^pool/pool/(thread|process)/measure:throughput/kind:(pthread|fork)/"
+              "task_ns:1000000/workers:(1|2)/")
+
+    @classmethod
+    def setUpClass(cls):
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, "rows.json")
+            r = subprocess.run([os.path.join(BUILD, "tvp-bench"), "--repetitions", "1",
+                                "--min-time", "0.01", f"--benchmark_filter={cls.FILTER}",
+                                f"--benchmark_out={out}", "--benchmark_out_format=json"],
+                               cwd=ROOT, capture_output=True, text=True, timeout=600)
+            if r.returncode != 0:
+                raise AssertionError(f"tvp-bench: {r.stderr[-2000:]}")
+            with open(out) as f:
+                doc = json.load(f)
+        cls.pus = int(doc["context"]["pus"])
+        cls.rows = [b for b in doc["benchmarks"] if b.get("run_type") != "aggregate"]
+
+    def each(self):
+        self.assertEqual(len(self.rows), 4, [b["name"] for b in self.rows])
+        for b in self.rows:
+            self.assertFalse(b.get("error_occurred"), (b["name"], b.get("error_message")))
+            yield b, int(re.search(r"/workers:(\d+)/", b["name"]).group(1))
+
+    def test_a_pool_reuses_its_workers(self):
+        for b, w in self.each():
+            with self.subTest(row=b["name"]):
+                self.assertGreaterEqual(b["tasks"], 4 * w)
+                self.assertGreaterEqual(b["distinct_workers"], 1)
+                self.assertLessEqual(b["distinct_workers"], w)
+                self.assertLessEqual(b["workers_created"], w)
+
+    def test_overhead_spreads_the_work_over_the_workers_cpus(self):
+        for b, w in self.each():
+            with self.subTest(row=b["name"]):
+                cpus = min(self.pus, w)
+                self.assertAlmostEqual(b["overhead_us_per_task"],
+                                       b["us_per_task"] - 1000.0 / cpus, delta=1e-6)
+
+
+@unittest.skipUnless(os.access(os.path.join(BUILD, "tvp-bench"), os.X_OK),
+                     "tvp-bench is not built")
+class RunRepetitions(unittest.TestCase):
+    """Break run-repetitions-not-passed: run.py --repetitions N runs every benchmark N
+    times, C's (tvp-bench) and Python's (py_bench.py) alike, not the profile's count."""
+
+    def test_repetitions_reach_both_sides(self):
+        with tempfile.TemporaryDirectory() as out:
+            r = subprocess.run(
+                [sys.executable, os.path.join(ROOT, "scripts", "run.py"), "--out", out,
+                 "--bench", os.path.join(BUILD, "tvp-bench"), "--repetitions", "2",
+                 "--min-time", "0.001", "--no-report", "--filter",
+                 "^(create/pthread/thread/measure:start/parent:tvp/layout:private/"
+                 "parent_mib:0/|python/thread/thread/measure:create$)"],
+                cwd=ROOT, capture_output=True, text=True, timeout=600)
+            self.assertEqual(r.returncode, 0, r.stderr[-2000:])
+            (folder,) = os.listdir(out)
+            with open(os.path.join(out, folder, "benchmarks.json")) as f:
+                doc = json.load(f)
+        counts = {}
+        for b in doc["benchmarks"]:
+            if b.get("run_type") != "aggregate":
+                counts[b["run_name"]] = counts.get(b["run_name"], 0) + 1
+        self.assertEqual(sorted(n.split("/")[0] for n in counts), ["create", "python"],
+                         counts)
+        self.assertEqual(set(counts.values()), {2}, counts)
+
+
 if __name__ == "__main__":
     unittest.main()
