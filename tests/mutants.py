@@ -17,7 +17,7 @@ more on 2 cores); run it with `make mutants`, or name the breaks to run.
 --fast runs, instead of `make test`, only the tests a break names as the ones that must
 catch it (its "tests": "test_pool" is the cmocka program build/test_pool,
 "test_state.py:Flags" a unittest class or "test_state.py:Flags.test_x" one test of
-tests/test_state.py), after `make all` for a break of C: seconds or a minute a break,
+tests/test_state.py), after `make all extra-kind` for a break of C: seconds or a minute a break,
 not six. A break that names none is run whole. `make mutants` keeps the full run: it
 also finds a break caught elsewhere than where its list says, which --fast cannot.
 """
@@ -100,8 +100,9 @@ def run_fast(tree, m):
     out = []
     # A break of a script changes nothing make builds: the copied build is the suite's.
     if m["file"].endswith((".c", ".cc", ".h")) or os.path.basename(m["file"]) == "Makefile":
-        r = subprocess.run(["make", "-s", "all"], cwd=tree, capture_output=True, text=True,
-                           env=env)
+        # extra-kind too: the build with one more worker kind is part of make test.
+        r = subprocess.run(["make", "-s", "all", "extra-kind"], cwd=tree, capture_output=True,
+                           text=True, env=env)
         out.append(r.stdout + r.stderr)
         if r.returncode != 0:
             return r.returncode, "".join(out) + "\nFAIL: the break does not build\n"

@@ -758,6 +758,18 @@ class DescribeTables(unittest.TestCase):
             if k is not None and isinstance(k.args.get("kind"), str):
                 self.assertIn(k.args["kind"], table, name)
 
+    def test_text_with_a_quote_is_escaped(self):
+        """Break json-quote-raw: the description is JSON whatever its text holds. The
+        extra-kind build's test row says "twin" in quotes (src/worker.c)."""
+        bench_exe = os.path.join(ROOT, "build", "extra-kind", "tvp-bench")
+        if not os.access(bench_exe, os.X_OK):
+            self.skipTest(f"{bench_exe} is not built (make extra-kind)")
+        out = subprocess.run([bench_exe, "--describe"], capture_output=True, text=True,
+                             check=True).stdout
+        d = json.loads(out)
+        how = {k["name"]: k["how"] for k in d["worker_kinds"]}
+        self.assertEqual(how["fork_twin"], 'fork, the child runs the task (a "twin" test row)')
+
 
 
 class CommandLineEdges(unittest.TestCase):
@@ -1230,6 +1242,64 @@ class RunRepetitions(unittest.TestCase):
         self.assertEqual(sorted(n.split("/")[0] for n in counts), ["create", "python"],
                          counts)
         self.assertEqual(set(counts.values()), {2}, counts)
+
+
+@unittest.skipUnless(os.access(os.path.join(BUILD, "tvp-bench"), os.X_OK),
+                     "tvp-bench is not built")
+class Faults(unittest.TestCase):
+    """Faults injected where the code has a seam, for breaks only a fault shows:
+    minimal-hides-signal (a worker killed by a signal is named so, by tvp-bench and by
+    the minimal parent that reports its workers' ends over a pipe: TVP_HELPER points the
+    exec'd workers at a script that kills itself), ipc-check-skipped (the throughput
+    rows check every message: TVP_IPC_LOSE makes the producer skip one) and
+    bw-unix-is-pipe (each lmbench row's label says what its bytes came through)."""
+
+    def bench(self, flt, env=None):
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, "rows.json")
+            r = subprocess.run([os.path.join(BUILD, "tvp-bench"), "--repetitions", "1",
+                                "--min-time", "0.01", f"--benchmark_filter={flt}",
+                                f"--benchmark_out={out}", "--benchmark_out_format=json"],
+                               cwd=ROOT, capture_output=True, text=True, timeout=600,
+                               env=dict(os.environ, **(env or {})))
+            self.assertEqual(r.returncode, 0, r.stderr[-2000:])
+            with open(out) as f:
+                return [b for b in json.load(f)["benchmarks"]
+                        if b.get("run_type") != "aggregate"]
+
+    def test_a_worker_killed_by_a_signal_is_named_so(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            fake = os.path.join(tmp, "helper")
+            with open(fake, "w") as f:
+                # The minimal parent is tvp-helper serve: it runs; every worker it or
+                # tvp-bench execs is this script, which dies of SIGKILL.
+                f.write(f'#!/bin/sh\n[ "$1" = serve ] && exec '
+                        f'"{os.path.join(BUILD, "tvp-helper")}" "$@"\nkill -KILL $$\n')
+            os.chmod(fake, 0o755)
+            rows = self.bench("^create/posix_spawn/process/measure:round_trip/"
+                              "parent:(tvp|minimal)/layout:private/parent_mib:0/",
+                              {"TVP_HELPER": fake})
+        self.assertEqual(len(rows), 2, [b["name"] for b in rows])
+        for b in rows:
+            with self.subTest(row=b["name"]):
+                self.assertTrue(b.get("error_occurred"), b)
+                self.assertEqual(b["error_message"],
+                                 "posix_spawn worker ended with signal SIGKILL")
+
+    def test_a_lost_message_stops_the_row(self):
+        rows = self.bench("^ipc/(pipe|unix_stream)/(thread|process)/measure:throughput/"
+                          "kind:(pthread|fork)/pin:none/msg_bytes:64/", {"TVP_IPC_LOSE": "100"})
+        self.assertEqual(len(rows), 4, [b["name"] for b in rows])
+        for b in rows:
+            with self.subTest(row=b["name"]):
+                self.assertTrue(b.get("error_occurred"), b["name"])
+                self.assertIn("message 100 expected, message 101 arrived",
+                              b["error_message"])
+
+    def test_lmbench_rows_say_what_they_crossed(self):
+        rows = self.bench("^bw_lmbench/.*/pin:none/")
+        got = {b["name"].split("/")[1]: b.get("label") for b in rows}
+        self.assertEqual(got, {"pipe": "pipe", "unix_stream": "socket"})
 
 
 if __name__ == "__main__":
