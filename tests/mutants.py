@@ -32,6 +32,8 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LOGS = os.path.join(tempfile.gettempdir(), "tvp-mutants")  # each break's make test output
+# --fast: a named test still running after this long is a hang, and the break caught.
+TEST_LIMIT = float(os.environ.get("TVP_TEST_TIMEOUT") or 300) * 2
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from mutant_list import MUTANTS  # noqa: E402
 
@@ -108,10 +110,21 @@ def run_fast(tree, m):
             return r.returncode, "".join(out) + "\nFAIL: the break does not build\n"
     rc = 0
     for cmd in test_commands(m):
-        r = subprocess.run(cmd, cwd=tree, capture_output=True, text=True, env=env,
-                           preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
-        out.append(f"$ {' '.join(cmd)}\n{r.stdout}{r.stderr}")
-        rc = rc or r.returncode
+        # A break can make a test wait forever (a server that never says its port): past
+        # the limit it is caught, as tests/run's own limit would catch it, and the
+        # group of processes the test started goes with it.
+        p = subprocess.Popen(cmd, cwd=tree, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                             text=True, env=env, start_new_session=True,
+                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+        try:
+            text, _ = p.communicate(timeout=TEST_LIMIT)
+        except subprocess.TimeoutExpired:
+            os.killpg(p.pid, signal.SIGKILL)
+            text, _ = p.communicate()
+            text += f"\nFAIL: {' '.join(cmd)} still running after {TEST_LIMIT} s\n"
+            p.returncode = p.returncode or 1
+        out.append(f"$ {' '.join(cmd)}\n{text}")
+        rc = rc or p.returncode
         if rc:
             break  # caught: the tests named after it would only say so again
     return rc, "".join(out)

@@ -13,6 +13,7 @@
 #include "testutil.h"
 
 #include "ipc/ipc.h"
+#include "cglimits.h"
 #include "cleanup.h"
 #include "cow.h"
 #include "gate.h"
@@ -27,6 +28,7 @@
 #include "task_registry.h"
 #include "util.h"
 #include "worker.h"
+#include "wrk.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -579,6 +581,48 @@ static void test_rings_never_poll_at_a_zero_bound(void **state)
 	}
 }
 
+/* Breaks cglimits-highest-limit: where a cgroup and its parent both set a limit, the
+ * lower one binds, whichever of the two sets it (the fixture: the job's memory limit is
+ * 512 MiB under its parent's 256 MiB; its pids limit 100 under its parent's 200). */
+static void test_the_lowest_limit_on_the_path_binds(void **state)
+{
+	(void)state;
+	struct cg_limits l;
+	const char *f = "tests/fixtures/cgroup-v2-nested";
+	char cg[128], mi[128];
+	snprintf(cg, sizeof cg, "%s/cgroup", f);
+	snprintf(mi, sizeof mi, "%s/mountinfo", f);
+	assert_int_equal(limits_read_from(cg, mi, f, &l), 0);
+	assert_int_equal(l.memory.max, 268435456LL);
+	assert_int_equal(l.memory.current, 209715200LL);
+	assert_non_null(strstr(l.memory.dir, "/sys/fs/cgroup/ci"));
+	assert_null(strstr(l.memory.dir, "/job"));
+	assert_int_equal(l.pids.max, 100);
+	assert_int_equal(l.pids.current, 40);
+	assert_non_null(strstr(l.pids.dir, "/sys/fs/cgroup/ci/job"));
+}
+
+/* Break wrk-ms-as-s: wrk prints a latency in the unit that fits it (850.00us, 1.20ms,
+ * 1.50s, 2.00m); each is read in microseconds. */
+static void test_wrk_latency_units(void **state)
+{
+	(void)state;
+	static const char *const units[][2] = {
+		{"850.00us", "850"}, {"1.20ms", "1200"}, {"1.50s", "1500000"}, {"2.00m", "120000000"}};
+	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+		char out[512];
+		snprintf(out, sizeof out,
+			 "  Latency Distribution\n     50%%  %s\n     99%%  %s\n"
+			 "  10 requests in 1.00s, 1.00KB read\nRequests/sec:     10.00\n",
+			 units[i][0], units[i][0]);
+		struct wrk_result r;
+		assert_int_equal(wrk_parse(out, &r), 0);
+		double want = strtod(units[i][1], NULL);
+		assert_true(r.p50_us > want * 0.999 && r.p50_us < want * 1.001);
+		assert_true(r.p99_us > want * 0.999 && r.p99_us < want * 1.001);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -601,6 +645,8 @@ int main(void)
 		cmocka_unit_test(test_read_after_the_peer_is_gone),
 		cmocka_unit_test(test_sysv_refuses_messages_over_msgmax),
 		cmocka_unit_test(test_rings_never_poll_at_a_zero_bound),
+		cmocka_unit_test(test_the_lowest_limit_on_the_path_binds),
+		cmocka_unit_test(test_wrk_latency_units),
 	};
 	return tvp_run_tests("behaviours", tests, task_page_setup, task_page_teardown);
 }

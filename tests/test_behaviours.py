@@ -1302,5 +1302,151 @@ class Faults(unittest.TestCase):
         self.assertEqual(got, {"pipe": "pipe", "unix_stream": "socket"})
 
 
+class CatalogueEdges(unittest.TestCase):
+    """The catalogue's refusals that make coverage found untested: two runs with one id
+    (the folder's name) are refused when named and skipped with the reason in a scan;
+    a database that cannot be written is a clear error (exit 2, nothing half-made); the
+    example queries on a catalogue not built yet say so; a scan of no results/ folder
+    finds nothing."""
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, self.tmp)
+        self.ref = os.path.join(ROOT, "results", "reference")
+        if not os.path.exists(os.path.join(self.ref, "benchmarks.json")):
+            self.skipTest("results/reference is not there")
+
+    def twin_named_alike(self):
+        """Two runs in two folders of the same name: the reference, and a copy of it
+        whose date differs (another run, the same id)."""
+        a = os.path.join(self.tmp, "a", "run")
+        b = os.path.join(self.tmp, "b", "run")
+        shutil.copytree(self.ref, a)
+        shutil.copytree(self.ref, b)
+        path = os.path.join(b, "benchmarks.json")
+        with open(path) as f:
+            doc = json.load(f)
+        doc["context"]["date"] = "2000-01-01T00:00:00+00:00"
+        with open(path, "w") as f:
+            json.dump(doc, f)
+        return a, b
+
+    def test_two_runs_with_one_id(self):
+        a, b = self.twin_named_alike()
+        db = os.path.join(self.tmp, "cat.sqlite")
+        with self.assertRaises(results.ResultsError) as e:
+            catalogue.build(db, [a, b])
+        self.assertIn("a run with the id run is already in the catalogue", str(e.exception))
+        self.assertFalse(os.path.exists(db))
+        empty = os.path.join(self.tmp, "empty")
+        os.makedirs(empty)
+        with self.assertRaises(results.ResultsError):
+            catalogue.build(db, [a, empty])
+        self.assertFalse(os.path.exists(db))
+        skipped = []
+        n_runs, _ = catalogue.build(db, [a, b, empty],
+                                    lambda folder, why: skipped.append(folder))
+        self.assertEqual((n_runs, sorted(skipped)), (1, sorted([b, empty])))
+
+    def test_unwritable_database(self):
+        blocker = os.path.join(self.tmp, "file")
+        with open(blocker, "w") as f:
+            f.write("a file, not a folder\n")
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err):
+            rc = catalogue.main(["--db", os.path.join(blocker, "cat.sqlite"), self.ref])
+        self.assertEqual(rc, 2)
+        self.assertIn("cannot write", err.getvalue())
+        self.assertEqual(os.listdir(self.tmp), ["file"])  # no temporary file left
+
+    def test_examples_before_any_catalogue(self):
+        out = io.StringIO()
+        db = os.path.join(self.tmp, "none.sqlite")
+        with contextlib.redirect_stdout(out):
+            rc = catalogue.main(["--examples", "--db", db])
+        self.assertEqual(rc, 0)
+        self.assertIn("does not exist yet: make catalogue", out.getvalue())
+        self.assertIn("SELECT", out.getvalue())
+
+    def test_no_results_folder(self):
+        self.assertEqual(catalogue.folders_under(os.path.join(self.tmp, "no-such")), [])
+
+
+class MachineStateEdges(unittest.TestCase):
+    """The machine-state readers at their edges: the estimate, the CPU shares of an
+    interval with no ticks, a probe that gives nothing, and the words for the
+    hypervisor and the container (from stand-ins for systemd-detect-virt and dmesg)."""
+
+    REF = {"scenario_seconds": "create=100,cow=50,globals=10",
+           "sentinel": json.dumps({"start": {"first_touch_ns": 1000}})}
+
+    def test_estimate(self):
+        e = machine_state.estimate(["create", "globals", "new"], {"first_touch_ns": 2000},
+                                   self.REF, "quick")
+        # create: 60% of it faults pages, twice as dear here: 100 x (0.6 x 2 + 0.4).
+        self.assertAlmostEqual(e["create"], 160.0)
+        self.assertAlmostEqual(e["globals"], 10.0)   # no page share
+        self.assertAlmostEqual(e["new"], 30.0)       # not in the reference
+        # No probe of this machine: no fault scaling; 10 x 0.1 s is 4x the quick 5 x 0.05.
+        e = machine_state.estimate(["create"], {}, self.REF, "quick", repetitions=10,
+                                   min_time=0.1)
+        self.assertAlmostEqual(e["create"], 400.0)
+        self.assertAlmostEqual(machine_state.estimate(["cow"], {}, self.REF, "full")["cow"],
+                               50 * machine_state.PROFILE_FACTOR["full"])
+
+    def test_cpu_shares_of_no_time(self):
+        ticks = {k: 5 for k in machine_state.STAT_FIELDS}
+        ticks["suite"] = 0
+        self.assertEqual(machine_state.cpu_shares(ticks, dict(ticks)),
+                         {"others": 0.0, "steal": 0.0})
+
+    def test_probe_of_a_bench_that_fails(self):
+        self.assertEqual(machine_state.probe("/bin/false", takes=2), {})
+        self.assertEqual(machine_state.probe("/nonexistent/tvp-bench", takes=1), {})
+
+    def stand_ins(self, folder, vm, box, log):
+        for name, text in (("systemd-detect-virt",
+                            f'[ "$1" = --vm ] && echo {vm} || echo {box}\n'),
+                           ("dmesg", f"echo '{log}'\n")):
+            path = os.path.join(folder, name)
+            with open(path, "w") as f:
+                f.write("#!/bin/sh\n" + text)
+            os.chmod(path, 0o755)
+
+    def test_virtualisation_words(self):
+        with open("/proc/cpuinfo") as f:
+            flag = " hypervisor" in next((l for l in f if l.startswith("flags")), "")
+        with tempfile.TemporaryDirectory() as d:
+            self.stand_ins(d, "kvm", "docker", "[    0.000000] Hypervisor detected: KVM")
+            with mock.patch.dict(os.environ, {"PATH": d}):
+                words = machine_state.virtualisation()
+            self.assertEqual(words, "; ".join(
+                ["virtual machine: kvm", "container: docker"] +
+                (["CPU flag hypervisor"] if flag else []) +
+                ["kernel log: Hypervisor detected: KVM"]))
+        with tempfile.TemporaryDirectory() as d:
+            self.stand_ins(d, "none", "none", "nothing of note")
+            with mock.patch.dict(os.environ, {"PATH": d}):
+                words = machine_state.virtualisation()
+            self.assertEqual(words, "CPU flag hypervisor" if flag else "none found")
+        with mock.patch.dict(os.environ, {"PATH": "/nonexistent"}):
+            words = machine_state.virtualisation()
+        self.assertEqual(words, "CPU flag hypervisor" if flag else "none found")
+
+
+class VerdictFlips(unittest.TestCase):
+    """Break flips-count-missing-data: comparing runs, a verdict flips only between two
+    decided verdicts; a run without the data to decide (or undecided) says nothing."""
+
+    def test_only_decided_verdicts_flip(self):
+        import compare_runs
+        flips = compare_runs.flips
+        self.assertTrue(flips(["supported", "not supported"]))
+        self.assertTrue(flips(["supported", "missing data", "nuanced"]))
+        self.assertFalse(flips(["supported", "missing data"]))
+        self.assertFalse(flips(["undecided", "supported", "supported"]))
+        self.assertFalse(flips(["missing data", "undecided"]))
+
+
 if __name__ == "__main__":
     unittest.main()
