@@ -95,6 +95,30 @@ def test_commands(m, build="build"):
     return cmds
 
 
+def unknown_tests(m):
+    """The tests a break names that do not exist: unittest fails on a class it cannot
+    find, which --fast would take for the break caught."""
+    import re
+    bad = []
+    for t in m.get("tests", ()):
+        script, _, which = t.partition(":")
+        if not (t.endswith(".py") or ".py:" in t):
+            if not os.path.exists(os.path.join(ROOT, "tests", f"{t}.c")):
+                bad.append(t)
+            continue
+        try:
+            with open(os.path.join(ROOT, "tests", script)) as f:
+                src = f.read()
+        except OSError:
+            bad.append(t)
+            continue
+        cls, _, meth = which.partition(".")
+        if cls and not re.search(rf"^class {cls}\b", src, re.M) or \
+                meth and not re.search(rf"def {meth}\b", src):
+            bad.append(t)
+    return bad
+
+
 def run_fast(tree, m):
     """make all, then each named test; (returncode, output): non-zero when one failed
     (or the break does not build)."""
@@ -185,6 +209,12 @@ def main(argv=None):
         return 0
     if not os.path.exists(os.path.join(ROOT, "build", "tvp-bench")):
         print("mutants: build the suite first (make)", file=sys.stderr)
+        return 2
+    named_wrong = {m["id"]: unknown_tests(m) for m in chosen if unknown_tests(m)}
+    if named_wrong:
+        for i, bad in named_wrong.items():
+            print(f"mutants: {i} names tests that do not exist: {', '.join(bad)}",
+                  file=sys.stderr)
         return 2
     results = []
     for n, m in enumerate(chosen, 1):

@@ -1448,5 +1448,19 @@ class VerdictFlips(unittest.TestCase):
         self.assertFalse(flips(["missing data", "undecided"]))
 
 
+class MutantList(unittest.TestCase):
+    """tests/mutant_list.py names, for each break, the tests that must catch it; a name
+    that is no test (a class since renamed or lost) makes `make mutants FAST=1` count
+    the break caught by unittest's own error. Every name is a test that exists."""
+
+    def test_every_named_test_exists(self):
+        sys.path.insert(0, os.path.join(ROOT, "tests"))
+        import mutants
+        from mutant_list import MUTANTS
+        self.assertEqual({m["id"]: mutants.unknown_tests(m) for m in MUTANTS
+                          if mutants.unknown_tests(m)}, {})
+        self.assertEqual(len({m["id"] for m in MUTANTS}), len(MUTANTS), "an id used twice")
+
+
 if __name__ == "__main__":
     unittest.main()
