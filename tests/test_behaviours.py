@@ -1462,5 +1462,22 @@ class MutantList(unittest.TestCase):
         self.assertEqual(len({m["id"] for m in MUTANTS}), len(MUTANTS), "an id used twice")
 
 
+@unittest.skipUnless(os.access(os.path.join(BUILD, "tvp-httpd"), os.X_OK),
+                     "tvp-httpd is not built")
+class HttpdArguments(unittest.TestCase):
+    """Break httpd-capacity-trailing: tvp-httpd takes whole numbers only; a capacity or
+    a port with anything after its digits ("10x", "8080:") is a usage error (exit 2,
+    the argument named), not the number before it."""
+
+    def test_trailing_characters_refused(self):
+        httpd = os.path.join(BUILD, "tvp-httpd")
+        for args, bad in ((["epoll", "10x"], "10x"), (["epoll", "8", "8080:"], "8080:")):
+            with self.subTest(args=args):
+                r = subprocess.run([httpd, *args], capture_output=True, text=True, timeout=10)
+                self.assertEqual(r.returncode, 2)
+                self.assertIn(f"'{bad}'", r.stderr)
+                self.assertEqual(r.stdout, "")
+
+
 if __name__ == "__main__":
     unittest.main()
