@@ -1479,5 +1479,45 @@ class HttpdArguments(unittest.TestCase):
                 self.assertEqual(r.stdout, "")
 
 
+class RowsRunInARow(unittest.TestCase):
+    """The verdict logic for rows whose repetitions ran in a row (a server kept up, no
+    p-value): a comparison holds or fails only when every repetition lies on one side of
+    the threshold, else it is undecided; for "greater" and for "within x", both ways. A
+    run without a description never counts a row as run in a row. make coverage found
+    these outcomes untested."""
+
+    A, B = key("s", "a", "process", "m"), key("s", "b", "thread", "m")
+
+    def outcome(self, relation, threshold, a, b):
+        import engine
+        return engine.in_a_row_comparison(
+            claims.Rule("CE", "a against b", self.A, self.B, relation, threshold), a, b, {})
+
+    def test_greater(self):
+        self.assertIs(self.outcome("greater", 2.0, [21, 22, 25], [10, 10.5, 9]).holds, True)
+        self.assertIs(self.outcome("greater", 2.0, [12, 13, 14], [10, 10.5, 9]).holds, False)
+        o = self.outcome("greater", 2.0, [18, 22, 25], [10, 10.5, 9])
+        self.assertIsNone(o.holds)
+        self.assertTrue(o.undecided)
+        self.assertIn("overlap the threshold", o.why)
+        self.assertIsNone(o.p_diff)
+
+    def test_within(self):
+        self.assertIs(self.outcome("similar", 0.1, [10, 10.2, 10.4], [10.1, 10.3, 10]).holds,
+                      True)
+        self.assertIs(self.outcome("similar", 0.1, [13, 14, 15], [10, 10.3, 10.1]).holds,
+                      False)
+        self.assertIs(self.outcome("similar", 0.1, [7, 7.5, 8], [10, 10.3, 10.1]).holds,
+                      False)
+        o = self.outcome("similar", 0.1, [10, 11.5, 10.2], [10, 10.3, 10.1])
+        self.assertTrue(o.undecided)
+        with self.assertRaises(ValueError):
+            self.outcome("about", 1.0, [1], [1])
+
+    def test_no_description(self):
+        import engine
+        self.assertFalse(engine.ran_in_a_row(object(), self.A))
+
+
 if __name__ == "__main__":
     unittest.main()
