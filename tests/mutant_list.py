@@ -753,7 +753,7 @@ MUTANTS = [
      "edits": [("strcmp(path, HTTP_BIG_PATH) == 0 ? 1 : 2;", "strcmp(path, HTTP_BIG_PATH) == 0 ? 1 : 0;")]},
     {"id": "http-hold-any-status", "file": "src/http_run.c",
      "what": "a held connection counts whatever status its answer has",
-     "tests": ["test_http.py:Runs", "test_http"],
+     "tests": ["test_behaviours", "test_http.py:Runs"],
      "edits": [("				bool ok = strncmp(buf[i], \"HTTP/1.1 200\", 12) == 0 &&\n					  memcmp(h + 4, body, blen) == 0;",
                 "				bool ok = memcmp(h + 4, body, blen) == 0;")]},
     {"id": "http-tree-children-only", "file": "src/http_run.c",

@@ -2,7 +2,9 @@
  * every other test still passing (issue 26): fork's start stamp taken in the child after
  * fork, a scale worker ready only after its set-up, pool_wait refusing a slot with no
  * task, the polling rings never polling on the CPU the other side waits on, and the
- * planning memory reader reading MemAvailable. Each test says which break it catches
+ * planning memory reader reading MemAvailable, and more since (the lowest cgroup limit
+ * on the path, wrk's latency units, a connection held only when answered 200). Each test
+ * says which break it catches
  * (tests/mutant_list.py). */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,6 +19,8 @@
 #include "cleanup.h"
 #include "cow.h"
 #include "gate.h"
+#include "http_run.h"
+#include "http_server.h"
 #include "ipc/peer.h"
 #include "nums.h"
 #include "park.h"
@@ -32,12 +36,15 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -623,6 +630,68 @@ static void test_wrk_latency_units(void **state)
 	}
 }
 
+/* A one-thread server for http_hold: answers each of n connections' request with the
+ * small body under the status line it is given. */
+struct status_server {
+	int lfd, n;
+	const char *status;
+};
+
+static void *serve_status(void *arg)
+{
+	struct status_server *ss = arg;
+	size_t blen;
+	const char *body = http_body(HTTP_SMALL_PATH, &blen);
+	for (int i = 0; i < ss->n; i++) {
+		int fd = accept(ss->lfd, NULL, NULL);
+		if (fd < 0)
+			break;
+		char req[1024], head[160];
+		ssize_t got = read(fd, req, sizeof req);
+		(void)got;
+		int h = snprintf(head, sizeof head, "HTTP/1.1 %s\r\nContent-Length: %zu\r\n\r\n",
+				 ss->status, blen);
+		if (write(fd, head, (size_t)h) != h || write(fd, body, blen) != (ssize_t)blen)
+			break;
+		/* Closed once answered: http_hold judges a connection by its whole answer,
+		 * which is in the client's socket by then. */
+		close(fd);
+	}
+	return NULL;
+}
+
+/* How many of n connections http_hold counts held against a server answering status. */
+static int held_under(const char *status, int n)
+{
+	int lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	assert_true(lfd >= 0);
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t al = sizeof a;
+	assert_int_equal(bind(lfd, (struct sockaddr *)&a, sizeof a), 0);
+	assert_int_equal(listen(lfd, 16), 0);
+	assert_int_equal(getsockname(lfd, (struct sockaddr *)&a, &al), 0);
+	struct status_server ss = {lfd, n, status};
+	pthread_t t;
+	assert_int_equal(pthread_create(&t, NULL, serve_status, &ss), 0);
+	struct http_peer peer = {.server = 0, .pid = -1, .port = ntohs(a.sin_port)};
+	int fds[8];
+	int held = http_hold(&peer, n, 2.0, fds);
+	http_release(fds, n);
+	pthread_join(t, NULL);
+	close(lfd);
+	return held;
+}
+
+/* Break http-hold-any-status: a connection counts as held when its request was answered
+ * 200 with the body; an error status with the same bytes after it (a server refusing,
+ * overloaded) is no connection served. */
+static void test_held_only_when_answered_200(void **state)
+{
+	(void)state;
+	assert_int_equal(held_under("200 OK", 3), 3);
+	assert_int_equal(held_under("503 Service Unavailable", 3), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -647,6 +716,7 @@ int main(void)
 		cmocka_unit_test(test_rings_never_poll_at_a_zero_bound),
 		cmocka_unit_test(test_the_lowest_limit_on_the_path_binds),
 		cmocka_unit_test(test_wrk_latency_units),
+		cmocka_unit_test(test_held_only_when_answered_200),
 	};
 	return tvp_run_tests("behaviours", tests, task_page_setup, task_page_teardown);
 }
