@@ -1,11 +1,10 @@
 /* test_behaviours.c - behaviours of the C side that a deliberate break once changed with
  * every other test still passing (issue 26): fork's start stamp taken in the child after
  * fork, a scale worker ready only after its set-up, pool_wait refusing a slot with no
- * task, the polling rings never polling on the CPU the other side waits on, and the
- * planning memory reader reading MemAvailable, and more since (the lowest cgroup limit
- * on the path, wrk's latency units, a connection held only when answered 200). Each test
- * says which break it catches
- * (tests/mutant_list.py). */
+ * task, the polling rings never polling on the CPU the other side waits on, the planning
+ * memory reader reading MemAvailable, and more since (the lowest cgroup limit on the
+ * path, wrk's latency units, a connection held only when answered 200). Each test says
+ * which break it catches (tests/mutant_list.py). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
