@@ -691,6 +691,50 @@ static void test_held_only_when_answered_200(void **state)
 	assert_int_equal(held_under("503 Service Unavailable", 3), 0);
 }
 
+/* Break http-tree-children-only: a server's processes are its first one and every
+ * descendant, however deep (a server whose workers fork helpers of their own): a chain
+ * of three processes is three. */
+static void test_server_tree_holds_every_descendant(void **state)
+{
+	(void)state;
+	int ready[2];
+	assert_int_equal(pipe(ready), 0);
+	pid_t root = fork();
+	assert_true(root >= 0);
+	if (root == 0) {
+		/* root -> child -> grandchild, a process group of their own, each waiting to
+		 * be killed with it. */
+		setpgid(0, 0);
+		for (int depth = 0; depth < 2; depth++) {
+			pid_t pid = fork();
+			if (pid < 0)
+				_exit(1);
+			if (pid > 0)
+				for (;;)
+					pause();
+		}
+		if (write(ready[1], "x", 1) != 1)
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	close(ready[1]);
+	char c;
+	assert_int_equal(read(ready[0], &c, 1), 1);
+	close(ready[0]);
+	struct http_peer peer = {.server = 0, .pid = root, .port = 0};
+	int threads = 0;
+	int n = http_tree_procs(&peer, &threads);
+	/* The chain dies with its process group: the root reaped here, its descendants
+	 * (reparented) waited for until the group is empty. */
+	kill(-root, SIGKILL);
+	waitpid(root, NULL, 0);
+	for (int i = 0; i < 1000 && kill(-root, 0) == 0; i++)
+		usleep(1000);
+	assert_int_equal(n, 3);
+	assert_int_equal(threads, 3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -716,6 +760,7 @@ int main(void)
 		cmocka_unit_test(test_the_lowest_limit_on_the_path_binds),
 		cmocka_unit_test(test_wrk_latency_units),
 		cmocka_unit_test(test_held_only_when_answered_200),
+		cmocka_unit_test(test_server_tree_holds_every_descendant),
 	};
 	return tvp_run_tests("behaviours", tests, task_page_setup, task_page_teardown);
 }

@@ -24,6 +24,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 from unittest import mock
 
@@ -1517,6 +1518,94 @@ class RowsRunInARow(unittest.TestCase):
     def test_no_description(self):
         import engine
         self.assertFalse(engine.ran_in_a_row(object(), self.A))
+
+
+@unittest.skipUnless(os.access(os.path.join(BUILD, "tvp-bench"), os.X_OK),
+                     "tvp-bench is not built")
+class PerfStandIn(unittest.TestCase):
+    """Breaks perf-ref-usecs-as-ms and perf-ref-exit-ignored: the perf reference rows
+    run `perf` from PATH, so a stand-in says what perf would. A take of 5 usecs/op is a
+    row of 5 µs; a perf that exits 127 (not installed) or 1 (not allowed) is skipped
+    with that reason, not read as a take with no usecs/op line."""
+
+    def rows(self, script):
+        with tempfile.TemporaryDirectory() as tmp:
+            with open(os.path.join(tmp, "perf"), "w") as f:
+                f.write("#!/bin/sh\n" + script)
+            os.chmod(os.path.join(tmp, "perf"), 0o755)
+            out = os.path.join(tmp, "p.json")
+            r = subprocess.run(
+                [os.path.join(BUILD, "tvp-bench"), "--scenario=ipc", "--repetitions=1",
+                 "--benchmark_filter=^perf_ref/sched_pipe/process/measure:latency/"
+                 "kind:fork/pin:none/", f"--benchmark_out={out}",
+                 "--benchmark_out_format=json"], cwd=ROOT, capture_output=True, text=True,
+                timeout=300, env=dict(os.environ, PATH=tmp + os.pathsep + os.environ["PATH"]))
+            self.assertEqual(r.returncode, 0, r.stderr[-2000:])
+            with open(out) as f:
+                rows = [b for b in json.load(f)["benchmarks"] if b["run_type"] == "iteration"]
+        self.assertEqual(len(rows), 1, rows)
+        return rows[0]
+
+    def test_usecs_per_op_is_the_rows_time(self):
+        b = self.rows("printf '# Running sched/pipe benchmark...\\n     Total time: 0.100 "
+                      "[sec]\\n\\n       5.000000 usecs/op\\n         200000 ops/sec\\n'\n")
+        self.assertFalse(b.get("error_occurred"), b.get("error_message"))
+        self.assertEqual(b["time_unit"], "us")
+        self.assertAlmostEqual(b["real_time"], 5.0, places=6)
+
+    def test_a_perf_that_fails_is_named(self):
+        b = self.rows("exit 127\n")
+        self.assertEqual(b.get("error_message"), "perf is not installed (PATH has no perf)")
+        b = self.rows("echo 'not allowed' >&2; exit 1\n")
+        self.assertEqual(b.get("error_message"),
+                         "perf bench sched pipe failed (not allowed here?)")
+
+
+class PythonWrkUnits(unittest.TestCase):
+    """Break py-http-ms-as-us: bench/py_http.py reads wrk's latencies in every unit wrk
+    prints (850.00us, 1.20ms, 1.50s, 2.00m) as microseconds, as src/wrk.c does."""
+
+    def test_units(self):
+        import py_http
+        for text, us in (("850.00us", 850.0), ("1.20ms", 1200.0), ("1.50s", 1.5e6),
+                         ("2.00m", 120e6)):
+            with self.subTest(text=text):
+                r = py_http.parse_wrk(f"     50%  {text}\n     99%  {text}\n"
+                                      "  10 requests in 1.00s, 1.00KB read\n"
+                                      "Requests/sec:     10.00\n")
+                self.assertAlmostEqual(r["p50_us"], us)
+                self.assertAlmostEqual(r["p99_us"], us)
+
+
+@unittest.skipUnless(os.access(os.path.join(BUILD, "tvp-bench"), os.X_OK) and
+                     shutil.which("wrk"), "tvp-bench is not built or wrk is missing")
+class HttpCpuPerRequest(unittest.TestCase):
+    """Break http-cpu-not-per-request: the server's CPU per request, times the requests
+    answered, is CPU time the server's processes spent while the row ran; no more than
+    the row's wall time on every PU (a bound no load can break: CPU time is never more
+    than wall time times the CPUs)."""
+
+    def test_cpu_per_request_fits_the_window(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, "h.json")
+            t0 = time.monotonic()
+            r = subprocess.run(
+                [os.path.join(BUILD, "tvp-bench"), "--scenario=http", "--repetitions=1",
+                 "--benchmark_filter=^http/thread_per_conn/thread/measure:rate/conn:keepalive/"
+                 "body:small/pin:split/connections:100/", f"--benchmark_out={out}",
+                 "--benchmark_out_format=json"], cwd=ROOT, capture_output=True, text=True,
+                timeout=300)
+            wall = time.monotonic() - t0
+            self.assertEqual(r.returncode, 0, r.stderr[-2000:])
+            with open(out) as f:
+                doc = json.load(f)
+        (b,) = [b for b in doc["benchmarks"] if b["run_type"] == "iteration"]
+        if b.get("error_occurred"):
+            self.skipTest(b["error_message"])
+        pus = int(doc["context"]["pus"])
+        self.assertGreater(b["requests"], 0)
+        self.assertGreater(b["server_cpu_ns_per_request"], 0)
+        self.assertLessEqual(b["server_cpu_ns_per_request"] * b["requests"], wall * pus * 1e9)
 
 
 if __name__ == "__main__":
