@@ -761,6 +761,10 @@ MUTANTS = [
      "tests": ["test_behaviours", "test_http.py:Runs"],
      "edits": [("	for (size_t scan = 0; scan < k; scan++)\n		for (size_t i = k; i < n; i++)",
                 "	for (size_t scan = 0; scan < k && scan < 1; scan++)\n		for (size_t i = k; i < n; i++)")]},
+    # Shows only where a server refuses some of the connections asked for (held <
+    # asked): no server does at the quick profile's levels here, and making one refuse
+    # (a pids cgroup around it) would leave only the size of a connection's memory to
+    # check, a bound on a measured amount. Left as a survivor, listed.
     {"id": "http-memory-per-asked", "file": "bench/http.c",
      "what": "memory per connection divided by the connections asked for, not those held",
      "tests": ["test_http.py:Runs"],
@@ -784,7 +788,7 @@ MUTANTS = [
      "edits": [('UNITS = {"us": 1.0, "ms": 1e3, "s": 1e6, "m": 60e6}', 'UNITS = {"us": 1.0, "ms": 1.0, "s": 1e6, "m": 60e6}')]},
     {"id": "py-http-time-per-window", "file": "bench/py_http.py",
      "what": "Python's server time is the wrk window, not the time per request",
-     "tests": ["test_http.py:PythonServers"],
+     "tests": ["test_behaviours.py:PythonServerTime", "test_http.py:PythonServers"],
      "edits": [('us = g["seconds"] / g["requests"] * 1e6', 'us = g["seconds"] * 1e6')]},
     {"id": "py-cglimits-highest-limit", "file": "scripts/cglimits.py",
      "what": "the Python reader keeps the highest limit on the path, not the lowest",

@@ -1608,5 +1608,30 @@ class HttpCpuPerRequest(unittest.TestCase):
         self.assertLessEqual(b["server_cpu_ns_per_request"] * b["requests"], wall * pus * 1e9)
 
 
+@unittest.skipUnless(shutil.which("wrk"), "wrk is not installed")
+class PythonServerTime(unittest.TestCase):
+    """Break py-http-time-per-window: a Python server row's time is µs per request, as
+    C's rows are: wrk's window over the requests it got answered, so that time and wrk's
+    own requests/s agree (their product is a second, but for wrk's rounding)."""
+
+    def test_time_is_per_request(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, "p.json")
+            r = subprocess.run(
+                [sys.executable, os.path.join(ROOT, "bench", "py_bench.py"), "--repetitions",
+                 "1", "--filter", "^python/http_threading/thread/measure:http/conn:close/"
+                 "connections:100$", f"--out={out}"], cwd=ROOT, capture_output=True,
+                text=True, timeout=300)
+            self.assertEqual(r.returncode, 0, r.stderr[-2000:])
+            with open(out) as f:
+                rows = json.load(f)["benchmarks"]
+        self.assertEqual(len(rows), 1, rows)
+        b = rows[0]
+        if b.get("error_occurred"):
+            self.skipTest(b["error_message"])
+        self.assertEqual(b["time_unit"], "us")
+        self.assertAlmostEqual(b["real_time"] * b["requests_per_s"] / 1e6, 1.0, delta=0.05)
+
+
 if __name__ == "__main__":
     unittest.main()
