@@ -40,12 +40,13 @@ from mutant_list import MUTANTS  # noqa: E402
 
 def copy_tree(dest):
     """The working tree as it is (tracked and untracked files, build/ too), without
-    results/ other than the reference run and without .git."""
+    results/ other than the reference runs (the reference and its twin, which the tests
+    read) and without .git."""
     def ignore(folder, names):
         rel = os.path.relpath(folder, ROOT)
         skip = {".git"} if rel == "." else set()
         if rel == "results":
-            skip |= {n for n in names if n != "reference"}
+            skip |= {n for n in names if n not in ("reference", "reference-twin")}
         if rel == "build":
             # Other builds (coverage, sanitizers, clang) and screenshots: make test
             # uses build/ and build/extra-kind only.
