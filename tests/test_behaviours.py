@@ -1633,5 +1633,32 @@ class PythonServerTime(unittest.TestCase):
         self.assertAlmostEqual(b["real_time"] * b["requests_per_s"] / 1e6, 1.0, delta=0.05)
 
 
+class WhyAttribution(unittest.TestCase):
+    """Breaks of the attribution pass (scripts/why_fold.py, why_phases.py) the perf
+    fixture cannot show: the process tree holds descendants at any depth (a worker's own
+    child), and a copy-on-write copy's bytes (copy_page) and a contended spin lock's slow
+    path are their phases also where the kernel inlined what called them (the slow path
+    right under copy_pte_range: locks, as the phase map's doc says)."""
+
+    def test_tree_at_any_depth(self):
+        import why_fold
+        forks = [(11, 10), (12, 11), (13, 12), (20, 99)]
+        self.assertEqual(why_fold.tree(10, forks), {10, 11, 12, 13})
+
+    def sample(self, *kernel):
+        import why_fold
+        frames = [why_fold.Frame(f, True) for f in kernel] + [why_fold.Frame("main", False)]
+        return why_fold.Sample("tvp-bench", 10, 10, frames)
+
+    def test_phases_of_the_functions_that_take_the_time(self):
+        import why_fold
+        fault = ("handle_mm_fault", "exc_page_fault", "asm_exc_page_fault")
+        self.assertEqual(why_fold.phase_of(self.sample("copy_page", "wp_page_copy", *fault)),
+                         "page_copy")
+        self.assertEqual(why_fold.phase_of(self.sample(
+            "native_queued_spin_lock_slowpath", "copy_pte_range", "copy_pmd_range",
+            "copy_page_range", "dup_mmap", "dup_mm")), "locks")
+
+
 if __name__ == "__main__":
     unittest.main()

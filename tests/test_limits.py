@@ -501,5 +501,35 @@ class FullDisk(unittest.TestCase):
             self.assertIn(f"scripts/write_report.py {os.path.join(mnt, folder)}", last)
 
 
+class FullDiskStop(unittest.TestCase):
+    """Break full-disk-report-kept, and the line itself without a tmpfs: full_disk.stop
+    removes what a full disk left half-written (a REPORT.md a reader would take for the
+    run's, the .tmp files), keeps the whole raw files, says so in one line with the way
+    to write the report later, and exits with status 2."""
+
+    def test_stop(self):
+        import contextlib
+        import errno
+        import io
+        import full_disk
+        with tempfile.TemporaryDirectory() as folder:
+            for name, text in (("REPORT.md", "# half a rep"), ("benchmarks.json.tmp", "{"),
+                               ("samples.csv.tmp", "run,"), ("benchmarks.json", "{}"),
+                               ("samples.csv", "run,host\n")):
+                with open(os.path.join(folder, name), "w") as f:
+                    f.write(text)
+            err = io.StringIO()
+            with contextlib.redirect_stderr(err), self.assertRaises(SystemExit) as e:
+                full_disk.stop(folder, OSError(errno.ENOSPC, os.strerror(errno.ENOSPC),
+                                               os.path.join(folder, "REPORT.md")))
+            self.assertEqual(e.exception.code, 2)
+            self.assertEqual(sorted(os.listdir(folder)), ["benchmarks.json", "samples.csv"])
+        lines = err.getvalue().strip().splitlines()
+        self.assertEqual(len(lines), 1, lines)
+        self.assertIn("No space left on device", lines[0])
+        self.assertIn("kept benchmarks.json and samples.csv", lines[0])
+        self.assertIn(f"scripts/write_report.py {folder}", lines[0])
+
+
 if __name__ == "__main__":
     unittest.main()
