@@ -1660,5 +1660,44 @@ class WhyAttribution(unittest.TestCase):
             "copy_page_range", "dup_mmap", "dup_mm")), "locks")
 
 
+class WhySentences(unittest.TestCase):
+    """Break why-share-no-samples: a row of the attribution pass that caught no sample
+    says nothing about its phases, so the create sentence keeps its mechanism a
+    hypothesis instead of quoting 0% of nothing."""
+
+    def test_a_row_without_samples_is_no_share(self):
+        import types
+        from report import why
+        def row(row_id, samples, **phases):
+            return {"id": row_id, "samples": samples, "phases": phases, "top": []}
+        doc = {"rows": [row("fork_1g_child", 0, pt_teardown=0.0),
+                        row("fork_1g_parent", 800, pt_copy=95.0)]}
+        w = why.Why(doc)
+        self.assertIsNone(w.share("fork_1g_child", "pt_teardown"))
+        self.assertEqual(w.share("fork_1g_parent", "pt_copy"), 95.0)
+        text = why.fork_exit_words(types.SimpleNamespace(why=w), "500", "300")
+        self.assertIn("is a hypothesis", text)
+        self.assertNotIn("0%", text)
+
+
+class HttpKeyNumber(unittest.TestCase):
+    """Break http-key-largest-level: C8's key number (memory per idle connection, thread
+    against fork per connection) is read at 1000 connections wherever both held 1000,
+    as the handout and the rule state it, not at a larger level the full profile adds."""
+
+    def test_at_a_thousand(self):
+        from report import http
+        rows = []
+        for server, mode, kib in (("thread_per_conn", "thread", 30.0),
+                                  ("fork_per_conn", "process", 100.0)):
+            for n in (100, 1000, 10000):
+                b = bench(f"http/{server}/{mode}/measure:memory/connections:{n}", [1.0] * 3)
+                b.counters["kib_per_conn"] = [kib * (2 if n == 10000 else 1)] * 3
+                rows.append(b)
+        text = " ".join(http.key_number(run_of(*rows)))
+        self.assertIn("With 1000 idle connections open", text)
+        self.assertIn("a thread costs 30 KiB and one held by a forked process 100 KiB", text)
+
+
 if __name__ == "__main__":
     unittest.main()
