@@ -1696,7 +1696,8 @@ class HttpKeyNumber(unittest.TestCase):
                 rows.append(b)
         text = " ".join(http.key_number(run_of(*rows)))
         self.assertIn("With 1000 idle connections open", text)
-        self.assertIn("a thread costs 30 KiB and one held by a forked process 100 KiB", text)
+        self.assertIn("a thread costs 30 KiB and one held by a forked process 100 KiB: "
+                      "3.3× as much", text)
 
 
 if __name__ == "__main__":
