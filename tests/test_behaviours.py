@@ -1461,6 +1461,8 @@ class MutantList(unittest.TestCase):
         self.assertEqual({m["id"]: mutants.unknown_tests(m) for m in MUTANTS
                           if mutants.unknown_tests(m)}, {})
         self.assertEqual(len({m["id"] for m in MUTANTS}), len(MUTANTS), "an id used twice")
+        # A break naming none runs the whole of make test under --fast (minutes each).
+        self.assertEqual([m["id"] for m in MUTANTS if not m.get("tests")], [])
 
 
 @unittest.skipUnless(os.access(os.path.join(BUILD, "tvp-httpd"), os.X_OK),
