@@ -889,11 +889,11 @@ MUTANTS = [
      "edits": [('r=f"{f / t:.1f}"), ""]', 'r=f"{t / f:.1f}"), ""]')]},
     {"id": "handout-check-overflow-ignored", "file": "scripts/handout_check.py",
      "what": "a handout page whose text overflows its box counts as fitting",
-     "tests": ["test_zh.py:Edition.test_handout_in_a_browser"],
+     "tests": ["test_behaviours.py:HandoutCheck", "test_zh.py:Edition.test_handout_in_a_browser"],
      "edits": [('fits=probe["content_height"] <= probe["height"] + 1\n                         and not probe["overflowing"])',
                 'fits=probe["content_height"] <= probe["height"] + 1)')]},
     {"id": "handout-check-largest-font", "file": "scripts/handout_check.py",
      "what": "a figure's text size is its largest font, not its smallest",
-     "tests": ["test_zh.py:Edition.test_handout_in_a_browser"],
+     "tests": ["test_behaviours.py:HandoutCheck", "test_zh.py:Edition.test_handout_in_a_browser"],
      "edits": [("    return min(sizes) if sizes else None", "    return max(sizes) if sizes else None")]},
 ]

@@ -1702,5 +1702,45 @@ class HttpKeyNumber(unittest.TestCase):
                       "3.3× as much", text)
 
 
+class HandoutCheck(unittest.TestCase):
+    """Breaks handout-check-overflow-ignored and handout-check-largest-font: a page whose
+    reading runs past its box does not fit, even where the box itself ends on the screen
+    (a lecturer would not see the rest); and a figure's text is as small as its smallest
+    font (the SVG twin's), which is what must stay readable."""
+
+    def test_smallest_font_of_a_figure(self):
+        import handout_check
+        with tempfile.TemporaryDirectory() as tmp:
+            with open(os.path.join(tmp, "fig.svg"), "w") as f:
+                f.write('<svg><text font-size="22.00">T</text><text font-size="9.5">t</text>'
+                        '<text font-size="14">m</text></svg>')
+            self.assertEqual(handout_check.svg_min_font(tmp, "fig.png"), 9.5)
+            self.assertIsNone(handout_check.svg_min_font(tmp, "none.png"))
+
+    def test_a_box_that_overflows_does_not_fit(self):
+        import handout_check
+        if not handout_check.browser():
+            self.skipTest("no Chromium here")
+        words = " ".join(["a line of the reading that goes on"] * 400)
+        with tempfile.TemporaryDirectory() as tmp:
+            with open(os.path.join(tmp, "HANDOUT.html"), "w") as f:
+                f.write('<!DOCTYPE html><html><head><meta charset="utf-8"><title>t</title>'
+                        "<style>body { margin: 0; font-size: 24px; } section.level2 { "
+                        "height: 600px; }</style></head><body><div class=\"title\">A "
+                        "handout</div><section id=\"c1\" class=\"level2\"><h2>C1</h2>"
+                        '<div class="body" style="height: 100px; overflow: hidden">'
+                        f"{words}</div></section></body></html>")
+            r = subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "handout_check.py"),
+                                tmp, "--out", os.path.join(tmp, "screens")],
+                               capture_output=True, text=True, timeout=300)
+        self.assertEqual(r.returncode, 0, r.stderr[-2000:])
+        pages = {p["page"]: p for p in json.loads(r.stdout)["HANDOUT.html"]}
+        self.assertTrue(pages["title"]["fits"])
+        c1 = pages["c1"]
+        self.assertLessEqual(c1["content_height"], c1["height"] + 1)  # the box ends on screen
+        self.assertEqual(c1["overflowing"], ["div.body"])
+        self.assertFalse(c1["fits"])
+
+
 if __name__ == "__main__":
     unittest.main()
