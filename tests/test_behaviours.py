@@ -13,8 +13,14 @@ names the break each one catches.
   FootprintSlab  footprint's slab growth is per worker (needs build/tvp-bench)
   BenchCounters  the counters of a few real rows, by their definitions (tvp-bench)
 
-Python only, but for FootprintSlab and BenchCounters (seconds of tvp-bench) and
-GilExecutors (a few pools of the Python layer)."""
+and, for the breaks of tests/mutant_list.py the other tests let through, a class each
+(PoolCounters, RunRepetitions, ScaleFigure, CowFigure, Faults, HttpCpuPerRequest,
+PerfStandIn, HandoutCheck, WhyAttribution, ...); MutantList holds that list's names of
+tests to tests that exist.
+
+Python only, but for FootprintSlab, BenchCounters, PoolCounters, Faults, PerfStandIn and
+HttpCpuPerRequest (seconds of tvp-bench), RunRepetitions (run.py), PythonServerTime,
+GilExecutors (the Python layer) and HandoutCheck (Chromium, skipped without it)."""
 import contextlib
 import io
 import json
