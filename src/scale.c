@@ -276,11 +276,16 @@ uint64_t scale_ops(const struct scale_run *r)
 	return total;
 }
 
-uint64_t scale_own_counter(const struct scale_run *r, unsigned i)
+const uint64_t *scale_own_counter_at(const struct scale_run *r, unsigned i)
 {
 	if (!r->sh || i >= r->n)
-		return 0;
-	uint64_t *c = own_counter(r->sh, (enum scale_workload)r->sh->workload, i);
+		return NULL;
+	return own_counter(r->sh, (enum scale_workload)r->sh->workload, i);
+}
+
+uint64_t scale_own_counter(const struct scale_run *r, unsigned i)
+{
+	const uint64_t *c = scale_own_counter_at(r, i);
 	return c ? __atomic_load_n(c, __ATOMIC_RELAXED) : 0;
 }
 

@@ -98,6 +98,10 @@ double scale_speedup(double ops1, double secs1, double opsn, double secsn);
  * process sees it: a thread's adds and a shared array's are seen here, a forked
  * worker's adds to its copy of the global array are not. 0 for other workloads. */
 uint64_t scale_own_counter(const struct scale_run *r, unsigned i);
+/* Where that counter lies in the calling process, or NULL for other workloads: which
+ * cache line each worker adds to is what false_sharing and padded differ in, and only
+ * timing would show it otherwise. */
+const uint64_t *scale_own_counter_at(const struct scale_run *r, unsigned i);
 
 /* The TLB-shootdown interrupts the kernel has counted, summed over CPUs: the "TLB:"
  * line of /proc/interrupts (x86). scale_tlb_shootdowns_from reads another file of that

@@ -257,7 +257,8 @@ const struct worker_kind worker_kinds[WORKER_NKINDS] = {
 	/* Built only with -DTVP_TEST_EXTRA_KIND: one more row, started exactly as fork,
 	 * for the test that a kind added to this table reaches every scenario and table. */
 	[KIND_FORK_TWIN] = {.name = "fork_twin", .mode = MODE_PROCESS, .label = "fork (twin)",
-			    .how = "fork, the child runs the task (a test row)",
+			    /* A quote, so the description's JSON must escape one. */
+			    .how = "fork, the child runs the task (a \"twin\" test row)",
 			    .start = start_fork, .reap = reap_process},
 #endif
 };

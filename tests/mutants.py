@@ -17,7 +17,7 @@ more on 2 cores); run it with `make mutants`, or name the breaks to run.
 --fast runs, instead of `make test`, only the tests a break names as the ones that must
 catch it (its "tests": "test_pool" is the cmocka program build/test_pool,
 "test_state.py:Flags" a unittest class or "test_state.py:Flags.test_x" one test of
-tests/test_state.py), after `make all` for a break of C: seconds or a minute a break,
+tests/test_state.py), after `make all extra-kind` for a break of C: seconds or a minute a break,
 not six. A break that names none is run whole. `make mutants` keeps the full run: it
 also finds a break caught elsewhere than where its list says, which --fast cannot.
 """
@@ -32,18 +32,25 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LOGS = os.path.join(tempfile.gettempdir(), "tvp-mutants")  # each break's make test output
+# --fast: a named test still running after this long is a hang, and the break caught.
+TEST_LIMIT = float(os.environ.get("TVP_TEST_TIMEOUT") or 300) * 2
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from mutant_list import MUTANTS  # noqa: E402
 
 
 def copy_tree(dest):
     """The working tree as it is (tracked and untracked files, build/ too), without
-    results/ other than the reference run and without .git."""
+    results/ other than the reference runs (the reference and its twin, which the tests
+    read) and without .git."""
     def ignore(folder, names):
         rel = os.path.relpath(folder, ROOT)
         skip = {".git"} if rel == "." else set()
         if rel == "results":
-            skip |= {n for n in names if n != "reference"}
+            skip |= {n for n in names if n not in ("reference", "reference-twin")}
+        if rel == "build":
+            # Other builds (coverage, sanitizers, clang) and screenshots: make test
+            # uses build/ and build/extra-kind only.
+            skip |= {n for n in names if n in ("coverage", "san", "clang", "handout-screens")}
         return skip & set(names) | {n for n in names if n == "__pycache__"}
     shutil.copytree(ROOT, dest, symlinks=True, ignore=ignore)
 
@@ -89,6 +96,30 @@ def test_commands(m, build="build"):
     return cmds
 
 
+def unknown_tests(m):
+    """The tests a break names that do not exist: unittest fails on a class it cannot
+    find, which --fast would take for the break caught."""
+    import re
+    bad = []
+    for t in m.get("tests", ()):
+        script, _, which = t.partition(":")
+        if not (t.endswith(".py") or ".py:" in t):
+            if not os.path.exists(os.path.join(ROOT, "tests", f"{t}.c")):
+                bad.append(t)
+            continue
+        try:
+            with open(os.path.join(ROOT, "tests", script)) as f:
+                src = f.read()
+        except OSError:
+            bad.append(t)
+            continue
+        cls, _, meth = which.partition(".")
+        if cls and not re.search(rf"^class {cls}\b", src, re.M) or \
+                meth and not re.search(rf"def {meth}\b", src):
+            bad.append(t)
+    return bad
+
+
 def run_fast(tree, m):
     """make all, then each named test; (returncode, output): non-zero when one failed
     (or the break does not build)."""
@@ -96,17 +127,29 @@ def run_fast(tree, m):
     out = []
     # A break of a script changes nothing make builds: the copied build is the suite's.
     if m["file"].endswith((".c", ".cc", ".h")) or os.path.basename(m["file"]) == "Makefile":
-        r = subprocess.run(["make", "-s", "all"], cwd=tree, capture_output=True, text=True,
-                           env=env)
+        # extra-kind too: the build with one more worker kind is part of make test.
+        r = subprocess.run(["make", "-s", "all", "extra-kind"], cwd=tree, capture_output=True,
+                           text=True, env=env)
         out.append(r.stdout + r.stderr)
         if r.returncode != 0:
             return r.returncode, "".join(out) + "\nFAIL: the break does not build\n"
     rc = 0
     for cmd in test_commands(m):
-        r = subprocess.run(cmd, cwd=tree, capture_output=True, text=True, env=env,
-                           preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
-        out.append(f"$ {' '.join(cmd)}\n{r.stdout}{r.stderr}")
-        rc = rc or r.returncode
+        # A break can make a test wait forever (a server that never says its port): past
+        # the limit it is caught, as tests/run's own limit would catch it, and the
+        # group of processes the test started goes with it.
+        p = subprocess.Popen(cmd, cwd=tree, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                             text=True, env=env, start_new_session=True,
+                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+        try:
+            text, _ = p.communicate(timeout=TEST_LIMIT)
+        except subprocess.TimeoutExpired:
+            os.killpg(p.pid, signal.SIGKILL)
+            text, _ = p.communicate()
+            text += f"\nFAIL: {' '.join(cmd)} still running after {TEST_LIMIT} s\n"
+            p.returncode = p.returncode or 1
+        out.append(f"$ {' '.join(cmd)}\n{text}")
+        rc = rc or p.returncode
         if rc:
             break  # caught: the tests named after it would only say so again
     return rc, "".join(out)
@@ -167,6 +210,12 @@ def main(argv=None):
         return 0
     if not os.path.exists(os.path.join(ROOT, "build", "tvp-bench")):
         print("mutants: build the suite first (make)", file=sys.stderr)
+        return 2
+    named_wrong = {m["id"]: unknown_tests(m) for m in chosen if unknown_tests(m)}
+    if named_wrong:
+        for i, bad in named_wrong.items():
+            print(f"mutants: {i} names tests that do not exist: {', '.join(bad)}",
+                  file=sys.stderr)
         return 2
     results = []
     for n, m in enumerate(chosen, 1):

@@ -13,8 +13,14 @@ names the break each one catches.
   FootprintSlab  footprint's slab growth is per worker (needs build/tvp-bench)
   BenchCounters  the counters of a few real rows, by their definitions (tvp-bench)
 
-Python only, but for FootprintSlab and BenchCounters (seconds of tvp-bench) and
-GilExecutors (a few pools of the Python layer)."""
+and, for the breaks of tests/mutant_list.py the other tests let through, a class each
+(PoolCounters, RunRepetitions, ScaleFigure, CowFigure, Faults, HttpCpuPerRequest,
+PerfStandIn, HandoutCheck, WhyAttribution, ...); MutantList holds that list's names of
+tests to tests that exist.
+
+Python only, but for FootprintSlab, BenchCounters, PoolCounters, Faults, PerfStandIn and
+HttpCpuPerRequest (seconds of tvp-bench), RunRepetitions (run.py), PythonServerTime,
+GilExecutors (the Python layer) and HandoutCheck (Chromium, skipped without it)."""
 import contextlib
 import io
 import json
@@ -24,6 +30,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 from unittest import mock
 
@@ -758,6 +765,18 @@ class DescribeTables(unittest.TestCase):
             if k is not None and isinstance(k.args.get("kind"), str):
                 self.assertIn(k.args["kind"], table, name)
 
+    def test_text_with_a_quote_is_escaped(self):
+        """Break json-quote-raw: the description is JSON whatever its text holds. The
+        extra-kind build's test row says "twin" in quotes (src/worker.c)."""
+        bench_exe = os.path.join(ROOT, "build", "extra-kind", "tvp-bench")
+        if not os.access(bench_exe, os.X_OK):
+            self.skipTest(f"{bench_exe} is not built (make extra-kind)")
+        out = subprocess.run([bench_exe, "--describe"], capture_output=True, text=True,
+                             check=True).stdout
+        d = json.loads(out)
+        how = {k["name"]: k["how"] for k in d["worker_kinds"]}
+        self.assertEqual(how["fork_twin"], 'fork, the child runs the task (a "twin" test row)')
+
 
 
 class CommandLineEdges(unittest.TestCase):
@@ -1004,6 +1023,729 @@ class CreateTable(unittest.TestCase):
                    if line.startswith("| fork | process |"))
         self.assertIn("| 10.0× |", row)
         self.assertIn("| 250 |", row)
+
+
+class ScaleFigure(unittest.TestCase):
+    """Breaks scale-linear-past-pus and scale-coverage-dup: the scale figure's linear
+    line (N times one worker's rate) stops at the machine's PUs, since N workers cannot
+    run side by side on fewer; and the caption names one coverage once ("93.75%
+    interval"), a range only when the intervals differ."""
+
+    def test_linear_line_stops_at_the_pus(self):
+        from report import scale
+        name = "scale/cpu/thread/measure:rate/kind:pthread/pin:none/workers:{n}"
+        rows = []
+        for n in (1, 2, 4):
+            b = bench(name.format(n=n), [1.0] * 5)
+            b.counters["ops_per_s"] = [100.0 * min(n, 2)] * 5
+            rows.append(b)
+        run = run_of(*rows, ctx={"pus": "2"})
+        with tempfile.TemporaryDirectory() as folder:
+            ns, _covs, _base = scale.write_series(run, folder, "cpu", ["pthread"], ["t"])
+            with open(os.path.join(folder, "data", "scale.cpu.dat")) as f:
+                lines = f.read().splitlines()[1:]
+        self.assertEqual(ns, [1, 2, 4])
+        linear = {int(line.split()[0]): line.split()[-1] for line in lines}
+        self.assertEqual(float(linear[1]), 100.0)
+        self.assertEqual(float(linear[2]), 200.0)
+        self.assertEqual(linear[4], "NaN", "a linear point past the 2 PUs")
+
+    def test_one_coverage_named_once(self):
+        from report import scale
+        self.assertEqual(scale.interval_words([0.9375] * 6), "93.75% interval")
+        self.assertEqual(scale.interval_words([0.9375, 0.98, 0.9375]), "93.75-98% intervals")
+        self.assertEqual(scale.interval_words([0.0, 0.0]), "no interval (one repetition)")
+
+
+class CowFigure(unittest.TestCase):
+    """Break cow-one-point-drawn: a copy-on-write series with a single written fraction
+    (after the 0% point, which the figure leaves out) is no line, so the figure leaves it
+    out (its row stays in the table); a run with no series of two points says it has no
+    copy-on-write data to draw."""
+
+    NAME = ("cow/{k}/{m}/measure:write/writer:child/layout:{layout}/parent_touched:1/"
+            "pct:{pct}/parent_mib:64")
+
+    def section(self, *benches):
+        from report import cow, kit
+        drew, kit.DRAW = kit.DRAW, False
+        try:
+            with tempfile.TemporaryDirectory() as folder:
+                text = "\n".join(cow.section(run_of(*benches), folder))
+                path = os.path.join(folder, "data", "cow.dat")
+                data = ""
+                if os.path.exists(path):
+                    with open(path) as f:
+                        data = f.read()
+        finally:
+            kit.DRAW = drew
+        return text, data
+
+    def row(self, layout, pct):
+        b = bench(self.NAME.format(k="fork", m="process", layout=layout, pct=pct),
+                  [100.0 + pct] * 5)
+        b.counters.update(minflt=[pct * 10.0] * 5, private_dirty_kib=[pct * 40.0] * 5)
+        return b
+
+    def test_a_single_point_is_not_a_line(self):
+        text, data = self.section(self.row("private", 0), self.row("private", 10),
+                                  self.row("private", 50), self.row("shared", 0),
+                                  self.row("shared", 10))
+        blocks = [blk for blk in data.split("\n\n\n") if blk.strip()]
+        self.assertEqual(len(blocks), 1, data)
+        self.assertEqual(len([ln for ln in blocks[0].splitlines()
+                              if ln and ln[0].isdigit()]), 2, data)
+
+    def test_nothing_to_draw(self):
+        text, data = self.section(self.row("private", 0), self.row("private", 10))
+        self.assertIn("No copy-on-write data in this run", text)
+        self.assertEqual(data, "")
+
+
+class FootprintOrigin(unittest.TestCase):
+    """Break footprint-origin-default: a footprint row without a parent argument (a run
+    from before the minimal parent existed) was made by tvp-bench, so its Reading opens
+    "From tvp-bench"; the minimal parent's and any other parent's keep theirs."""
+
+    def test_origin_words(self):
+        from report import footprint
+        self.assertEqual(footprint.origin_words(None), "From tvp-bench")
+        self.assertEqual(footprint.origin_words("tvp"), "From tvp-bench")
+        self.assertEqual(footprint.origin_words("minimal"), "From the minimal parent")
+        self.assertEqual(footprint.origin_words("init"), "From init")
+
+
+class PythonInterpreters(unittest.TestCase):
+    """Break pool-interp-filter-lost: with two interpreters in one run, the Python
+    section's tables (the notes' nums, what an idle worker owns) are the first
+    interpreter's, the one the verdicts read; the second one's rows (tagged interp:)
+    stay out of them."""
+
+    def test_tables_hold_the_first_interpreters_rows(self):
+        from report import kit, python
+        rows = []
+        for tag, seen in ((None, 5), ("py3135t_2", 4)):
+            extra = f"/interp:{tag}" if tag else ""
+            b = bench(f"python/thread/thread/measure:nums/via:global{extra}", [10.0] * 3)
+            b.counters["parent_sees_items"] = [float(seen)] * 3
+            m = bench(f"python/thread/thread/measure:memory/workers:4{extra}", [10.0] * 3)
+            m.counters.update(pss_kib=[8.0 * seen] * 3, private_kib=[4.0] * 3,
+                              rss_kib=[16.0] * 3)
+            rows += [b, m]
+        interps = [{"python_interp_tag": "", "python": "3.11.2"},
+                   {"python_interp_tag": "py3135t_2", "python": "3.13.5"}]
+        run = run_of(*rows, ctx={"python_interpreters": json.dumps(interps)})
+        drew, kit.DRAW = kit.DRAW, False
+        try:
+            with tempfile.TemporaryDirectory() as folder:
+                text = "\n".join(python.section(run, folder))
+        finally:
+            kit.DRAW = drew
+        nums = [ln for ln in text.splitlines()
+                if ln.startswith("| threading.Thread |") and "global list" in ln]
+        self.assertEqual(len(nums), 1, nums)
+        self.assertIn("| 5 |", nums[0])
+        memory = [ln for ln in text.splitlines() if ln.startswith("| threading.Thread | 4 |")]
+        self.assertEqual(len(memory), 1, memory)
+        self.assertIn("| 40 |", memory[0])
+
+
+class WantedFamilies(unittest.TestCase):
+    """Break wanted-other-scenario: the names a side without a list of tests could have
+    (report/wanted.py's family_names, for py_bench) are those of the scenario asked for,
+    never another scenario's families."""
+
+    def test_only_the_scenario_asked_for(self):
+        from report import wanted
+        desc = Describe({"modes": ["thread", "process"],
+                         "worker_kinds": [{"name": "pthread", "mode": "thread"},
+                                          {"name": "fork", "mode": "process"}],
+                         "scenarios": [
+                             {"name": "python", "families": [
+                                 {"measure": "create", "variants": ["thread"], "args": [],
+                                  "values": {}}]},
+                             {"name": "create", "families": [
+                                 {"measure": "start", "variants": ["fork"],
+                                  "args": ["parent"], "values": {"parent": ["tvp"]}}]}]})
+        names = wanted.family_names(desc, "python")
+        self.assertTrue(names)
+        self.assertEqual([n for n in names if not n.startswith("python/")], [])
+        self.assertEqual(wanted.family_names(desc, "create"),
+                         ["create/fork/process/measure:start/parent:tvp"])
+
+
+@unittest.skipUnless(os.access(os.path.join(BUILD, "tvp-bench"), os.X_OK),
+                     "tvp-bench is not built")
+class PoolCounters(unittest.TestCase):
+    """Breaks pool-distinct-is-tasks and pool-overhead-all-cpus: a pool of w workers runs
+    its batches (4w tasks each) on at most w distinct workers, which is what a pool is;
+    and the overhead per task is the time per task less the task's own work spread over
+    the CPUs its workers can use, min(PUs, w), not over every PU (one worker runs one task
+    at a time however many PUs the machine has)."""
+
+    FILTER = ("^pool/pool/(thread|process)/measure:throughput/kind:(pthread|fork)/"
+              "task_ns:1000000/workers:(1|2)/")
+
+    @classmethod
+    def setUpClass(cls):
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, "rows.json")
+            r = subprocess.run([os.path.join(BUILD, "tvp-bench"), "--repetitions", "1",
+                                "--min-time", "0.01", f"--benchmark_filter={cls.FILTER}",
+                                f"--benchmark_out={out}", "--benchmark_out_format=json"],
+                               cwd=ROOT, capture_output=True, text=True, timeout=600)
+            if r.returncode != 0:
+                raise AssertionError(f"tvp-bench: {r.stderr[-2000:]}")
+            with open(out) as f:
+                doc = json.load(f)
+        cls.pus = int(doc["context"]["pus"])
+        cls.rows = [b for b in doc["benchmarks"] if b.get("run_type") != "aggregate"]
+
+    def each(self):
+        self.assertEqual(len(self.rows), 4, [b["name"] for b in self.rows])
+        for b in self.rows:
+            self.assertFalse(b.get("error_occurred"), (b["name"], b.get("error_message")))
+            yield b, int(re.search(r"/workers:(\d+)/", b["name"]).group(1))
+
+    def test_a_pool_reuses_its_workers(self):
+        for b, w in self.each():
+            with self.subTest(row=b["name"]):
+                self.assertGreaterEqual(b["tasks"], 4 * w)
+                self.assertGreaterEqual(b["distinct_workers"], 1)
+                self.assertLessEqual(b["distinct_workers"], w)
+                self.assertLessEqual(b["workers_created"], w)
+
+    def test_overhead_spreads_the_work_over_the_workers_cpus(self):
+        for b, w in self.each():
+            with self.subTest(row=b["name"]):
+                cpus = min(self.pus, w)
+                self.assertAlmostEqual(b["overhead_us_per_task"],
+                                       b["us_per_task"] - 1000.0 / cpus, delta=1e-6)
+
+
+@unittest.skipUnless(os.access(os.path.join(BUILD, "tvp-bench"), os.X_OK),
+                     "tvp-bench is not built")
+class RunRepetitions(unittest.TestCase):
+    """Break run-repetitions-not-passed: run.py --repetitions N runs every benchmark N
+    times, C's (tvp-bench) and Python's (py_bench.py) alike, not the profile's count."""
+
+    def test_repetitions_reach_both_sides(self):
+        with tempfile.TemporaryDirectory() as out:
+            r = subprocess.run(
+                [sys.executable, os.path.join(ROOT, "scripts", "run.py"), "--out", out,
+                 "--bench", os.path.join(BUILD, "tvp-bench"), "--repetitions", "2",
+                 "--min-time", "0.001", "--no-report", "--filter",
+                 "^(create/pthread/thread/measure:start/parent:tvp/layout:private/"
+                 "parent_mib:0/|python/thread/thread/measure:create$)"],
+                cwd=ROOT, capture_output=True, text=True, timeout=600)
+            self.assertEqual(r.returncode, 0, r.stderr[-2000:])
+            (folder,) = os.listdir(out)
+            with open(os.path.join(out, folder, "benchmarks.json")) as f:
+                doc = json.load(f)
+        counts = {}
+        for b in doc["benchmarks"]:
+            if b.get("run_type") != "aggregate":
+                counts[b["run_name"]] = counts.get(b["run_name"], 0) + 1
+        self.assertEqual(sorted(n.split("/")[0] for n in counts), ["create", "python"],
+                         counts)
+        self.assertEqual(set(counts.values()), {2}, counts)
+
+
+@unittest.skipUnless(os.access(os.path.join(BUILD, "tvp-bench"), os.X_OK),
+                     "tvp-bench is not built")
+class Faults(unittest.TestCase):
+    """Faults injected where the code has a seam, for breaks only a fault shows:
+    minimal-hides-signal (a worker killed by a signal is named so, by tvp-bench and by
+    the minimal parent that reports its workers' ends over a pipe: TVP_HELPER points the
+    exec'd workers at a script that kills itself), ipc-check-skipped (the throughput
+    rows check every message: TVP_IPC_LOSE makes the producer skip one) and
+    bw-unix-is-pipe (each lmbench row's label says what its bytes came through)."""
+
+    def bench(self, flt, env=None):
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, "rows.json")
+            r = subprocess.run([os.path.join(BUILD, "tvp-bench"), "--repetitions", "1",
+                                "--min-time", "0.01", f"--benchmark_filter={flt}",
+                                f"--benchmark_out={out}", "--benchmark_out_format=json"],
+                               cwd=ROOT, capture_output=True, text=True, timeout=600,
+                               env=dict(os.environ, **(env or {})))
+            self.assertEqual(r.returncode, 0, r.stderr[-2000:])
+            with open(out) as f:
+                return [b for b in json.load(f)["benchmarks"]
+                        if b.get("run_type") != "aggregate"]
+
+    def test_a_worker_killed_by_a_signal_is_named_so(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            fake = os.path.join(tmp, "helper")
+            with open(fake, "w") as f:
+                # The minimal parent is tvp-helper serve: it runs; every worker it or
+                # tvp-bench execs is this script, which dies of SIGKILL.
+                f.write(f'#!/bin/sh\n[ "$1" = serve ] && exec '
+                        f'"{os.path.join(BUILD, "tvp-helper")}" "$@"\nkill -KILL $$\n')
+            os.chmod(fake, 0o755)
+            rows = self.bench("^create/posix_spawn/process/measure:round_trip/"
+                              "parent:(tvp|minimal)/layout:private/parent_mib:0/",
+                              {"TVP_HELPER": fake})
+        self.assertEqual(len(rows), 2, [b["name"] for b in rows])
+        for b in rows:
+            with self.subTest(row=b["name"]):
+                self.assertTrue(b.get("error_occurred"), b)
+                self.assertEqual(b["error_message"],
+                                 "posix_spawn worker ended with signal SIGKILL")
+
+    def test_a_lost_message_stops_the_row(self):
+        rows = self.bench("^ipc/(pipe|unix_stream)/(thread|process)/measure:throughput/"
+                          "kind:(pthread|fork)/pin:none/msg_bytes:64/", {"TVP_IPC_LOSE": "100"})
+        self.assertEqual(len(rows), 4, [b["name"] for b in rows])
+        for b in rows:
+            with self.subTest(row=b["name"]):
+                self.assertTrue(b.get("error_occurred"), b["name"])
+                self.assertIn("message 100 expected, message 101 arrived",
+                              b["error_message"])
+
+    def test_lmbench_rows_say_what_they_crossed(self):
+        rows = self.bench("^bw_lmbench/.*/pin:none/")
+        got = {b["name"].split("/")[1]: b.get("label") for b in rows}
+        self.assertEqual(got, {"pipe": "pipe", "unix_stream": "socket"})
+
+
+class CatalogueEdges(unittest.TestCase):
+    """The catalogue's refusals that make coverage found untested: two runs with one id
+    (the folder's name) are refused when named and skipped with the reason in a scan;
+    a database that cannot be written is a clear error (exit 2, nothing half-made); the
+    example queries on a catalogue not built yet say so; a scan of no results/ folder
+    finds nothing."""
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, self.tmp)
+        self.ref = os.path.join(ROOT, "results", "reference")
+        if not os.path.exists(os.path.join(self.ref, "benchmarks.json")):
+            self.skipTest("results/reference is not there")
+
+    def twin_named_alike(self):
+        """Two runs in two folders of the same name: the reference, and a copy of it
+        whose date differs (another run, the same id)."""
+        a = os.path.join(self.tmp, "a", "run")
+        b = os.path.join(self.tmp, "b", "run")
+        shutil.copytree(self.ref, a)
+        shutil.copytree(self.ref, b)
+        path = os.path.join(b, "benchmarks.json")
+        with open(path) as f:
+            doc = json.load(f)
+        doc["context"]["date"] = "2000-01-01T00:00:00+00:00"
+        with open(path, "w") as f:
+            json.dump(doc, f)
+        return a, b
+
+    def test_two_runs_with_one_id(self):
+        a, b = self.twin_named_alike()
+        db = os.path.join(self.tmp, "cat.sqlite")
+        with self.assertRaises(results.ResultsError) as e:
+            catalogue.build(db, [a, b])
+        self.assertIn("a run with the id run is already in the catalogue", str(e.exception))
+        self.assertFalse(os.path.exists(db))
+        empty = os.path.join(self.tmp, "empty")
+        os.makedirs(empty)
+        with self.assertRaises(results.ResultsError):
+            catalogue.build(db, [a, empty])
+        self.assertFalse(os.path.exists(db))
+        skipped = []
+        n_runs, _ = catalogue.build(db, [a, b, empty],
+                                    lambda folder, why: skipped.append(folder))
+        self.assertEqual((n_runs, sorted(skipped)), (1, sorted([b, empty])))
+
+    def test_unwritable_database(self):
+        blocker = os.path.join(self.tmp, "file")
+        with open(blocker, "w") as f:
+            f.write("a file, not a folder\n")
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err):
+            rc = catalogue.main(["--db", os.path.join(blocker, "cat.sqlite"), self.ref])
+        self.assertEqual(rc, 2)
+        self.assertIn("cannot write", err.getvalue())
+        self.assertEqual(os.listdir(self.tmp), ["file"])  # no temporary file left
+
+    def test_examples_before_any_catalogue(self):
+        out = io.StringIO()
+        db = os.path.join(self.tmp, "none.sqlite")
+        with contextlib.redirect_stdout(out):
+            rc = catalogue.main(["--examples", "--db", db])
+        self.assertEqual(rc, 0)
+        self.assertIn("does not exist yet: make catalogue", out.getvalue())
+        self.assertIn("SELECT", out.getvalue())
+
+    def test_no_results_folder(self):
+        self.assertEqual(catalogue.folders_under(os.path.join(self.tmp, "no-such")), [])
+
+
+class MachineStateEdges(unittest.TestCase):
+    """The machine-state readers at their edges: the estimate, the CPU shares of an
+    interval with no ticks, a probe that gives nothing, and the words for the
+    hypervisor and the container (from stand-ins for systemd-detect-virt and dmesg)."""
+
+    REF = {"scenario_seconds": "create=100,cow=50,globals=10",
+           "sentinel": json.dumps({"start": {"first_touch_ns": 1000}})}
+
+    def test_estimate(self):
+        e = machine_state.estimate(["create", "globals", "new"], {"first_touch_ns": 2000},
+                                   self.REF, "quick")
+        # create: 60% of it faults pages, twice as dear here: 100 x (0.6 x 2 + 0.4).
+        self.assertAlmostEqual(e["create"], 160.0)
+        self.assertAlmostEqual(e["globals"], 10.0)   # no page share
+        self.assertAlmostEqual(e["new"], 30.0)       # not in the reference
+        # No probe of this machine: no fault scaling; 10 x 0.1 s is 4x the quick 5 x 0.05.
+        e = machine_state.estimate(["create"], {}, self.REF, "quick", repetitions=10,
+                                   min_time=0.1)
+        self.assertAlmostEqual(e["create"], 400.0)
+        self.assertAlmostEqual(machine_state.estimate(["cow"], {}, self.REF, "full")["cow"],
+                               50 * machine_state.PROFILE_FACTOR["full"])
+
+    def test_cpu_shares_of_no_time(self):
+        ticks = {k: 5 for k in machine_state.STAT_FIELDS}
+        ticks["suite"] = 0
+        self.assertEqual(machine_state.cpu_shares(ticks, dict(ticks)),
+                         {"others": 0.0, "steal": 0.0})
+
+    def test_probe_of_a_bench_that_fails(self):
+        self.assertEqual(machine_state.probe("/bin/false", takes=2), {})
+        self.assertEqual(machine_state.probe("/nonexistent/tvp-bench", takes=1), {})
+
+    def stand_ins(self, folder, vm, box, log):
+        for name, text in (("systemd-detect-virt",
+                            f'[ "$1" = --vm ] && echo {vm} || echo {box}\n'),
+                           ("dmesg", f"echo '{log}'\n")):
+            path = os.path.join(folder, name)
+            with open(path, "w") as f:
+                f.write("#!/bin/sh\n" + text)
+            os.chmod(path, 0o755)
+
+    def test_virtualisation_words(self):
+        with open("/proc/cpuinfo") as f:
+            flag = " hypervisor" in next((l for l in f if l.startswith("flags")), "")
+        with tempfile.TemporaryDirectory() as d:
+            self.stand_ins(d, "kvm", "docker", "[    0.000000] Hypervisor detected: KVM")
+            with mock.patch.dict(os.environ, {"PATH": d}):
+                words = machine_state.virtualisation()
+            self.assertEqual(words, "; ".join(
+                ["virtual machine: kvm", "container: docker"] +
+                (["CPU flag hypervisor"] if flag else []) +
+                ["kernel log: Hypervisor detected: KVM"]))
+        with tempfile.TemporaryDirectory() as d:
+            self.stand_ins(d, "none", "none", "nothing of note")
+            with mock.patch.dict(os.environ, {"PATH": d}):
+                words = machine_state.virtualisation()
+            self.assertEqual(words, "CPU flag hypervisor" if flag else "none found")
+        with mock.patch.dict(os.environ, {"PATH": "/nonexistent"}):
+            words = machine_state.virtualisation()
+        self.assertEqual(words, "CPU flag hypervisor" if flag else "none found")
+
+
+class VerdictFlips(unittest.TestCase):
+    """Break flips-count-missing-data: comparing runs, a verdict flips only between two
+    decided verdicts; a run without the data to decide (or undecided) says nothing."""
+
+    def test_only_decided_verdicts_flip(self):
+        import compare_runs
+        flips = compare_runs.flips
+        self.assertTrue(flips(["supported", "not supported"]))
+        self.assertTrue(flips(["supported", "missing data", "nuanced"]))
+        self.assertFalse(flips(["supported", "missing data"]))
+        self.assertFalse(flips(["undecided", "supported", "supported"]))
+        self.assertFalse(flips(["missing data", "undecided"]))
+
+
+class MutantList(unittest.TestCase):
+    """tests/mutant_list.py names, for each break, the tests that must catch it; a name
+    that is no test (a class since renamed or lost) makes `make mutants FAST=1` count
+    the break caught by unittest's own error. Every name is a test that exists."""
+
+    def test_every_named_test_exists(self):
+        sys.path.insert(0, os.path.join(ROOT, "tests"))
+        import mutants
+        from mutant_list import MUTANTS
+        self.assertEqual({m["id"]: mutants.unknown_tests(m) for m in MUTANTS
+                          if mutants.unknown_tests(m)}, {})
+        self.assertEqual(len({m["id"] for m in MUTANTS}), len(MUTANTS), "an id used twice")
+        # A break naming none runs the whole of make test under --fast (minutes each).
+        self.assertEqual([m["id"] for m in MUTANTS if not m.get("tests")], [])
+
+
+@unittest.skipUnless(os.access(os.path.join(BUILD, "tvp-httpd"), os.X_OK),
+                     "tvp-httpd is not built")
+class HttpdArguments(unittest.TestCase):
+    """Break httpd-capacity-trailing: tvp-httpd takes whole numbers only; a capacity or
+    a port with anything after its digits ("10x", "8080:") is a usage error (exit 2,
+    the argument named), not the number before it."""
+
+    def test_trailing_characters_refused(self):
+        httpd = os.path.join(BUILD, "tvp-httpd")
+        for args, bad in ((["epoll", "10x"], "10x"), (["epoll", "8", "8080:"], "8080:")):
+            with self.subTest(args=args):
+                r = subprocess.run([httpd, *args], capture_output=True, text=True, timeout=10)
+                self.assertEqual(r.returncode, 2)
+                self.assertIn(f"'{bad}'", r.stderr)
+                self.assertEqual(r.stdout, "")
+
+
+class RowsRunInARow(unittest.TestCase):
+    """The verdict logic for rows whose repetitions ran in a row (a server kept up, no
+    p-value): a comparison holds or fails only when every repetition lies on one side of
+    the threshold, else it is undecided; for "greater" and for "within x", both ways. A
+    run without a description never counts a row as run in a row. make coverage found
+    these outcomes untested."""
+
+    A, B = key("s", "a", "process", "m"), key("s", "b", "thread", "m")
+
+    def outcome(self, relation, threshold, a, b):
+        import engine
+        return engine.in_a_row_comparison(
+            claims.Rule("CE", "a against b", self.A, self.B, relation, threshold), a, b, {})
+
+    def test_greater(self):
+        self.assertIs(self.outcome("greater", 2.0, [21, 22, 25], [10, 10.5, 9]).holds, True)
+        self.assertIs(self.outcome("greater", 2.0, [12, 13, 14], [10, 10.5, 9]).holds, False)
+        o = self.outcome("greater", 2.0, [18, 22, 25], [10, 10.5, 9])
+        self.assertIsNone(o.holds)
+        self.assertTrue(o.undecided)
+        self.assertIn("overlap the threshold", o.why)
+        self.assertIsNone(o.p_diff)
+
+    def test_within(self):
+        self.assertIs(self.outcome("similar", 0.1, [10, 10.2, 10.4], [10.1, 10.3, 10]).holds,
+                      True)
+        self.assertIs(self.outcome("similar", 0.1, [13, 14, 15], [10, 10.3, 10.1]).holds,
+                      False)
+        self.assertIs(self.outcome("similar", 0.1, [7, 7.5, 8], [10, 10.3, 10.1]).holds,
+                      False)
+        o = self.outcome("similar", 0.1, [10, 11.5, 10.2], [10, 10.3, 10.1])
+        self.assertTrue(o.undecided)
+        with self.assertRaises(ValueError):
+            self.outcome("about", 1.0, [1], [1])
+
+    def test_no_description(self):
+        import engine
+        self.assertFalse(engine.ran_in_a_row(object(), self.A))
+
+
+@unittest.skipUnless(os.access(os.path.join(BUILD, "tvp-bench"), os.X_OK),
+                     "tvp-bench is not built")
+class PerfStandIn(unittest.TestCase):
+    """Breaks perf-ref-usecs-as-ms and perf-ref-exit-ignored: the perf reference rows
+    run `perf` from PATH, so a stand-in says what perf would. A take of 5 usecs/op is a
+    row of 5 µs; a perf that exits 127 (not installed) or 1 (not allowed) is skipped
+    with that reason, not read as a take with no usecs/op line."""
+
+    def rows(self, script):
+        with tempfile.TemporaryDirectory() as tmp:
+            with open(os.path.join(tmp, "perf"), "w") as f:
+                f.write("#!/bin/sh\n" + script)
+            os.chmod(os.path.join(tmp, "perf"), 0o755)
+            out = os.path.join(tmp, "p.json")
+            r = subprocess.run(
+                [os.path.join(BUILD, "tvp-bench"), "--scenario=ipc", "--repetitions=1",
+                 "--benchmark_filter=^perf_ref/sched_pipe/process/measure:latency/"
+                 "kind:fork/pin:none/", f"--benchmark_out={out}",
+                 "--benchmark_out_format=json"], cwd=ROOT, capture_output=True, text=True,
+                timeout=300, env=dict(os.environ, PATH=tmp + os.pathsep + os.environ["PATH"]))
+            self.assertEqual(r.returncode, 0, r.stderr[-2000:])
+            with open(out) as f:
+                rows = [b for b in json.load(f)["benchmarks"] if b["run_type"] == "iteration"]
+        self.assertEqual(len(rows), 1, rows)
+        return rows[0]
+
+    def test_usecs_per_op_is_the_rows_time(self):
+        b = self.rows("printf '# Running sched/pipe benchmark...\\n     Total time: 0.100 "
+                      "[sec]\\n\\n       5.000000 usecs/op\\n         200000 ops/sec\\n'\n")
+        self.assertFalse(b.get("error_occurred"), b.get("error_message"))
+        self.assertEqual(b["time_unit"], "us")
+        self.assertAlmostEqual(b["real_time"], 5.0, places=6)
+
+    def test_a_perf_that_fails_is_named(self):
+        b = self.rows("exit 127\n")
+        self.assertEqual(b.get("error_message"), "perf is not installed (PATH has no perf)")
+        b = self.rows("echo 'not allowed' >&2; exit 1\n")
+        self.assertEqual(b.get("error_message"),
+                         "perf bench sched pipe failed (not allowed here?)")
+
+
+class PythonWrkUnits(unittest.TestCase):
+    """Break py-http-ms-as-us: bench/py_http.py reads wrk's latencies in every unit wrk
+    prints (850.00us, 1.20ms, 1.50s, 2.00m) as microseconds, as src/wrk.c does."""
+
+    def test_units(self):
+        import py_http
+        for text, us in (("850.00us", 850.0), ("1.20ms", 1200.0), ("1.50s", 1.5e6),
+                         ("2.00m", 120e6)):
+            with self.subTest(text=text):
+                r = py_http.parse_wrk(f"     50%  {text}\n     99%  {text}\n"
+                                      "  10 requests in 1.00s, 1.00KB read\n"
+                                      "Requests/sec:     10.00\n")
+                self.assertAlmostEqual(r["p50_us"], us)
+                self.assertAlmostEqual(r["p99_us"], us)
+
+
+@unittest.skipUnless(os.access(os.path.join(BUILD, "tvp-bench"), os.X_OK) and
+                     shutil.which("wrk"), "tvp-bench is not built or wrk is missing")
+class HttpCpuPerRequest(unittest.TestCase):
+    """Break http-cpu-not-per-request: the server's CPU per request, times the requests
+    answered, is CPU time the server's processes spent while the row ran; no more than
+    the row's wall time on every PU (a bound no load can break: CPU time is never more
+    than wall time times the CPUs)."""
+
+    def test_cpu_per_request_fits_the_window(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, "h.json")
+            t0 = time.monotonic()
+            r = subprocess.run(
+                [os.path.join(BUILD, "tvp-bench"), "--scenario=http", "--repetitions=1",
+                 "--benchmark_filter=^http/thread_per_conn/thread/measure:rate/conn:keepalive/"
+                 "body:small/pin:split/connections:100/", f"--benchmark_out={out}",
+                 "--benchmark_out_format=json"], cwd=ROOT, capture_output=True, text=True,
+                timeout=300)
+            wall = time.monotonic() - t0
+            self.assertEqual(r.returncode, 0, r.stderr[-2000:])
+            with open(out) as f:
+                doc = json.load(f)
+        (b,) = [b for b in doc["benchmarks"] if b["run_type"] == "iteration"]
+        if b.get("error_occurred"):
+            self.skipTest(b["error_message"])
+        pus = int(doc["context"]["pus"])
+        self.assertGreater(b["requests"], 0)
+        self.assertGreater(b["server_cpu_ns_per_request"], 0)
+        self.assertLessEqual(b["server_cpu_ns_per_request"] * b["requests"], wall * pus * 1e9)
+
+
+@unittest.skipUnless(shutil.which("wrk"), "wrk is not installed")
+class PythonServerTime(unittest.TestCase):
+    """Break py-http-time-per-window: a Python server row's time is µs per request, as
+    C's rows are: wrk's window over the requests it got answered, so that time and wrk's
+    own requests/s agree (their product is a second, but for wrk's rounding)."""
+
+    def test_time_is_per_request(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, "p.json")
+            r = subprocess.run(
+                [sys.executable, os.path.join(ROOT, "bench", "py_bench.py"), "--repetitions",
+                 "1", "--filter", "^python/http_threading/thread/measure:http/conn:close/"
+                 "connections:100$", f"--out={out}"], cwd=ROOT, capture_output=True,
+                text=True, timeout=300)
+            self.assertEqual(r.returncode, 0, r.stderr[-2000:])
+            with open(out) as f:
+                rows = json.load(f)["benchmarks"]
+        self.assertEqual(len(rows), 1, rows)
+        b = rows[0]
+        if b.get("error_occurred"):
+            self.skipTest(b["error_message"])
+        self.assertEqual(b["time_unit"], "us")
+        self.assertAlmostEqual(b["real_time"] * b["requests_per_s"] / 1e6, 1.0, delta=0.05)
+
+
+class WhyAttribution(unittest.TestCase):
+    """Breaks of the attribution pass (scripts/why_fold.py, why_phases.py) the perf
+    fixture cannot show: the process tree holds descendants at any depth (a worker's own
+    child), and a copy-on-write copy's bytes (copy_page) and a contended spin lock's slow
+    path are their phases also where the kernel inlined what called them (the slow path
+    right under copy_pte_range: locks, as the phase map's doc says)."""
+
+    def test_tree_at_any_depth(self):
+        import why_fold
+        forks = [(11, 10), (12, 11), (13, 12), (20, 99)]
+        self.assertEqual(why_fold.tree(10, forks), {10, 11, 12, 13})
+
+    def sample(self, *kernel):
+        import why_fold
+        frames = [why_fold.Frame(f, True) for f in kernel] + [why_fold.Frame("main", False)]
+        return why_fold.Sample("tvp-bench", 10, 10, frames)
+
+    def test_phases_of_the_functions_that_take_the_time(self):
+        import why_fold
+        fault = ("handle_mm_fault", "exc_page_fault", "asm_exc_page_fault")
+        self.assertEqual(why_fold.phase_of(self.sample("copy_page", "wp_page_copy", *fault)),
+                         "page_copy")
+        self.assertEqual(why_fold.phase_of(self.sample(
+            "native_queued_spin_lock_slowpath", "copy_pte_range", "copy_pmd_range",
+            "copy_page_range", "dup_mmap", "dup_mm")), "locks")
+
+
+class WhySentences(unittest.TestCase):
+    """Break why-share-no-samples: a row of the attribution pass that caught no sample
+    says nothing about its phases, so the create sentence keeps its mechanism a
+    hypothesis instead of quoting 0% of nothing."""
+
+    def test_a_row_without_samples_is_no_share(self):
+        import types
+        from report import why
+        def row(row_id, samples, **phases):
+            return {"id": row_id, "samples": samples, "phases": phases, "top": []}
+        doc = {"rows": [row("fork_1g_child", 0, pt_teardown=0.0),
+                        row("fork_1g_parent", 800, pt_copy=95.0)]}
+        w = why.Why(doc)
+        self.assertIsNone(w.share("fork_1g_child", "pt_teardown"))
+        self.assertEqual(w.share("fork_1g_parent", "pt_copy"), 95.0)
+        text = why.fork_exit_words(types.SimpleNamespace(why=w), "500", "300")
+        self.assertIn("is a hypothesis", text)
+        self.assertNotIn("0%", text)
+
+
+class HttpKeyNumber(unittest.TestCase):
+    """Break http-key-largest-level: C8's key number (memory per idle connection, thread
+    against fork per connection) is read at 1000 connections wherever both held 1000,
+    as the handout and the rule state it, not at a larger level the full profile adds."""
+
+    def test_at_a_thousand(self):
+        from report import http
+        rows = []
+        for server, mode, kib in (("thread_per_conn", "thread", 30.0),
+                                  ("fork_per_conn", "process", 100.0)):
+            for n in (100, 1000, 10000):
+                b = bench(f"http/{server}/{mode}/measure:memory/connections:{n}", [1.0] * 3)
+                b.counters["kib_per_conn"] = [kib * (2 if n == 10000 else 1)] * 3
+                rows.append(b)
+        text = " ".join(http.key_number(run_of(*rows)))
+        self.assertIn("With 1000 idle connections open", text)
+        self.assertIn("a thread costs 30 KiB and one held by a forked process 100 KiB: "
+                      "3.3× as much", text)
+
+
+class HandoutCheck(unittest.TestCase):
+    """Breaks handout-check-overflow-ignored and handout-check-largest-font: a page whose
+    reading runs past its box does not fit, even where the box itself ends on the screen
+    (a lecturer would not see the rest); and a figure's text is as small as its smallest
+    font (the SVG twin's), which is what must stay readable."""
+
+    def test_smallest_font_of_a_figure(self):
+        import handout_check
+        with tempfile.TemporaryDirectory() as tmp:
+            with open(os.path.join(tmp, "fig.svg"), "w") as f:
+                f.write('<svg><text font-size="22.00">T</text><text font-size="9.5">t</text>'
+                        '<text font-size="14">m</text></svg>')
+            self.assertEqual(handout_check.svg_min_font(tmp, "fig.png"), 9.5)
+            self.assertIsNone(handout_check.svg_min_font(tmp, "none.png"))
+
+    def test_a_box_that_overflows_does_not_fit(self):
+        import handout_check
+        if not handout_check.browser():
+            self.skipTest("no Chromium here")
+        words = " ".join(["a line of the reading that goes on"] * 400)
+        with tempfile.TemporaryDirectory() as tmp:
+            with open(os.path.join(tmp, "HANDOUT.html"), "w") as f:
+                f.write('<!DOCTYPE html><html><head><meta charset="utf-8"><title>t</title>'
+                        "<style>body { margin: 0; font-size: 24px; } section.level2 { "
+                        "height: 600px; }</style></head><body><div class=\"title\">A "
+                        "handout</div><section id=\"c1\" class=\"level2\"><h2>C1</h2>"
+                        '<div class="body" style="height: 100px; overflow: hidden">'
+                        f"{words}</div></section></body></html>")
+            r = subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "handout_check.py"),
+                                tmp, "--out", os.path.join(tmp, "screens")],
+                               capture_output=True, text=True, timeout=300)
+        self.assertEqual(r.returncode, 0, r.stderr[-2000:])
+        pages = {p["page"]: p for p in json.loads(r.stdout)["HANDOUT.html"]}
+        self.assertTrue(pages["title"]["fits"])
+        c1 = pages["c1"]
+        self.assertLessEqual(c1["content_height"], c1["height"] + 1)  # the box ends on screen
+        self.assertEqual(c1["overflowing"], ["div.body"])
+        self.assertFalse(c1["fits"])
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ What needs root (making cgroups, mounting a tmpfs, an IPC namespace) is skipped 
 reason where the machine does not allow it, never passed silently."""
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -122,6 +123,18 @@ class Readers(unittest.TestCase):
         ctx = cglimits.context(lim)
         self.assertEqual(ctx["cgroup_memory_max_bytes"], "268435456")
         self.assertEqual(ctx["cgroup_pids_max"], "100")
+
+    def test_the_lowest_limit_on_the_path_binds(self):
+        """Both a cgroup and its parent set limits: the lower binds, whichever sets it
+        (memory: the parent's 256 MiB under the job's 512; pids: the job's 100 under
+        the parent's 200)."""
+        d = os.path.join(FIXTURES, "cgroup-v2-nested")
+        lim = cglimits.read(os.path.join(d, "cgroup"), os.path.join(d, "mountinfo"), d)
+        mem, pids = lim["memory"], lim["pids"]
+        self.assertEqual((mem["max"], mem["current"]), (268435456, 209715200))
+        self.assertTrue(mem["dir"].endswith("/sys/fs/cgroup/ci"), mem["dir"])
+        self.assertEqual((pids["max"], pids["current"]), (100, 40))
+        self.assertTrue(pids["dir"].endswith("/ci/job"), pids["dir"])
 
     def test_oom_counter_moved(self):
         self.assertEqual(cglimits.oom_kills_moved({"a": 1, "b": 4}, {"a": 1, "b": 5}), 1)
@@ -241,6 +254,22 @@ class KilledUnderLimit(unittest.TestCase):
             self.assertIn("memory cgroup's limit of 400 MiB", why)
         self.assertEqual(self.doc["context"]["cgroup_memory_max_bytes"], str(400 << 20))
         self.assertEqual(self.doc["context"]["mem_available_source"], "memory cgroup")
+
+    def test_left_is_the_limit_less_its_use(self):
+        """What tvp-bench says is left under the limit is the limit less what the cgroup
+        uses, both named in the same skip (MiB, each rounded down)."""
+        self.ran()
+        if not self.cgroup:
+            self.skipTest(self.cgroup_why)
+        said = [re.search(r"the (\d+) MiB left under the memory cgroup's limit of (\d+) "
+                          r"MiB \((\d+) MiB in use\)", b.get("error_message", ""))
+                for b in self.doc["benchmarks"] if b.get("error_occurred")]
+        said = [m for m in said if m]
+        self.assertTrue(said, "no skip names what is left under the limit")
+        for m in said:
+            left, limit, used = map(int, m.groups())
+            self.assertGreater(used, 0, m.group(0))
+            self.assertIn(limit - used - left, (0, 1), m.group(0))
 
 
 def kill_cow_midway(proc, out):
@@ -470,6 +499,36 @@ class FullDisk(unittest.TestCase):
         self.assertNotIn("REPORT.md", kept)
         if "benchmarks.json" in kept:
             self.assertIn(f"scripts/write_report.py {os.path.join(mnt, folder)}", last)
+
+
+class FullDiskStop(unittest.TestCase):
+    """Break full-disk-report-kept, and the line itself without a tmpfs: full_disk.stop
+    removes what a full disk left half-written (a REPORT.md a reader would take for the
+    run's, the .tmp files), keeps the whole raw files, says so in one line with the way
+    to write the report later, and exits with status 2."""
+
+    def test_stop(self):
+        import contextlib
+        import errno
+        import io
+        import full_disk
+        with tempfile.TemporaryDirectory() as folder:
+            for name, text in (("REPORT.md", "# half a rep"), ("benchmarks.json.tmp", "{"),
+                               ("samples.csv.tmp", "run,"), ("benchmarks.json", "{}"),
+                               ("samples.csv", "run,host\n")):
+                with open(os.path.join(folder, name), "w") as f:
+                    f.write(text)
+            err = io.StringIO()
+            with contextlib.redirect_stderr(err), self.assertRaises(SystemExit) as e:
+                full_disk.stop(folder, OSError(errno.ENOSPC, os.strerror(errno.ENOSPC),
+                                               os.path.join(folder, "REPORT.md")))
+            self.assertEqual(e.exception.code, 2)
+            self.assertEqual(sorted(os.listdir(folder)), ["benchmarks.json", "samples.csv"])
+        lines = err.getvalue().strip().splitlines()
+        self.assertEqual(len(lines), 1, lines)
+        self.assertIn("No space left on device", lines[0])
+        self.assertIn("kept benchmarks.json and samples.csv", lines[0])
+        self.assertIn(f"scripts/write_report.py {folder}", lines[0])
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 /* test_scale.c - the start gate holds every worker until it opens, placement puts
  * worker i where the policy says, the counters add up to the work done, the shared
- * false-sharing array is one array for processes too (and the global one is not), the
+ * false-sharing array is one array for processes too (and the global one is not),
+ * padded counters own their lines while false_sharing's share one, the
  * TLB-shootdown count is read, the copy-on-write region's huge pages are read, and a
  * failed start leaves no child and no shared mapping behind. */
 #include <setjmp.h>
@@ -147,6 +148,53 @@ static void test_false_sharing_shared_is_one_array(void **state)
 	size_t eighth = first + 7 * sizeof(uint64_t);
 	assert_int_equal(first % SCALE_LINE, 0);
 	assert_int_equal(first / 64, eighth / 64);
+	assert_no_children();
+}
+
+/* The 64-byte line of worker i's own counter, in a started run of n on workload w. */
+static uintptr_t line_of(const struct scale_run *r, unsigned i)
+{
+	const uint64_t *c = scale_own_counter_at(r, i);
+	assert_non_null(c);
+	return (uintptr_t)c / 64;
+}
+
+/* The layout each name promises: false_sharing packs the workers' counters into one
+ * line, padded gives each a SCALE_LINE of its own (two 64-byte lines, for the
+ * adjacent-line prefetcher); the work and the counts are the same in both, so only
+ * this layout (or timing) tells them apart. */
+static void test_padded_counters_own_their_lines(void **state)
+{
+	(void)state;
+	const unsigned n = 4;
+	struct scale_run r;
+	assert_int_equal(scale_start(&r, worker_kind_find("pthread"), SCALE_PADDED, n, NULL,
+				     100, 0), 0);
+	for (unsigned i = 0; i < n; i++)
+		for (unsigned j = 0; j < i; j++) {
+			uintptr_t a = line_of(&r, i), b = line_of(&r, j);
+			assert_true((a > b ? a - b : b - a) >= SCALE_LINE / 64);
+		}
+	scale_release(&r);
+	wait_ops(&r, n * 100);
+	for (unsigned i = 0; i < n; i++)
+		assert_int_equal(scale_own_counter(&r, i), 100);
+	assert_int_equal(scale_finish(&r), 0);
+
+	assert_int_equal(scale_start(&r, worker_kind_find("pthread"), SCALE_FALSE_SHARING, n,
+				     NULL, 100, 0), 0);
+	for (unsigned i = 1; i < n; i++)
+		assert_int_equal(line_of(&r, i), line_of(&r, 0));
+	scale_release(&r);
+	wait_ops(&r, n * 100);
+	assert_int_equal(scale_finish(&r), 0);
+
+	assert_int_equal(scale_start(&r, worker_kind_find("pthread"), SCALE_CPU, 1, NULL,
+				     100, 0), 0);
+	assert_null(scale_own_counter_at(&r, 0));
+	scale_release(&r);
+	wait_ops(&r, 100);
+	assert_int_equal(scale_finish(&r), 0);
 	assert_no_children();
 }
 
@@ -306,6 +354,7 @@ int main(void)
 		cmocka_unit_test(test_placement),
 		cmocka_unit_test(test_counters_add_up),
 		cmocka_unit_test(test_false_sharing_shared_is_one_array),
+		cmocka_unit_test(test_padded_counters_own_their_lines),
 		cmocka_unit_test(test_nothing_left_behind),
 		cmocka_unit_test(test_tlb_shootdowns_parsed),
 		cmocka_unit_test(test_tlb_shootdowns_read),

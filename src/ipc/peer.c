@@ -45,8 +45,15 @@ static int run_produce(long arg, int64_t start_ns)
 	int rc = start(&c, &buf);
 	if (rc)
 		return rc;
+	/* TVP_IPC_LOSE=N: message N is never sent, as if the transport had lost it. A fault
+	 * for the tests, which hold every consumer to notice the gap; read once, so the
+	 * loop pays one compare. */
+	const char *lose_env = getenv("TVP_IPC_LOSE");
+	uint64_t lose = lose_env && *lose_env ? strtoull(lose_env, NULL, 10) : UINT64_MAX;
 	for (uint64_t seq = 0;; seq++) {
 		bool last = __atomic_load_n(&task_page()->stop, __ATOMIC_RELAXED);
+		if (seq == lose && !last)
+			continue;
 		if (last)
 			ipc_stamp_last(buf, c.msg_size, seq);
 		else
