@@ -198,13 +198,16 @@ def comparison(rule, a, b, in_a_row=False):
     undecided otherwise. "similar" is two such tests (TOST): a within the margin on
     both sides holds, a past either side fails. Rows that ran in a row get no test
     (in_a_row_comparison)."""
-    for k, side in ((rule.a, a), (rule.b, b)):
-        if len(side) < 2:
-            return Outcome(rule, undecided=True, why=f"{k}: one repetition, no test can decide")
     med_b = stats.median_ci(b)[0]
     if med_b == 0:
         return Outcome(rule, undecided=True, why=f"{rule.b}: median 0, no ratio")
     ratio = stats.median_ci(a)[0] / med_b
+    # One repetition decides nothing, but its ratio is still what the run measured: the
+    # report shows it beside "undecided" (a context row the quick profile runs once).
+    for k, side in ((rule.a, a), (rule.b, b)):
+        if len(side) < 2:
+            return Outcome(rule, undecided=True, ratio=ratio,
+                           why=f"{k}: one repetition, no test can decide")
     if in_a_row:
         return in_a_row_comparison(rule, a, b, dict(ratio=ratio))
     direction, p_diff = direction_of(a, b)
