@@ -2,9 +2,9 @@
 # Pool(3) as it ran in one repetition. A row per worker, a bar per task: blue, a task
 # that started at once; vermilion, one that waited for its worker to finish an earlier
 # task (the same worker, reused); a triangle where each worker was made (before the
-# first request: left of 0). 600x360 with 22-point text, so that shown beside the
+# first request: left of 0). 600x320 with 22-point text, so that shown beside the
 # page's words at 1280x720 no letter is under 20 px (a little less tall than the other
-# handout figures: the English page of C5 has a line more over it).
+# handout figures: the English page of C5 has two lines more over it, three with a ⚠).
 # DATA: two blocks (two blank lines between): the tasks, tab-separated rows of worker,
 # start ms, end ms, waited (0 or 1), the number written on the bar (may be empty); then
 # the workers, rows of worker and the ms it was made at.
@@ -12,7 +12,7 @@
 # Words: L_XLABEL, L_NOW, L_WAITED, L_MADE (the key's three entries, on one line; the
 # page says what the figure is: no title).
 load 'plots/style.gp'
-handout_png = 'set terminal pngcairo noenhanced size 600,360 font "'.FONT.',22"'
+handout_png = 'set terminal pngcairo noenhanced size 600,320 font "'.FONT.',22"'
 handout_svg = 'set terminal svg noenhanced size 600,400 dynamic font "'.FONT.',22"'
 set datafile separator "\t"
 eval ARG3

@@ -1150,30 +1150,6 @@ class PythonInterpreters(unittest.TestCase):
         self.assertIn("| 40 |", memory[0])
 
 
-class WantedFamilies(unittest.TestCase):
-    """Break wanted-other-scenario: the names a side without a list of tests could have
-    (report/wanted.py's family_names, for py_bench) are those of the scenario asked for,
-    never another scenario's families."""
-
-    def test_only_the_scenario_asked_for(self):
-        from report import wanted
-        desc = Describe({"modes": ["thread", "process"],
-                         "worker_kinds": [{"name": "pthread", "mode": "thread"},
-                                          {"name": "fork", "mode": "process"}],
-                         "scenarios": [
-                             {"name": "python", "families": [
-                                 {"measure": "create", "variants": ["thread"], "args": [],
-                                  "values": {}}]},
-                             {"name": "create", "families": [
-                                 {"measure": "start", "variants": ["fork"],
-                                  "args": ["parent"], "values": {"parent": ["tvp"]}}]}]})
-        names = wanted.family_names(desc, "python")
-        self.assertTrue(names)
-        self.assertEqual([n for n in names if not n.startswith("python/")], [])
-        self.assertEqual(wanted.family_names(desc, "create"),
-                         ["create/fork/process/measure:start/parent:tvp"])
-
-
 @unittest.skipUnless(os.access(os.path.join(BUILD, "tvp-bench"), os.X_OK),
                      "tvp-bench is not built")
 class PoolCounters(unittest.TestCase):
@@ -1295,12 +1271,14 @@ class Faults(unittest.TestCase):
 
     def test_a_lost_message_stops_the_row(self):
         rows = self.bench("^ipc/(pipe|unix_stream)/(thread|process)/measure:throughput/"
-                          "kind:(pthread|fork)/pin:none/msg_bytes:64/", {"TVP_IPC_LOSE": "100"})
+                          "kind:(pthread|fork)/pin:none/msg_bytes:64/", {"TVP_IPC_LOSE": "2"})
         self.assertEqual(len(rows), 4, [b["name"] for b in rows])
         for b in rows:
             with self.subTest(row=b["name"]):
                 self.assertTrue(b.get("error_occurred"), b["name"])
-                self.assertIn("message 100 expected, message 101 arrived",
+                # An early message: on a loaded machine a 10 ms row may stop before a
+                # hundredth message (make test saw the unix_stream rows end clean so).
+                self.assertIn("message 2 expected, message 3 arrived",
                               b["error_message"])
 
     def test_lmbench_rows_say_what_they_crossed(self):
@@ -1380,7 +1358,8 @@ class CatalogueEdges(unittest.TestCase):
 
 
 class MachineStateEdges(unittest.TestCase):
-    """The machine-state readers at their edges: the estimate, the CPU shares of an
+    """The machine-state readers at their edges: the estimate (one cost model:
+    budget.scenario_estimate), the CPU shares of an
     interval with no ticks, a probe that gives nothing, and the words for the
     hypervisor and the container (from stand-ins for systemd-detect-virt and dmesg)."""
 
@@ -1388,18 +1367,18 @@ class MachineStateEdges(unittest.TestCase):
            "sentinel": json.dumps({"start": {"first_touch_ns": 1000}})}
 
     def test_estimate(self):
-        e = machine_state.estimate(["create", "globals", "new"], {"first_touch_ns": 2000},
+        e = budget.scenario_estimate(["create", "globals", "new"], {"first_touch_ns": 2000},
                                    self.REF, "quick")
         # create: 60% of it faults pages, twice as dear here: 100 x (0.6 x 2 + 0.4).
         self.assertAlmostEqual(e["create"], 160.0)
         self.assertAlmostEqual(e["globals"], 10.0)   # no page share
         self.assertAlmostEqual(e["new"], 30.0)       # not in the reference
         # No probe of this machine: no fault scaling; 10 x 0.1 s is 4x the quick 5 x 0.05.
-        e = machine_state.estimate(["create"], {}, self.REF, "quick", repetitions=10,
+        e = budget.scenario_estimate(["create"], {}, self.REF, "quick", repetitions=10,
                                    min_time=0.1)
         self.assertAlmostEqual(e["create"], 400.0)
-        self.assertAlmostEqual(machine_state.estimate(["cow"], {}, self.REF, "full")["cow"],
-                               50 * machine_state.PROFILE_FACTOR["full"])
+        self.assertAlmostEqual(budget.scenario_estimate(["cow"], {}, self.REF, "full")["cow"],
+                               50 * budget.PROFILE_FACTOR["full"])
 
     def test_cpu_shares_of_no_time(self):
         ticks = {k: 5 for k in machine_state.STAT_FIELDS}

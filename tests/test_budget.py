@@ -152,11 +152,12 @@ class Plan(unittest.TestCase):
         self.assertGreater(slow.unshrunk, calm.unshrunk * 2)
         self.assertGreater(slow.by_process()["cow"] / slow.by_process()["ipc"],
                            calm.by_process()["cow"] / calm.by_process()["ipc"])
-        # What the verdicts need alone (105 benchmarks at 4 repetitions, their windows as
-        # short as the others', the http rows' wrk windows fixed) takes all of 300 s on
-        # that day and a little more (332 s with the reference of 2026-12-07): the plan
-        # says so and runs it, never dropping a verdict's benchmark. Under 360 s.
-        self.assertLessEqual(slow.total(), 360, slow.summary())
+        # What the verdicts need alone (108 benchmarks at 4 repetitions, their windows as
+        # short as the others', the http rows' wrk windows and fresh servers fixed) takes
+        # all of 300 s on that day and more (384 s with the reference of 2026-12-07
+        # 22:52, whose C8 counts connections held by 5 fresh servers a side): the plan
+        # says so and runs it, never dropping a verdict's benchmark. Under 420 s.
+        self.assertLessEqual(slow.total(), 420, slow.summary())
         self.assertIn("sizes:", " ".join(slow.shrunk))
         # Still every rule's benchmark.
         self.assertFalse([it.name for it in slow.items if it.verdict and it.dropped])

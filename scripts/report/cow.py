@@ -222,8 +222,12 @@ def fault_cost_words(run, series, full):
                   _("A first touch of memory nobody touched before (a fault that allocates "
                     "and zeroes a page, copying nothing) costs {first_ns} ns, so a "
                     "copy-on-write fault costs {extra_ns} ns more than a fault that "
-                    "zeroes.")).format(first_ns=fmt(first), extra_ns=fmt(extra),
-                                       p=f"{p:.3f}" if p is not None else ""))
+                    "zeroes.")).format(
+        first_ns=fmt(first),
+        extra_ns=derived(extra, "copy-on-write fault minus first-touch fault, ns per page "
+                         "(medians)"),
+        p=derived(p, "U test p, copy-on-write faults against first touches", spec=".3f")
+        if p is not None else ""))
     if p is not None and p >= 0.05:
         words.append(_("The two are not told apart in this run (p ≥ 0.05), so it says "
                        "nothing about what copying adds to a fault."))

@@ -54,7 +54,9 @@ def section(run, folder):
                       "difference)")
             extra.append(text.format(kind=run.describe.label(kind), us=us,
                                      ratio=derived(r, f"{kind}: shared / global median",
-                                                   spec=".2f"), p=f"{p:.3f}"))
+                                                   spec=".2f"),
+                                     p=derived(p, f"{kind}: U test p, shared against "
+                                               "global", spec=".3f")))
     if extra:
         out += [_("**Reading.** Putting the list in shared memory changes what the parent "
                   "sees, not only where the list lives (the figure). The whole experiment "

@@ -13,7 +13,7 @@ import py_rules
 from report import outcomes
 from report.i18n import N_, _, current, reason
 from report.kit import draw, fmt, lang_dir, table, write_data
-from report.verdicts import measured_text, prediction, threshold_text, verdict_word, why_text
+from report.verdicts import context, measured_text, prediction, threshold_text, verdict_word, why_text
 
 # A Python operation against its fair base: (Python's words, its key, the base's words,
 # the base's key, what the pair compares). Both sides name their mode; PUS is the
@@ -681,7 +681,8 @@ def rules_part(run):
             p = "–" if o.p is None else f"{o.p:.3f}"
             rows.append([claim if i == 0 else "",
                          f"**{verdict_word(verdict)}**" if i == 0 else "",
-                         prediction(o.rule), measured_text(o, "x"), threshold_text(o.rule), p,
+                         prediction(o.rule) if o.rule.counted else context(prediction(o.rule)),
+                         measured_text(o, "x"), threshold_text(o.rule), p,
                          yes_no(o.holds)])
         for o in outcomes:
             if o.holds is None:

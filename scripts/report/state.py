@@ -26,7 +26,8 @@ FAR = 2.0
 # workers at once, pools of N) are flagged when parallel capacity is below PUs - LOST_PU
 # before or after them: a fall from 2 to 1.33 PUs is a lost vCPU, though only 1.5x.
 LOST_PU = 0.5
-NEEDS_EVERY_PU = ("scale", "pool", "ipc", "python")
+# http pins wrk to one PU and the server to the other: it needs both.
+NEEDS_EVERY_PU = ("scale", "pool", "ipc", "python", "http")
 # Other processes and steal below these are "near zero": a PU lost with both there is
 # one this accounting cannot see being taken.
 UNSEEN_OTHERS, UNSEEN_STEAL = 0.02, 0.01
@@ -40,7 +41,7 @@ PROBES = {
     "cow_fault_ns": (N_("a copy-on-write fault, ns"), True,
                      N_("copy-on-write and fork numbers"), ("create", "cow")),
     "syscall_ns": (N_("a null system call, ns"), True, N_("the numbers of every kernel transport"),
-                   ("create", "ipc", "pool", "python")),
+                   ("create", "ipc", "pool", "python", "http")),
     "switch_ns": (N_("a context switch pair on one PU, ns"), True,
                   N_("ping-pong on one PU and the C7 switching predictions"), ("ipc", "pool")),
     "cacheline_ns": (N_("a cache line's round trip between two PUs, ns"), True,
@@ -51,7 +52,7 @@ PROBES = {
                        N_("large messages and streaming"), ("ipc", "cow", "scale")),
     "parallel_pus": (N_("PUs' worth of work done in parallel"), False,
                      N_("every scaling and pool number with more than one worker"),
-                     ("scale", "pool", "ipc", "python")),
+                     ("scale", "pool", "ipc", "python", "http")),
 }
 # What each probe measures without its unit, for a sentence.
 SUBJECTS = {
