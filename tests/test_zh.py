@@ -428,9 +428,9 @@ class Edition(unittest.TestCase):
                 del run
         zh = self.read("HANDOUT.zh.md")
         self.assertTrue(HAS_CJK.search(zh))
-        self.assertIn("机器：AMD EPYC、2 个 PU", zh)
-        self.assertIn("PU 即逻辑 CPU", zh)
-        self.assertIn("数字为中位数 [93.75% 区间 = 5 次中的最小–最大值]。", zh)
+        self.assertIn("机器：AMD EPYC、2 个逻辑 CPU", zh)
+        self.assertIn("逻辑 CPU：处理器的一个硬件线程", zh)
+        self.assertIn("数字为中位数；方括号内为 5 次重复的最小–最大值（即中位数的 93.75% 置信区间）。", zh)
         self.assertNotIn("Verdict", zh)
         self.assertNotIn("Key numbers", zh)
 
@@ -575,8 +575,8 @@ class Edition(unittest.TestCase):
         self.assertFalse([t for t in ticks["figures/http_rate.keepalive.svg"] if "e+" in t])
         self.assertTrue([t for t in ticks["figures/zh/placement.svg"] if "紧凑" in t])
         report = self.read("REPORT.zh.md")
-        self.assertNotRegex(report, r"(\d\.\d)-\1 个 PU")
-        self.assertIn("quick 配置下 spawn 和 forkserver 只运行到 PU 数", report)
+        self.assertNotRegex(report, r"(\d\.\d)-\1 个(逻辑 CPU|PU)")
+        self.assertIn("quick 配置下 spawn 和 forkserver 只运行到逻辑 CPU 数", report)
 
     def test_handout_reading_names_the_failed_predictions(self):
         """C2 on the reference run: the vfork prediction fails, and the reading says so."""
