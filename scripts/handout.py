@@ -30,7 +30,7 @@ import py_rules  # noqa: E402
 import results  # noqa: E402
 import stats  # noqa: E402
 from report import i18n, kit, state  # noqa: E402
-from report.claims_table import figure_link, key_numbers, key_text, key_values  # noqa: E402
+from report.claims_table import figure_link, key_numbers, key_text, key_undecided, key_values  # noqa: E402
 from report.i18n import N_, _  # noqa: E402
 from report.verdicts import measured_text, parts_text, prediction, verdict_word  # noqa: E402
 
@@ -131,8 +131,10 @@ def key_figure(claim, run, folder):
             f"1\t{_('process')}\t{p:g}\t{p_lo:g}\t{p_hi:g}\t{words[1]}"]
     first, second = two_lines(_(unit))
     # The multiple only ("process = 120 × thread"): what follows it is in the reading.
-    labels = {"L_TITLE1": first, "L_TITLE2": second,
-              "L_RATIO": re.split(r"[,，;；]", nums[2])[0]}
+    ratio = re.split(r"[,，;；]", nums[2])[0]
+    if key_undecided(claim, run):
+        ratio = _("{ratio} (undecided)").format(ratio=ratio)
+    labels = {"L_TITLE1": first, "L_TITLE2": second, "L_RATIO": ratio}
     return drawn(kit.figure(folder, "handout_key.gp", f"handout_key_{claim}.dat",
                             "\n".join(rows) + "\n", claim, labels=labels))
 

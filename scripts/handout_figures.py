@@ -21,7 +21,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import claims  # noqa: E402
 import py_rules  # noqa: E402
 from report import kit  # noqa: E402
-from report.claims_table import key_numbers, key_values  # noqa: E402
+from report.claims_table import key_numbers, key_undecided, key_values  # noqa: E402
 from report.i18n import C_, N_, _  # noqa: E402
 from report.pool import median_repetition, schedule  # noqa: E402
 
@@ -109,6 +109,8 @@ def key_block(claim, run):
     rows = [f"0\t{_('thread')}\t{t:g}\t{t_lo:g}\t{t_hi:g}\t{words[0]}\t0\t",
             f"1\t{_('process')}\t{p:g}\t{p_lo:g}\t{p_hi:g}\t{words[1]}\t1\t"]
     ratio = nums[2].replace("，", ",").replace("；", ";").split(",")[0].split(";")[0]
+    if key_undecided(claim, run):
+        ratio = _("{ratio} (undecided)").format(ratio=ratio)
     return rows, unit, ratio
 
 

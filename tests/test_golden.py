@@ -254,6 +254,23 @@ class Reference(unittest.TestCase):
                                         text)), 8)
 
 
+class KeyUndecided(unittest.TestCase):
+    """A key multiple shown large on a projector says when the counted prediction on the
+    same pair is undecided: the reference's C7 (pipe round trips on one PU, 1.28x with
+    overlapping intervals, undecided) does, its C8 (memory per connection, holds) does
+    not; the handout's C7 figure carries the word."""
+
+    def test_reference(self):
+        from report import claims_table
+        ref = results.load(REFERENCE)
+        self.assertTrue(claims_table.key_undecided("C7", ref))
+        self.assertFalse(claims_table.key_undecided("C8", ref))
+        self.assertFalse(claims_table.key_undecided("C6", ref))  # no key pair
+        import handout_figures
+        rows, unit, ratio = handout_figures.key_block("C7", ref)
+        self.assertTrue(ratio.endswith("(undecided)"), ratio)
+
+
 class Compare(unittest.TestCase):
     """The comparison command on two fixture runs: one the fixture, the other the same
     with pthread_create made 1.5 times slower."""

@@ -38,6 +38,20 @@ def key_values(claim, run, pair=None):
     return out[0], out[1], pair.unit
 
 
+def key_undecided(claim, run):
+    """Whether a counted prediction comparing the claim's key pair (either way round) is
+    undecided in this run: a multiple shown large on a projector then says so (C7's pipe
+    round trip, 1.3x with overlapping intervals, was read as a result)."""
+    pair = claims.CLAIMS[claim].get("key")
+    if not pair:
+        return False
+    res = (lambda k: k.resolve(run.pus) if run.pus else k)
+    keys = {res(pair.thread), res(pair.process)}
+    return any(o.undecided for o in claims.judged(claim, run)[1]
+               if o.rule.counted and o.rule.b is not None
+               and {res(o.rule.a), res(o.rule.b)} == keys)
+
+
 def times(x):
     """A multiple as a lecturer reads it: two digits, never an exponent (120, not
     1.2e+02; 4.5, 0.96)."""
