@@ -30,7 +30,8 @@ import py_rules  # noqa: E402
 import results  # noqa: E402
 import stats  # noqa: E402
 from report import i18n, kit, state  # noqa: E402
-from report.claims_table import figure_link, key_numbers, key_text, key_undecided, key_values  # noqa: E402
+from report.claims_table import figure_link, key_numbers, key_samples, key_text, key_undecided, \
+    key_values  # noqa: E402
 from report.i18n import N_, _  # noqa: E402
 from report.verdicts import measured_text, parts_text, prediction, verdict_word  # noqa: E402
 
@@ -316,17 +317,8 @@ def how_to_read(run, claim=None):
 
 def key_repetitions(claim, run):
     """The fewest repetitions of the claim's key pair in this run, or None."""
-    pair = claims.CLAIMS.get(claim, {}).get("key") if claim else None
-    if not pair:
-        return None
-    counts = []
-    for k in (pair.thread, pair.process):
-        b = run.bench(k.resolve(run.pus) if run.pus else k)
-        vals = claims.values(b, pair.metric) if b and b.usable else []
-        if not vals:
-            return None
-        counts.append(len(vals))
-    return min(counts)
+    samples = key_samples(claim, run) if claim else None
+    return min(map(len, samples)) if samples else None
 
 
 def run_name(run):

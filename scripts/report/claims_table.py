@@ -21,10 +21,9 @@ ANCHORS = {"C1": "#c1--what-a-worker-owns", "C2": "#c2--creation-cost-and-copy-o
            "C6": "#c5-c6-and-c7--pools-failures-and-isolation"}
 
 
-def key_values(claim, run, pair=None):
-    """((median, lo, hi) of the thread, the same of the process, unit) of the claim's
-    key pair (or of the pair given), less its offset, or None where the run lacks
-    either."""
+def key_samples(claim, run, pair=None):
+    """[the thread's repetitions, the process's] of the claim's key pair (or of the pair
+    given), as the pair's metric reads them, or None where the run lacks either."""
     pair = pair or claims.CLAIMS[claim].get("key")
     if not pair:
         return None
@@ -34,8 +33,20 @@ def key_values(claim, run, pair=None):
         vals = claims.values(b, pair.metric) if b and b.usable else []
         if not vals:
             return None
-        out.append(tuple(v - pair.offset for v in stats.median_ci(vals)[:3]))
-    return out[0], out[1], pair.unit
+        out.append(vals)
+    return out
+
+
+def key_values(claim, run, pair=None):
+    """((median, lo, hi) of the thread, the same of the process, unit) of the claim's
+    key pair (or of the pair given), less its offset, or None where the run lacks
+    either."""
+    pair = pair or claims.CLAIMS[claim].get("key")
+    samples = key_samples(claim, run, pair)
+    if not samples:
+        return None
+    t, p = (tuple(v - pair.offset for v in stats.median_ci(vals)[:3]) for vals in samples)
+    return t, p, pair.unit
 
 
 def key_undecided(claim, run):
