@@ -24,6 +24,7 @@ import claims  # noqa: E402
 import handout  # noqa: E402
 import results  # noqa: E402
 from report import document, i18n  # noqa: E402
+from report.verdicts import threshold_text  # noqa: E402
 
 # The files whose every string is translated, shown in both languages: each _() or N_()
 # in them must have a translation.
@@ -456,8 +457,10 @@ class Edition(unittest.TestCase):
                 with i18n.language("zh"):
                     for o in outs:
                         if o.holds is False:
-                            self.assertIn(f"预测“{i18n._(o.rule.prediction)}”未得到证实（实测 ",
+                            # The threshold it missed beside what was measured.
+                            self.assertIn(f"预测“{i18n._(o.rule.prediction)}”不成立：实测 ",
                                           page)
+                            self.assertIn(f"，预测要求 {threshold_text(o.rule)}", page)
 
     def test_handout_page_carries_the_runs_flag(self):
         """A claim whose scenario the run flagged (other processes took the CPUs while
