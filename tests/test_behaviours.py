@@ -225,6 +225,24 @@ class ZhComparisons(unittest.TestCase):
             self.assertEqual(i18n._("processes faster"), "进程更快")
 
 
+def tvp_bench_doc(flt, env=None):
+    """tvp-bench's JSON for the rows FLT matches, once each at 10 ms (a test's run, not a
+    measurement); an exit that is not 0 fails with its stderr."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "rows.json")
+        r = subprocess.run([os.path.join(BUILD, "tvp-bench"), "--repetitions", "1",
+                            "--min-time", "0.01", f"--benchmark_filter={flt}",
+                            f"--benchmark_out={out}", "--benchmark_out_format=json"],
+                           cwd=ROOT, capture_output=True, text=True, timeout=600,
+                           env=dict(os.environ, **(env or {})))
+        if r.returncode != 0:
+            raise AssertionError(f"tvp-bench: {r.stderr[-2000:]}")
+        with open(out) as f:
+            doc = json.load(f)
+    doc["benchmarks"] = [b for b in doc["benchmarks"] if b.get("run_type") != "aggregate"]
+    return doc
+
+
 def run_with(sentinel):
     ctx = {"sentinel": json.dumps(sentinel), "cpu_shares": "{}", "pus": "2"}
     return results.Run(ctx, Describe({}), {})
@@ -391,17 +409,7 @@ class BenchCounters(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        with tempfile.TemporaryDirectory() as tmp:
-            out = os.path.join(tmp, "rows.json")
-            r = subprocess.run([os.path.join(BUILD, "tvp-bench"), "--repetitions", "1",
-                                "--min-time", "0.01", f"--benchmark_filter={cls.FILTER}",
-                                f"--benchmark_out={out}", "--benchmark_out_format=json"],
-                               cwd=ROOT, capture_output=True, text=True, timeout=600)
-            if r.returncode != 0:
-                raise AssertionError(f"tvp-bench: {r.stderr[-2000:]}")
-            with open(out) as f:
-                cls.rows = [b for b in json.load(f)["benchmarks"]
-                            if b.get("run_type") != "aggregate"]
+        cls.rows = tvp_bench_doc(cls.FILTER)["benchmarks"]
 
     def select(self, prefix):
         rows = [b for b in self.rows if b["name"].startswith(prefix)]
@@ -1164,18 +1172,9 @@ class PoolCounters(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        with tempfile.TemporaryDirectory() as tmp:
-            out = os.path.join(tmp, "rows.json")
-            r = subprocess.run([os.path.join(BUILD, "tvp-bench"), "--repetitions", "1",
-                                "--min-time", "0.01", f"--benchmark_filter={cls.FILTER}",
-                                f"--benchmark_out={out}", "--benchmark_out_format=json"],
-                               cwd=ROOT, capture_output=True, text=True, timeout=600)
-            if r.returncode != 0:
-                raise AssertionError(f"tvp-bench: {r.stderr[-2000:]}")
-            with open(out) as f:
-                doc = json.load(f)
+        doc = tvp_bench_doc(cls.FILTER)
         cls.pus = int(doc["context"]["pus"])
-        cls.rows = [b for b in doc["benchmarks"] if b.get("run_type") != "aggregate"]
+        cls.rows = doc["benchmarks"]
 
     def each(self):
         self.assertEqual(len(self.rows), 4, [b["name"] for b in self.rows])
@@ -1238,17 +1237,7 @@ class Faults(unittest.TestCase):
     bw-unix-is-pipe (each lmbench row's label says what its bytes came through)."""
 
     def bench(self, flt, env=None):
-        with tempfile.TemporaryDirectory() as tmp:
-            out = os.path.join(tmp, "rows.json")
-            r = subprocess.run([os.path.join(BUILD, "tvp-bench"), "--repetitions", "1",
-                                "--min-time", "0.01", f"--benchmark_filter={flt}",
-                                f"--benchmark_out={out}", "--benchmark_out_format=json"],
-                               cwd=ROOT, capture_output=True, text=True, timeout=600,
-                               env=dict(os.environ, **(env or {})))
-            self.assertEqual(r.returncode, 0, r.stderr[-2000:])
-            with open(out) as f:
-                return [b for b in json.load(f)["benchmarks"]
-                        if b.get("run_type") != "aggregate"]
+        return tvp_bench_doc(flt, env)["benchmarks"]
 
     def test_a_worker_killed_by_a_signal_is_named_so(self):
         with tempfile.TemporaryDirectory() as tmp:
