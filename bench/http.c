@@ -43,6 +43,7 @@
 #include "wrk.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,17 +65,31 @@ static int window_s;
 static int capacity;
 static double patience_s;
 
-/* The server that runs now, kept across the rows of its model. */
+/* The server that runs now, kept across the rows of its model (a memory row's
+ * repetitions, then its rate rows: see register_all), started with the server's PUs
+ * apart from wrk's where the machine has two (split). warm_*: the rate row and level it
+ * was last warmed up for; mem_*: the memory row it was started fresh for, and its
+ * memory then. */
 static struct {
 	struct http_peer peer;
 	bool running, split;
+	const void *warm_case;
+	int warm_conns, warm_answered;
+	double warm_s;
+	const void *mem_row;
+	int mem_conns;
+	long base_pss, base_kmem;
 } cur;
+
+/* How long a warm-up may wait for one more answer (ten times that in all). */
+static double warm_patience_s;
 
 static void stop_current(void)
 {
 	if (cur.running)
 		http_stop(&cur.peer);
 	cur.running = false;
+	cur.warm_case = cur.mem_row = NULL;
 }
 
 static void at_end(void)
@@ -95,16 +110,38 @@ static bool split_sets(cpu_set_t *wrk, cpu_set_t *server)
 	return CPU_COUNT(server) > 0;
 }
 
-/* Why this many connections cannot be held here, or NULL. */
-static const char *level_refusal(int conns, char *buf, size_t size)
+/* A kernel-wide limit on tasks, or LONG_MAX where it cannot be read. */
+static long sys_limit(const char *path)
+{
+	char buf[64];
+	return read_text(path, buf, sizeof buf) == 0 ? strtol(buf, NULL, 10) : LONG_MAX;
+}
+
+/* Why this many connections cannot be held here by server s, or NULL. */
+static const char *level_refusal(int s, int conns, char *buf, size_t size)
 {
 	struct rlimit rl;
-	/* wrk and the server each need a descriptor per connection, and a few more. */
+	/* wrk and the server each need a descriptor per connection, and a few more; the
+	 * run raises its soft limit to the hard one (http_env_init), which they inherit. */
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_max != RLIM_INFINITY &&
 	    (long long)rl.rlim_max < conns + 64LL) {
 		snprintf(buf, size, "RLIMIT_NOFILE %llu cannot hold %d connections",
 			 (unsigned long long)rl.rlim_max, conns);
 		return buf;
+	}
+	/* A worker per connection is a task per connection: the kernel's limits on tasks
+	 * (every process's threads count) must leave room for them. */
+	if (s == HTTP_EPOLL || s == HTTP_APACHE_EVENT)
+		return NULL;
+	static const char *const limits[] = {"/proc/sys/kernel/threads-max",
+					     "/proc/sys/kernel/pid_max"};
+	for (size_t i = 0; i < ARRAY_SIZE(limits); i++) {
+		long max = sys_limit(limits[i]);
+		if (max < conns + 1024L) {
+			snprintf(buf, size, "%s %ld cannot hold %d connections", limits[i] + 10, max,
+				 conns);
+			return buf;
+		}
 	}
 	return NULL;
 }
@@ -128,12 +165,45 @@ static bool alive(const struct http_peer *p)
 	return waitpid(p->pid, NULL, WNOHANG) == 0;
 }
 
+/* Grows the server to this many connections before its first measured window at a
+ * level: conns idle keep-alive connections opened and answered (a pool makes its
+ * workers as they queue: Apache prefork by 1, 2, 4 ... 32 processes a second from its
+ * shipped StartServers 5, seven seconds to 100), then closed, so the window measures
+ * a server that can hold them, not one growing under wrk. Returns the seconds it took
+ * and, in *answered, how many it answered. */
+static double warm_up(const struct http_peer *p, int conns, int *answered)
+{
+	int *fds = malloc((size_t)conns * sizeof *fds);
+	if (!fds) {
+		*answered = 0;
+		return 0;
+	}
+	int64_t t0 = now_ns();
+	*answered = http_hold(p, conns, warm_patience_s, fds);
+	int64_t t1 = now_ns();
+	http_release(fds, conns);
+	free(fds);
+	return (double)(t1 - t0) * 1e-9;
+}
+
+/* The server's processes and threads, sampled in wrk's window (wrk_probe). */
+struct in_window {
+	const struct http_peer *peer;
+	int procs, threads;
+};
+
+static void sample_in_window(void *arg)
+{
+	struct in_window *w = arg;
+	w->procs = http_tree_procs(w->peer, &w->threads);
+}
+
 static void run_rate(gb_state *st, const void *data)
 {
 	const struct rate_case *c = data;
 	int conns = (int)gb_range(st, 0);
 	char why[600];
-	if (level_refusal(conns, why, sizeof why)) {
+	if (level_refusal(c->server, conns, why, sizeof why)) {
 		gb_skip(st, "%s", why);
 		return;
 	}
@@ -161,15 +231,29 @@ static void run_rate(gb_state *st, const void *data)
 	/* wrk's window holds its connecting too: 10,000 connections take seconds to open
 	 * on two PUs, so the window grows by a second per 2,500 connections. */
 	int secs = window_s + conns / 2500;
+	/* Once a row and level, on its first repetition: the later ones find the server as
+	 * the last window left it. */
+	if (cur.warm_case != data || cur.warm_conns != conns) {
+		cur.warm_s = warm_up(&cur.peer, conns, &cur.warm_answered);
+		cur.warm_case = data;
+		cur.warm_conns = conns;
+	}
 	struct wrk_result r = {0};
 	double cpu = 0;
-	int procs = 0, threads = 0;
+	/* Sampled at 60% of the window: every connection open and busy (wrk opens them
+	 * first), none closing yet. */
+	struct in_window w = {&cur.peer, 0, 0};
+	struct wrk_probe probe = {0.6 * secs, sample_in_window, &w};
 	while (gb_keep_running(st)) {
+		/* Every child of the last window reaped first, and after: a child ending
+		 * while the tree is read would be counted in neither its own time nor its
+		 * parent's. */
+		http_tree_quiet(&cur.peer, 2000);
 		double cpu0 = http_tree_cpu_ns(&cur.peer);
-		int err = wrk_run(url, conns, secs, c->close, c->split ? &wrk_cpus : NULL, &r, why,
-				  sizeof why);
+		int err = wrk_run(url, conns, secs, c->close, c->split ? &wrk_cpus : NULL, &probe,
+				  &r, why, sizeof why);
+		http_tree_quiet(&cur.peer, 2000);
 		double cpu1 = http_tree_cpu_ns(&cur.peer);
-		procs = http_tree_procs(&cur.peer, &threads);
 		if (!err && !alive(&cur.peer)) {
 			snprintf(why, sizeof why, "the server died during the run");
 			err = ECHILD;
@@ -198,8 +282,11 @@ static void run_rate(gb_state *st, const void *data)
 	gb_counter(st, "requests", (double)r.requests, 0);
 	if (r.requests > 0)
 		gb_counter(st, "server_cpu_ns_per_request", cpu / (double)r.requests, 0);
-	gb_counter(st, "server_processes", procs, 0);
-	gb_counter(st, "server_threads", threads, 0);
+	gb_counter(st, "server_processes", w.procs, 0);
+	gb_counter(st, "server_threads", w.threads, 0);
+	/* The row's warm-up, the same on each of its repetitions. */
+	gb_counter(st, "warmup_s", cur.warm_s, 0);
+	gb_counter(st, "warmup_answered", cur.warm_answered, 0);
 }
 
 static void settle(void)
@@ -223,57 +310,78 @@ static void run_memory(gb_state *st, const void *data)
 	const struct memory_case *c = data;
 	int conns = (int)gb_range(st, 0);
 	char why[600];
-	if (level_refusal(conns, why, sizeof why)) {
+	if (level_refusal(c->server, conns, why, sizeof why)) {
 		gb_skip(st, "%s", why);
 		return;
 	}
-	stop_current(); /* a fresh server: a pool grown by an earlier row would hide its cost */
 	int *fds = malloc((size_t)conns * sizeof *fds);
 	if (!fds) {
 		gb_skip(st, "malloc: %s", strerror(ENOMEM));
 		return;
 	}
-	double pss_d = 0, kmem_d = 0;
+	cpu_set_t wrk_cpus, server_cpus;
+	bool split = split_sets(&wrk_cpus, &server_cpus);
+	double total_d = 0, pss_d = 0, kmem_d = 0;
 	int held = 0, procs = 0, threads = 0;
-	long base_pss = 0, base_kmem = 0;
 	while (gb_keep_running(st)) {
-		struct http_peer p;
-		if (start(st, &p, c->server, NULL) != 0)
-			break;
-		/* One request first, so what a server makes on its first (buffers, lazily
-		 * loaded code) is in the baseline, not charged to the connections. */
-		int one = -1;
-		http_hold(&p, 1, patience_s, &one);
-		http_release(&one, 1);
-		settle();
-		memory_now(&p, &base_pss, &base_kmem);
+		/* A fresh server for the row's first repetition, its baseline read then: a
+		 * pool grown by an earlier row would hide its cost. The later repetitions
+		 * hold the connections again on the same server (the baseline is the fresh
+		 * one's): Apache prefork takes seven seconds to grow to 100 processes, and a
+		 * fresh one each time cost the quick profile fourteen. The repetitions then
+		 * run in a row, as the scenario's others do (in_a_row: no p-value). The
+		 * server is placed as the rate rows' (split), which then run on it. */
+		if (!cur.running || cur.mem_row != data || cur.mem_conns != conns ||
+		    cur.peer.server != c->server || !alive(&cur.peer)) {
+			stop_current();
+			if (start(st, &cur.peer, c->server, split ? &server_cpus : NULL) != 0)
+				break;
+			cur.running = true;
+			cur.split = split;
+			cur.mem_row = data;
+			cur.mem_conns = conns;
+			/* One request first, so what a server makes on its first (buffers,
+			 * lazily loaded code) is in the baseline, not charged to the
+			 * connections. */
+			int one = -1;
+			http_hold(&cur.peer, 1, patience_s, &one);
+			http_release(&one, 1);
+			settle();
+			memory_now(&cur.peer, &cur.base_pss, &cur.base_kmem);
+		}
 		int64_t t0 = now_ns();
-		held = http_hold(&p, conns, patience_s, fds);
+		held = http_hold(&cur.peer, conns, patience_s, fds);
 		int64_t t1 = now_ns();
 		settle();
 		long pss, kmem;
-		memory_now(&p, &pss, &kmem);
-		procs = http_tree_procs(&p, &threads);
+		long total = memory_now(&cur.peer, &pss, &kmem);
+		procs = http_tree_procs(&cur.peer, &threads);
 		http_release(fds, conns);
-		http_stop(&p);
 		if (held == 0) {
+			stop_current();
 			gb_skip(st, "%s answered none of %d connections", http_servers[c->server].name,
 				conns);
 			break;
 		}
 		gb_set_iteration_time(st, (double)(t1 - t0) * 1e-9);
-		pss_d = (double)(pss - base_pss) / held;
-		kmem_d = kmem >= 0 && base_kmem >= 0 ? (double)(kmem - base_kmem) / held : -1;
+		total_d = (double)total / held;
+		pss_d = (double)(pss - cur.base_pss) / held;
+		kmem_d = kmem >= 0 && cur.base_kmem >= 0 ? (double)(kmem - cur.base_kmem) / held : -1;
 	}
 	free(fds);
 	if (gb_error_occurred(st))
 		return;
 	gb_counter(st, "kib_per_conn", pss_d + (kmem_d > 0 ? kmem_d : 0), 0);
+	/* Everything the server holds while it holds them, over how many: what holding
+	 * them costs the program, the workers it made ahead for them included (Apache
+	 * worker's 128 threads are in its baseline, not in kib_per_conn). */
+	gb_counter(st, "total_kib_per_conn", total_d, 0);
 	gb_counter(st, "pss_kib_per_conn", pss_d, 0);
 	if (kmem_d >= 0)
 		gb_counter(st, "kmem_kib_per_conn", kmem_d, 0);
 	gb_counter(st, "held", held, 0);
-	gb_counter(st, "baseline_pss_kib", (double)base_pss, 0);
+	gb_counter(st, "baseline_pss_kib", (double)cur.base_pss, 0);
+	gb_counter(st, "baseline_kib", (double)(cur.base_pss + (cur.base_kmem > 0 ? cur.base_kmem : 0)), 0);
 	gb_counter(st, "server_processes", procs, 0);
 	gb_counter(st, "server_threads", threads, 0);
 	if (held < conns) {
@@ -305,7 +413,7 @@ static void run_held(gb_state *st, const void *data)
 		}
 	}
 	int cap = c->cap;
-	if (level_refusal(cap, why, sizeof why)) {
+	if (level_refusal(c->server, cap, why, sizeof why)) {
 		gb_skip(st, "%s", why);
 		return;
 	}
@@ -400,8 +508,9 @@ static int at_most(const struct suite_opts *opts, int n)
 /* Under one memory limit: how many connections each server holds, each repetition a
  * fresh server (so they are independent draws of one server's fate). The quick profile
  * asks it of the two servers C8's sentence is about, a thread or a process per
- * connection, five times each (a counted prediction: about a second a server); the full
- * one of every server (Apache prefork grows by 32 processes a second: half a minute to
+ * connection, three times each (a counted prediction, as every other counted row: about
+ * a second a server; five each made `make claim C=C8` a minute); the full one of every
+ * server (Apache prefork grows by 32 processes a second: half a minute to
  * fill 256 MiB). */
 static void register_held(const struct suite_opts *opts)
 {
@@ -416,7 +525,7 @@ static void register_held(const struct suite_opts *opts)
 			.variant = http_servers[s].name, .mode = mode_of(s),
 			.arg_names = {"limit_mib"}, .fn = run_held, .data = &c,
 			.data_size = sizeof c, .time = BENCH_MANUAL_TIME, .unit = GB_MS,
-			.iterations = 1, .repetitions = at_most(opts, pair ? 5 : 3)}), 256);
+			.iterations = 1, .repetitions = at_most(opts, 3)}), 256);
 	}
 }
 
@@ -464,8 +573,36 @@ static void register_rate(const struct suite_opts *opts, int s, bool close, bool
 			bench_arg(b, full_levels[i]);
 	else
 		bench_arg(b, 100);
-	if (!full && split && !close && handout_series(s))
+	/* Apache prefork not at 1000 in quick: its warm-up to 1000 processes (32 a second)
+	 * would take half a minute; the full profile sweeps it. */
+	if (!full && split && !close && handout_series(s) && s != HTTP_APACHE_PREFORK)
 		bench_arg(b, 1000);
+}
+
+/* Server s's memory rows at 100 connections and fewer, or (above) the larger ones. */
+static void register_memory(const struct suite_opts *opts, int s, const int *levels,
+			    size_t nlevels, bool above)
+{
+	bool full = opts->profile == PROFILE_FULL;
+	struct memory_case c = {s};
+	for (size_t i = 0; i < nlevels; i++) {
+		if ((levels[i] > 100) != above)
+			continue;
+		/* Apache prefork would take half a minute to 1000 connections: the quick
+		 * profile holds 100 of Apache's. */
+		if (!full && http_servers[s].mpm && levels[i] > 100)
+			continue;
+		/* Three of each pair C8 counts at the level its rule reads (a fresh server,
+		 * then twice more on it); one of the rest in the quick profile, for the
+		 * figure. */
+		int reps = full || counted_memory(s, levels[i]) ? at_most(opts, 3) : 1;
+		bench_arg(bench_register(&(struct bench_row){
+			.scenario = &scenario_http, .measure = "memory",
+			.variant = http_servers[s].name, .mode = mode_of(s),
+			.arg_names = {"connections"}, .fn = run_memory, .data = &c,
+			.data_size = sizeof c, .time = BENCH_MANUAL_TIME, .unit = GB_MS,
+			.iterations = 1, .repetitions = reps}), levels[i]);
+	}
 }
 
 static void register_all(const struct suite_opts *opts)
@@ -473,16 +610,26 @@ static void register_all(const struct suite_opts *opts)
 	bool full = opts->profile == PROFILE_FULL;
 	window_s = full ? 2 : 1;
 	patience_s = full ? 10 : 5;
+	/* Apache prefork needs seven seconds to 100 processes, a minute to 1000: a
+	 * warm-up waits for the next answer 1.5 s (6 s), 15 s (a minute) in all. */
+	warm_patience_s = full ? 6 : 1.5;
 	capacity = full ? 10000 : 1000;
 	record_apache_conf();
 
 	/* quick: what the verdicts, the main figure (memory per connection) and the
 	 * not-a-toy check need, a second a wrk window, each run in a row: keep-alive at 100
-	 * connections once for every server but Apache worker (1000 too for the handout's
-	 * four), a connection per request at 100 three times for the counted pair only,
-	 * epoll unpinned once. full: the whole sweep, three times, the 64 KiB body, every
-	 * server unpinned and with a connection per request. */
+	 * connections once for every server but Apache worker (1000 too for three of the
+	 * handout's four), a connection per request at 100 three times for the counted pair
+	 * only, epoll unpinned once. full: the whole sweep, three times, the 64 KiB body,
+	 * every server unpinned and with a connection per request.
+	 * Each server's memory rows at 100 connections and fewer come first, its rate rows
+	 * then run on the server they leave (grown to 100: Apache prefork's warm-up is
+	 * then a moment, not seven seconds), its larger memory rows last (each fresh). */
+	static const int quick_mem[] = {100, 1000}, full_mem[] = {100, 1000, 10000};
+	const int *levels = full ? full_mem : quick_mem;
+	size_t nlevels = full ? ARRAY_SIZE(full_mem) : ARRAY_SIZE(quick_mem);
 	for (int s = 0; s < HTTP_NSERVERS; s++) {
+		register_memory(opts, s, levels, nlevels, false);
 		/* Apache worker's rate is no verdict's, no target's, not the handout's. */
 		if (full || s != HTTP_APACHE_WORKER)
 			register_rate(opts, s, false, false, true);
@@ -493,28 +640,7 @@ static void register_all(const struct suite_opts *opts)
 		/* Unpinned: what the same server does when wrk and it share the PUs. */
 		if (full || s == HTTP_EPOLL)
 			register_rate(opts, s, false, false, false);
-	}
-	static const int quick_mem[] = {100, 1000}, full_mem[] = {100, 1000, 10000};
-	const int *levels = full ? full_mem : quick_mem;
-	size_t nlevels = full ? ARRAY_SIZE(full_mem) : ARRAY_SIZE(quick_mem);
-	for (int s = 0; s < HTTP_NSERVERS; s++) {
-		struct memory_case c = {s};
-		for (size_t i = 0; i < nlevels; i++) {
-			/* Apache prefork would take half a minute to 1000 connections: the quick
-			 * profile holds 100 of Apache's. */
-			if (!full && http_servers[s].mpm && levels[i] > 100)
-				continue;
-			/* Three of each pair C8 counts at the level its rule reads, a second or a
-			 * few each (Apache prefork seven: it grows by 1, 2, 4 ... 32 processes a
-			 * second); one of the rest in the quick profile, for the figure. */
-			int reps = full || counted_memory(s, levels[i]) ? at_most(opts, 3) : 1;
-			bench_arg(bench_register(&(struct bench_row){
-				.scenario = &scenario_http, .measure = "memory",
-				.variant = http_servers[s].name, .mode = mode_of(s),
-				.arg_names = {"connections"}, .fn = run_memory, .data = &c,
-				.data_size = sizeof c, .time = BENCH_MANUAL_TIME, .unit = GB_MS,
-				.iterations = 1, .repetitions = reps}), levels[i]);
-		}
+		register_memory(opts, s, levels, nlevels, true);
 	}
 	register_held(opts);
 }

@@ -145,7 +145,8 @@ void http_env_fini(void)
 
 struct pstat {
 	pid_t pid, ppid;
-	unsigned long long ticks; /* utime + stime + cutime + cstime */
+	char state;               /* R, S, Z ... */
+	unsigned long long own, children; /* utime + stime, cutime + cstime: clock ticks */
 	long threads;
 };
 
@@ -162,12 +163,13 @@ static int read_pstat(pid_t pid, struct pstat *s)
 	unsigned long long ut, st;
 	long long cut, cst;
 	int ppid;
-	if (sscanf(p + 2, "%*c %d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu %lld %lld %*d %*d %ld",
-		   &ppid, &ut, &st, &cut, &cst, &s->threads) != 6)
+	if (sscanf(p + 2, "%c %d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu %lld %lld %*d %*d %ld",
+		   &s->state, &ppid, &ut, &st, &cut, &cst, &s->threads) != 7)
 		return -1;
 	s->pid = pid;
 	s->ppid = ppid;
-	s->ticks = ut + st + (unsigned long long)cut + (unsigned long long)cst;
+	s->own = ut + st;
+	s->children = (unsigned long long)cut + (unsigned long long)cst;
 	return 0;
 }
 
@@ -237,17 +239,71 @@ int http_tree_procs(const struct http_peer *p, int *threads)
 	return n;
 }
 
+/* The CPU time of pid's live threads in ns, exact (schedstat's first field is the
+ * scheduler's sum_exec_runtime); 0 where the kernel does not keep it. */
+static double live_threads_ns(pid_t pid)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+	DIR *d = opendir(path);
+	if (!d)
+		return 0;
+	double ns = 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		char p2[320], buf[128];
+		snprintf(p2, sizeof p2, "/proc/%d/task/%s/schedstat", (int)pid, e->d_name);
+		if (read_text(p2, buf, sizeof buf) == 0)
+			ns += strtod(buf, NULL);
+	}
+	closedir(d);
+	return ns;
+}
+
 double http_tree_cpu_ns(const struct http_peer *p)
 {
 	struct pstat *s;
 	int n = tree(p->pid, &s);
 	if (n < 0)
 		return -1;
-	unsigned long long t = 0;
-	for (int i = 0; i < n; i++)
-		t += s[i].ticks;
+	/* /proc/PID/stat truncates each process's time to clock ticks (10 ms): a forked
+	 * child that served its connection in 5 ms reads 0, and a hundred of them, alive
+	 * when the sample is read, lost their whole second. Their live threads' exact time
+	 * is taken where it is more; the ticks keep a process's ended threads (a thread per
+	 * connection) and its reaped children, whose times the kernel sums exactly before
+	 * truncating once. */
+	double tick = 1e9 / (double)sysconf(_SC_CLK_TCK), t = 0;
+	for (int i = 0; i < n; i++) {
+		double own = (double)s[i].own * tick, live = live_threads_ns(s[i].pid);
+		t += (live > own ? live : own) + (double)s[i].children * tick;
+	}
 	free(s);
-	return (double)t * 1e9 / (double)sysconf(_SC_CLK_TCK);
+	return t;
+}
+
+int http_tree_quiet(const struct http_peer *p, long wait_ms)
+{
+	/* A child that ends between the walk's read of its parent and its own read is
+	 * counted in neither: wait until none is ending (no zombie, the same processes
+	 * twice 20 ms apart). */
+	int prev = -1, n = -1;
+	for (long t = 0; t <= wait_ms; t += 20) {
+		struct pstat *s;
+		n = tree(p->pid, &s);
+		if (n < 0)
+			return -1;
+		bool zombie = false;
+		for (int i = 0; i < n; i++)
+			zombie |= s[i].state == 'Z';
+		free(s);
+		if (!zombie && n == prev)
+			return n;
+		prev = zombie ? -1 : n;
+		sleep_ms(20);
+	}
+	return n;
 }
 
 long http_tree_pss_kib(const struct http_peer *p)

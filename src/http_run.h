@@ -67,7 +67,12 @@ void http_stop(struct http_peer *p);
 
 /* Over every process of the server (its first process and all descendants): */
 int http_tree_procs(const struct http_peer *p, int *threads);
-double http_tree_cpu_ns(const struct http_peer *p);  /* own and reaped children's */
+/* Own (exact for live threads, ticks for ended ones) and reaped children's. */
+double http_tree_cpu_ns(const struct http_peer *p);
+/* Waits (wait_ms at most) until no process of the server is ending (no zombie, the
+ * same count twice), so a CPU sample loses no child between its parent's read and its
+ * own. Returns the processes then, or -1. */
+int http_tree_quiet(const struct http_peer *p, long wait_ms);
 long http_tree_pss_kib(const struct http_peer *p);
 /* The kernel memory charged to the run's cgroup, in KiB, or -1 without one. */
 long http_kmem_kib(void);

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,7 +84,7 @@ const char *wrk_path(void)
 }
 
 int wrk_run(const char *url, int conns, int secs, bool conn_close, const cpu_set_t *cpus,
-	    struct wrk_result *r, char *why, size_t size)
+	    const struct wrk_probe *probe, struct wrk_result *r, char *why, size_t size)
 {
 	const char *wrk = wrk_path();
 	if (!wrk) {
@@ -123,12 +124,25 @@ int wrk_run(const char *url, int conns, int secs, bool conn_close, const cpu_set
 	/* wrk's window plus its start and report; a wrk that hangs past it is killed. */
 	size_t cap = 1 << 16, len = 0;
 	char *out = malloc(cap);
-	int64_t deadline = now_ns() + (int64_t)(secs + 15) * 1000000000;
+	int64_t start = now_ns(), deadline = start + (int64_t)(secs + 15) * 1000000000;
+	int64_t probe_at = probe ? start + (int64_t)(probe->at_s * 1e9) : INT64_MAX;
 	bool late = false;
 	while (out) {
-		int left = (int)((deadline - now_ns()) / 1000000);
+		int64_t now = now_ns();
+		if (now >= probe_at) {
+			probe->fn(probe->arg);
+			probe_at = INT64_MAX;
+			continue;
+		}
+		int left = (int)((deadline - now) / 1000000);
+		int until = probe_at < deadline ? (int)((probe_at - now) / 1000000) + 1 : left;
 		struct pollfd p = {pfd[0], POLLIN, 0};
-		if (left <= 0 || poll(&p, 1, left) == 0) {
+		int ready = left <= 0 ? 0 : poll(&p, 1, until);
+		if (ready < 0 && errno == EINTR)
+			continue;
+		if (ready == 0 && probe_at < deadline)
+			continue;
+		if (ready == 0) {
 			late = true;
 			break;
 		}

@@ -23,11 +23,20 @@ int wrk_parse(const char *out, struct wrk_result *r);
 /* The wrk program on PATH, or NULL: its rows are skipped with the reason. */
 const char *wrk_path(void);
 
+/* Something to do while wrk runs: fn(arg) once, at_s seconds into its run (a sample
+ * of the server taken in the window, not after it, when its connections are closing). */
+struct wrk_probe {
+	double at_s;
+	void (*fn)(void *arg);
+	void *arg;
+};
+
 /* Runs wrk with one thread and conns connections for secs seconds against url; close:
  * every request says "Connection: close" (a connection per request). cpus, when not
- * NULL, is where wrk runs. Returns 0, or an errno value with why filled (wrk missing,
- * failed, or printed what wrk_parse cannot read). */
+ * NULL, is where wrk runs; probe, when not NULL, runs once during the window. Returns
+ * 0, or an errno value with why filled (wrk missing, failed, or printed what wrk_parse
+ * cannot read). */
 int wrk_run(const char *url, int conns, int secs, bool conn_close, const cpu_set_t *cpus,
-	    struct wrk_result *r, char *why, size_t size);
+	    const struct wrk_probe *probe, struct wrk_result *r, char *why, size_t size);
 
 #endif

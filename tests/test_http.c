@@ -23,7 +23,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #define FIXTURES "tests/fixtures/"
@@ -261,6 +265,87 @@ static void test_cgmem_v1_on_a_tree(void **state)
 	assert_int_equal(rmdir(tmp), 0);
 }
 
+/* Burns ms of this process's CPU, whatever else runs on the machine. */
+static void burn_ms(long ms)
+{
+	struct timespec t0, t;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t0);
+	do
+		clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+	while ((t.tv_sec - t0.tv_sec) * 1000L + (t.tv_nsec - t0.tv_nsec) / 1000000L < ms);
+}
+
+enum { REAPED = 4, REAPED_MS = 30, ALIVE = 20, ALIVE_MS = 4 };
+
+/* A server's shape, for its CPU sample: children that burned REAPED_MS each and were
+ * waited for (their time in the parent's cutime), then ALIVE children alive at the
+ * sample that burned ALIVE_MS each, under a clock tick, as a forked child serving one
+ * keep-alive connection does. Writes a byte on ready when all have burned. */
+static void cpu_tree(int ready)
+{
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	pid_t self = getpid();
+	for (int i = 0; i < REAPED; i++) {
+		pid_t c = fork();
+		if (c == 0) {
+			burn_ms(REAPED_MS);
+			_exit(0);
+		}
+		waitpid(c, NULL, 0);
+	}
+	int done[2];
+	if (pipe(done) != 0)
+		_exit(1);
+	for (int i = 0; i < ALIVE; i++)
+		if (fork() == 0) {
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
+			if (getppid() != self)
+				_exit(0);
+			burn_ms(ALIVE_MS);
+			if (write(done[1], "x", 1) != 1)
+				_exit(1);
+			pause();
+			_exit(0);
+		}
+	char c;
+	for (int i = 0; i < ALIVE; i++)
+		if (read(done[0], &c, 1) != 1)
+			_exit(1);
+	if (write(ready, "r", 1) != 1)
+		_exit(1);
+	for (;;)
+		pause();
+}
+
+/* The sample counts the children's time: the waited-for ones' (cutime) and the live
+ * ones' below a clock tick each, which /proc/PID/stat's ticks read as 0. */
+static void test_tree_cpu_counts_children(void **state)
+{
+	(void)state;
+	int ready[2];
+	assert_int_equal(pipe(ready), 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		close(ready[0]);
+		cpu_tree(ready[1]);
+	}
+	close(ready[1]);
+	char c;
+	assert_int_equal(read(ready[0], &c, 1), 1);
+	close(ready[0]);
+	struct http_peer p = {.server = HTTP_FORK_PER_CONN, .pid = pid, .port = 0};
+	assert_int_equal(http_tree_quiet(&p, 2000), 1 + ALIVE);
+	double ns = http_tree_cpu_ns(&p);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	double want = (REAPED * REAPED_MS + ALIVE * ALIVE_MS) * 1e6;
+	printf("# tree CPU %.0f ms, burned %.0f ms\n", ns / 1e6, want / 1e6);
+	/* The reaped alone are 120 ms of the 200: a sample that lost the live children
+	 * reads under 0.8 of it. */
+	assert_true(ns >= 0.8 * want);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -271,6 +356,7 @@ int main(void)
 		cmocka_unit_test(test_cgmem_home_on_fixtures),
 		cmocka_unit_test(test_cgmem_v2_on_a_tree),
 		cmocka_unit_test(test_cgmem_v1_on_a_tree),
+		cmocka_unit_test(test_tree_cpu_counts_children),
 	};
 	return tvp_run_tests("http", tests, NULL, NULL);
 }

@@ -248,8 +248,43 @@ class Runs(unittest.TestCase):
                 self.assertGreater(b["pss_kib_per_conn"], 0)
         self.assert_nothing_left()
 
+    def test_rate_rows_sample_the_server_in_the_window_after_a_warm_up(self):
+        """The processes and threads a rate row records are the server's while wrk's
+        connections are open (a thread or a process each, beside the first), not what
+        is left once they close; each row is warmed up first with as many connections,
+        all answered."""
+        doc = self.bench("^http/(thread_per_conn|fork_per_conn)/.*rate/conn:keepalive.*"
+                         "split/connections:100/")
+        rows = self.rows(doc)
+        self.assertEqual(len(rows), 2, [b["name"] for b in rows])
+        by = {b["name"].split("/")[1]: b for b in rows}
+        for b in rows:
+            self.assertFalse(b.get("error_occurred"), b.get("error_message"))
+            self.assertEqual(b["warmup_answered"], 100)
+            self.assertGreaterEqual(b["warmup_s"], 0)
+        self.assertEqual(by["thread_per_conn"]["server_threads"], 1 + 100)
+        self.assertEqual(by["thread_per_conn"]["server_processes"], 1)
+        self.assertEqual(by["fork_per_conn"]["server_processes"], 1 + 100)
+        self.assert_nothing_left()
+
+    def test_memory_repetitions_share_the_fresh_servers_baseline(self):
+        """A memory row's first repetition starts a fresh server and reads its baseline;
+        the later ones hold the connections again on it, against that baseline. All
+        the server's memory per connection counts the baseline too."""
+        doc = self.bench("^http/thread_per_conn/.*memory/connections:1000/")
+        rows = self.rows(doc)
+        self.assertEqual(len(rows), 3, [b["name"] for b in rows])
+        self.assertEqual(len({b["baseline_kib"] for b in rows}), 1)
+        for b in rows:
+            self.assertFalse(b.get("error_occurred"), b.get("error_message"))
+            self.assertEqual(b["held"], 1000)
+            self.assertEqual(b["server_threads"], 1 + 1000)
+            self.assertAlmostEqual(b["total_kib_per_conn"],
+                                   b["kib_per_conn"] + b["baseline_kib"] / 1000, delta=0.5)
+        self.assert_nothing_left()
+
     def test_connections_held_under_a_memory_limit(self):
-        """Five fresh servers filled step by step in a cgroup (v1 or v2) limited to
+        """Three fresh servers filled step by step in a cgroup (v1 or v2) limited to
         256 MiB: each sweep ends (an OOM kill, a step unanswered, or the cap) and says
         why; the limit goes with the cgroup. Where no memory cgroup can be made the row
         is skipped with the reason (the v2 path is tested on fixture trees in
@@ -260,7 +295,7 @@ class Runs(unittest.TestCase):
             self.assertIn("needs a memory cgroup", rows[0]["error_message"])
             self.assert_nothing_left()
             self.skipTest(rows[0]["error_message"])
-        self.assertEqual(len(rows), 5, [b["name"] for b in rows])
+        self.assertEqual(len(rows), 3, [b["name"] for b in rows])
         for b in rows:
             self.assertFalse(b.get("error_occurred"), b.get("error_message"))
             self.assertGreater(b["held"], 0)
@@ -312,6 +347,11 @@ class Runs(unittest.TestCase):
                 # connection reads as one): counted, not asserted away.
                 self.assertGreater(b["requests"], 0)
                 self.assertGreaterEqual(b["errors"], 0)
+                # Warmed up to the level, prefork is not starved in the window: a
+                # process for each connection (the row follows its memory rows, which
+                # grew it; alone, its warm-up grows it).
+                if "apache_prefork" in b["name"] and b["warmup_answered"] == 100:
+                    self.assertGreaterEqual(b["server_processes"], 100)
         conf = doc["context"]["http_conf_apache_prefork"]
         self.assertIn("LoadModule mpm_prefork_module", conf)
         self.assertIn("MaxRequestWorkers 1000", conf)
