@@ -288,11 +288,22 @@ RULES = [
     # Apache's worker MPM is a thread per connection, as prefork is a process per
     # connection: the like-for-like pair. Event parks idle connections on a listener
     # thread (multiplexing, not only smaller units): context.
+    # Counted on all the server's memory while it holds them, over how many: what the
+    # program spends to keep them in flight (资源比进程少). Worker makes its threads
+    # ahead (StartServers 2 x 64), so what the connections add to it idle leaves them
+    # out; that reading is shown beside as context. For a worker per connection (the
+    # suite's pair) the idle server holds no worker, and the two readings agree.
     Rule("C8", "the same in Apache: its threaded worker MPM against its process-per-"
-         "connection prefork MPM, 100 connections",
+         "connection prefork MPM, 100 connections (all the server's memory while it holds "
+         "them, over how many)",
+         http_memory("apache_prefork", "process", 100),
+         http_memory("apache_worker", "thread", 100), "greater", 1.5, "total_kib_per_conn",
+         "KiB per connection"),
+    Rule("C8", "Apache worker against prefork counting only what the connections add to "
+         "the same server idle (worker's threads made ahead are in its idle server)",
          http_memory("apache_prefork", "process", 100),
          http_memory("apache_worker", "thread", 100), "greater", 1.5, "kib_per_conn",
-         "KiB per connection"),
+         "KiB per connection", counted=False),
     Rule("C8", "a new concurrent activity starts faster as a thread: with a connection "
          "per request, thread per connection serves more requests per second than fork "
          "per connection (100 connections)",
@@ -308,7 +319,7 @@ RULES = [
     Rule("C8", "Apache's event MPM against prefork, 100 connections (event also parks "
          "idle connections on a listener thread)",
          http_memory("apache_prefork", "process", 100),
-         http_memory("apache_event", "thread", 100), "greater", 1.5, "kib_per_conn",
+         http_memory("apache_event", "thread", 100), "greater", 1.5, "total_kib_per_conn",
          "KiB per connection", counted=False),
     # Parallel CPU throughput: context. Parallelism is not concurrency; the sentence
     # predicts nothing about how fast N busy workers run on N PUs.

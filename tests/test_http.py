@@ -540,9 +540,28 @@ class Budget(unittest.TestCase):
                 reps = it.fixed_reps or 5
                 if it.key.measure == "rate":
                     self.assertGreaterEqual(secs, 1.0 * reps)  # a 1 s wrk window each
+                elif it.name in budget.C_CHANGED:  # a server kept across repetitions
+                    self.assertEqual(secs, budget.C_CHANGED[it.name][0] * reps)
                 else:  # a server started and filled with connections
                     self.assertGreaterEqual(secs, 2.0 * reps)
         self.assertIsNotNone(results)
+
+    def test_rows_changed_since_the_reference_cost_what_they_do_now(self):
+        """Apache prefork's memory row grew a fresh server three times in the reference
+        (7 s a repetition); now once: the planner counts the new cost until a reference
+        that ran the row as it is now (its rows carry total_kib_per_conn)."""
+        import budget
+        name = ("http/apache_prefork/process/measure:memory/connections:100/iterations:1/"
+                "repeats:3/manual_time")
+        row = {"name": name, "run_name": name, "run_type": "iteration", "iterations": 1,
+               "real_time": 6970.0, "time_unit": "ms", "kib_per_conn": 318.0}
+        ref = {"benchmarks": [row] * 3, "context": {}}
+        (it,) = budget.make_items({"http": [name]}, ref, {})
+        self.assertAlmostEqual(it.seconds(0.05, 0.05, 5), budget.C_CHANGED[name][0] * 3)
+        row = dict(row, total_kib_per_conn=370.0)
+        (it,) = budget.make_items({"http": [name]}, {"benchmarks": [row] * 3,
+                                                     "context": {}}, {})
+        self.assertAlmostEqual(it.seconds(0.05, 0.05, 5), 6.97 * 3)
 
 
 if __name__ == "__main__":

@@ -94,10 +94,13 @@ class Verdicts(unittest.TestCase):
         ("C7", "PY", "a SIGSEGV in a Pool task", True, 1),
         ("C7", "PY", "a SIGSEGV in a ProcessPoolExecutor task", True, 1),
         ("C8", "C", "a connection costs a server less", True, 3.003),
-        ("C8", "C", "the same in Apache: its threaded worker", True, 8.637),
+        # Counted on total_kib_per_conn since the reference was taken: no data there
+        # until the next; the reading it was counted on is the context row after it.
+        ("C8", "C", "the same in Apache: its threaded worker", None, None),
+        ("C8", "C", "Apache worker against prefork counting only", True, 8.637),
         ("C8", "C", "a new concurrent activity starts faster", True, 3.035),
         ("C8", "C", "under the same 256 MiB memory", True, 3.222),
-        ("C8", "C", "Apache's event MPM against prefork, 100", None, 9.531),
+        ("C8", "C", "Apache's event MPM against prefork, 100", None, None),
         ("C8", "C", "CPU-bound work: threads get more done", False, 1.006),
         ("C8", "C", "streaming memory: threads get more done", False, 0.9697),
         ("C8", "C", "one counter in shared memory: threads", None, 1.051),

@@ -3,7 +3,7 @@ worker models and Apache httpd's three MPMs under wrk: requests per second and p
 latency against connections, memory per idle connection, server CPU per request, and
 whether the suite's servers stand beside Apache's (the "not a toy" check)."""
 from report.verdicts import claim_part
-from report.i18n import N_, _
+from report.i18n import N_, _, reason
 from report.kit import derived, draw, fmt, table, write_data
 
 # The servers in bench/http.c's order (src/http_run.c, http_servers[]): the suite's
@@ -129,19 +129,50 @@ def rate_table(run):
                 b.args["body"], _(PIN.get(b.args["pin"], b.args["pin"])),
                 str(b.args["connections"])]
         if b.error:
-            lines.append(head + [_("skipped: {error}").format(error=b.error)] + [""] * 6)
+            lines.append(head + [_("skipped: {error}").format(error=reason(b.error))] + [""] * 8)
             continue
         cpu = med(b, "server_cpu_ns_per_request")
         p50, p99 = med(b, "p50_us"), med(b, "p99_us")
+        procs, threads, warm = (med(b, c) for c in ("server_processes", "server_threads",
+                                                     "warmup_s"))
         lines.append(head + [
             cell(med(b, "requests_per_s")), cell(p50 / 1e3 if p50 is not None else None),
             cell(p99 / 1e3 if p99 is not None else None),
             f"{sum(b.counters.get('errors', [])):.0f}", f"{sum(b.counters.get('timeouts', [])):.0f}",
-            cell(cpu / 1e3 if cpu is not None else None)])
+            cell(cpu / 1e3 if cpu is not None else None),
+            # An older run (no warm-up) counted them after wrk's window: not shown.
+            f"{procs:.0f} / {threads:.0f}" if None not in (procs, threads, warm) else "–",
+            f"{warm:.1f}" if warm is not None else "–"])
     return table([_("server"), _("connections are"), _("body"), _("placement"),
                   _("connections"), _("requests/s"), _("p50 ms"), _("p99 ms"),
-                  _("errors (all repetitions)"), _("timeouts"), _("server CPU µs/request")],
+                  _("errors (all repetitions)"), _("timeouts"), _("server CPU µs/request"),
+                  _("processes / threads in the window"), _("warm-up s")],
                  lines)
+
+
+# Servers whose every connection is held by a process of its own (a process per
+# connection, made ahead or not): fewer processes than connections in the window means
+# connections waited for one.
+PROCESS_PER_CONNECTION = ("fork_per_conn", "prefork_pool", "apache_prefork")
+
+
+def starved(run):
+    """A sentence for each keep-alive row whose server held fewer processes than
+    connections during wrk's window (a pool not grown to the level yet, or children not
+    forked as fast as wrk connected). Only rows sampled in the window (a run that
+    warmed up, warmup_s): an older run counted them after wrk had closed."""
+    out = []
+    for b in rate_rows(run, "keepalive"):
+        procs, warm = med(b, "server_processes"), med(b, "warmup_s")
+        n = b.args["connections"]
+        if b.variant in PROCESS_PER_CONNECTION and procs is not None and warm is not None \
+                and procs < n:
+            out.append(_("{server} held {procs} processes during wrk's window at {n} "
+                         "connections (warmed up for {warm} s first): some connections "
+                         "waited for a process of their own, so its rate there is not that "
+                         "of a server holding them all.").format(
+                server=label(b.variant), procs=f"{procs:.0f}", n=n, warm=cell(warm, 2)))
+    return out
 
 
 def memory_table(run):
@@ -151,14 +182,16 @@ def memory_table(run):
     for b in sorted(rows, key=lambda b: (servers.index(b.variant), b.args["connections"])):
         head = [label(b.variant), str(b.args["connections"])]
         if b.error:
-            lines.append(head + [_("skipped: {error}").format(error=b.error)] + [""] * 6)
+            lines.append(head + [_("skipped: {error}").format(error=reason(b.error))] + [""] * 7)
             continue
         lines.append(head + [f"{med(b, 'held'):.0f}", cell(med(b, "kib_per_conn")),
                              cell(med(b, "pss_kib_per_conn")),
                              cell(med(b, "kmem_kib_per_conn")),
+                             cell(med(b, "total_kib_per_conn")),
                              f"{med(b, 'server_processes'):.0f}", f"{med(b, 'server_threads'):.0f}"])
     return table([_("server"), _("connections"), _("held"), _("KiB per connection"),
-                  _("of it Pss"), _("of it kernel"), _("processes"), _("threads")], lines)
+                  _("of it Pss"), _("of it kernel"), _("all the server's KiB per connection"),
+                  _("processes"), _("threads")], lines)
 
 
 def held_table(run):
@@ -171,7 +204,7 @@ def held_table(run):
     for b in sorted(rows, key=lambda b: (b.args["limit_mib"], servers.index(b.variant))):
         head = [label(b.variant), str(b.args["limit_mib"])]
         if b.error:
-            lines.append(head + [_("skipped: {error}").format(error=b.error), ""])
+            lines.append(head + [_("skipped: {error}").format(error=reason(b.error)), ""])
             continue
         held = b.counters.get("held", [])
         lines.append(head + [f"{med(b, 'held'):.0f}",
@@ -318,7 +351,7 @@ def python_memory(run):
         head = [_(PY_WORDS[b.variant]) if b.variant in PY_WORDS else b.variant,
                 str(b.args.get("connections"))]
         if b.error:
-            lines.append(head + [_("skipped: {error}").format(error=b.error), "", "", ""])
+            lines.append(head + [_("skipped: {error}").format(error=reason(b.error)), "", "", ""])
             continue
         kib = b.counters.get("pss_kib_per_conn", [])
         lines.append(head + [f"{med(b, 'held'):.0f}", cell(med(b, "pss_kib_per_conn")),
@@ -329,9 +362,11 @@ def python_memory(run):
               "every process of the server minus the same with none open, per connection. "
               "Pss only: no cgroup is made for Python's servers, so a forked child's "
               "kernel memory (its kernel stack, its page tables) is left out, which leaves "
-              "the fork side short if anything. A forked Python child writes to much of the "
-              "interpreter's memory it shares with its parent (reference counts), so its "
-              "pages are soon its own."), ""] + \
+              "the fork side short if anything. Why a forked Python child costs so much is "
+              "a hypothesis: it writes to much of the interpreter's memory it shares with "
+              "its parent (reference counts), so its pages are soon its own; a child's "
+              "Private_Dirty (smaps_rollup) before and after its first request would test "
+              "it."), ""] + \
         table([_("server"), _("connections"), _("held"), _("KiB per connection (Pss)"),
                _("range (fresh servers)"), _("processes")], lines) + [""]
 
@@ -348,7 +383,7 @@ def python_part(run):
                 _(CONN.get(b.args.get("conn"), str(b.args.get("conn")))),
                 str(b.args.get("connections"))]
         if b.error:
-            lines.append(head + [_("skipped: {error}").format(error=b.error), "", "", ""])
+            lines.append(head + [_("skipped: {error}").format(error=reason(b.error)), "", "", ""])
             continue
         p50, p99 = med(b, "p50_us"), med(b, "p99_us")
         lines.append(head + [cell(med(b, "requests_per_s")),
@@ -392,11 +427,28 @@ def section(run, folder):
               "(each answered once), minus the same fresh server with none open, divided "
               "by the connections it answered. A pool's workers count once they exist: a "
               "pool grows as connections come."), ""]
+    out += [_("**KiB per connection** is what the connections add to the same server idle; "
+              "**all the server's KiB per connection** is everything the server holds while "
+              "it holds them, over how many, the workers it made ahead for them included. "
+              "They differ where a server makes workers before any connection comes: "
+              "Apache worker starts with two processes of 64 threads, which the first "
+              "leaves out and the second counts. C8 counts Apache's pair on the second, "
+              "what keeping the connections costs the program; the suite's pair, whose "
+              "idle servers hold no worker, on the first. A row's first repetition starts "
+              "a fresh server and reads its baseline; the later ones hold the connections "
+              "again on it."), ""]
     out += memory_table(run) + [""]
     out += held_table(run)
     out += not_a_toy(run, apache_configs(run, folder))
     out += python_part(run)
     out += [_("Every number (medians over the repetitions; errors and timeouts summed over "
-              "them):"), ""]
+              "them). Before a row's first window at a level, its server is warmed up: as "
+              "many idle keep-alive connections as the level opened, each answered once, "
+              "then closed, so that a pool has grown to the level (Apache prefork grows "
+              "from its shipped five processes by 1, 2, 4 … 32 a second, seven seconds to "
+              "100). The processes and threads are the server's, counted during wrk's "
+              "window; its CPU per request counts every process, its children's whether "
+              "reaped or alive, once none is ending."), ""]
+    out += [" ".join(starved(run)), ""] if starved(run) else []
     out += rate_table(run) + [""]
     return out

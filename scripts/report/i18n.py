@@ -185,6 +185,20 @@ REASONS = [
     (r"(?P<transport>\w+): a (?P<bytes>\d+)-byte message is over (?P<limit>[\w.]+) "
      r"\((?P<max>\d+)\) or (?P<limit2>[\w.]+) \((?P<max2>\d+)\)",
      N_("{transport}: a {bytes}-byte message is over {limit} ({max}) or {limit2} ({max2})")),
+    # bench/http.c: a level this machine cannot hold, and what stops a server's row.
+    (r"(?P<limit>RLIMIT_NOFILE|kernel/threads-max|kernel/pid_max) (?P<max>\d+) cannot hold "
+     r"(?P<n>\d+) connections",
+     N_("{limit} {max} cannot hold {n} connections")),
+    (r"(?P<server>\w+): apache2 is not installed \(Debian package apache2; make deps\)",
+     N_("{server}: apache2 is not installed (Debian package apache2; make deps)")),
+    (r"(?P<server>\w+): Apache needs a cgroup to contain its children: (?P<why>.+)",
+     N_("{server}: Apache needs a cgroup to contain its children: {why}")),
+    (r"(?P<server>\w+): no request answered within wrk's (?P<s>\d+) s window at "
+     r"(?P<n>\d+) connections \((?P<errors>\d+) errors, (?P<timeouts>\d+) timeouts\)",
+     N_("{server}: no request answered within wrk's {s} s window at {n} connections "
+        "({errors} errors, {timeouts} timeouts)")),
+    (r"(?P<server>\w+): the server died during the run",
+     N_("{server}: the server died during the run")),
     (r"(?P<what>[\w./ -]+) answered none of (?P<n>\d+) connections",
      N_("{what} answered none of {n} connections")),
     # The rest: "call: strerror" (STYLE.md's rule for every error), the call kept.

@@ -234,8 +234,10 @@ def page_fault_words(run):
     if None in s.values():
         return None
     text = _("Sampled apart from the timed runs at {n} workers, threads spent {t_tlb} of "
-             "their CPU samples in TLB shootdowns and {t_locks} in locks (the mmap lock "
-             "among them), processes {p_tlb} and {p_locks}.").format(
+             "their CPU samples in TLB shootdowns and {t_locks} in lock functions (mostly "
+             "spin-unlock samples: that the mmap lock is behind them is a hypothesis, which "
+             "call chains through mmap_read_lock in the samples would test), processes "
+             "{p_tlb} and {p_locks}.").format(
         n=run.pus, t_tlb=pct(s["thread", "tlb"]), t_locks=pct(s["thread", "locks"]),
         p_tlb=pct(s["process", "tlb"]), p_locks=pct(s["process", "locks"]))
     cpus = [w.rows[f"page_fault_{m}"].get("cpus") for m in ("thread", "process")]
@@ -247,8 +249,12 @@ def page_fault_words(run):
     extra = (s["thread", "tlb"] + s["thread", "locks"]) - \
         (s["process", "tlb"] + s["process", "locks"])
     if extra >= 5:
-        return sentences([text, _("Threads' extra {points} points there is CPU time "
-                                  "processes do not spend.").format(points=f"{extra:.0f}")])
+        return sentences([text, _("That threads' extra {points} points there are CPU time "
+                                  "processes do not spend is a hypothesis: shares are of "
+                                  "each side's own samples, and time asleep is not sampled; "
+                                  "each side's CPU seconds in those functions (samples "
+                                  "times the period), not its shares, would test "
+                                  "it.").format(points=f"{extra:.0f}")])
     return sentences([text, _(
         "On the CPU the two spend their time alike, so where threads lose is not in these "
         "samples: time asleep waiting for the mmap lock is not sampled, and a cost spread "
