@@ -14,16 +14,21 @@
  * rate (manual time: wrk's window): wrk with one thread and N connections for a fixed
  * window (1 s, full profile 2 s, a second more per 2,500 connections); counters
  * requests_per_s, latency p50_us and p99_us, errors (socket errors and
- * non-2xx), timeouts, and server_cpu_ns_per_request (the CPU time of every process of
- * the server over the window, reaped children included, per request answered). A
- * server stays up across the rows of its model, so the repetitions run in a row (a
- * server started afresh for each would be measured ramping up, and Apache's start
- * would dominate); its comparisons carry no p-value (scenario.h, in_a_row).
- * memory (manual time: opening the connections): a fresh server, N idle keep-alive
- * connections held open after one answered request each; counters kib_per_conn, the
- * Pss of every process of the server plus the kernel memory of its cgroup, minus the
- * same before the connections opened, per connection held; pss_kib_per_conn and
- * kmem_kib_per_conn apart; held (how many were answered); server_processes and server_threads then.
+ * non-2xx), timeouts, server_cpu_ns_per_request (the CPU time of every process of the
+ * server over the window, its children's alive or reaped, per request answered),
+ * server_processes and server_threads (counted during the window), warmup_s and
+ * warmup_answered (the row's warm-up: as many connections held, answered and closed
+ * before its first window, so a pool has grown to the level). A server stays up across
+ * the rows of its model, so the repetitions run in a row (a server started afresh for
+ * each would be measured ramping up, and Apache's start would dominate); its
+ * comparisons carry no p-value (scenario.h, in_a_row).
+ * memory (manual time: opening the connections): a fresh server for the row's first
+ * repetition, the later ones on it; N idle keep-alive connections held open after one
+ * answered request each; counters kib_per_conn, the Pss of every process of the server
+ * plus the kernel memory of its cgroup, minus the same when fresh with none open, per
+ * connection held; total_kib_per_conn, all of it per connection held (the workers a
+ * server made ahead included); pss_kib_per_conn and kmem_kib_per_conn apart; held (how
+ * many were answered); server_processes and server_threads then.
  *
  * held (manual time: the sweep): a fresh server in a cgroup limited to LIMIT MiB
  * (v1 memory.limit_in_bytes and memsw, v2 memory.max and memory.swap.max 0), idle
@@ -33,8 +38,9 @@
  * the label says what ended the sweep.
  *   http/SERVER/MODE/measure:held/limit_mib:LIMIT
  *
- * A level the descriptor limit cannot hold, wrk or apache2 missing, or Apache without a
- * cgroup to contain its children: the row is skipped with the reason.
+ * A level the descriptor limit or the kernel's task limits cannot hold, wrk or apache2
+ * missing, or Apache without a cgroup to contain its children: the row is skipped with
+ * the reason.
  */
 #include "common.h"
 #include "http_run.h"
