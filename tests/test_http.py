@@ -522,6 +522,69 @@ class PythonServers(unittest.TestCase):
         self.assertNotIn("Traceback", r.stderr)
 
 
+class FakeRow:
+    """An http row as results.load gives it, with only what report/http.py reads."""
+
+    def __init__(self, variant, measure, error=None, **counters):
+        self.variant, self.measure, self.error = variant, measure, error
+        self.args = ({"conn": "keepalive", "body": "small", "pin": "split",
+                      "connections": 10000} if measure == "rate" else {"connections": 10000})
+        self.counters = {k: [v] for k, v in counters.items()}
+        self.usable = error is None
+        self.label = ""
+
+    def counter(self, name):
+        v = self.counters.get(name)
+        return v[0] if v else None
+
+
+class FakeRun:
+    def __init__(self, rows):
+        self.rows = rows
+
+    def select(self, scenario, measure=None, **args):
+        return [b for b in self.rows if measure in (None, b.measure) and
+                all(b.args.get(k) == v for k, v in args.items())]
+
+
+class Report(unittest.TestCase):
+    """report/http.py: a skipped row's reason in the report's language, as the other
+    sections' are; a process-per-connection server short of processes in wrk's window
+    is said to be, only where the run sampled it there."""
+
+    def setUp(self):
+        sys.path.insert(0, os.path.join(ROOT, "scripts"))
+        from report import http, i18n
+        self.http, self.i18n = http, i18n
+
+    def test_skip_reasons_are_translated(self):
+        why = "RLIMIT_NOFILE 200 cannot hold 10000 connections"
+        run = FakeRun([FakeRow("thread_per_conn", "rate", why),
+                       FakeRow("thread_per_conn", "memory", why)])
+        with self.i18n.language("zh"):
+            for lines in (self.http.rate_table(run), self.http.memory_table(run)):
+                text = "\n".join(lines)
+                self.assertIn("RLIMIT_NOFILE 为 200，容纳不了 10000 个连接", text)
+                self.assertNotIn("not translated", text)
+                self.assertNotIn("cannot hold", text)
+
+    def test_a_server_short_of_processes_in_the_window_is_said_to_be(self):
+        rows = [FakeRow("apache_prefork", "rate", requests_per_s=1e4, server_processes=300,
+                        server_threads=300, warmup_s=15.0),
+                # An older run: counted after wrk's window, no warm-up: nothing said.
+                FakeRow("prefork_pool", "rate", requests_per_s=1e4, server_processes=9,
+                        server_threads=9),
+                FakeRow("thread_pool", "rate", requests_per_s=1e4, server_processes=1,
+                        server_threads=300, warmup_s=0.1)]
+        said = self.http.starved(FakeRun(rows))
+        self.assertEqual(len(said), 1, said)
+        self.assertIn("Apache prefork held 300 processes", said[0])
+        self.assertIn("10000 connections", said[0])
+        table = "\n".join(self.http.rate_table(FakeRun(rows)))
+        self.assertIn("| 300 / 300 | 15.0 |", table)
+        self.assertIn("| – | – |", table)  # the older run's count is not shown
+
+
 class Budget(unittest.TestCase):
     """The budget planner knows the new rows: each http row costs its wrk windows, not
     the default second for a row the reference never ran."""
