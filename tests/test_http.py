@@ -326,6 +326,34 @@ class Runs(unittest.TestCase):
         self.assertIn("RLIMIT_NOFILE 200 cannot hold 1000 connections", b["error_message"])
         self.assert_nothing_left()
 
+    def test_the_full_profile_sweeps_ten_thousand_or_says_why_not(self):
+        """The full profile asks every server for 10,000 connections (rate and memory);
+        where the descriptor limit cannot hold them the row is skipped with the reason,
+        at once, and nothing is left."""
+        names = subprocess.run([BENCH, "--scenario=http", "--profile=full",
+                                "--benchmark_list_tests"], capture_output=True, text=True,
+                               timeout=60, env=self.env()).stdout.split()
+        for server in ("thread_per_conn", "fork_per_conn", "epoll", "apache_prefork"):
+            for measure in ("rate/conn:keepalive/body:small/pin:split", "memory"):
+                with self.subTest(server=server, measure=measure):
+                    self.assertTrue([n for n in names if f"/{server}/" in n and
+                                     f"measure:{measure}/connections:10000/" in n])
+        out = os.path.join(self.tmp, "out.json")
+        r = subprocess.run(["prlimit", "--nofile=1024:1024", BENCH, "--scenario=http",
+                            "--profile=full", "--benchmark_filter=^http/fork_per_conn/.*"
+                            "(rate/conn:keepalive.*pin:split|memory)/connections:10000/",
+                            f"--benchmark_out={out}"],
+                           capture_output=True, text=True, timeout=120, env=self.env())
+        self.assertEqual(r.returncode, 0, r.stderr[-2000:])
+        with open(out) as f:
+            rows = self.rows(json.load(f))
+        os.unlink(out)
+        self.assertEqual(len(rows), 2 * 3, [b["name"] for b in rows])
+        for b in rows:
+            self.assertIn("RLIMIT_NOFILE 1024 cannot hold 10000 connections",
+                          b["error_message"])
+        self.assert_nothing_left()
+
     def test_apache_lifecycle(self):
         """Each MPM started from the config the run writes, answering wrk and the held
         connections with the same bytes, stopped with every child gone; the config is in
