@@ -3,9 +3,12 @@
 # blue, processes red, the epoll loop grey, Apache's MPMs in darker shades.
 # DATA: a row per server: index, label, colour (0xrrggbb as an integer), 1 for Apache
 # (unused here), then KiB per
-# connection at each level (NaN: not measured). K: the levels; LEVELS: them, in words.
+# connection at each level (NaN: not measured), what the connections add to the server
+# idle, then all the server's memory per connection at each level (drawn as an outline
+# around the bar: the part above the bar is the server's memory before any connection,
+# workers made ahead included, shared out). K: the levels; LEVELS: them, in words.
 # Words (scripts/report/http.py): L_TITLE, L_YLABEL, L_LEVEL (a printf format: %d is the
-# connections); FONT (style.gp).
+# connections), L_TOTAL; FONT (style.gp).
 load 'plots/style.gp'
 K = int(ARG3)
 level(j) = int(word(ARG4, j))
@@ -21,10 +24,15 @@ set style fill solid 1.0 border -1
 set boxwidth W / K
 set xtics nomirror rotate by -25 scale 0
 set key top right
+# Room above the tallest outline for the key.
+set offsets 0, 0, graph 0.3, 0
 x(j) = $1 - W / 2 + (j - 0.5) * W / K
 shade(j) = 0.35 + 0.65 * j / K
-draw_plot = "plot for [j=1:K] ARG1 using (x(j)):(column(4 + j)):3 \
+draw_plot = "plot for [j=1:K] ARG1 using (x(j)):(column(4 + K + j)):3 \
+     with boxes lc rgb variable dt 2 lw 2 fs empty notitle, \
+  for [j=1:K] ARG1 using (x(j)):(column(4 + j)):3 \
      with boxes lc rgb variable fs transparent solid shade(j) border -1 notitle, \
+  NaN with boxes lc rgb 'gray30' dt 2 lw 2 fs empty title L_TOTAL, \
   for [j=1:K] NaN with boxes lc rgb 'gray30' fs transparent solid shade(j) \
      title sprintf(L_LEVEL, level(j)), \
   '' using 1:(0):xtic(2) with points ps 0 notitle"

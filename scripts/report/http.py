@@ -102,7 +102,8 @@ def memory_figure(run, folder):
     by = {(b.variant, b.args["connections"]): b for b in rows}
     lines = []
     for i, s in enumerate(servers):
-        vals = [med(by.get((s, n)), "kib_per_conn") for n in levels]
+        vals = [med(by.get((s, n)), c) for c in ("kib_per_conn", "total_kib_per_conn")
+                for n in levels]
         lines.append("\t".join([str(i), label(s), str(int(COLOURS.get(s, "#888888")[1:], 16)),
                                  "1" if s.startswith("apache_") else "0"] +
                                 [f"{v:.6g}" if v is not None else "NaN" for v in vals]))
@@ -111,6 +112,7 @@ def memory_figure(run, folder):
         "L_TITLE": _("Memory per idle keep-alive connection: Pss of every server process plus "
                      "its cgroup's kernel memory"),
         "L_YLABEL": _("KiB per connection"),
+        "L_TOTAL": _("dashed: all the server's memory per connection"),
         # TRANSLATORS: a printf format: %d is the number of connections
         "L_LEVEL": _("%d idle connections"),
     }
