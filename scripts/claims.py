@@ -300,7 +300,8 @@ RULES = [
          http_memory("apache_worker", "thread", 100), "greater", 1.5, "total_kib_per_conn",
          "KiB per connection"),
     Rule("C8", "Apache worker against prefork counting only what the connections add to "
-         "the same server idle (worker's threads made ahead are in its idle server)",
+         "the same server idle (worker's threads, made before any connection, are in its idle "
+         "server)",
          http_memory("apache_prefork", "process", 100),
          http_memory("apache_worker", "thread", 100), "greater", 1.5, "kib_per_conn",
          "KiB per connection", counted=False),

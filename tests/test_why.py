@@ -272,7 +272,8 @@ class Report(unittest.TestCase):
         self.assertIn("22% of the child's samples copy the page's bytes", text)
         self.assertIn("spends 16% of its samples zeroing them and 41% in the rest", text)
         self.assertIn("threads spent 2% of their CPU samples in TLB shootdowns and 15% in "
-                      "locks", text)
+                      "lock functions (mostly spin-unlock samples: that the mmap lock is "
+                      "behind them is a hypothesis", text)
         self.assertNotIn("are hypotheses (`make why`", text)
 
     def test_almost_all_only_where_the_share_is(self):

@@ -108,6 +108,8 @@ def memory_figure(run, folder):
                                  "1" if s.startswith("apache_") else "0"] +
                                 [f"{v:.6g}" if v is not None else "NaN" for v in vals]))
     path = write_data(folder, "http_memory.dat", "\n".join(lines) + "\n")
+    # A run older than total_kib_per_conn has none: no outline, no key for it.
+    totals = any(med(b, "total_kib_per_conn") is not None for b in rows)
     labels = {
         "L_TITLE": _("Memory per idle keep-alive connection: Pss of every server process plus "
                      "its cgroup's kernel memory"),
@@ -117,7 +119,8 @@ def memory_figure(run, folder):
         "L_LEVEL": _("%d idle connections"),
     }
     return draw(folder, "http_memory.gp", path, "http_memory", _("Memory per connection"),
-                str(len(levels)), " ".join(str(n) for n in levels), labels=labels)
+                str(len(levels)), " ".join(str(n) for n in levels), "1" if totals else "0",
+                labels=labels)
 
 
 def rate_table(run):
@@ -431,7 +434,7 @@ def section(run, folder):
               "pool grows as connections come."), ""]
     out += [_("**KiB per connection** is what the connections add to the same server idle; "
               "**all the server's KiB per connection** is everything the server holds while "
-              "it holds them, over how many, the workers it made ahead for them included. "
+              "it holds them, over how many, the workers it made for them in advance included. "
               "They differ where a server makes workers before any connection comes: "
               "Apache worker starts with two processes of 64 threads, which the first "
               "leaves out and the second counts. C8 counts Apache's pair on the second, "
