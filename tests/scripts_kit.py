@@ -7,7 +7,9 @@ Not a test itself (tests/run runs tests/test_*.py); each test file imports it wh
 What the tiers need: test_units.py nothing but Python; test_golden.py,
 test_verdicts.py and test_meaning.py tests/fixtures and results/reference (or the
 folder TVP_REFERENCE names); test_contract.py those and the build in $BUILD;
-test_live.py, test_pool_notes.py and test_parents.py the build in $BUILD, which they run."""
+test_live.py, test_pool_notes.py and test_parents.py the build in $BUILD, which they run;
+test_bench_rows.py runs a few rows of it (tvp_bench_doc); test_cgroups.py, test_kill9.py
+and test_full_disk.py share BENCH, SMALL_COW, need_bench and children."""
 # Every name here, the modules imported included, is the test files' (import *): an
 # import unused in this file is used there.
 import contextlib
@@ -208,6 +210,44 @@ def describe_processes(pids):
 
 def shm_objects():
     return set(os.listdir("/dev/shm")) if os.path.isdir("/dev/shm") else set()
+
+
+def children(pid):
+    """The children of pid's main thread, read in one file (cheap enough to poll)."""
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as f:
+            return [int(p) for p in f.read().split()]
+    except OSError:
+        return []
+
+
+BENCH = os.path.join(BUILD, "tvp-bench")
+# A small cow run: each benchmark at its first sizes, a few quick repetitions.
+SMALL_COW = ["--filter", "^cow/", "--smoke", "--min-time", "0.001", "--repetitions", "3",
+             "--no-report"]
+
+
+def need_bench(test):
+    if not os.access(BENCH, os.X_OK):
+        test.skipTest(f"{BENCH} is not built")
+
+
+def tvp_bench_doc(flt, env=None):
+    """tvp-bench's JSON for the rows FLT matches, once each at 10 ms (a test's run, not a
+    measurement); an exit that is not 0 fails with its stderr."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "rows.json")
+        r = subprocess.run([os.path.join(BUILD, "tvp-bench"), "--repetitions", "1",
+                            "--min-time", "0.01", f"--benchmark_filter={flt}",
+                            f"--benchmark_out={out}", "--benchmark_out_format=json"],
+                           cwd=ROOT, capture_output=True, text=True, timeout=600,
+                           env=dict(os.environ, **(env or {})))
+        if r.returncode != 0:
+            raise AssertionError(f"tvp-bench: {r.stderr[-2000:]}")
+        with open(out) as f:
+            doc = json.load(f)
+    doc["benchmarks"] = [b for b in doc["benchmarks"] if b.get("run_type") != "aggregate"]
+    return doc
 
 
 def bench(name, times=()):

@@ -3,7 +3,8 @@ rules as they are when the test runs, and one added here), shrinks when the budg
 small and says what it shrank, never takes repetitions below what the U test decides
 with, runs exactly the names it planned, refuses a nonsense budget; and the estimate
 for machines we do not have. Plans are made on the names tvp-bench lists and the
-reference run's costs: nothing here times anything."""
+reference run's costs: nothing here times anything. BudgetSweeps and BudgetSteps (from
+tests/test_behaviours.py) hold the planner's steps, in their order, on synthetic plans."""
 import json
 import os
 import re
@@ -220,9 +221,10 @@ class Plan(unittest.TestCase):
                 self.assertIsNotNone(it, f"{n} is not planned (not listed by the suite?)")
                 self.assertFalse(it.dropped, n)
         sys.path.insert(0, os.path.join(ROOT, "bench"))
-        import py_bench
+        import py_bench  # its import adds C8's family (bench/py_http.py) to FAMILIES
+        import py_contract
         for n in budget.PY_SINCE_REFERENCE:
-            self.assertIn(py_bench.fields(n)["measure"], py_bench.FAMILIES)
+            self.assertIn(py_contract.fields(n)["measure"], py_bench.FAMILIES)
 
     def test_the_python_filter_runs_exactly_its_names(self):
         names = ["python/process/process/measure:create/start_method:fork/manual_time",
@@ -365,6 +367,107 @@ class BigMachines(unittest.TestCase):
                            capture_output=True, text=True, timeout=60)
         self.assertEqual(r.returncode, 2)
         self.assertIn("banana", r.stderr)
+
+
+class BudgetSweeps(unittest.TestCase):
+    """Break budget-sweep-to-one: step 3 drops the largest values of a sweep, but never
+    below two values, whatever the budget."""
+
+    def plan(self, sweeps, limit):
+        items = []
+        for variant, values in sweeps.items():
+            for v in values:
+                name = f"s/{variant}/process/measure:m/size:{v}"
+                items.append(budget.Item(results.parse_name(name), name, "s", None, 1.0))
+        return budget.Plan(items, "quick", limit), items
+
+    def test_step_3_keeps_two_values_of_every_sweep(self):
+        plan, items = self.plan({"a": [1, 2, 4, 8, 16], "b": [1, 2, 4]}, 0.001)
+        plan._drop_sizes()
+        left = {}
+        for it in items:
+            if not it.dropped:
+                left.setdefault(it.key.variant, []).append(it.key.args["size"])
+        self.assertEqual(left, {"a": [1, 2], "b": [1, 2]})
+        self.assertTrue(any(line.startswith("sizes: s m at size") for line in plan.shrunk),
+                        plan.shrunk)
+
+    def test_a_sweep_of_two_is_left_whole(self):
+        plan, items = self.plan({"a": [1, 2]}, 0.001)
+        plan._drop_sizes()
+        self.assertFalse(any(it.dropped for it in items))
+        self.assertEqual(plan.shrunk, [])
+
+    def test_it_stops_once_the_plan_fits(self):
+        # 5 values, 5 repetitions of 1 s each (a benchmark without a reference cost): a
+        # budget for 4 values drops the largest only.
+        plan, items = self.plan({"a": [1, 2, 4, 8, 16]}, 4 * 5 / budget.AIM + 0.01)
+        plan._drop_sizes()
+        self.assertEqual([it.key.args["size"] for it in items if it.dropped], [16])
+
+
+class BudgetSteps(unittest.TestCase):
+    """The budget planner's steps in their order on a synthetic plan (no tvp-bench):
+    the others' minimum time, then their repetitions, then sweeps, then what nothing
+    reads, and only then the verdicts' repetitions and minimum time; never a benchmark
+    a verdict reads dropped, never repetitions below the fewest the test decides with."""
+
+    def items(self):
+        out = []
+        for variant, verdict in (("v", True), ("o", False)):
+            for size in (1, 2, 4, 8):
+                name = f"s/{variant}/process/measure:m/size:{size}"
+                it = budget.Item(results.parse_name(name), name, "s",
+                                 budget.Ref(1.0, 0.001, True, 1000), 1.0)
+                it.verdict = verdict
+                out.append(it)
+        return out
+
+    def test_the_steps_in_their_order(self):
+        items = self.items()
+        plan = budget.Plan(items, "quick", 0.5, min_reps=3).shrink()
+        steps = [line.split(":")[0].split(" of the")[0] for line in plan.shrunk]
+        self.assertEqual(steps[:2], ["minimum time per repetition", "repetitions"])
+        self.assertTrue(steps[2].startswith("sizes"), plan.shrunk)
+        self.assertIn("repetitions of the benchmarks the verdicts read", " ".join(plan.shrunk))
+        self.assertIn("minimum time per repetition of the benchmarks the verdicts read",
+                      plan.shrunk[-1])
+        self.assertFalse(any(it.dropped for it in items if it.verdict))
+        self.assertGreaterEqual(plan.verdict_reps, 3)
+        self.assertGreaterEqual(plan.rest_reps, 3)
+        # The verdicts' group and the others' run apart, each with its settings.
+        groups = {g[0]: g for g in plan.groups("s")}
+        self.assertEqual(sorted(groups[""][3]), sorted(it.name for it in items if it.verdict))
+        self.assertEqual(sorted(groups.get("rest", (0, 0, 0, []))[3]),
+                         sorted(it.name for it in items if not it.verdict and not it.dropped))
+        self.assertTrue(plan.same_as(budget.Plan(self.items(), "quick", 0.5,
+                                                 min_reps=3).shrink()))
+        self.assertFalse(plan.same_as(budget.Plan(self.items(), "quick", 1e6).shrink()))
+
+    def test_a_plan_that_fits_runs_as_the_profile_says(self):
+        plan = budget.Plan(self.items(), "quick", 1e6).shrink()
+        self.assertFalse(plan.shrinks())
+        self.assertEqual(plan.groups("s"), [("", None, None, None)])
+        self.assertIn("nothing shrunk", plan.summary()[0])
+
+    def test_nothing_may_shrink(self):
+        # Verdicts only, already at the fewest repetitions and the shortest time.
+        items = [it for it in self.items() if it.verdict]
+        plan = budget.Plan(items, "quick", 0.001, reps=3, min_reps=3)
+        plan.verdict_factor = budget.MIN_TIME_FACTORS[-1]
+        plan.shrink()
+        self.assertFalse(any(it.dropped for it in items))
+        self.assertEqual(plan.verdict_reps, 3)
+
+    def test_name_filter_exact(self):
+        names = ["a/x", "a/y"]
+        listed = names + ["a/z"]
+        self.assertEqual(budget.name_filter(names), "^(a/x|a/y)$")
+        self.assertEqual(budget.name_filter(names, listed), "-^(a/z)$")
+        for flt, name, runs in ((budget.name_filter(names, listed), "a/z", False),
+                                (budget.name_filter(names, listed), "a/x", True)):
+            neg = flt.startswith("-")
+            self.assertEqual(bool(re.search(flt.lstrip("-"), name)) != neg, runs)
 
 
 if __name__ == "__main__":

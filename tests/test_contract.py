@@ -170,11 +170,11 @@ class Profiles(unittest.TestCase):
 
     def test_every_reader_takes_them_from_the_contract(self):
         import budget
-        import py_bench
+        import py_contract
         self.assertIs(budget.PROFILES, contract.PROFILES)
         for p, v in contract.PROFILES.items():
-            self.assertEqual(py_bench.PROFILES[p], (v["repetitions"], v["py_min_time"]))
-            self.assertEqual(py_bench.WORK_S[p], v["py_work_s"])
+            self.assertEqual(py_contract.PROFILES[p], (v["repetitions"], v["py_min_time"]))
+            self.assertEqual(py_contract.WORK_S[p], v["py_work_s"])
         # the budget's estimate per scenario scales by repetitions x minimum time against
         # the quick profile's:
         # the quick profile's own numbers given explicitly change nothing

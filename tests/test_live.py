@@ -99,15 +99,16 @@ class PythonBench(unittest.TestCase):
 
     def test_missing_start_method_is_skipped(self):
         sys.path.insert(0, os.path.join(ROOT, "bench"))
-        import py_bench
-        suite = py_bench.Suite("quick", "measure:create/start_method:(spawn|forkserver)")
-        real = py_bench.mp.get_all_start_methods
-        py_bench.mp.get_all_start_methods = lambda: ["fork"]
+        import py_create
+        import py_harness
+        suite = py_harness.Suite("quick", "measure:create/start_method:(spawn|forkserver)")
+        real = py_create.mp.get_all_start_methods
+        py_create.mp.get_all_start_methods = lambda: ["fork"]
         try:
             with contextlib.redirect_stdout(io.StringIO()):  # keep the runner's lines whole
-                py_bench.create(suite)
+                py_create.create(suite)
         finally:
-            py_bench.mp.get_all_start_methods = real
+            py_create.mp.get_all_start_methods = real
         self.assertEqual([r["error_message"] for r in suite.rows],
                          [f"start method {m} is not available on {sys.platform}"
                           for m in ("spawn", "forkserver")])

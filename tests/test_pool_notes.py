@@ -19,8 +19,8 @@ class PoolNotes(unittest.TestCase):
         self.tmp = tempfile.mkdtemp()
         self.addCleanup(shutil.rmtree, self.tmp)
         sys.path.insert(0, os.path.join(ROOT, "bench"))
-        import py_bench
-        self.py = py_bench
+        import py_pool_notes
+        self.py = py_pool_notes
 
     def c_rows(self, pattern):
         """The per-repetition rows tvp-bench's pool scenario writes for pattern."""

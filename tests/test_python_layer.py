@@ -25,7 +25,12 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
 sys.path.insert(0, os.path.join(ROOT, "bench"))
 sys.path.insert(0, os.path.join(ROOT, "tests"))
-import py_bench  # noqa: E402
+import py_contract  # noqa: E402
+import py_exceptions  # noqa: E402
+import py_gil  # noqa: E402
+import py_harness  # noqa: E402
+import py_payload  # noqa: E402
+import py_queues  # noqa: E402
 import py_rules  # noqa: E402
 import results  # noqa: E402
 from scripts_kit import PATIENCE, children_of, describe_processes, marked, run, \
@@ -92,7 +97,7 @@ class WholeLayer(unittest.TestCase):
 
     def test_gil_rows_cover_every_way_and_n(self):
         pus = len(os.sched_getaffinity(0))
-        ns = set(py_bench.worker_counts(pus))
+        ns = set(py_gil.worker_counts(pus))
         self.assertTrue({1, pus, 2 * pus} <= ns)
         methods = mp.get_all_start_methods()
         ways = [("thread", {}), ("thread_executor", {}),
@@ -192,7 +197,7 @@ class WholeLayer(unittest.TestCase):
 
     def test_every_payload_arrives_whole(self):
         rows = self.layer.select("python", "payload")
-        self.assertEqual({b.args["payload"] for b in rows}, set(py_bench.PAYLOADS))
+        self.assertEqual({b.args["payload"] for b in rows}, set(py_payload.PAYLOADS))
         self.assertEqual([b.name for b in rows if b.counter("delivered") != 1], [])
 
     def test_fair_bases_measured(self):
@@ -209,7 +214,7 @@ class WholeLayer(unittest.TestCase):
                 rows.setdefault(row["name"], {})[row["repetition_index"]] = row
         paired = 0
         for full, reps in rows.items():
-            n = int(py_bench.fields(full)["workers"])
+            n = int(py_contract.fields(full)["workers"])
             one = rows[full.replace(f"/workers:{n}/", "/workers:1/")]
             for rep, row in reps.items():
                 if n == 1:
@@ -224,7 +229,7 @@ class WholeLayer(unittest.TestCase):
 
     def test_notes_loop_row(self):
         b = self.layer.get("python", "mp_queue", "process", "notes_loop")
-        runs = py_bench.NOTES_LOOP_RUNS["quick"]
+        runs = py_queues.NOTES_LOOP_RUNS["quick"]
         self.assertEqual(b.counter("runs"), runs)
         self.assertEqual(b.counter("items_put"), 3)
         self.assertTrue(0 <= b.counter("runs_short") <= runs)
@@ -275,33 +280,33 @@ class Leaks(unittest.TestCase):
         fork = mp.get_context("fork")
         q = fork.Queue()
         with self.assertRaises(RuntimeError):
-            py_bench.run_gated(fork, py_bench.gated_produce, (q, 1000, 64, False),
+            py_harness.run_gated(fork, py_queues.gated_produce, (q, 1000, 64, False),
                                self.broken, timeout=30)
         q.close()
         q.join_thread()
         self.assert_clean()
 
     def test_shared_memory_is_unlinked_when_the_consumer_fails(self):
-        real = py_bench.pickle.loads
-        py_bench.pickle.loads = self.broken
+        real = py_payload.pickle.loads
+        py_payload.pickle.loads = self.broken
         try:
             with self.assertRaises(RuntimeError):
-                py_bench.payload_once("shared_memory", "ints", 4096, 50, [])
+                py_payload.payload_once("shared_memory", "ints", 4096, 50, [])
         finally:
-            py_bench.pickle.loads = real
+            py_payload.pickle.loads = real
         self.assert_clean()
 
     def test_every_transport_delivers_and_cleans_up(self):
         for transport in ("queue", "mp_queue", "mp_pipe", "shared_memory", "pickle"):
-            for kind in py_bench.PAYLOADS:
+            for kind in py_payload.PAYLOADS:
                 check = []
-                self.assertGreater(py_bench.payload_once(transport, kind, 64, 20, check), 0)
+                self.assertGreater(py_payload.payload_once(transport, kind, 64, 20, check), 0)
                 self.assertEqual(check, [1], (transport, kind))
         self.assert_clean()
 
     def test_gil_by_hand_leaves_no_worker(self):
         for method in mp.get_all_start_methods():
-            sec = py_bench.gil_by_hand(mp.get_context(method), "cpu", 2, 1000)
+            sec = py_gil.gil_by_hand(mp.get_context(method), "cpu", 2, 1000)
             self.assertGreater(sec, 0)
         self.assert_clean()
 
@@ -322,35 +327,35 @@ class Instruments(unittest.TestCase):
 
     def test_fd_capture_sees_a_workers_stderr(self):
         before = self.fd_identity()
-        counters, label = py_bench.never_fetched(fail_loudly)
+        counters, label = py_exceptions.never_fetched(fail_loudly)
         self.assertEqual(self.fd_identity(), before)  # fd 1 and 2 restored
         self.assertEqual(counters["shown"], 0)  # no traceback, no message: only the writes
         self.assertEqual(counters["stderr_bytes"], len(b"worker wrote this to fd 2\n"))
         self.assertEqual(counters["stdout_bytes"], len(b"worker printed this\n"))
         self.assertEqual(json.loads(label)[0][:3], ["reached_fds", 20, 26])  # outcome code
-        counters, _ = py_bench.never_fetched()  # the notes' task: nothing reaches the fds
+        counters, _ = py_exceptions.never_fetched()  # the notes' task: nothing reaches the fds
         self.assertEqual((counters["shown"], counters["stderr_bytes"],
                           counters["stdout_bytes"]), (0, 0, 0))
         self.assertEqual(mp.active_children(), [])
 
     def test_fd_capture_sees_a_traceback_in_a_worker(self):
-        with py_bench.fd_capture() as got:
-            p = mp.get_context("fork").Process(target=py_bench.fail, args=(9,))
+        with py_exceptions.fd_capture() as got:
+            p = mp.get_context("fork").Process(target=py_exceptions.fail, args=(9,))
             p.start()
             p.join()
             out, err = got()
-        self.assertEqual(py_bench.shown_on_fds(out, err, "task 9 failed"), 1)
-        self.assertIn(py_bench.TRACEBACK, err)
+        self.assertEqual(py_exceptions.shown_on_fds(out, err, "task 9 failed"), 1)
+        self.assertIn(py_exceptions.TRACEBACK, err)
 
     def test_plain_process_shows_its_traceback(self):
-        counters, label = py_bench.plain_process_raises()
+        counters, label = py_exceptions.plain_process_raises()
         self.assertEqual(counters["shown"], 1)
         self.assertEqual(counters["exitcode"], 1)
         self.assertGreater(counters["stderr_bytes"], 0)
         self.assertIn("ValueError: task 4 failed", label)
 
     def test_notes_loop_counts_short_runs(self):
-        runs = py_bench.NOTES_LOOP_RUNS["quick"]
+        runs = py_queues.NOTES_LOOP_RUNS["quick"]
         # What the notes' consumer got in each fresh run: whole, short, no result at all.
         script = ([[1, 2, 3], [1], None, [1, 2]] * runs)[:runs]
 
@@ -361,15 +366,15 @@ class Instruments(unittest.TestCase):
                 r = script.pop(0)  # the queue kept whatever the loop did not take
                 return 0, "", r, (None if r is None else [1, 2, 3][len(r):])
         want = [r for r in script]
-        real = py_bench.notes_loop_module
-        py_bench.notes_loop_module = FakeProgram
+        real = py_queues.notes_loop_module
+        py_queues.notes_loop_module = FakeProgram
         try:
-            suite = py_bench.Suite("quick", "")
+            suite = py_harness.Suite("quick", "")
             suite.reps = 1
             with contextlib.redirect_stdout(io.StringIO()):  # its progress line
-                py_bench.notes_loop(suite)
+                py_queues.notes_loop(suite)
         finally:
-            py_bench.notes_loop_module = real
+            py_queues.notes_loop_module = real
         row = suite.rows[0]
         self.assertTrue(row["name"].startswith("python/mp_queue/process/measure:notes_loop"))
         self.assertEqual(row["runs"], runs)

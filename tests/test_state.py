@@ -2,17 +2,23 @@
 other processes or the hypervisor took the CPUs, is flagged in its section and in the
 claims table; a machine far from the reference machine is said at the top; the probes
 themselves come out of tvp-bench as the report reads them. Synthetic probe data, except
-the last test, which takes the probes on this machine."""
+Probes, which takes the probes on this machine. From tests/test_behaviours.py (issue 26,
+each pinning what a break of tests/mutant_list.py once changed unseen): Sentinel (every
+probe flagged when it moves its bad way), MemoryReader (MemAvailable, not MemFree, read
+around it) and MachineStateEdges (the estimate, an interval with no ticks, a probe that
+fails, the hypervisor and container words from stand-ins)."""
 import json
 import os
 import subprocess
 import sys
 import tempfile
 import unittest
+from unittest import mock
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.path.join(ROOT, os.environ.get("BUILD", "build"))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
+import budget  # noqa: E402
 import machine_state  # noqa: E402
 import results  # noqa: E402
 from describe import Describe  # noqa: E402
@@ -203,6 +209,144 @@ class Probes(unittest.TestCase):
             if name == "cacheline_ns" and len(os.sched_getaffinity(0)) < 2:
                 continue
             self.assertTrue(value is not None and value > 0, (name, value))
+
+
+class Sentinel(unittest.TestCase):
+    """Break sentinel-direction-ignored: each probe has its bad direction (a time up, a
+    bandwidth or a count of parallel PUs down); a probe moving its bad way flags the
+    scenario where it began, its recovery after does not, for every probe."""
+
+    def test_every_probe_flagged_where_it_got_worse(self):
+        self.assertEqual(set(CALM), set(state.PROBES))
+        for name, (_what, more_is_slower, _n, moves) in state.PROBES.items():
+            with self.subTest(probe=name):
+                first, second = moves[0], moves[1]
+                bad = dict(CALM, **{name: CALM[name] * (3 if more_is_slower else 1 / 3)})
+                r = run_with({"start": CALM, first: bad, second: CALM})
+                flagged = list(state.changes(r))
+                # A lost PU also flags, by its own rule, the scenarios after it whose
+                # counted rows need every PU while capacity stays below PUs - 0.5 around
+                # them; the probe's own move is flagged where it began, first.
+                if name == "parallel_pus":
+                    self.assertEqual(flagged[0], first)
+                    self.assertTrue(all("parallel capacity" in " ".join(state.changes(r)[s])
+                                        for s in flagged[1:]), state.changes(r))
+                else:
+                    self.assertEqual(flagged, [first])
+                self.assertIn(name, state.changes(r)[first][0])
+
+    def test_bandwidths_fall_to_be_worse(self):
+        for name in ("memcpy_cache_gbs", "memcpy_mem_gbs", "parallel_pus"):
+            self.assertFalse(state.PROBES[name][1], name)
+            self.assertGreater(state.worse(name, 10, 5), 1)
+            self.assertLess(state.worse(name, 5, 10), 1)
+        for name in ("first_touch_ns", "syscall_ns", "cacheline_ns"):
+            self.assertGreater(state.worse(name, 5, 10), 1)
+
+    def test_off_the_usual_machine_its_bad_way_only(self):
+        # A probe worse than the run's median before and after a scenario flags it; the
+        # same distance the good way does not ("for most of the run" is about worse).
+        for name, (_w, more_is_slower, _n, moves) in state.PROBES.items():
+            with self.subTest(probe=name):
+                s = moves[0]
+                f = 3 if more_is_slower else 1 / 3
+                bad = dict(CALM, **{name: CALM[name] * f})
+                good = dict(CALM, **{name: CALM[name] / f})
+                flagged = state.changes(run_with({"start": bad, s: bad, "a": CALM, "b": CALM,
+                                                  "c": CALM}))
+                self.assertIn(s, flagged)
+                self.assertIn("for most of the run", " ".join(flagged[s]))
+                flagged = state.changes(run_with({"start": good, s: good, "a": CALM,
+                                                  "b": CALM, "c": CALM}))
+                self.assertNotIn(s, flagged)
+
+
+class MemoryReader(unittest.TestCase):
+    """Break env-memory-is-free: the run's context records MemAvailable (what can be had
+    without swapping), not MemFree. Both read here around it; skipped where this machine
+    cannot tell them apart."""
+
+    def test_mem_available_recorded(self):
+        def fields():
+            out = {}
+            with open("/proc/meminfo") as f:
+                for line in f:
+                    k, v = line.split(":", 1)
+                    out[k] = int(v.split()[0])
+            return out
+        before = fields()
+        got = int(machine_state.environment()["mem_available_kib"])
+        after = fields()
+        slack = 16 << 10
+        lo = min(before["MemAvailable"], after["MemAvailable"]) - slack
+        hi = max(before["MemAvailable"], after["MemAvailable"]) + slack
+        free = (before["MemFree"], after["MemFree"])
+        if any(lo <= f <= hi for f in free):
+            self.skipTest("MemFree within MemAvailable's band: this machine cannot tell")
+        self.assertTrue(lo <= got <= hi, (got, before["MemAvailable"], free))
+
+
+class MachineStateEdges(unittest.TestCase):
+    """The machine-state readers at their edges: the estimate (one cost model:
+    budget.scenario_estimate), the CPU shares of an
+    interval with no ticks, a probe that gives nothing, and the words for the
+    hypervisor and the container (from stand-ins for systemd-detect-virt and dmesg)."""
+
+    REF = {"scenario_seconds": "create=100,cow=50,globals=10",
+           "sentinel": json.dumps({"start": {"first_touch_ns": 1000}})}
+
+    def test_estimate(self):
+        e = budget.scenario_estimate(["create", "globals", "new"], {"first_touch_ns": 2000},
+                                   self.REF, "quick")
+        # create: 60% of it faults pages, twice as dear here: 100 x (0.6 x 2 + 0.4).
+        self.assertAlmostEqual(e["create"], 160.0)
+        self.assertAlmostEqual(e["globals"], 10.0)   # no page share
+        self.assertAlmostEqual(e["new"], 30.0)       # not in the reference
+        # No probe of this machine: no fault scaling; 10 x 0.1 s is 4x the quick 5 x 0.05.
+        e = budget.scenario_estimate(["create"], {}, self.REF, "quick", repetitions=10,
+                                   min_time=0.1)
+        self.assertAlmostEqual(e["create"], 400.0)
+        self.assertAlmostEqual(budget.scenario_estimate(["cow"], {}, self.REF, "full")["cow"],
+                               50 * budget.PROFILE_FACTOR["full"])
+
+    def test_cpu_shares_of_no_time(self):
+        ticks = {k: 5 for k in machine_state.STAT_FIELDS}
+        ticks["suite"] = 0
+        self.assertEqual(machine_state.cpu_shares(ticks, dict(ticks)),
+                         {"others": 0.0, "steal": 0.0})
+
+    def test_probe_of_a_bench_that_fails(self):
+        self.assertEqual(machine_state.probe("/bin/false", takes=2), {})
+        self.assertEqual(machine_state.probe("/nonexistent/tvp-bench", takes=1), {})
+
+    def stand_ins(self, folder, vm, box, log):
+        for name, text in (("systemd-detect-virt",
+                            f'[ "$1" = --vm ] && echo {vm} || echo {box}\n'),
+                           ("dmesg", f"echo '{log}'\n")):
+            path = os.path.join(folder, name)
+            with open(path, "w") as f:
+                f.write("#!/bin/sh\n" + text)
+            os.chmod(path, 0o755)
+
+    def test_virtualisation_words(self):
+        with open("/proc/cpuinfo") as f:
+            flag = " hypervisor" in next((l for l in f if l.startswith("flags")), "")
+        with tempfile.TemporaryDirectory() as d:
+            self.stand_ins(d, "kvm", "docker", "[    0.000000] Hypervisor detected: KVM")
+            with mock.patch.dict(os.environ, {"PATH": d}):
+                words = machine_state.virtualisation()
+            self.assertEqual(words, "; ".join(
+                ["virtual machine: kvm", "container: docker"] +
+                (["CPU flag hypervisor"] if flag else []) +
+                ["kernel log: Hypervisor detected: KVM"]))
+        with tempfile.TemporaryDirectory() as d:
+            self.stand_ins(d, "none", "none", "nothing of note")
+            with mock.patch.dict(os.environ, {"PATH": d}):
+                words = machine_state.virtualisation()
+            self.assertEqual(words, "CPU flag hypervisor" if flag else "none found")
+        with mock.patch.dict(os.environ, {"PATH": "/nonexistent"}):
+            words = machine_state.virtualisation()
+        self.assertEqual(words, "CPU flag hypervisor" if flag else "none found")
 
 
 if __name__ == "__main__":

@@ -8,7 +8,9 @@ its children, 12 of other processes, with the fork events) read into phases. Ski
 perf, perf that does not run, perf_event_paranoid and kptr_restrict in the way, each a
 reason and exit status 0; bad input exit status 2. Report: with and without why/, and
 with a pass that was skipped. Control: tvp-bench's side of perf's control pipe. Live: one small pass, where perf can sample the kernel
-here (skipped with the reason where it cannot)."""
+here (skipped with the reason where it cannot). WhyAttribution and WhySentences (from
+tests/test_behaviours.py): the process tree at any depth, phases where the kernel inlined
+their callers, and a row without samples quoting no share."""
 import contextlib
 import io
 import json
@@ -391,6 +393,53 @@ class Live(unittest.TestCase):
                              ["fork_0.folded", "why.json"])
         finally:
             shutil.rmtree(d)
+
+
+class WhyAttribution(unittest.TestCase):
+    """Breaks of the attribution pass (scripts/why_fold.py, why_phases.py) the perf
+    fixture cannot show: the process tree holds descendants at any depth (a worker's own
+    child), and a copy-on-write copy's bytes (copy_page) and a contended spin lock's slow
+    path are their phases also where the kernel inlined what called them (the slow path
+    right under copy_pte_range: locks, as the phase map's doc says)."""
+
+    def test_tree_at_any_depth(self):
+        import why_fold
+        forks = [(11, 10), (12, 11), (13, 12), (20, 99)]
+        self.assertEqual(why_fold.tree(10, forks), {10, 11, 12, 13})
+
+    def sample(self, *kernel):
+        import why_fold
+        frames = [why_fold.Frame(f, True) for f in kernel] + [why_fold.Frame("main", False)]
+        return why_fold.Sample("tvp-bench", 10, 10, frames)
+
+    def test_phases_of_the_functions_that_take_the_time(self):
+        import why_fold
+        fault = ("handle_mm_fault", "exc_page_fault", "asm_exc_page_fault")
+        self.assertEqual(why_fold.phase_of(self.sample("copy_page", "wp_page_copy", *fault)),
+                         "page_copy")
+        self.assertEqual(why_fold.phase_of(self.sample(
+            "native_queued_spin_lock_slowpath", "copy_pte_range", "copy_pmd_range",
+            "copy_page_range", "dup_mmap", "dup_mm")), "locks")
+
+
+class WhySentences(unittest.TestCase):
+    """Break why-share-no-samples: a row of the attribution pass that caught no sample
+    says nothing about its phases, so the create sentence keeps its mechanism a
+    hypothesis instead of quoting 0% of nothing."""
+
+    def test_a_row_without_samples_is_no_share(self):
+        import types
+        from report import why
+        def row(row_id, samples, **phases):
+            return {"id": row_id, "samples": samples, "phases": phases, "top": []}
+        doc = {"rows": [row("fork_1g_child", 0, pt_teardown=0.0),
+                        row("fork_1g_parent", 800, pt_copy=95.0)]}
+        w = why.Why(doc)
+        self.assertIsNone(w.share("fork_1g_child", "pt_teardown"))
+        self.assertEqual(w.share("fork_1g_parent", "pt_copy"), 95.0)
+        text = why.fork_exit_words(types.SimpleNamespace(why=w), "500", "300")
+        self.assertIn("is a hypothesis", text)
+        self.assertNotIn("0%", text)
 
 
 if __name__ == "__main__":
