@@ -335,15 +335,18 @@ def reading(claim, run, lines=PAGE_LINES - 6):
     report, and a last bullet that does not fit is left to it."""
     outcomes = claims.judged(claim, run)[1]
     counted = [o for o in outcomes if o.rule.counted]
-    out = []
-    if claim in BEFORE:
-        out += [b for b in [BEFORE[claim](run)] if b]
+    # The claim's own notes are always said; the predictions share what they leave.
+    before = [b for b in [BEFORE[claim](run)] if b] if claim in BEFORE else []
+    after = [b for b in AFTER[claim](run) if b] if claim in AFTER else []
+    room = max(lines - sum(lines_of(b, NARROW) for b in before + after), 4) * NARROW
+    out = list(before)
     held_parts = engine_parts(outcomes)
     held = held_parts or [short(said(o.rule)) for o in counted if o.holds]
     if held:
         out.append(listed(_("What holds: {predictions}.") if held_parts
                           else _("Holds: {predictions}."), held,
-                          max(BULLET_COLUMNS * 2 // 3, lines * NARROW * 2 // 5)))
+                          max(BULLET_COLUMNS * 2 // 3, room * 2 // 5)))
+        room -= columns(out[-1]) + NARROW // 2
     # With the threshold it missed: "not borne out (measured 1.31×)" puzzles a class
     # when 1.31× is more, just not the 1.5× the prediction asks.
     failed = [_("“{prediction}” (measured {measured}; it needs {threshold})").format(
@@ -353,7 +356,7 @@ def reading(claim, run, lines=PAGE_LINES - 6):
     # measured): the one wants a calmer machine, the other a run with the rows.
     open_ = [short(said(o.rule)) for o in counted if o.holds is None and o.undecided]
     absent = [short(said(o.rule)) for o in counted if o.holds is None and not o.undecided]
-    against, room = [], max(BULLET_COLUMNS, lines * NARROW * 2 // 5)
+    against = []
     for words, items in ((_("Not borne out: {predictions}."), failed),
                          (_("Not decided by this run: {predictions}."), open_),
                          (_("Not measured in this run: {predictions}."), absent)):
@@ -369,13 +372,12 @@ def reading(claim, run, lines=PAGE_LINES - 6):
     if not counted:
         out.append(_("No prediction of this claim is counted in its verdict yet: the "
                      "suite shows only context for it."))
-    out += [b for b in AFTER[claim](run) if b] if claim in AFTER else \
-        [b for b in [page_key(claim, run)] if b]
-    kept = out[:2]
-    for bullet in out[2:3]:
-        if sum(lines_of(b, NARROW) for b in kept + [bullet]) <= lines:
-            kept.append(bullet)
-    return kept
+    out += after
+    # The key numbers where the page has room left for them (the figure shows most).
+    key = page_key(claim, run)
+    if key and len(out) < 3 and sum(lines_of(b, NARROW) for b in out + [key]) <= lines:
+        out.append(key)
+    return out
 
 
 def engine_parts(outcomes):
