@@ -31,7 +31,7 @@ import py_rules  # noqa: E402
 import results  # noqa: E402
 import stats  # noqa: E402
 from report import i18n, kit, state  # noqa: E402
-from report.claims_table import ANCHORS, anchor, figure_link, key_numbers, key_samples, key_text, key_undecided, \
+from report.claims_table import figure_link, key_numbers, key_samples, key_text, key_undecided, \
     key_values  # noqa: E402
 from report.i18n import N_, _  # noqa: E402
 from report.verdicts import measured_text, parts_text, prediction, threshold_text, \
@@ -511,25 +511,13 @@ def profile_line(run):
                  profile=profile, n=run.repetitions)
 
 
-def how_to_read(run, claim=None):
-    """The line under every page's numbers: what a number and its interval are, for the
-    repetitions the page's key number has (C8's servers run 3 where the profile says 5:
-    [min, max] of 3 covers the median 75% of the time, not 93.75%)."""
-    n = key_repetitions(claim, run) or run.repetitions
-    if not n or n < 2:
-        return _("Numbers are single measurements (one repetition).")
-    cover = stats.median_ci(range(n))[3]
-    return _("Numbers are medians [{coverage} interval = the smallest–largest of {n} "
-             "repetitions].").format(coverage=f"{cover:.2%}", n=n)
-
-
 def page_note(run, claim):
     """The line at the foot of a claim's page: what the numbers are, in one line, and
     where the rest is (the report's section on the claim)."""
     n = key_repetitions(claim, run) or run.repetitions
-    more = _("More: [the report]({link}).").format(
-        link=f"REPORT{i18n.suffix()}.md{anchor(claim)}" if claim in ANCHORS
-        else f"REPORT{i18n.suffix()}.md")
+    # Named, not linked: the HTML is one self-contained file, copied alone to the
+    # lecture room's computer; the report is beside it in the run folder.
+    more = _("More in {report}.").format(report=f"REPORT{i18n.suffix()}.md")
     if not n or n < 2:
         return i18n.sentences([_("One repetition: no interval."), more])
     cover = stats.median_ci(range(n))[3]
