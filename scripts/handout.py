@@ -392,7 +392,7 @@ def page_key(claim, run):
     """The key numbers for the page: where its figure shows them (the bars of C1, C3,
     C7, C8), only what the figure leaves out (what is measured, under which
     conditions); else the claims table's words."""
-    pair = claims.CLAIMS[claim].get("key")
+    pair = claims.CLAIMS.get(claim, {}).get("key")
     if pair and claim in KEY_FIGURE and key_values(claim, run):
         words = _(FIGURE_TITLES[claim]) if claim in FIGURE_TITLES else _(pair.unit)
         if pair.conditions:

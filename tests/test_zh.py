@@ -304,6 +304,34 @@ class ProjectorFigures(unittest.TestCase):
                          "每次管道往返所需的 µs")
 
 
+class HandoutWords(unittest.TestCase):
+    """How a page's bullet fits three lines at 28 px: predictions listed while they fit,
+    the rest counted; a prediction's statement without its conditions."""
+
+    def test_listed_counts_what_does_not_fit(self):
+        items = ["a" * 50, "b" * 50, "c" * 50]
+        text = handout.listed("Holds: {predictions}.", items, 130)
+        self.assertEqual(text, "Holds: " + "a" * 50 + "; " + "b" * 50 +
+                         " (1 more in the report).")
+        self.assertEqual(handout.listed("Holds: {predictions}.", items[:1], 10),
+                         "Holds: " + "a" * 50 + ".")  # one at least, however long
+        self.assertEqual(handout.listed("Holds: {predictions}.", items, 500),
+                         "Holds: " + "; ".join(items) + ".")
+
+    def test_columns_count_cjk_twice(self):
+        self.assertEqual(handout.columns("ab"), 2)
+        self.assertEqual(handout.columns("成立"), 4)
+        self.assertEqual(handout.columns("<strong>C</strong>"), 1)
+
+    def test_short_keeps_the_statement(self):
+        self.assertEqual(handout.short("a connection costs a server less memory as a thread: "
+                                       "thread per connection, 1000 connections"),
+                         "a connection costs a server less memory as a thread")
+        self.assertEqual(handout.short("空闲线程几乎不占内存：用户态加内核态不到 64 KiB"),
+                         "空闲线程几乎不占内存")
+        self.assertEqual(handout.short("too short: kept whole"), "too short: kept whole")
+
+
 class Edition(unittest.TestCase):
     """The report and the handout in both languages, from the reference run's JSON."""
 
