@@ -388,6 +388,16 @@ def engine_parts(outcomes):
     return [_(p) for p in engine.parts(outcomes)[0]]
 
 
+# Conditions in the report's terms, said on a page in words a class reads: "the
+# minimal parent" is the report's name for a parent that holds almost no memory.
+CONDITIONS = {
+    "1000 idle workers of the minimal parent": N_(
+        "1000 idle workers made by a parent that holds almost no memory"),
+    "pthread_create against fork, from the minimal parent": N_(
+        "pthread_create against fork, both from a parent that holds almost no memory"),
+}
+
+
 def page_key(claim, run):
     """The key numbers for the page: where its figure shows them (the bars of C1, C3,
     C7, C8), only what the figure leaves out (what is measured, under which
@@ -396,7 +406,8 @@ def page_key(claim, run):
     if pair and claim in KEY_FIGURE and key_values(claim, run):
         words = _(FIGURE_TITLES[claim]) if claim in FIGURE_TITLES else _(pair.unit)
         if pair.conditions:
-            words = _("{unit}; {conditions}").format(unit=words, conditions=_(pair.conditions))
+            words = _("{unit}; {conditions}").format(unit=words, conditions=_(
+                CONDITIONS.get(pair.conditions, pair.conditions)))
         return _("In the figure: {what}.").format(what=words)
     key = key_text(claim, run)
     return _("Key numbers: {numbers}.").format(numbers=key) if key and key != "–" else None
