@@ -25,7 +25,6 @@ from collections import Counter
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import claims  # noqa: E402
-import engine  # noqa: E402
 import handout_figures  # noqa: E402
 import py_rules  # noqa: E402
 import results  # noqa: E402
@@ -340,12 +339,14 @@ def reading(claim, run, lines=PAGE_LINES - 6):
     after = [b for b in AFTER[claim](run) if b] if claim in AFTER else []
     room = max(lines - sum(lines_of(b, NARROW) for b in before + after), 4) * NARROW
     out = list(before)
-    held_parts = engine_parts(outcomes)
-    held = held_parts or [short(said(o.rule)) for o in counted if o.holds]
-    if held:
-        out.append(listed(_("What holds: {predictions}.") if held_parts
-                          else _("Holds: {predictions}."), held,
-                          max(BULLET_COLUMNS * 2 // 3, room * 2 // 5)))
+    # Where the predictions name parts of the sentence and not all agree, the parts
+    # (the report's words: what holds, what does not, what holds in part); else the
+    # predictions that hold.
+    parts = parts_text(outcomes)
+    held = [short(said(o.rule)) for o in counted if o.holds]
+    if parts or held:
+        out.append(parts or listed(_("Holds: {predictions}."), held,
+                                   max(BULLET_COLUMNS * 2 // 3, room * 2 // 5)))
         room -= columns(out[-1]) + NARROW // 2
     # With the threshold it missed: "not borne out (measured 1.31×)" puzzles a class
     # when 1.31× is more, just not the 1.5× the prediction asks.
@@ -378,14 +379,6 @@ def reading(claim, run, lines=PAGE_LINES - 6):
     if key and len(out) < 3 and sum(lines_of(b, NARROW) for b in out + [key]) <= lines:
         out.append(key)
     return out
-
-
-def engine_parts(outcomes):
-    """The parts of the sentence that hold, in words, where its predictions name parts
-    and not all agree (as the report's parts_text); else []."""
-    if not parts_text(outcomes):
-        return []
-    return [_(p) for p in engine.parts(outcomes)[0]]
 
 
 # Conditions in the report's terms, said on a page in words a class reads: "the
