@@ -227,7 +227,12 @@ class Claim(unittest.TestCase):
                 page = f.read()
             self.assertEqual(re.findall(r"^## (\S+)", page, flags=re.M), ["C3"])
             self.assertIn("<strong>本套件的 C 程序：成立</strong>", page)
-            self.assertIn("线程 3/3 · 进程 0/3", page)
+            # The key numbers on the page's figure (its words say what it shows).
+            with open(os.path.join(folder, "data", "zh", "handout_key_C3.dat"),
+                      encoding="utf-8") as f:
+                bars = [line.split("\t") for line in f.read().splitlines()]
+            self.assertEqual([(b[1], b[-1]) for b in bars], [("线程", "3/3"), ("进程", "0/3")])
+            self.assertIn("图中：主程序看得到的追加（共 3 次）", page)
             if shutil.which("pandoc"):
                 self.assertTrue(os.path.isfile(os.path.join(folder, "HANDOUT.zh.html")))
 
