@@ -306,7 +306,13 @@ def short(text):
     statement, without the conditions the report gives ("a connection costs a server
     less memory as a thread than as a forked process")."""
     head = re.split(r": |：", text, maxsplit=1)[0]
-    return head if head != text and columns(head) >= 20 else text
+    # Whole where the cut would leave a bracket open, or a statement that leans on the
+    # one before it ("the same in the notes' Pool(3)"), or where it is short already.
+    if head == text or columns(head) < 20 or columns(text) <= 60 or \
+            head.count("(") + head.count("（") != head.count(")") + head.count("）") or \
+            re.search(r"^the same\b|一样|同样|同上", head):
+        return text
+    return head
 
 
 # A prediction whose words lean on the one before it in the rule table ("the same

@@ -332,9 +332,16 @@ class HandoutWords(unittest.TestCase):
         self.assertEqual(handout.short("a connection costs a server less memory as a thread: "
                                        "thread per connection, 1000 connections"),
                          "a connection costs a server less memory as a thread")
-        self.assertEqual(handout.short("空闲线程几乎不占内存：用户态加内核态不到 64 KiB"),
-                         "空闲线程几乎不占内存")
-        self.assertEqual(handout.short("too short: kept whole"), "too short: kept whole")
+        self.assertEqual(handout.short("一个连接由线程承担比由 fork 出的进程承担占用服务器更少的内存："
+                                       "每连接一个线程对比每连接 fork 一个进程，1000 个连接"),
+                         "一个连接由线程承担比由 fork 出的进程承担占用服务器更少的内存")
+        for whole in ("too short: kept whole",
+                      "a forked child that writes every page has copied every page "
+                      "(copy-on-write: at least 90% of 256 MiB)",  # no open bracket
+                      "the same in the notes' Pool(3): 7 of the 10 tasks wait for a worker "
+                      "to finish",  # leans on the one before
+                      "讲义的 Pool(3) 也一样：10 个任务中有 7 个要等工作进程结束，每个任务只运行一次"):
+            self.assertEqual(handout.short(whole), whole)
 
 
 class Edition(unittest.TestCase):
