@@ -38,29 +38,32 @@ from report.verdicts import measured_text, parts_text, prediction, threshold_tex
 
 # How a page is cut for print and projection: each claim starts a page.
 PAGE_BREAK = '<div style="page-break-after: always;"></div>'
-CSS = """html { font-size: 24px; }
-body { margin: 0; padding: 0; font-family: sans-serif; line-height: 1.3; color: #111; }
+# 28 px text (the lecturer's ask: legible from the back row), at most three bullets a
+# page; what does not fit goes to the report, never into smaller type. The claim's id
+# rides in the notes' sentence (its heading is for the links, not shown).
+CSS = """html { font-size: 28px; }
+body { margin: 0; padding: 0; font-family: sans-serif; line-height: 1.25; color: #111; }
 :lang(zh) body, body:lang(zh) { font-family: "Noto Sans CJK SC", sans-serif; }
-.title, section.level2 { box-sizing: border-box; height: 100vh; padding: 0.6rem 1.6rem;
+.title, section.level2 { box-sizing: border-box; height: 100vh; padding: 0.35rem 1.1rem;
  display: flex; flex-direction: column; overflow: hidden; border-bottom: 1px solid #ccc; }
 .title { justify-content: center; }
-.title h1 { font-size: 1.8rem; margin: 0 0 0.6rem 0; }
-h2 { font-size: 1.3rem; margin: 0 0 0.2rem 0; }
-blockquote { font-size: 1rem; border-left: 6px solid #1f77b4; margin: 0 0 0.2rem 0;
- padding-left: 0.6rem; }
-blockquote p { margin: 0.1rem 0; }
-p { margin: 0.15rem 0; }
-.verdicts { font-size: 1rem; }
-.parts { font-size: 0.85rem; }
+.title h1 { font-size: 1.4rem; margin: 0 0 0.5rem 0; }
+.title ul { margin: 0; padding-left: 1.1rem; }
+.title li { margin-bottom: 0.35rem; }
+section.level2 > h2 { display: none; }
+blockquote { font-size: 1rem; border-left: 6px solid #1f77b4; margin: 0 0 0.15rem 0;
+ padding-left: 0.5rem; }
+blockquote p { margin: 0; }
+p { margin: 0.1rem 0; }
 .flag { color: #8a4b00; }
-.body { flex: 1 1 0; min-height: 0; display: flex; gap: 0.8rem; align-items: center; }
-.body > p { flex: 1 1 0; min-width: 0; height: 100%; margin: 0; display: flex;
+.body { flex: 1 1 0; min-height: 0; display: flex; gap: 0.6rem; align-items: center; }
+.body > p { flex: 0 0 550px; min-width: 0; height: 100%; margin: 0; display: flex;
  align-items: center; }
 .body img { display: block; max-width: 100%; max-height: 100%; margin: 0 auto; }
-.reading { flex: 1.15 1 0; font-size: 0.85rem; line-height: 1.22; max-height: 100%; }
-.reading ul { margin: 0; padding-left: 1.1rem; }
-.reading li { margin-bottom: 0.05rem; }
-.note { font-size: 0.85rem; color: #444; }
+.reading { flex: 1 1 0; min-width: 0; line-height: 1.2; max-height: 100%; }
+.reading ul { margin: 0; padding-left: 1rem; }
+.reading li { margin-bottom: 0.25rem; }
+.note { color: #444; }
 @media print { .title, section.level2 { height: auto; page-break-after: always;
  border: 0; } }
 """
@@ -131,7 +134,7 @@ def key_figure(claim, run, folder):
     words = [nums[0].split(" [")[0], nums[1].split(" [")[0]]
     rows = [f"0\t{_('thread')}\t{t:g}\t{t_lo:g}\t{t_hi:g}\t{words[0]}",
             f"1\t{_('process')}\t{p:g}\t{p_lo:g}\t{p_hi:g}\t{words[1]}"]
-    first, second = two_lines(_(unit))
+    first, second = two_lines(_(FIGURE_TITLES[claim]) if claim in FIGURE_TITLES else _(unit))
     # The multiple only ("process = 120 × thread"): what follows it is in the reading.
     ratio = re.split(r"[,，;；]", nums[2])[0]
     if key_undecided(claim, run):
@@ -139,6 +142,10 @@ def key_figure(claim, run, folder):
     labels = {"L_TITLE1": first, "L_TITLE2": second, "L_RATIO": ratio}
     return drawn(kit.figure(folder, "handout_key.gp", f"handout_key_{claim}.dat",
                             "\n".join(rows) + "\n", claim, labels=labels))
+
+
+# A key figure's title where the key's unit reads awkwardly over two bars.
+FIGURE_TITLES = {"C3": N_("appends the main program sees (of 3)")}
 
 
 # C2's series: what creation costs as the parent grows, threads against processes.
@@ -223,7 +230,9 @@ def verdict_of(claim, run, rules, who):
     verdict, outcomes = claims.judge(claim, run, rules)
     if not any(o.rule.counted for o in outcomes) or verdict == "missing data":
         return None
-    fragile = _(", fragile") if claims.is_fragile(claim, run, rules) else ""
+    # What "fragile" means, where it is said: a word alone puzzled a lecturer.
+    fragile = _("; fragile: thresholds {pct} easier or harder change it").format(
+        pct=f"{claims.ROBUSTNESS:.0%}") if claims.is_fragile(claim, run, rules) else ""
     return _("**{who}: {verdict}** ({tally}{fragile})").format(
         who=who, verdict=verdict_word(verdict), tally=tally(outcomes), fragile=fragile)
 
@@ -243,80 +252,287 @@ def flagged_line(claim, run):
     scenarios = state.flagged_claims(run).get(claim)
     if not scenarios:
         return None
-    return _("⚠ The machine's state moved while {scenarios} ran: read these numbers "
-             "with care.").format(scenarios=_(", ").join(scenarios))
+    moved = state.movements(run)
+    # What moved, in words ("during ipc, memcpy in cache went from 28 to 15 GB/s"), not
+    # only that something did: a lecturer decides from it whether to trust the page.
+    said = [w for sc in scenarios for m in moved.get(sc, [])
+            for w in [state.moved_words(run, sc, m)] if w]
+    if not said:
+        return _("⚠ The machine's state moved while {scenarios} ran: read these numbers "
+                 "with care.").format(scenarios=_(", ").join(scenarios))
+    return _("⚠ The machine changed: {changes}. Read these numbers with care.").format(
+        changes=_("; ").join(said))
 
 
-def reading(claim, run):
-    """What holds (unless the page already says which parts of the sentence hold), what
-    was not borne out (with what was measured) and what could not be decided, then the
-    key numbers."""
+# The page at 28 px, in columns (a CJK character counts two): a line across the page
+# holds about 88, one of the reading column beside the figure about 42, and a page
+# about 18 lines. The reading gets the lines its page's sentence, verdicts and ⚠ leave;
+# a bullet lists predictions while they fit, then says how many more the report has.
+# An estimate: handout_check.py measures the page in a browser (tests/test_zh.py).
+WIDE, NARROW, PAGE_LINES, BULLET_COLUMNS = 88, 42, 18, 126
+
+
+def columns(text):
+    return sum(2 if "\u2e80" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" else 1
+               for ch in re.sub(r"<[^>]+>|\*\*|\[|\]\([^)]*\)", "", text))
+
+
+def lines_of(text, width):
+    return -(-columns(text) // width)
+
+
+def capped(items, budget=BULLET_COLUMNS):
+    """(the ITEMS that fit BUDGET columns, at least one; how many were left out)."""
+    shown = items[:1]
+    for item in items[1:]:
+        if columns(_("; ").join(shown + [item])) > budget:
+            break
+        shown.append(item)
+    return shown, len(items) - len(shown)
+
+
+def listed(words, items, budget=BULLET_COLUMNS):
+    """WORDS ("Holds: {predictions}.") with as many ITEMS as fit, and "(N more in the
+    report)" for the rest."""
+    shown, left = capped(items, budget - columns(words))
+    text = _("; ").join(shown)
+    if left:
+        text += _(" ({n} more in the report)").format(n=left)
+    return words.format(predictions=text)
+
+
+def short(text):
+    """A prediction's words up to its first colon, where that leaves a sentence: the
+    statement, without the conditions the report gives ("a connection costs a server
+    less memory as a thread than as a forked process")."""
+    head = re.split(r": |：", text, maxsplit=1)[0]
+    # Whole where the cut would leave a bracket open, or a statement that leans on the
+    # one before it ("the same in the notes' Pool(3)"), or where it is short already.
+    if head == text or columns(head) < 20 or columns(text) <= 60 or \
+            head.count("(") + head.count("（") != head.count(")") + head.count("）") or \
+            re.search(r"^the same\b|一样|同样|同上", head):
+        return text
+    return head
+
+
+# A prediction whose words lean on the one before it in the rule table ("the same
+# through ..."): on a page that lists only some, it must say itself in full.
+ALONE = {
+    "the same through a futex ring in shared memory (one PU)": N_(
+        "switching between processes costs more than between threads, through a futex "
+        "ring in shared memory (one PU)"),
+    "the same crash in a process-pool task leaves the pool working": N_(
+        "a crash (SIGSEGV) in a process-pool task leaves the pool working"),
+}
+
+
+def said(rule):
+    """The prediction's words, whole on their own."""
+    return _(ALONE[rule.prediction]) if rule.prediction in ALONE else prediction(rule)
+
+
+def reading(claim, run, lines=PAGE_LINES - 6):
+    """At most three bullets in about LINES lines of the reading column: the claim's own
+    note for a class where it has one first (C6), what holds (the parts of the
+    sentence, where its predictions name parts), what was not borne out (with what was
+    measured and the threshold) and what could not be decided, then the claim's own
+    note (C4, C6, C8) or its key numbers. Each lists what fits; the rest is in the
+    report, and a last bullet that does not fit is left to it."""
     outcomes = claims.judged(claim, run)[1]
     counted = [o for o in outcomes if o.rule.counted]
-    out = []
-    held = [prediction(o.rule) for o in counted if o.holds]
-    if held and not parts_text(outcomes):
-        out.append(_("Holds: {predictions}.").format(predictions=_("; ").join(held)))
+    # The claim's own notes are always said; the predictions share what they leave.
+    before = [b for b in [BEFORE[claim](run)] if b] if claim in BEFORE else []
+    after = [b for b in AFTER[claim](run) if b] if claim in AFTER else []
+    room = max(lines - sum(lines_of(b, NARROW) for b in before + after), 4) * NARROW
+    out = list(before)
+    # Where the predictions name parts of the sentence and not all agree, the parts
+    # (the report's words: what holds, what does not, what holds in part); else the
+    # predictions that hold.
+    parts = parts_text(outcomes)
+    held = [short(said(o.rule)) for o in counted if o.holds]
+    if parts or held:
+        out.append(parts or listed(_("Holds: {predictions}."), held,
+                                   max(BULLET_COLUMNS * 2 // 3, room * 2 // 5)))
+        room -= columns(out[-1]) + NARROW // 2
     # With the threshold it missed: "not borne out (measured 1.31×)" puzzles a class
     # when 1.31× is more, just not the 1.5× the prediction asks.
     failed = [_("“{prediction}” (measured {measured}; it needs {threshold})").format(
-        prediction=prediction(o.rule), measured=measured_text(o),
-        threshold=threshold_text(o.rule))
-        for o in counted if o.holds is False]
-    if failed:
-        out.append(_("Not borne out: {predictions}.").format(
-            predictions=_("; ").join(failed)))
+        prediction=short(said(o.rule)), measured=measured_text(o),
+        threshold=threshold_text(o.rule)) for o in counted if o.holds is False]
     # Undecided (measured, the data cannot decide) apart from without data (not
     # measured): the one wants a calmer machine, the other a run with the rows.
-    open_ = [prediction(o.rule) for o in counted if o.holds is None and o.undecided]
-    if open_:
-        out.append(_("Not decided by this run: {predictions}.").format(
-            predictions=_("; ").join(open_)))
-    absent = [prediction(o.rule) for o in counted if o.holds is None and not o.undecided]
-    if absent:
-        out.append(_("Not measured in this run: {predictions}.").format(
-            predictions=_("; ").join(absent)))
-    if claim == "C6" and handout_figures.remedy(run):
-        out.append(handout_figures.remedy(run))
+    open_ = [short(said(o.rule)) for o in counted if o.holds is None and o.undecided]
+    absent = [short(said(o.rule)) for o in counted if o.holds is None and not o.undecided]
+    against = []
+    for words, items in ((_("Not borne out: {predictions}."), failed),
+                         (_("Not decided by this run: {predictions}."), open_),
+                         (_("Not measured in this run: {predictions}."), absent)):
+        if not items:
+            continue
+        # Out of room: the count alone, so that no kind of outcome goes unsaid.
+        against.append(listed(words, items, room) if room > columns(words) + 30 else
+                       words.format(predictions=_("{n} (in the report)").format(
+                           n=len(items))))
+        room -= columns(against[-1])
+    if against:
+        out.append(i18n.sentences(against))
     if not counted:
         out.append(_("No prediction of this claim is counted in its verdict yet: the "
                      "suite shows only context for it."))
-    key = key_text(claim, run)
-    if key and key != "–":
-        out.append(_("Key numbers: {numbers}.").format(numbers=key))
+    out += after
+    # The key numbers where the page has room left for them (the figure shows most).
+    key = page_key(claim, run)
+    if key and len(out) < 3 and sum(lines_of(b, NARROW) for b in out + [key]) <= lines:
+        out.append(key)
     return out
+
+
+# Conditions in the report's terms, said on a page in words a class reads: "the
+# minimal parent" is the report's name for a parent that holds almost no memory.
+CONDITIONS = {
+    "1000 idle workers of the minimal parent": N_(
+        "1000 idle workers made by a parent that holds almost no memory"),
+    "pthread_create against fork, from the minimal parent": N_(
+        "pthread_create against fork, both from a parent that holds almost no memory"),
+}
+
+
+def page_key(claim, run):
+    """The key numbers for the page: where its figure shows them (the bars of C1, C3,
+    C7, C8), only what the figure leaves out (what is measured, under which
+    conditions); else the claims table's words."""
+    pair = claims.CLAIMS.get(claim, {}).get("key")
+    if pair and claim in KEY_FIGURE and key_values(claim, run):
+        words = _(FIGURE_TITLES[claim]) if claim in FIGURE_TITLES else _(pair.unit)
+        if pair.conditions:
+            words = _("{unit}; {conditions}").format(unit=words, conditions=_(
+                CONDITIONS.get(pair.conditions, pair.conditions)))
+        return _("In the figure: {what}.").format(what=words)
+    key = key_text(claim, run)
+    return _("Key numbers: {numbers}.").format(numbers=key) if key and key != "–" else None
+
+
+def c6_notes_worker(run):
+    """C6 first says what the notes' own code does: its worker catches 1/0 itself."""
+    return _("The notes' own worker catches its 1/0 with try/except and prints 捕获异常: "
+             "that exception never leaves the task. The rest of this page is about an "
+             "exception a task does not catch.")
+
+
+def c4_racy_loop(run):
+    """C4: the notes' consumer loop, and what zero early stops does not prove."""
+    key = handout_figures.rule_key("C4", claims.RULES, "runs_short")
+    short = handout_figures.runs_of(run, key, "runs_short") if key else None
+    if not short:
+        return []
+    k, n = short
+    if k:
+        return [_("The notes' loop (if q.empty(): break) stopped early in {k} of {n} runs: "
+                  "the queue looked empty while the producer was still putting.").format(
+                      k=k, n=n)]
+    return [_("The notes' loop (if q.empty(): break) stopped early in 0 of {n} runs here. "
+              "That is no proof it is safe: the race is in the code; this machine did not "
+              "show it in {n} runs.").format(n=n)]
+
+
+def c6_remedy(run):
+    return [handout_figures.remedy(run)]
+
+
+def c8_python(run):
+    """C8: Python's counted prediction and its result, and the GIL: Python threads give
+    concurrency, not parallel CPU (with this run's number where it has it)."""
+    out = []
+    verdict, outcomes = claims.judge("C8", run, py_rules.PY_RULES)
+    counted = [o for o in outcomes if o.rule.counted and o.holds is not None]
+    if len(counted) == 1:
+        o = counted[0]
+        out.append(_("The notes' Python, its one prediction: {prediction} (measured "
+                     "{measured}): {result}.").format(
+            prediction=short(said(o.rule)), measured=measured_text(o),
+            result=verdict_word("supported" if o.holds else "not supported")))
+    # Python's context row: N Threads against N Processes, pure-Python CPU work.
+    gil = next((o for o in outcomes if not o.rule.counted and o.ratio and o.rule.b is not None
+                and all(k.fields().get("measure") == "gil" and k.fields().get("work") == "cpu"
+                        for k in (o.rule.a, o.rule.b))
+                and (o.rule.a.fields().get("mode"), o.rule.b.fields().get("mode"))
+                == ("thread", "process")), None)
+    if gil:
+        out.append(_("But CPython has a GIL: one thread runs Python code at a time, so "
+                     "Python threads give concurrency, not parallel CPU work (here N threads "
+                     "did {ratio}× the pure-Python work of N processes).").format(
+            ratio=f"{gil.ratio:.2f}"))
+    else:
+        out.append(_("But CPython has a GIL: one thread runs Python code at a time, so "
+                     "Python threads give concurrency, not parallel CPU work."))
+    return out
+
+
+# A claim's own notes for a class, before the predictions (BEFORE) or in place of the
+# key numbers (AFTER).
+BEFORE = {"C6": c6_notes_worker}
+AFTER = {"C4": c4_racy_loop, "C6": c6_remedy, "C8": c8_python}
 
 
 MODE_WORDS = {"thread": N_("thread"), "process": N_("process")}
 VIRT_WORDS = {"virtual machine": N_("virtual machine"), "container": N_("container")}
 
 
+VIRT_NAMES = {"kvm": "KVM", "qemu": "QEMU", "xen": "Xen", "vmware": "VMware",
+              "microsoft": "Hyper-V", "docker": "Docker", "podman": "Podman", "lxc": "LXC"}
+
+
 def machine_line(run):
-    """The machine in one line: CPU, PUs, kernel, virtualisation."""
+    """The machine as a lecturer says it: what CPU, how many logical CPUs, which Linux,
+    and what it runs in ("a Docker container in a KVM virtual machine")."""
     ctx = run.ctx
-    parts = [ctx.get("cpu_model") or _("unknown CPU"),
-             _("{n} PUs").format(n=ctx.get("pus") or ctx.get("nproc") or "?"),
-             ctx.get("kernel") or _("unknown kernel")]
-    virt = []
+    found = {}
     for part in (ctx.get("virtualisation") or "").split(";"):
         what, sep, value = part.strip().partition(": ")
         if sep and what in VIRT_WORDS:
-            virt.append(f"{_(VIRT_WORDS[what])} {value}")
-    parts.append(_(", ").join(virt) if virt else _("no virtualisation detected"))
-    return _("Machine: {parts}; {profile} profile, {n} repetitions.").format(
-        parts=_(", ").join(parts), profile=ctx.get("profile", "?"), n=run.repetitions)
+            found[what] = VIRT_NAMES.get(value.lower(), value)
+    vm, box = found.get("virtual machine"), found.get("container")
+    if vm and box:
+        where = _("in a {container} container on a {vm} virtual machine").format(
+            container=box, vm=vm)
+    elif vm:
+        where = _("in a {vm} virtual machine").format(vm=vm)
+    elif box:
+        where = _("in a {container} container").format(container=box)
+    else:
+        where = _("on the bare machine (no virtualisation detected)")
+    kernel = ctx.get("kernel") or _("unknown kernel")
+    m = re.match(r"(\S+) (\d+\.\d+)", kernel)
+    return _("The machine: {cpu} with {n} logical CPUs, {kernel}, {where}.").format(
+        cpu=ctx.get("cpu_model") or _("unknown CPU"),
+        n=ctx.get("pus") or ctx.get("nproc") or "?",
+        kernel=f"{m.group(1)} {m.group(2)}" if m else kernel, where=where)
 
 
-def how_to_read(run, claim=None):
-    """The line under every page's numbers: what a number and its interval are, for the
-    repetitions the page's key number has (C8's servers run 3 where the profile says 5:
-    [min, max] of 3 covers the median 75% of the time, not 93.75%)."""
+def profile_line(run):
+    """What the run's profile means for a number on a page."""
+    profile = run.ctx.get("profile", "?")
+    if profile == "quick":
+        return _("Measured with the quick profile: each benchmark repeated {n} times, in "
+                 "short windows; every number is the median of its repetitions.").format(
+                     n=run.repetitions)
+    return _("Measured with the {profile} profile: each benchmark repeated {n} times; "
+             "every number is the median of its repetitions.").format(
+                 profile=profile, n=run.repetitions)
+
+
+def page_note(run, claim):
+    """The line at the foot of a claim's page: what the numbers are, in one line, and
+    where the rest is (the report's section on the claim)."""
     n = key_repetitions(claim, run) or run.repetitions
+    # Named, not linked: the HTML is one self-contained file, copied alone to the
+    # lecture room's computer; the report is beside it in the run folder.
+    more = _("More in {report}.").format(report=f"REPORT{i18n.suffix()}.md")
     if not n or n < 2:
-        return _("Numbers are single measurements (one repetition).")
+        return i18n.sentences([_("One repetition: no interval."), more])
     cover = stats.median_ci(range(n))[3]
-    return _("Numbers are medians [{coverage} interval = the smallest–largest of {n} "
-             "repetitions].").format(coverage=f"{cover:.2%}", n=n)
+    return i18n.sentences([_("Medians; [ ] = smallest–largest of {n} ({coverage} "
+                             "interval).").format(coverage=f"{cover:.2%}", n=n), more])
 
 
 def key_repetitions(claim, run):
@@ -352,8 +568,8 @@ FIGURE_WORDS = {
     "handout_pair_C4": N_("the key number, a thread against a process, beside the runs "
                           "where the notes' q.empty() loop stopped early and those where "
                           "the queue lost nothing"),
-    "handout_pair_C7": N_("a pipe round trip, a thread against a process, beside how often "
-                          "a pool kept working after a task's SIGSEGV"),
+    "handout_pair_C7": N_("the time to create a worker, a thread against a process, beside "
+                          "how often a pool kept working after a task's SIGSEGV"),
     "handout_schedule_C5": N_("the notes' Pool(3) as it ran: when each worker was made, "
                               "which tasks started at once and which waited for a worker, "
                               "on which worker each ran"),
@@ -375,14 +591,11 @@ FIGURE_WORDS = {
 
 def page(claim, run, folder):
     c = claims.CLAIMS[claim]
-    lines = [f"## {claim} {{#{claim.lower()}}}", "", f"> {c['zh']}", ""]
+    # The heading is hidden (CSS): the claim's id leads the notes' sentence instead.
+    lines = [f"## {claim} {{#{claim.lower()}}}", "", f"> **{claim}** {c['zh']}", ""]
     if i18n.current() == "en":
         lines[-1:] = [">", f"> *{c['en']}*", ""]
     lines += [f'<p class="verdicts">{html_inline(verdicts_line(claim, run))}</p>', ""]
-    # Which parts of the sentence hold, where its predictions name parts that differ.
-    said = parts_text(claims.judged(claim, run)[1])
-    if said:
-        lines += [f'<p class="parts">{said}</p>', ""]
     flag = flagged_line(claim, run)
     if flag:
         lines += [f'<p class="flag">{flag}</p>', ""]
@@ -391,10 +604,15 @@ def page(claim, run, folder):
     lines += ['<div class="body">', ""]
     lines += [f"![{alt_text(claim, fig)}]({fig})" if fig
               else _("*No figure for this claim in this run.*"), ""]
+    # What the reading has left of the page: the lines over the figure and the note.
+    over = [c["zh"], verdicts_line(claim, run), flag or ""] + \
+        ([c["en"]] if i18n.current() == "en" else [])
+    left = PAGE_LINES - 1 - sum(lines_of(t, WIDE) for t in over if t)
     lines += ['<div class="reading">', ""]
-    for sentence in reading(claim, run):
+    for sentence in reading(claim, run, left):
         lines += [f"- {sentence}"]
-    lines += ["", "</div>", "", "</div>", "", f'<p class="note">{how_to_read(run, claim)}</p>', ""]
+    lines += ["", "</div>", "", "</div>", "", f'<p class="note">{page_note(run, claim)}</p>',
+              ""]
     return lines
 
 
@@ -404,20 +622,22 @@ def html_inline(md):
 
 
 def title_page(run):
-    """The first page: what the handout is, the machine once, how to read a page."""
+    """The first page, in a few short lines: the machine, what the profile means, how a
+    verdict is reached, the words a page uses."""
     return ['<div class="title">', "",
             _("# Threads and processes: what this machine says"), "",
-            _("One page per claim of the lecture notes: the notes' sentence, the verdict "
-              "this run gives it, a figure and what the numbers say. Run {run}.").format(
-                 run=run_name(run)), "",
+            _("One page per claim of the lecture notes, each tested on this machine "
+              "(run {run}).").format(run=run_name(run)), "",
             f"- {machine_line(run)}",
-            "- " + _("Each claim makes predictions; a verdict counts them: it holds when "
-                     "every decided prediction holds, fails when none does, and holds in "
-                     "part between. The suite's C is its C programs; the notes' Python is the "
-                     "notes' own code, run here."),
-            "- " + _("A PU is a logical CPU (a hardware thread). A worker is a thread or "
-                     "a process, where the sentence does not say which."),
-            f"- {how_to_read(run)}", "", "</div>", ""]
+            f"- {profile_line(run)}",
+            "- " + _("The verdict: each claim is split into predictions that can be "
+                     "measured. All of them hold: the claim holds; none: it does not; "
+                     "some: it holds in part. A prediction the data cannot decide counts "
+                     "neither way (a verdict needs more than half decided)."),
+            "- " + _("“The suite's C” is this suite's C programs; “the notes' Python” is "
+                     "the notes' own code, run here. A logical CPU is one hardware thread "
+                     "of the processor."),
+            "", "</div>", ""]
 
 
 def handout_lines(run, folder, which=None):

@@ -285,7 +285,9 @@ def assert_no_missing_data_but_newer_rows(test, text):
 def times(x):
     """A multiple as the claims table writes it, two digits and no exponent (written
     here again, not imported: the test recomputes what the report shows)."""
-    return f"{x:.0f}" if abs(x) >= 10 else f"{x:.2g}"
+    if abs(x) >= 10:
+        return f"{x:.0f}"
+    return f"{x:.2f}" if f"{x:.2g}" == "1" and round(x, 2) != 1 else f"{x:.2g}"
 
 
 def run_of(*benches, ctx=None, describe=None):

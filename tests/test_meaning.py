@@ -170,7 +170,10 @@ class ClaimsMeaning(unittest.TestCase):
         self.assertIn("What does not: " + "; ".join(failed), line)
         if mixed:
             self.assertIn("Partly: " + "; ".join(mixed), line)
-        page = "\n".join(handout.page("C2", self.ref, REFERENCE))
+        # The page draws its figure into the folder it is given: a scratch one, never
+        # results/reference (a figure script's change would rewrite the reference's).
+        with tempfile.TemporaryDirectory(prefix="tvp-meaning-") as scratch:
+            page = "\n".join(handout.page("C2", self.ref, scratch))
         self.assertIn("What does not: a child copies the parent's data when it is made", page)
 
     # --- statistics and words -------------------------------------------------------
