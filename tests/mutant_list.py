@@ -90,8 +90,8 @@ MUTANTS = [
     {"id": "rank-test-ties-ignored", "file": "scripts/stats.py",
      "what": "the rank test without mid-ranks for ties (ordinal ranks: ties broken by order)",
      "tests": ["test_units.py:Stats", "test_units.py:Claims"],
-     "edits": [("ranks2 = np.rint(2 * sps.rankdata(np.concatenate([x, y]))).astype(int)",
-                "ranks2 = np.rint(2 * sps.rankdata(np.concatenate([x, y]), "
+     "edits": [("ranks2 = np.rint(2 * sps().rankdata(np.concatenate([x, y]))).astype(int)",
+                "ranks2 = np.rint(2 * sps().rankdata(np.concatenate([x, y]), "
                 "method=\"ordinal\")).astype(int)")]},
 
     # Issue 26's behaviours no test pinned: each has a test of its own, named in "tests"

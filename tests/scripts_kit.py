@@ -10,6 +10,7 @@ folder TVP_REFERENCE names); test_contract.py those and the build in $BUILD;
 test_live.py, test_pool_notes.py and test_parents.py the build in $BUILD, which they run."""
 # Every name here, the modules imported included, is the test files' (import *): an
 # import unused in this file is used there.
+import atexit
 import contextlib
 import io
 import json
@@ -265,6 +266,28 @@ def copy_run(src_json, folder, edit=None):
 def fixture_folder(tmp):
     """A folder holding the fixture run."""
     return copy_run(FIXTURE, os.path.join(tmp, "fixture"))
+
+
+# The reports written so far in this process, by (benchmarks.json, edit): a whole report
+# is seconds of statistics and gnuplot, and the tests that only read one share it (the
+# fast tier is meant to take under a minute). A test never writes into a shared folder.
+WRITTEN = {}
+WRITTEN_HOME = []
+
+
+def written_report(test, src_json, edit=None):
+    """(folder, REPORT.md's text, write_report.py's stderr) of the run src_json after
+    edit(doc), written once per process by scripts/write_report.py and then shared."""
+    if (src_json, edit) not in WRITTEN:
+        if not WRITTEN_HOME:
+            WRITTEN_HOME.append(tempfile.mkdtemp(prefix="tvp-test-reports-"))
+            atexit.register(shutil.rmtree, WRITTEN_HOME[0], True)
+        folder = copy_run(src_json, os.path.join(WRITTEN_HOME[0], str(len(WRITTEN))), edit)
+        r = run([PY, "scripts/write_report.py", folder])
+        test.assertEqual(r.returncode, 0, r.stderr)
+        with open(os.path.join(folder, "REPORT.md")) as f:
+            WRITTEN[src_json, edit] = folder, f.read(), r.stderr
+    return WRITTEN[src_json, edit]
 
 
 def reference_json(test):
