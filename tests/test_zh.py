@@ -31,6 +31,8 @@ from report.verdicts import threshold_text  # noqa: E402
 OWNED = ["scripts/report/verdicts.py", "scripts/report/claims_table.py",
          "scripts/report/document.py", "scripts/report/globals.py",
          "scripts/report/i18n.py", "scripts/handout.py", "scripts/report/python.py",
+         "scripts/report/python_gil.py", "scripts/report/python_answers.py",
+         "scripts/report/python_rows.py",
          "scripts/report/ipc.py", "scripts/handout_figures.py", "scripts/report/scale.py"]
 HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
 
