@@ -128,13 +128,15 @@ class Grammar(unittest.TestCase):
         self.assertIs(results.Key, contract.Key)
         self.assertIs(results.SUFFIX, contract.SUFFIX)
         holders = []
-        for folder in ("scripts", "scripts/report", "bench"):
-            for f in sorted(os.listdir(os.path.join(ROOT, folder))):
-                if f.endswith(".py"):
-                    with open(os.path.join(ROOT, folder, f)) as fh:
-                        text = fh.read()
-                    if "(?P<variant>" in text or re.search(r"^class Key\b", text, re.M):
-                        holders.append(f"{folder}/{f}")
+        for top in ("scripts", "bench"):  # every folder below them: scripts/ has parts
+            for folder, dirs, files in sorted(os.walk(os.path.join(ROOT, top))):
+                dirs.sort()
+                for f in sorted(files):
+                    if f.endswith(".py"):
+                        with open(os.path.join(folder, f)) as fh:
+                            text = fh.read()
+                        if "(?P<variant>" in text or re.search(r"^class Key\b", text, re.M):
+                            holders.append(os.path.relpath(os.path.join(folder, f), ROOT))
         self.assertEqual(holders, ["scripts/contract.py"])
 
     def test_py_bench_builds_its_names_through_the_contract(self):
