@@ -28,13 +28,13 @@ import unittest
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.path.join(ROOT, os.environ.get("BUILD", "build"))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
-import claims  # noqa: E402
-import py_rules  # noqa: E402
-import results  # noqa: E402
-import stats  # noqa: E402
-from describe import Describe  # noqa: E402
+from verdicts import claims  # noqa: E402
+from verdicts import py_rules  # noqa: E402
+from contract import results  # noqa: E402
+from verdicts import stats  # noqa: E402
+from contract.describe import Describe  # noqa: E402
 from report import probe, targets, wanted  # noqa: E402
-from results import key  # noqa: E402
+from contract.results import key  # noqa: E402
 
 PY = sys.executable
 FIXTURE = os.path.join(ROOT, "tests", "fixtures", "run-small.json")

@@ -38,16 +38,16 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.path.join(ROOT, os.environ.get("BUILD", "build"))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
 sys.path.insert(0, os.path.join(ROOT, "bench"))
-import budget  # noqa: E402
-import catalogue  # noqa: E402
-import claims  # noqa: E402
-import machine_state  # noqa: E402
-import results  # noqa: E402
-import samples  # noqa: E402
-import stats  # noqa: E402
-from describe import Describe  # noqa: E402
+from running import budget  # noqa: E402
+from runs import catalogue  # noqa: E402
+from verdicts import claims  # noqa: E402
+from running import machine_state  # noqa: E402
+from contract import results  # noqa: E402
+from runs import samples  # noqa: E402
+from verdicts import stats  # noqa: E402
+from contract.describe import Describe  # noqa: E402
 from report import i18n, state, verdicts  # noqa: E402
-from results import key  # noqa: E402
+from contract.results import key  # noqa: E402
 
 
 def bench(name, times):
@@ -637,7 +637,7 @@ class ClaimKeys(unittest.TestCase):
     as its rules', resolved to this machine's PUs."""
 
     def test_the_key_pair_is_run(self):
-        import claim
+        from running import claim
         pus = len(os.sched_getaffinity(0))
         for c, spec in claims.CLAIMS.items():
             pair = spec.get("key")
@@ -651,7 +651,7 @@ class ClaimKeys(unittest.TestCase):
     def test_a_pair_no_rule_reads_is_run_too(self):
         # Every claim's pair is also read by a rule today: a claim whose pair no rule
         # reads shows whether the pair itself is asked for.
-        import claim
+        from running import claim
         t, p = key("s", "t", "thread", "m"), key("s", "p", "process", "m")
         pair = claims.KeyPair(t, p, "time", "µs")
         with mock.patch.dict(claims.CLAIMS, {"CZ": {"key": pair}}):
@@ -664,7 +664,7 @@ class HandoutReading(unittest.TestCase):
     lists as not decided only counted ones, never a context row."""
 
     def test_reading_counts_and_lists_counted_rows_only(self):
-        import handout
+        from report import handout
         a = key("s", "a", "process", "m")
         rule = lambda text, counted=True: claims.Rule("C9", text, a, None, "above", 1,
                                                       counted=counted)
@@ -730,7 +730,7 @@ class RuleWords(unittest.TestCase):
     a threshold typed wrong cannot hide behind a reference run that passes either way."""
 
     def test_thresholds_say_what_the_words_say(self):
-        import py_rules
+        from verdicts import py_rules
         seen = 0
         for r in list(claims.RULES) + list(py_rules.PY_RULES):
             with self.subTest(rule=r.prediction):
@@ -1414,7 +1414,7 @@ class VerdictFlips(unittest.TestCase):
     decided verdicts; a run without the data to decide (or undecided) says nothing."""
 
     def test_only_decided_verdicts_flip(self):
-        import compare_runs
+        from runs import compare_runs
         flips = compare_runs.flips
         self.assertTrue(flips(["supported", "not supported"]))
         self.assertTrue(flips(["supported", "missing data", "nuanced"]))
@@ -1466,7 +1466,7 @@ class RowsRunInARow(unittest.TestCase):
     A, B = key("s", "a", "process", "m"), key("s", "b", "thread", "m")
 
     def outcome(self, relation, threshold, a, b):
-        import engine
+        from verdicts import engine
         return engine.in_a_row_comparison(
             claims.Rule("CE", "a against b", self.A, self.B, relation, threshold), a, b, {})
 
@@ -1492,7 +1492,7 @@ class RowsRunInARow(unittest.TestCase):
             self.outcome("about", 1.0, [1], [1])
 
     def test_no_description(self):
-        import engine
+        from verdicts import engine
         self.assertFalse(engine.ran_in_a_row(object(), self.A))
 
 
@@ -1610,24 +1610,24 @@ class PythonServerTime(unittest.TestCase):
 
 
 class WhyAttribution(unittest.TestCase):
-    """Breaks of the attribution pass (scripts/why_fold.py, why_phases.py) the perf
+    """Breaks of the attribution pass (scripts/report/why_fold.py, why_phases.py) the perf
     fixture cannot show: the process tree holds descendants at any depth (a worker's own
     child), and a copy-on-write copy's bytes (copy_page) and a contended spin lock's slow
     path are their phases also where the kernel inlined what called them (the slow path
     right under copy_pte_range: locks, as the phase map's doc says)."""
 
     def test_tree_at_any_depth(self):
-        import why_fold
+        from report import why_fold
         forks = [(11, 10), (12, 11), (13, 12), (20, 99)]
         self.assertEqual(why_fold.tree(10, forks), {10, 11, 12, 13})
 
     def sample(self, *kernel):
-        import why_fold
+        from report import why_fold
         frames = [why_fold.Frame(f, True) for f in kernel] + [why_fold.Frame("main", False)]
         return why_fold.Sample("tvp-bench", 10, 10, frames)
 
     def test_phases_of_the_functions_that_take_the_time(self):
-        import why_fold
+        from report import why_fold
         fault = ("handle_mm_fault", "exc_page_fault", "asm_exc_page_fault")
         self.assertEqual(why_fold.phase_of(self.sample("copy_page", "wp_page_copy", *fault)),
                          "page_copy")
@@ -1683,7 +1683,7 @@ class HandoutCheck(unittest.TestCase):
     font (the SVG twin's), which is what must stay readable."""
 
     def test_smallest_font_of_a_figure(self):
-        import handout_check
+        from report import handout_check
         with tempfile.TemporaryDirectory() as tmp:
             with open(os.path.join(tmp, "fig.svg"), "w") as f:
                 f.write('<svg><text font-size="22.00">T</text><text font-size="9.5">t</text>'
@@ -1692,7 +1692,7 @@ class HandoutCheck(unittest.TestCase):
             self.assertIsNone(handout_check.svg_min_font(tmp, "none.png"))
 
     def test_a_box_that_overflows_does_not_fit(self):
-        import handout_check
+        from report import handout_check
         if not handout_check.browser():
             self.skipTest("no Chromium here")
         words = " ".join(["a line of the reading that goes on"] * 400)

@@ -243,7 +243,7 @@ class KeyUndecided(unittest.TestCase):
         self.assertTrue(claims_table.key_undecided("C7", ref))
         self.assertFalse(claims_table.key_undecided("C8", ref))
         self.assertFalse(claims_table.key_undecided("C6", ref))  # no key pair
-        import handout_figures
+        from report import handout_figures
         rows, unit, ratio = handout_figures.key_block("C7", ref)
         self.assertTrue(ratio.endswith("(undecided)"), ratio)
 
@@ -302,7 +302,7 @@ class Compare(unittest.TestCase):
 
     def test_imports_the_kit_not_the_report(self):
         r = run([PY, "-c", "import sys; sys.argv = ['compare.py']; sys.path.insert(0, 'scripts');"
-                 "import compare; print(sorted(m for m in sys.modules if m.startswith('report')))"])
+                 "from runs import compare; print(sorted(m for m in sys.modules if m.startswith('report')))"])
         self.assertEqual(r.returncode, 0, r.stderr)
         # The kit and the catalogue it translates its words with, which imports nothing.
         self.assertEqual(r.stdout.strip(), "['report', 'report.i18n', 'report.kit']")

@@ -487,8 +487,8 @@ class Budget(unittest.TestCase):
     the default second for a row the reference never ran."""
 
     def test_http_rows_are_estimated_by_their_window(self):
-        import budget
-        import results
+        from running import budget
+        from contract import results
         names = subprocess.run([BENCH, "--scenario=http", "--benchmark_list_tests"],
                                capture_output=True, text=True, timeout=60).stdout.split()
         self.assertTrue(names)

@@ -21,8 +21,8 @@ BUILD = os.path.join(ROOT, os.environ.get("BUILD", "build"))
 BENCH = os.path.join(BUILD, "tvp-bench")
 FIXTURES = os.path.join(ROOT, "tests", "fixtures")
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
-import cglimits  # noqa: E402
-import deaths  # noqa: E402
+from running import cglimits  # noqa: E402
+from running import deaths  # noqa: E402
 
 PY = sys.executable
 PATIENCE = float(os.environ.get("TVP_TEST_TIMEOUT") or 300) / 2
@@ -316,7 +316,7 @@ class OomKill(unittest.TestCase):
     def test_oom_named(self):
         d = memory_cgroup_or_skip(self, 160 << 20)
         code = (
-            "import json, os, sys; sys.path.insert(0, 'scripts'); import run\n"
+            "import json, os, sys; sys.path.insert(0, 'scripts'); from running import run\n"
             "died = []\n"
             "hog = [sys.executable, '-c', 'b = bytearray(512 << 20); b[::4096] = "
             "b\"x\" * len(b[::4096])']\n"
@@ -511,7 +511,7 @@ class FullDiskStop(unittest.TestCase):
         import contextlib
         import errno
         import io
-        import full_disk
+        from report import full_disk
         with tempfile.TemporaryDirectory() as folder:
             for name, text in (("REPORT.md", "# half a rep"), ("benchmarks.json.tmp", "{"),
                                ("samples.csv.tmp", "run,"), ("benchmarks.json", "{}"),

@@ -159,7 +159,7 @@ class ClaimsMeaning(unittest.TestCase):
 
     # --- C2 -------------------------------------------------------------------------
     def test_c2_verdict_line_and_handout_say_which_part_holds(self):
-        import handout
+        from report import handout
         from report import verdicts
         line = verdicts.rules_table("C2", self.ref)[0]
         held, failed, mixed = claims.parts(claims.judged("C2", self.ref)[1])
@@ -262,7 +262,7 @@ class ClaimsMeaning(unittest.TestCase):
         self.assertIn("User memory only", "\n".join(python.memory_part(self.ref)))
 
     def test_compare_labels_the_intervals_real_coverage(self):
-        import compare_runs
+        from runs import compare_runs
         entry = compare_runs.Entry("r", REFERENCE, self.ref)
         words = compare_runs.coverage_words([entry])
         self.assertIn("93.75% with 5 repetitions", words)

@@ -23,11 +23,11 @@ from unittest import mock
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
-import catalogue  # noqa: E402
-import claims  # noqa: E402
-import compare_runs  # noqa: E402
-import results  # noqa: E402
-import samples  # noqa: E402
+from runs import catalogue  # noqa: E402
+from verdicts import claims  # noqa: E402
+from runs import compare_runs  # noqa: E402
+from contract import results  # noqa: E402
+from runs import samples  # noqa: E402
 
 PY = sys.executable
 REFERENCE = os.path.join(ROOT, os.environ.get("TVP_REFERENCE", "results/reference"))

@@ -23,12 +23,12 @@ from unittest import mock
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.path.join(ROOT, os.environ.get("BUILD", "build"))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
-import results  # noqa: E402
-import why  # noqa: E402
-import why_fold  # noqa: E402
+from contract import results  # noqa: E402
+from running import why  # noqa: E402
+from report import why_fold  # noqa: E402
 from report import cow, create, i18n, kit, scale  # noqa: E402
 from report import why as why_report  # noqa: E402
-from why_phases import FUNCTION_PHASE, PHASE_IDS  # noqa: E402
+from report.why_phases import FUNCTION_PHASE, PHASE_IDS  # noqa: E402
 
 FIXTURE = os.path.join(ROOT, "tests", "fixtures", "perf-script-fork-1g.txt")
 ROOT_PID = 23750  # tvp-bench in the fixture

@@ -6,8 +6,8 @@ a stray write (pool_faults.py), in the section's order.
 Every sentence here is a number of the run it reports, or says where it comes from."""
 import statistics
 
-import stats
-from describe import in_table_order
+from verdicts import stats
+from contract.describe import in_table_order
 from report.i18n import _
 from report.kit import by_mode, figure, fmt, human_ns, mode_bit, table, who
 from report.pool_faults import fault_table

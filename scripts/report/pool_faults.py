@@ -6,8 +6,8 @@ PYTHON_SAID), and the Reading under them. Part of the pool section (pool.py).
 Every sentence here is a number of the run it reports, or says where it comes from."""
 import statistics
 
-import stats
-from describe import in_table_order
+from verdicts import stats
+from contract.describe import in_table_order
 from report import outcomes
 from report.cjk import wide, wrap
 from report.i18n import N_, _, sentences, reason

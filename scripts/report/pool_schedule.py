@@ -5,7 +5,7 @@ when the workers start against the notes' "a new process only while the pool is 
 full". Part of the pool section (pool.py).
 
 Every sentence here is a number of the run it reports, or says where it comes from."""
-from describe import in_table_order
+from contract.describe import in_table_order
 from report.i18n import _, sentences
 from report.kit import by_mode, figure, fmt, mode_bit, table, who
 

@@ -4,10 +4,10 @@ operation beside its fair base, Python's answers to C1, C3, C4, C5, C7 (idle mem
 nums example, payloads, crashes, pool facts: python_answers.py), the notes' question
 about a pool worker's lost exception, and Python's verdicts. python_rows.py reads the
 rows they share."""
-import stats
-from results import PUS, key
-import claims
-import py_rules
+from verdicts import stats
+from contract.results import PUS, key
+from verdicts import claims
+from verdicts import py_rules
 from report.i18n import N_, _, reason
 from report.kit import fmt, table
 from report.verdicts import context, measured_text, prediction, threshold_text, verdict_word, why_text
@@ -196,7 +196,7 @@ def rules_part(run):
                     _("{claim}: {prediction} ({why})").format(
                         claim=claim, prediction=prediction(o.rule), why=why_text(o.why)))
     out = ["### " + _("Python's verdicts"), "",
-           _("From the rules in `scripts/py_rules.py`, read from the first interpreter's rows "
+           _("From the rules in `scripts/verdicts/py_rules.py`, read from the first interpreter's rows "
              "(a comparison holds when the ratio of medians reaches its threshold and the "
              "Mann-Whitney U test gives p < 0.05, or, for rows that ran in a row, when every "
              "repetition is past it, with no p; a verdict needs more than half of its counted "

@@ -5,7 +5,7 @@ Part of the Python section (python.py)."""
 import json
 import os
 
-import stats
+from verdicts import stats
 from report.i18n import N_, _, current
 from report.kit import draw, fmt, lang_dir, table, write_data
 from report.python_rows import rows_of
