@@ -1,9 +1,9 @@
 """claims_table.py - the claims at a glance: each claim of the notes with its verdict
 (and whether it is fragile), its key numbers for a thread and a process in words,
 Python's verdict where it differs, and links to its section and figure."""
-import claims
-import py_rules
-import stats
+from verdicts import claims
+from verdicts import py_rules
+from verdicts import stats
 from report import state
 from report import i18n
 from report.i18n import _, current
@@ -182,8 +182,8 @@ def section(run, folder):
                     f" | {key_text(claim, run)} | {python_cell(claim, run, verdict)} | "
                     + (_(", ").join(links) or "–") + " |")
     return ["## " + _("The claims at a glance"), "",
-            _("Verdicts from the counted predictions in `scripts/claims.py` (C6 from "
-              "`scripts/py_rules.py`: the notes say it of their Python). A verdict is "
+            _("Verdicts from the counted predictions in `scripts/verdicts/claims.py` (C6 from "
+              "`scripts/verdicts/py_rules.py`: the notes say it of their Python). A verdict is "
               "*fragile* when moving every threshold {pct} easier or harder would change it. "
               "Key numbers are medians with {coverage}.").format(
                 coverage=coverage_words(run), pct=f"{claims.ROBUSTNESS:.0%}"),

@@ -1,5 +1,5 @@
 """state.py - the state of the machine while the run measured it (scripts/run.py records
-it; scripts/machine_state.py takes it): the sentinel's probes before the first scenario
+it; scripts/running/machine_state.py takes it): the sentinel's probes before the first scenario
 and after each one, the CPU time other processes and the hypervisor took during each
 scenario, and the environment. A scenario during which the machine changed is flagged,
 in its section and in the claims table, and a machine far from the reference run's is
@@ -8,7 +8,7 @@ and the scenarios that died are said there too."""
 import json
 import os
 
-import claims
+from verdicts import claims
 from report import i18n
 from report.i18n import N_, _
 from report.kit import fmt, table

@@ -17,9 +17,9 @@ import os
 import re
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import claims  # noqa: E402
-import py_rules  # noqa: E402
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from verdicts import claims  # noqa: E402
+from verdicts import py_rules  # noqa: E402
 from report import kit  # noqa: E402
 from report.claims_table import key_numbers, key_undecided, key_values  # noqa: E402
 from report.i18n import C_, N_, _  # noqa: E402
