@@ -105,7 +105,7 @@ TESTS := $(TEST_SRC:tests/%.c=$(BUILD)/%)
 all: $(BUILD)/tvp-bench $(BUILD)/tvp-helper $(BUILD)/tvp-httpd $(BUILD)/gbench-probe $(TESTS)
 
 deps:
-	@scripts/deps.sh
+	@scripts/tools/deps.sh
 
 # The suite version (git describe) goes into every results file: rewrite version.h
 # whenever it changes, and only then, so a new commit rebuilds what records it.
@@ -184,7 +184,7 @@ build/locale/%.mo: locale/%.po
 	msgfmt --check-format -o $@ $<
 
 # make po: the msgids of the code (_() and N_()) and of the rule tables (each
-# prediction of scripts/claims.py and scripts/py_rules.py), merged into every .po; new
+# prediction of scripts/verdicts/claims.py and scripts/verdicts/py_rules.py), merged into every .po; new
 # or changed strings come out untranslated or fuzzy, for the translator.
 po:
 	@mkdir -p build/po
@@ -251,7 +251,7 @@ why: deps all $(MO_FILES)
 
 # Not part of report or test: it downloads a source package and builds for minutes.
 python-ft:
-	scripts/python_ft.sh $(BUILD)
+	scripts/tools/python_ft.sh $(BUILD)
 
 mutants: deps all
 	$(PYTHON) tests/mutants.py $(if $(FAST),--fast) $(MUTANTS)
@@ -259,12 +259,12 @@ mutants: deps all
 # A build of its own with gcc's counters, unoptimised so that a branch of the source is a
 # branch of the code, the counters updated atomically (threads share them: plain adds lose
 # some and gcov then reports negative counts); then the whole test run on it
-# (scripts/coverage.sh).
+# (scripts/tools/coverage.sh).
 coverage: deps extra-kind extra-transport
 	CFLAGS="-O0 -g" CXXFLAGS="-O0 -g" $(MAKE) BUILD=build/coverage \
 		EXTRA_CPPFLAGS="--coverage -fprofile-update=atomic -DTVP_COVERAGE" \
 		LDFLAGS=--coverage all
-	@scripts/coverage.sh build/coverage
+	@scripts/tools/coverage.sh build/coverage
 
 clean:
 	rm -rf build

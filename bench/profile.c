@@ -1,5 +1,5 @@
 /* profile.c - the run profiles' table; the numbers are in profiles.def, which the Python
- * side reads too (scripts/contract.py). */
+ * side reads too (scripts/contract/contract.py). */
 #include "profile.h"
 
 #include <string.h>

@@ -10,7 +10,7 @@
 Standard library only. Writes Google Benchmark-shaped JSON (one row per repetition,
 real_time in µs), so the report, statistics and comparison read it as they read the C
 suite's. The names have the C suite's shape (name schema 2, built and checked by
-scripts/contract.py as bench_register does in C), with the scenario python and a Python
+scripts/contract/contract.py as bench_register does in C), with the scenario python and a Python
 construct (PYTHON_KINDS) as the variant; FAMILIES says what each measure is.
 With --tag (another interpreter beside the first, scripts/run.py --python), every name
 ends in /interp:TAG, so the rows of several interpreters live in one run.
@@ -102,7 +102,7 @@ def run_families(suite, profile):
     full = profile == "full"
     # The fair bases' fork first, while this process has one thread.
     create(suite)
-    # 4 workers in every profile: Python's C1 rules (scripts/py_rules.py) read that row.
+    # 4 workers in every profile: Python's C1 rules (scripts/verdicts/py_rules.py) read that row.
     for workers in (4, 16) if full else (4,):
         memory(suite, workers)
     nums_family(suite)

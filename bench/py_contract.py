@@ -1,6 +1,6 @@
 """py_contract.py - the python scenario's half of the name contract: the constructs its
 variants name (PYTHON_KINDS), its families (FAMILIES), the name builder every family asks
-(checked by scripts/contract.py as bench_register checks in C), the profiles' numbers, and
+(checked by scripts/contract/contract.py as bench_register checks in C), the profiles' numbers, and
 the outcome clauses a crash or exception row's label carries (docs/results.md).
 Standard library only: bench/py_bench.py imports it under any interpreter."""
 import json
@@ -8,9 +8,9 @@ import os
 import sys
 
 # The name contract and the profiles' numbers (bench/profiles.def), shared with C and the
-# report: scripts/contract.py, standard library only.
+# report: scripts/contract/contract.py, standard library only.
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts"))
-import contract  # noqa: E402
+from contract import contract  # noqa: E402
 
 # Repetitions and seconds of work each, by profile.
 PROFILES = {p: (v["repetitions"], v["py_min_time"]) for p, v in contract.PROFILES.items()}

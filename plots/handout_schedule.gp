@@ -2,17 +2,17 @@
 # Pool(3) as it ran in one repetition. A row per worker, a bar per task: blue, a task
 # that started at once; vermilion, one that waited for its worker to finish an earlier
 # task (the same worker, reused); a triangle where each worker was made (before the
-# first request: left of 0). 600x320 with 22-point text, so that shown beside the
-# page's words at 1280x720 no letter is under 20 px (a little less tall than the other
-# handout figures: the English page of C5 has two lines more over it, three with a ⚠).
+# first request: left of 0). 600x400 with 22-point text, as the other handout figures,
+# so that shown beside the page's words at 1280x720 no letter is under 20 px.
 # DATA: two blocks (two blank lines between): the tasks, tab-separated rows of worker,
-# start ms, end ms, waited (0 or 1), the number written on the bar (may be empty); then
+# start ms, end ms, waited (0 or 1), the number written on the bar and the number written
+# over it (a bar too short for its number; one of the two is empty); then
 # the workers, rows of worker and the ms it was made at.
 # YTICS: gnuplot that names the rows ("set ytics (...)").
-# Words: L_XLABEL, L_NOW, L_WAITED, L_MADE (the key's three entries, on one line; the
+# Words: L_XLABEL and under it L_XNOTE (the notes' seconds, scaled), L_NOW, L_WAITED, L_MADE (the key's three entries, on one line; the
 # page says what the figure is: no title).
 load 'plots/style.gp'
-handout_png = 'set terminal pngcairo noenhanced size 600,320 font "'.FONT.',22"'
+handout_png = 'set terminal pngcairo noenhanced size 600,400 font "'.FONT.',22"'
 handout_svg = 'set terminal svg noenhanced size 600,400 dynamic font "'.FONT.',22"'
 set datafile separator "\t"
 eval ARG3
@@ -24,9 +24,9 @@ do for [out in "png svg"] {
     if (out eq "png") { eval handout_png } else { eval handout_svg }
     set output ARG2.'.'.out
     set tmargin 1.8
-    set xlabel L_XLABEL offset 0,0.3
+    set xlabel L_XLABEL."\n".L_XNOTE offset 0,0.3
     set xrange [x_min - 3:x_max + 2]
-    set yrange [2.6:-0.6]
+    set yrange [2.45:-0.95]
     set xtics 20 nomirror out
     set ytics nomirror scale 0
     set border 1
@@ -39,9 +39,10 @@ do for [out in "png svg"] {
     set label 13 "▲ ".L_MADE at screen 0.99, screen 0.93 right tc rgb "black"
     set style fill solid 0.9 border -1
     # Blue and vermilion (Okabe-Ito): told apart by every kind of colour vision.
-    plot ARG1 index 0 using (($2 + $3) / 2):1:(($3 - $2) / 2):(0.32):($4 > 0 ? 0xd55e00 : 0x0072b2) \
+    plot ARG1 index 0 using (($2 + $3) / 2):1:(($3 - $2) / 2):(0.25):($4 > 0 ? 0xd55e00 : 0x0072b2) \
              with boxxyerror lc rgb variable, \
          '' index 0 using (($2 + $3) / 2):1:5 with labels tc rgb "white", \
+         '' index 0 using (($2 + $3) / 2):($1 - 0.58):6 with labels tc rgb "black", \
          '' index 1 using 2:1 with points pt 9 ps 2.5 lc rgb "black"
     set output
 }

@@ -1,6 +1,6 @@
 # why.gp DATA OUT NPHASES - the attribution pass (scripts/why.py): a bar per sampled row,
 # its samples' phases laid end to end from 0 to 100%, in the phase order of
-# scripts/why_phases.py. The colour is the phase's, not the mode's: each row's label
+# scripts/report/why_phases.py. The colour is the phase's, not the mode's: each row's label
 # says whether it is threads or processes.
 # DATA: a line per row and phase: y (0 at the bottom), the row's label, where the phase
 # starts and ends along x (%), the phase's index.

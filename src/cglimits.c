@@ -100,6 +100,19 @@ static void find_mounts(FILE *f, const char *prefix, struct mount *mem, struct m
 	}
 }
 
+/* The mounts of mountinfo_file, their points under prefix. Returns 0 or an errno value
+ * of opening it. */
+static int read_mounts(const char *mountinfo_file, const char *prefix, struct mount *mem,
+		       struct mount *pids, struct mount *v2)
+{
+	FILE *f = fopen(mountinfo_file, "re");
+	if (!f)
+		return errno;
+	find_mounts(f, prefix, mem, pids, v2);
+	fclose(f);
+	return 0;
+}
+
 /* The caller's cgroup path of a v1 controller, or of v2 (controller NULL). */
 static bool find_path(FILE *f, const char *controller, char *out, size_t size)
 {
@@ -119,19 +132,43 @@ static bool find_path(FILE *f, const char *controller, char *out, size_t size)
 	return false;
 }
 
-/* The lowest limit from dir up to the mount point: file holds the limit, usage the
- * use. Leaves version 0 when the caller's cgroup directory is not there. */
-static void walk_up(const struct mount *mt, const char *path, const char *file,
-		    const char *usage, struct cg_limit *out)
+/* Where a controller is for the caller: on v1 when a v1 hierarchy has it, else on v2
+ * (v2 shows a controller's files only where it is enabled; a hybrid machine mounts v2
+ * too, without the controllers v1 holds). The mount, with the caller's cgroup path on it
+ * in path, or NULL. */
+static const struct mount *controller_at(FILE *cgroup, const struct mount *v1,
+					 const char *controller, const struct mount *v2,
+					 char *path, size_t size)
 {
-	char dir[512];
+	if (v1->version && find_path(cgroup, controller, path, size))
+		return v1;
+	if (v2->version && find_path(cgroup, NULL, path, size))
+		return v2;
+	return NULL;
+}
+
+/* The directory of cgroup path on mount mt. Returns 0 or ENAMETOOLONG. */
+static int cgroup_dir(const struct mount *mt, const char *path, char *dir, size_t size)
+{
 	const char *rel = path;
 	size_t rlen = strlen(mt->root);
 	/* A mount of a sub-tree (a container's view) shows paths relative to its root. */
 	if (strcmp(mt->root, "/") != 0 && strncmp(path, mt->root, rlen) == 0)
 		rel = path + rlen;
-	if ((size_t)snprintf(dir, sizeof dir, "%s%s", mt->point, strcmp(rel, "/") == 0 ? "" : rel) >=
-	    sizeof dir)
+	if ((size_t)snprintf(dir, size, "%s%s", mt->point, strcmp(rel, "/") == 0 ? "" : rel) >=
+	    size)
+		return ENAMETOOLONG;
+	return 0;
+}
+
+/* The lowest limit from the caller's cgroup on mt (at path) up to the mount point: file
+ * holds the limit, usage the use. Leaves version 0 when the caller's cgroup directory
+ * is not there. */
+static void walk_up(const struct mount *mt, const char *path, const char *file,
+		    const char *usage, struct cg_limit *out)
+{
+	char dir[512];
+	if (cgroup_dir(mt, path, dir, sizeof dir) != 0)
 		return;
 	snprintf(out->dir, sizeof out->dir, "%s", dir);
 	out->max = -1;
@@ -162,25 +199,43 @@ int limits_read_from(const char *cgroup_file, const char *mountinfo_file, const 
 	struct mount mem = {0}, pids = {0}, v2 = {0};
 	*l = (struct cg_limits){.memory = {.max = -1, .current = -1},
 				.pids = {.max = -1, .current = -1}};
-	FILE *f = fopen(mountinfo_file, "re");
+	int err = read_mounts(mountinfo_file, prefix, &mem, &pids, &v2);
+	if (err)
+		return err;
+	FILE *f = fopen(cgroup_file, "re");
 	if (!f)
 		return errno;
-	find_mounts(f, prefix, &mem, &pids, &v2);
+	char path[512];
+	const struct mount *mt = controller_at(f, &mem, "memory", &v2, path, sizeof path);
+	if (mt)
+		walk_up(mt, path, mt == &v2 ? "memory.max" : "memory.limit_in_bytes",
+			mt == &v2 ? "memory.current" : "memory.usage_in_bytes", &l->memory);
+	if ((mt = controller_at(f, &pids, "pids", &v2, path, sizeof path)))
+		walk_up(mt, path, "pids.max", "pids.current", &l->pids);
 	fclose(f);
-	if (!(f = fopen(cgroup_file, "re")))
+	return 0;
+}
+
+int limits_memory_home(const char *cgroup_file, const char *mountinfo_file, const char *prefix,
+		       int *version, char *dir, size_t size)
+{
+	struct mount mem = {0}, pids = {0}, v2 = {0};
+	int err = read_mounts(mountinfo_file, prefix, &mem, &pids, &v2);
+	if (err)
+		return err;
+	if (!mem.version && !v2.version)
+		return EOPNOTSUPP;
+	FILE *f = fopen(cgroup_file, "re");
+	if (!f)
 		return errno;
 	char path[512];
-	/* A controller is on v1 when a v1 hierarchy has it, else on v2 if its files are
-	 * there (v2 shows a controller's files only where it is enabled). */
-	if (mem.version && find_path(f, "memory", path, sizeof path))
-		walk_up(&mem, path, "memory.limit_in_bytes", "memory.usage_in_bytes", &l->memory);
-	else if (v2.version && find_path(f, NULL, path, sizeof path))
-		walk_up(&v2, path, "memory.max", "memory.current", &l->memory);
-	if (pids.version && find_path(f, "pids", path, sizeof path))
-		walk_up(&pids, path, "pids.max", "pids.current", &l->pids);
-	else if (v2.version && find_path(f, NULL, path, sizeof path))
-		walk_up(&v2, path, "pids.max", "pids.current", &l->pids);
+	const struct mount *mt = controller_at(f, &mem, "memory", &v2, path, sizeof path);
 	fclose(f);
+	if (!mt)
+		return EOPNOTSUPP;
+	if ((err = cgroup_dir(mt, path, dir, size)))
+		return err;
+	*version = mt->version;
 	return 0;
 }
 

@@ -34,6 +34,14 @@ int limits_read_from(const char *cgroup_file, const char *mountinfo_file, const 
 /* The same for the caller. */
 int limits_read(struct cg_limits *l);
 
+/* The caller's memory cgroup directory from the same two files (cgmem.h makes a
+ * server's cgroup below it): on a v1 hierarchy with the memory controller if one is
+ * mounted and names the caller, else on v2's. Returns 0 with *version (1 or 2) and dir
+ * set, EOPNOTSUPP when no memory cgroup holds the caller, ENAMETOOLONG, or an errno
+ * value of opening the files. */
+int limits_memory_home(const char *cgroup_file, const char *mountinfo_file, const char *prefix,
+		       int *version, char *dir, size_t size);
+
 /* The memory this process may still take, in KiB: MemAvailable of /proc/meminfo, or
  * less where the memory cgroup's limit minus its usage is less. why says which
  * ("MemAvailable" or "the memory cgroup's limit of N MiB (M MiB in use)"). -1 when

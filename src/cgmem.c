@@ -1,5 +1,6 @@
 /* cgmem.c - a memory cgroup for a server, v1 or v2 (cgmem.h). */
 #include "cgmem.h"
+#include "cglimits.h"
 #include "util.h"
 
 #include <errno.h>
@@ -23,59 +24,6 @@ static bool has_word(const char *list, const char *word, const char *seps)
 		p += n;
 	}
 	return false;
-}
-
-int cgmem_home_from(const char *cgroup_file, const char *mountinfo_file, const char *prefix,
-		    int *version, char *home, size_t size)
-{
-	char line[1024], v1[512] = "", v1root[512] = "", v2[512] = "", v2root[512] = "";
-	FILE *f = fopen(mountinfo_file, "re");
-	if (!f)
-		return errno;
-	while (fgets(line, sizeof line, f)) {
-		/* id parent dev root mountpoint opts [optional...] - fstype source superopts */
-		char *dash = strstr(line, " - ");
-		char r[512], m[512], type[64], src[256], opts[512] = "";
-		if (!dash || sscanf(line, "%*s %*s %*s %511s %511s", r, m) != 2 ||
-		    sscanf(dash + 3, "%63s %255s %511s", type, src, opts) < 2)
-			continue;
-		if (!v1[0] && strcmp(type, "cgroup") == 0 && has_word(opts, "memory", ",\n")) {
-			snprintf(v1, sizeof v1, "%s%s", prefix, m);
-			snprintf(v1root, sizeof v1root, "%s", r);
-		} else if (!v2[0] && strcmp(type, "cgroup2") == 0) {
-			snprintf(v2, sizeof v2, "%s%s", prefix, m);
-			snprintf(v2root, sizeof v2root, "%s", r);
-		}
-	}
-	fclose(f);
-	/* The controller lives in v1 when a v1 hierarchy has it (a hybrid machine mounts
-	 * v2 too, without it). */
-	int v = v1[0] ? 1 : v2[0] ? 2 : 0;
-	if (!v)
-		return EOPNOTSUPP;
-	if (!(f = fopen(cgroup_file, "re")))
-		return errno;
-	char path[512] = "";
-	while (!path[0] && fgets(line, sizeof line, f)) {
-		char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
-		if (!c2)
-			continue;
-		*c2 = '\0';
-		if (v == 1 ? has_word(c1 + 1, "memory", ",") : c1[1] == '\0')
-			snprintf(path, sizeof path, "%.*s", (int)strcspn(c2 + 1, "\n"), c2 + 1);
-	}
-	fclose(f);
-	if (!path[0])
-		return EOPNOTSUPP;
-	const char *mnt = v == 1 ? v1 : v2, *root = v == 1 ? v1root : v2root, *rel = path;
-	/* A mount of a sub-tree (a container's view) shows paths relative to its root. */
-	size_t rlen = strlen(root);
-	if (strcmp(root, "/") != 0 && strncmp(path, root, rlen) == 0)
-		rel = path + rlen;
-	if ((size_t)snprintf(home, size, "%s%s", mnt, strcmp(rel, "/") == 0 ? "" : rel) >= size)
-		return ENAMETOOLONG;
-	*version = v;
-	return 0;
 }
 
 static int write_file(const char *dir, const char *name, const char *text)
@@ -139,8 +87,8 @@ int cgmem_make(struct cgmem *cg, const char *name, char *why, size_t size)
 {
 	char home[512];
 	int version;
-	int err = cgmem_home_from("/proc/self/cgroup", "/proc/self/mountinfo", "", &version,
-				  home, sizeof home);
+	int err = limits_memory_home("/proc/self/cgroup", "/proc/self/mountinfo", "", &version,
+				     home, sizeof home);
 	if (err) {
 		snprintf(why, size, "%s", err == EOPNOTSUPP ? "no memory cgroup mounted (v1 or v2)"
 							    : strerror(err));

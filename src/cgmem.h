@@ -11,8 +11,9 @@
  * may rely on it by then), and where the parent holds processes (v2's
  * no-internal-process rule) or the caller may not, the cgroup is refused with the reason.
  *
- * Every path is taken under a prefix ("" for the machine), so the tests drive the v2
- * path on a fixture tree (tests/test_http.c), as tests/test_limits.c does the readers.
+ * Every path but the caller's own cgroup is given, so the tests drive both versions on
+ * a tree of plain files (tests/test_http.c); where the caller's cgroup is, cglimits.c
+ * reads (tests/test_limits.c, on fixture trees).
  * Unlike mem.h's cgroup (v1 only, for footprint's exact kernel counter) this one needs
  * no kernel counter: a limit and an OOM count are enough to count connections held. */
 #ifndef TVP_CGMEM_H
@@ -27,18 +28,11 @@ struct cgmem {
 	char home[512];     /* the caller's memory cgroup, where it was made */
 };
 
-/* The caller's memory cgroup, from a /proc/PID/cgroup and a /proc/PID/mountinfo file,
- * mount points taken under prefix: a v1 hierarchy with the memory controller if one is
- * mounted, else the v2 one. Returns 0 with *version and home set, or EOPNOTSUPP (no
- * memory cgroup mounted) or an errno value of reading the files. */
-int cgmem_home_from(const char *cgroup_file, const char *mountinfo_file, const char *prefix,
-		    int *version, char *home, size_t size);
-
 /* Makes HOME/name (the controller enabled first on v2). Returns 0, or an errno value
  * with why in words. */
 int cgmem_make_in(struct cgmem *cg, int version, const char *home, const char *name,
 		  char *why, size_t size);
-/* The same below the caller's own memory cgroup. */
+/* The same below the caller's own memory cgroup (cglimits.h's limits_memory_home). */
 int cgmem_make(struct cgmem *cg, const char *name, char *why, size_t size);
 
 int cgmem_enter(const struct cgmem *cg, pid_t pid);

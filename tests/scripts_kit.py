@@ -12,6 +12,7 @@ test_bench_rows.py runs a few rows of it (tvp_bench_doc); test_cgroups.py, test_
 and test_full_disk.py share BENCH, SMALL_COW, need_bench and children."""
 # Every name here, the modules imported included, is the test files' (import *): an
 # import unused in this file is used there.
+import atexit
 import contextlib
 import io
 import json
@@ -29,13 +30,13 @@ import unittest
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.path.join(ROOT, os.environ.get("BUILD", "build"))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
-import claims  # noqa: E402
-import py_rules  # noqa: E402
-import results  # noqa: E402
-import stats  # noqa: E402
-from describe import Describe  # noqa: E402
+from verdicts import claims  # noqa: E402
+from verdicts import py_rules  # noqa: E402
+from contract import results  # noqa: E402
+from verdicts import stats  # noqa: E402
+from contract.describe import Describe  # noqa: E402
 from report import probe, targets, wanted  # noqa: E402
-from results import key  # noqa: E402
+from contract.results import key  # noqa: E402
 
 PY = sys.executable
 FIXTURE = os.path.join(ROOT, "tests", "fixtures", "run-small.json")
@@ -285,7 +286,9 @@ def assert_no_missing_data_but_newer_rows(test, text):
 def times(x):
     """A multiple as the claims table writes it, two digits and no exponent (written
     here again, not imported: the test recomputes what the report shows)."""
-    return f"{x:.0f}" if abs(x) >= 10 else f"{x:.2g}"
+    if abs(x) >= 10:
+        return f"{x:.0f}"
+    return f"{x:.2f}" if f"{x:.2g}" == "1" and round(x, 2) != 1 else f"{x:.2g}"
 
 
 def run_of(*benches, ctx=None, describe=None):
@@ -308,6 +311,28 @@ def copy_run(src_json, folder, edit=None):
 def fixture_folder(tmp):
     """A folder holding the fixture run."""
     return copy_run(FIXTURE, os.path.join(tmp, "fixture"))
+
+
+# The reports written so far in this process, by (benchmarks.json, edit): a whole report
+# is seconds of statistics and gnuplot, and the tests that only read one share it (the
+# fast tier is meant to take under a minute). A test never writes into a shared folder.
+WRITTEN = {}
+WRITTEN_HOME = []
+
+
+def written_report(test, src_json, edit=None):
+    """(folder, REPORT.md's text, write_report.py's stderr) of the run src_json after
+    edit(doc), written once per process by scripts/write_report.py and then shared."""
+    if (src_json, edit) not in WRITTEN:
+        if not WRITTEN_HOME:
+            WRITTEN_HOME.append(tempfile.mkdtemp(prefix="tvp-test-reports-"))
+            atexit.register(shutil.rmtree, WRITTEN_HOME[0], True)
+        folder = copy_run(src_json, os.path.join(WRITTEN_HOME[0], str(len(WRITTEN))), edit)
+        r = run([PY, "scripts/write_report.py", folder])
+        test.assertEqual(r.returncode, 0, r.stderr)
+        with open(os.path.join(folder, "REPORT.md")) as f:
+            WRITTEN[src_json, edit] = folder, f.read(), r.stderr
+    return WRITTEN[src_json, edit]
 
 
 def reference_json(test):

@@ -18,12 +18,12 @@ BUILD = os.path.join(ROOT, os.environ.get("BUILD", "build"))
 BENCH = os.path.join(BUILD, "tvp-bench")
 PY = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
-import budget  # noqa: E402
-import contract  # noqa: E402
-import claims  # noqa: E402
-import py_rules  # noqa: E402
-import results  # noqa: E402
-import stats  # noqa: E402
+from running import budget  # noqa: E402
+from contract import contract  # noqa: E402
+from verdicts import claims  # noqa: E402
+from verdicts import py_rules  # noqa: E402
+from contract import results  # noqa: E402
+from verdicts import stats  # noqa: E402
 from report import state  # noqa: E402
 
 REFERENCE = os.path.join(ROOT, "results", "reference", "benchmarks.json")

@@ -12,8 +12,8 @@ from unittest import mock
 
 from scripts_kit import *  # noqa: F401,F403
 from runs_kit import make_runs, old_schema_run, reference_doc, remove_runs  # noqa: E402
-import catalogue  # noqa: E402
-import samples  # noqa: E402
+from runs import catalogue  # noqa: E402
+from runs import samples  # noqa: E402
 
 
 FORK_1G = "create/fork/process/measure:round_trip/parent:tvp/layout:{}/parent_mib:1024"

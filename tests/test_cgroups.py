@@ -8,8 +8,8 @@ allow it, never passed silently. Tier: Readers fast, the rest live (tests/tiers)
 import unittest
 
 from scripts_kit import *  # noqa: F401,F403
-import cglimits  # noqa: E402
-import deaths  # noqa: E402
+from running import cglimits  # noqa: E402
+from running import deaths  # noqa: E402
 
 FIXTURES = os.path.join(ROOT, "tests", "fixtures")
 
@@ -246,7 +246,7 @@ class OomKill(unittest.TestCase):
     def test_oom_named(self):
         d = memory_cgroup_or_skip(self, 160 << 20)
         code = (
-            "import json, os, sys; sys.path.insert(0, 'scripts'); import run\n"
+            "import json, os, sys; sys.path.insert(0, 'scripts'); from running import run\n"
             "died = []\n"
             "hog = [sys.executable, '-c', 'b = bytearray(512 << 20); b[::4096] = "
             "b\"x\" * len(b[::4096])']\n"

@@ -10,7 +10,7 @@ import unittest
 
 from scripts_kit import *  # noqa: F401,F403
 from runs_kit import make_runs, old_schema_run, reference_doc, remove_runs  # noqa: E402
-import compare_runs  # noqa: E402
+from runs import compare_runs  # noqa: E402
 
 
 TMP = None
@@ -202,7 +202,7 @@ class VerdictFlips(unittest.TestCase):
     decided verdicts; a run without the data to decide (or undecided) says nothing."""
 
     def test_only_decided_verdicts_flip(self):
-        import compare_runs
+        from runs import compare_runs
         flips = compare_runs.flips
         self.assertTrue(flips(["supported", "not supported"]))
         self.assertTrue(flips(["supported", "missing data", "nuanced"]))

@@ -1,4 +1,4 @@
-"""test_contract.py - the benchmark-name contract (scripts/contract.py): one grammar, one
+"""test_contract.py - the benchmark-name contract (scripts/contract/contract.py): one grammar, one
 checked name builder on each side, the profiles written once, the two programs'
 descriptions as the only source of names, and a kind or a transport added in C reaching
 the report with no edit on the Python side; and the committed reference against this
@@ -24,10 +24,10 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.path.join(ROOT, os.environ.get("BUILD", "build"))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
 sys.path.insert(0, os.path.join(ROOT, "bench"))
-import contract  # noqa: E402
-import results  # noqa: E402
-from contract import ContractError  # noqa: E402
-from describe import Describe  # noqa: E402
+from contract import contract  # noqa: E402
+from contract import results  # noqa: E402
+from contract.contract import ContractError  # noqa: E402
+from contract.describe import Describe  # noqa: E402
 from report import wanted  # noqa: E402
 
 REFERENCE = os.path.join(ROOT, os.environ.get("TVP_REFERENCE", "results/reference"))
@@ -49,7 +49,7 @@ class ReferenceCurrent(unittest.TestCase):
         the prediction's text, as tests/reference_outcomes.json recorded them: a change of
         a rule or a statistic that moves one fails here until `scripts/reference.py
         outcomes` writes the file again (and the diff shows what moved)."""
-        import reference
+        from running import reference
         with open(reference.OUTCOMES) as f:
             recorded = json.load(f)["runs"]
         for name in reference.RUNS:
@@ -63,7 +63,7 @@ class ReferenceCurrent(unittest.TestCase):
     def test_reference_ran_this_versions_benchmarks(self):
         """A reference taken by a version whose benchmarks had other names (a family
         added, renamed or removed since, in C or in py_bench.py) fails: make reference."""
-        import reference
+        from running import reference
         for name in reference.RUNS:
             new, gone = reference.stale(os.path.join(BUILD, "tvp-bench"),
                                         os.path.join(ROOT, "results", name))
@@ -73,7 +73,7 @@ class ReferenceCurrent(unittest.TestCase):
     def test_stale_names_are_seen(self):
         """The check itself: a run missing one of today's benchmarks, and holding one
         today's version no longer registers, is reported both ways."""
-        import reference
+        from running import reference
         with open(os.path.join(REFERENCE, "benchmarks.json")) as f:
             doc = json.load(f)
         victim = next(b["name"] for b in doc["benchmarks"] if b["name"].startswith("create/"))
@@ -128,14 +128,16 @@ class Grammar(unittest.TestCase):
         self.assertIs(results.Key, contract.Key)
         self.assertIs(results.SUFFIX, contract.SUFFIX)
         holders = []
-        for folder in ("scripts", "scripts/report", "bench"):
-            for f in sorted(os.listdir(os.path.join(ROOT, folder))):
-                if f.endswith(".py"):
-                    with open(os.path.join(ROOT, folder, f)) as fh:
-                        text = fh.read()
-                    if "(?P<variant>" in text or re.search(r"^class Key\b", text, re.M):
-                        holders.append(f"{folder}/{f}")
-        self.assertEqual(holders, ["scripts/contract.py"])
+        for top in ("scripts", "bench"):  # every folder below them: scripts/ has parts
+            for folder, dirs, files in sorted(os.walk(os.path.join(ROOT, top))):
+                dirs.sort()
+                for f in sorted(files):
+                    if f.endswith(".py"):
+                        with open(os.path.join(folder, f)) as fh:
+                            text = fh.read()
+                        if "(?P<variant>" in text or re.search(r"^class Key\b", text, re.M):
+                            holders.append(os.path.relpath(os.path.join(folder, f), ROOT))
+        self.assertEqual(holders, ["scripts/contract/contract.py"])
 
     def test_py_bench_builds_its_names_through_the_contract(self):
         import py_bench
@@ -169,7 +171,7 @@ class Profiles(unittest.TestCase):
         self.assertEqual(list(contract.PROFILES), ["quick", "full"])
 
     def test_every_reader_takes_them_from_the_contract(self):
-        import budget
+        from running import budget
         import py_contract
         self.assertIs(budget.PROFILES, contract.PROFILES)
         for p, v in contract.PROFILES.items():
@@ -329,7 +331,7 @@ class Contract(unittest.TestCase):
     def test_the_contract_document_is_current(self):
         """docs/contract.md is what scripts/contract_doc.py writes from both --describe
         outputs today: make contract-doc after a family or a table changes."""
-        import contract_doc
+        from contract import contract_doc
         text = contract_doc.document(contract.c_describe(self.BENCH), contract.py_describe())
         with open(os.path.join(ROOT, "docs", "contract.md")) as f:
             self.assertEqual(f.read(), text, "docs/contract.md is out of date: "
@@ -350,7 +352,7 @@ class Contract(unittest.TestCase):
 def report_of(bench, parts, tmp):
     """Runs tvp-bench once per (scenario, filter) of parts, merges the JSON as run.py
     does and writes the report: (its folder, its REPORT.md)."""
-    import run as run_py
+    from running import run as run_py
     outs, seconds = [], {}
     for scenario, only in parts:
         out = os.path.join(tmp, f".part-{scenario}.json")

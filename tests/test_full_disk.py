@@ -8,7 +8,7 @@ FullDiskStop fast, FullDisk live (tests/tiers)."""
 import unittest
 
 from scripts_kit import *  # noqa: F401,F403
-import deaths  # noqa: E402
+from running import deaths  # noqa: E402
 
 
 def run_py(args, **kw):
@@ -90,7 +90,7 @@ class FullDiskStop(unittest.TestCase):
         import contextlib
         import errno
         import io
-        import full_disk
+        from report import full_disk
         with tempfile.TemporaryDirectory() as folder:
             for name, text in (("REPORT.md", "# half a rep"), ("benchmarks.json.tmp", "{"),
                                ("samples.csv.tmp", "run,"), ("benchmarks.json", "{}"),

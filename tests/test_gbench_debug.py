@@ -13,7 +13,7 @@ BUILD = os.path.join(ROOT, os.environ.get("BUILD", "build"))
 BENCH = os.path.join(BUILD, "tvp-bench")
 PY = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
-import machine_state  # noqa: E402
+from running import machine_state  # noqa: E402
 
 
 class DebugLibrary(unittest.TestCase):

@@ -18,7 +18,7 @@ class HandoutReading(unittest.TestCase):
     lists as not decided only counted ones, never a context row."""
 
     def test_reading_counts_and_lists_counted_rows_only(self):
-        import handout
+        from report import handout
         a = key("s", "a", "process", "m")
         rule = lambda text, counted=True: claims.Rule("C9", text, a, None, "above", 1,
                                                       counted=counted)
@@ -44,7 +44,7 @@ class HandoutCheck(unittest.TestCase):
     font (the SVG twin's), which is what must stay readable."""
 
     def test_smallest_font_of_a_figure(self):
-        import handout_check
+        from report import handout_check
         with tempfile.TemporaryDirectory() as tmp:
             with open(os.path.join(tmp, "fig.svg"), "w") as f:
                 f.write('<svg><text font-size="22.00">T</text><text font-size="9.5">t</text>'
@@ -53,7 +53,7 @@ class HandoutCheck(unittest.TestCase):
             self.assertIsNone(handout_check.svg_min_font(tmp, "none.png"))
 
     def test_a_box_that_overflows_does_not_fit(self):
-        import handout_check
+        from report import handout_check
         if not handout_check.browser():
             self.skipTest("no Chromium here")
         words = " ".join(["a line of the reading that goes on"] * 400)

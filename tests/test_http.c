@@ -160,27 +160,6 @@ static void drop(const char *dir, const char *const *names, size_t n)
 	}
 }
 
-/* The caller's memory cgroup: v1's memory hierarchy where one has it (the fixture's
- * hybrid mounts v2 too), v2's unified one where only it is mounted. */
-static void test_cgmem_home_on_fixtures(void **state)
-{
-	(void)state;
-	char home[512];
-	int v = 0;
-	assert_int_equal(cgmem_home_from(FIXTURES "cgroup-v2/cgroup",
-					 FIXTURES "cgroup-v2/mountinfo", FIXTURES "cgroup-v2", &v,
-					 home, sizeof home), 0);
-	assert_int_equal(v, 2);
-	ends_with(home, "cgroup-v2/sys/fs/cgroup/ci/job");
-	assert_int_equal(cgmem_home_from(FIXTURES "cgroup-v1/cgroup",
-					 FIXTURES "cgroup-v1/mountinfo", FIXTURES "cgroup-v1", &v,
-					 home, sizeof home), 0);
-	assert_int_equal(v, 1);
-	ends_with(home, "cgroup-v1/sys/fs/cgroup/memory/docker/abc");
-	assert_int_equal(cgmem_home_from(FIXTURES "cgroup-v2/cgroup", FIXTURES "nonesuch",
-					 "", &v, home, sizeof home), ENOENT);
-}
-
 /* v2 on a tree of plain files standing for the kernel's: the cgroup made below a home
  * that hands memory down (nothing rewritten there), memory.max and memory.swap.max set
  * and lifted, memory.stat's kernel line read, or its parts before 5.18, memory.events'
@@ -353,7 +332,6 @@ int main(void)
 		cmocka_unit_test(test_wrk_report_without_errors_or_rate),
 		cmocka_unit_test(test_apache_conf),
 		cmocka_unit_test(test_bodies),
-		cmocka_unit_test(test_cgmem_home_on_fixtures),
 		cmocka_unit_test(test_cgmem_v2_on_a_tree),
 		cmocka_unit_test(test_cgmem_v1_on_a_tree),
 		cmocka_unit_test(test_tree_cpu_counts_children),

@@ -618,8 +618,8 @@ class Budget(unittest.TestCase):
     the default second for a row the reference never ran."""
 
     def test_http_rows_are_estimated_by_their_window(self):
-        import budget
-        import results
+        from running import budget
+        from contract import results
         names = subprocess.run([BENCH, "--scenario=http", "--benchmark_list_tests"],
                                capture_output=True, text=True, timeout=60).stdout.split()
         self.assertTrue(names)
@@ -641,7 +641,7 @@ class Budget(unittest.TestCase):
         """Apache prefork's memory row grew a fresh server three times in the reference
         (7 s a repetition); now once: the planner counts the new cost until a reference
         that ran the row as it is now (its rows carry total_kib_per_conn)."""
-        import budget
+        from running import budget
         name = ("http/apache_prefork/process/measure:memory/connections:100/iterations:1/"
                 "repeats:3/manual_time")
         row = {"name": name, "run_name": name, "run_type": "iteration", "iterations": 1,

@@ -91,6 +91,36 @@ static void test_nothing_mounted(void **state)
 			 ENOENT);
 }
 
+/* The caller's memory cgroup, where cgmem.c makes a server's: v1's memory hierarchy where
+ * one has it (the fixture's hybrid mounts v2 too), v2's unified one where only it is
+ * mounted; none where neither holds the caller. */
+static void test_memory_home(void **state)
+{
+	(void)state;
+	char home[512];
+	int v = 0;
+	assert_int_equal(limits_memory_home(FIXTURES "cgroup-v2/cgroup", FIXTURES "cgroup-v2/mountinfo",
+					    FIXTURES "cgroup-v2", &v, home, sizeof home), 0);
+	assert_int_equal(v, 2);
+	assert_string_equal(home, FIXTURES "cgroup-v2/sys/fs/cgroup/ci/job");
+	assert_int_equal(limits_memory_home(FIXTURES "cgroup-v1/cgroup", FIXTURES "cgroup-v1/mountinfo",
+					    FIXTURES "cgroup-v1", &v, home, sizeof home), 0);
+	assert_int_equal(v, 1);
+	assert_string_equal(home, FIXTURES "cgroup-v1/sys/fs/cgroup/memory/docker/abc");
+	/* The same directory the limits' reader walks up from. */
+	struct cg_limits l;
+	assert_int_equal(limits_read_from(FIXTURES "cgroup-v1/cgroup", FIXTURES "cgroup-v1/mountinfo",
+					  FIXTURES "cgroup-v1", &l), 0);
+	assert_int_equal(strncmp(l.memory.dir, FIXTURES "cgroup-v1/sys/fs/cgroup/memory/",
+				 strlen(FIXTURES "cgroup-v1/sys/fs/cgroup/memory/")), 0);
+	assert_int_equal(limits_memory_home(FIXTURES "cgroup-v2/cgroup", FIXTURES "meminfo", "", &v,
+					    home, sizeof home), EOPNOTSUPP);
+	assert_int_equal(limits_memory_home(FIXTURES "cgroup-v2/cgroup", FIXTURES "nonesuch", "", &v,
+					    home, sizeof home), ENOENT);
+	assert_int_equal(limits_memory_home(FIXTURES "cgroup-v1/cgroup", FIXTURES "cgroup-v1/mountinfo",
+					    FIXTURES "cgroup-v1", &v, home, 8), ENAMETOOLONG);
+}
+
 /* The live reader: whatever limit it reports, the available memory never exceeds
  * MemAvailable, and a named limit is at most the limit minus its use. */
 static void test_live(void **state)
@@ -250,6 +280,7 @@ int main(void)
 		cmocka_unit_test(test_v1_tree),
 		cmocka_unit_test(test_v2_tree),
 		cmocka_unit_test(test_nothing_mounted),
+		cmocka_unit_test(test_memory_home),
 		cmocka_unit_test(test_live),
 		cmocka_unit_test(test_park_at_pids_max),
 		cmocka_unit_test(test_sweep_removes_what_a_dead_run_left),

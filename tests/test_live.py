@@ -315,7 +315,7 @@ class PeerReference(unittest.TestCase):
         self.assertEqual(sorted(b["repetition_index"] for b in same), [0, 1, 2])
         self.assertTrue(all(b["real_time"] > 0 for b in same))
         sys.path.insert(0, os.path.join(ROOT, "scripts"))
-        import run as run_py
+        from running import run as run_py
         ctx = run_py.perf_context(doc["benchmarks"])
         takes = sorted(b["real_time"] for b in same)
         self.assertEqual(ctx["perf_sched_pipe_same_pu_us_takes"], "3")

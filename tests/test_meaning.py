@@ -159,7 +159,7 @@ class ClaimsMeaning(unittest.TestCase):
 
     # --- C2 -------------------------------------------------------------------------
     def test_c2_verdict_line_and_handout_say_which_part_holds(self):
-        import handout
+        from report import handout
         from report import verdicts
         line = verdicts.rules_table("C2", self.ref)[0]
         held, failed, mixed = claims.parts(claims.judged("C2", self.ref)[1])
@@ -170,7 +170,10 @@ class ClaimsMeaning(unittest.TestCase):
         self.assertIn("What does not: " + "; ".join(failed), line)
         if mixed:
             self.assertIn("Partly: " + "; ".join(mixed), line)
-        page = "\n".join(handout.page("C2", self.ref, REFERENCE))
+        # The page draws its figure into the folder it is given: a scratch one, never
+        # results/reference (a figure script's change would rewrite the reference's).
+        with tempfile.TemporaryDirectory(prefix="tvp-meaning-") as scratch:
+            page = "\n".join(handout.page("C2", self.ref, scratch))
         self.assertIn("What does not: a child copies the parent's data when it is made", page)
 
     # --- statistics and words -------------------------------------------------------
@@ -262,7 +265,7 @@ class ClaimsMeaning(unittest.TestCase):
         self.assertIn("User memory only", "\n".join(python.memory_part(self.ref)))
 
     def test_compare_labels_the_intervals_real_coverage(self):
-        import compare_runs
+        from runs import compare_runs
         entry = compare_runs.Entry("r", REFERENCE, self.ref)
         words = compare_runs.coverage_words([entry])
         self.assertIn("93.75% with 5 repetitions", words)
@@ -272,13 +275,20 @@ class ClaimsMeaning(unittest.TestCase):
         import ast
 
         def imports(path):
-            tree = ast.parse(open(os.path.join(ROOT, "scripts", path)).read())
+            """Every module a file imports, by its last name (`from verdicts import
+            claims` and `import claims` are both claims), the file found anywhere below
+            scripts/."""
+            (where,) = [os.path.join(d, path) for d, _, files in os.walk(os.path.join(ROOT, "scripts"))
+                        if path in files]
+            with open(where) as f:
+                tree = ast.parse(f.read())
             names = set()
             for node in ast.walk(tree):
                 if isinstance(node, ast.Import):
-                    names |= {a.name for a in node.names}
+                    names |= {a.name.split(".")[-1] for a in node.names}
                 elif isinstance(node, ast.ImportFrom):
-                    names.add(node.module)
+                    names.add((node.module or "").split(".")[-1])
+                    names |= {a.name for a in node.names}
             return names
         self.assertNotIn("claims", imports("py_rules.py"))
         self.assertFalse({"claims", "py_rules"} & imports("engine.py"))

@@ -23,8 +23,8 @@ BENCH = os.path.join(BUILD, "tvp-bench")
 PY = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
 from report import i18n, outcomes  # noqa: E402
-from report.pool import C_SAID, c_words  # noqa: E402
-from report.python import SAID, said  # noqa: E402
+from report.pool_faults import C_SAID, c_words  # noqa: E402
+from report.python_answers import SAID, said  # noqa: E402
 
 RUNS = [os.path.join(ROOT, "tests", "fixtures", "run-small.json"),
         os.path.join(ROOT, "results", "reference", "benchmarks.json"),

@@ -1,4 +1,4 @@
-"""test_python_layer.py - the Python layer (bench/py_bench.py, scripts/py_rules.py, the
+"""test_python_layer.py - the Python layer (bench/py_bench.py, scripts/verdicts/py_rules.py, the
 report's Python section, run.py --python) asserted on behaviour, never on timing.
 
 One real run of the whole layer at its smallest (one repetition, a few milliseconds of
@@ -31,8 +31,8 @@ import py_gil  # noqa: E402
 import py_harness  # noqa: E402
 import py_payload  # noqa: E402
 import py_queues  # noqa: E402
-import py_rules  # noqa: E402
-import results  # noqa: E402
+from verdicts import py_rules  # noqa: E402
+from contract import results  # noqa: E402
 from scripts_kit import PATIENCE, children_of, describe_processes, marked, run, \
     shm_objects, wait_until  # noqa: E402
 
@@ -147,7 +147,7 @@ class WholeLayer(unittest.TestCase):
         self.assertEqual(missing, [])
 
     def test_every_rule_decides_or_says_why(self):
-        import claims
+        from verdicts import claims
         for claim in claims.CLAIMS:
             for o in claims.judge(claim, self.layer, py_rules.PY_RULES)[1]:
                 # One repetition cannot decide a comparison, nor a value against a
@@ -401,7 +401,7 @@ class TwoInterpreters(unittest.TestCase):
     GIL figure; the second one's names tagged."""
 
     def test_tags_are_unique(self):
-        import run as run_py
+        from running import run as run_py
         got = run_py.python_interpreters([PY, PY])
         self.assertEqual(got[0][0], "python")
         self.assertIsNone(got[0][2])
@@ -409,7 +409,7 @@ class TwoInterpreters(unittest.TestCase):
         self.assertEqual(got[1][0], f"python@{got[1][2]}")
 
     def test_side_by_side(self):
-        import run as run_py
+        from running import run as run_py
         second = second_interpreter()
         interps = run_py.python_interpreters([PY, second])
         with tempfile.TemporaryDirectory() as tmp:

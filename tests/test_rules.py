@@ -11,7 +11,7 @@ import unittest
 from unittest import mock
 
 from scripts_kit import *  # noqa: F401,F403
-import samples  # noqa: E402
+from runs import samples  # noqa: E402
 from report import verdicts  # noqa: E402
 
 
@@ -163,7 +163,7 @@ class RuleWords(unittest.TestCase):
     a threshold typed wrong cannot hide behind a reference run that passes either way."""
 
     def test_thresholds_say_what_the_words_say(self):
-        import py_rules
+        from verdicts import py_rules
         seen = 0
         for r in list(claims.RULES) + list(py_rules.PY_RULES):
             with self.subTest(rule=r.prediction):
@@ -187,7 +187,7 @@ class RowsRunInARow(unittest.TestCase):
     A, B = key("s", "a", "process", "m"), key("s", "b", "thread", "m")
 
     def outcome(self, relation, threshold, a, b):
-        import engine
+        from verdicts import engine
         return engine.in_a_row_comparison(
             claims.Rule("CE", "a against b", self.A, self.B, relation, threshold), a, b, {})
 
@@ -213,7 +213,7 @@ class RowsRunInARow(unittest.TestCase):
             self.outcome("about", 1.0, [1], [1])
 
     def test_no_description(self):
-        import engine
+        from verdicts import engine
         self.assertFalse(engine.ran_in_a_row(object(), self.A))
 
 
@@ -223,7 +223,7 @@ class ClaimKeys(unittest.TestCase):
     as its rules', resolved to this machine's PUs."""
 
     def test_the_key_pair_is_run(self):
-        import claim
+        from running import claim
         pus = len(os.sched_getaffinity(0))
         for c, spec in claims.CLAIMS.items():
             pair = spec.get("key")
@@ -237,7 +237,7 @@ class ClaimKeys(unittest.TestCase):
     def test_a_pair_no_rule_reads_is_run_too(self):
         # Every claim's pair is also read by a rule today: a claim whose pair no rule
         # reads shows whether the pair itself is asked for.
-        import claim
+        from running import claim
         t, p = key("s", "t", "thread", "m"), key("s", "p", "process", "m")
         pair = claims.KeyPair(t, p, "time", "µs")
         with mock.patch.dict(claims.CLAIMS, {"CZ": {"key": pair}}):

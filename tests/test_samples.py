@@ -10,7 +10,7 @@ import unittest
 
 from scripts_kit import *  # noqa: F401,F403
 from runs_kit import make_runs, remove_runs  # noqa: E402
-import samples  # noqa: E402
+from runs import samples  # noqa: E402
 
 
 # What Google Benchmark itself writes into a repetition's row; every other number is a

@@ -18,10 +18,10 @@ from unittest import mock
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.path.join(ROOT, os.environ.get("BUILD", "build"))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
-import budget  # noqa: E402
-import machine_state  # noqa: E402
-import results  # noqa: E402
-from describe import Describe  # noqa: E402
+from running import budget  # noqa: E402
+from running import machine_state  # noqa: E402
+from contract import results  # noqa: E402
+from contract.describe import Describe  # noqa: E402
 from report import claims_table, document, state  # noqa: E402
 
 CALM = {"first_touch_ns": 1400, "cow_fault_ns": 2000, "syscall_ns": 170, "switch_ns": 5000,

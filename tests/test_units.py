@@ -196,7 +196,7 @@ class Claims(unittest.TestCase):
         self.assertIn("how many PUs", outs[0].why)
 
     def test_claims_md_is_written_from_the_rules(self):
-        import claims_doc
+        from report import claims_doc
         with open(os.path.join(ROOT, "CLAIMS.md")) as f:
             self.assertEqual(f.read(), claims_doc.document(),
                              "CLAIMS.md is out of date: make claims-doc")

@@ -25,12 +25,12 @@ from unittest import mock
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.path.join(ROOT, os.environ.get("BUILD", "build"))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
-import results  # noqa: E402
-import why  # noqa: E402
-import why_fold  # noqa: E402
+from contract import results  # noqa: E402
+from running import why  # noqa: E402
+from report import why_fold  # noqa: E402
 from report import cow, create, i18n, kit, scale  # noqa: E402
 from report import why as why_report  # noqa: E402
-from why_phases import FUNCTION_PHASE, PHASE_IDS  # noqa: E402
+from report.why_phases import FUNCTION_PHASE, PHASE_IDS  # noqa: E402
 
 FIXTURE = os.path.join(ROOT, "tests", "fixtures", "perf-script-fork-1g.txt")
 ROOT_PID = 23750  # tvp-bench in the fixture
@@ -396,24 +396,24 @@ class Live(unittest.TestCase):
 
 
 class WhyAttribution(unittest.TestCase):
-    """Breaks of the attribution pass (scripts/why_fold.py, why_phases.py) the perf
+    """Breaks of the attribution pass (scripts/report/why_fold.py, why_phases.py) the perf
     fixture cannot show: the process tree holds descendants at any depth (a worker's own
     child), and a copy-on-write copy's bytes (copy_page) and a contended spin lock's slow
     path are their phases also where the kernel inlined what called them (the slow path
     right under copy_pte_range: locks, as the phase map's doc says)."""
 
     def test_tree_at_any_depth(self):
-        import why_fold
+        from report import why_fold
         forks = [(11, 10), (12, 11), (13, 12), (20, 99)]
         self.assertEqual(why_fold.tree(10, forks), {10, 11, 12, 13})
 
     def sample(self, *kernel):
-        import why_fold
+        from report import why_fold
         frames = [why_fold.Frame(f, True) for f in kernel] + [why_fold.Frame("main", False)]
         return why_fold.Sample("tvp-bench", 10, 10, frames)
 
     def test_phases_of_the_functions_that_take_the_time(self):
-        import why_fold
+        from report import why_fold
         fault = ("handle_mm_fault", "exc_page_fault", "asm_exc_page_fault")
         self.assertEqual(why_fold.phase_of(self.sample("copy_page", "wp_page_copy", *fault)),
                          "page_copy")

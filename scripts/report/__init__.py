@@ -20,7 +20,7 @@ def write_report(folder):
 def main(argv):
     """write_report.py FOLDER: writes FOLDER/REPORT.md; exit status 2 on a folder it cannot
     read (missing, damaged, from another tool or another schema)."""
-    import results
+    from contract import results
     if len(argv) != 2 or argv[1] in ("-h", "--help"):
         print(USAGE)
         return 0 if len(argv) == 2 else 2
@@ -30,7 +30,7 @@ def main(argv):
         print(f"tvp: {e}", file=sys.stderr)
         return 2
     except OSError as e:
-        import full_disk
+        from report import full_disk
         if not full_disk.is_full(e):
             raise
         full_disk.stop(argv[1], e)

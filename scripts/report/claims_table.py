@@ -1,9 +1,9 @@
 """claims_table.py - the claims at a glance: each claim of the notes with its verdict
 (and whether it is fragile), its key numbers for a thread and a process in words,
 Python's verdict where it differs, and links to its section and figure."""
-import claims
-import py_rules
-import stats
+from verdicts import claims
+from verdicts import py_rules
+from verdicts import stats
 from report import state
 from report import i18n
 from report.i18n import _, current
@@ -49,11 +49,12 @@ def key_values(claim, run, pair=None):
     return t, p, pair.unit
 
 
-def key_undecided(claim, run):
-    """Whether a counted prediction comparing the claim's key pair (either way round) is
-    undecided in this run: a multiple shown large on a projector then says so (C7's pipe
-    round trip, 1.3x with overlapping intervals, was read as a result)."""
-    pair = claims.CLAIMS[claim].get("key")
+def key_undecided(claim, run, pair=None):
+    """Whether a counted prediction comparing the claim's key pair (or the pair given),
+    either way round, is undecided in this run: a multiple shown large on a projector
+    then says so (C7's pipe round trip, 1.3x with overlapping intervals, was read as a
+    result)."""
+    pair = pair or claims.CLAIMS[claim].get("key")
     if not pair:
         return False
     res = (lambda k: k.resolve(run.pus) if run.pus else k)
@@ -66,7 +67,10 @@ def key_undecided(claim, run):
 def times(x):
     """A multiple as a lecturer reads it: two digits, never an exponent (120, not
     1.2e+02; 4.5, 0.96)."""
-    return f"{x:.0f}" if abs(x) >= 10 else f"{x:.2g}"
+    if abs(x) >= 10:
+        return f"{x:.0f}"
+    # 1.02 is not 1: "process = 1 × thread" reads as equal where they were not.
+    return f"{x:.2f}" if f"{x:.2g}" == "1" and round(x, 2) != 1 else f"{x:.2g}"
 
 
 def key_numbers(claim, run, pair=None):
@@ -178,8 +182,8 @@ def section(run, folder):
                     f" | {key_text(claim, run)} | {python_cell(claim, run, verdict)} | "
                     + (_(", ").join(links) or "–") + " |")
     return ["## " + _("The claims at a glance"), "",
-            _("Verdicts from the counted predictions in `scripts/claims.py` (C6 from "
-              "`scripts/py_rules.py`: the notes say it of their Python). A verdict is "
+            _("Verdicts from the counted predictions in `scripts/verdicts/claims.py` (C6 from "
+              "`scripts/verdicts/py_rules.py`: the notes say it of their Python). A verdict is "
               "*fragile* when moving every threshold {pct} easier or harder would change it. "
               "Key numbers are medians with {coverage}.").format(
                 coverage=coverage_words(run), pct=f"{claims.ROBUSTNESS:.0%}"),

@@ -4,13 +4,13 @@ touched, and a thread as the nothing-copied baseline. Every word goes through th
 catalogue (report.i18n), the figure's too; a msgid whose % is no printf directive ("1% of
 the pages") is marked `# xgettext: no-python-format`, or xgettext would flag it
 python-format and msgfmt --check-format refuse its translation."""
-import stats
+from verdicts import stats
 from report.i18n import N_, _, sentences
 from report.kit import by_mode, ci_text, derived, figure, fmt, layout_words, mode_bit, table, \
     write_data
 from report.scale import interval_words
 from report import why
-from describe import in_table_order
+from contract.describe import in_table_order
 
 # Who writes (the writer argument of bench/cow.c), in the report's words.
 WRITER = {"child": N_("child"), "parent": N_("parent")}

@@ -6,7 +6,7 @@ from report.kit import (ci_text, cv_text, derived, draw, figure, fmt, layout_wor
                         ratio, table, write_data)
 from report.verdicts import claim_part
 from report import why
-from describe import in_table_order
+from contract.describe import in_table_order
 
 
 # Who created the workers, as the report says it (tvp-bench is a program's name, never

@@ -6,8 +6,8 @@ import datetime
 import os
 import sys
 
-import results
-import stats
+from contract import results
+from verdicts import stats
 from report import (claims_table, cow, create, footprint, globals as nums, http, ipc,
                     machine, kit, pool, python, scale, state, targets)
 from report import why
@@ -153,5 +153,5 @@ def write_report(folder, languages=None):
             lines = build(run, folder)
             with open(os.path.join(folder, f"REPORT{i18n.suffix()}.md"), "w") as f:
                 f.write("\n".join(lines))
-            import handout  # scripts/handout.py, beside results.py
+            from report import handout  # scripts/handout.py, beside results.py
             handout.write_handout(folder, run)

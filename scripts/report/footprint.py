@@ -2,11 +2,11 @@
 idle worker, N workers alive at once, created by tvp-bench or by the minimal parent,
 with an empty parent and one holding memory. Every word goes through the catalogue
 (report.i18n), the figure's too."""
-import stats
+from verdicts import stats
 from report.i18n import N_, _, sentences, reason
 from report.kit import derived, draw, fmt, mode_bit, table, write_data
 from report.verdicts import claim_part
-from describe import in_table_order
+from contract.describe import in_table_order
 
 # The kernel_source counter's values (bench/footprint.c); 3 is a file, named as it is.
 MEMINFO = 3

@@ -2,11 +2,11 @@
 each kind of worker appended to a global list, and the same list in MAP_SHARED memory.
 Every word goes through the catalogue (report.i18n), the figure's too: the example of how
 a section is written once for every language."""
-import stats
+from verdicts import stats
 from report.i18n import N_, _, reason
 from report.kit import ci_text, derived, figure, fmt, interval_label, ratio, table
 from report.verdicts import claim_part
-from describe import in_table_order
+from contract.describe import in_table_order
 
 MODE = {"thread": N_("thread"), "process": N_("process")}
 

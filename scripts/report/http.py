@@ -290,7 +290,7 @@ def what_it_does_not_say(run):
 def toy_pairs(run):
     """[(ours, theirs, our requests/s, theirs)] of the not-a-toy check that ran: found
     among what ran rather than asked for by key, a context row a run cut to a time budget
-    may leave out (scripts/budget/ keeps what is asked for by key)."""
+    may leave out (scripts/running/budget/ keeps what is asked for by key)."""
     at = {b.variant: b for b in rate_rows(run, "keepalive")
           if b.args["connections"] == NOT_A_TOY_LEVEL}
     out = []

@@ -14,7 +14,7 @@ and a number never reads differently. N_() marks a string kept in a table and
 translated where it is shown, with _(). C_(context, msgid) is _() with a msgctxt, for
 an English word with two meanings (C_("workload", "cpu"): the scale workload, not the
 machine's CPU); NC_(context, msgid) marks one in a table. Strings the code does not hold (each
-Rule.prediction of scripts/claims.py and scripts/py_rules.py, the claims' key units
+Rule.prediction of scripts/verdicts/claims.py and scripts/verdicts/py_rules.py, the claims' key units
 and conditions) are extracted from those tables by `python3 scripts/report/i18n.py
 --pot-data FILE`, which `make po` runs.
 
@@ -292,11 +292,11 @@ def data_strings():
     every Rule.prediction of claims.RULES and py_rules.PY_RULES, each Rule.unit that is
     a word and each Rule.part, and each claim's key units, conditions and part words."""
     sys.path.insert(0, os.path.join(ROOT, "scripts"))
-    import claims
-    import py_rules
+    from verdicts import claims
+    from verdicts import py_rules
     out = []
-    for rules, where in ((claims.RULES, "scripts/claims.py"),
-                         (py_rules.PY_RULES, "scripts/py_rules.py")):
+    for rules, where in ((claims.RULES, "scripts/verdicts/claims.py"),
+                         (py_rules.PY_RULES, "scripts/verdicts/py_rules.py")):
         for r in rules:
             out.append((r.prediction, f"{where} {r.claim} prediction"))
             if r.unit:
@@ -305,11 +305,11 @@ def data_strings():
                 out.append((r.part, f"{where} {r.claim} part"))
     for claim, c in claims.CLAIMS.items():
         for pair in ([c["key"]] if c.get("key") else []) + c.get("also", []):
-            out.append((pair.unit, f"scripts/claims.py {claim} key unit"))
+            out.append((pair.unit, f"scripts/verdicts/claims.py {claim} key unit"))
             if pair.conditions:
-                out.append((pair.conditions, f"scripts/claims.py {claim} key conditions"))
+                out.append((pair.conditions, f"scripts/verdicts/claims.py {claim} key conditions"))
             if pair.within_words:
-                out.append((pair.within_words, f"scripts/claims.py {claim} key part"))
+                out.append((pair.within_words, f"scripts/verdicts/claims.py {claim} key part"))
     seen, unique = set(), []
     for msgid, where in out:
         if msgid not in seen:

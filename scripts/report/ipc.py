@@ -10,8 +10,8 @@ import math
 import os
 import statistics
 
-import stats
-from describe import in_table_order
+from verdicts import stats
+from contract.describe import in_table_order
 from report import i18n
 from report.i18n import N_, _, sentences
 from report.ipc_rates import coverage_text, ipc_rate, memcpy_rate

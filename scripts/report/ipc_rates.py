@@ -1,7 +1,7 @@
 """ipc_rates.py - what report/ipc.py and report/spin.py both read from an ipc row: its
 bytes per second (and memcpy's), and an interval's coverage in words. A module of its own
 so that ipc.py, which calls spin.py, is not imported back by it."""
-import stats
+from verdicts import stats
 
 
 def ipc_rate(b, times=None):

@@ -7,7 +7,7 @@ import shutil
 import subprocess
 import sys
 
-import stats
+from verdicts import stats
 from report.i18n import N_, _
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))

@@ -2,7 +2,7 @@
 machine and the run (the context bench/main.c and scripts/run.py write)."""
 import os
 
-import stats
+from verdicts import stats
 from report.i18n import N_, _, reason
 from report.kit import fmt, interval_label, table
 

@@ -4,9 +4,9 @@ like for like, the TLB shootdowns the workers caused, and what pinning compact o
 scatter changes against unpinned."""
 import os
 
-import engine
-import stats
-from describe import in_table_order
+from verdicts import engine
+from verdicts import stats
+from contract.describe import in_table_order
 from report.i18n import C_, N_, NC_, _, sentences
 from report.kit import (derived, draw, figure, fmt, mode_bit, quotient, table, who,
                         write_data)

@@ -6,8 +6,8 @@ throughput against memcpy and against a copy of what the other core just wrote. 
 out of ipc.py whole, function by function."""
 import statistics
 
-import stats
-from describe import in_table_order
+from verdicts import stats
+from contract.describe import in_table_order
 from report import probe
 from report.i18n import _, sentences
 from report.ipc_rates import coverage_text, ipc_rate, memcpy_rate

@@ -1,5 +1,5 @@
 """state.py - the state of the machine while the run measured it (scripts/run.py records
-it; scripts/machine_state.py takes it): the sentinel's probes before the first scenario
+it; scripts/running/machine_state.py takes it): the sentinel's probes before the first scenario
 and after each one, the CPU time other processes and the hypervisor took during each
 scenario, and the environment. A scenario during which the machine changed is flagged,
 in its section and in the claims table, and a machine far from the reference run's is
@@ -8,7 +8,7 @@ and the scenarios that died are said there too."""
 import json
 import os
 
-import claims
+from verdicts import claims
 from report import i18n
 from report.i18n import N_, _
 from report.kit import fmt, table
@@ -101,6 +101,16 @@ def changes(run):
     """{scenario: [reasons]} for each scenario during which the machine changed, or was
     off its usual state from start to end (a probe worse than its median over the run by
     more than MOVED both before and after the scenario)."""
+    return {scenario: [reason_text(run, m) for m in moved]
+            for scenario, moved in movements(run).items()}
+
+
+def movements(run):
+    """{scenario: [what moved]} behind changes(), each a dict: kind "moved" (a probe
+    from before to after the scenario), "off" (a probe off its usual value both before
+    and after), "lost" (parallel capacity below PUs - LOST_PU), "others" or "steal" (a
+    share of the CPUs). The report says them in the tool's words (reason_text), the
+    handout in a lecturer's (moved_words)."""
     flagged = {}
     pts = points(run)
     usual = baseline(pts)
@@ -116,30 +126,82 @@ def changes(run):
             # A probe that recovers during this scenario after it got worse during the one
             # before: the disturbance is told there, where it began.
             if scenario in moves and (r > MOVED or name not in worsened):
-                reasons.append(_("{probe} {before} → {after}").format(
-                    probe=name, before=fmt(before[name]), after=fmt(after[name])))
+                reasons.append(dict(kind="moved", probe=name, before=before[name],
+                                    after=after[name]))
         for name, (_u, _u, _u, moves) in PROBES.items():
             off = [worse(name, usual.get(name), v.get(name)) for v in (before, after)]
             if scenario in moves and all(r and r > MOVED for r in off) and \
-                    not any(name in reason for reason in reasons):
-                reasons.append(_("{probe} {before} and {after} against {usual} for most of "
-                                 "the run").format(probe=name, before=fmt(before[name]),
-                                                   after=fmt(after[name]),
-                                                   usual=fmt(usual[name])))
+                    not any(m["probe"] == name for m in reasons):
+                reasons.append(dict(kind="off", probe=name, before=before[name],
+                                    after=after[name], usual=usual[name]))
         worsened = now_worse
         share = _json(run.ctx, "cpu_shares").get(scenario, {})
         lost = lost_pu(run, scenario, before, after, share)
         if lost:
             reasons.append(lost)
         if share.get("others", 0) > OTHERS:
-            reasons.append(_("other processes used {share} of the CPUs").format(
-                share=f"{share['others']:.0%}"))
+            reasons.append(dict(kind="others", share=share["others"]))
         if share.get("steal", 0) > STEAL:
-            reasons.append(_("the hypervisor stole {share}").format(
-                share=f"{share['steal']:.0%}"))
+            reasons.append(dict(kind="steal", share=share["steal"]))
         if reasons:
             flagged[scenario] = reasons
     return flagged
+
+
+def reason_text(run, m):
+    """One of movements()'s entries in the report's words."""
+    if m["kind"] == "moved":
+        return _("{probe} {before} → {after}").format(
+            probe=m["probe"], before=fmt(m["before"]), after=fmt(m["after"]))
+    if m["kind"] == "off":
+        return _("{probe} {before} and {after} against {usual} for most of "
+                 "the run").format(probe=m["probe"], before=fmt(m["before"]),
+                                   after=fmt(m["after"]), usual=fmt(m["usual"]))
+    if m["kind"] == "lost":
+        text = _("parallel capacity {low} of {pus} PUs (below {limit})").format(
+            low=fmt(m["low"]), pus=f"{m['pus']:g}", limit=f"{m['pus'] - LOST_PU:g}")
+        if m["unseen"]:
+            text += _(", with other processes and steal near zero: this accounting cannot "
+                      "see what took it (on a virtual machine the host can take a vCPU "
+                      "without the guest seeing steal)")
+        return text
+    if m["kind"] == "others":
+        return _("other processes used {share} of the CPUs").format(share=f"{m['share']:.0%}")
+    return _("the hypervisor stole {share}").format(share=f"{m['share']:.0%}")
+
+
+# A probe's unit as a lecturer reads it after a number.
+UNITS = {"ns": "ns", "GB/s": "GB/s"}
+
+
+def moved_words(run, scenario, m):
+    """One of movements()'s entries for a lecturer: "during ipc, memcpy in cache fell
+    from 28 to 15 GB/s (the probes before and after it)"; None for an entry already
+    said by another (parallel capacity both moved and lost)."""
+    if m["kind"] in ("moved", "off"):
+        if m["probe"] == "parallel_pus":
+            return None  # said by "lost", in words a lecturer reads, where it matters
+        subject = _(SUBJECTS[m["probe"]])
+        unit = PROBES[m["probe"]][0].rsplit(", ", 1)[-1] if ", " in PROBES[m["probe"]][0] \
+            else ""
+        unit = unit if unit in UNITS else ""
+        if m["kind"] == "moved":
+            words = _("{subject} {before} → {after} {unit} before and after {scenario}")
+        else:
+            words = _("{subject} {before} and {after} {unit} before and after {scenario}, "
+                      "{usual} for the rest of the run")
+        return words.format(scenario=scenario, subject=subject, before=fmt(m["before"]),
+                            after=fmt(m["after"]), usual=fmt(m.get("usual", 0)),
+                            unit=unit).replace(" )", ")").replace("  ", " ")
+    if m["kind"] == "lost":
+        return _("only {low} of {pus} logical CPUs worked in parallel before or after "
+                 "{scenario}").format(scenario=scenario, low=fmt(m["low"]),
+                                      pus=f"{m['pus']:g}")
+    if m["kind"] == "others":
+        return _("during {scenario}, other processes used {share} of the CPUs").format(
+            scenario=scenario, share=f"{m['share']:.0%}")
+    return _("during {scenario}, the hypervisor took {share} of the CPUs").format(
+        scenario=scenario, share=f"{m['share']:.0%}")
 
 
 def pus(run):
@@ -150,20 +212,16 @@ def pus(run):
 
 
 def lost_pu(run, scenario, before, after, share):
-    """The reason a scenario that needs every PU is flagged for a lost one, or None:
+    """movements()'s entry for a scenario that needs every PU and lost one, or None:
     parallel capacity below PUs - LOST_PU before or after it. With other processes and
-    steal near zero the reason says that this accounting cannot see the cause."""
+    steal near zero (unseen) this accounting cannot see the cause."""
     n = pus(run)
     low = [v.get("parallel_pus") for v in (before, after) if v.get("parallel_pus") is not None]
     if scenario not in NEEDS_EVERY_PU or n < 2 or not low or min(low) >= n - LOST_PU:
         return None
-    text = _("parallel capacity {low} of {pus} PUs (below {limit})").format(
-        low=fmt(min(low)), pus=f"{n:g}", limit=f"{n - LOST_PU:g}")
-    if share.get("others", 0) <= UNSEEN_OTHERS and share.get("steal", 0) <= UNSEEN_STEAL:
-        text += _(", with other processes and steal near zero: this accounting cannot see "
-                  "what took it (on a virtual machine the host can take a vCPU without the "
-                  "guest seeing steal)")
-    return text
+    return dict(kind="lost", low=min(low), pus=n,
+                unseen=share.get("others", 0) <= UNSEEN_OTHERS
+                and share.get("steal", 0) <= UNSEEN_STEAL)
 
 
 def reference_probes(folder):

@@ -7,7 +7,7 @@ Where some repetitions ran while the host had put the two vCPUs far apart (the
 cache-line probe says so), the targets are shown again over the others."""
 import os
 
-import stats
+from verdicts import stats
 from report import i18n, probe, state
 from report import ipc
 from report.ipc import ipc_rate

@@ -2,14 +2,14 @@
 with the table of its predictions, each tested on this run, the context rows under
 them, and whether the verdict survives thresholds 25% easier or harder. Every word is
 shown through report.i18n: the predictions themselves are msgids of the catalogue,
-keyed by their English text in scripts/claims.py and scripts/py_rules.py."""
+keyed by their English text in scripts/verdicts/claims.py and scripts/verdicts/py_rules.py."""
 import math
 import re
 
-import claims
-import engine
-import py_rules
-import stats
+from verdicts import claims
+from verdicts import engine
+from verdicts import py_rules
+from verdicts import stats
 from report import i18n
 from report.i18n import C_, N_, NC_, _, current
 from report.kit import fmt, table
@@ -27,7 +27,7 @@ def verdict_word(verdict):
 
 def prediction(rule):
     """A rule's prediction in the current language (the catalogue is keyed by the
-    English text of scripts/claims.py and scripts/py_rules.py)."""
+    English text of scripts/verdicts/claims.py and scripts/verdicts/py_rules.py)."""
     return _(rule.prediction)
 
 
@@ -302,7 +302,7 @@ def rules_table(claim, run, rules=None):
             else measured_text(o)
         rows.append([prediction(r) if r.counted else context(prediction(r)), measured,
                      threshold_text(r), p_text(o), cv_cell(o), outcome_text(o)])
-    source = _(" (judged on the notes' own Python, from `scripts/py_rules.py`)") \
+    source = _(" (judged on the notes' own Python, from `scripts/verdicts/py_rules.py`)") \
         if rules is py_rules.PY_RULES else ""
     parts_line = parts_text(outcomes)
     return [i18n.sentences([_("**Verdict: {verdict}**{source}. How each prediction is "

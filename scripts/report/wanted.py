@@ -8,8 +8,8 @@ and every rule over it and returns what they looked up by key (results.Run recor
 lookup). A wanted key the run does not have is a name the two sides disagree on."""
 import tempfile
 
-import contract
-import results
+from contract import contract
+from contract import results
 from report import kit
 
 SAMPLES = [1.0, 2.0, 3.0, 4.0, 5.0]

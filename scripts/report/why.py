@@ -7,7 +7,7 @@ import os
 
 from report.i18n import N_, _, sentences
 from report.kit import draw, table, write_data
-from why_phases import PHASES
+from report.why_phases import PHASES
 
 SCENARIOS = ()  # the pass's own runs; none of the timed scenarios' rows
 
@@ -104,7 +104,7 @@ def section(run, folder):
     doc = why.doc
     out += [_("Where each benchmark's time goes, by the kernel function it was spent in, "
               "grouped into phases by a map committed in the tree "
-              "(`scripts/why_phases.py`): each sample counts for the innermost function "
+              "(`scripts/report/why_phases.py`): each sample counts for the innermost function "
               "of its call chain that the map names, a chain with none is \"other kernel\", "
               "a sample in user space is \"user\". Taken by `make why` ({perf}, kernel "
               "{kernel}): each benchmark run once more, apart from the timed runs (sampling "

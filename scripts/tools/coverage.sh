@@ -12,7 +12,7 @@
 # by exit(), and a worker must never run the parent's exit handlers.
 # The exit status is the test run's: coverage of a failing run is still written.
 set -u
-build=${1:?usage: scripts/coverage.sh BUILD}
+build=${1:?usage: scripts/tools/coverage.sh BUILD}
 root=$(pwd)
 py=$root/$build/python-data
 rm -rf "$py" "$root/$build/html"
@@ -31,7 +31,7 @@ skip_empty = True
 directory = $root/$build/html/python
 EOF
 cat >"$py/site/sitecustomize.py" <<'EOF'
-# Started by scripts/coverage.sh: measures this interpreter when COVERAGE_PROCESS_START
+# Started by scripts/tools/coverage.sh: measures this interpreter when COVERAGE_PROCESS_START
 # names the settings, and does nothing otherwise.
 import coverage
 coverage.process_startup()

@@ -1,5 +1,5 @@
 """why_fold.py - reads `perf script` output into samples, keeps those of one process tree,
-and gives each sample its phase (scripts/why_phases.py) and its folded stack.
+and gives each sample its phase (scripts/report/why_phases.py) and its folded stack.
 
 The input is what `perf script --show-task-events -F comm,pid,tid,ip,sym,dso` prints for
 `perf record -g`: a header line per sample (`COMM PID/TID`) followed by its call chain,
@@ -10,7 +10,7 @@ stacks are the format flame-graph tools read: `comm;outermost;...;innermost COUN
 import collections
 import re
 
-from why_phases import FUNCTION_PHASE, PHASE_IDS
+from report.why_phases import FUNCTION_PHASE, PHASE_IDS
 
 _HEADER = re.compile(r"^(?P<comm>\S.*?)\s+(?P<pid>-?\d+)/(?P<tid>-?\d+)\s*$")
 _FRAME = re.compile(r"^\s+(?P<ip>[0-9a-f]+)\s+(?P<sym>.*?)\s+\((?P<dso>.*)\)\s*$")

@@ -8,7 +8,7 @@ would make a comparison of a run against itself, or count a run twice."""
 import hashlib
 import os
 
-import results
+from contract import results
 
 
 class Checked:

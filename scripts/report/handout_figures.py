@@ -17,9 +17,9 @@ import os
 import re
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import claims  # noqa: E402
-import py_rules  # noqa: E402
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from verdicts import claims  # noqa: E402
+from verdicts import py_rules  # noqa: E402
 from report import kit  # noqa: E402
 from report.claims_table import key_numbers, key_undecided, key_values  # noqa: E402
 from report.i18n import C_, N_, _  # noqa: E402
@@ -173,9 +173,11 @@ def schedule_figure(run, folder):
     for lane, task, start, end in sorted(sched, key=lambda x: x[2]):
         waited = lane in busy  # an earlier task ran on this worker first
         busy.add(lane)
-        # The task's number on its bar where it fits (at 22 points, about 5 ms wide).
-        label = str(task) if end - start >= 6 else ""
-        bars.append(f"{lane}\t{start:g}\t{end:g}\t{int(waited)}\t{label}")
+        # The task's number on its bar where it fits (at 22 points, about 5 ms wide),
+        # else over it: every task is named (0 and 8 were not, too short a bar).
+        inside = end - start >= 6
+        bars.append(f"{lane}\t{start:g}\t{end:g}\t{int(waited)}\t"
+                    f"{task if inside else ''}\t{'' if inside else task}")
     made = [f"{w}\t{rep[f'worker{w}_up_ms']:g}" for w in sorted({s[0] for s in sched})
             if rep.get(f"worker{w}_up_ms") is not None]
     lanes = sorted({s[0] for s in sched})
@@ -184,7 +186,10 @@ def schedule_figure(run, folder):
     lane = C_("process", "worker {n}")
     tics = ", ".join(f'"{lane.format(n=w)}" {w}' for w in lanes)
     labels = {"L_NOW": _("at once"), "L_WAITED": _("waited"),
-              "L_MADE": _("created"), "L_XLABEL": _("ms from the first request")}
+              "L_MADE": _("created"),
+              "L_XLABEL": _("ms from the first request"),
+              # The notes sleep random.random() * 3 s; the run sleeps a hundredth of it.
+              "L_XNOTE": _("(the notes' sleeps ÷ 100)")}
     text = "\n".join(bars) + "\n\n\n" + ("\n".join(made) if made else "0\tNaN") + "\n"
     return drawn(kit.figure(folder, "handout_schedule.gp", "handout_schedule_C5.dat", text,
                             "C5", f"set ytics ({tics})", labels=labels))

@@ -8,7 +8,7 @@ run.py's plan, its estimate per scenario, --budget SECONDS and --eta-for-topolog
                commands that run a scenario under it
 
 Callers import the package (`import budget`); the names below are its interface."""
-from budget.model import (AIM, C_CHANGED, C_SINCE_REFERENCE, ITERATIONS, MAX_LOAD, MIN_TIME_FACTORS,
+from running.budget.model import (AIM, C_CHANGED, C_SINCE_REFERENCE, ITERATIONS, MAX_LOAD, MIN_TIME_FACTORS,
                           PAGE_SHARE, PROCESS_SECONDS, PROFILE_FACTOR, PROFILES, PROMISE,
                           PY_SINCE_REFERENCE, PYTHON, REPEATS, REPORT_SECONDS, TO_S,
                           UNMEASURED, BudgetError, Item, Ref, describe_all, estimate_ref,
@@ -16,9 +16,9 @@ from budget.model import (AIM, C_CHANGED, C_SINCE_REFERENCE, ITERATIONS, MAX_LOA
                           parse_budget, python_names, reference_costs, reference_doc,
                           UNKNOWN_SCENARIO_SECONDS, scenario_estimate, scenario_seconds,
                           changed_since_reference, since_reference, topology_pus)
-from budget.plan import (Plan, min_testable_reps, name_filter, plan_run,
+from running.budget.plan import (Plan, min_testable_reps, name_filter, plan_run,
                          python_filter, report_keys, verdict_keys)
-from budget.schedule import (active_plan, budget_seconds, eta, eta_for_topology,
+from running.budget.schedule import (active_plan, budget_seconds, eta, eta_for_topology,
                              full_correction, keep_to_budget, make_plan, plan_eta,
                              plan_for, plan_items, planned_commands, replan)
 

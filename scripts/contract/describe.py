@@ -5,7 +5,7 @@ workloads, pool failures, placement policies, memory layouts) and every benchmar
 family it registered, as the context key "tvp_describe" (`tvp-bench --describe` prints
 the same object). The report loops over these lists, in their order, and keeps no copy
 of them: a worker kind added to C's table reaches every table of the report.
-scripts/contract.py says where the descriptions come from and what a name is."""
+scripts/contract/contract.py says where the descriptions come from and what a name is."""
 import json
 
 

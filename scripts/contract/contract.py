@@ -35,7 +35,7 @@ import re
 import subprocess
 import sys
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PY_BENCH = os.path.join(ROOT, "bench", "py_bench.py")
 PROFILES_DEF = os.path.join(ROOT, "bench", "profiles.def")
 

@@ -5,8 +5,8 @@ interpreter of the run (names without /interp:); where the verdict for Python di
 from C's, the summary shows both. Each rule is a prediction the notes' sentence makes;
 what answers another question (processes scaling, the shared objects of the nums
 example, pickling by payload) is shown by the report's Python section, never counted."""
-from engine import Rule
-from results import PUS, key
+from verdicts.engine import Rule
+from contract.results import PUS, key
 
 
 def py(variant, mode, measure, **args):

@@ -12,14 +12,14 @@ import subprocess
 import sys
 import time
 
-import results
-from budget.model import (PROCESS_SECONDS, PROFILE_FACTOR, PROMISE, REPORT_SECONDS,
+from contract import results
+from running.budget.model import (PROCESS_SECONDS, PROFILE_FACTOR, PROMISE, REPORT_SECONDS,
                           BudgetError, describe_all, list_names, make_items, minutes,
                           parse_budget, python_names, reference_doc, scenario_estimate,
                           topology_pus)
-from budget.plan import Plan, name_filter, plan_run, python_filter
+from running.budget.plan import Plan, name_filter, plan_run, python_filter
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 
 
 def budget_seconds(args):

@@ -19,8 +19,8 @@ import json
 import re
 import sys
 
-import results
-from budget.model import (AIM, MIN_TIME_FACTORS, PROCESS_SECONDS, PROFILES, PYTHON,
+from contract import results
+from running.budget.model import (AIM, MIN_TIME_FACTORS, PROCESS_SECONDS, PROFILES, PYTHON,
                           _numeric_args, min_testable_reps, report_keys, verdict_keys)
 
 

@@ -1,7 +1,7 @@
 """results.py - reads a run's benchmarks.json: names of schema 2, read by their fields.
 
 A name is SCENARIO/VARIANT/MODE/measure:MEASURE[/ARG:VALUE]... (the contract between C
-and Python, schema 2: scripts/contract.py), then Google Benchmark's /iterations:N and
+and Python, schema 2: scripts/contract/contract.py), then Google Benchmark's /iterations:N and
 time suffix, which are left out. A benchmark is found by its fields, never by the position of a field in the
 name: key("create", "fork", "process", "round_trip", layout="private", parent_mib=0)
 matches whatever order C writes the args in. Samples are the per-repetition rows;
@@ -10,9 +10,9 @@ import json
 import os
 from dataclasses import dataclass, field
 
-import stats
-from contract import NAME, NAME_SCHEMA, PUS, SUFFIX, Key, key, parse_name  # noqa: F401
-from describe import Describe, DescribeError
+from verdicts import stats
+from contract.contract import NAME, NAME_SCHEMA, PUS, SUFFIX, Key, key, parse_name  # noqa: F401
+from contract.describe import Describe, DescribeError
 
 # The name grammar, the Key and its builder live in contract.py (the contract in one
 # place); results reads runs with them.

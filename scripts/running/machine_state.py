@@ -10,7 +10,7 @@ import shutil
 import statistics
 import subprocess
 
-import cglimits
+from running import cglimits
 
 # /proc/stat's cpu line, in this order (guest time is counted inside user already).
 STAT_FIELDS = ("user", "nice", "system", "idle", "iowait", "irq", "softirq", "steal")

@@ -1,6 +1,6 @@
 """engine.py - the statistics engine: a Rule (one prediction of a claim), how a run
 decides it (an Outcome), and a claim's verdict from its counted outcomes. It knows no
-claim and no benchmark: the rule tables are scripts/claims.py (C) and scripts/py_rules.py
+claim and no benchmark: the rule tables are scripts/verdicts/claims.py (C) and scripts/verdicts/py_rules.py
 (the notes' Python), both of which import this module and never each other's engine.
 
 How a prediction is decided:
@@ -19,8 +19,8 @@ A verdict needs a majority of its counted predictions decided (MAJORITY): with h
 fewer decided it is "undecided", and says what would decide it."""
 from dataclasses import dataclass, replace
 
-import stats
-from results import PUS
+from verdicts import stats
+from contract.results import PUS
 
 SIGNIFICANCE = 0.05
 # Every threshold moved by this factor both ways: a verdict that changes is fragile.

@@ -18,8 +18,8 @@ import re
 import shutil
 import subprocess
 
-import contract
-import results
+from contract import contract
+from contract import results
 
 # The profiles (bench/profiles.def, which tvp-bench and py_bench.py read too):
 # repetitions, seconds per repetition, py_bench.py's seconds of work per repetition. The
@@ -70,8 +70,8 @@ def min_testable_reps(significance=None):
     """The fewest repetitions per side with which the exact U test can reach the
     rules' significance level (claims.SIGNIFICANCE): below it every verdict that needs
     a test is undecided."""
-    import claims
-    import stats
+    from verdicts import claims
+    from verdicts import stats
     level = claims.SIGNIFICANCE if significance is None else significance
     n = 2
     while stats.u_test_min_p(n, n) >= level:
@@ -92,8 +92,8 @@ def verdict_keys(pus):
     """Every benchmark a verdict reads: both sides (a, b) of every rule of claims.RULES
     and py_rules.PY_RULES, and any other key a rule holds (the rules are being
     rewritten: a field of keys added later counts too), read now, with PUS resolved."""
-    import claims
-    import py_rules
+    from verdicts import claims
+    from verdicts import py_rules
     keys = set()
     for rule in list(claims.RULES) + list(py_rules.PY_RULES):
         fields = vars(rule) if hasattr(rule, "__dict__") else \
@@ -111,7 +111,7 @@ def report_keys(names, describe, ctx):
     """The keys the report looks up one by one (its tables and key numbers), on a run
     made of these names alone (report/wanted.py). describe: the run's description, or a
     function that returns it. Remembered: a run planned again asks again."""
-    from describe import Describe
+    from contract.describe import Describe
     from report import wanted
     memo = (tuple(sorted(names)), json.dumps(ctx, sort_keys=True))
     if memo not in _REPORT_KEYS:

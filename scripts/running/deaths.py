@@ -14,8 +14,8 @@ import re
 import signal
 import subprocess
 
-import budget
-import cglimits
+from running import budget
+from running import cglimits
 
 MAX_RERUNS = 3
 # Google Benchmark's JSON writer closes each benchmark object with this line.

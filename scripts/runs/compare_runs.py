@@ -10,8 +10,8 @@ import math
 import os
 import statistics
 
-import claims
-import stats
+from verdicts import claims
+from verdicts import stats
 from report import claims_table, kit
 from report.kit import fmt, table
 
@@ -118,7 +118,7 @@ def verdict_section(entries, matrix):
         rows.append([claim, *cells, "⇄ flips" if flip else ""])
     n = sum(flips(v) for v in matrix.values())
     return ["## Verdicts", "",
-            f"Each claim's verdict in each run, by the rules of `scripts/claims.py`. "
+            f"Each claim's verdict in each run, by the rules of `scripts/verdicts/claims.py`. "
             f"{n} of {len(matrix)} claims flip (⇄: two runs reach different verdicts; in "
             "bold, the verdicts that differ from run #1's; ⚠: measured in that run while the "
             "machine's state moved).", ""] + table(

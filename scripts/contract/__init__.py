@@ -1,0 +1,2 @@
+"""contract - the benchmark-name contract: the grammar, names read by fields, the tables
+of --describe (scripts/, by part: docs/hacking.md)."""
