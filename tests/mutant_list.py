@@ -383,7 +383,7 @@ MUTANTS = [
      "tests": ["test_bench_rows.py:BenchCounters"],
      "edits": [("for (int i = 0; i < seen.len && len < (int)sizeof label - 8; i++)",
                 "for (int i = 0; i + 1 < seen.len && len < (int)sizeof label - 8; i++)")]},
-    {"id": "ipc-check-skipped", "file": "bench/ipc.c",
+    {"id": "ipc-check-skipped", "file": "bench/ipc_messages.c",
      "what": "the throughput rows no longer check what they receive",
      "tests": ["test_bench_rows.py:Faults", "test_live.py:Smoke"],
      "edits": [("		if (ipc_check(s.buf, size, s.seq, fault, sizeof fault) != 0) {",
