@@ -385,6 +385,8 @@ class Runs(unittest.TestCase):
         self.assertIn("MaxRequestWorkers 1000", conf)
         self.assertIn("Listen 127.0.0.1:", conf)
         self.assertIn("ThreadsPerChild 64", doc["context"]["http_conf_apache_event"])
+        # Debian's shipped MPM settings under the capacity, not httpd's compiled-in ones.
+        self.assertIn("IncludeOptional /etc/apache2/mods-available/mpm_prefork.conf", conf)
         self.assert_nothing_left()
 
     def test_apache_in_a_private_tmpdir_is_skipped_with_the_reason(self):
