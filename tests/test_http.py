@@ -283,6 +283,22 @@ class Runs(unittest.TestCase):
                                    b["kib_per_conn"] + b["baseline_kib"] / 1000, delta=0.5)
         self.assert_nothing_left()
 
+    def test_a_server_after_another_is_measured_in_a_fresh_cgroup(self):
+        """The second server's idle baseline holds none of the first's kernel memory:
+        its total is its baseline plus what its connections added, and the connections
+        add kernel memory (the reference's epoll row at 100, after the thread pool's,
+        read 7 MiB of kernel memory idle and a negative kernel part per connection)."""
+        doc = self.bench("^http/(thread_pool|epoll)/.*memory/connections:100/")
+        rows = self.rows(doc)
+        self.assertEqual([b["name"].split("/")[1] for b in rows], ["thread_pool", "epoll"])
+        for b in rows:
+            self.assertFalse(b.get("error_occurred"), b.get("error_message"))
+            self.assertAlmostEqual(b["total_kib_per_conn"],
+                                   b["kib_per_conn"] + b["baseline_kib"] / 100, delta=0.5)
+            if "kmem_kib_per_conn" in rows[0]:  # contained: a memory cgroup of its own
+                self.assertIn("kmem_kib_per_conn", b)
+        self.assert_nothing_left()
+
     def test_connections_held_under_a_memory_limit(self):
         """Three fresh servers filled step by step in a cgroup (v1 or v2) limited to
         256 MiB: each sweep ends (an OOM kill, a step unanswered, or the cap) and says
