@@ -62,7 +62,10 @@ HANDOUT = ("thread_per_conn", "fork_per_conn", "apache_event", "apache_prefork")
 
 def series_figure(run, folder, conn, only=None, base=None):
     """figures/http_rate.CONN (or BASE): requests/s and p99 against connections, a series
-    a server (those in ONLY, when given)."""
+    a server (those in ONLY, when given). A server that ran one level is a dot with its
+    rate beside it, not a line; a process-per-connection server starved in wrk's window
+    (starved()) is circled. The handout's (BASE given) writes no rates beside the dots:
+    a projector's page has no room for them."""
     rows = [b for b in rate_rows(run, conn) if b.usable and (not only or b.variant in only)]
     servers = servers_of(rows)
     levels = sorted({b.args["connections"] for b in rows})
@@ -76,12 +79,18 @@ def series_figure(run, folder, conn, only=None, base=None):
             vals = [med(by.get((s, n)), counter) for s in servers]
             lines.append(f"{n} " + " ".join(f"{v:.6g}" if v else "NaN" for v in vals))
         text.append("\n".join(lines) + "\n")
+    points = [sum(1 for n in levels if med(by.get((s, n)), "requests_per_s")) for s in servers]
+    hungry = [(b.args["connections"], med(b, "requests_per_s"), servers.index(b.variant) + 1,
+               _("starved: {procs} processes").format(procs=f"{med(b, 'server_processes'):.0f}"))
+              for b in starved_rows(run) if b.variant in servers
+              and b.args["conn"] == conn and med(b, "requests_per_s")]
+    text.append("".join(f'{n} {r:.6g} {i} "{w}"\n' for n, r, i, w in hungry) or "\n")
     base = base or f"http_rate.{conn}"
-    path = write_data(folder, f"{base}.dat", text[0] + "\n\n" + text[1])
+    path = write_data(folder, f"{base}.dat", "\n\n".join(text))
     labels = {
-        "L_TITLE": _("HTTP servers under wrk, {conn}, small body (medians; Apache dashed)")
+        "L_TITLE": _("HTTP servers under wrk, {conn}, small body (Apache dashed)")
         .format(conn=_(CONN[conn])),
-        "L_XLABEL": _("concurrent connections (wrk)"),
+        "L_XLABEL": _("concurrent connections (wrk; a level's servers set side by side)"),
         "L_RATE": _("requests per second"),
         "L_P99": _("p99 latency, ms"),
     }
@@ -89,7 +98,8 @@ def series_figure(run, folder, conn, only=None, base=None):
                 _("Requests per second and p99 latency against connections"),
                 str(len(servers)), " ".join(COLOURS.get(s, "#888888") for s in servers),
                 " ".join("1" if s.startswith("apache_") else "0" for s in servers),
-                labels=labels)
+                " ".join(str(p) for p in points), str(len(hungry)),
+                "0" if only else "1", labels=labels)
 
 
 def memory_figure(run, folder):
@@ -159,6 +169,19 @@ def rate_table(run):
 # connection, made ahead or not): fewer processes than connections in the window means
 # connections waited for one.
 PROCESS_PER_CONNECTION = ("fork_per_conn", "prefork_pool", "apache_prefork")
+
+
+def starved_rows(run):
+    """The rate rows of a process-per-connection server that held fewer processes than
+    connections during wrk's window (only rows sampled in the window: a run that warmed
+    up, warmup_s)."""
+    out = []
+    for b in run.select("http", "rate"):
+        procs, warm = med(b, "server_processes"), med(b, "warmup_s")
+        if b.variant in PROCESS_PER_CONNECTION and procs is not None and warm is not None \
+                and procs < b.args["connections"]:
+            out.append(b)
+    return out
 
 
 def starved(run):
