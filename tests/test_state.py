@@ -82,13 +82,6 @@ class Flags(unittest.TestCase):
         r = run_with({"start": CALM, "pool": CALM, "http": dict(CALM, cow_fault_ns=9000)})
         self.assertNotIn("http", state.changes(r))
 
-    def test_only_counted_rows_flag_a_claim(self):
-        # Scale's rows are context under C8 (parallelism beside its concurrency): a move
-        # across scale alone flags the scale section, not C8's verdict.
-        r = run_with({"start": CALM, "scale": dict(CALM, cacheline_ns=336)})
-        self.assertIn("scale", state.changes(r))
-        self.assertNotIn("C8", state.flagged_claims(r))
-
     def test_fewer_cpus_is_a_change_too(self):
         r = run_with({"start": CALM, "scale": dict(CALM, parallel_pus=0.8)})
         self.assertIn("parallel_pus", state.changes(r)["scale"][0])

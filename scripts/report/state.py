@@ -317,12 +317,7 @@ def flagged_claims(run):
     scenario's numbers."""
     flagged = changes(run)
     out = {}
-    # Counted only: a context row decides nothing (C8's scale rows, parallelism beside
-    # its concurrency, flagged it for scale's move, and on its handout page the two
-    # moves no longer fitted).
     for rule in claims.RULES:
-        if not rule.counted:
-            continue
         for k in (rule.a, rule.b):
             if k is not None and k.scenario in flagged:
                 out.setdefault(rule.claim, set()).add(k.scenario)
