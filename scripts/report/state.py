@@ -62,7 +62,7 @@ SUBJECTS = {
     "cow_fault_ns": N_("a copy-on-write fault"),
     "syscall_ns": N_("a null system call"),
     "switch_ns": N_("a context switch pair on one PU"),
-    "cacheline_ns": N_("a cache line's round trip between two PUs"),
+    "cacheline_ns": N_("a cache line's round trip"),
     "memcpy_cache_gbs": N_("memcpy in cache"),
     "memcpy_mem_gbs": N_("memcpy from memory"),
     "parallel_pus": N_("PUs' worth of work done in parallel"),
