@@ -43,6 +43,7 @@
  * the reason.
  */
 #include "common.h"
+#include "http_bench.h"
 #include "http_run.h"
 #include "scenario.h"
 #include "util.h"
@@ -58,18 +59,9 @@
 #include <time.h>
 #include <unistd.h>
 
-struct rate_case {
-	int server;
-	bool close, big, split;
-};
-
-struct memory_case {
-	int server;
-};
-
-static int window_s;
-static int capacity;
-static double patience_s;
+int httpb_window_s;
+int httpb_capacity;
+double httpb_patience_s;
 
 /* The server that runs now, kept across the rows of its model (a memory row's
  * repetitions, then its rate rows: see register_all), started with the server's PUs
@@ -88,9 +80,9 @@ static struct {
 } cur;
 
 /* How long a warm-up may wait for one more answer (ten times that in all). */
-static double warm_patience_s;
+double httpb_warm_patience_s;
 
-static void stop_current(void)
+void httpb_stop_current(void)
 {
 	if (cur.running)
 		http_stop(&cur.peer);
@@ -100,7 +92,7 @@ static void stop_current(void)
 
 static void at_end(void)
 {
-	stop_current();
+	httpb_stop_current();
 	http_env_fini();
 }
 
@@ -124,7 +116,7 @@ static long sys_limit(const char *path)
 }
 
 /* Why this many connections cannot be held here by server s, or NULL. */
-static const char *level_refusal(int s, int conns, char *buf, size_t size)
+const char *httpb_level_refusal(int s, int conns, char *buf, size_t size)
 {
 	struct rlimit rl;
 	/* wrk and the server each need a descriptor per connection, and a few more; the
@@ -152,7 +144,7 @@ static const char *level_refusal(int s, int conns, char *buf, size_t size)
 	return NULL;
 }
 
-static int start(gb_state *st, struct http_peer *p, int server, const cpu_set_t *cpus)
+int httpb_start(gb_state *st, struct http_peer *p, int server, const cpu_set_t *cpus)
 {
 	static bool registered;
 	if (!registered) {
@@ -160,13 +152,13 @@ static int start(gb_state *st, struct http_peer *p, int server, const cpu_set_t 
 		registered = true;
 	}
 	char why[600];
-	int err = http_start(p, server, capacity, cpus, why, sizeof why);
+	int err = http_start(p, server, httpb_capacity, cpus, why, sizeof why);
 	if (err)
 		gb_skip(st, "%s: %s", http_servers[server].name, why);
 	return err;
 }
 
-static bool alive(const struct http_peer *p)
+bool httpb_alive(const struct http_peer *p)
 {
 	return waitpid(p->pid, NULL, WNOHANG) == 0;
 }
@@ -185,7 +177,7 @@ static double warm_up(const struct http_peer *p, int conns, int *answered)
 		return 0;
 	}
 	int64_t t0 = now_ns();
-	*answered = http_hold(p, conns, warm_patience_s, fds);
+	*answered = http_hold(p, conns, httpb_warm_patience_s, fds);
 	int64_t t1 = now_ns();
 	http_release(fds, conns);
 	free(fds);
@@ -204,12 +196,12 @@ static void sample_in_window(void *arg)
 	w->procs = http_tree_procs(w->peer, &w->threads);
 }
 
-static void run_rate(gb_state *st, const void *data)
+void httpb_run_rate(gb_state *st, const void *data)
 {
 	const struct rate_case *c = data;
 	int conns = (int)gb_range(st, 0);
 	char why[600];
-	if (level_refusal(c->server, conns, why, sizeof why)) {
+	if (httpb_level_refusal(c->server, conns, why, sizeof why)) {
 		gb_skip(st, "%s", why);
 		return;
 	}
@@ -223,10 +215,10 @@ static void run_rate(gb_state *st, const void *data)
 		return;
 	}
 	if (cur.running && (cur.peer.server != c->server || cur.split != c->split ||
-			    !alive(&cur.peer)))
-		stop_current();
+			    !httpb_alive(&cur.peer)))
+		httpb_stop_current();
 	if (!cur.running) {
-		if (start(st, &cur.peer, c->server, c->split ? &server_cpus : NULL) != 0)
+		if (httpb_start(st, &cur.peer, c->server, c->split ? &server_cpus : NULL) != 0)
 			return;
 		cur.running = true;
 		cur.split = c->split;
@@ -236,7 +228,7 @@ static void run_rate(gb_state *st, const void *data)
 		 c->big ? HTTP_BIG_PATH : HTTP_SMALL_PATH);
 	/* wrk's window holds its connecting too: 10,000 connections take seconds to open
 	 * on two PUs, so the window grows by a second per 2,500 connections. */
-	int secs = window_s + conns / 2500;
+	int secs = httpb_window_s + conns / 2500;
 	/* Once a row and level, on its first repetition: the later ones find the server as
 	 * the last window left it. */
 	if (cur.warm_case != data || cur.warm_conns != conns) {
@@ -260,7 +252,7 @@ static void run_rate(gb_state *st, const void *data)
 				  &r, why, sizeof why);
 		http_tree_quiet(&cur.peer, 2000);
 		double cpu1 = http_tree_cpu_ns(&cur.peer);
-		if (!err && !alive(&cur.peer)) {
+		if (!err && !httpb_alive(&cur.peer)) {
 			snprintf(why, sizeof why, "the server died during the run");
 			err = ECHILD;
 		}
@@ -274,7 +266,7 @@ static void run_rate(gb_state *st, const void *data)
 		}
 		if (err) {
 			gb_skip(st, "%s: %s", http_servers[c->server].name, why);
-			stop_current();
+			httpb_stop_current();
 			return;
 		}
 		gb_set_iteration_time(st, r.seconds);
@@ -311,12 +303,12 @@ static long memory_now(const struct http_peer *p, long *pss, long *kmem)
 	return *pss + (*kmem > 0 ? *kmem : 0);
 }
 
-static void run_memory(gb_state *st, const void *data)
+void httpb_run_memory(gb_state *st, const void *data)
 {
 	const struct memory_case *c = data;
 	int conns = (int)gb_range(st, 0);
 	char why[600];
-	if (level_refusal(c->server, conns, why, sizeof why)) {
+	if (httpb_level_refusal(c->server, conns, why, sizeof why)) {
 		gb_skip(st, "%s", why);
 		return;
 	}
@@ -338,9 +330,9 @@ static void run_memory(gb_state *st, const void *data)
 		 * run in a row, as the scenario's others do (in_a_row: no p-value). The
 		 * server is placed as the rate rows' (split), which then run on it. */
 		if (!cur.running || cur.mem_row != data || cur.mem_conns != conns ||
-		    cur.peer.server != c->server || !alive(&cur.peer)) {
-			stop_current();
-			if (start(st, &cur.peer, c->server, split ? &server_cpus : NULL) != 0)
+		    cur.peer.server != c->server || !httpb_alive(&cur.peer)) {
+			httpb_stop_current();
+			if (httpb_start(st, &cur.peer, c->server, split ? &server_cpus : NULL) != 0)
 				break;
 			cur.running = true;
 			cur.split = split;
@@ -350,13 +342,13 @@ static void run_memory(gb_state *st, const void *data)
 			 * lazily loaded code) is in the baseline, not charged to the
 			 * connections. */
 			int one = -1;
-			http_hold(&cur.peer, 1, patience_s, &one);
+			http_hold(&cur.peer, 1, httpb_patience_s, &one);
 			http_release(&one, 1);
 			settle();
 			memory_now(&cur.peer, &cur.base_pss, &cur.base_kmem);
 		}
 		int64_t t0 = now_ns();
-		held = http_hold(&cur.peer, conns, patience_s, fds);
+		held = http_hold(&cur.peer, conns, httpb_patience_s, fds);
 		int64_t t1 = now_ns();
 		settle();
 		long pss, kmem;
@@ -364,7 +356,7 @@ static void run_memory(gb_state *st, const void *data)
 		procs = http_tree_procs(&cur.peer, &threads);
 		http_release(fds, conns);
 		if (held == 0) {
-			stop_current();
+			httpb_stop_current();
 			gb_skip(st, "%s answered none of %d connections", http_servers[c->server].name,
 				conns);
 			break;
@@ -396,274 +388,3 @@ static void run_memory(gb_state *st, const void *data)
 		gb_set_label(st, label);
 	}
 }
-
-struct held_case {
-	int server;
-	int cap;
-};
-
-/* Connections held open under a memory limit, added a step at a time to one server until
- * one step is not all answered, the OOM killer kills in the cgroup, or the server dies:
- * held is the last total that stood whole. */
-static void run_held(gb_state *st, const void *data)
-{
-	const struct held_case *c = data;
-	long long limit = (long long)gb_range(st, 0) << 20;
-	const char *nocg;
-	char why[600];
-	if (!http_contained(&nocg)) {
-		/* http_env_init has not run yet when this is the first row of the run. */
-		if (http_env_init(why, sizeof why) != 0 || !http_contained(&nocg)) {
-			gb_skip(st, "a memory limit needs a memory cgroup: %s", nocg);
-			return;
-		}
-	}
-	int cap = c->cap;
-	if (level_refusal(c->server, cap, why, sizeof why)) {
-		gb_skip(st, "%s", why);
-		return;
-	}
-	stop_current();
-	int *fds = malloc((size_t)cap * sizeof *fds), step = cap / 40 > 50 ? cap / 40 : 50;
-	if (!fds) {
-		gb_skip(st, "malloc: %s", strerror(ENOMEM));
-		return;
-	}
-	for (int i = 0; i < cap; i++)
-		fds[i] = -1;
-	int held = 0;
-	long kills = 0;
-	char reason[160] = "";
-	while (gb_keep_running(st)) {
-		struct http_peer p;
-		if (start(st, &p, c->server, NULL) != 0)
-			break;
-		int one = -1;
-		http_hold(&p, 1, patience_s, &one);
-		http_release(&one, 1);
-		int err = http_limit(limit);
-		if (err) {
-			http_stop(&p);
-			gb_skip(st, "the cgroup's memory limit: %s", strerror(err));
-			break;
-		}
-		long oom0 = http_oom_kills();
-		int64_t t0 = now_ns();
-		held = 0;
-		snprintf(reason, sizeof reason, "reached the sweep's cap, %d", cap);
-		for (int open = 0; open < cap;) {
-			int n = cap - open < step ? cap - open : step;
-			int got = http_hold(&p, n, patience_s, fds + open);
-			open += n;
-			kills = http_oom_kills() - oom0;
-			if (kills > 0) {
-				snprintf(reason, sizeof reason, "OOM kill at %d", open);
-				break;
-			}
-			if (!alive(&p)) {
-				snprintf(reason, sizeof reason, "server died at %d", open);
-				break;
-			}
-			if (got < n) {
-				snprintf(reason, sizeof reason, "answered %d of the %d after %d", got, n,
-					 open - n);
-				break;
-			}
-			held = open;
-		}
-		int64_t t1 = now_ns();
-		http_release(fds, cap);
-		http_stop(&p);
-		http_limit(-1);
-		gb_set_iteration_time(st, (double)(t1 - t0) * 1e-9);
-	}
-	free(fds);
-	if (gb_error_occurred(st))
-		return;
-	gb_counter(st, "held", held, 0);
-	gb_counter(st, "oom_kills", (double)kills, 0);
-	gb_set_label(st, reason);
-}
-
-static enum worker_mode mode_of(int s)
-{
-	return http_servers[s].thread ? MODE_THREAD : MODE_PROCESS;
-}
-
-/* Apache's configuration as the run writes it (port and folder aside), into the JSON:
- * what "as shipped, plus capacity" means is there to read. */
-static void record_apache_conf(void)
-{
-	for (int s = HTTP_APACHE_PREFORK; s < HTTP_NSERVERS; s++) {
-		char conf[4096], key[64];
-		if (http_apache_conf(conf, sizeof conf, s, 0, "RUNDIR", capacity) == 0) {
-			size_t n = strlen(conf);
-			if (n && conf[n - 1] == '\n')
-				conf[n - 1] = '\0'; /* the console ends the line */
-			snprintf(key, sizeof key, "http_conf_%s", http_servers[s].name);
-			gb_add_context_quiet(key, conf);
-		}
-	}
-}
-
-static int at_most(const struct suite_opts *opts, int n)
-{
-	return opts->repetitions < n ? opts->repetitions : n;
-}
-
-/* Under one memory limit: how many connections each server holds, each repetition a
- * fresh server (so they are independent draws of one server's fate). The quick profile
- * asks it of the two servers C8's sentence is about, a thread or a process per
- * connection, three times each (a counted prediction, as every other counted row: about
- * a second a server; five each made `make claim C=C8` a minute); the full one of every
- * server (Apache prefork grows by 32 processes a second: half a minute to
- * fill 256 MiB). */
-static void register_held(const struct suite_opts *opts)
-{
-	bool full = opts->profile == PROFILE_FULL;
-	for (int s = 0; s < HTTP_NSERVERS; s++) {
-		bool pair = s == HTTP_THREAD_PER_CONN || s == HTTP_FORK_PER_CONN;
-		if (!full && !pair)
-			continue;
-		struct held_case c = {s, 10000};
-		bench_arg(bench_register(&(struct bench_row){
-			.scenario = &scenario_http, .measure = "held",
-			.variant = http_servers[s].name, .mode = mode_of(s),
-			.arg_names = {"limit_mib"}, .fn = run_held, .data = &c,
-			.data_size = sizeof c, .time = BENCH_MANUAL_TIME, .unit = GB_MS,
-			.iterations = 1, .repetitions = at_most(opts, 3)}), 256);
-	}
-}
-
-/* The rows C8's counted predictions compare (claims.py): they get three repetitions
- * in the quick profile, the others one. */
-static bool counted_rate(int s, bool close)
-{
-	return close && (s == HTTP_THREAD_PER_CONN || s == HTTP_FORK_PER_CONN);
-}
-
-/* The level each pair's rule reads: 1000 for the suite's (C8's key number), 100 for
- * Apache's (prefork grows by 32 processes a second at most). */
-static bool counted_memory(int s, int conns)
-{
-	if (s == HTTP_THREAD_PER_CONN || s == HTTP_FORK_PER_CONN)
-		return conns == 1000;
-	return conns == 100 && (s == HTTP_APACHE_WORKER || s == HTTP_APACHE_PREFORK);
-}
-
-/* The four series the handout draws, swept to 1000 connections in the quick profile
- * too, so its figure keeps a line. */
-static bool handout_series(int s)
-{
-	return s == HTTP_THREAD_PER_CONN || s == HTTP_FORK_PER_CONN ||
-	       s == HTTP_APACHE_EVENT || s == HTTP_APACHE_PREFORK;
-}
-
-static void register_rate(const struct suite_opts *opts, int s, bool close, bool big,
-			  bool split)
-{
-	bool full = opts->profile == PROFILE_FULL;
-	static const int full_levels[] = {1, 10, 100, 1000, 10000};
-	struct rate_case c = {s, close, big, split};
-	int reps = full || counted_rate(s, close) ? at_most(opts, 3) : 1;
-	struct bench *b = bench_register(&(struct bench_row){
-		.scenario = &scenario_http, .measure = "rate",
-		.variant = http_servers[s].name, .mode = mode_of(s),
-		.fixed = {{"conn", close ? "close" : "keepalive"}, {"body", big ? "64k" : "small"},
-			  {"pin", split ? "split" : "none"}},
-		.arg_names = {"connections"}, .fn = run_rate, .data = &c,
-		.data_size = sizeof c, .time = BENCH_MANUAL_TIME, .unit = GB_MS,
-		.iterations = 1, .repetitions = reps});
-	if (full && split && !big)
-		for (size_t i = 0; i < ARRAY_SIZE(full_levels); i++)
-			bench_arg(b, full_levels[i]);
-	else
-		bench_arg(b, 100);
-	/* Apache prefork not at 1000 in quick: its warm-up to 1000 processes (32 a second)
-	 * would take half a minute; the full profile sweeps it. */
-	if (!full && split && !close && handout_series(s) && s != HTTP_APACHE_PREFORK)
-		bench_arg(b, 1000);
-}
-
-/* Server s's memory rows at 100 connections and fewer, or (above) the larger ones. */
-static void register_memory(const struct suite_opts *opts, int s, const int *levels,
-			    size_t nlevels, bool above)
-{
-	bool full = opts->profile == PROFILE_FULL;
-	struct memory_case c = {s};
-	for (size_t i = 0; i < nlevels; i++) {
-		if ((levels[i] > 100) != above)
-			continue;
-		/* Apache prefork would take half a minute to 1000 connections: the quick
-		 * profile holds 100 of Apache's. */
-		if (!full && http_servers[s].mpm && levels[i] > 100)
-			continue;
-		/* Three of each pair C8 counts at the level its rule reads (a fresh server,
-		 * then twice more on it); one of the rest in the quick profile, for the
-		 * figure. */
-		int reps = full || counted_memory(s, levels[i]) ? at_most(opts, 3) : 1;
-		bench_arg(bench_register(&(struct bench_row){
-			.scenario = &scenario_http, .measure = "memory",
-			.variant = http_servers[s].name, .mode = mode_of(s),
-			.arg_names = {"connections"}, .fn = run_memory, .data = &c,
-			.data_size = sizeof c, .time = BENCH_MANUAL_TIME, .unit = GB_MS,
-			.iterations = 1, .repetitions = reps}), levels[i]);
-	}
-}
-
-static void register_all(const struct suite_opts *opts)
-{
-	bool full = opts->profile == PROFILE_FULL;
-	window_s = full ? 2 : 1;
-	patience_s = full ? 10 : 5;
-	/* Apache prefork needs seven seconds to 100 processes, a minute to 1000: a
-	 * warm-up waits for the next answer 1.5 s (6 s), 15 s (a minute) in all. */
-	warm_patience_s = full ? 6 : 1.5;
-	capacity = full ? 10000 : 1000;
-	record_apache_conf();
-
-	/* quick: what the verdicts, the main figure (memory per connection) and the
-	 * not-a-toy check need, a second a wrk window, each run in a row: keep-alive at 100
-	 * connections once for every server but Apache worker (1000 too for three of the
-	 * handout's four), a connection per request at 100 three times for the counted pair
-	 * only, epoll unpinned once. full: the whole sweep, three times, the 64 KiB body,
-	 * every server unpinned and with a connection per request.
-	 * Each server's memory rows at 100 connections and fewer come first, its rate rows
-	 * then run on the server they leave (grown to 100: Apache prefork's warm-up is
-	 * then a moment, not seven seconds), its larger memory rows last (each fresh). */
-	static const int quick_mem[] = {100, 1000}, full_mem[] = {100, 1000, 10000};
-	const int *levels = full ? full_mem : quick_mem;
-	size_t nlevels = full ? ARRAY_SIZE(full_mem) : ARRAY_SIZE(quick_mem);
-	for (int s = 0; s < HTTP_NSERVERS; s++) {
-		register_memory(opts, s, levels, nlevels, false);
-		/* Apache worker's rate is no verdict's, no target's, not the handout's. */
-		if (full || s != HTTP_APACHE_WORKER)
-			register_rate(opts, s, false, false, true);
-		if (full || counted_rate(s, true))
-			register_rate(opts, s, true, false, true);
-		if (full)
-			register_rate(opts, s, false, true, true);
-		/* Unpinned: what the same server does when wrk and it share the PUs. */
-		if (full || s == HTTP_EPOLL)
-			register_rate(opts, s, false, false, false);
-		register_memory(opts, s, levels, nlevels, true);
-	}
-	register_held(opts);
-}
-
-const struct scenario scenario_http = {
-	.name = "http",
-	.desc = "HTTP servers under wrk: the suite's worker models and Apache's MPMs (C8)",
-	.register_all = register_all,
-	/* A server stays up across its rows (see above). */
-	.in_a_row = true,
-	.families = {
-		{"rate", "requests per second, latency p50/p99, errors and server CPU per "
-			 "request under wrk at N connections"},
-		{"memory", "memory per idle keep-alive connection: Pss of every server process "
-			   "plus its cgroup's kernel memory, minus the same with none open"},
-		{"held", "idle keep-alive connections held under a memory limit (the cgroup's), "
-			 "added a step at a time until a step fails, the OOM killer kills, or the "
-			 "server dies"},
-	},
-};

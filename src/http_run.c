@@ -1,12 +1,11 @@
-/* http_run.c - starting, measuring and stopping the http scenario's servers
- * (http_run.h). */
+/* http_run.c - the http scenario's run: its cgroup, temporary folder and guard, and
+ * starting and stopping its servers, the suite's and Apache (http_run.h). */
 #include "http_run.h"
+#include "http_tree.h"
 #include "cgmem.h"
-#include "mem.h"
 #include "util.h"
 
 #include <arpa/inet.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -141,187 +140,6 @@ void http_env_fini(void)
 	env.ready = false;
 }
 
-/* --- the process tree ------------------------------------------------------------- */
-
-struct pstat {
-	pid_t pid, ppid;
-	char state;               /* R, S, Z ... */
-	unsigned long long own, children; /* utime + stime, cutime + cstime: clock ticks */
-	long threads;
-};
-
-static int read_pstat(pid_t pid, struct pstat *s)
-{
-	char path[64], buf[1024];
-	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-	if (read_text(path, buf, sizeof buf) != 0)
-		return -1;
-	/* The command may hold spaces and parentheses: the fields start after the last ')'. */
-	char *p = strrchr(buf, ')');
-	if (!p)
-		return -1;
-	unsigned long long ut, st;
-	long long cut, cst;
-	int ppid;
-	if (sscanf(p + 2, "%c %d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu %lld %lld %*d %*d %ld",
-		   &s->state, &ppid, &ut, &st, &cut, &cst, &s->threads) != 7)
-		return -1;
-	s->pid = pid;
-	s->ppid = ppid;
-	s->own = ut + st;
-	s->children = (unsigned long long)cut + (unsigned long long)cst;
-	return 0;
-}
-
-/* Every process of the server: its first and all their descendants. Returns how many
- * are in *out (malloc'd; the caller frees), or -1. */
-static int tree(pid_t root, struct pstat **out)
-{
-	DIR *d = opendir("/proc");
-	if (!d)
-		return -1;
-	size_t cap = 1024, n = 0;
-	struct pstat *all = malloc(cap * sizeof *all);
-	struct dirent *e;
-	while (all && (e = readdir(d))) {
-		char *end;
-		long pid = strtol(e->d_name, &end, 10);
-		if (*end || pid <= 0)
-			continue;
-		if (n == cap) {
-			struct pstat *m = realloc(all, 2 * cap * sizeof *all);
-			if (!m) {
-				free(all);
-				all = NULL;
-				break;
-			}
-			all = m;
-			cap *= 2;
-		}
-		if (read_pstat((pid_t)pid, &all[n]) == 0)
-			n++;
-	}
-	closedir(d);
-	if (!all)
-		return -1;
-	/* Moves the members to the front, parents before their children's turn. */
-	size_t k = 0;
-	for (size_t i = 0; i < n; i++)
-		if (all[i].pid == root) {
-			struct pstat t = all[0];
-			all[0] = all[i];
-			all[i] = t;
-			k = 1;
-		}
-	for (size_t scan = 0; scan < k; scan++)
-		for (size_t i = k; i < n; i++)
-			if (all[i].ppid == all[scan].pid) {
-				struct pstat t = all[k];
-				all[k++] = all[i];
-				all[i] = t;
-			}
-	*out = all;
-	return (int)k;
-}
-
-int http_tree_procs(const struct http_peer *p, int *threads)
-{
-	struct pstat *s;
-	int n = tree(p->pid, &s);
-	if (n < 0)
-		return -1;
-	long t = 0;
-	for (int i = 0; i < n; i++)
-		t += s[i].threads;
-	free(s);
-	if (threads)
-		*threads = (int)t;
-	return n;
-}
-
-/* The CPU time of pid's live threads in ns, exact (schedstat's first field is the
- * scheduler's sum_exec_runtime); 0 where the kernel does not keep it. */
-static double live_threads_ns(pid_t pid)
-{
-	char path[64];
-	snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
-	DIR *d = opendir(path);
-	if (!d)
-		return 0;
-	double ns = 0;
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		char p2[320], buf[128];
-		snprintf(p2, sizeof p2, "/proc/%d/task/%s/schedstat", (int)pid, e->d_name);
-		if (read_text(p2, buf, sizeof buf) == 0)
-			ns += strtod(buf, NULL);
-	}
-	closedir(d);
-	return ns;
-}
-
-double http_tree_cpu_ns(const struct http_peer *p)
-{
-	struct pstat *s;
-	int n = tree(p->pid, &s);
-	if (n < 0)
-		return -1;
-	/* /proc/PID/stat truncates each process's time to clock ticks (10 ms): a forked
-	 * child that served its connection in 5 ms reads 0, and a hundred of them, alive
-	 * when the sample is read, lost their whole second. Their live threads' exact time
-	 * is taken where it is more; the ticks keep a process's ended threads (a thread per
-	 * connection) and its reaped children, whose times the kernel sums exactly before
-	 * truncating once. */
-	double tick = 1e9 / (double)sysconf(_SC_CLK_TCK), t = 0;
-	for (int i = 0; i < n; i++) {
-		double own = (double)s[i].own * tick, live = live_threads_ns(s[i].pid);
-		t += (live > own ? live : own) + (double)s[i].children * tick;
-	}
-	free(s);
-	return t;
-}
-
-int http_tree_quiet(const struct http_peer *p, long wait_ms)
-{
-	/* A child that ends between the walk's read of its parent and its own read is
-	 * counted in neither: wait until none is ending (no zombie, the same processes
-	 * twice 20 ms apart). */
-	int prev = -1, n = -1;
-	for (long t = 0; t <= wait_ms; t += 20) {
-		struct pstat *s;
-		n = tree(p->pid, &s);
-		if (n < 0)
-			return -1;
-		bool zombie = false;
-		for (int i = 0; i < n; i++)
-			zombie |= s[i].state == 'Z';
-		free(s);
-		if (!zombie && n == prev)
-			return n;
-		prev = zombie ? -1 : n;
-		sleep_ms(20);
-	}
-	return n;
-}
-
-long http_tree_pss_kib(const struct http_peer *p)
-{
-	struct pstat *s;
-	int n = tree(p->pid, &s);
-	if (n < 0)
-		return -1;
-	long pss = 0;
-	for (int i = 0; i < n; i++) {
-		struct mem_rollup r;
-		if (mem_rollup(s[i].pid, &r) == 0) /* a process that just ended has none */
-			pss += r.pss;
-	}
-	free(s);
-	return pss;
-}
-
 long http_kmem_kib(void)
 {
 	return env.contained ? cgmem_kernel_kib(&env.cg) : -1;
@@ -363,52 +181,6 @@ static const char *httpd_path(void)
 		}
 	}
 	return path;
-}
-
-#define APACHE_MODULES "/usr/lib/apache2/modules"
-
-const char *http_apache_path(void)
-{
-	static const char *const where[] = {"/usr/sbin/apache2", "/usr/sbin/httpd"};
-	for (size_t i = 0; i < ARRAY_SIZE(where); i++)
-		if (access(where[i], X_OK) == 0)
-			return where[i];
-	return NULL;
-}
-
-int http_apache_conf(char *buf, size_t size, int s, int port, const char *dir, int capacity)
-{
-	const char *mpm = http_servers[s].mpm;
-	if (!mpm)
-		return EINVAL;
-	char cap[256];
-	/* Capacity is the only change to Debian's shipped MPM settings (StartServers, spare
-	 * servers and threads stay as shipped): as many connections at once as the sweep's
-	 * largest level, ThreadsPerChild 64 for the threaded MPMs. */
-	if (strcmp(mpm, "prefork") == 0)
-		snprintf(cap, sizeof cap, "ServerLimit %d\nMaxRequestWorkers %d\n", capacity,
-			 capacity);
-	else
-		snprintf(cap, sizeof cap, "ThreadLimit 64\nThreadsPerChild 64\nServerLimit %d\n"
-			 "MaxRequestWorkers %d\n", (capacity + 63) / 64, (capacity + 63) / 64 * 64);
-	bool root = geteuid() == 0;
-	int n = snprintf(buf, size,
-		"# Written by tvp's http scenario: Apache httpd 2.4, mpm_%s, on 127.0.0.1 only.\n"
-		"ServerName localhost\nServerRoot %s\nListen 127.0.0.1:%d\n"
-		"PidFile %s/httpd.pid\nErrorLog %s/error.log\nDefaultRuntimeDir %s\n"
-		"Mutex file:%s default\n"
-		"LoadModule mpm_%s_module " APACHE_MODULES "/mod_mpm_%s.so\n"
-		"LoadModule authz_core_module " APACHE_MODULES "/mod_authz_core.so\n"
-		"%s"
-		"DocumentRoot %s/htdocs\n<Directory %s/htdocs>\n  Require all granted\n</Directory>\n"
-		"# The suite's servers keep a connection while the client does: so does this\n"
-		"# one (Debian ships MaxKeepAliveRequests 100, KeepAliveTimeout 5), or wrk's\n"
-		"# keep-alive runs would reconnect, and idle connections held for the memory\n"
-		"# measurement would be closed under it.\n"
-		"KeepAlive On\nMaxKeepAliveRequests 0\nKeepAliveTimeout 60\n%s",
-		mpm, dir, port, dir, dir, dir, dir, mpm, mpm,
-		root ? "User www-data\nGroup www-data\n" : "", dir, dir, cap);
-	return n < 0 || (size_t)n >= size ? ENAMETOOLONG : 0;
 }
 
 static int write_file(const char *path, const char *data, size_t len)
@@ -639,12 +411,32 @@ int http_start(struct http_peer *p, int s, int capacity, const cpu_set_t *cpus, 
 				   : start_suite(p, s, capacity, cpus, why, size);
 }
 
+/* A fresh cgroup, of the same name, for the next server. The emptied one still holds
+ * kernel memory its last server left charged to it, so a server started in it read that
+ * in its baseline (the reference: 7-11 MiB of kernel memory in idle servers whose own is
+ * under 100 KiB, and connections that then seemed to free kernel memory). Removed, what
+ * it holds moves to its parent. Where it cannot be renewed, the old one stays. */
+static void renew_cgroup(void)
+{
+	struct cgmem old = env.cg;
+	const char *name = strrchr(old.dir, '/');
+	char why[400];
+	if (!name || cgmem_remove(&env.cg) != 0) {
+		env.cg = old;
+		return;
+	}
+	if (cgmem_make_in(&env.cg, old.version, old.home, name + 1, why, sizeof why) != 0) {
+		env.contained = false;
+		snprintf(env.no_cgroup, sizeof env.no_cgroup, "no memory cgroup: %s", why);
+	}
+}
+
 void http_stop(struct http_peer *p)
 {
 	if (p->pid <= 0)
 		return;
 	struct pstat *s;
-	int n = tree(p->pid, &s);
+	int n = http_tree_list(p->pid, &s);
 	/* Apache stops its children on SIGTERM; the suite's die with their parent. */
 	kill(p->pid, SIGTERM);
 	if (!reaped(p->pid, 3000)) {
@@ -672,95 +464,7 @@ void http_stop(struct http_peer *p)
 			}
 			sleep_ms(10);
 		}
+		renew_cgroup();
 	}
 	p->pid = -1;
-}
-
-/* --- idle connections ------------------------------------------------------------- */
-
-int http_hold(const struct http_peer *p, int n, double patience_s, int *fds)
-{
-	static const char req[] = "GET " HTTP_SMALL_PATH " HTTP/1.1\r\nHost: localhost\r\n\r\n";
-	size_t blen;
-	const char *body = http_body(HTTP_SMALL_PATH, &blen);
-	enum { CONNECTING, SENT, DONE, FAILED };
-	char *state = calloc((size_t)n, 1);
-	struct pollfd *pf = calloc((size_t)n, sizeof *pf);
-	char(*buf)[1024] = calloc((size_t)n, sizeof *buf);
-	size_t *got = calloc((size_t)n, sizeof *got);
-	int answered = 0;
-	if (!state || !pf || !buf || !got)
-		goto out;
-	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)p->port),
-				.sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-	for (int i = 0; i < n; i++) {
-		fds[i] = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-		if (fds[i] < 0 || (connect(fds[i], (struct sockaddr *)&a, sizeof a) != 0 &&
-				   errno != EINPROGRESS))
-			state[i] = FAILED;
-	}
-	/* However long answers keep coming, ten patiences at most: Apache prefork grows by
-	 * 32 processes a second, and would take five minutes to 10,000. */
-	int64_t last = now_ns(), end = last + (int64_t)(10 * patience_s * 1e9);
-	for (;;) {
-		int open = 0;
-		for (int i = 0; i < n; i++) {
-			pf[i].fd = state[i] == CONNECTING || state[i] == SENT ? fds[i] : -1;
-			pf[i].events = state[i] == CONNECTING ? POLLOUT : POLLIN;
-			open += pf[i].fd >= 0;
-		}
-		int64_t left = (int64_t)(patience_s * 1e9) - (now_ns() - last);
-		if (end - now_ns() < left)
-			left = end - now_ns();
-		if (!open || left <= 0)
-			break;
-		int r = poll(pf, (nfds_t)n, (int)(left / 1000000) + 1);
-		if (r < 0 && errno != EINTR)
-			break;
-		for (int i = 0; r > 0 && i < n; i++) {
-			if (pf[i].fd < 0 || !pf[i].revents)
-				continue;
-			last = now_ns();
-			if (state[i] == CONNECTING) {
-				int e = 0;
-				socklen_t el = sizeof e;
-				getsockopt(fds[i], SOL_SOCKET, SO_ERROR, &e, &el);
-				state[i] = e == 0 && send(fds[i], req, sizeof req - 1, MSG_NOSIGNAL) ==
-							     (ssize_t)(sizeof req - 1) ? SENT : FAILED;
-				continue;
-			}
-			ssize_t k = read(fds[i], buf[i] + got[i], sizeof buf[i] - 1 - got[i]);
-			if (k <= 0) {
-				if (k == 0 || errno != EAGAIN)
-					state[i] = FAILED;
-				continue;
-			}
-			got[i] += (size_t)k;
-			buf[i][got[i]] = '\0';
-			char *h = strstr(buf[i], "\r\n\r\n");
-			if (h && (size_t)(buf[i] + got[i] - (h + 4)) >= blen) {
-				bool ok = strncmp(buf[i], "HTTP/1.1 200", 12) == 0 &&
-					  memcmp(h + 4, body, blen) == 0;
-				state[i] = ok ? DONE : FAILED;
-				answered += ok;
-			} else if (got[i] == sizeof buf[i] - 1) {
-				state[i] = FAILED;
-			}
-		}
-	}
-out:
-	free(state);
-	free(pf);
-	free(buf);
-	free(got);
-	return answered;
-}
-
-void http_release(int *fds, int n)
-{
-	for (int i = 0; i < n; i++)
-		if (fds[i] >= 0) {
-			close(fds[i]);
-			fds[i] = -1;
-		}
 }

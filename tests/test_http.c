@@ -96,6 +96,10 @@ static void test_apache_conf(void **state)
 	assert_int_equal(http_apache_conf(conf, sizeof conf, HTTP_APACHE_EVENT, 1, "/d", 1000), 0);
 	/* 1000 connections in children of 64 threads: 16 of them, 1024 threads. */
 	assert_non_null(strstr(conf, "ThreadsPerChild 64\nServerLimit 16\nMaxRequestWorkers 1024\n"));
+	/* Debian's shipped MPM file first, the capacity after it (the last value wins). */
+	char *shipped = strstr(conf, "IncludeOptional /etc/apache2/mods-available/mpm_event.conf\n");
+	assert_non_null(shipped);
+	assert_true(shipped < strstr(conf, "ThreadsPerChild 64"));
 	assert_non_null(strstr(conf, "mod_mpm_event.so"));
 	/* The suite's own models have no Apache configuration; a buffer too small is said. */
 	assert_int_equal(http_apache_conf(conf, sizeof conf, HTTP_EPOLL, 1, "/d", 10), EINVAL);

@@ -2,9 +2,10 @@
 worker model, keep-alive and a connection per request; tvp-bench drives it and Apache
 with wrk and leaves nothing behind after a run, a failed run, Ctrl-C and kill -9 (no
 server, Apache or wrk process, no cgroup, no temporary folder); connections held under a
-memory limit by five fresh servers; Python's servers answer alike, their memory rows come
-from a tiny run and Ctrl-C leaves no server; the budget planner knows the new rows. Load only on 127.0.0.1, a few connections and one-second windows:
-nothing here asserts a speed.
+memory limit by fresh servers; a server measured after another adds up. Python's servers
+are tests/test_http_python.py's, the report's reading and the budget planner
+tests/test_http_report.py's. Load only on 127.0.0.1, a few connections and one-second
+windows: nothing here asserts a speed.
 
 Run by tests/run with BUILD set to the build folder. Apache's tests are skipped with
 the reason where apache2 is not installed (make deps installs it), wrk's where wrk is
@@ -25,48 +26,8 @@ BUILD = os.path.join(ROOT, os.environ.get("BUILD", "build"))
 sys.path.insert(0, os.path.join(ROOT, "tests"))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
 from scripts_kit import marked, describe_processes, memory_cgroup_home, wait_until  # noqa: E402
-
-BENCH = os.path.join(BUILD, "tvp-bench")
-# The server is static and never sanitized: beside the plain build's tvp-bench.
-HTTPD = next((p for p in (os.path.join(BUILD, "tvp-httpd"),
-                          os.path.join(ROOT, "build", "tvp-httpd")) if os.access(p, os.X_OK)),
-             os.path.join(BUILD, "tvp-httpd"))
-MODELS = ["thread_per_conn", "fork_per_conn", "prefork_pool", "thread_pool", "epoll"]
-HAVE_APACHE = os.access("/usr/sbin/apache2", os.X_OK)
-HAVE_WRK = shutil.which("wrk") is not None
-
-
-def body(n):
-    """The bytes src/http_server.c serves, written out again here from its rule."""
-    return bytes(ord("\n") if (i + 1) % 64 == 0 else ord("a") + (i * 7 + i // 64) % 26
-                 for i in range(n))
-
-
-def read_reply(sock, buf=b""):
-    """One HTTP reply: (status line, headers dict, body, bytes left over)."""
-    while b"\r\n\r\n" not in buf:
-        chunk = sock.recv(65536)
-        if not chunk:
-            raise EOFError(f"closed before a header block: {buf[:200]!r}")
-        buf += chunk
-    head, _, rest = buf.partition(b"\r\n\r\n")
-    lines = head.decode().split("\r\n")
-    headers = {k.strip().lower(): v.strip() for k, _, v in (ln.partition(":") for ln in lines[1:])}
-    length = int(headers["content-length"])
-    while len(rest) < length:
-        chunk = sock.recv(65536)
-        if not chunk:
-            raise EOFError("closed inside a body")
-        rest += chunk
-    return lines[0], headers, rest[:length], rest[length:]
-
-
-def closed_by_peer(sock):
-    sock.settimeout(5)
-    try:
-        return sock.recv(1) == b""
-    except ConnectionResetError:
-        return True
+from http_kit import (BENCH, HAVE_APACHE, HAVE_WRK, HTTPD, MODELS, _cmdline, body,  # noqa: E402
+                      closed_by_peer, read_reply)
 
 
 class Server:
@@ -283,6 +244,22 @@ class Runs(unittest.TestCase):
                                    b["kib_per_conn"] + b["baseline_kib"] / 1000, delta=0.5)
         self.assert_nothing_left()
 
+    def test_a_server_after_another_is_measured_in_a_fresh_cgroup(self):
+        """The second server's idle baseline holds none of the first's kernel memory:
+        its total is its baseline plus what its connections added, and the connections
+        add kernel memory (the reference's epoll row at 100, after the thread pool's,
+        read 7 MiB of kernel memory idle and a negative kernel part per connection)."""
+        doc = self.bench("^http/(thread_pool|epoll)/.*memory/connections:100/")
+        rows = self.rows(doc)
+        self.assertEqual([b["name"].split("/")[1] for b in rows], ["thread_pool", "epoll"])
+        for b in rows:
+            self.assertFalse(b.get("error_occurred"), b.get("error_message"))
+            self.assertAlmostEqual(b["total_kib_per_conn"],
+                                   b["kib_per_conn"] + b["baseline_kib"] / 100, delta=0.5)
+            if "kmem_kib_per_conn" in rows[0]:  # contained: a memory cgroup of its own
+                self.assertIn("kmem_kib_per_conn", b)
+        self.assert_nothing_left()
+
     def test_connections_held_under_a_memory_limit(self):
         """Three fresh servers filled step by step in a cgroup (v1 or v2) limited to
         256 MiB: each sweep ends (an OOM kill, a step unanswered, or the cap) and says
@@ -385,6 +362,8 @@ class Runs(unittest.TestCase):
         self.assertIn("MaxRequestWorkers 1000", conf)
         self.assertIn("Listen 127.0.0.1:", conf)
         self.assertIn("ThreadsPerChild 64", doc["context"]["http_conf_apache_event"])
+        # Debian's shipped MPM settings under the capacity, not httpd's compiled-in ones.
+        self.assertIn("IncludeOptional /etc/apache2/mods-available/mpm_prefork.conf", conf)
         self.assert_nothing_left()
 
     def test_apache_in_a_private_tmpdir_is_skipped_with_the_reason(self):
@@ -424,235 +403,6 @@ class Runs(unittest.TestCase):
             for sig in (signal.SIGINT, signal.SIGKILL):
                 with self.subTest(server=server, signal=sig.name):
                     self.interrupt(sig, filt, server)
-
-
-def _cmdline(pid):
-    try:
-        with open(f"/proc/{pid}/cmdline", "rb") as f:
-            return f.read().decode(errors="replace")
-    except OSError:
-        return ""
-
-
-class PythonServers(unittest.TestCase):
-    """bench/py_http.py: Python's two standard servers answer with the C server's bytes,
-    keep-alive and close; its reading of wrk's report."""
-
-    def setUp(self):
-        sys.path.insert(0, os.path.join(ROOT, "bench"))
-        import py_http
-        self.py_http = py_http
-
-    def test_every_server_answers_the_same_bytes(self):
-        for model in ("threading", "forking", "pool"):
-            with self.subTest(model=model):
-                p, port = self.py_http.start(model, None)
-                try:
-                    with socket.create_connection(("127.0.0.1", port), timeout=10) as c:
-                        c.sendall(b"GET /64k.txt HTTP/1.1\r\nHost: x\r\n\r\n")
-                        status, h, b, rest = read_reply(c)
-                        self.assertEqual((status.split()[1], b), ("200", body(65536)))
-                        c.sendall(b"GET /small.txt HTTP/1.1\r\nConnection: close\r\n\r\n")
-                        status, h, b, rest = read_reply(c, rest)
-                        # Said back: without it wrk counts a read error per request.
-                        self.assertEqual((b, h.get("connection")), (body(128), "close"))
-                        self.assertTrue(closed_by_peer(c))
-                finally:
-                    self.py_http.stop(p)
-
-    def py_bench(self, *args, **kw):
-        self.tmp = tempfile.mkdtemp()
-        self.addCleanup(shutil.rmtree, self.tmp, True)
-        self.mark = f"{os.getpid()}-{self.id()}"
-        env = dict(os.environ, TVP_TEST_MARK=self.mark)
-        return subprocess.Popen([sys.executable, os.path.join(ROOT, "bench", "py_bench.py"),
-                                 *args], env=env, cwd=self.tmp, text=True,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kw)
-
-    def test_memory_rows_from_a_tiny_run(self):
-        """http_memory: each server holds its 100 idle connections, a forked child each
-        for ForkingMixIn, one process for the threaded two; Pss per connection counted;
-        no server left after the run."""
-        out = "out.json"
-        p = self.py_bench("--filter", "measure:http_memory", "--repetitions", "1",
-                          "--out", out)
-        stdout, stderr = p.communicate(timeout=240)
-        self.assertEqual(p.returncode, 0, stderr[-2000:])
-        with open(os.path.join(self.tmp, out)) as f:
-            rows = [b for b in json.load(f)["benchmarks"] if "http_memory" in b["name"]]
-        by = {b["name"].split("/")[1]: b for b in rows}
-        self.assertEqual(sorted(by), ["http_forking", "http_pool", "http_threading"])
-        for variant, b in by.items():
-            with self.subTest(variant=variant):
-                self.assertFalse(b.get("error_occurred"), b.get("error_message"))
-                self.assertEqual(b["held"], 100)
-                self.assertGreater(b["pss_kib_per_conn"], 0)
-                self.assertEqual(b["server_processes"], 101 if variant == "http_forking" else 1)
-                self.assertGreaterEqual(b["server_threads"], 101)
-        self.assertTrue(wait_until(lambda: not marked(self.mark), 15),
-                        describe_processes(marked(self.mark)))
-
-    def test_a_server_that_does_not_start_is_skipped_with_the_reason(self):
-        """A memory row whose server never starts: skipped, saying so; nothing left."""
-        mark = f"{os.getpid()}-{self.id()}"
-        rows, skipped = [], []
-        suite = type("Suite", (), {"rows": rows, "wanted": lambda self, n: True,
-                                   "skip": lambda self, n, why: skipped.append((n, why))})()
-        fake = type("PyBench", (), {"name": staticmethod(
-            lambda variant, measure, **a: f"python/{variant}/x/measure:{measure}")})
-        old_server, old_env = dict(self.py_http.SERVER), os.environ.get("TVP_TEST_MARK")
-        os.environ["TVP_TEST_MARK"] = mark
-        try:
-            self.py_http.SERVER.update(http_threading="nonesuch")
-            self.py_http.run_memory(suite, fake, 1)
-        finally:
-            self.py_http.SERVER.update(old_server)
-            if old_env is None:
-                os.environ.pop("TVP_TEST_MARK")
-            else:
-                os.environ["TVP_TEST_MARK"] = old_env
-        self.assertEqual([n for n, _ in skipped], ["python/http_threading/x/measure:http_memory"])
-        self.assertIn("did not start", skipped[0][1])
-        self.assertEqual(sorted(r["name"].split("/")[1] for r in rows),
-                         ["http_forking", "http_pool"])
-        self.assertTrue(wait_until(lambda: not marked(mark), 15),
-                        describe_processes(marked(mark)))
-
-    def test_ctrl_c_mid_memory_row_leaves_no_server(self):
-        p = self.py_bench("--filter", "http_forking/.*measure:http_memory", "--out", "x.json",
-                          preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
-        self.addCleanup(lambda: p.poll() is None and (p.kill(), p.wait()))
-        self.assertTrue(wait_until(lambda: any("--serve" in _cmdline(q)
-                                               for q in marked(self.mark)), 120),
-                        "no server started")
-        time.sleep(0.3)
-        p.send_signal(signal.SIGINT)
-        p.communicate(timeout=60)
-        self.assertTrue(wait_until(lambda: not marked(self.mark), 15),
-                        describe_processes(marked(self.mark)))
-
-    def test_wrk_report(self):
-        out = ("  Latency Distribution\n     50%  850.00us\n     99%    1.50s \n"
-               "  40123 requests in 1.00s, 8.00MB read\n"
-               "  Socket errors: connect 1, read 2, write 3, timeout 4\n"
-               "  Non-2xx or 3xx responses: 5\nRequests/sec:  40050.25\n")
-        r = self.py_http.parse_wrk(out)
-        self.assertEqual((r["requests"], r["errors"], r["timeouts"]), (40123, 11, 4))
-        self.assertAlmostEqual(r["p50_us"], 850.0)
-        self.assertAlmostEqual(r["p99_us"], 1.5e6)
-        self.assertIsNone(self.py_http.parse_wrk("unable to connect\n"))
-
-    def test_bad_usage(self):
-        r = subprocess.run([sys.executable, os.path.join(ROOT, "bench", "py_http.py"),
-                            "--serve", "nonesuch"], capture_output=True, text=True, timeout=30)
-        self.assertNotEqual(r.returncode, 0)
-        self.assertIn("--serve", r.stderr)
-        self.assertNotIn("Traceback", r.stderr)
-
-
-class FakeRow:
-    """An http row as results.load gives it, with only what report/http.py reads."""
-
-    def __init__(self, variant, measure, error=None, **counters):
-        self.variant, self.measure, self.error = variant, measure, error
-        self.args = ({"conn": "keepalive", "body": "small", "pin": "split",
-                      "connections": 10000} if measure == "rate" else {"connections": 10000})
-        self.counters = {k: [v] for k, v in counters.items()}
-        self.usable = error is None
-        self.label = ""
-
-    def counter(self, name):
-        v = self.counters.get(name)
-        return v[0] if v else None
-
-
-class FakeRun:
-    def __init__(self, rows):
-        self.rows = rows
-
-    def select(self, scenario, measure=None, **args):
-        return [b for b in self.rows if measure in (None, b.measure) and
-                all(b.args.get(k) == v for k, v in args.items())]
-
-
-class Report(unittest.TestCase):
-    """report/http.py: a skipped row's reason in the report's language, as the other
-    sections' are; a process-per-connection server short of processes in wrk's window
-    is said to be, only where the run sampled it there."""
-
-    def setUp(self):
-        sys.path.insert(0, os.path.join(ROOT, "scripts"))
-        from report import http, i18n
-        self.http, self.i18n = http, i18n
-
-    def test_skip_reasons_are_translated(self):
-        why = "RLIMIT_NOFILE 200 cannot hold 10000 connections"
-        run = FakeRun([FakeRow("thread_per_conn", "rate", why),
-                       FakeRow("thread_per_conn", "memory", why)])
-        with self.i18n.language("zh"):
-            for lines in (self.http.rate_table(run), self.http.memory_table(run)):
-                text = "\n".join(lines)
-                self.assertIn("RLIMIT_NOFILE 为 200，容纳不了 10000 个连接", text)
-                self.assertNotIn("not translated", text)
-                self.assertNotIn("cannot hold", text)
-
-    def test_a_server_short_of_processes_in_the_window_is_said_to_be(self):
-        rows = [FakeRow("apache_prefork", "rate", requests_per_s=1e4, server_processes=300,
-                        server_threads=300, warmup_s=15.0),
-                # An older run: counted after wrk's window, no warm-up: nothing said.
-                FakeRow("prefork_pool", "rate", requests_per_s=1e4, server_processes=9,
-                        server_threads=9),
-                FakeRow("thread_pool", "rate", requests_per_s=1e4, server_processes=1,
-                        server_threads=300, warmup_s=0.1)]
-        said = self.http.starved(FakeRun(rows))
-        self.assertEqual(len(said), 1, said)
-        self.assertIn("Apache prefork held 300 processes", said[0])
-        self.assertIn("10000 connections", said[0])
-        table = "\n".join(self.http.rate_table(FakeRun(rows)))
-        self.assertIn("| 300 / 300 | 15.0 |", table)
-        self.assertIn("| – | – |", table)  # the older run's count is not shown
-
-
-class Budget(unittest.TestCase):
-    """The budget planner knows the new rows: each http row costs its wrk windows, not
-    the default second for a row the reference never ran."""
-
-    def test_http_rows_are_estimated_by_their_window(self):
-        from running import budget
-        from contract import results
-        names = subprocess.run([BENCH, "--scenario=http", "--benchmark_list_tests"],
-                               capture_output=True, text=True, timeout=60).stdout.split()
-        self.assertTrue(names)
-        items = budget.make_items({"http": names}, {"benchmarks": [], "context": {}}, {})
-        for it in items:
-            with self.subTest(name=it.name):
-                self.assertEqual(it.key.scenario, "http")
-                secs = it.seconds(0.05, 0.05, 5)
-                reps = it.fixed_reps or 5
-                if it.key.measure == "rate":
-                    self.assertGreaterEqual(secs, 1.0 * reps)  # a 1 s wrk window each
-                elif it.name in budget.C_CHANGED:  # a server kept across repetitions
-                    self.assertEqual(secs, budget.C_CHANGED[it.name][0] * reps)
-                else:  # a server started and filled with connections
-                    self.assertGreaterEqual(secs, 2.0 * reps)
-        self.assertIsNotNone(results)
-
-    def test_rows_changed_since_the_reference_cost_what_they_do_now(self):
-        """Apache prefork's memory row grew a fresh server three times in the reference
-        (7 s a repetition); now once: the planner counts the new cost until a reference
-        that ran the row as it is now (its rows carry total_kib_per_conn)."""
-        from running import budget
-        name = ("http/apache_prefork/process/measure:memory/connections:100/iterations:1/"
-                "repeats:3/manual_time")
-        row = {"name": name, "run_name": name, "run_type": "iteration", "iterations": 1,
-               "real_time": 6970.0, "time_unit": "ms", "kib_per_conn": 318.0}
-        ref = {"benchmarks": [row] * 3, "context": {}}
-        (it,) = budget.make_items({"http": [name]}, ref, {})
-        self.assertAlmostEqual(it.seconds(0.05, 0.05, 5), budget.C_CHANGED[name][0] * 3)
-        row = dict(row, total_kib_per_conn=370.0)
-        (it,) = budget.make_items({"http": [name]}, {"benchmarks": [row] * 3,
-                                                     "context": {}}, {})
-        self.assertAlmostEqual(it.seconds(0.05, 0.05, 5), 6.97 * 3)
 
 
 if __name__ == "__main__":

@@ -400,5 +400,77 @@ class HttpKeyNumber(unittest.TestCase):
                       "3.3× as much", text)
 
 
+class HttpReading(unittest.TestCase):
+    """C8's reading is written from this run's numbers whichever way they fall (the
+    reference said "thread per connection answered more … 1.44×" and then "A smaller unit
+    did not answer faster"): the reference as it is, then edited so that fork per
+    connection answers more, then so that the two are within 10%. No sentence of one
+    direction appears in another; a single wrk window is never called a median; the held
+    rows are what "room for more connections" rests on; the held sweep's end and the
+    Apache worker sentence come from the rows."""
+
+    def reading(self, ref, thread=None, fork=None):
+        from report import http
+        for b in http.rate_rows(ref, "keepalive"):
+            if b.args["connections"] == 100 and b.variant == "thread_per_conn" and thread:
+                b.counters["requests_per_s"] = [thread]
+            if b.args["connections"] == 100 and b.variant == "fork_per_conn" and fork:
+                b.counters["requests_per_s"] = [fork]
+        return " ".join(http.what_it_does_not_say(ref))
+
+    def test_both_ways(self):
+        ref = results.load(REFERENCE)
+        text = self.reading(ref, thread=120000.0, fork=80000.0)
+        self.assertIn("thread per connection answered more requests than fork per "
+                      "connection", text)
+        self.assertIn("120,000 requests/s against 80,000 (1.50×; one wrk window each", text)
+        self.assertIn("Here the thread also answered faster", text)
+        self.assertNotIn("did not answer faster", text)
+        self.assertNotIn("median", text.split("With a connection per request")[0])
+        text = self.reading(ref, thread=80000.0, fork=120000.0)
+        self.assertIn("fork per connection answered more requests than thread per "
+                      "connection", text)
+        self.assertIn("The smaller unit did not answer faster here.", text)
+        self.assertNotIn("Here the thread also answered faster", text)
+        text = self.reading(ref, thread=100000.0, fork=95000.0)
+        self.assertIn("within 10% of each other (one wrk window each, no test)", text)
+        self.assertNotIn("answered faster", text)
+        # What a smaller unit buys rests on the held rows, with their numbers.
+        self.assertIn("under the same 256 MiB, thread per connection held 7,250 "
+                      "connections and fork per connection 2,000", text)
+        # The connection-per-request row ran three windows: their median, said so.
+        self.assertIn("(3.2×; the median of 3 wrk windows on one server)", text)
+
+    def test_rows_say_their_own_counts_and_ends(self):
+        from report import http
+        ref = results.load(REFERENCE)
+        self.assertEqual(http.worker_counts(ref), " Apache worker held its 100 connections "
+                         "in 4 processes (the parent among them) and 199 threads.")
+        with i18n.language("zh"):
+            held = "\n".join(http.held_table(ref))
+        self.assertIn("在 7500 个连接时被 OOM 杀死", held)
+        self.assertNotIn("OOM kill at", held)
+        # The reference's Apache loaded no shipped MPM file: said so, not "shipped".
+        self.assertIn("compiled-in MPM defaults", http.shipped_words(ref))
+        ref.ctx["http_conf_apache_prefork"] = "IncludeOptional " \
+            "/etc/apache2/mods-available/mpm_prefork.conf\n"
+        for k in [k for k in ref.ctx if k.startswith("http_conf_apache_")]:
+            ref.ctx[k] = ref.ctx["http_conf_apache_prefork"]
+        self.assertIn("Debian's shipped MPM settings", http.shipped_words(ref))
+        # Beside the not-a-toy table: Apache's CPU per request against the suite's.
+        words = http.cpu_words(ref, http.toy_pairs(ref))
+        self.assertIn("Apache spent 59–68 µs of server CPU per request against the "
+                      "suite's 6.5–8.9 µs", words)
+        self.assertIn("is a hypothesis", words)
+
+    def test_key_pair_quotes_one_servers_readings_without_an_interval(self):
+        from report import claims_table
+        ref = results.load(REFERENCE)
+        samples = claims_table.key_samples("C8", ref)
+        self.assertEqual([len(s) for s in samples], [1, 1])
+        thread, process, _ratio, _unit = claims_table.key_numbers("C8", ref)
+        self.assertNotIn("[", thread + process)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -69,6 +69,19 @@ class Flags(unittest.TestCase):
         r = run_with({"start": slow, "ipc": CALM})
         self.assertEqual(list(state.changes(r)), ["ipc"])
 
+    def test_http_is_flagged_when_the_cache_line_round_trip_moves(self):
+        # The reference of 2026-12-07: 90.7 -> 347 ns across http, as large as scale's
+        # flagged move; http pins wrk and the server apart, so it crosses that path.
+        r = run_with({"start": CALM, "pool": dict(CALM, cacheline_ns=90.7),
+                      "http": dict(CALM, cacheline_ns=347)})
+        flagged = state.changes(r)
+        self.assertIn("http", flagged)
+        self.assertIn("cacheline_ns", flagged["http"][0])
+        self.assertIn("C8", state.flagged_claims(r))
+        # A probe http does not cross (a copy-on-write fault) leaves it unflagged.
+        r = run_with({"start": CALM, "pool": CALM, "http": dict(CALM, cow_fault_ns=9000)})
+        self.assertNotIn("http", state.changes(r))
+
     def test_fewer_cpus_is_a_change_too(self):
         r = run_with({"start": CALM, "scale": dict(CALM, parallel_pus=0.8)})
         self.assertIn("parallel_pus", state.changes(r)["scale"][0])

@@ -189,6 +189,12 @@ class Verdicts(unittest.TestCase):
                                                     f"process {kit.fmt(p)} of {pair.of}: "),
                                     cell)
                     continue
+                if pair.one_server:
+                    # Readings of one server: their median, no interval (C8).
+                    self.assertTrue(cell.startswith(f"thread {kit.fmt(t)} · process "
+                                                    f"{kit.fmt(p)}: "), cell)
+                    self.assertTrue(cell.endswith(f"; process = {times(p / t)} × thread"), cell)
+                    continue
                 self.assertTrue(cell.startswith(f"thread {kit.fmt(t)} ["), (cell, t))
                 self.assertIn(f" · process {kit.fmt(p)} [", cell)
                 if pair.within is None:

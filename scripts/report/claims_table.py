@@ -23,7 +23,10 @@ ANCHORS = {"C1": "#c1--what-a-worker-owns", "C2": "#c2--creation-cost-and-copy-o
 
 def key_samples(claim, run, pair=None):
     """[the thread's repetitions, the process's] of the claim's key pair (or of the pair
-    given), as the pair's metric reads them, or None where the run lacks either."""
+    given), as the pair's metric reads them, or None where the run lacks either. A pair
+    whose repetitions are readings of one server (pair.one_server) gives their median as
+    its one value: they are not independent, so no interval is drawn from them, and the
+    handout's interval line says "one repetition"."""
     pair = pair or claims.CLAIMS[claim].get("key")
     if not pair:
         return None
@@ -33,7 +36,7 @@ def key_samples(claim, run, pair=None):
         vals = claims.values(b, pair.metric) if b and b.usable else []
         if not vals:
             return None
-        out.append(vals)
+        out.append([stats.median_ci(vals)[0]] if pair.one_server else vals)
     return out
 
 
@@ -94,6 +97,8 @@ def key_numbers(claim, run, pair=None):
         m, lo, hi = stats.median_ci(claims.values(part, "time"))[:3]
         ratio = _("{ratio}, of which {what} {value} µs [{lo}, {hi}]").format(
             ratio=ratio, what=_(pair.within_words), value=fmt(m), lo=fmt(lo), hi=fmt(hi))
+    if pair.one_server:
+        return fmt(t), fmt(p), ratio, unit
     return (f"{fmt(t)} [{fmt(t_lo)}, {fmt(t_hi)}]", f"{fmt(p)} [{fmt(p_lo)}, {fmt(p_hi)}]",
             ratio, unit)
 

@@ -3,7 +3,7 @@ worker models and Apache httpd's three MPMs under wrk: requests per second and p
 latency against connections, memory per idle connection, server CPU per request, and
 whether the suite's servers stand beside Apache's (the "not a toy" check)."""
 from report.verdicts import claim_part
-from report.i18n import N_, _, reason
+from report.i18n import N_, _, reason, sentences
 from report.kit import derived, draw, fmt, table, write_data
 
 # The servers in bench/http.c's order (src/http_run.c, http_servers[]): the suite's
@@ -62,7 +62,10 @@ HANDOUT = ("thread_per_conn", "fork_per_conn", "apache_event", "apache_prefork")
 
 def series_figure(run, folder, conn, only=None, base=None):
     """figures/http_rate.CONN (or BASE): requests/s and p99 against connections, a series
-    a server (those in ONLY, when given)."""
+    a server (those in ONLY, when given). A server that ran one level is a dot with its
+    rate beside it, not a line; a process-per-connection server starved in wrk's window
+    (starved()) is circled. The handout's (BASE given) writes no rates beside the dots:
+    a projector's page has no room for them."""
     rows = [b for b in rate_rows(run, conn) if b.usable and (not only or b.variant in only)]
     servers = servers_of(rows)
     levels = sorted({b.args["connections"] for b in rows})
@@ -76,12 +79,18 @@ def series_figure(run, folder, conn, only=None, base=None):
             vals = [med(by.get((s, n)), counter) for s in servers]
             lines.append(f"{n} " + " ".join(f"{v:.6g}" if v else "NaN" for v in vals))
         text.append("\n".join(lines) + "\n")
+    points = [sum(1 for n in levels if med(by.get((s, n)), "requests_per_s")) for s in servers]
+    hungry = [(b.args["connections"], med(b, "requests_per_s"), servers.index(b.variant) + 1,
+               _("starved: {procs} processes").format(procs=f"{med(b, 'server_processes'):.0f}"))
+              for b in starved_rows(run) if b.variant in servers
+              and b.args["conn"] == conn and med(b, "requests_per_s")]
+    text.append("".join(f'{n} {r:.6g} {i} "{w}"\n' for n, r, i, w in hungry) or "\n")
     base = base or f"http_rate.{conn}"
-    path = write_data(folder, f"{base}.dat", text[0] + "\n\n" + text[1])
+    path = write_data(folder, f"{base}.dat", "\n\n".join(text))
     labels = {
-        "L_TITLE": _("HTTP servers under wrk, {conn}, small body (medians; Apache dashed)")
+        "L_TITLE": _("HTTP servers under wrk, {conn}, small body (Apache dashed)")
         .format(conn=_(CONN[conn])),
-        "L_XLABEL": _("concurrent connections (wrk)"),
+        "L_XLABEL": _("concurrent connections (wrk; a level's servers set side by side)"),
         "L_RATE": _("requests per second"),
         "L_P99": _("p99 latency, ms"),
     }
@@ -89,7 +98,8 @@ def series_figure(run, folder, conn, only=None, base=None):
                 _("Requests per second and p99 latency against connections"),
                 str(len(servers)), " ".join(COLOURS.get(s, "#888888") for s in servers),
                 " ".join("1" if s.startswith("apache_") else "0" for s in servers),
-                labels=labels)
+                " ".join(str(p) for p in points), str(len(hungry)),
+                "0" if only else "1", labels=labels)
 
 
 def memory_figure(run, folder):
@@ -161,6 +171,19 @@ def rate_table(run):
 PROCESS_PER_CONNECTION = ("fork_per_conn", "prefork_pool", "apache_prefork")
 
 
+def starved_rows(run):
+    """The rate rows of a process-per-connection server that held fewer processes than
+    connections during wrk's window (only rows sampled in the window: a run that warmed
+    up, warmup_s)."""
+    out = []
+    for b in run.select("http", "rate"):
+        procs, warm = med(b, "server_processes"), med(b, "warmup_s")
+        if b.variant in PROCESS_PER_CONNECTION and procs is not None and warm is not None \
+                and procs < b.args["connections"]:
+            out.append(b)
+    return out
+
+
 def starved(run):
     """A sentence for each keep-alive row whose server held fewer processes than
     connections during wrk's window (a pool not grown to the level yet, or children not
@@ -178,6 +201,19 @@ def starved(run):
                          "of a server holding them all.").format(
                 server=label(b.variant), procs=f"{procs:.0f}", n=n, warm=cell(warm, 2)))
     return out
+
+
+def worker_counts(run):
+    """" Apache worker held its N connections in P processes and T threads": the
+    sentence from the memory row's counters, or "" where the run has none."""
+    b = next((b for b in run.select("http", "memory", variant="apache_worker")
+              if b.usable), None)
+    procs, threads = med(b, "server_processes"), med(b, "server_threads")
+    if procs is None or threads is None:
+        return ""
+    return " " + _("Apache worker held its {n} connections in {p} processes (the parent "
+                   "among them) and {t} threads.").format(
+        n=b.args["connections"], p=f"{procs:.0f}", t=f"{threads:.0f}")
 
 
 def memory_table(run):
@@ -214,7 +250,7 @@ def held_table(run):
         held = b.counters.get("held", [])
         lines.append(head + [f"{med(b, 'held'):.0f}",
                              f"{min(held):.0f}–{max(held):.0f} ({len(held)})" if held else "–",
-                             b.label or "–"])
+                             reason(b.label) if b.label else "–"])
     return [_("Under one memory limit (the cgroup's, swap included): idle keep-alive "
               "connections added to a fresh server a step at a time, until a step is not "
               "all answered, the OOM killer kills in the cgroup, or the server dies. "
@@ -245,46 +281,77 @@ def key_number(run):
               "connection).").format(n=n, t=fmt(t), f=fmt(f), r=f"{f / t:.1f}"), ""]
 
 
+def windows(b):
+    """What a rate row's number is, in words: one wrk window, or the median of that many
+    windows on one server kept up."""
+    n = len(b.counters.get("requests_per_s", [])) if b else 0
+    if n == 1:
+        return _("one wrk window each")
+    return _("the median of {n} wrk windows on one server").format(n=n)
+
+
+def held_pair(run):
+    """(limit MiB, thread's held, fork's held) of the held rows, or None."""
+    held = {}
+    for b in run.select("http", "held"):
+        if b.usable and b.variant in ("thread_per_conn", "fork_per_conn"):
+            held[b.variant] = (b.args["limit_mib"], med(b, "held"))
+    if len(held) < 2 or held["thread_per_conn"][0] != held["fork_per_conn"][0]:
+        return None
+    return held["thread_per_conn"][0], held["thread_per_conn"][1], held["fork_per_conn"][1]
+
+
 def what_it_does_not_say(run):
-    """What the key number does not show: once connected, a thread and a process per
-    connection serve alike (keep-alive rates), and what a connection's memory counts."""
-    rates = {b.variant: med(b, "requests_per_s") for b in rate_rows(run, "keepalive")
-             if b.args.get("connections") == 100}
-    t, f, e = (rates.get(s) for s in ("thread_per_conn", "fork_per_conn", "epoll"))
+    """What the key number does not show, each sentence written from this run's
+    comparison whichever way it falls: which of a thread and a process per connection
+    answered more keep-alive requests once connected, what the held rows show a smaller
+    unit buys, and what the connection-per-request row measures."""
+    ka = {b.variant: b for b in rate_rows(run, "keepalive") if b.usable
+          and b.args.get("connections") == 100}
+    t, f, e = (med(ka.get(s), "requests_per_s") for s in ("thread_per_conn", "fork_per_conn",
+                                                           "epoll"))
+    epoll = _(" (the epoll loop, neither, {e})").format(e=fmt(e)) if e else ""
     out = []
     if t and f and max(t, f) / min(t, f) >= 1.1:
         # One of the two ahead by 10% or more: say which, never "about as many".
-        names = dict(SERVERS)
         (more, a), (less, b) = sorted((("thread_per_conn", t), ("fork_per_conn", f)),
                                       key=lambda x: -x[1])
+        r = derived(a / b, "keep-alive at 100 connections: the faster of thread and fork "
+                    "per connection over the slower, requests/s", spec=".2f")
         out.append(_("Once connected, {more} answered more requests than {less}: with "
-                     "keep-alive at 100 connections {a} requests/s against {b} ({r}×; one "
-                     "server each, no test){epoll}. A smaller unit did not answer "
-                     "faster; it buys room for more connections at once.").format(
-            more=_(names[more]), less=_(names[less]), a=fmt(a), b=fmt(b),
-            r=derived(a / b, "keep-alive at 100 connections: the faster of thread and fork "
-                      "per connection over the slower, requests/s", spec=".2f"),
-            epoll=_(" (the epoll loop, neither, {e})").format(e=fmt(e)) if e else ""))
+                     "keep-alive at 100 connections {a} requests/s against {b} ({r}×; "
+                     "{windows}, no test){epoll}.").format(
+            more=label(more), less=label(less), a=fmt(a), b=fmt(b), r=r,
+            windows=windows(ka[more]), epoll=epoll))
+        out.append(_("Here the thread also answered faster; C8 does not count it (its "
+                     "sentence is about how many at once, not how fast).")
+                   if more == "thread_per_conn" else
+                   _("The smaller unit did not answer faster here."))
     elif t and f:
-        out.append(_("Once connected, the two served about as many requests (by their "
-                     "medians, no test): with keep-alive at 100 "
-                     "connections thread per connection answered {t} requests/s and fork "
-                     "per connection {f}{epoll}. Smaller units buy room for more "
-                     "connections at once, not faster answers.").format(
-            t=fmt(t), f=fmt(f), epoll=_(" (the epoll loop, neither, {e})").format(e=fmt(e))
-            if e else ""))
-    close = {b.variant: med(b, "requests_per_s") for b in rate_rows(run, "close")
-             if b.args.get("connections") == 100}
-    ct, cf = (close.get(s) for s in ("thread_per_conn", "fork_per_conn"))
+        # xgettext: no-python-format
+        out.append(_("Once connected, the two answered within 10% of each other ({windows}, "
+                     "no test): with keep-alive at 100 connections thread per connection "
+                     "answered {t} requests/s and fork per connection {f}{epoll}.").format(
+            t=fmt(t), f=fmt(f), windows=windows(ka["thread_per_conn"]), epoll=epoll))
+    held = held_pair(run)
+    if held:
+        limit, ht, hf = held
+        out.append(_("What a smaller unit buys, by the held rows below: under the same "
+                     "{limit} MiB, thread per connection held {t} connections and fork per "
+                     "connection {f}.").format(limit=limit, t=fmt(ht), f=fmt(hf)))
+    close = {b.variant: b for b in rate_rows(run, "close") if b.usable
+             and b.args.get("connections") == 100}
+    ct, cf = (med(close.get(s), "requests_per_s") for s in ("thread_per_conn",
+                                                            "fork_per_conn"))
     if ct and cf:
         out.append(_("With a connection per request every request makes its worker, so "
                      "that row measures creation again, as C2 and C7 do directly: thread "
                      "per connection {t} requests/s against fork per connection {f} "
-                     "({r}×).").format(t=fmt(ct), f=fmt(cf), r=f"{ct / cf:.1f}"))
-    out.append(_("A server's repetitions are one server kept up, so they carry no "
-                 "p-value; memory is what the server's pages hold (Pss: a thread's stack "
-                 "is 8 MiB of address space, of which only the pages it touched count)."))
-    return [" ".join(out), ""]
+                     "({r}×; {windows}).").format(t=fmt(ct), f=fmt(cf), r=f"{ct / cf:.1f}",
+                                                 windows=windows(close["thread_per_conn"])))
+    out.append(_("Memory is what the server's pages hold (Pss: a thread's stack is 8 MiB "
+                 "of address space, of which only the pages it touched count)."))
+    return [sentences(out), ""]
 
 
 def toy_pairs(run):
@@ -308,23 +375,63 @@ def target_rows(run):
              ra >= (1 - MARGIN) * rb) for ours, theirs, ra, rb in toy_pairs(run)]
 
 
+def shipped_words(run):
+    """What Apache's MPM settings were, from the configuration the run recorded: Debian's
+    shipped file included under the capacity, or (an older run) httpd's compiled-in
+    defaults under it."""
+    confs = [v for k, v in run.ctx.items() if k.startswith("http_conf_apache_")]
+    if confs and all("IncludeOptional /etc/apache2/mods-available/mpm_" in c for c in confs):
+        return _("Debian's shipped MPM settings (its mods-available/mpm_*.conf, included) "
+                 "with only the capacity over them")
+    return _("httpd's compiled-in MPM defaults (Debian's shipped mpm_*.conf files were not "
+             "loaded) with the capacity over them")
+
+
+def cpu_words(run, pairs):
+    """The sentence beside the not-a-toy table: how many times Apache's rate the suite's
+    servers answered, and each side's CPU per request, from the same rows."""
+    at = {b.variant: b for b in rate_rows(run, "keepalive") if b.usable
+          and b.args["connections"] == NOT_A_TOY_LEVEL}
+    ours = sorted({o for o, _t, _a, _b in pairs})
+    theirs = sorted({t for _o, t, _a, _b in pairs})
+    cpu = {s: med(at.get(s), "server_cpu_ns_per_request") for s in ours + theirs}
+    ratios = [ra / rb for _o, _t, ra, rb in pairs]
+    mine = [cpu[s] / 1e3 for s in ours if cpu[s]]
+    apache = [cpu[s] / 1e3 for s in theirs if cpu[s]]
+    if not mine or not apache:
+        return ""
+    span = (lambda xs: fmt(min(xs), 2) if fmt(min(xs), 2) == fmt(max(xs), 2) else
+            f"{fmt(min(xs), 2)}–{fmt(max(xs), 2)}")
+    return _("The suite's servers answered {r}× Apache's requests per second; Apache spent "
+             "{a} µs of server CPU per request against the suite's {o} µs (the same rows). "
+             "Why Apache spends more per request (its request phases and filters, the "
+             "per-directory configuration merged for each request) is a hypothesis this "
+             "run does not test; it writes no access log here.").format(
+        r=span(ratios), a=span(apache), o=span(mine))
+
+
 def not_a_toy(run, configs):
     """The suite's servers beside Apache's, same run, keep-alive, 100 connections."""
+    pairs = toy_pairs(run)
     lines = [[label(ours), label(theirs), fmt(ra), fmt(rb), f"{ra / rb:.2f}",
               _("yes") if ra >= (1 - MARGIN) * rb else _("no")]
-             for ours, theirs, ra, rb in toy_pairs(run)]
+             for ours, theirs, ra, rb in pairs]
     if not lines:
         return []
+    at = {b.variant: b for b in rate_rows(run, "keepalive")
+          if b.args["connections"] == NOT_A_TOY_LEVEL}
     # xgettext: no-python-format
     return [_("**Not a toy.** At keep-alive and {n} connections, in the same run: is each "
               "of the suite's servers at least {keep}% of the Apache MPM of its shape, in "
-              "requests per second (medians; the repetitions ran in a row, so no "
-              "p-value)? Apache ran with Debian's shipped MPM settings plus the capacity: "
+              "requests per second ({windows}; no p-value)? Apache ran with {shipped}: "
               "{configs}.").format(n=NOT_A_TOY_LEVEL, keep=round((1 - MARGIN) * 100),
+                                   windows=windows(at.get(pairs[0][1])),
+                                   shipped=shipped_words(run),
                                    configs=", ".join(configs) or "–"), ""] + \
         table([_("the suite's"), _("Apache's"), _("requests/s"), _("Apache's requests/s"),
                # xgettext: no-python-format
-               _("ratio"), _("not slower (10% margin)")], lines) + [""]
+               _("ratio"), _("not slower (10% margin)")], lines) + [""] + \
+        ([cpu_words(run, pairs), ""] if cpu_words(run, pairs) else [])
 
 
 def apache_configs(run, folder):
@@ -419,9 +526,14 @@ def section(run, folder):
               "three MPMs (prefork: a process per connection; worker and event: threads) "
               "serve the same bodies to the same wrk runs on 127.0.0.1. On a machine of "
               "few PUs the client and the server compete: wrk runs on the first PU and the "
-              "server on the others (\"apart\"); the unpinned rows share all of them. The "
-              "repetitions of a server run in a row on a server kept up, so these numbers "
-              "carry no p-value."), ""]
+              "server on the others (\"apart\"); the unpinned rows share all of them."), "",
+            _("What a row's repetitions are differs by row, and none of them is the "
+              "report's repetitions of a benchmark: a **rate** row's are wrk windows on one "
+              "server kept up (most ran one window: its number is that window, not a "
+              "median); a **memory** row's are readings of one fresh server, the "
+              "connections opened again on it for each (not independent: the key number "
+              "quotes their median with no interval); a **held** row's are fresh servers, "
+              "independent. None carries a p-value."), ""]
     for conn in ("keepalive", "close"):
         out += series_figure(run, folder, conn)
     series_figure(run, folder, "keepalive", HANDOUT, "http")  # the handout's, not shown here
@@ -435,19 +547,19 @@ def section(run, folder):
     out += [_("**KiB per connection** is what the connections add to the same server idle; "
               "**all the server's KiB per connection** is everything the server holds while "
               "it holds them, over how many, the workers it made for them in advance included. "
-              "They differ where a server makes workers before any connection comes: "
-              "Apache worker starts with two processes of 64 threads, which the first "
-              "leaves out and the second counts. C8 counts Apache's pair on the second, "
+              "They differ where a server makes workers before any connection comes "
+              "(Apache's threaded MPMs make theirs in advance): the first leaves them out "
+              "and the second counts them.{worker} C8 counts Apache's pair on the second, "
               "what keeping the connections costs the program; the suite's pair, whose "
               "idle servers hold no worker, on the first. A row's first repetition starts "
               "a fresh server and reads its baseline; the later ones hold the connections "
-              "again on it."), ""]
+              "again on it.").format(worker=worker_counts(run)), ""]
     out += memory_table(run) + [""]
     out += held_table(run)
     out += not_a_toy(run, apache_configs(run, folder))
     out += python_part(run)
-    out += [_("Every number (medians over the repetitions; errors and timeouts summed over "
-              "them). Before a row's first window at a level, its server is warmed up: as "
+    out += [_("Every number (a row's one wrk window, or the median where it ran several; "
+              "errors and timeouts summed over them). Before a row's first window at a level, its server is warmed up: as "
               "many idle keep-alive connections as the level opened, each answered once, "
               "then closed, so that a pool has grown to the level (Apache prefork grows "
               "from its shipped five processes by 1, 2, 4 … 32 a second, seven seconds to "

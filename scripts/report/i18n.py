@@ -201,6 +201,12 @@ REASONS = [
      N_("{server}: the server died during the run")),
     (r"(?P<what>[\w./ -]+) answered none of (?P<n>\d+) connections",
      N_("{what} answered none of {n} connections")),
+    # bench/http.c's held sweep: what ended it (the row's label).
+    (r"OOM kill at (?P<n>\d+)", N_("OOM kill at {n}")),
+    (r"server died at (?P<n>\d+)", N_("server died at {n}")),
+    (r"answered (?P<got>\d+) of the (?P<n>\d+) after (?P<open>\d+)",
+     N_("answered {got} of the {n} after {open}")),
+    (r"reached the sweep's cap, (?P<cap>\d+)", N_("reached the sweep's cap, {cap}")),
     # The rest: "call: strerror" (STYLE.md's rule for every error), the call kept.
     (r"(?P<call>[\w./ ]+?): (?P<error>[A-Z][a-z][\w ,'-]*)",
      N_("{call}: {error}")),

@@ -44,8 +44,10 @@ PROBES = {
                    ("create", "ipc", "pool", "python", "http")),
     "switch_ns": (N_("a context switch pair on one PU, ns"), True,
                   N_("ping-pong on one PU and the C7 switching predictions"), ("ipc", "pool")),
+    # http pins wrk and the server on different PUs: every request and answer crosses
+    # between them, through the loopback's socket buffers.
     "cacheline_ns": (N_("a cache line's round trip between two PUs, ns"), True,
-                     N_("the rings and every pair on two cores"), ("ipc", "scale")),
+                     N_("the rings and every pair on two cores"), ("ipc", "scale", "http")),
     "memcpy_cache_gbs": (N_("memcpy in cache, GB/s"), False, N_("the IPC limit (memcpy)"),
                          ("ipc", "cow")),
     "memcpy_mem_gbs": (N_("memcpy from memory, GB/s"), False,
@@ -60,7 +62,7 @@ SUBJECTS = {
     "cow_fault_ns": N_("a copy-on-write fault"),
     "syscall_ns": N_("a null system call"),
     "switch_ns": N_("a context switch pair on one PU"),
-    "cacheline_ns": N_("a cache line's round trip between two PUs"),
+    "cacheline_ns": N_("a cache line's round trip"),
     "memcpy_cache_gbs": N_("memcpy in cache"),
     "memcpy_mem_gbs": N_("memcpy from memory"),
     "parallel_pus": N_("PUs' worth of work done in parallel"),
