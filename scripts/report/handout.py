@@ -25,7 +25,7 @@ from collections import Counter
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from verdicts import claims  # noqa: E402
-from report import handout_figures  # noqa: E402
+from report import handout_claims, handout_figures  # noqa: E402
 from verdicts import py_rules  # noqa: E402
 from contract import results  # noqa: E402
 from verdicts import stats  # noqa: E402
@@ -33,8 +33,7 @@ from report import i18n, kit, state  # noqa: E402
 from report.claims_table import figure_link, key_numbers, key_samples, key_text, key_undecided, \
     key_values  # noqa: E402
 from report.i18n import N_, _  # noqa: E402
-from report.verdicts import measured_text, parts_text, prediction, threshold_text, \
-    verdict_word  # noqa: E402
+from report.verdicts import parts_text, verdict_word  # noqa: E402
 
 # How a page is cut for print and projection: each claim starts a page.
 PAGE_BREAK = '<div style="page-break-after: always;"></div>'
@@ -171,7 +170,7 @@ def memory_figure(run, folder):
     if len(blocks) < 2:
         return None
     labels = {"L_XLABEL": _("the parent's memory (MiB)"),
-              "L_YLABEL": _("µs, create + reap")}
+              "L_YLABEL": _("µs to create + reap (log scale)")}
     return drawn(kit.figure(folder, "handout_memory.gp", "handout_memory_C2.dat",
                             "\n\n\n".join(blocks) + "\n", "C2", labels=labels))
 
@@ -224,25 +223,42 @@ def tally(outcomes):
     return words.format(counted=len(counted), parts=_(", ").join(parts))
 
 
-def verdict_of(claim, run, rules, who):
+def verdict_of(claim, run, rules, who, note=None):
     """"C: nuanced (8 predictions: 5 hold, 2 fail, 1 undecided)", or None without rules
-    or data for them."""
+    or data for them; NOTE qualifies the verdict where a class would read it wrong."""
     verdict, outcomes = claims.judge(claim, run, rules)
     if not any(o.rule.counted for o in outcomes) or verdict == "missing data":
         return None
     # What "fragile" means, where it is said: a word alone puzzled a lecturer.
     fragile = _("; fragile: thresholds {pct} easier or harder change it").format(
         pct=f"{claims.ROBUSTNESS:.0%}") if claims.is_fragile(claim, run, rules) else ""
+    if note:
+        return _("**{who}: {verdict}, {note}** ({tally}{fragile})").format(
+            who=who, verdict=verdict_word(verdict), note=note, tally=tally(outcomes),
+            fragile=fragile)
     return _("**{who}: {verdict}** ({tally}{fragile})").format(
         who=who, verdict=verdict_word(verdict), tally=tally(outcomes), fragile=fragile)
 
 
+# A verdict a class would read wrong, qualified beside it: C8's Python holds on memory
+# per connection (concurrency), not on CPU work; C6's only where nobody asks for the
+# result; C2's two measure different things.
+VERDICT_NOTES = {("C2", "c"): handout_claims.c2_c_verdict,
+                 ("C2", "python"): handout_claims.c2_python_verdict,
+                 ("C8", "python"): handout_claims.c8_python_verdict,
+                 ("C6", "python"): handout_claims.c6_verdict}
+
+
 def verdicts_line(claim, run):
     """C's verdict and Python's side by side, the one the claim is judged on first."""
-    sides = [(claims.RULES, _("The suite's C")), (py_rules.PY_RULES, _("The notes' Python"))]
+    sides = [(claims.RULES, _("The suite's C"), "c"),
+             (py_rules.PY_RULES, _("The notes' Python"), "python")]
     if claims.judged_rules(claim) is py_rules.PY_RULES:
         sides.reverse()
-    said = [v for v in (verdict_of(claim, run, rules, who) for rules, who in sides) if v]
+    notes = {side: VERDICT_NOTES[(claim, side)](run) for _r, _w, side in sides
+             if (claim, side) in VERDICT_NOTES}
+    said = [v for v in (verdict_of(claim, run, rules, who, notes.get(side))
+                        for rules, who, side in sides) if v]
     return _(" · ").join(said) if said else _("**{verdict}**").format(
         verdict=verdict_word("missing data"))
 
@@ -255,11 +271,13 @@ def flagged_line(claim, run):
     moved = state.movements(run)
     # What moved, in words ("during ipc, memcpy in cache went from 28 to 15 GB/s"), not
     # only that something did: a lecturer decides from it whether to trust the page.
+    # The scenario in words ("the multicore scaling measurement"), not its name.
     said = [w for sc in scenarios for m in moved.get(sc, [])
-            for w in [state.moved_words(run, sc, m)] if w]
+            for w in [state.moved_words(run, sc, m, handout_claims.scenario_words(sc))] if w]
     if not said:
         return _("⚠ The machine's state moved while {scenarios} ran: read these numbers "
-                 "with care.").format(scenarios=_(", ").join(scenarios))
+                 "with care.").format(scenarios=_(", ").join(
+                     handout_claims.scenario_words(sc) for sc in scenarios))
     return _("⚠ The machine changed: {changes}. Read these numbers with care.").format(
         changes=_("; ").join(said))
 
@@ -272,9 +290,7 @@ def flagged_line(claim, run):
 WIDE, NARROW, PAGE_LINES, BULLET_COLUMNS = 88, 42, 18, 126
 
 
-def columns(text):
-    return sum(2 if "\u2e80" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" else 1
-               for ch in re.sub(r"<[^>]+>|\*\*|\[|\]\([^)]*\)", "", text))
+columns = handout_claims.columns
 
 
 def lines_of(text, width):
@@ -297,38 +313,14 @@ def listed(words, items, budget=BULLET_COLUMNS):
     shown, left = capped(items, budget - columns(words))
     text = _("; ").join(shown)
     if left:
-        text += _(" ({n} more in the report)").format(n=left)
+        # Students have the handout only: the rest is for the lecturer.
+        text += _(" ({n} more: the full list in {report})").format(
+            n=left, report=f"REPORT{i18n.suffix()}.md")
     return words.format(predictions=text)
 
 
-def short(text):
-    """A prediction's words up to its first colon, where that leaves a sentence: the
-    statement, without the conditions the report gives ("a connection costs a server
-    less memory as a thread than as a forked process")."""
-    head = re.split(r": |：", text, maxsplit=1)[0]
-    # Whole where the cut would leave a bracket open, or a statement that leans on the
-    # one before it ("the same in the notes' Pool(3)"), or where it is short already.
-    if head == text or columns(head) < 20 or columns(text) <= 60 or \
-            head.count("(") + head.count("（") != head.count(")") + head.count("）") or \
-            re.search(r"^the same\b|一样|同样|同上", head):
-        return text
-    return head
-
-
-# A prediction whose words lean on the one before it in the rule table ("the same
-# through ..."): on a page that lists only some, it must say itself in full.
-ALONE = {
-    "the same through a futex ring in shared memory (one PU)": N_(
-        "switching between processes costs more than between threads, through a futex "
-        "ring in shared memory (one PU)"),
-    "the same crash in a process-pool task leaves the pool working": N_(
-        "a crash (SIGSEGV) in a process-pool task leaves the pool working"),
-}
-
-
-def said(rule):
-    """The prediction's words, whole on their own."""
-    return _(ALONE[rule.prediction]) if rule.prediction in ALONE else prediction(rule)
+short = handout_claims.short
+said = handout_claims.said
 
 
 def reading(claim, run, lines=PAGE_LINES - 6):
@@ -338,6 +330,10 @@ def reading(claim, run, lines=PAGE_LINES - 6):
     measured and the threshold) and what could not be decided, then the claim's own
     note (C4, C6, C8) or its key numbers. Each lists what fits; the rest is in the
     report, and a last bullet that does not fit is left to it."""
+    if claim in OWN:
+        own = OWN[claim](run)
+        if own:
+            return own
     outcomes = claims.judged(claim, run)[1]
     counted = [o for o in outcomes if o.rule.counted]
     # The claim's own notes are always said; the predictions share what they leave.
@@ -356,12 +352,12 @@ def reading(claim, run, lines=PAGE_LINES - 6):
         room -= columns(out[-1]) + NARROW // 2
     # With the threshold it missed: "not borne out (measured 1.31×)" puzzles a class
     # when 1.31× is more, just not the 1.5× the prediction asks.
-    failed = [_("“{prediction}” (measured {measured}; it needs {threshold})").format(
-        prediction=short(said(o.rule)), measured=measured_text(o),
-        threshold=threshold_text(o.rule)) for o in counted if o.holds is False]
+    failed = [handout_claims.failed_words(o, short(said(o.rule)))
+              for o in counted if o.holds is False]
     # Undecided (measured, the data cannot decide) apart from without data (not
     # measured): the one wants a calmer machine, the other a run with the rows.
-    open_ = [short(said(o.rule)) for o in counted if o.holds is None and o.undecided]
+    open_ = [handout_claims.undecided_words(o, short(said(o.rule)))
+             for o in counted if o.holds is None and o.undecided]
     absent = [short(said(o.rule)) for o in counted if o.holds is None and not o.undecided]
     against = []
     for words, items in ((_("Not borne out: {predictions}."), failed),
@@ -420,58 +416,35 @@ def c6_notes_worker(run):
 
 
 def c4_racy_loop(run):
-    """C4: the notes' consumer loop, and what zero early stops does not prove."""
+    """C4: the race in the notes' consumer loop, its fix, and what zero early stops in
+    this run does not prove."""
     key = handout_figures.rule_key("C4", claims.RULES, "runs_short")
     short = handout_figures.runs_of(run, key, "runs_short") if key else None
+    race = _("The notes' loop has a race: if q.empty(): break can see an empty queue "
+             "before the writer has put everything, and what it has not put yet is lost. "
+             "The fix: a sentinel (the writer puts None last) or a fixed number of get().")
     if not short:
-        return []
+        return [race]
     k, n = short
     if k:
-        return [_("The notes' loop (if q.empty(): break) stopped early in {k} of {n} runs: "
-                  "the queue looked empty while the producer was still putting.").format(
-                      k=k, n=n)]
-    return [_("The notes' loop (if q.empty(): break) stopped early in 0 of {n} runs here. "
-              "That is no proof it is safe: the race is in the code; this machine did not "
-              "show it in {n} runs.").format(n=n)]
+        seen = _("Here it stopped early in {k} of {n} runs.").format(k=k, n=n)
+    else:
+        seen = _("Here it stopped early in 0 of {n} runs: no proof it is safe, only that "
+                 "this machine did not show the race.").format(n=n)
+    return [i18n.sentences([race, seen])]
 
 
 def c6_remedy(run):
-    return [handout_figures.remedy(run)]
+    return [i18n.sentences([w for w in (handout_figures.remedy(run),
+                                        handout_claims.c6_process(run)) if w])]
 
 
-def c8_python(run):
-    """C8: Python's counted prediction and its result, and the GIL: Python threads give
-    concurrency, not parallel CPU (with this run's number where it has it)."""
-    out = []
-    verdict, outcomes = claims.judge("C8", run, py_rules.PY_RULES)
-    counted = [o for o in outcomes if o.rule.counted and o.holds is not None]
-    if len(counted) == 1:
-        o = counted[0]
-        out.append(_("The notes' Python, its one prediction: {prediction} (measured "
-                     "{measured}): {result}.").format(
-            prediction=short(said(o.rule)), measured=measured_text(o),
-            result=verdict_word("supported" if o.holds else "not supported")))
-    # Python's context row: N Threads against N Processes, pure-Python CPU work.
-    gil = next((o for o in outcomes if not o.rule.counted and o.ratio and o.rule.b is not None
-                and all(k.fields().get("measure") == "gil" and k.fields().get("work") == "cpu"
-                        for k in (o.rule.a, o.rule.b))
-                and (o.rule.a.fields().get("mode"), o.rule.b.fields().get("mode"))
-                == ("thread", "process")), None)
-    if gil:
-        out.append(_("But CPython has a GIL: one thread runs Python code at a time, so "
-                     "Python threads give concurrency, not parallel CPU work (here N threads "
-                     "did {ratio}× the pure-Python work of N processes).").format(
-            ratio=f"{gil.ratio:.2f}"))
-    else:
-        out.append(_("But CPython has a GIL: one thread runs Python code at a time, so "
-                     "Python threads give concurrency, not parallel CPU work."))
-    return out
-
-
-# A claim's own notes for a class, before the predictions (BEFORE) or in place of the
-# key numbers (AFTER).
+# A claim's own notes for a class, before the predictions (BEFORE), after them in place
+# of the key numbers (AFTER), or in place of the predictions' bullets (OWN: C8's
+# predictions are about memory; its page says what that has to do with concurrency).
 BEFORE = {"C6": c6_notes_worker}
-AFTER = {"C4": c4_racy_loop, "C6": c6_remedy, "C8": c8_python}
+AFTER = {"C4": c4_racy_loop, "C6": c6_remedy}
+OWN = {"C7": handout_claims.c7_bullets, "C8": handout_claims.c8_bullets}
 
 
 MODE_WORDS = {"thread": N_("thread"), "process": N_("process")}
@@ -513,26 +486,47 @@ def profile_line(run):
     """What the run's profile means for a number on a page."""
     profile = run.ctx.get("profile", "?")
     if profile == "quick":
-        return _("Measured with the quick profile: each benchmark repeated {n} times, in "
-                 "short windows; every number is the median of its repetitions.").format(
+        return _("Measured with the quick profile: a benchmark is usually repeated {n} "
+                 "times, in short windows (some measurements differ: each page says); "
+                 "every number is the median of its repetitions.").format(
                      n=run.repetitions)
-    return _("Measured with the {profile} profile: each benchmark repeated {n} times; "
-             "every number is the median of its repetitions.").format(
-                 profile=profile, n=run.repetitions)
+    return _("Measured with the {profile} profile: a benchmark is usually repeated {n} "
+             "times (some measurements differ: each page says); every number is the "
+             "median of its repetitions.").format(profile=profile, n=run.repetitions)
 
 
 def page_note(run, claim):
-    """The line at the foot of a claim's page: what the numbers are, in one line, and
-    where the rest is (the report's section on the claim)."""
+    """The line at the foot of a claim's page: what its numbers are, with the key's range
+    where it has one, and where the rest is (the report's section on the claim)."""
     n = key_repetitions(claim, run) or run.repetitions
     # Named, not linked: the HTML is one self-contained file, copied alone to the
     # lecture room's computer; the report is beside it in the run folder.
     more = _("More in {report}.").format(report=f"REPORT{i18n.suffix()}.md")
+    if claim in COUNT_NOTES:
+        return i18n.sentences([_(COUNT_NOTES[claim]).format(n=n), more])
+    nums = key_numbers(claim, run) if claim else None
     if not n or n < 2:
         return i18n.sentences([_("One repetition: no interval."), more])
+    if not nums:
+        return i18n.sentences([_("Medians of {n} repetitions.").format(n=n), more])
+    key = _("thread {thread}, process {process}").format(thread=nums[0], process=nums[1])
+    if claim not in KEY_FIGURE and claim not in handout_figures.FIGURES:
+        # The figure does not show the key (C2's is creation against memory): its unit.
+        key = _("{key} ({unit})").format(key=key, unit=_(nums[3]))
+    if "[" not in nums[0] + nums[1]:
+        return i18n.sentences([_("Medians of {n}: {key}.").format(n=n, key=key), more])
     cover = stats.median_ci(range(n))[3]
-    return i18n.sentences([_("Medians; [ ] = smallest–largest of {n} ({coverage} "
-                             "interval).").format(coverage=f"{cover:.2%}", n=n), more])
+    return i18n.sentences([_("Medians of {n}: {key}; [ ] smallest–largest, the median's "
+                             "{coverage} confidence interval.").format(
+                                 n=n, key=key, coverage=f"{cover * 100:g}%"), more])
+
+
+# The pages whose numbers are counts or one repetition's schedule, not medians.
+COUNT_NOTES = {
+    "C5": N_("The figure: the median of {n} repetitions of the notes' Pool(3); the counts "
+             "are the same in each."),
+    "C6": N_("The counts: in how many of {n} runs the caller saw the exception."),
+}
 
 
 def key_repetitions(claim, run):
@@ -541,17 +535,15 @@ def key_repetitions(claim, run):
     return min(map(len, samples)) if samples else None
 
 
-def run_name(run):
-    """The run as its context names it: host and start time in UTC, the same wherever
-    the folder is copied."""
-    host = f"`{run.ctx.get('host_name', '?')}`"
+def run_when(run):
+    """When the run started, in UTC (the same wherever the folder is copied)."""
     try:
         when = datetime.datetime.fromisoformat(run.ctx.get("date", ""))
     except ValueError:
-        return host
+        return run.ctx.get("date", "?")
     if when.tzinfo:
         when = when.astimezone(datetime.timezone.utc)
-    return f"{host} {when:%Y-%m-%d %H:%M} UTC"
+    return f"{when:%Y-%m-%d %H:%M} UTC"
 
 
 def alt_text(claim, fig):
@@ -570,6 +562,8 @@ FIGURE_WORDS = {
                           "the queue lost nothing"),
     "handout_pair_C7": N_("the time to create a worker, a thread against a process, beside "
                           "how often a pool kept working after a task's SIGSEGV"),
+    "handout_pair_C8": N_("server memory per open connection, a thread against a forked "
+                          "process, beside the connections each held under the same 256 MiB"),
     "handout_schedule_C5": N_("the notes' Pool(3) as it ran: when each worker was made, "
                               "which tasks started at once and which waited for a worker, "
                               "on which worker each ran"),
@@ -627,16 +621,18 @@ def title_page(run):
     return ['<div class="title">', "",
             _("# Threads and processes: what this machine says"), "",
             _("One page per claim of the lecture notes, each tested on this machine "
-              "(run {run}).").format(run=run_name(run)), "",
+              "({when}).").format(when=run_when(run)), "",
             f"- {machine_line(run)}",
             f"- {profile_line(run)}",
             "- " + _("The verdict: each claim is split into predictions that can be "
                      "measured. All of them hold: the claim holds; none: it does not; "
                      "some: it holds in part. A prediction the data cannot decide counts "
                      "neither way (a verdict needs more than half decided)."),
-            "- " + _("“The suite's C” is this suite's C programs; “the notes' Python” is "
-                     "the notes' own code, run here. A logical CPU is one hardware thread "
-                     "of the processor."),
+            "- " + _("A prediction's bar is the suite's reading of the notes' words "
+                     "(开销大: at least 1.5×); × is process ÷ thread."),
+            "- " + _("“The suite's C” is the C test programs written for this suite; “the "
+                     "notes' Python” is the notes' own code, run here. A logical CPU is one "
+                     "CPU as the operating system sees it."),
             "", "</div>", ""]
 
 
