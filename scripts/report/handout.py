@@ -278,6 +278,8 @@ def flagged_line(claim, run):
         return _("⚠ The machine's state moved while {scenarios} ran: read these numbers "
                  "with care.").format(scenarios=_(", ").join(
                      handout_claims.scenario_words(sc) for sc in scenarios))
+    # "测量 前后": the catalogue spaces a scenario's name off; words in Chinese need none.
+    said = [re.sub(r"(?<=[\u4e00-\u9fff）]) (?=[\u4e00-\u9fff])", "", w) for w in said]
     return _("⚠ The machine changed: {changes}. Read these numbers with care.").format(
         changes=_("; ").join(said))
 
@@ -624,12 +626,15 @@ def title_page(run):
               "({when}).").format(when=run_when(run)), "",
             f"- {machine_line(run)}",
             f"- {profile_line(run)}",
-            "- " + _("The verdict: each claim is split into predictions that can be "
-                     "measured. All of them hold: the claim holds; none: it does not; "
-                     "some: it holds in part. A prediction the data cannot decide counts "
-                     "neither way (a verdict needs more than half decided)."),
-            "- " + _("A prediction's bar is the suite's reading of the notes' words "
-                     "(开销大: at least 1.5×); × is process ÷ thread."),
+            # Where a prediction's bar comes from, beside how a verdict is reached: a
+            # threshold from nowhere puzzled a lecturer.
+            "- " + i18n.sentences([
+                _("The verdict: each claim is split into predictions that can be "
+                  "measured. All of them hold: the claim holds; none: it does not; "
+                  "some: it holds in part. A prediction the data cannot decide counts "
+                  "neither way (a verdict needs more than half decided)."),
+                _("A prediction's bar is the suite's reading of the notes' words "
+                  "(开销大: at least 1.5×); × is process ÷ thread.")]),
             "- " + _("“The suite's C” is the C test programs written for this suite; “the "
                      "notes' Python” is the notes' own code, run here. A logical CPU is one "
                      "CPU as the operating system sees it."),
