@@ -758,11 +758,11 @@ class Edition(unittest.TestCase):
         # concurrency), beside the GIL (not parallel CPU work), N defined.
         self.assertIn(f"The notes' Python: concurrency, yes: a connection costs "
                       f"{counted[0].ratio:.0f}× less memory", en.replace("’", "'"))
-        self.assertIn(f"讲义的 Python：并发，成立：一个连接由进程承担，占用的内存是线程的 "
+        self.assertIn(f"讲义的 Python：并发，成立：每个连接的内存，进程是线程的 "
                       f"{counted[0].ratio:.0f}×", zh)
         self.assertIn("CPU 并行计算，不成立：CPython 有 GIL", zh)
-        self.assertRegex(en, r"Parallel CPU work, no: the GIL .* N threads did 0\.\d\d× the "
-                             r"work of N processes \(N = the number of logical CPUs, here \d+\)")
+        self.assertRegex(en, r"Parallel CPU, no: the GIL .* N threads did 0\.\d\d× the "
+                             r"work of N processes \(N = logical CPUs, here \d+\)")
 
     def test_handout_c4_racy_loop_is_no_proof(self):
         """The notes' racy loop never stopping early in the reference's 25 runs is said

@@ -75,8 +75,9 @@ def verdict_of(claim, run, rules, who, note=None):
 
 # A verdict a class would read wrong, qualified beside it: C8's Python holds on memory
 # per connection (concurrency), not on CPU work; C6's only where nobody asks for the
-# result; C2's two measure different things.
+# result; C2's two measure different things; C4's notes' code has a race.
 VERDICT_NOTES = {("C2", "c"): handout_claims.c2_c_verdict,
+                 ("C4", "python"): handout_claims.c4_python_verdict,
                  ("C2", "python"): handout_claims.c2_python_verdict,
                  ("C8", "python"): handout_claims.c8_python_verdict,
                  ("C6", "python"): handout_claims.c6_verdict}

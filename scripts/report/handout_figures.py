@@ -207,9 +207,8 @@ def schedule_figure(run, folder):
     lane = C_("process", "worker {n}")
     tics = ", ".join(f'"{lane.format(n=w)}" {w}' for w in lanes)
     labels = {"L_NOW": _("at once"), "L_WAITED": _("waited"),
-              "L_MADE": _("created"),
-              # The ▲ left of 0: the workers exist before any request.
-              "L_CALLOUT": _("started when the pool is created"),
+              # The ▲ left of 0: the workers exist before any request, made with the pool.
+              "L_MADE": _("made by Pool(3)"),
               "L_XLABEL": _("ms from the first request"),
               # The notes sleep random.random() * 3 s; the run sleeps a hundredth of it.
               "L_XNOTE": _("(the notes' sleeps ÷ 100)")}
