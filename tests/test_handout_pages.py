@@ -142,7 +142,7 @@ class Pages(unittest.TestCase):
         data = self.read("data", "handout_pair_C4.dat")
         # The right panel's two bars read in opposite directions: each says which.
         right = data.split("\n\n\n")[1].splitlines()
-        self.assertEqual([r.split("\t")[7] for r in right], ["(bad)", "(good)"])
+        self.assertEqual([r.split("\t")[7] for r in right], ["early ✗", "lost ✓"])
 
     def test_c7_leads_with_switching(self):
         bullets = handout.reading("C7", self.ref)

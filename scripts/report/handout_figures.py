@@ -145,8 +145,9 @@ def racy_loop_figure(run, folder):
     short, whole = runs_of(run, key, "runs_short"), runs_of(run, key, "runs_queue_whole")
     return pair_figure("C4", run, folder,
                        # The two bars read in opposite directions: each says which.
-                       [(_("stopped early\n(bad)"), short, 1),
-                        (_("nothing lost\n(good)"), whole, 0)],
+                       # (In English ✗ and ✓: a word does not fit under a bar.)
+                       [(_("stopped\nearly ✗"), short, 1),
+                        (_("nothing\nlost ✓"), whole, 0)],
                        _("the notes' q.empty() loop, {n} runs").format(
                            n=short[1] if short else "?"))
 
