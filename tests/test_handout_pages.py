@@ -149,8 +149,15 @@ class Pages(unittest.TestCase):
         self.assertTrue(bullets[0].startswith("Clearest finding: on Linux switching between "
                                               "processes costs the same as between threads"))
         self.assertRegex(bullets[0], r"\(\d\.\d\d× and \d\.\d\d×\)")
-        self.assertIn("The notes' Python fails one: “talking costs processes more than "
-                      "threads", bullets[-1])
+        # Python's one failure where the run has it (the Pipe round trips fail in one
+        # reference and hold in another: VerdictsTwice.C7).
+        failed = [o for o in claims.judge("C7", self.ref, py_rules.PY_RULES)[1]
+                  if o.rule.counted and o.holds is False]
+        if failed:
+            self.assertIn("The notes' Python fails one: “" + handout.short(
+                handout.said(failed[0].rule)), bullets[-1])
+        else:
+            self.assertNotIn("The notes' Python fails", " ".join(bullets))
 
     def test_c2_says_what_each_verdict_measured_and_its_axis(self):
         line = handout.verdicts_line("C2", self.ref)
@@ -185,9 +192,12 @@ class Pages(unittest.TestCase):
                 note = handout.page_note(self.ref, claim_id)
                 self.assertIn(says, note)
                 self.assertNotIn("[ ]", note)
+        # C8's key counts its own repetitions (3 in the reference: 75%, not 93.75% of 5).
         note = handout.page_note(self.ref, "C8")
-        self.assertRegex(note, r"Medians of 3: thread [\d.]+ \[[\d., ]+\], process")
-        self.assertIn("the median's 75% confidence interval", note)
+        n = int(re.search(r"Medians of (\d+): thread [\d.]+ \[[\d., ]+\], process",
+                          note).group(1))
+        cover = stats.median_ci(range(n))[3]
+        self.assertIn(f"the median's {cover * 100:g}% confidence interval", note)
         with i18n.language("zh"):
             self.assertIn("中位数的 93.75% 置信区间", handout.page_note(self.ref, "C1"))
 
