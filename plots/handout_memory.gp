@@ -12,16 +12,21 @@ handout_svg = 'set terminal svg noenhanced size 600,400 dynamic font "'.FONT.',2
 eval handout_png
 set output ARG2.'.png'
 set xlabel L_XLABEL offset 0,0.9
-set label 1 L_YLABEL at graph 0, graph 1.07 left
+# Over the plot at the figure's left edge, a line above the top tick (not beside it,
+# where it read as that tick's unit).
+set label 1 L_YLABEL at screen 0.01, screen 0.95 left
 set logscale x 2
 set logscale y 10
-# A tick per decade, written as the language counts (10万, 100k; style.gp), not 100000.
-# Only the decades the data reach: a tick past them stretches gnuplot's margins.
+set mytics 1
+# A tick per decade, every one in the same style: digits grouped by commas (100,000), as
+# a mix of 10万 and 1000 on one axis read oddly. Only the decades the data reach: a tick
+# past them stretches gnuplot's margins.
 set format y "%g"
 stats ARG1 using 4 nooutput
 do for [e=1:ceil(log10(STATS_max))] {
-    v = 10**e
-    set ytics add (sprintf("%g%s", v / big_base(v), big_word(v)) v)
+    s = "1"
+    do for [k=e:1:-1] { s = s.((k % 3 == 0) ? ",0" : "0") }
+    set ytics add (s 10**e)
 }
 # "256" and "1024" a label apart at 22 points in either font: a narrow range.
 set xtics ("64" 64, "256" 256, "1024" 1024) nomirror offset 0,0.4
@@ -30,8 +35,8 @@ set border 3
 unset key
 set grid ytics
 set lmargin 8
-set rmargin 14
-set tmargin 1.6
+set rmargin 15
+set tmargin 2.4
 set bmargin 2.4
 set xrange [56:1150]
 set yrange [10:*]

@@ -15,6 +15,7 @@ Each function returns the figure's path relative to the run folder, or None wher
 run lacks its rows (the page then shows the report's figure)."""
 import os
 import re
+import statistics
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -114,21 +115,23 @@ def key_block(claim, run):
     return rows, unit, ratio
 
 
-def pair_figure(claim, run, folder, counts, title):
+def pair_figure(claim, run, folder, counts, title, left_title=None):
     """CLAIM's key number beside two counts: COUNTS is [(name, (k, n), colour)] (colour
-    0 blue, 1 vermilion; a name may hold one line break), TITLE the right panel's
-    words."""
+    0 blue, 1 vermilion; a name may hold one line break; n None: a count of its own,
+    written as a number rather than "k/n"), TITLE the right panel's words, LEFT_TITLE
+    the left's (else the key's unit)."""
     left = key_block(claim, run)
     if not left or any(c is None for _n, c, _c in counts):
         return None
     rows, unit, ratio = left
-    right = [f"{i}\t{name.partition(chr(10))[0]}\t{k}\t{k}\t{k}\t{k}/{n}\t{colour}\t"
+    right = [f"{i}\t{name.partition(chr(10))[0]}\t{k}\t{k}\t{k}\t"
+             f"{f'{k}/{n}' if n is not None else f'{k:,}'}\t{colour}\t"
              f"{name.partition(chr(10))[2]}" for i, (name, (k, n), colour) in enumerate(counts)]
     labels = {"L_RATIO": ratio}
-    for side, text in (("LEFT", unit_words(_(unit))), ("RIGHT", title)):
+    for side, text in (("LEFT", left_title or unit_words(_(unit))), ("RIGHT", title)):
         for i, line in enumerate(wrap(text), 1):
             labels[f"L_{side}{i}"] = line
-    top = max(n for _n, (_k, n), _c in counts)
+    top = max(n if n is not None else k for _n, (k, n), _c in counts)
     return drawn(kit.figure(folder, "handout_pair.gp", f"handout_pair_{claim}.dat",
                             "\n".join(rows) + "\n\n\n" + "\n".join(right) + "\n", claim,
                             f"RIGHT_MAX = {top}", labels=labels))
@@ -141,8 +144,10 @@ def racy_loop_figure(run, folder):
         return None
     short, whole = runs_of(run, key, "runs_short"), runs_of(run, key, "runs_queue_whole")
     return pair_figure("C4", run, folder,
-                       [(_("stopped\nearly"), short, 1),
-                        (_("nothing\nlost"), whole, 0)],
+                       # The two bars read in opposite directions: each says which.
+                       # (In English ✗ and ✓: a word does not fit under a bar.)
+                       [(_("stopped\nearly ✗"), short, 1),
+                        (_("nothing\nlost ✓"), whole, 0)],
                        _("the notes' q.empty() loop, {n} runs").format(
                            n=short[1] if short else "?"))
 
@@ -155,6 +160,22 @@ def protection_figure(run, folder):
         counts.append((_(name), runs_of(run, key, "pool_survived") if key else None, colour))
     return pair_figure("C7", run, folder, counts,
                        _("pool alive after a task's SIGSEGV (C)"))
+
+
+def held_figure(run, folder):
+    """C8: memory per connection (the key) beside the connections held under the same
+    256 MiB: the most direct number for 并发性高."""
+    counts = []
+    for server, mode, name, colour in (("thread_per_conn", "thread", N_("thread"), 0),
+                                       ("fork_per_conn", "process", N_("process"), 1)):
+        key = claims.http_held(server, mode)
+        b = run.bench(key.resolve(run.pus) if run.pus else key)
+        vals = claims.values(b, "held") if b and b.usable else []
+        if not vals:
+            return None
+        counts.append((_(name), (int(statistics.median(vals)), None), colour))
+    return pair_figure("C8", run, folder, counts, _("connections held in 256 MiB"),
+                       _("server KiB per connection"))
 
 
 # --- C5: the notes' Pool(3) as it ran --------------------------------------------------
@@ -177,7 +198,8 @@ def schedule_figure(run, folder):
         # else over it: every task is named (0 and 8 were not, too short a bar).
         inside = end - start >= 6
         bars.append(f"{lane}\t{start:g}\t{end:g}\t{int(waited)}\t"
-                    f"{task if inside else ''}\t{'' if inside else task}")
+                    # "#8" over a bar: a task, not a tick of the axis.
+                    f"{task if inside else ''}\t{'' if inside else f'#{task}'}")
     made = [f"{w}\t{rep[f'worker{w}_up_ms']:g}" for w in sorted({s[0] for s in sched})
             if rep.get(f"worker{w}_up_ms") is not None]
     lanes = sorted({s[0] for s in sched})
@@ -186,7 +208,8 @@ def schedule_figure(run, folder):
     lane = C_("process", "worker {n}")
     tics = ", ".join(f'"{lane.format(n=w)}" {w}' for w in lanes)
     labels = {"L_NOW": _("at once"), "L_WAITED": _("waited"),
-              "L_MADE": _("created"),
+              # The ▲ left of 0: the workers exist before any request, made with the pool.
+              "L_MADE": _("made by Pool(3)"),
               "L_XLABEL": _("ms from the first request"),
               # The notes sleep random.random() * 3 s; the run sleeps a hundredth of it.
               "L_XNOTE": _("(the notes' sleeps ÷ 100)")}
@@ -254,4 +277,4 @@ def remedy(run):
 
 # The claims whose page has a figure from this module.
 FIGURES = {"C4": racy_loop_figure, "C5": schedule_figure, "C6": failures_figure,
-           "C7": protection_figure}
+           "C7": protection_figure, "C8": held_figure}

@@ -176,10 +176,12 @@ def reason_text(run, m):
 UNITS = {"ns": "ns", "GB/s": "GB/s"}
 
 
-def moved_words(run, scenario, m):
+def moved_words(run, scenario, m, name=None):
     """One of movements()'s entries for a lecturer: "during ipc, memcpy in cache fell
     from 28 to 15 GB/s (the probes before and after it)"; None for an entry already
-    said by another (parallel capacity both moved and lost)."""
+    said by another (parallel capacity both moved and lost). NAME: the scenario as the
+    sentence says it (the handout's words for it), else its name."""
+    name = name or scenario
     if m["kind"] in ("moved", "off"):
         if m["probe"] == "parallel_pus":
             return None  # said by "lost", in words a lecturer reads, where it matters
@@ -192,18 +194,18 @@ def moved_words(run, scenario, m):
         else:
             words = _("{subject} {before} and {after} {unit} before and after {scenario}, "
                       "{usual} for the rest of the run")
-        return words.format(scenario=scenario, subject=subject, before=fmt(m["before"]),
+        return words.format(scenario=name, subject=subject, before=fmt(m["before"]),
                             after=fmt(m["after"]), usual=fmt(m.get("usual", 0)),
                             unit=unit).replace(" )", ")").replace("  ", " ")
     if m["kind"] == "lost":
         return _("only {low} of {pus} logical CPUs worked in parallel before or after "
-                 "{scenario}").format(scenario=scenario, low=fmt(m["low"]),
+                 "{scenario}").format(scenario=name, low=fmt(m["low"]),
                                       pus=f"{m['pus']:g}")
     if m["kind"] == "others":
         return _("during {scenario}, other processes used {share} of the CPUs").format(
-            scenario=scenario, share=f"{m['share']:.0%}")
+            scenario=name, share=f"{m['share']:.0%}")
     return _("during {scenario}, the hypervisor took {share} of the CPUs").format(
-        scenario=scenario, share=f"{m['share']:.0%}")
+        scenario=name, share=f"{m['share']:.0%}")
 
 
 def pus(run):
