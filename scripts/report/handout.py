@@ -114,8 +114,12 @@ def flagged_line(claim, run):
                      handout_claims.scenario_words(sc) for sc in scenarios))
     # "测量 前后": the catalogue spaces a scenario's name off; words in Chinese need none.
     said = [re.sub(r"(?<=[\u4e00-\u9fff）]) (?=[\u4e00-\u9fff])", "", w) for w in said]
+    # One change said in full, the others counted: a run that moved four times would
+    # push the page's reading off the screen (the report's machine section lists all).
+    changes = said[0] if len(said) == 1 else _(
+        "{first}; and {n} more changes (in the report)").format(first=said[0], n=len(said) - 1)
     return _("⚠ The machine changed: {changes}. Read these numbers with care.").format(
-        changes=_("; ").join(said))
+        changes=changes)
 
 
 # The page at 28 px, in columns (a CJK character counts two): a line across the page
@@ -246,9 +250,8 @@ def page_key(claim, run):
 
 def c6_notes_worker(run):
     """C6 first says what the notes' own code does: its worker catches 1/0 itself."""
-    return _("The notes' own worker catches its 1/0 with try/except and prints 捕获异常: "
-             "that exception never leaves the task. The rest of this page is about an "
-             "exception a task does not catch.")
+    return _("The notes' own worker catches its 1/0 (try/except, prints 捕获异常); "
+             "this page is about an exception a task does not catch.")
 
 
 def c4_racy_loop(run):
@@ -301,7 +304,9 @@ def page(claim, run, folder):
     # What the reading has left of the page: the lines over the figure and the note.
     over = [c["zh"], verdicts_line(claim, run), flag or ""] + \
         ([c["en"]] if i18n.current() == "en" else [])
-    left = PAGE_LINES - 1 - sum(lines_of(t, WIDE) for t in over if t)
+    # The foot note takes two lines where it gives the key's ranges (C2, C7).
+    left = PAGE_LINES - lines_of(page_note(run, claim), WIDE) - \
+        sum(lines_of(t, WIDE) for t in over if t)
     lines += ['<div class="reading">', ""]
     for sentence in reading(claim, run, left):
         lines += [f"- {sentence}"]

@@ -187,9 +187,8 @@ def c6_process(run):
     plain = got.get(handout_figures.FAILURE_CASES[3][2])
     if not plain:
         return None
-    return _("The notes' other half, 子进程会: a plain Process prints the traceback of "
-             "an exception it does not catch ({k} of {n} runs).").format(
-        k=plain[0], n=plain[1])
+    return _("The notes' other half, 子进程会: a plain Process prints its traceback "
+             "({k} of {n} runs).").format(k=plain[0], n=plain[1])
 
 
 # --- C7: the switching finding first ---------------------------------------------------------
@@ -204,7 +203,7 @@ def c7_switching(run):
     if not outs:
         return None
     return _("Clearest finding: on Linux switching between processes costs the same as "
-             "between threads ({ratio}): the kernel schedules both as tasks.").format(
+             "between threads ({ratio}).").format(
         ratio=_(" and ").join(f"{o.ratio:.2f}×" for o in outs))
 
 

@@ -269,10 +269,10 @@ def remedy(run):
     get, callback = got.get(FAILURE_CASES[1][2]), got.get(FAILURE_CASES[2][2])
     if not get or not callback:
         return None
+    # The counts are on the figure beside it and in the verdict line: the words say how.
     return _("What to do (the notes ask 如何处理？): call get() on the AsyncResult, which "
-             "raises the task's exception in the caller ({get} of {n} runs here), or pass "
-             "apply_async an error_callback, which receives it ({callback} of {m} runs).").format(
-        get=get[0], n=get[1], callback=callback[0], m=callback[1])
+             "raises the task's exception in the caller, or pass apply_async an "
+             "error_callback, which receives it.")
 
 
 # The claims whose page has a figure from this module.
