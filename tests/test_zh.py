@@ -33,7 +33,8 @@ OWNED = ["scripts/report/verdicts.py", "scripts/report/claims_table.py",
          "scripts/report/i18n.py", "scripts/report/handout.py", "scripts/report/python.py",
          "scripts/report/python_gil.py", "scripts/report/python_answers.py",
          "scripts/report/python_rows.py",
-         "scripts/report/ipc.py", "scripts/report/handout_figures.py", "scripts/report/scale.py"]
+         "scripts/report/ipc.py", "scripts/report/ipc_latency.py",
+         "scripts/report/handout_figures.py", "scripts/report/scale.py"]
 HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
