@@ -139,9 +139,9 @@ $(BUILD)/tvp-helper: $(HELPER_SRC) $(wildcard src/*.h src/ipc/*.h)
 # forked connection carries no more than the server needs. Never built with --coverage
 # (make coverage): the static server's forked children crash in gcov's runtime there
 # (SIGSEGV at address 0), which the coverage run counted as 14 failures.
-HTTPD_SRC := src/httpd.c src/http_server.c
+HTTPD_SRC := src/httpd.c src/http_server.c src/http_request.c
 HTTPD_CPPFLAGS := $(filter-out --coverage -fprofile-update=atomic,$(EXTRA_CPPFLAGS))
-$(BUILD)/tvp-httpd: $(HTTPD_SRC) src/http_server.h src/worker.h src/task.h
+$(BUILD)/tvp-httpd: $(HTTPD_SRC) src/http_server.h src/http_request.h src/worker.h src/task.h
 	@mkdir -p $(@D)
 	$(CC) -D_GNU_SOURCE -Isrc $(HTTPD_CPPFLAGS) -std=gnu11 $(WARN) -O2 -static \
 		-ffunction-sections -fdata-sections -Wl,--gc-sections -o $@ $(HTTPD_SRC) -lpthread

@@ -8,7 +8,7 @@
 # around the bar: the part above the bar is the server's memory before any connection,
 # workers made ahead included, shared out). K: the levels; LEVELS: them, in words;
 # TOTALS: 1 where the run has the second set (an older run has only the first).
-# Words (scripts/report/http.py): L_TITLE, L_YLABEL, L_LEVEL (a printf format: %d is the
+# Words (scripts/report/http_figures.py): L_TITLE, L_YLABEL, L_LEVEL (a printf format: %d is the
 # connections), L_TOTAL; FONT (style.gp).
 load 'plots/style.gp'
 K = int(ARG3)

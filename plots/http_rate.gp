@@ -12,7 +12,7 @@
 # write each rate beside its dot.
 # Several servers ran 100 connections only, at rates a few percent apart: each server's
 # dots are moved right of the last one's by a step, so none hides another.
-# Words (scripts/report/http.py): L_TITLE, L_XLABEL, L_RATE, L_P99; FONT,
+# Words (scripts/report/http_figures.py): L_TITLE, L_XLABEL, L_RATE, L_P99; FONT,
 # L_BIG (style.gp).
 load 'plots/style.gp'
 N = int(ARG3)

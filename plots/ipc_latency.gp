@@ -5,7 +5,7 @@
 # its quoted name, and median lo hi in µs per column (NaN NaN NaN where not run).
 # MODES: per column, 0 thread or 1 process; SHADES: per column, the rank of its placement
 # (0 darkest).
-# Words: the report defines them in its language (scripts/report/ipc.py): L_TITLE,
+# Words: the report defines them in its language (scripts/report/ipc_latency.py): L_TITLE,
 # L_YLABEL; FONT (style.gp). Run alone, the script says them in English.
 load 'plots/style.gp'
 if (!exists("L_TITLE")) L_TITLE = "Ping-pong of 8 bytes: one round trip (median and its interval)"

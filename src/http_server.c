@@ -1,7 +1,8 @@
-/* http_server.c - the suite's HTTP server: one request path, five ways to hold a
- * connection (http_server.h). Nothing here times anything; bench/http.c drives it with
- * wrk from outside. */
+/* http_server.c - the suite's HTTP server's five ways to hold a connection
+ * (http_server.h) over one request path (http_request.c). Nothing here times anything;
+ * bench/http.c drives it with wrk from outside. */
 #include "http_server.h"
+#include "http_request.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -15,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/epoll.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -51,171 +51,6 @@ const char *http_model_mode(enum http_model m)
 	return k < 0 ? "neither" : k == KIND_PTHREAD ? "thread" : "process";
 }
 
-/* --- the request path, shared by every model ------------------------------------- */
-
-static char small_body[HTTP_SMALL_BYTES], big_body[HTTP_BIG_BYTES];
-
-/* Printable and position-dependent, so a body cut or shifted anywhere reads wrong. */
-static void fill_body(char *b, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		b[i] = (i + 1) % 64 == 0 ? '\n' : (char)('a' + (i * 7 + i / 64) % 26);
-}
-
-const char *http_body(const char *path, size_t *len)
-{
-	if (!small_body[0]) { /* idempotent: racing callers write the same bytes */
-		fill_body(big_body, sizeof big_body);
-		fill_body(small_body, sizeof small_body);
-	}
-	if (strcmp(path, HTTP_SMALL_PATH) == 0) {
-		*len = sizeof small_body;
-		return small_body;
-	}
-	if (strcmp(path, HTTP_BIG_PATH) == 0) {
-		*len = sizeof big_body;
-		return big_body;
-	}
-	return NULL;
-}
-
-/* The whole responses, made once before serving: [small, big, 404][keep-alive, close]. */
-static struct {
-	char *data;
-	size_t len;
-} replies[3][2];
-
-static int make_replies(void)
-{
-	static const char *const paths[3] = {HTTP_SMALL_PATH, HTTP_BIG_PATH, NULL};
-	for (int b = 0; b < 3; b++) {
-		for (int c = 0; c < 2; c++) {
-			size_t blen = 9;
-			const char *body = paths[b] ? http_body(paths[b], &blen) : "not found";
-			char head[160];
-			int h = snprintf(head, sizeof head,
-					 "HTTP/1.1 %s\r\nContent-Type: text/plain\r\n"
-					 "Content-Length: %zu\r\nConnection: %s\r\n\r\n",
-					 paths[b] ? "200 OK" : "404 Not Found", blen,
-					 c ? "close" : "keep-alive");
-			char *d = malloc((size_t)h + blen);
-			if (!d)
-				return ENOMEM;
-			memcpy(d, head, (size_t)h);
-			memcpy(d + h, body, blen);
-			replies[b][c].data = d;
-			replies[b][c].len = (size_t)h + blen;
-		}
-	}
-	return 0;
-}
-
-/* Whether the header block contains the line "Connection: <word>" (case aside). */
-static bool has_connection(const char *h, size_t n, const char *word)
-{
-	size_t wl = strlen(word);
-	for (const char *p = h; p < h + n;) {
-		const char *eol = memchr(p, '\n', (size_t)(h + n - p));
-		if (!eol)
-			break;
-		if ((size_t)(eol - p) > 11 && strncasecmp(p, "connection:", 11) == 0) {
-			const char *v = p + 11;
-			while (v < eol && (*v == ' ' || *v == '\t'))
-				v++;
-			if ((size_t)(eol - v) >= wl && strncasecmp(v, word, wl) == 0)
-				return true;
-		}
-		p = eol + 1;
-	}
-	return false;
-}
-
-/* The reply to one request (its header block, n bytes up to and including the blank
- * line), and whether the connection closes after it. */
-static void answer(const char *req, size_t n, const char **out, size_t *outlen, bool *close)
-{
-	char path[64] = "";
-	const char *sp = memchr(req, ' ', n);
-	if (sp && (size_t)(sp - req) == 3 && memcmp(req, "GET", 3) == 0) {
-		const char *p = sp + 1, *e = memchr(p, ' ', (size_t)(req + n - p));
-		if (e && (size_t)(e - p) < sizeof path) {
-			memcpy(path, p, (size_t)(e - p));
-			path[e - p] = '\0';
-		}
-	}
-	const char *eol = memchr(req, '\r', n);
-	bool http10 = eol && eol - req >= 8 && memcmp(eol - 8, "HTTP/1.0", 8) == 0;
-	*close = has_connection(req, n, "close") || (http10 && !has_connection(req, n, "keep-alive"));
-	int b = strcmp(path, HTTP_SMALL_PATH) == 0 ? 0 : strcmp(path, HTTP_BIG_PATH) == 0 ? 1 : 2;
-	*out = replies[b][*close].data;
-	*outlen = replies[b][*close].len;
-}
-
-static int send_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-#define REQ_BUF 8192
-
-/* One connection, blocking, until the client closes it or asks to. The caller closes
- * fd. */
-static void serve_conn(int fd)
-{
-	char buf[REQ_BUF];
-	size_t len = 0;
-	for (;;) {
-		char *end;
-		while (!(end = memmem(buf, len, "\r\n\r\n", 4))) {
-			if (len == sizeof buf)
-				return; /* a header block larger than any this server answers */
-			ssize_t r = read(fd, buf + len, sizeof buf - len);
-			if (r < 0 && errno == EINTR)
-				continue;
-			if (r <= 0)
-				return;
-			len += (size_t)r;
-		}
-		size_t hlen = (size_t)(end + 4 - buf), outlen;
-		const char *out;
-		bool close_after;
-		answer(buf, hlen, &out, &outlen, &close_after);
-		if (send_all(fd, out, outlen) != 0)
-			return;
-		memmove(buf, buf + hlen, len - hlen);
-		len -= hlen;
-		if (close_after)
-			return;
-	}
-}
-
-/* accept, retried on what a busy server meets: EINTR, a peer gone before accept, and a
- * full descriptor table (which the closing connections empty). */
-static int accept_one(int lfd)
-{
-	for (;;) {
-		int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
-		if (fd >= 0)
-			return fd;
-		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
-			struct timespec ts = {0, 1000000};
-			nanosleep(&ts, NULL);
-		} else if (errno != EINTR && errno != ECONNABORTED && errno != EAGAIN) {
-			return -1;
-		}
-	}
-}
-
 static void sleep_ms(long ms)
 {
 	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000};
@@ -237,7 +72,7 @@ static void die_with_parent(pid_t parent)
 static void *conn_thread(void *arg)
 {
 	int fd = (int)(intptr_t)arg;
-	serve_conn(fd);
+	http_serve_conn(fd);
 	close(fd);
 	return NULL;
 }
@@ -248,7 +83,7 @@ static int serve_thread_per_conn(int lfd)
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	for (;;) {
-		int fd = accept_one(lfd);
+		int fd = http_accept_one(lfd);
 		if (fd < 0)
 			return errno;
 		pthread_t t;
@@ -279,14 +114,14 @@ static int serve_fork_per_conn(int lfd)
 		return err;
 	pid_t self = getpid();
 	for (;;) {
-		int fd = accept_one(lfd);
+		int fd = http_accept_one(lfd);
 		if (fd < 0)
 			return errno;
 		pid_t pid = fork();
 		if (pid == 0) {
 			die_with_parent(self);
 			close(lfd);
-			serve_conn(fd);
+			http_serve_conn(fd);
 			_exit(0);
 		}
 		close(fd); /* the child has it; at a process limit (fork failed), refused */
@@ -304,11 +139,11 @@ struct pool_count {
 static void pool_loop(int lfd, struct pool_count *pc)
 {
 	for (;;) {
-		int fd = accept_one(lfd);
+		int fd = http_accept_one(lfd);
 		if (fd < 0)
 			return;
 		atomic_fetch_sub(&pc->idle, 1);
-		serve_conn(fd);
+		http_serve_conn(fd);
 		close(fd);
 		atomic_fetch_add(&pc->idle, 1);
 	}
@@ -426,7 +261,7 @@ static int econn_step(int ep, struct econn *c)
 		char *end = memmem(c->buf, c->len, "\r\n\r\n", 4);
 		if (end) {
 			size_t hlen = (size_t)(end + 4 - c->buf);
-			answer(c->buf, hlen, &c->out, &c->outlen, &c->close_after);
+			http_answer(c->buf, hlen, &c->out, &c->outlen, &c->close_after);
 			c->off = 0;
 			memmove(c->buf, c->buf + hlen, c->len - hlen);
 			c->len -= hlen;
@@ -526,7 +361,7 @@ int http_serve(enum http_model m, int lfd, int capacity)
 	if ((unsigned)m >= HTTP_NMODELS || capacity < 1)
 		return EINVAL;
 	signal(SIGPIPE, SIG_IGN);
-	int err = make_replies();
+	int err = http_make_replies();
 	if (err)
 		return err;
 	switch (m) {

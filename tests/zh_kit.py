@@ -37,7 +37,7 @@ OWNED = ["scripts/report/verdicts.py", "scripts/report/claims_table.py",
          "scripts/report/python_rows.py",
          "scripts/report/ipc.py", "scripts/report/handout_figures.py", "scripts/report/scale.py",
          "scripts/report/handout_claims.py", "scripts/report/handout_frame.py",
-         "scripts/report/handout_page_figure.py"]
+         "scripts/report/handout_page_figure.py", "scripts/report/ipc_latency.py"]
 HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 

@@ -8,7 +8,7 @@ from report.kit import derived, draw, fmt, mode_bit, table, write_data
 from report.verdicts import claim_part
 from contract.describe import in_table_order
 
-# The kernel_source counter's values (bench/footprint.c); 3 is a file, named as it is.
+# The kernel_source counter's values (bench/footprint_kernel.h); 3 is a file, named as it is.
 MEMINFO = 3
 SOURCES = {1: N_("memory cgroup"), 2: N_("VmPTE + kernel stack, slab not seen")}
 PARENT_WORDS = {"tvp": "tvp-bench", "minimal": N_("minimal parent")}

@@ -1,0 +1,97 @@
+"""http_apache.py - the suite's servers beside Apache's MPMs (the "not a toy" check,
+TARGETS.md's rows) and the configurations Apache ran with."""
+from report.http_servers import MARGIN, NOT_A_TOY, NOT_A_TOY_LEVEL, label, med, rate_rows, windows
+from report.i18n import _
+from report.kit import fmt, table, write_data
+
+
+def toy_pairs(run):
+    """[(ours, theirs, our requests/s, theirs)] of the not-a-toy check that ran: found
+    among what ran rather than asked for by key, a context row a run cut to a time budget
+    may leave out (scripts/running/budget/ keeps what is asked for by key)."""
+    at = {b.variant: b for b in rate_rows(run, "keepalive")
+          if b.args["connections"] == NOT_A_TOY_LEVEL}
+    out = []
+    for ours, theirs in NOT_A_TOY:
+        ra, rb = med(at.get(ours), "requests_per_s"), med(at.get(theirs), "requests_per_s")
+        if ra and rb:
+            out.append((ours, theirs, ra, rb))
+    return out
+
+
+def target_rows(run):
+    """TARGETS.md's rows (English, for the people who build tvp): (target, measured, met)."""
+    return [(f"http, keep-alive, {NOT_A_TOY_LEVEL} connections: {ours} at least "
+             f"{1 - MARGIN:.0%} of {theirs} (requests/s, same run)", f"{ra / rb:.3g}x",
+             ra >= (1 - MARGIN) * rb) for ours, theirs, ra, rb in toy_pairs(run)]
+
+
+def shipped_words(run):
+    """What Apache's MPM settings were, from the configuration the run recorded: Debian's
+    shipped file included under the capacity, or (an older run) httpd's compiled-in
+    defaults under it."""
+    confs = [v for k, v in run.ctx.items() if k.startswith("http_conf_apache_")]
+    if confs and all("IncludeOptional /etc/apache2/mods-available/mpm_" in c for c in confs):
+        return _("Debian's shipped MPM settings (its mods-available/mpm_*.conf, included) "
+                 "with only the capacity over them")
+    return _("httpd's compiled-in MPM defaults (Debian's shipped mpm_*.conf files were not "
+             "loaded) with the capacity over them")
+
+
+def cpu_words(run, pairs):
+    """The sentence beside the not-a-toy table: how many times Apache's rate the suite's
+    servers answered, and each side's CPU per request, from the same rows."""
+    at = {b.variant: b for b in rate_rows(run, "keepalive") if b.usable
+          and b.args["connections"] == NOT_A_TOY_LEVEL}
+    ours = sorted({o for o, _t, _a, _b in pairs})
+    theirs = sorted({t for _o, t, _a, _b in pairs})
+    cpu = {s: med(at.get(s), "server_cpu_ns_per_request") for s in ours + theirs}
+    ratios = [ra / rb for _o, _t, ra, rb in pairs]
+    mine = [cpu[s] / 1e3 for s in ours if cpu[s]]
+    apache = [cpu[s] / 1e3 for s in theirs if cpu[s]]
+    if not mine or not apache:
+        return ""
+    span = (lambda xs: fmt(min(xs), 2) if fmt(min(xs), 2) == fmt(max(xs), 2) else
+            f"{fmt(min(xs), 2)}–{fmt(max(xs), 2)}")
+    return _("The suite's servers answered {r}× Apache's requests per second; Apache spent "
+             "{a} µs of server CPU per request against the suite's {o} µs (the same rows). "
+             "Why Apache spends more per request (its request phases and filters, the "
+             "per-directory configuration merged for each request) is a hypothesis this "
+             "run does not test; it writes no access log here.").format(
+        r=span(ratios), a=span(apache), o=span(mine))
+
+
+def not_a_toy(run, configs):
+    """The suite's servers beside Apache's, same run, keep-alive, 100 connections."""
+    pairs = toy_pairs(run)
+    lines = [[label(ours), label(theirs), fmt(ra), fmt(rb), f"{ra / rb:.2f}",
+              _("yes") if ra >= (1 - MARGIN) * rb else _("no")]
+             for ours, theirs, ra, rb in pairs]
+    if not lines:
+        return []
+    at = {b.variant: b for b in rate_rows(run, "keepalive")
+          if b.args["connections"] == NOT_A_TOY_LEVEL}
+    # xgettext: no-python-format
+    return [_("**Not a toy.** At keep-alive and {n} connections, in the same run: is each "
+              "of the suite's servers at least {keep}% of the Apache MPM of its shape, in "
+              "requests per second ({windows}; no p-value)? Apache ran with {shipped}: "
+              "{configs}.").format(n=NOT_A_TOY_LEVEL, keep=round((1 - MARGIN) * 100),
+                                   windows=windows(at.get(pairs[0][1])),
+                                   shipped=shipped_words(run),
+                                   configs=", ".join(configs) or "–"), ""] + \
+        table([_("the suite's"), _("Apache's"), _("requests/s"), _("Apache's requests/s"),
+               # xgettext: no-python-format
+               _("ratio"), _("not slower (10% margin)")], lines) + [""] + \
+        ([cpu_words(run, pairs), ""] if cpu_words(run, pairs) else [])
+
+
+def apache_configs(run, folder):
+    """data/apache_MPM.conf: each configuration Apache ran with, as the run recorded it
+    (RUNDIR and port 0 stand for the temporary folder and the port of each start)."""
+    names = []
+    for k, v in sorted(run.ctx.items()):
+        if k.startswith("http_conf_apache_") and folder:
+            name = k[len("http_conf_"):] + ".conf"
+            write_data(folder, name, v + "\n")
+            names.append(f"`data/{name}`")
+    return names
