@@ -40,6 +40,20 @@ def key_samples(claim, run, pair=None):
     return out
 
 
+def key_readings(claim, run):
+    """How many readings of one server the claim's key pair took (the fewer side), where
+    the pair is one_server; else None. The handout says them: "one repetition" would
+    hide that three readings agreed."""
+    pair = claims.CLAIMS[claim].get("key") if claim else None
+    if not pair or not pair.one_server:
+        return None
+    counts = []
+    for k in (pair.thread, pair.process):
+        b = run.bench(k.resolve(run.pus) if run.pus else k)
+        counts.append(len(claims.values(b, pair.metric)) if b and b.usable else 0)
+    return min(counts) or None
+
+
 def key_values(claim, run, pair=None):
     """((median, lo, hi) of the thread, the same of the process, unit) of the claim's
     key pair (or of the pair given), less its offset, or None where the run lacks

@@ -97,11 +97,15 @@ def verdicts_line(claim, run):
         verdict=verdict_word("missing data"))
 
 
-def flagged_line(claim, run):
-    """The run's ⚠ when a scenario the claim's counted predictions read was flagged."""
+def flagged_line(claim, run, brief=False):
+    """The run's ⚠ when a scenario the claim's counted predictions read was flagged;
+    BRIEF names the scenarios only (a page whose sentence and verdicts already fill its
+    top, where the figure would otherwise shrink below the projector's 20 px)."""
     scenarios = state.flagged_claims(run).get(claim)
     if not scenarios:
         return None
+    if brief:
+        return _("⚠ The machine changed during this page's measurements: see the report.")
     moved = state.movements(run)
     # What moved, in words ("during ipc, memcpy in cache went from 28 to 15 GB/s"), not
     # only that something did: a lecturer decides from it whether to trust the page.
@@ -128,6 +132,9 @@ def flagged_line(claim, run):
 # a bullet lists predictions while they fit, then says how many more the report has.
 # An estimate: handout_check.py measures the page in a browser (tests/test_zh.py).
 WIDE, NARROW, PAGE_LINES, BULLET_COLUMNS = 88, 42, 18, 126
+# The lines over the figure beyond which it shrinks below 20 px of text (C2's and C5's
+# long sentences, two verdicts and a two-line ⚠ in English): the ⚠ then says less.
+TOP_LINES = 7
 
 
 columns = handout_claims.columns
@@ -294,6 +301,9 @@ def page(claim, run, folder):
         lines[-1:] = [">", f"> *{c['en']}*", ""]
     lines += [f'<p class="verdicts">{html_inline(verdicts_line(claim, run))}</p>', ""]
     flag = flagged_line(claim, run)
+    top = [c["zh"], verdicts_line(claim, run)] + ([c["en"]] if i18n.current() == "en" else [])
+    if flag and sum(lines_of(t, WIDE) for t in top + [flag]) > TOP_LINES:
+        flag = flagged_line(claim, run, brief=True)
     if flag:
         lines += [f'<p class="flag">{flag}</p>', ""]
     fig = projector_figure(claim, run, folder) or figure_of(claim, run, folder)

@@ -10,7 +10,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from verdicts import stats  # noqa: E402
 from report import handout_figures, i18n  # noqa: E402
-from report.claims_table import key_numbers, key_samples  # noqa: E402
+from report.claims_table import key_numbers, key_readings, key_samples  # noqa: E402
 from report.handout_page_figure import KEY_FIGURE  # noqa: E402
 from report.i18n import N_, _  # noqa: E402
 
@@ -71,6 +71,10 @@ def page_note(run, claim):
     if claim in COUNT_NOTES:
         return i18n.sentences([_(COUNT_NOTES[claim]).format(n=n), more])
     nums = key_numbers(claim, run) if claim else None
+    readings = key_readings(claim, run)
+    if readings and readings > 1:
+        return i18n.sentences([_("Medians of {n} readings of one server: not independent, "
+                                 "so no interval.").format(n=readings), more])
     if not n or n < 2:
         return i18n.sentences([_("One repetition: no interval."), more])
     if not nums:
