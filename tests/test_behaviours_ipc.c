@@ -13,6 +13,7 @@
 
 #include "ipc/ipc.h"
 #include "ipc/peer.h"
+#include "ipc_trips.h"
 #include "task.h"
 #include "util.h"
 #include "worker.h"
@@ -55,7 +56,7 @@ static void test_rings_do_not_poll_on_a_shared_cpu(void **state)
 				continue;
 			struct ipc_chan c;
 			struct ipc_waits waits[2];
-			char reason[128], fault[256], ping[8], pong[8];
+			char reason[128];
 			assert_int_equal(sched_setaffinity(0, sizeof saved, &saved), 0);
 			assert_int_equal(ipc_create(&c, t, 8, 0, 100000, reason, sizeof reason), 0);
 			ipc_describe(&c, task_page()->ipc_desc, sizeof task_page()->ipc_desc);
@@ -71,16 +72,7 @@ static void test_rings_do_not_poll_on_a_shared_cpu(void **state)
 				t->waits(&c, 1, &waits[1]);
 			} while (waits[1].spun + waits[1].slept == 0);
 			assert_int_equal(sched_setaffinity(0, sizeof one, &one), 0);
-			uint64_t seq = 0;
-			for (; seq < TRIPS; seq++) {
-				ipc_stamp(ping, 8, seq);
-				assert_int_equal(t->send(&c, IPC_DOWN, ping), 0);
-				assert_int_equal(t->recv(&c, IPC_UP, pong), 0);
-				assert_int_equal(ipc_check(pong, 8, seq, fault, sizeof fault), 0);
-			}
-			ipc_stamp_last(ping, 8, seq);
-			assert_int_equal(t->send(&c, IPC_DOWN, ping), 0);
-			assert_int_equal(t->recv(&c, IPC_UP, pong), 0);
+			ping_pong_trips(&c, TRIPS);
 			assert_int_equal(worker_reap(&w), 0);
 			assert_int_equal(w.exit.code, 0);
 			t->waits(&c, 0, &waits[0]);
@@ -159,22 +151,13 @@ static void test_rings_never_poll_at_a_zero_bound(void **state)
 		const struct ipc_transport *t = ipc_find(rings[i]);
 		struct ipc_chan c;
 		struct ipc_waits waits[2];
-		char reason[128], fault[256], ping[8], pong[8];
+		char reason[128];
 		assert_int_equal(ipc_create(&c, t, 8, 0, 0, reason, sizeof reason), 0);
 		ipc_describe(&c, task_page()->ipc_desc, sizeof task_page()->ipc_desc);
 		struct worker w;
 		assert_int_equal(worker_start(&w, worker_kind_find("pthread"), &task_ipc_echo, 0, NULL),
 				 0);
-		uint64_t seq = 0;
-		for (; seq < 100; seq++) {
-			ipc_stamp(ping, 8, seq);
-			assert_int_equal(t->send(&c, IPC_DOWN, ping), 0);
-			assert_int_equal(t->recv(&c, IPC_UP, pong), 0);
-			assert_int_equal(ipc_check(pong, 8, seq, fault, sizeof fault), 0);
-		}
-		ipc_stamp_last(ping, 8, seq);
-		assert_int_equal(t->send(&c, IPC_DOWN, ping), 0);
-		assert_int_equal(t->recv(&c, IPC_UP, pong), 0);
+		ping_pong_trips(&c, 100);
 		assert_int_equal(worker_reap(&w), 0);
 		t->waits(&c, 0, &waits[0]);
 		t->waits(&c, 1, &waits[1]);

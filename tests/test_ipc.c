@@ -14,6 +14,7 @@
 
 #include "ipc/ipc.h"
 #include "ipc/peer.h"
+#include "ipc_trips.h"
 #include "worker.h"
 
 #include <fcntl.h>
@@ -159,7 +160,7 @@ static void ping_ring(const struct ipc_transport *t, const char *kind, const cpu
 		      struct ipc_waits waits[2])
 {
 	struct ipc_chan c;
-	char reason[128], fault[256], ping[8], pong[8];
+	char reason[128];
 	assert_int_equal(ipc_create(&c, t, 8, 0, 100000, reason, sizeof reason), 0);
 	ipc_describe(&c, task_page()->ipc_desc, sizeof task_page()->ipc_desc);
 	struct worker w;
@@ -167,16 +168,7 @@ static void ping_ring(const struct ipc_transport *t, const char *kind, const cpu
 	assert_int_equal(worker_start(&w, k, &task_ipc_echo, 0, peer_cpu), 0);
 	if (k->mode == MODE_PROCESS)
 		ipc_drop_peer_ends(&c);
-	uint64_t seq = 0;
-	for (; seq < 200; seq++) {
-		ipc_stamp(ping, 8, seq);
-		assert_int_equal(t->send(&c, IPC_DOWN, ping), 0);
-		assert_int_equal(t->recv(&c, IPC_UP, pong), 0);
-		assert_int_equal(ipc_check(pong, 8, seq, fault, sizeof fault), 0);
-	}
-	ipc_stamp_last(ping, 8, seq);
-	assert_int_equal(t->send(&c, IPC_DOWN, ping), 0);
-	assert_int_equal(t->recv(&c, IPC_UP, pong), 0);
+	ping_pong_trips(&c, 200);
 	assert_int_equal(worker_reap(&w), 0);
 	assert_int_equal(w.exit.code, 0);
 	t->waits(&c, 0, &waits[0]);
