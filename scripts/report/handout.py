@@ -108,8 +108,7 @@ def flagged_line(claim, run, brief=False):
     top, where the figure would otherwise shrink below the projector's 20 px)."""
     # Only where the page's numbers are timings: a count (C5's workers, C6's exceptions
     # shown) is not moved by a busy machine, and a ⚠ there only worries a class.
-    scenarios = [sc for sc in state.flagged_claims(run).get(claim, [])
-                 if handout_claims.timed(claim, sc)]
+    scenarios = state.flagged_claims(run).get(claim) if handout_claims.timed(claim) else None
     if not scenarios:
         return None
     if brief:
@@ -130,7 +129,8 @@ def flagged_line(claim, run, brief=False):
     # push the page's reading off the screen (the report's machine section lists all).
     changes = said[0] if len(said) == 1 else _(
         "{first}; and {n} more changes (in the report)").format(first=said[0], n=len(said) - 1)
-    return _("⚠ The machine changed: {changes}. Read these numbers with care.").format(
+    # How it bears on the page, in one clause: only pages of timings get a ⚠ (timed()).
+    return _("⚠ The machine changed: {changes}. Timings may be affected.").format(
         changes=changes)
 
 
@@ -292,6 +292,16 @@ def c4_racy_loop(run):
     return [i18n.sentences([race, seen])]
 
 
+def c1_unit_of_allocation(run):
+    """C1's second half, 进程是操作系统分配资源的基本单位: no prediction of its own; the
+    page says what on it bears on it (a first reader asked)."""
+    if not key_values("C1", run):
+        return None
+    return _("The second half, 进程是操作系统分配资源的基本单位, is not measured on its own: "
+             "the process bar is memory the kernel gives each process for itself; a thread "
+             "uses its process's (C3's page shows the sharing).")
+
+
 def c5_workers_idle(run):
     """C5: the notes' 有进程结束, said gently where the run shows the workers reused: no
     worker ends, it goes idle and takes the waiting request."""
@@ -311,7 +321,8 @@ def c6_remedy(run):
 # of the key numbers (AFTER), or in place of the predictions' bullets (OWN: C8's
 # predictions are about memory; its page says what that has to do with concurrency).
 BEFORE = {"C6": c6_notes_worker}
-AFTER = {"C4": lambda run: [c4_queue_cost(run)] + c4_racy_loop(run),
+AFTER = {"C1": lambda run: [c1_unit_of_allocation(run)],
+         "C4": lambda run: [c4_queue_cost(run)] + c4_racy_loop(run),
          "C5": lambda run: [c5_workers_idle(run)], "C6": c6_remedy}
 OWN = {"C7": handout_claims.c7_bullets, "C8": handout_claims.c8_bullets}
 
