@@ -313,6 +313,9 @@ class Pages(unittest.TestCase):
                       "interval.", note)
         self.assertNotIn("[", note)
         self.assertIsNone(claims_table.key_readings("C1", self.ref))
+        # The key's numbers carry their unit (C4's 429 was read without one).
+        self.assertRegex(handout.page_note(self.ref, "C4"), r"process \d+ \[[^]]*\] \(µs\);")
+        self.assertIn("] (KiB);", handout.page_note(self.ref, "C1"))
         with i18n.language("zh"):
             self.assertIn("中位数的 93.75% 置信区间", handout.page_note(self.ref, "C1"))
 

@@ -98,12 +98,20 @@ def page_note(run, claim):
         key = _("{key} ({symbol}, from a parent holding almost no memory)").format(
             key=key, symbol=nums[3].split()[0]) if minimal \
             else _("{key} ({unit})").format(key=key, unit=_(nums[3]))
+    elif nums[3].split()[:1] and nums[3].split()[0] in SYMBOLS:
+        # The figure's title names the unit; the foot's numbers carry it too (C4's "429"
+        # was read without one).
+        key = _("{key} ({symbol})").format(key=key, symbol=nums[3].split()[0])
     if "[" not in nums[0] + nums[1]:
         return i18n.sentences([_("Medians of {n}: {key}.").format(n=n, key=key), more])
     cover = stats.median_ci(range(n))[3]
     return i18n.sentences([_("Medians of {n}: {key}; [ ] smallest–largest, the median's "
                              "{coverage} confidence interval.").format(
                                  n=n, key=key, coverage=f"{cover * 100:g}%"), more])
+
+
+# A key unit's first word that is a unit symbol, said after the foot's numbers.
+SYMBOLS = ("ns", "µs", "ms", "s", "KiB", "MiB", "GiB")
 
 
 # The pages whose numbers are counts or one repetition's schedule, not medians.
