@@ -139,7 +139,7 @@ class HandoutEdition(WrittenEdition):
         from report.claims_table import key_numbers
         with i18n.language("zh"):
             t, p = key_numbers("C1", results.load(self.folder))[:2]
-        self.assertIn(f"5 次重复的中位数：线程 {t}，进程 {p}；[ ] 内为最小–"
+        self.assertIn(f"5 次重复的中位数：线程 {t}，进程 {p}（KiB）；[ ] 内为最小–"
                       "最大值，即中位数的 93.75% 置信区间。详见 REPORT.zh.md。", zh)
         self.assertNotIn("Verdict", zh)
         self.assertNotIn("Key numbers", zh)

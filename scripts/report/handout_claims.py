@@ -283,8 +283,8 @@ def c7_bullets(run):
     switching = c7_switching(run)
     words = [switching] if switching else []
     words += [c7_label(o) for o in failed if not (switching and on_one_pu(o))]
-    # Anything else that failed (creation or protection, in another run), in full.
-    words += [short(said(o.rule)) for o in outs if o.holds is False and o not in failed]
+    # Anything else that failed (creation or protection, in another run), with its value.
+    words += [c7_label(o) for o in outs if o.holds is False and o not in failed]
     if words:
         out.append(_("Not borne out (process ÷ thread, time): {items}.").format(
             items=_("; ").join(words)))
