@@ -186,13 +186,13 @@ class Claim(unittest.TestCase):
             with open(os.path.join(folder, "HANDOUT.zh.md"), encoding="utf-8") as f:
                 page = f.read()
             self.assertEqual(re.findall(r"^## (\S+)", page, flags=re.M), ["C3"])
-            self.assertIn("<strong>本套件的 C 程序：成立</strong>", page)
+            self.assertIn("<strong>本测试套件的 C 程序：成立</strong>", page)
             # The key numbers on the page's figure (its words say what it shows).
             with open(os.path.join(folder, "data", "zh", "handout_key_C3.dat"),
                       encoding="utf-8") as f:
                 bars = [line.split("\t") for line in f.read().splitlines()]
             self.assertEqual([(b[1], b[-1]) for b in bars], [("线程", "3/3"), ("进程", "0/3")])
-            self.assertIn("图中：主程序能看到的追加次数（子程序共追加 3 次）", page)
+            self.assertIn("图中：主程序能看到的追加次数（子进程共追加 3 次）", page)
             if shutil.which("pandoc"):
                 self.assertTrue(os.path.isfile(os.path.join(folder, "HANDOUT.zh.html")))
 

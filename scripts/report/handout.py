@@ -29,15 +29,15 @@ from report import handout_claims, handout_figures  # noqa: E402
 from verdicts import py_rules  # noqa: E402
 from contract import results  # noqa: E402
 from report import i18n, state  # noqa: E402
-from report.claims_table import key_text, key_values  # noqa: E402
+from report.claims_table import key_numbers, key_text, key_values  # noqa: E402
 # The handout's parts, by job (each file under 500 lines): the title page and footers,
 # the HTML, the figure a page shows. PROJECTOR and memory_figure are named here for the
 # tests that read them from this module.
-from report.handout_frame import page_note, title_page  # noqa: E402
+from report.handout_frame import CONDITIONS, page_note, title_page  # noqa: E402
 from report.handout_html import PAGE_BREAK, html  # noqa: E402
 from report.handout_page_figure import FIGURE_TITLES, KEY_FIGURE, PROJECTOR, alt_text, \
     figure_of, memory_figure, projector_figure  # noqa: E402,F401
-from report.i18n import N_, _  # noqa: E402
+from report.i18n import _  # noqa: E402
 from report.verdicts import parts_text, verdict_word  # noqa: E402
 
 
@@ -65,7 +65,12 @@ def verdict_of(claim, run, rules, who, note=None):
     # What "fragile" means, where it is said: a word alone puzzled a lecturer.
     fragile = _("; fragile: thresholds {pct} easier or harder change it").format(
         pct=f"{claims.ROBUSTNESS:.0%}") if claims.is_fragile(claim, run, rules) else ""
-    if note:
+    if callable(note):  # the verdict said whole, with its condition (C6)
+        note = note(verdict)
+        if note:
+            return _("**{who}: {verdict}** ({tally}{fragile})").format(
+                who=who, verdict=note, tally=tally(outcomes), fragile=fragile)
+    elif note:
         return _("**{who}: {verdict}, {note}** ({tally}{fragile})").format(
             who=who, verdict=verdict_word(verdict), note=note, tally=tally(outcomes),
             fragile=fragile)
@@ -101,7 +106,9 @@ def flagged_line(claim, run, brief=False):
     """The run's ⚠ when a scenario the claim's counted predictions read was flagged;
     BRIEF names the scenarios only (a page whose sentence and verdicts already fill its
     top, where the figure would otherwise shrink below the projector's 20 px)."""
-    scenarios = state.flagged_claims(run).get(claim)
+    # Only where the page's numbers are timings: a count (C5's workers, C6's exceptions
+    # shown) is not moved by a busy machine, and a ⚠ there only worries a class.
+    scenarios = state.flagged_claims(run).get(claim) if handout_claims.timed(claim) else None
     if not scenarios:
         return None
     if brief:
@@ -122,7 +129,8 @@ def flagged_line(claim, run, brief=False):
     # push the page's reading off the screen (the report's machine section lists all).
     changes = said[0] if len(said) == 1 else _(
         "{first}; and {n} more changes (in the report)").format(first=said[0], n=len(said) - 1)
-    return _("⚠ The machine changed: {changes}. Read these numbers with care.").format(
+    # How it bears on the page, in one clause: only pages of timings get a ⚠ (timed()).
+    return _("⚠ The machine changed: {changes}. Timings may be affected.").format(
         changes=changes)
 
 
@@ -157,13 +165,10 @@ def capped(items, budget=BULLET_COLUMNS):
 def listed(words, items, budget=BULLET_COLUMNS):
     """WORDS ("Holds: {predictions}.") with as many ITEMS as fit, and "(N more in the
     report)" for the rest."""
-    shown, left = capped(items, budget - columns(words))
-    text = _("; ").join(shown)
-    if left:
-        # Students have the handout only: the rest is for the lecturer.
-        text += _(" ({n} more: the full list in {report})").format(
-            n=left, report=f"REPORT{i18n.suffix()}.md")
-    return words.format(predictions=text)
+    # The rest is in the report, which the foot names: "(2 more, for the lecturer)" was
+    # noise on a projector.
+    shown, _left = capped(items, budget - columns(words))
+    return words.format(predictions=_("; ").join(shown))
 
 
 short = handout_claims.short
@@ -230,16 +235,6 @@ def reading(claim, run, lines=PAGE_LINES - 6):
     return out
 
 
-# Conditions in the report's terms, said on a page in words a class reads: "the
-# minimal parent" is the report's name for a parent that holds almost no memory.
-CONDITIONS = {
-    "1000 idle workers of the minimal parent": N_(
-        "1000 idle workers made by a parent that holds almost no memory"),
-    "pthread_create against fork, from the minimal parent": N_(
-        "pthread_create against fork, both from a parent that holds almost no memory"),
-}
-
-
 def page_key(claim, run):
     """The key numbers for the page: where its figure shows them (the bars of C1, C3,
     C7, C8), only what the figure leaves out (what is measured, under which
@@ -261,23 +256,60 @@ def c6_notes_worker(run):
              "this page is about an exception a task does not catch.")
 
 
+def c4_queue_cost(run):
+    """C4: what the key's multiple is made of, beside C7's Pipe round trip, which is
+    cheaper for processes: a reader took the two for a contradiction."""
+    nums = key_numbers("C4", run)
+    m = re.search(r"(\d[\d.,]*)\s*×", nums[2]) if nums else None
+    if not m:
+        return None
+    return _("The {ratio}×: a multiprocessing.Queue pickles every item and hands it to a "
+             "feeder thread; the kernel's pipe is not the cost.").format(ratio=m.group(1))
+
+
 def c4_racy_loop(run):
     """C4: the race in the notes' consumer loop, its fix, and what zero early stops in
     this run does not prove."""
     key = handout_figures.rule_key("C4", claims.RULES, "runs_short")
     short = handout_figures.runs_of(run, key, "runs_short") if key else None
-    race = _("The notes' loop has a race: if q.empty(): break can see an empty queue "
-             "before the writer has put everything, and what it has not put yet is lost. "
-             "The fix: a sentinel (the writer puts None last) or a fixed number of get().")
+    race = _("The notes' loop has a race: q.empty() can be true before the writer is done, "
+             "and the rest is lost. The fix: a sentinel (None put last) or a fixed number "
+             "of get().")
     if not short:
         return [race]
     k, n = short
     if k:
         seen = _("Here it stopped early in {k} of {n} runs.").format(k=k, n=n)
     else:
-        seen = _("Here it stopped early in 0 of {n} runs: no proof it is safe, only that "
-                 "this machine did not show the race.").format(n=n)
+        # The race needs the writer and the reader to run at once: on a machine that ran
+        # about one CPU's worth at a time it rarely shows.
+        lost = [m for m in state.movements(run).get(key.scenario, []) if m["kind"] == "lost"]
+        cpus = _(" (about {low} of {pus} logical CPUs at once)").format(
+            low=f"{lost[0]['low']:.2f}", pus=f"{lost[0]['pus']:g}") if lost else ""
+        seen = _("0 of {n} runs stopped early{cpus}: the race rarely shows here, which is "
+                 "no proof it cannot happen.").format(
+                     n=n, cpus=cpus)
     return [i18n.sentences([race, seen])]
+
+
+def c1_unit_of_allocation(run):
+    """C1's second half, 进程是操作系统分配资源的基本单位: no prediction of its own; the
+    page says what on it bears on it (a first reader asked)."""
+    if not key_values("C1", run):
+        return None
+    return _("The second half, 进程是操作系统分配资源的基本单位, is not measured on its own: "
+             "the process bar is memory the kernel gives each process for itself; a thread "
+             "uses its process's (C3's page shows the sharing).")
+
+
+def c5_workers_idle(run):
+    """C5: the notes' 有进程结束, said gently where the run shows the workers reused: no
+    worker ends, it goes idle and takes the waiting request."""
+    held = claims.parts(claims.judged("C5", run)[1])[0]
+    if claims.REUSED not in held:
+        return None
+    return _("The notes say 直到进程池中有进程结束; in fact no worker ends: it goes "
+             "idle.")
 
 
 def c6_remedy(run):
@@ -289,7 +321,9 @@ def c6_remedy(run):
 # of the key numbers (AFTER), or in place of the predictions' bullets (OWN: C8's
 # predictions are about memory; its page says what that has to do with concurrency).
 BEFORE = {"C6": c6_notes_worker}
-AFTER = {"C4": c4_racy_loop, "C6": c6_remedy}
+AFTER = {"C1": lambda run: [c1_unit_of_allocation(run)],
+         "C4": lambda run: [c4_queue_cost(run)] + c4_racy_loop(run),
+         "C5": lambda run: [c5_workers_idle(run)], "C6": c6_remedy}
 OWN = {"C7": handout_claims.c7_bullets, "C8": handout_claims.c8_bullets}
 
 

@@ -17,8 +17,8 @@ from report import handout_figures  # noqa: E402
 from report.claims_table import key_numbers  # noqa: E402
 from report.i18n import N_, _  # noqa: E402
 from report import i18n  # noqa: E402
-from report.verdicts import measured_text, parts_text, prediction, threshold_text, \
-    why_text  # noqa: E402
+from report.verdicts import measured_text, prediction, threshold_text, \
+    verdict_word, why_text  # noqa: E402
 
 # A scenario as a lecturer reads it on a page that does not show it (the ⚠ line).
 SCENARIO_WORDS = {
@@ -32,6 +32,22 @@ SCENARIO_WORDS = {
     "cow": N_("the copy-on-write measurement"),
     "globals": N_("the global-variable measurement"),
 }
+
+
+def timed_rule(rule):
+    """Whether RULE reads a time or a rate (what a busy machine moves), not a count or
+    memory."""
+    unit = rule.unit or ""
+    return rule.metric == "time" or rule.metric.endswith(("_per_second", "_per_s")) or \
+        unit.endswith("/s")
+
+
+def timed(claim):
+    """Whether CLAIM's page has timings: one of its counted predictions (C's or the notes'
+    Python) reads a time or a rate. A page of counts (C5's workers, C6's exceptions shown)
+    is not what a busy machine moves."""
+    return any(timed_rule(r) for rules in (claims.RULES, py_rules.PY_RULES) for r in rules
+               if r.claim == claim and r.counted)
 
 
 def scenario_words(scenario):
@@ -154,9 +170,11 @@ def c8_bullets(run):
                      "writes shared reference counts).").format(
             ratio=mem.ratio))
     if gil:
-        out.append(_("Parallel CPU, no: the GIL runs one thread's Python at a time; N "
-                     "threads did {ratio:.2f}× the work of N processes (N = logical CPUs, "
-                     "here {n}).").format(
+        # A context row, not one of the verdict's predictions: said as such, or the
+        # page reads as listing a failed prediction the verdict does not count.
+        out.append(_("Context, not counted in the verdict: parallel CPU work. The GIL runs "
+                     "one thread's Python at a time; N threads had {ratio:.2f}× the "
+                     "throughput of N processes (N = logical CPUs, here {n}).").format(
             ratio=gil.ratio, n=n))
     return out
 
@@ -177,8 +195,13 @@ def c6_verdict(run):
     get = got.get(handout_figures.FAILURE_CASES[1][2])
     if not get:
         return None
-    return _("only when nobody collects the result: get() and error_callback show it, "
-             "{k} of {n}").format(k=get[0], n=get[1])
+    # "Supported, only when ..." still read as unconditional to students: where it holds,
+    # the condition is the verdict ("supported only when ...").
+    return lambda verdict: _(
+        "supported only when nobody collects the result (get() and error_callback show "
+        "it, {k} of {n})").format(k=get[0], n=get[1]) if verdict == "supported" else _(
+        "{verdict}, only when nobody collects the result: get() and error_callback show "
+        "it, {k} of {n}").format(verdict=verdict_word(verdict), k=get[0], n=get[1])
 
 
 def c6_process(run):
@@ -191,20 +214,44 @@ def c6_process(run):
              "({k} of {n} runs).").format(k=plain[0], n=plain[1])
 
 
-# --- C7: the switching finding first ---------------------------------------------------------
+# --- C7: the bullets follow the figure ------------------------------------------------------
+
+# C7's measured predictions in a few words each, with the ratio they measured (process ÷
+# thread): a page lists all of them in one bullet, the report has them whole.
+C7_LABELS = {
+    "switching between processes costs more than between threads (pipe ping-pong on one "
+    "PU)": N_("pipe {ratio}"),
+    "the same through a futex ring in shared memory (one PU)": N_("futex ring {ratio}"),
+    "a pipe costs processes more than threads (4 KiB messages, two cores)": N_(
+        "a pipe between two cores {ratio}"),
+    "shared memory costs processes more than threads (64 KiB messages, a ring, two "
+    "cores)": N_("shared memory between two cores {ratio}"),
+    "talking costs processes more than threads (8-byte Pipe round trips)": N_(
+        "an 8-byte Pipe round trip {ratio}"),
+}
+
+
+def c7_label(o):
+    ratio = measured_text(o)
+    if o.rule.prediction in C7_LABELS:
+        return _(C7_LABELS[o.rule.prediction]).format(ratio=ratio)
+    return _("{prediction} {ratio}").format(prediction=short(said(o.rule)), ratio=ratio)
+
+
+def on_one_pu(o):
+    return o.rule.a.fields().get("measure") == "latency" and \
+        o.rule.a.fields().get("pin") == "same_pu"
+
 
 def c7_switching(run):
-    """C7's clearest finding: on Linux a switch between processes costs what one between
-    threads does (the kernel schedules both as tasks)."""
+    """C7's switching finding: on Linux a switch between processes costs what one between
+    threads does (the kernel schedules both as tasks), or None where it is not that."""
     outs = [o for o in claims.judge("C7", run, claims.RULES)[1]
-            # The ping-pongs on one logical CPU: each round trip is two switches.
-            if o.rule.counted and o.ratio and o.rule.a.fields().get("measure") == "latency"
-            and o.rule.a.fields().get("pin") == "same_pu"]
-    if not outs:
+            if o.rule.counted and o.ratio and on_one_pu(o)]
+    if not outs or not all(o.holds is False and o.ratio < 1.1 for o in outs):
         return None
-    return _("Clearest finding: on Linux switching between processes costs the same as "
-             "between threads ({ratio}).").format(
-        ratio=_(" and ").join(f"{o.ratio:.2f}×" for o in outs))
+    return _("switching on one logical CPU costs the same (round trip: {ratios})").format(
+        ratios=_(", ").join(c7_label(o) for o in outs))
 
 
 def undecided_words(o, prediction):
@@ -213,33 +260,47 @@ def undecided_words(o, prediction):
 
 
 def c7_bullets(run):
-    """C7 in the order a class needs it: the switching finding first (the two
-    predictions it failed), what holds, then what could not be decided and why, and
-    which of the notes' Python predictions failed."""
+    """C7 in the order of its figure: what holds (creation, the figure's left panel;
+    protection, its right), then every prediction not borne out with its ratio named
+    (process ÷ thread, of what), then what could not be decided and the notes' Python
+    predictions that failed."""
     outs = [o for o in claims.judge("C7", run, claims.RULES)[1] if o.rule.counted]
-    first = c7_switching(run)
-    if not first or not outs:
+    if not outs:
         return []
-    out = [first]
-    held = parts_text(outs)
+    out = []
+    held = []
+    make = next((o for o in outs if o.rule.part == claims.CHEAP_TO_MAKE), None)
+    if make is not None and make.holds:
+        held.append(_("creating a process takes {ratio} a thread's time (left)").format(
+            ratio=measured_text(make)))
+    protect = [o for o in outs if o.rule.part == claims.PROTECTS]
+    if protect and all(o.holds for o in protect):
+        held.append(_("a crash or stray write in a worker process spares the others, not "
+                      "in a thread (right)"))
     if held:
-        out.append(held)
+        out.append(_("Holds: {parts}.").format(parts=_("; ").join(held)))
+    failed = [o for o in outs if o.holds is False and o not in (make,) + tuple(protect)]
+    switching = c7_switching(run)
+    words = [switching] if switching else []
+    words += [c7_label(o) for o in failed if not (switching and on_one_pu(o))]
+    # Anything else that failed (creation or protection, in another run), with its value.
+    words += [c7_label(o) for o in outs if o.holds is False and o not in failed]
+    if words:
+        out.append(_("Not borne out (process ÷ thread, time): {items}.").format(
+            items=_("; ").join(words)))
     rest = [o for o in outs if o.holds is None and o.undecided]
-    words = []
-    if rest and all(o.noisy and o.rule.a.fields().get("measure") == "throughput"
-                    for o in rest):  # one reason, said once, with the ratios
-        words.append(_("Not decided, too noisy here: talking across two logical CPUs "
-                       "({ratios}).").format(ratios=_(", ").join(
-                           f"{o.ratio:.2f}×" for o in rest)))
-    elif rest:
-        words.append(_("Not decided by this run: {predictions}.").format(
-            predictions=_("; ").join(undecided_words(o, short(said(o.rule))) for o in rest)))
+    last = []
+    if rest:
+        noisy = all(o.noisy for o in rest)
+        last.append((_("Not decided, too noisy here: {items}.") if noisy else
+                     _("Not decided by this run: {items}.")).format(
+            items=_("; ").join(c7_label(o) for o in rest)))
     py_failed = [o for o in python_outcomes("C7", run) if o.rule.counted and o.holds is False]
     if py_failed:
-        words.append(_("The notes' Python fails one: “{prediction}” ({measured}).").format(
-            prediction=short(said(py_failed[0].rule)), measured=measured_text(py_failed[0])))
-    if words:
-        out.append(i18n.sentences(words))
+        last.append(_("The notes' Python, not borne out: {items}.").format(
+            items=_("; ").join(c7_label(o) for o in py_failed)))
+    if last:
+        out.append(i18n.sentences(last))
     return out
 
 

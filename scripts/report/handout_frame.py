@@ -8,11 +8,21 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from verdicts import stats  # noqa: E402
+from verdicts import claims, stats  # noqa: E402
 from report import handout_figures, i18n  # noqa: E402
 from report.claims_table import key_numbers, key_readings, key_samples  # noqa: E402
 from report.handout_page_figure import KEY_FIGURE  # noqa: E402
 from report.i18n import N_, _  # noqa: E402
+
+# Conditions in the report's terms, said on a page in words a class reads: "the
+# minimal parent" is the report's name for a parent that holds almost no memory.
+CONDITIONS = {
+    "1000 idle workers of the minimal parent": N_(
+        "1000 idle workers made by a parent that holds almost no memory"),
+    "pthread_create against fork, from the minimal parent": N_(
+        "pthread_create against fork, both from a parent that holds almost no memory"),
+}
+
 
 VIRT_WORDS = {"virtual machine": N_("virtual machine"), "container": N_("container")}
 
@@ -81,8 +91,17 @@ def page_note(run, claim):
         return i18n.sentences([_("Medians of {n} repetitions.").format(n=n), more])
     key = _("thread {thread}, process {process}").format(thread=nums[0], process=nums[1])
     if claim not in KEY_FIGURE and claim not in handout_figures.FIGURES:
-        # The figure does not show the key (C2's is creation against memory): its unit.
-        key = _("{key} ({unit})").format(key=key, unit=_(nums[3]))
+        # The figure does not show the key (C2's is creation against memory): its unit,
+        # and the parent it was made from, which is not the figure's first point.
+        pair = claims.CLAIMS.get(claim, {}).get("key")
+        minimal = pair is not None and pair.process.fields().get("parent") == "minimal"
+        key = _("{key} ({symbol}, from a parent holding almost no memory)").format(
+            key=key, symbol=nums[3].split()[0]) if minimal \
+            else _("{key} ({unit})").format(key=key, unit=_(nums[3]))
+    elif nums[3].split()[:1] and nums[3].split()[0] in SYMBOLS:
+        # The figure's title names the unit; the foot's numbers carry it too (C4's "429"
+        # was read without one).
+        key = _("{key} ({symbol})").format(key=key, symbol=nums[3].split()[0])
     if "[" not in nums[0] + nums[1]:
         return i18n.sentences([_("Medians of {n}: {key}.").format(n=n, key=key), more])
     cover = stats.median_ci(range(n))[3]
@@ -91,11 +110,17 @@ def page_note(run, claim):
                                  n=n, key=key, coverage=f"{cover * 100:g}%"), more])
 
 
+# A key unit's first word that is a unit symbol, said after the foot's numbers.
+SYMBOLS = ("ns", "µs", "ms", "s", "KiB", "MiB", "GiB")
+
+
 # The pages whose numbers are counts or one repetition's schedule, not medians.
 COUNT_NOTES = {
     "C5": N_("The figure: the median of {n} repetitions of the notes' Pool(3); the counts "
              "are the same in each."),
-    "C6": N_("The counts: in how many of {n} runs the caller saw the exception."),
+    # Each bar's own outcome, as its label says it: the first counts the runs where the
+    # exception was not shown, the others where it was.
+    "C6": N_("Each bar counts the runs, of {n}, in which what it says happened."),
 }
 
 

@@ -58,7 +58,7 @@ PROBES = {
 }
 # What each probe measures without its unit, for a sentence.
 SUBJECTS = {
-    "first_touch_ns": N_("a new page's first write"),
+    "first_touch_ns": N_("the first write to a newly allocated page"),
     "cow_fault_ns": N_("a copy-on-write fault"),
     "syscall_ns": N_("a null system call"),
     "switch_ns": N_("a context switch pair on one PU"),
