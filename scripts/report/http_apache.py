@@ -76,6 +76,7 @@ def where_time_goes(run):
     if not run.ctx.get("http_conf_apache_prefork"):
         return ""
     if conf_has(run, "prefork", "AllowOverride None"):
+        # xgettext: no-python-format
         found = _("Where Apache's time goes, measured by hand with this configuration "
                   "(strace of one Apache prefork child under wrk): 7 system calls a request "
                   "(read, stat, open, mmap, writev, munmap, close) against the suite's 2 "
@@ -83,6 +84,7 @@ def where_time_goes(run):
                   "memory; perf put about 70% of Apache's CPU samples in the kernel (a "
                   "loaded machine, the configuration before this one).")
     else:
+        # xgettext: no-python-format
         found = _("Where Apache's time goes, measured by hand with this run's "
                   "configuration (strace of one Apache prefork child under wrk, perf on a "
                   "loaded machine): 12 system calls a request against the suite's 2 (read, "
@@ -106,13 +108,13 @@ def error_words(run):
     for server in dict.fromkeys(b.variant for b in rows):
         mine = sorted((b for b in rows if b.variant == server),
                       key=lambda b: b.args["connections"])
-        counts = ", ".join(_("{e} at {n} connections").format(
+        counts = _(", ").join(_("{e} at {n} connections").format(
             e=fmt(sum(b.counters["errors"])), n=b.args["connections"]) for b in mine)
         kinds = [(k, sum(sum(b.counters.get(c, [])) for b in mine)) for k, c in
-                 ((_("read"), "read_errors"), (_("connect"), "connect_errors"),
-                  (_("write"), "write_errors"), (_("non-2xx answers"), "non_2xx"))]
+                 ((_("read errors"), "read_errors"), (_("connect errors"), "connect_errors"),
+                  (_("write errors"), "write_errors"), (_("non-2xx answers"), "non_2xx"))]
         if all(c in mine[0].counters for c in ("read_errors", "non_2xx")):
-            which = ", ".join(_("{n} {kind}").format(n=fmt(n), kind=k) for k, n in kinds if n)
+            which = _(", ").join(_("{n} {kind}").format(n=fmt(n), kind=k) for k, n in kinds if n)
         else:
             which = _("wrk's socket errors (connect, read, write) and non-2xx answers summed: "
                       "this run did not record which")

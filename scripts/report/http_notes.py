@@ -25,7 +25,7 @@ def warmed_by_memory(run):
         return ""
     out = _("A warm-up of 0.0 s is a server already grown: the rate rows of {servers} "
             "ran on the server their memory row, run first, had grown to as many "
-            "connections.").format(servers=", ".join(dict.fromkeys(names)))
+            "connections.").format(servers=_(", ").join(dict.fromkeys(names)))
     if label("apache_prefork") in names:
         out = sentences([out, _("Apache prefork's seconds of growth fell in its memory "
                                 "row, not in its rate row.")])
@@ -72,7 +72,7 @@ def repeated_readings(run):
                          "a hypothesis is that each keeps a page more (4 KiB) of what "
                          "serving its connection again allocated; a child's Private_Dirty "
                          "before and after a reading would test it.").format(
-                d=fmt(steps[0]), vals=", ".join(fmt(v) for v in vals)))
+                d=fmt(steps[0]), vals=_(", ").join(fmt(v) for v in vals)))
     return out
 
 
@@ -92,6 +92,7 @@ def held_step(run):
             steps.add(int(step))
     if len(steps) != 1:
         return ""
+    # xgettext: no-python-format
     return _("The sweep adds {step} connections a step, so held moves in steps of {step}: "
              "fresh servers that stop within the same step read the same, and a CV of "
              "0.0% on a held row (the claims table) is that step, not an absence of "
@@ -117,8 +118,8 @@ def falling_windows(run):
              "so a later window connects beside tens of thousands of them; by hand on "
              "this machine five such windows in a row, 14,000 in TIME_WAIT, did not "
              "fall, so why they fell here is not shown.").format(
-        t=", ".join(fmt(x) for x in t), f=", ".join(fmt(x) for x in f),
-        r=", ".join(f"{a / b:.2f}×" for a, b in zip(t, f)))
+        t=_(", ").join(fmt(x) for x in t), f=_(", ").join(fmt(x) for x in f),
+        r=_(", ").join(f"{a / b:.2f}×" for a, b in zip(t, f)))
 
 
 def notes(parts):
