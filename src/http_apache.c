@@ -31,21 +31,25 @@ int http_apache_conf(char *buf, size_t size, int s, int port, const char *dir, i
 	 * mods-available/mpm_MPM.conf is included (StartServers, spare servers and threads
 	 * as shipped; without it httpd's compiled-in defaults would apply, which differ),
 	 * then overridden by as many connections at once as the sweep's largest level,
-	 * ThreadsPerChild 64 for the threaded MPMs (the issue's capacity; Debian ships 25).
-	 * Apache takes the last value of a directive. */
+	 * ThreadsPerChild 64 for the threaded MPMs (the issue's capacity; Debian ships 25),
+	 * and, for them, the capacity kept once grown (MaxSpareThreads, below). Apache
+	 * takes the last value of a directive. */
 	if (strcmp(mpm, "prefork") == 0)
 		snprintf(cap, sizeof cap, "ServerLimit %d\nMaxRequestWorkers %d\n", capacity,
 			 capacity);
 	else
-		/* Left at 75 (httpd raises it to MinSpareThreads + ThreadsPerChild, 89),
-		 * event's parent stopped a child every second or two under wrk: hundreds of
-		 * wrk read errors a window, AH03093 in the error log (measured by hand). */
+		/* Left at Debian's 75 (httpd raises it to MinSpareThreads + ThreadsPerChild,
+		 * 89), event's parent stopped a child every second or two under wrk, and
+		 * the connections parked on it were closed: hundreds of wrk read errors a
+		 * window, AH03093 in the error log (measured by hand); at 192 (three
+		 * children of 64, as 75 is three of 25) still some hundreds at 1000
+		 * connections. */
 		snprintf(cap, sizeof cap, "ThreadLimit 64\nThreadsPerChild 64\nServerLimit %d\n"
 			 "MaxRequestWorkers %d\n"
-			 "# Debian's MaxSpareThreads 75 is three children of its 25 threads: three\n"
-			 "# of these 64, or the parent stops a child (closing its connections)\n"
-			 "# whenever the connections wait between requests.\n"
-			 "MaxSpareThreads 192\n", (capacity + 63) / 64, (capacity + 63) / 64 * 64);
+			 "# What it grows it keeps, as the suite's pools do: a child stopped for\n"
+			 "# idle threads closes the keep-alive connections it holds.\n"
+			 "MaxSpareThreads %d\n", (capacity + 63) / 64, (capacity + 63) / 64 * 64,
+			 (capacity + 63) / 64 * 64);
 	bool root = geteuid() == 0;
 	int n = snprintf(buf, size,
 		"# Written by tvp's http scenario: Apache httpd 2.4, mpm_%s, on 127.0.0.1 only.\n"

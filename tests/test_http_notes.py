@@ -53,17 +53,19 @@ class NotAToy(unittest.TestCase):
         if "read_errors" not in event[0].counters:
             self.assertIn("did not record which", words)
         # The cause measured by hand, while the configuration is the one it was seen in.
-        self.assertEqual("MaxSpareThreads 192" in words, "MaxSpareThreads 192" not in
-                         run.ctx.get("http_conf_apache_event", "MaxSpareThreads 192"))
+        self.assertEqual("By hand with this configuration" in words, "MaxSpareThreads" not
+                         in run.ctx.get("http_conf_apache_event", "MaxSpareThreads"))
         # Where the run recorded the kinds, they are said and summed over the windows.
         for b in event:
             n = len(b.counters["errors"])
             b.counters.update(read_errors=list(b.counters["errors"]), connect_errors=[0] * n,
                               write_errors=[0] * n, non_2xx=[0] * n)
-        run.ctx["http_conf_apache_event"] = "MaxSpareThreads 192"
+        run.ctx["http_conf_apache_event"] = "MaxSpareThreads 1024"
         words = " ".join(http_apache.error_words(run))
         self.assertNotIn("did not record which", words)
-        self.assertNotIn("By hand", words)
+        self.assertNotIn("By hand with this configuration", words)
+        self.assertEqual("At 1000 connections" in words,
+                         any(b.args["connections"] >= 1000 for b in event))
         total = sum(sum(b.counters["errors"]) for b in event)
         self.assertIn(f"({total:,.0f} read errors)", words)
         self.assertNotIn("connect errors", words)
