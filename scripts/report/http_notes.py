@@ -13,9 +13,11 @@ def warmed_by_memory(run):
     """A sentence naming the servers whose keep-alive rate row warmed up in no time
     because its memory row, run first on the same server, had grown it (a pool or
     Apache: a worker per connection has nothing to grow), or ""."""
-    grown = {b.variant: b.args["connections"] for b in run.select("http", "memory")
-             if b.usable}
-    names, procs = [], []
+    grown = {}
+    for b in run.select("http", "memory"):
+        if b.usable:
+            grown[b.variant] = max(grown.get(b.variant, 0), b.args["connections"])
+    names = []
     for b in rate_rows(run, "keepalive"):
         warm = med(b, "warmup_s")
         if (b.variant in POOLS or b.variant.startswith("apache_")) and warm is not None \
