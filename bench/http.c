@@ -277,6 +277,12 @@ void httpb_run_rate(gb_state *st, const void *data)
 	gb_counter(st, "p99_us", r.p99_us, 0);
 	gb_counter(st, "errors", (double)r.errors, 0);
 	gb_counter(st, "timeouts", (double)r.timeouts, 0);
+	/* What the errors were: a server closing connections under wrk (read) is not one
+	 * refusing them (connect) nor one answering 5xx. */
+	gb_counter(st, "connect_errors", (double)r.connect_errors, 0);
+	gb_counter(st, "read_errors", (double)r.read_errors, 0);
+	gb_counter(st, "write_errors", (double)r.write_errors, 0);
+	gb_counter(st, "non_2xx", (double)r.non_2xx, 0);
 	gb_counter(st, "requests", (double)r.requests, 0);
 	if (r.requests > 0)
 		gb_counter(st, "server_cpu_ns_per_request", cpu / (double)r.requests, 0);

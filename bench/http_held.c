@@ -97,6 +97,8 @@ static void run_held(gb_state *st, const void *data)
 		return;
 	gb_counter(st, "held", held, 0);
 	gb_counter(st, "oom_kills", (double)kills, 0);
+	/* held moves in steps: fresh servers stopping within one step read the same. */
+	gb_counter(st, "step", step, 0);
 	gb_set_label(st, reason);
 }
 

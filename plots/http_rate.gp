@@ -3,15 +3,16 @@
 # connections, log axes, a series per server; threads blue, processes red, the epoll loop
 # grey, Apache's MPMs dashed.
 # DATA: three blocks (two blank lines apart): requests/s, then p99 in µs; a header row of
-# titles, then a row per level: connections, then a number per server (NaN: none); then
-# the starved points: connections, requests/s, the server's column, a quoted text
-# written beside the circle.
+# titles, then a row per level: connections, then per server its number and where its dot
+# goes on the x axis (NaN NaN: none); then the starved points: their x, requests/s, a
+# quoted text written beside the circle.
 # N: the servers; COLOURS and DASHED: a word per server (#rrggbb; 1 for Apache); POINTS:
 # a word per server, how many levels it ran (a server of one level is a dot, no line,
 # and its key a dot); STARVED: how many starved points the third block has; LABELS: 1 to
 # write each rate beside its dot.
-# Several servers ran 100 connections only, at rates a few percent apart: each server's
-# dots are moved right of the last one's by a step, so none hides another.
+# Several servers ran 100 connections only, at rates a few percent apart: the servers of
+# a level are set side by side around it (http_figures.py spreads them, by how many ran
+# that level), so none hides another and each stays near its level.
 # Words (scripts/report/http_figures.py): L_TITLE, L_XLABEL, L_RATE, L_P99; FONT,
 # L_BIG (style.gp).
 load 'plots/style.gp'
@@ -22,9 +23,9 @@ npts(i) = int(word(ARG6, i))
 STARVED = int(ARG7)
 LABELS = int(ARG8)
 set datafile missing "NaN"
-# The step between servers' dots, as a factor on the log axis, centred on the level.
-step = 1.10
-jx(x, i) = x * step ** (i - (N + 1) / 2.0)
+# Server i's number and its dot's place in a row of blocks 0 and 1.
+val(i) = column(2 * i)
+jx(i) = column(2 * i + 1)
 # Requests per second in thousands (10k, 100k) or 万 (1万, 10万), never 1e+06: L_BIG's
 # first base (style.gp).
 rate_base = real(word(L_BIG, 1))
@@ -49,21 +50,21 @@ do for [i=1:N] {
 # A dot alone is drawn solid: a dash pattern means nothing on one point.
 dash1(i) = npts(i) > 1 ? dash(i) : 1
 starved_plot = STARVED ? \
-  ", ARG1 index 2 using (jx($1, $3)):($2 / rate_base) with points pt 6 ps 3.5 lw 2 lc rgb '#000000' notitle, ARG1 index 2 using (jx($1, $3)):($2 / rate_base):4 with labels right offset -2.2,-0.2 tc rgb '#000000' notitle" : ""
+  ", ARG1 index 2 using 1:($2 / rate_base) with points pt 6 ps 3.5 lw 2 lc rgb '#000000' notitle, ARG1 index 2 using 1:($2 / rate_base):3 with labels right offset -2.2,-0.2 tc rgb '#000000' notitle" : ""
 label_plot = LABELS ? \
-  ", for [i=1:N] ARG1 index 0 using (jx($1, i)):(column(i+1) / rate_base):(sprintf(rate_label, column(i+1) / rate_base)) with labels rotate by 90 left offset 0,0.9 tc rgb colour(i) notitle" : ""
+  ", for [i=1:N] ARG1 index 0 using (jx(i)):(val(i) / rate_base):(sprintf(rate_label, val(i) / rate_base)) with labels rotate by 90 left offset 0,0.9 tc rgb colour(i) notitle" : ""
 draw_panels = "\
 set multiplot title L_TITLE; \
 set size 1, 0.47; set origin 0, 0.46; \
 set ylabel L_RATE offset 1,0; unset xlabel; set format x ''; set key; \
 set format y rate_format; \
-plot for [s in LINES] ARG1 index 0 using (jx($1, int(s))):(column(int(s)+1) / rate_base) with linespoints lw 2 pt 7 ps 1.3 \
-     lc rgb colour(int(s)) dt dash(int(s)) title columnhead(int(s)+1), \
-     for [s in DOTS] ARG1 index 0 using (jx($1, int(s))):(column(int(s)+1) / rate_base) with points pt 7 ps 1.3 \
-     lc rgb colour(int(s)) title columnhead(int(s)+1)".label_plot.starved_plot."; \
+plot for [s in LINES] ARG1 index 0 using (jx(int(s))):(val(int(s)) / rate_base) with linespoints lw 2 pt 7 ps 1.3 \
+     lc rgb colour(int(s)) dt dash(int(s)) title columnhead(2 * int(s)), \
+     for [s in DOTS] ARG1 index 0 using (jx(int(s))):(val(int(s)) / rate_base) with points pt 7 ps 1.3 \
+     lc rgb colour(int(s)) title columnhead(2 * int(s))".label_plot.starved_plot."; \
 set size 1, 0.47; set origin 0, 0.0; \
 set xlabel L_XLABEL; set format x '%g'; set format y '%g'; set ylabel L_P99 offset 1,0; unset key; \
-plot for [i=1:N] ARG1 index 1 using (jx($1, i)):(column(i+1)/1000.0) with linespoints lw 2 pt 7 ps 1.3 \
+plot for [i=1:N] ARG1 index 1 using (jx(i)):(val(i)/1000.0) with linespoints lw 2 pt 7 ps 1.3 \
      lc rgb colour(i) dt dash1(i) notitle; \
 unset multiplot"
 eval render_png

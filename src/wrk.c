@@ -53,9 +53,14 @@ int wrk_parse(const char *out, struct wrk_result *r)
 		} else if (sscanf(p, "Socket errors: connect %ld, read %ld, write %ld, timeout %ld",
 				  &a, &b, &c, &d) == 4) {
 			r->errors += a + b + c;
+			r->connect_errors = a;
+			r->read_errors = b;
+			r->write_errors = c;
 			r->timeouts = d;
-		} else if (sscanf(p, "Non-2xx or 3xx responses: %ld", &a) == 1)
+		} else if (sscanf(p, "Non-2xx or 3xx responses: %ld", &a) == 1) {
 			r->errors += a;
+			r->non_2xx = a;
+		}
 		else if (strncmp(p, "Requests/sec:", 13) == 0)
 			r->requests_per_s = strtod(p + 13, NULL);
 	}

@@ -15,6 +15,7 @@ struct wrk_result {
 	long requests;
 	long errors;             /* socket errors (connect, read, write) and non-2xx/3xx */
 	long timeouts;           /* requests wrk gave up on (--timeout) */
+	long connect_errors, read_errors, write_errors, non_2xx; /* errors, by kind */
 };
 
 /* Reads wrk --latency output. Returns 0, or EPROTO when a line it needs is missing. */

@@ -61,6 +61,11 @@ static void test_wrk_report(void **state)
 	assert_true(r.seconds > 0.99 && r.seconds < 1.01);
 	assert_int_equal(r.errors, 1 + 2 + 3 + 5);
 	assert_int_equal(r.timeouts, 4);
+	/* Each kind apart too: the report says which errors a row had. */
+	assert_int_equal(r.connect_errors, 1);
+	assert_int_equal(r.read_errors, 2);
+	assert_int_equal(r.write_errors, 3);
+	assert_int_equal(r.non_2xx, 5);
 }
 
 static void test_wrk_report_without_errors_or_rate(void **state)
@@ -101,6 +106,13 @@ static void test_apache_conf(void **state)
 	assert_non_null(shipped);
 	assert_true(shipped < strstr(conf, "ThreadsPerChild 64"));
 	assert_non_null(strstr(conf, "mod_mpm_event.so"));
+	/* The threads it grows it keeps (no child stopped with connections on it), over
+	 * the shipped file; no .htaccess looked for, as Debian's apache2.conf says. */
+	assert_true(strstr(conf, "\nMaxSpareThreads 1024\n") > shipped);
+	assert_non_null(strstr(conf, "<Directory />\n  AllowOverride None\n</Directory>\n"));
+	assert_int_equal(http_apache_conf(conf, sizeof conf, HTTP_APACHE_PREFORK, 1, "/d", 10), 0);
+	assert_null(strstr(conf, "MaxSpareThreads"));
+	assert_non_null(strstr(conf, "AllowOverride None"));
 	/* The suite's own models have no Apache configuration; a buffer too small is said. */
 	assert_int_equal(http_apache_conf(conf, sizeof conf, HTTP_EPOLL, 1, "/d", 10), EINVAL);
 	assert_int_equal(http_apache_conf(conf, 64, HTTP_APACHE_WORKER, 1, "/d", 10), ENAMETOOLONG);

@@ -6,6 +6,8 @@ from report.verdicts import claim_part
 from report.i18n import _
 from report.http_apache import apache_configs, not_a_toy, target_rows  # noqa: F401 (targets.py)
 from report.http_figures import HANDOUT, memory_figure, series_figure
+from report.http_notes import (falling_windows, held_step, notes, pool_spares,
+                               repeated_readings, warmed_by_memory)
 from report.http_python import python_part
 from report.http_readings import key_number, starved, what_it_does_not_say, worker_counts
 from report.http_tables import held_table, memory_table, rate_table
@@ -57,7 +59,9 @@ def section(run, folder):
               "a fresh server and reads its baseline; the later ones hold the connections "
               "again on it.").format(worker=worker_counts(run)), ""]
     out += memory_table(run) + [""]
+    out += notes(pool_spares(run) + repeated_readings(run))
     out += held_table(run)
+    out += notes([held_step(run)])
     out += not_a_toy(run, apache_configs(run, folder))
     out += python_part(run)
     out += [_("Every number (a row's one wrk window, or the median where it ran several; "
@@ -68,6 +72,12 @@ def section(run, folder):
               "100). The processes and threads are the server's, counted during wrk's "
               "window; its CPU per request counts every process, its children's whether "
               "reaped or alive, once none is ending."), ""]
+    out += notes([warmed_by_memory(run),
+                  _("With a connection per request, a thread or a process per connection "
+                    "makes a worker for each request and ends it after: how many are alive "
+                    "at one instant is a snapshot of that churn, so those rows show \"–\"; "
+                    "every other row shows the count read in the window its rate comes "
+                    "from."), falling_windows(run)])
     out += [" ".join(starved(run)), ""] if starved(run) else []
     out += rate_table(run) + [""]
     return out

@@ -1,7 +1,8 @@
 """http_apache.py - the suite's servers beside Apache's MPMs (the "not a toy" check,
 TARGETS.md's rows) and the configurations Apache ran with."""
 from report.http_servers import MARGIN, NOT_A_TOY, NOT_A_TOY_LEVEL, label, med, rate_rows, windows
-from report.i18n import _
+from report.http_notes import notes
+from report.i18n import _, sentences
 from report.kit import fmt, table, write_data
 
 
@@ -31,6 +32,12 @@ def shipped_words(run):
     shipped file included under the capacity, or (an older run) httpd's compiled-in
     defaults under it."""
     confs = [v for k, v in run.ctx.items() if k.startswith("http_conf_apache_")]
+    if confs and all("IncludeOptional /etc/apache2/mods-available/mpm_" in c and
+                     "AllowOverride None" in c for c in confs):
+        return _("Debian's shipped MPM settings (its mods-available/mpm_*.conf, included) "
+                 "and its apache2.conf's AllowOverride None, with only the capacity over "
+                 "them (for the threaded MPMs, the threads they grow kept: "
+                 "MaxSpareThreads as MaxRequestWorkers)")
     if confs and all("IncludeOptional /etc/apache2/mods-available/mpm_" in c for c in confs):
         return _("Debian's shipped MPM settings (its mods-available/mpm_*.conf, included) "
                  "with only the capacity over them")
@@ -54,11 +61,89 @@ def cpu_words(run, pairs):
     span = (lambda xs: fmt(min(xs), 2) if fmt(min(xs), 2) == fmt(max(xs), 2) else
             f"{fmt(min(xs), 2)}–{fmt(max(xs), 2)}")
     return _("The suite's servers answered {r}× Apache's requests per second; Apache spent "
-             "{a} µs of server CPU per request against the suite's {o} µs (the same rows). "
-             "Why Apache spends more per request (its request phases and filters, the "
-             "per-directory configuration merged for each request) is a hypothesis this "
-             "run does not test; it writes no access log here.").format(
-        r=span(ratios), a=span(apache), o=span(mine))
+             "{a} µs of server CPU per request against the suite's {o} µs (the same "
+             "rows).").format(r=span(ratios), a=span(apache), o=span(mine))
+
+
+def conf_has(run, mpm, text):
+    """Whether the configuration the run recorded for Apache MPM says text."""
+    return text in run.ctx.get(f"http_conf_apache_{mpm}", "")
+
+
+def where_time_goes(run):
+    """Where Apache's time per request goes, as measured by hand (strace, perf) with
+    the configuration this run recorded, and what the check then means."""
+    if not run.ctx.get("http_conf_apache_prefork"):
+        return ""
+    if conf_has(run, "prefork", "AllowOverride None"):
+        # xgettext: no-python-format
+        found = _("Where Apache's time goes, measured by hand with this configuration "
+                  "(strace of one Apache prefork child under wrk): 7 system calls a request "
+                  "(read, stat, open, mmap, writev, munmap, close) against the suite's 2 "
+                  "(read, send): Apache serves a file from disk, the suite a body from "
+                  "memory; perf put about 70% of Apache's CPU samples in the kernel (a "
+                  "loaded machine, the configuration before this one).")
+    else:
+        # xgettext: no-python-format
+        found = _("Where Apache's time goes, measured by hand with this run's "
+                  "configuration (strace of one Apache prefork child under wrk, perf on a "
+                  "loaded machine): 12 system calls a request against the suite's 2 (read, "
+                  "send), 5 of them looking for .htaccess in every folder of the path, "
+                  "because the configuration left out Debian's <Directory /> AllowOverride "
+                  "None (later runs write it: 7 calls a request); the rest serve a file "
+                  "from disk (stat, open, mmap, writev, munmap, close) where the suite sends "
+                  "a body from memory; about 70% of Apache's CPU samples were in the "
+                  "kernel.")
+    found = sentences([found, _("Its accept mutex (Mutex file:, fcntl locks) costs "
+                                "little with keep-alive: by hand, 214 fcntl calls among "
+                                "99,930 system calls of every child in a 3-second window "
+                                "(strace -c).")])
+    return sentences([found, _("So the check says the suite's servers are of the same "
+                               "order as a real server, not that they do the same work "
+                               "faster: Apache does more for each request.")])
+
+
+def error_words(run):
+    """Apache's rate rows that had errors, with their counts from the rows, which errors
+    they were where the run recorded it, and why (measured by hand) where it did not."""
+    rows = [b for b in rate_rows(run, "keepalive") if b.usable and
+            b.variant.startswith("apache_") and sum(b.counters.get("errors", [])) > 0]
+    out = []
+    for server in dict.fromkeys(b.variant for b in rows):
+        mine = sorted((b for b in rows if b.variant == server),
+                      key=lambda b: b.args["connections"])
+        counts = _(", ").join(_("{e} at {n} connections").format(
+            e=fmt(sum(b.counters["errors"])), n=b.args["connections"]) for b in mine)
+        kinds = [(k, sum(sum(b.counters.get(c, [])) for b in mine)) for k, c in
+                 ((_("read errors"), "read_errors"), (_("connect errors"), "connect_errors"),
+                  (_("write errors"), "write_errors"), (_("non-2xx answers"), "non_2xx"))]
+        if all(c in mine[0].counters for c in ("read_errors", "non_2xx")):
+            which = _(", ").join(_("{n} {kind}").format(n=fmt(n), kind=k) for k, n in kinds if n)
+        else:
+            which = _("wrk's socket errors (connect, read, write) and non-2xx answers summed: "
+                      "this run did not record which")
+        out.append(_("{server}'s rows had errors: {counts} ({which}).").format(
+            server=label(server), counts=counts, which=which))
+        if server == "apache_prefork":
+            continue
+        if not conf_has(run, server[len("apache_"):], "MaxSpareThreads"):
+            out.append(_("By hand with this configuration they were read errors: Apache's "
+                         "parent stopped a child whenever its idle threads passed "
+                         "MaxSpareThreads (Debian's 75, three children of its 25 threads; "
+                         "64 a child here), and the keep-alive connections parked on it "
+                         "were closed under wrk (AH03093 in Apache's log: hundreds a "
+                         "one-second window). Later runs keep the threads they grow "
+                         "(MaxSpareThreads as MaxRequestWorkers): by hand, then none at "
+                         "100 connections."))
+        if any(b.args["connections"] >= 1000 for b in mine):
+            out.append(_("At 1000 connections, by hand with MaxSpareThreads as "
+                         "MaxRequestWorkers, the read errors fell as {server} grew its "
+                         "children under wrk (5, 9, 12 children over three two-second "
+                         "windows; 5,686, 1,796, 302 errors): a hypothesis is that it "
+                         "closes parked keep-alive connections while its children hold "
+                         "more than they can serve, which its log does not say.").format(
+                server=label(server)))
+    return out
 
 
 def not_a_toy(run, configs):
@@ -82,7 +167,7 @@ def not_a_toy(run, configs):
         table([_("the suite's"), _("Apache's"), _("requests/s"), _("Apache's requests/s"),
                # xgettext: no-python-format
                _("ratio"), _("not slower (10% margin)")], lines) + [""] + \
-        ([cpu_words(run, pairs), ""] if cpu_words(run, pairs) else [])
+        notes([cpu_words(run, pairs), where_time_goes(run)] + error_words(run))
 
 
 def apache_configs(run, folder):

@@ -1,6 +1,6 @@
 """http_figures.py - C8's figures: requests/s and p99 against connections (the report's
 and the handout's), memory per idle connection."""
-from report.http_servers import COLOURS, CONN, label, med, rate_rows, servers_of, starved_rows
+from report.http_servers import COLOURS, CONN, MEMORY, label, med, rate_rows, servers_of, starved_rows
 from report.i18n import _
 from report.kit import draw, write_data
 
@@ -8,6 +8,25 @@ from report.kit import draw, write_data
 # The handout's figure (figures/http.png, the scenario's figure that scripts/handout.py
 # looks for): the four servers C8's sentence is about.
 HANDOUT = ("thread_per_conn", "fork_per_conn", "apache_event", "apache_prefork")
+
+
+# The step between the dots of servers that ran the same level, as a factor on the log
+# axis: a level's dots are set side by side, centred on it, in the servers' order.
+STEP = 1.10
+
+
+def spread(by, servers, levels):
+    """{(server, level): x}: where each server's dot at a level is drawn. Only the
+    servers that ran a level are spread around it, so a level with few stays near its
+    number on the log axis (three at 1000 span 909-1100, not seven's 750-1330)."""
+    x = {}
+    for n in levels:
+        here = [s for s in servers if med(by.get((s, n)), "requests_per_s")]
+        for rank, s in enumerate(here):
+            x[s, n] = n * STEP ** (rank - (len(here) - 1) / 2)
+        for s in servers:
+            x.setdefault((s, n), n)
+    return x
 
 
 def series_figure(run, folder, conn, only=None, base=None):
@@ -22,19 +41,21 @@ def series_figure(run, folder, conn, only=None, base=None):
     if not servers or len(levels) < 2:
         return []
     by = {(b.variant, b.args["connections"]): b for b in rows}
+    x = spread(by, servers, levels)
     text = []
     for counter in ("requests_per_s", "p99_us"):
-        lines = ["connections " + " ".join(f'"{label(s)}"' for s in servers)]
+        lines = ["connections " + " ".join(f'"{label(s)}" x' for s in servers)]
         for n in levels:
             vals = [med(by.get((s, n)), counter) for s in servers]
-            lines.append(f"{n} " + " ".join(f"{v:.6g}" if v else "NaN" for v in vals))
+            lines.append(f"{n} " + " ".join(f"{v:.6g} {x[s, n]:.6g}" if v else "NaN NaN"
+                                            for s, v in zip(servers, vals)))
         text.append("\n".join(lines) + "\n")
     points = [sum(1 for n in levels if med(by.get((s, n)), "requests_per_s")) for s in servers]
-    hungry = [(b.args["connections"], med(b, "requests_per_s"), servers.index(b.variant) + 1,
+    hungry = [(x[b.variant, b.args["connections"]], med(b, "requests_per_s"),
                _("starved: {procs} processes").format(procs=f"{med(b, 'server_processes'):.0f}"))
               for b in starved_rows(run) if b.variant in servers
               and b.args["conn"] == conn and med(b, "requests_per_s")]
-    text.append("".join(f'{n} {r:.6g} {i} "{w}"\n' for n, r, i, w in hungry) or "\n")
+    text.append("".join(f'{n:.6g} {r:.6g} "{w}"\n' for n, r, w in hungry) or "\n")
     base = base or f"http_rate.{conn}"
     path = write_data(folder, f"{base}.dat", "\n\n".join(text))
     labels = {
@@ -71,8 +92,8 @@ def memory_figure(run, folder):
     # A run older than total_kib_per_conn has none: no outline, no key for it.
     totals = any(med(b, "total_kib_per_conn") is not None for b in rows)
     labels = {
-        "L_TITLE": _("Memory per idle keep-alive connection: Pss of every server process plus "
-                     "its cgroup's kernel memory"),
+        "L_TITLE": _("Memory per idle keep-alive connection: {memory}").format(
+            memory=_(MEMORY)),
         "L_YLABEL": _("KiB per connection"),
         "L_TOTAL": _("dashed: all the server's memory per connection"),
         # TRANSLATORS: a printf format: %d is the number of connections

@@ -1,8 +1,8 @@
 """http_readings.py - C8's sentences read from this run: the key number, what it does
 not say, a server starved of processes in wrk's window, Apache worker's processes and
 threads."""
-from report.http_servers import (PROCESS_PER_CONNECTION, cell, label, med, rate_rows,
-                                 windows)
+from report.http_servers import (MEMORY, PROCESS_PER_CONNECTION, cell, label, med,
+                                 rate_rows, windows)
 from report.i18n import _, sentences
 from report.kit import derived, fmt
 
@@ -56,8 +56,22 @@ def key_number(run):
         return []
     return [_("**Key number.** With {n} idle connections open, a connection held by a "
               "thread costs {t} KiB and one held by a forked process {f} KiB: {r}× as "
-              "much (Pss of every server process plus its cgroup's kernel memory, per "
-              "connection).").format(n=n, t=fmt(t), f=fmt(f), r=f"{f / t:.1f}"), ""]
+              "much ({memory}, per connection).").format(
+        n=n, t=fmt(t), f=fmt(f), r=f"{f / t:.1f}", memory=_(MEMORY)), ""]
+
+
+def memory_words(run):
+    """What C8's memory is, in the wording of the key line, figure and table, and how
+    much of the thread's is the kernel's (from the key row)."""
+    b = next((b for b in run.select("http", "memory", variant="thread_per_conn",
+                                    connections=1000) if b.usable), None)
+    k, t = med(b, "kmem_kib_per_conn"), med(b, "kib_per_conn")
+    part = _(" ({k} of a thread's {t} KiB at {n} connections is the kernel's)").format(
+        k=fmt(k), t=fmt(t), n=1000) if k and t else ""
+    return _("Memory is the {memory}: Pss counts of a thread's stack (8 MiB of address "
+             "space) only the pages it touched; the kernel's part is what the kernel "
+             "keeps for it and charges to the cgroup (kernel stacks, page tables, socket "
+             "and other slab objects){part}.").format(memory=_(MEMORY), part=part)
 
 
 def held_pair(run):
@@ -119,6 +133,5 @@ def what_it_does_not_say(run):
                      "per connection {t} requests/s against fork per connection {f} "
                      "({r}×; {windows}).").format(t=fmt(ct), f=fmt(cf), r=f"{ct / cf:.1f}",
                                                  windows=windows(close["thread_per_conn"])))
-    out.append(_("Memory is what the server's pages hold (Pss: a thread's stack is 8 MiB "
-                 "of address space, of which only the pages it touched count)."))
+    out.append(memory_words(run))
     return [sentences(out), ""]

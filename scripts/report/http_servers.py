@@ -57,6 +57,14 @@ def cell(x, digits=3):
 # connection, made ahead or not): fewer processes than connections in the window means
 # connections waited for one.
 PROCESS_PER_CONNECTION = ("fork_per_conn", "prefork_pool", "apache_prefork")
+# What "memory" is in C8's key line, memory figure and table: one wording for all three.
+MEMORY = N_("Pss of every server process plus its cgroup's kernel memory")
+# Servers that make a worker for each connection and end it with the connection: with a
+# connection per request, how many are alive at one instant is a snapshot of churn.
+WORKER_PER_CONNECTION = ("thread_per_conn", "fork_per_conn")
+# Pools: their workers, and the processes or threads that are not (the parent, the main
+# thread), read from the memory rows' counters.
+POOLS = {"prefork_pool": "server_processes", "thread_pool": "server_threads"}
 
 
 def starved_rows(run):
@@ -70,6 +78,18 @@ def starved_rows(run):
                 and procs < b.args["connections"]:
             out.append(b)
     return out
+
+
+def in_window(b, counter):
+    """The counter as read in the window the row's rate comes from: its only window, or
+    the median window of an odd number of them; None for an even number (the median
+    rate falls between two windows) or a row without it."""
+    rates, vals = (b.counters.get(c, []) if b and b.usable else [] for c in
+                   ("requests_per_s", counter))
+    if not vals or len(vals) != len(rates) or len(rates) % 2 == 0:
+        return None
+    order = sorted(range(len(rates)), key=lambda i: rates[i])
+    return vals[order[len(order) // 2]]
 
 
 def windows(b):

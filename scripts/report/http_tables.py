@@ -1,6 +1,7 @@
 """http_tables.py - C8's tables of the C servers: the rate rows, memory per idle
 connection, connections held under one memory limit."""
-from report.http_servers import CONN, PIN, cell, label, med, servers_of
+from report.http_servers import (CONN, MEMORY, PIN, WORKER_PER_CONNECTION, cell, in_window, label,
+                                 med, servers_of)
 from report.i18n import _, reason
 from report.kit import table
 
@@ -20,8 +21,10 @@ def rate_table(run):
             continue
         cpu = med(b, "server_cpu_ns_per_request")
         p50, p99 = med(b, "p50_us"), med(b, "p99_us")
-        procs, threads, warm = (med(b, c) for c in ("server_processes", "server_threads",
-                                                     "warmup_s"))
+        procs, threads = (in_window(b, c) for c in ("server_processes", "server_threads"))
+        warm = med(b, "warmup_s")
+        if b.args["conn"] == "close" and b.variant in WORKER_PER_CONNECTION:
+            procs = None  # a snapshot of workers made and ended per request: not shown
         lines.append(head + [
             cell(med(b, "requests_per_s")), cell(p50 / 1e3 if p50 is not None else None),
             cell(p99 / 1e3 if p99 is not None else None),
@@ -51,7 +54,8 @@ def memory_table(run):
                              cell(med(b, "kmem_kib_per_conn")),
                              cell(med(b, "total_kib_per_conn")),
                              f"{med(b, 'server_processes'):.0f}", f"{med(b, 'server_threads'):.0f}"])
-    return table([_("server"), _("connections"), _("held"), _("KiB per connection"),
+    return table([_("server"), _("connections"), _("held"),
+                  _("KiB per connection ({memory})").format(memory=_(MEMORY)),
                   _("of it Pss"), _("of it kernel"), _("all the server's KiB per connection"),
                   _("processes"), _("threads")], lines)
 

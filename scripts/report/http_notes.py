@@ -1,0 +1,132 @@
+"""http_notes.py - what C8's rows need said beside them, each from the rows themselves:
+which row warmed a server up, the workers a pool holds beyond its connections, readings
+of one server that repeat or climb, the held sweep's step, and connection-per-request
+windows that fall from one to the next."""
+import re
+
+from report.http_servers import POOLS, label, med, rate_rows
+from report.i18n import _, sentences
+from report.kit import fmt
+
+
+def warmed_by_memory(run):
+    """A sentence naming the servers whose keep-alive rate row warmed up in no time
+    because its memory row, run first on the same server, had grown it (a pool or
+    Apache: a worker per connection has nothing to grow), or ""."""
+    grown = {}
+    for b in run.select("http", "memory"):
+        if b.usable:
+            grown[b.variant] = max(grown.get(b.variant, 0), b.args["connections"])
+    names = []
+    for b in rate_rows(run, "keepalive"):
+        warm = med(b, "warmup_s")
+        if (b.variant in POOLS or b.variant.startswith("apache_")) and warm is not None \
+                and warm < 0.05 and grown.get(b.variant, 0) >= b.args["connections"]:
+            names.append(label(b.variant))
+    if not names:
+        return ""
+    out = _("A warm-up of 0.0 s is a server already grown: the rate rows of {servers} "
+            "ran on the server their memory row, run first, had grown to as many "
+            "connections.").format(servers=_(", ").join(dict.fromkeys(names)))
+    if label("apache_prefork") in names:
+        out = sentences([out, _("Apache prefork's seconds of growth fell in its memory "
+                                "row, not in its rate row.")])
+    return out
+
+
+def pool_spares(run):
+    """A sentence for each pool that held more workers than connections when its memory
+    was read: its KiB per connection counts the spare ones too."""
+    out = []
+    for b in run.select("http", "memory"):
+        counter = POOLS.get(b.variant)
+        if not counter or not b.usable or med(b, counter) is None:
+            continue
+        # One process or thread of the server is not a worker: the parent, the main
+        # thread (1001 of them at 1000 connections).
+        workers, n = med(b, counter) - 1, b.args["connections"]
+        if workers > n:
+            out.append(_("{server} held {w:.0f} workers for {n} connections (a pool grows "
+                         "in steps, ahead of its connections): its KiB per connection at "
+                         "{n} counts the {spare:.0f} spare workers too.").format(
+                server=label(b.variant), w=workers, n=n, spare=workers - n))
+    return out
+
+
+def repeated_readings(run):
+    """Sentences for memory rows whose readings of one server repeat exactly or climb
+    by the same step, each said with what it is (or a hypothesis, labelled)."""
+    out = []
+    for b in run.select("http", "memory"):
+        vals = b.counters.get("kib_per_conn", []) if b.usable else []
+        if len(vals) < 3:
+            continue
+        steps = [round(y - x, 2) for x, y in zip(vals, vals[1:])]
+        if all(s == 0 for s in steps):
+            out.append(_("{server}'s {k} readings at {n} connections are the same to the "
+                         "last digit: each reading opens its connections again, and each "
+                         "of them forks a fresh child of the same idle parent, which "
+                         "touches the same pages.").format(
+                server=label(b.variant), k=len(vals), n=b.args["connections"]))
+        elif b.variant == "apache_prefork" and all(s == steps[0] > 0 for s in steps):
+            out.append(_("Apache prefork's readings climb by {d} KiB per connection each "
+                         "({vals}): its children are the same processes read again, and "
+                         "each dirties a page more (4 KiB) on its first few connections. "
+                         "By hand (smaps_rollup), holding 100 connections four times on a "
+                         "grown Apache prefork: every child's Private_Dirty grew by 4 KiB "
+                         "between the first two readings, then by 0 to 8 KiB (12 KiB in "
+                         "all the children) over the next two: the climb stops.").format(
+                d=fmt(steps[0]), vals=_(", ").join(fmt(v) for v in vals)))
+    return out
+
+
+def held_step(run):
+    """The held sweep's step, said where equal counts would read as a spread of none:
+    the counter where the run recorded it, else the gap between held and the count the
+    sweep stopped at."""
+    steps = set()
+    for b in run.select("http", "held"):
+        if not b.usable:
+            continue
+        step = med(b, "step")
+        at = re.search(r"(\d+)$", b.label or "")
+        if step is None and at and med(b, "held") is not None:
+            step = int(at.group(1)) - med(b, "held")
+        if step and step > 0:
+            steps.add(int(step))
+    if len(steps) != 1:
+        return ""
+    # xgettext: no-python-format
+    return _("The sweep adds {step} connections a step, so held moves in steps of {step}: "
+             "fresh servers that stop within the same step read the same, and a CV of "
+             "0.0% on a held row (the claims table) is that step, not an absence of "
+             "spread.").format(step=steps.pop())
+
+
+def falling_windows(run):
+    """A sentence where the connection-per-request windows of thread and fork per
+    connection fell from one to the next: their rates, and the ratio window by window
+    (the counted ratio is of medians)."""
+    rows = {b.variant: b for b in rate_rows(run, "close") if b.usable
+            and b.args["connections"] == 100}
+    t, f = (rows[s].counters.get("requests_per_s", []) if s in rows else []
+            for s in ("thread_per_conn", "fork_per_conn"))
+    if len(t) < 3 or len(t) != len(f):
+        return ""
+    falls = [all(y < x for x, y in zip(v, v[1:])) for v in (t, f)]
+    if not any(falls):
+        return ""
+    return _("With a connection per request the windows fell from one to the next (thread "
+             "per connection {t}; fork per connection {f} requests/s); the ratio window "
+             "by window: {r}. Each window leaves its connections in TIME_WAIT (60 s), "
+             "so a later window connects beside tens of thousands of them; by hand on "
+             "this machine five such windows in a row, 14,000 in TIME_WAIT, did not "
+             "fall, so why they fell here is not shown.").format(
+        t=_(", ").join(fmt(x) for x in t), f=_(", ").join(fmt(x) for x in f),
+        r=_(", ").join(f"{a / b:.2f}×" for a, b in zip(t, f)))
+
+
+def notes(parts):
+    """Sentences run together, or nothing."""
+    parts = [p for p in parts if p]
+    return [sentences(parts), ""] if parts else []
