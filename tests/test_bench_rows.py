@@ -15,6 +15,7 @@ break of tests/mutant_list.py once changed with every other test passing, and sa
 
 Needs build/tvp-bench (and tvp-httpd, wrk where said), skipped with the reason without.
 Tier: fast (tests/tiers): seconds of tvp-bench."""
+import glob
 import unittest
 
 from scripts_kit import *  # noqa: F401,F403
@@ -358,6 +359,20 @@ class CommandLineEdges(unittest.TestCase):
                                text=True)
             self.assertEqual(r.returncode, 0, r.stderr[-2000:])
             self.assertTrue(os.path.exists(os.path.join(d, "REPORT.zh.md")))
+
+    def test_every_command_answers_help(self):
+        # --help is a question, not a file name or a folder: each command in scripts/
+        # answers it with its usage and status 0, and writes nothing where it ran.
+        commands = sorted(glob.glob(os.path.join(ROOT, "scripts", "*.py")))
+        self.assertGreater(len(commands), 5)
+        for script in commands:
+            with self.subTest(command=os.path.basename(script)), \
+                    tempfile.TemporaryDirectory() as d:
+                r = subprocess.run([sys.executable, script, "--help"], cwd=d,
+                                   capture_output=True, text=True, timeout=60)
+                self.assertEqual(r.returncode, 0, r.stderr[-2000:])
+                self.assertIn(os.path.basename(script), r.stdout)
+                self.assertEqual(os.listdir(d), [])
 
 
 @unittest.skipUnless(os.access(os.path.join(BUILD, "tvp-httpd"), os.X_OK),

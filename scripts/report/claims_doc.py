@@ -3,6 +3,7 @@ make and the measurement that answers each, from the rules themselves (claims.RU
 py_rules.PY_RULES), so the document cannot drift from what the report tests.
 
     claims_doc.py [OUT]      (default: CLAIMS.md at the top of the repository)"""
+import argparse
 import os
 import sys
 
@@ -69,7 +70,10 @@ def document():
 
 
 def main(argv):
-    out = argv[1] if len(argv) > 1 else os.path.join(ROOT, "CLAIMS.md")
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("out", nargs="?", default=os.path.join(ROOT, "CLAIMS.md"),
+                    help="where to write (default: CLAIMS.md at the top of the repository)")
+    out = ap.parse_args(argv[1:]).out
     with open(out, "w") as f:
         f.write(document())
     print(f"wrote {out}")
