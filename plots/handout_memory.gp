@@ -1,6 +1,6 @@
 # handout_memory.gp DATA OUT - C2 for a projector (scripts/handout.py): what creating a
-# worker costs against the parent's memory, at most four series: pthread_create, fork,
-# posix_spawn in 4 KiB pages, fork in huge pages. 600x400 with 22-point text, each line
+# worker costs against the parent's memory: pthread_create, fork, posix_spawn (the
+# report has fork in huge pages too). 600x400 with 22-point text, each line
 # named at its end (no key to look up), so that shown beside the page's words at
 # 1280x720 no letter is under 20 px.
 # DATA: a block per series (two blank lines between), rows of parent MiB, median µs,
@@ -40,12 +40,14 @@ set tmargin 2.4
 set bmargin 2.4
 set xrange [56:1150]
 set yrange [10:*]
-# Threads blue, processes vermilion and orange (Okabe-Ito), huge pages dashed.
+# Threads blue, processes vermilion and orange (Okabe-Ito); posix_spawn also dashed with
+# squares, so that it is told from fork's line without its colour.
 colours = "#0072b2 #d55e00 #e69f00 #d55e00"
 stats ARG1 using 1 nooutput
 n = STATS_blocks
-plot for [i=0:n-1] ARG1 index i using 1:2:3:4 with yerrorlines lw 3 pt 7 ps 1.2 \
-         lc rgb word(colours, i + 1) dashtype int(word("1 1 1 2", i + 1)), \
+plot for [i=0:n-1] ARG1 index i using 1:2:3:4 with yerrorlines lw 3 \
+         pt int(word("7 7 5 7", i + 1)) ps 1.4 \
+         lc rgb word(colours, i + 1) dashtype int(word("1 1 2 2", i + 1)), \
      for [i=0:n-1] ARG1 index i every ::2::2 using 1:2:5 with labels left \
          offset 0.8,(i == 3 ? 0.5 : i == 2 ? -0.3 : 0) \
          tc rgb word(colours, i + 1)

@@ -9,7 +9,8 @@
 # over it (a bar too short for its number; one of the two is empty); then
 # the workers, rows of worker and the ms it was made at.
 # YTICS: gnuplot that names the rows ("set ytics (...)").
-# The triangles 4 points across and the bars 0.6 of a row with a 2-point edge: a task of a
+# The numbers on and over the bars at 26 points (a digit at 22 drew under 20 px tall
+# once the page scaled the figure). The triangles 4 points across and the bars 0.72 of a row with a 2-point edge: a task of a
 # millisecond (#0, #8) is still a mark a projector shows.
 # Words: L_XLABEL and under it L_XNOTE (the notes' seconds, scaled), L_NOW, L_WAITED, L_MADE (the key's three entries, on one line; the
 # page says what the figure is: no title; L_MADE says when the workers were started).
@@ -25,7 +26,9 @@ x_min = STATS_min < 0 ? STATS_min : 0
 do for [out in "png svg"] {
     if (out eq "png") { eval handout_png } else { eval handout_svg }
     set output ARG2.'.'.out
-    set tmargin 1.8
+    # Two lines of key over the rows: the second entry says what its colour is (the run
+    # of a task that had waited), which one line at 22 points had no room for.
+    set tmargin 2.6
     set xlabel L_XLABEL."\n".L_XNOTE offset 0,0.3
     set xrange [x_min - 3:x_max + 2]
     set yrange [2.45:-0.95]
@@ -36,19 +39,17 @@ do for [out in "png svg"] {
     # The key as one line of words in the series' colours: gnuplot's own key takes
     # two lines at 22 points, which the rows need.
     unset key
-    set label 11 "■ ".L_NOW at screen 0.01, screen 0.93 left tc rgb 0x0072b2
-    # Left of the middle: the triangles' entry, last, is the longest (it says when the
-    # workers were made).
-    set label 12 "■ ".L_WAITED at screen 0.41, screen 0.93 center tc rgb 0xd55e00
-    set label 13 "▲ ".L_MADE at screen 0.99, screen 0.93 right tc rgb "black"
+    set label 11 "■ ".L_NOW at screen 0.01, screen 0.95 left tc rgb 0x0072b2
+    set label 12 "■ ".L_WAITED at screen 0.01, screen 0.87 left tc rgb 0xd55e00
+    set label 13 "▲ ".L_MADE at screen 0.99, screen 0.95 right tc rgb "black"
     # Black on vermilion, white on blue, the fill solid (0.9 paled both and lowered the
     # numbers' contrast): readable from the back row.
     set style fill solid 1.0 border -1
     # Blue and vermilion (Okabe-Ito): told apart by every kind of colour vision.
-    plot ARG1 index 0 using (($2 + $3) / 2):1:(($3 - $2) / 2):(0.3):($4 > 0 ? 0xd55e00 : 0x0072b2) \
+    plot ARG1 index 0 using (($2 + $3) / 2):1:(($3 - $2) / 2):(0.36):($4 > 0 ? 0xd55e00 : 0x0072b2) \
              with boxxyerror lw 2 lc rgb variable, \
-         '' index 0 using (($2 + $3) / 2):1:5:($4 > 0 ? 0x000000 : 0xffffff) with labels tc rgb variable, \
-         '' index 0 using (($2 + $3) / 2):($1 - 0.58):6 with labels tc rgb "black", \
+         '' index 0 using (($2 + $3) / 2):1:5:($4 > 0 ? 0x000000 : 0xffffff) with labels font ",26" tc rgb variable, \
+         '' index 0 using (($2 + $3) / 2):($1 - 0.62):6 with labels font ",26" tc rgb "black", \
          '' index 1 using 2:1 with points pt 9 ps 4 lc rgb "black"
     set output
 }

@@ -38,7 +38,7 @@ from report.handout_html import PAGE_BREAK, html  # noqa: E402
 from report.handout_page_figure import FIGURE_TITLES, KEY_FIGURE, PROJECTOR, alt_text, \
     figure_of, memory_figure, projector_figure  # noqa: E402,F401
 from report.i18n import _  # noqa: E402
-from report.verdicts import parts_text, verdict_word  # noqa: E402
+from report.verdicts import verdict_word  # noqa: E402
 
 
 def tally(outcomes):
@@ -81,7 +81,9 @@ def verdict_of(claim, run, rules, who, note=None):
 # A verdict a class would read wrong, qualified beside it: C8's Python holds on memory
 # per connection (concurrency), not on CPU work; C6's only where nobody asks for the
 # result; C2's two measure different things; C4's notes' code has a race.
-VERDICT_NOTES = {("C2", "c"): handout_claims.c2_c_verdict,
+VERDICT_NOTES = {("C1", "c"): handout_claims.c1_verdict,
+                 ("C1", "python"): handout_claims.c1_verdict,
+                 ("C2", "c"): handout_claims.c2_c_verdict,
                  ("C4", "python"): handout_claims.c4_python_verdict,
                  ("C2", "python"): handout_claims.c2_python_verdict,
                  ("C8", "python"): handout_claims.c8_python_verdict,
@@ -106,9 +108,9 @@ def flagged_line(claim, run, brief=False):
     """The run's ⚠ when a scenario the claim's counted predictions read was flagged;
     BRIEF names the scenarios only (a page whose sentence and verdicts already fill its
     top, where the figure would otherwise shrink below the projector's 20 px)."""
-    # Only where the page's numbers are timings: a count (C5's workers, C6's exceptions
-    # shown) is not moved by a busy machine, and a ⚠ there only worries a class.
-    scenarios = state.flagged_claims(run).get(claim) if handout_claims.timed(claim) else None
+    # Only where the page shows timings (its counted ones, or C8's GIL context): a count
+    # (C5's workers, C6's exceptions shown) or memory is not moved by a busy machine.
+    scenarios = handout_claims.flagged_scenarios(claim, run)
     if not scenarios:
         return None
     if brief:
@@ -117,8 +119,11 @@ def flagged_line(claim, run, brief=False):
     # What moved, in words ("during ipc, memcpy in cache went from 28 to 15 GB/s"), not
     # only that something did: a lecturer decides from it whether to trust the page.
     # The scenario in words ("the multicore scaling measurement"), not its name.
-    said = [w for sc in scenarios for m in moved.get(sc, [])
-            for w in [state.moved_words(run, sc, m, handout_claims.scenario_words(sc))] if w]
+    kinds = [(m["kind"], w) for sc in scenarios for m in moved.get(sc, [])
+             for w in [lost_words(m, sc) if m["kind"] == "lost" else
+                       state.moved_words(run, sc, m, handout_claims.scenario_words(sc))] if w]
+    said = [w for _k, w in kinds]
+    only_lost = all(k == "lost" for k, _w in kinds)
     if not said:
         return _("⚠ The machine's state moved while {scenarios} ran: read these numbers "
                  "with care.").format(scenarios=_(", ").join(
@@ -129,9 +134,23 @@ def flagged_line(claim, run, brief=False):
     # push the page's reading off the screen (the report's machine section lists all).
     changes = said[0] if len(said) == 1 else _(
         "{first}; and {n} more changes (in the report)").format(first=said[0], n=len(said) - 1)
-    # How it bears on the page, in one clause: only pages of timings get a ⚠ (timed()).
+    # How it bears on the page, in one clause: only pages of timings get a ⚠. With a CPU
+    # taken by others a timing can only have grown: said so.
+    if only_lost:
+        return _("⚠ {changes}: the timings on this page may be too long.").format(
+            changes=changes[:1].upper() + changes[1:])
     return _("⚠ The machine changed: {changes}. Timings may be affected.").format(
         changes=changes)
+
+
+def lost_words(m, scenario):
+    """A share of the CPUs taken by other programs, in a student's words ("while the
+    Python measurements ran, about 1 of the 2 logical CPUs was busy with other programs"),
+    not the probe's ("only 1.01 of 2 logical CPUs worked in parallel")."""
+    busy = max(1, round(m["pus"] - m["low"]))
+    return _("while {scenario} ran, about {busy} of the {pus} logical CPUs was busy with "
+             "other programs").format(scenario=handout_claims.scenario_words(scenario),
+                                      busy=busy, pus=f"{m['pus']:g}")
 
 
 # The page at 28 px, in columns (a CJK character counts two): a line across the page
@@ -196,7 +215,7 @@ def reading(claim, run, lines=PAGE_LINES - 6):
     # Where the predictions name parts of the sentence and not all agree, the parts
     # (the report's words: what holds, what does not, what holds in part); else the
     # predictions that hold.
-    parts = parts_text(outcomes)
+    parts = handout_claims.parts_words(outcomes)
     held = [short(said(o.rule)) for o in counted if o.holds]
     if parts or held:
         out.append(parts or listed(_("Holds: {predictions}."), held,
@@ -212,7 +231,7 @@ def reading(claim, run, lines=PAGE_LINES - 6):
              for o in counted if o.holds is None and o.undecided]
     absent = [short(said(o.rule)) for o in counted if o.holds is None and not o.undecided]
     against = []
-    for words, items in ((_("Not borne out: {predictions}."), failed),
+    for words, items in ((_("{predictions}."), failed),
                          (_("Not decided by this run: {predictions}."), open_),
                          (_("Not measured in this run: {predictions}."), absent)):
         if not items:
@@ -258,13 +277,16 @@ def c6_notes_worker(run):
 
 def c4_queue_cost(run):
     """C4: what the key's multiple is made of, beside C7's Pipe round trip, which is
-    cheaper for processes: a reader took the two for a contradiction."""
-    nums = key_numbers("C4", run)
-    m = re.search(r"(\d[\d.,]*)\s*×", nums[2]) if nums else None
-    if not m:
+    cheaper for processes: a reader took the two for a contradiction. The multiple is the
+    figure's (of the numbers on its bars), and the page says what the thread side is and
+    what an item is (a 64 KiB dict, where the notes put small integers)."""
+    ratio = handout_figures.shown_ratio("C4", run)
+    if not ratio:
         return None
-    return _("The {ratio}×: a multiprocessing.Queue pickles every item and hands it to a "
-             "feeder thread; the kernel's pipe is not the cost.").format(ratio=m.group(1))
+    return _("The {ratio}× (left, log scale): threads pass each item through a queue.Queue, "
+             "processes through a multiprocessing.Queue, which pickles it and hands it to a "
+             "feeder thread; an item here is a ~64 KiB dict of strings (the notes put small "
+             "integers).").format(ratio=ratio)
 
 
 def c4_racy_loop(run):

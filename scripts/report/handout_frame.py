@@ -62,9 +62,10 @@ def profile_line(run):
     """What the run's profile means for a number on a page."""
     profile = run.ctx.get("profile", "?")
     if profile == "quick":
-        return _("Measured with the quick profile: a benchmark is usually repeated {n} "
-                 "times, in short windows (some measurements differ: each page says); "
-                 "every number is the median of its repetitions.").format(
+        # The profile's name is the suite's jargon: said as what it means.
+        return _("Measured quickly (a run of under 10 minutes): a benchmark is usually "
+                 "repeated {n} times, in short windows (some measurements differ: each "
+                 "page says); every number is the median of its repetitions.").format(
                      n=run.repetitions)
     return _("Measured with the {profile} profile: a benchmark is usually repeated {n} "
              "times (some measurements differ: each page says); every number is the "
@@ -75,27 +76,30 @@ def page_note(run, claim):
     """The line at the foot of a claim's page: what its numbers are, with the key's range
     where it has one, and where the rest is (the report's section on the claim)."""
     n = key_repetitions(claim, run) or run.repetitions
-    # Named, not linked: the HTML is one self-contained file, copied alone to the
-    # lecture room's computer; the report is beside it in the run folder.
-    more = _("More in {report}.").format(report=f"REPORT{i18n.suffix()}.md")
+    # No "more in REPORT.md" here: students do not have the report; the title page says
+    # once where each page's details are.
     if claim in COUNT_NOTES:
-        return i18n.sentences([_(COUNT_NOTES[claim]).format(n=n), more])
+        return _(COUNT_NOTES[claim]).format(n=n)
     nums = key_numbers(claim, run) if claim else None
     readings = key_readings(claim, run)
     if readings and readings > 1:
-        return i18n.sentences([_("Medians of {n} readings of one server: not independent, "
-                                 "so no interval.").format(n=readings), more])
+        return _("Medians of {n} readings of one server: not independent, so no "
+                 "interval.").format(n=readings)
     if not n or n < 2:
-        return i18n.sentences([_("One repetition: no interval."), more])
+        return _("One repetition: no interval.")
     if not nums:
-        return i18n.sentences([_("Medians of {n} repetitions.").format(n=n), more])
+        return _("Medians of {n} repetitions.").format(n=n)
     key = _("thread {thread}, process {process}").format(thread=nums[0], process=nums[1])
     if claim not in KEY_FIGURE and claim not in handout_figures.FIGURES:
         # The figure does not show the key (C2's is creation against memory): its unit,
         # and the parent it was made from, which is not the figure's first point.
         pair = claims.CLAIMS.get(claim, {}).get("key")
         minimal = pair is not None and pair.process.fields().get("parent") == "minimal"
-        key = _("{key} ({symbol}, from a parent holding almost no memory)").format(
+        # The process is fork's (the figure has posix_spawn too): said.
+        fork = pair is not None and pair.process.fields().get("variant") == "fork"
+        key = (_("{key} ({symbol}; the process made by fork, from a parent holding almost "
+                 "no memory)") if fork else
+               _("{key} ({symbol}, from a parent holding almost no memory)")).format(
             key=key, symbol=nums[3].split()[0]) if minimal \
             else _("{key} ({unit})").format(key=key, unit=_(nums[3]))
     elif nums[3].split()[:1] and nums[3].split()[0] in SYMBOLS:
@@ -103,11 +107,16 @@ def page_note(run, claim):
         # was read without one).
         key = _("{key} ({symbol})").format(key=key, symbol=nums[3].split()[0])
     if "[" not in nums[0] + nums[1]:
-        return i18n.sentences([_("Medians of {n}: {key}.").format(n=n, key=key), more])
+        samples = key_samples(claim, run)
+        # Every repetition the same (C3's 3 of 3): not "the median of 5".
+        if samples and all(len(set(v)) == 1 for v in samples):
+            return _("All {n} repetitions: {key}.").format(n=n, key=key)
+        return _("Medians of {n}: {key}.").format(n=n, key=key)
     cover = stats.median_ci(range(n))[3]
-    return i18n.sentences([_("Medians of {n}: {key}; [ ] smallest–largest, the median's "
-                             "{coverage} confidence interval.").format(
-                                 n=n, key=key, coverage=f"{cover * 100:g}%"), more])
+    # The interval in plain words: what [ ] holds, and how sure the median lies inside.
+    return _("Medians of {n}: {key}; [ ] lowest–highest of the {n}, {coverage} sure to "
+             "hold the true median.").format(
+                 n=n, key=key, coverage=f"{cover * 100:g}%")
 
 
 # A key unit's first word that is a unit symbol, said after the foot's numbers.
@@ -159,7 +168,11 @@ def title_page(run):
                   "neither way (a verdict needs more than half decided)."),
                 _("A prediction's bar is the suite's reading of the notes' words "
                   "(开销大: at least 1.5×); × is process ÷ thread.")]),
-            "- " + _("“The suite's C” is the C test programs written for this suite; “the "
-                     "notes' Python” is the notes' own code, run here. A logical CPU is one "
-                     "CPU as the operating system sees it."),
+            "- " + i18n.sentences([
+                _("“The suite's C” is the C test programs written for this suite; “the "
+                  "notes' Python” is the notes' own code, run here. A logical CPU is one "
+                  "CPU as the operating system sees it."),
+                # Once, here: the pages do not name it (students do not have the report).
+                _("Each page's details are in {report}, beside this file.").format(
+                    report=f"REPORT{i18n.suffix()}.md")]),
             "", "</div>", ""]
