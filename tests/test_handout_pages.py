@@ -198,8 +198,8 @@ class Pages(unittest.TestCase):
         # Each failure in the page's one form: the prediction in quotes, then what was
         # measured (a line that began "not borne out:" read as the observation).
         self.assertTrue(bullets[1].startswith(
-            "“switching between processes costs more than between threads” fails: on one "
-            "logical CPU the two cost the same (round trip: pipe "), bullets[1])
+            "“switching processes costs more than threads” fails: the same on one "
+            "logical CPU (round trip: pipe "), bullets[1])
         for o in failed:
             self.assertIn(f"{o.ratio:.2f}×", bullets[1])
         for o in [o for o in outs if o.holds is None and o.undecided]:
@@ -211,7 +211,7 @@ class Pages(unittest.TestCase):
         if py_failed:
             self.assertIn("The notes' Python: “", bullets[-1])
         # The summary follows from the verdicts: creation holds, switching does not.
-        self.assertIn("In short: a process costs more to make, not to run.", bullets[-1])
+        self.assertIn("So: processes cost more to make, not to run.", bullets[-1])
         page = " ".join(bullets)
         self.assertNotIn("Partly", page)
         self.assertNotIn("switch and talk", page)
@@ -328,9 +328,9 @@ class Pages(unittest.TestCase):
     def test_c2_says_what_each_verdict_measured_and_its_axis(self):
         line = handout.verdicts_line("C2", self.ref)
         # Why C's is nuanced beside Python's supported, in one clause each.
-        self.assertIn("nuanced, on memory and copy-on-write, where the notes' 拷贝一份 fails",
+        self.assertIn("nuanced, where 拷贝一份 fails (memory, copy-on-write)",
                       line)
-        self.assertIn("supported, on Process against Thread only", line)
+        self.assertIn("supported, on creation only", line)
         # The failed part says what is true instead: data pages are copy-on-write too.
         with i18n.language("zh"):
             zh = handout.reading("C2", self.ref)[0]
@@ -473,9 +473,8 @@ class Pages(unittest.TestCase):
         for claim_id in ("C4", "C8"):
             self.assertEqual(handout_claims.flagged_scenarios(claim_id, self.ref), ["python"])
             line = handout.flagged_line(claim_id, self.ref)
-            self.assertEqual(line, "⚠ While the Python measurements ran, about 1 of the 2 "
-                                   "logical CPUs was busy with other programs: the timings "
-                                   "on this page may be too long.")
+            self.assertEqual(line, "⚠ Other programs used 1 of 2 logical CPUs in the Python "
+                                   "measurements: timings may be high.")
             with i18n.language("zh"):
                 zh = handout.flagged_line(claim_id, self.ref)
             self.assertEqual(zh, "⚠ 进行 Python 的测量时，2 个逻辑 CPU 中约有 1 个被别的程序占用，"

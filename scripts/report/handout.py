@@ -137,19 +137,18 @@ def flagged_line(claim, run, brief=False):
     # How it bears on the page, in one clause: only pages of timings get a ⚠. With a CPU
     # taken by others a timing can only have grown: said so.
     if only_lost:
-        return _("⚠ {changes}: the timings on this page may be too long.").format(
+        return _("⚠ {changes}: timings may be high.").format(
             changes=changes[:1].upper() + changes[1:])
     return _("⚠ The machine changed: {changes}. Timings may be affected.").format(
         changes=changes)
 
 
 def lost_words(m, scenario):
-    """A share of the CPUs taken by other programs, in a student's words ("while the
-    Python measurements ran, about 1 of the 2 logical CPUs was busy with other programs"),
-    not the probe's ("only 1.01 of 2 logical CPUs worked in parallel")."""
+    """A share of the CPUs taken by other programs, in a student's words ("other programs
+    used 1 of 2 logical CPUs in the Python measurements"; one line on a page), not the
+    probe's ("only 1.01 of 2 logical CPUs worked in parallel")."""
     busy = max(1, round(m["pus"] - m["low"]))
-    return _("while {scenario} ran, about {busy} of the {pus} logical CPUs was busy with "
-             "other programs").format(scenario=handout_claims.scenario_words(scenario),
+    return _("other programs used {busy} of {pus} logical CPUs in {scenario}").format(scenario=handout_claims.scenario_words(scenario),
                                       busy=busy, pus=f"{m['pus']:g}")
 
 
@@ -236,9 +235,11 @@ def reading(claim, run, lines=PAGE_LINES - 6):
                          (_("Not measured in this run: {predictions}."), absent)):
         if not items:
             continue
-        # Out of room: the count alone, so that no kind of outcome goes unsaid.
+        # Out of room: the count alone, so that no kind of outcome goes unsaid (failures
+        # carry no label of their own: each says "“…” fails", so the count gets one).
+        counted_words = _("Not borne out: {predictions}.") if items is failed else words
         against.append(listed(words, items, room) if room > columns(words) + 30 else
-                       words.format(predictions=_("{n} (in the report)").format(
+                       counted_words.format(predictions=_("{n} (in the report)").format(
                            n=len(items))))
         room -= columns(against[-1])
     if against:

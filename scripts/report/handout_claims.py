@@ -322,7 +322,7 @@ def c7_failed(o):
     """预测“…”不成立：实测 1.01×."""
     what = _(C7_SAID[o.rule.prediction]) if o.rule.prediction in C7_SAID else \
         short(said(o.rule))
-    return _("“{prediction}” fails: measured {measured}").format(
+    return _("“{prediction}” fails ({measured})").format(
         prediction=what, measured=measured_text(o))
 
 
@@ -338,8 +338,8 @@ def c7_switching(run):
             if o.rule.counted and o.ratio and on_one_pu(o)]
     if not outs or not all(o.holds is False and o.ratio < 1.1 for o in outs):
         return None
-    return _("“switching between processes costs more than between threads” fails: on "
-             "one logical CPU the two cost the same (round trip: {ratios})").format(ratios=_(", ").join(c7_label(o) for o in outs))
+    return _("“switching processes costs more than threads” fails: the same on one "
+             "logical CPU (round trip: {ratios})").format(ratios=_(", ").join(c7_label(o) for o in outs))
 
 
 def c7_bullets(run):
@@ -375,7 +375,7 @@ def c7_bullets(run):
     last = []
     if rest:
         noisy = all(o.noisy for o in rest)
-        last.append((_("Not decided, too noisy here: {items}.") if noisy else
+        last.append((_("Too noisy to decide: {items}.") if noisy else
                      _("Not decided by this run: {items}.")).format(
             items=_("; ").join(c7_label(o) for o in rest)))
     py_failed = [o for o in python_outcomes("C7", run) if o.rule.counted and o.holds is False]
@@ -383,7 +383,7 @@ def c7_bullets(run):
         last.append(_("The notes' Python: {items}.").format(
             items=_("; ").join(c7_failed(o) for o in py_failed)))
     if make is not None and make.holds and switching:
-        last.append(_("In short: a process costs more to make, not to run."))
+        last.append(_("So: processes cost more to make, not to run."))
     if last:
         out.append(i18n.sentences(last))
     return out
@@ -404,8 +404,8 @@ def undecided_words(o, prediction):
 # A part of a sentence that failed, with what is true instead, in one clause.
 CORRECTIONS = {
     "a child copies the parent's data when it is made": N_(
-        "fork copies the page tables only; data pages, like the code, are shared "
-        "copy-on-write until one side writes"),
+        "fork copies page tables only; data pages are shared copy-on-write, like the "
+        "code"),
     "a pool makes a worker for a request only while it is not full": N_(
         "multiprocessing.Pool does not work this way; it starts all its workers when "
         "it is made"),
@@ -436,8 +436,8 @@ def parts_words(outcomes):
 def c2_c_verdict(run):
     # Why C's is nuanced beside Python's supported, in one clause: C also tests the
     # copying itself, and the notes' 拷贝一份 fails there.
-    return _("on memory and copy-on-write, where the notes' 拷贝一份 fails")
+    return _("where 拷贝一份 fails (memory, copy-on-write)")
 
 
 def c2_python_verdict(run):
-    return _("on Process against Thread only")
+    return _("on creation only")

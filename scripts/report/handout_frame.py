@@ -97,8 +97,8 @@ def page_note(run, claim):
         minimal = pair is not None and pair.process.fields().get("parent") == "minimal"
         # The process is fork's (the figure has posix_spawn too): said.
         fork = pair is not None and pair.process.fields().get("variant") == "fork"
-        key = (_("{key} ({symbol}; the process made by fork, from a parent holding almost "
-                 "no memory)") if fork else
+        key = (_("{key} ({symbol}; the process by fork, from an almost empty parent)")
+               if fork else
                _("{key} ({symbol}, from a parent holding almost no memory)")).format(
             key=key, symbol=nums[3].split()[0]) if minimal \
             else _("{key} ({unit})").format(key=key, unit=_(nums[3]))
@@ -114,8 +114,8 @@ def page_note(run, claim):
         return _("Medians of {n}: {key}.").format(n=n, key=key)
     cover = stats.median_ci(range(n))[3]
     # The interval in plain words: what [ ] holds, and how sure the median lies inside.
-    return _("Medians of {n}: {key}; [ ] lowest–highest of the {n}, {coverage} sure to "
-             "hold the true median.").format(
+    return _("Medians of {n}: {key}; [ ] lowest–highest, {coverage} sure to hold the "
+             "true median.").format(
                  n=n, key=key, coverage=f"{cover * 100:g}%")
 
 
