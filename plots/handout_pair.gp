@@ -36,16 +36,19 @@ do for [out in "png svg"] {
     unset ytics
     set border 1
     set xrange [-0.6:1.6]
-    set bmargin 4.2
+    set bmargin at screen 0.3
     lines = (strlen(L_LEFT3) > 0 || strlen(L_RIGHT3) > 0) ? 3 : \
             (strlen(L_LEFT2) > 0 || strlen(L_RIGHT2) > 0) ? 2 : 1
-    set tmargin 1 + 1.25 * lines
+    # In screen units: the titles' lines 0.08 apart from 0.95 down, the bars' names (two
+    # lines) and the caption under the bottom. In characters, the CJK font's taller
+    # lines left the bars a strip 60 px high.
+    set tmargin at screen 0.92 - 0.08 * lines
     set size 0.5, 1
     set origin 0, 0
     set lmargin 1; set rmargin 1
     set label 1 L_LEFT1 at screen 0.25, screen 0.95 center
-    set label 2 L_LEFT2 at screen 0.25, screen 0.88 center
-    set label 5 L_LEFT3 at screen 0.25, screen 0.81 center
+    set label 2 L_LEFT2 at screen 0.25, screen 0.87 center
+    set label 5 L_LEFT3 at screen 0.25, screen 0.79 center
     unset xlabel
     # Under the left panel, from its left edge (centred, the English ran off the figure);
     # C8's two panels run opposite ways and have none (handout_figures.held_figure).
@@ -64,8 +67,8 @@ do for [out in "png svg"] {
     set origin 0.5, 0
     unset logscale y
     set label 3 L_RIGHT1 at screen 0.75, screen 0.95 center
-    set label 4 L_RIGHT2 at screen 0.75, screen 0.88 center
-    set label 6 L_RIGHT3 at screen 0.75, screen 0.81 center
+    set label 4 L_RIGHT2 at screen 0.75, screen 0.87 center
+    set label 6 L_RIGHT3 at screen 0.75, screen 0.79 center
     set label 8 L_RUNS at screen 0.75, screen 0.06 center
     set yrange [0:RIGHT_MAX * 1.3]
     plot ARG1 index 1 using 1:3:(rgb($7)):xtic(name2(0)) with boxes lc rgb variable, \

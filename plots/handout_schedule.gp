@@ -9,7 +9,7 @@
 # over it (a bar too short for its number; one of the two is empty); then
 # the workers, rows of worker and the ms it was made at.
 # YTICS: gnuplot that names the rows ("set ytics (...)").
-# The numbers on and over the bars at 26 points (a digit at 22 drew under 20 px tall
+# The numbers on and over the bars at 24 points (a digit at 22 looked under 20 px tall
 # once the page scaled the figure). The triangles 4 points across and the bars 0.72 of a row with a 2-point edge: a task of a
 # millisecond (#0, #8) is still a mark a projector shows.
 # Words: L_XLABEL and under it L_XNOTE (the notes' seconds, scaled), L_NOW, L_WAITED, L_MADE (the key's three entries, on one line; the
@@ -48,8 +48,8 @@ do for [out in "png svg"] {
     # Blue and vermilion (Okabe-Ito): told apart by every kind of colour vision.
     plot ARG1 index 0 using (($2 + $3) / 2):1:(($3 - $2) / 2):(0.36):($4 > 0 ? 0xd55e00 : 0x0072b2) \
              with boxxyerror lw 2 lc rgb variable, \
-         '' index 0 using (($2 + $3) / 2):1:5:($4 > 0 ? 0x000000 : 0xffffff) with labels font ",26" tc rgb variable, \
-         '' index 0 using (($2 + $3) / 2):($1 - 0.62):6 with labels font ",26" tc rgb "black", \
+         '' index 0 using (($2 + $3) / 2):1:5:($4 > 0 ? 0x000000 : 0xffffff) with labels font ",24" tc rgb variable, \
+         '' index 0 using (($2 + $3) / 2):($1 - 0.62):6 with labels font ",24" tc rgb "black", \
          '' index 1 using 2:1 with points pt 9 ps 4 lc rgb "black"
     set output
 }

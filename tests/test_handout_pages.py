@@ -319,8 +319,7 @@ class Pages(unittest.TestCase):
         64 MiB parent: the foot says which parent its numbers come from."""
         note = handout.page_note(self.ref, "C2")
         # Its process is fork's (the figure has posix_spawn too).
-        self.assertIn("(µs; the process made by fork, from a parent holding almost no "
-                      "memory)", note)
+        self.assertIn("(µs; the process by fork, from an almost empty parent)", note)
         with i18n.language("zh"):
             self.assertIn("（µs；进程由 fork 创建，父进程几乎不占内存）",
                           handout.page_note(self.ref, "C2"))
@@ -360,8 +359,8 @@ class Pages(unittest.TestCase):
         self.assertIn("创建池时就启动", svg)
         # The vermilion is the run of a task that had waited, not its wait.
         self.assertIn("排过队的任务（运行时段）", svg)
-        # The numbers on and over the bars at 26 points.
-        self.assertRegex(svg, r'font-family="[^"]*" font-size="26.00"[^>]*>\s*<text>#')
+        # The numbers on and over the bars at 24 points.
+        self.assertRegex(svg, r'font-family="[^"]*" font-size="24.00"[^>]*>\s*<text>#')
         # The failed part says it is multiprocessing.Pool that starts its workers up front.
         with i18n.language("zh"):
             self.assertIn("预测“池只在未满时才为请求创建线程/进程”不成立：multiprocessing.Pool 不是这样，"
