@@ -174,7 +174,9 @@ class ClaimsMeaning(unittest.TestCase):
         # results/reference (a figure script's change would rewrite the reference's).
         with tempfile.TemporaryDirectory(prefix="tvp-meaning-") as scratch:
             page = "\n".join(handout.page("C2", self.ref, scratch))
-        self.assertIn("What does not: a child copies the parent's data when it is made", page)
+        # The handout says a failed part in its one form, with what is true instead.
+        self.assertIn("“a child copies the parent's data when it is made” fails: fork copies "
+                      "page tables only", page)
 
     # --- statistics and words -------------------------------------------------------
     def test_majority_rule_at_its_edges(self):
