@@ -32,7 +32,8 @@ class HandoutReading(unittest.TestCase):
         # The page's tally counts the counted predictions only (3, not 5).
         self.assertEqual(handout.tally(outs), "3 predictions: 1 hold, 1 fail, 1 undecided")
         self.assertIn("Holds: holds.", text)
-        self.assertIn("“fails” fails: measured", text)  # the prediction in quotes, then what was measured
+        # The prediction in quotes, then what was measured.
+        self.assertIn("“fails” fails: measured", text)
         self.assertIn("Not decided by this run: open.", text)
         self.assertNotIn("context", text)
 

@@ -29,7 +29,7 @@ from report import handout_claims, handout_figures  # noqa: E402
 from verdicts import py_rules  # noqa: E402
 from contract import results  # noqa: E402
 from report import i18n, state  # noqa: E402
-from report.claims_table import key_numbers, key_text, key_values  # noqa: E402
+from report.claims_table import key_text, key_values  # noqa: E402
 # The handout's parts, by job (each file under 500 lines): the title page and footers,
 # the HTML, the figure a page shows. PROJECTOR and memory_figure are named here for the
 # tests that read them from this module.
@@ -148,8 +148,8 @@ def lost_words(m, scenario):
     used 1 of 2 logical CPUs in the Python measurements"; one line on a page), not the
     probe's ("only 1.01 of 2 logical CPUs worked in parallel")."""
     busy = max(1, round(m["pus"] - m["low"]))
-    return _("other programs used {busy} of {pus} logical CPUs in {scenario}").format(scenario=handout_claims.scenario_words(scenario),
-                                      busy=busy, pus=f"{m['pus']:g}")
+    return _("other programs used {busy} of {pus} logical CPUs in {scenario}").format(
+        scenario=handout_claims.scenario_words(scenario), busy=busy, pus=f"{m['pus']:g}")
 
 
 # The page at 28 px, in columns (a CJK character counts two): a line across the page

@@ -14,7 +14,6 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from verdicts import claims  # noqa: E402
 from verdicts import py_rules  # noqa: E402
 from report import handout_figures  # noqa: E402
-from report.claims_table import key_numbers  # noqa: E402,F401
 from report.kit import fmt  # noqa: E402
 from report.i18n import N_, _  # noqa: E402
 from report import i18n, state  # noqa: E402
@@ -61,8 +60,8 @@ def flagged_scenarios(claim, run):
     """The flagged scenarios behind a timing CLAIM's page shows: those a counted
     prediction reading a time or a rate reads (C's or the notes' Python), the key numbers
     where they are times, and a context timing the page shows (C8's GIL, 0.80×, measured
-    while one logical CPU was taken). A page of counts and memory only gets none: a busy machine does not move
-    them, and a ⚠ there only worries a class."""
+    while one logical CPU was taken). A page of counts and memory only gets none: a busy
+    machine does not move them, and a ⚠ there only worries a class."""
     moved = state.changes(run)
     if not moved:
         return []
@@ -339,7 +338,8 @@ def c7_switching(run):
     if not outs or not all(o.holds is False and o.ratio < 1.1 for o in outs):
         return None
     return _("“switching processes costs more than threads” fails: the same on one "
-             "logical CPU (round trip: {ratios})").format(ratios=_(", ").join(c7_label(o) for o in outs))
+             "logical CPU (round trip: {ratios})").format(
+        ratios=_(", ").join(c7_label(o) for o in outs))
 
 
 def c7_bullets(run):
