@@ -176,7 +176,7 @@ class HandoutEdition(WrittenEdition):
                     # 不成立： and went on with the prediction read as the observation).
                     self.assertNotRegex(page, r"(?m)^- 不成立")
                     if claim_id == "C7":  # its failures, each with its ratio, in one bullet
-                        self.assertIn("预测“进程切换比线程切换贵”不成立：", page)
+                        self.assertIn("预测“进程切换比线程切换开销大”不成立：", page)
                         for o in outs:
                             if o.holds is False:
                                 self.assertIn(f"{o.ratio:.2f}×", page)

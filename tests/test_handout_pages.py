@@ -211,7 +211,7 @@ class Pages(unittest.TestCase):
         if py_failed:
             self.assertIn("The notes' Python: “", bullets[-1])
         # The summary follows from the verdicts: creation holds, switching does not.
-        self.assertIn("So: processes cost more to make, not to run.", bullets[-1])
+        self.assertIn("So: making processes is what costs, not running them.", bullets[-1])
         page = " ".join(bullets)
         self.assertNotIn("Partly", page)
         self.assertNotIn("switch and talk", page)
@@ -223,7 +223,7 @@ class Pages(unittest.TestCase):
         with i18n.language("zh"):
             zh = handout.reading("C7", self.ref)
         self.assertTrue(zh[0].startswith("成立：创建进程的耗时是线程的"))
-        self.assertTrue(zh[1].startswith("预测“进程切换比线程切换贵”不成立：在同一个逻辑 CPU 上实测两者"
+        self.assertTrue(zh[1].startswith("预测“进程切换比线程切换开销大”不成立：在同一个逻辑 CPU 上实测两者"
                                          "相同（往返一次：管道 "), zh[1])
         self.assertIn("两个逻辑 CPU 之间", " ".join(zh))
         self.assertNotIn("两个核之间", " ".join(zh))

@@ -383,7 +383,7 @@ def c7_bullets(run):
         last.append(_("The notes' Python: {items}.").format(
             items=_("; ").join(c7_failed(o) for o in py_failed)))
     if make is not None and make.holds and switching:
-        last.append(_("So: processes cost more to make, not to run."))
+        last.append(_("So: making processes is what costs, not running them."))
     if last:
         out.append(i18n.sentences(last))
     return out
