@@ -47,9 +47,20 @@ class NotAToy(unittest.TestCase):
         if not any(sum(b.counters.get("errors", [])) for b in event):
             self.skipTest("Apache event had no errors in this run")
         words = " ".join(http_apache.error_words(run))
+        # A row with errors is named with its count; a row without none is not named.
         for b in event:
-            self.assertIn(f"{sum(b.counters['errors']):,.0f} at {b.args['connections']} "
-                          "connections", words)
+            said = f"{sum(b.counters['errors']):,.0f} at {b.args['connections']} connections"
+            if sum(b.counters["errors"]):
+                self.assertIn(said, words)
+            else:
+                self.assertNotIn(f" at {b.args['connections']} connections (", words)
+                self.assertNotIn(f" at {b.args['connections']} connections,", words)
+        # The other way: every row given errors is named, each with its own count.
+        for i, b in enumerate(event):
+            b.counters["errors"] = [7 + i] + [0] * (len(b.counters["errors"]) - 1)
+        edited = " ".join(http_apache.error_words(run))
+        for i, b in enumerate(event):
+            self.assertIn(f"{7 + i} at {b.args['connections']} connections", edited)
         if "read_errors" not in event[0].counters:
             self.assertIn("did not record which", words)
         # The cause measured by hand, while the configuration is the one it was seen in.
