@@ -154,6 +154,36 @@ class Rows(unittest.TestCase):
         self.assertEqual(http_notes.falling_windows(run), "")
 
 
+class Readings(unittest.TestCase):
+    """A note on repeated memory readings is chosen by the row's model and follows from
+    its own numbers (the reference said thread per connection "forks a fresh child" of
+    readings 36.06, 36.064, 36.064)."""
+
+    def notes_for(self, variant, vals):
+        run = ref()
+        b = rows(run, variant, "memory", connections=1000)[0]
+        b.counters["kib_per_conn"] = vals
+        return [w for w in http_notes.repeated_readings(run)
+                if w.startswith(http_servers.label(variant) + "'s")]
+
+    def test_equal_readings_of_a_thread_server_fork_nothing(self):
+        words = " ".join(self.notes_for("thread_per_conn", [36.064] * 3))
+        self.assertIn("same to the last digit", words)
+        self.assertNotIn("fork", words)
+        words = " ".join(self.notes_for("fork_per_conn", [108.285] * 3))
+        self.assertIn("forks a fresh child", words)
+
+    def test_readings_that_differ_are_not_called_the_same(self):
+        self.assertEqual(self.notes_for("thread_per_conn", [36.06, 36.064, 36.064]), [])
+        self.assertEqual(self.notes_for("fork_per_conn", [108.3, 108.285, 108.285]), [])
+
+    def test_a_climb_in_order_is_a_trend(self):
+        words = " ".join(self.notes_for("thread_per_conn", [32.76, 38.72, 45.72]))
+        self.assertIn("32.8, 38.7, 45.7", words)
+        self.assertIn("trend, not noise", words)
+        self.assertEqual(self.notes_for("thread_per_conn", [38.72, 32.76, 45.72]), [])
+
+
 class Figure(unittest.TestCase):
     def test_a_levels_dots_stay_near_it(self):
         """Only the servers that ran a level are spread around it: three at 1000 within a

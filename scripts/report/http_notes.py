@@ -54,29 +54,42 @@ def pool_spares(run):
 
 
 def repeated_readings(run):
-    """Sentences for memory rows whose readings of one server repeat exactly or climb
-    by the same step, each said with what it is (or a hypothesis, labelled)."""
+    """Sentences for memory rows whose readings of one server repeat exactly or climb in
+    order, each chosen by the row's own model and numbers: "forks a fresh child" only of
+    a server that forks one per connection, "the same to the last digit" only where the
+    readings are equal as recorded, a climb only where every reading is above the last."""
     out = []
     for b in run.select("http", "memory"):
         vals = b.counters.get("kib_per_conn", []) if b.usable else []
         if len(vals) < 3:
             continue
-        steps = [round(y - x, 2) for x, y in zip(vals, vals[1:])]
-        if all(s == 0 for s in steps):
-            out.append(_("{server}'s {k} readings at {n} connections are the same to the "
-                         "last digit: each reading opens its connections again, and each "
-                         "of them forks a fresh child of the same idle parent, which "
-                         "touches the same pages.").format(
-                server=label(b.variant), k=len(vals), n=b.args["connections"]))
-        elif b.variant == "apache_prefork" and all(s == steps[0] > 0 for s in steps):
-            out.append(_("Apache prefork's readings climb by {d} KiB per connection each "
-                         "({vals}): its children are the same processes read again, and "
-                         "each dirties a page more (4 KiB) on its first few connections. "
-                         "By hand (smaps_rollup), holding 100 connections four times on a "
-                         "grown Apache prefork: every child's Private_Dirty grew by 4 KiB "
-                         "between the first two readings, then by 0 to 8 KiB (12 KiB in "
-                         "all the children) over the next two: the climb stops.").format(
-                d=fmt(steps[0]), vals=_(", ").join(fmt(v) for v in vals)))
+        if len(set(vals)) == 1:
+            # Only fork per connection forks a child for each connection it accepts (a
+            # pre-forked pool and Apache prefork reuse theirs).
+            if b.variant == "fork_per_conn":
+                out.append(_("{server}'s {k} readings at {n} connections are the same to "
+                             "the last digit: each reading opens its connections again, "
+                             "and each of them forks a fresh child of the same idle "
+                             "parent.").format(server=label(b.variant), k=len(vals),
+                                               n=b.args["connections"]))
+            else:
+                out.append(_("{server}'s {k} readings at {n} connections are the same to "
+                             "the last digit: each reading opens its connections again on "
+                             "the same server.").format(
+                    server=label(b.variant), k=len(vals), n=b.args["connections"]))
+        elif all(y > x for x, y in zip(vals, vals[1:])):
+            # xgettext: no-python-format
+            out.append(_("{server}'s readings climb in the order they were taken ({vals} "
+                         "KiB per connection) as its connections are opened again on the "
+                         "same server: their spread (the CV in the claims table) is that "
+                         "trend, not noise around one value.").format(
+                server=label(b.variant), vals=_(", ").join(fmt(v) for v in vals)))
+            if b.variant == "apache_prefork":
+                out.append(_("By hand (smaps_rollup), holding 100 connections four times "
+                             "on a grown Apache prefork: every child's Private_Dirty grew "
+                             "by 4 KiB between the first two readings, then by 0 to 8 KiB "
+                             "(12 KiB in all the children) over the next two: the climb "
+                             "stops."))
     return out
 
 
