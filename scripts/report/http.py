@@ -9,7 +9,8 @@ from report.http_figures import HANDOUT, memory_figure, series_figure
 from report.http_notes import (falling_windows, held_step, notes, pool_spares,
                                repeated_readings, warmed_by_memory)
 from report.http_python import python_part
-from report.http_readings import key_number, starved, what_it_does_not_say, worker_counts
+from report.http_readings import (key_number, metric_words, starved, what_it_does_not_say,
+                                  worker_counts)  # noqa: F401 (the tests')
 from report.http_tables import held_table, memory_table, rate_table
 # Reached through this module by the tests, as before the split.
 from report.http_apache import cpu_words, shipped_words, toy_pairs  # noqa: F401
@@ -48,16 +49,7 @@ def section(run, folder):
               "(each answered once), minus the same fresh server with none open, divided "
               "by the connections it answered. A pool's workers count once they exist: a "
               "pool grows as connections come."), ""]
-    out += [_("**KiB per connection** is what the connections add to the same server idle; "
-              "**all the server's KiB per connection** is everything the server holds while "
-              "it holds them, over how many, the workers it made for them in advance included. "
-              "They differ where a server makes workers before any connection comes "
-              "(Apache's threaded MPMs make theirs in advance): the first leaves them out "
-              "and the second counts them.{worker} C8 counts Apache's pair on the second, "
-              "what keeping the connections costs the program; the suite's pair, whose "
-              "idle servers hold no worker, on the first. A row's first repetition starts "
-              "a fresh server and reads its baseline; the later ones hold the connections "
-              "again on it.").format(worker=worker_counts(run)), ""]
+    out += [metric_words(run), ""]
     out += memory_table(run) + [""]
     out += notes(pool_spares(run) + repeated_readings(run))
     out += held_table(run)

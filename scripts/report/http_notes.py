@@ -93,10 +93,9 @@ def repeated_readings(run):
     return out
 
 
-def held_step(run):
-    """The held sweep's step, said where equal counts would read as a spread of none:
-    the counter where the run recorded it, else the gap between held and the count the
-    sweep stopped at."""
+def held_steps(run):
+    """The held sweep's steps: the counter where the run recorded it, else the gap
+    between held and the count the sweep stopped at."""
     steps = set()
     for b in run.select("http", "held"):
         if not b.usable:
@@ -107,6 +106,12 @@ def held_step(run):
             step = int(at.group(1)) - med(b, "held")
         if step and step > 0:
             steps.add(int(step))
+    return steps
+
+
+def held_step(run):
+    """The held sweep's step, said where equal counts would read as a spread of none."""
+    steps = held_steps(run)
     if len(steps) != 1:
         return ""
     # xgettext: no-python-format
