@@ -22,20 +22,30 @@ def rows(run, variant, measure, **args):
 
 
 class NotAToy(unittest.TestCase):
-    def test_where_the_time_goes_follows_the_recorded_configuration(self):
+    def test_where_the_time_goes_says_differences_not_causes(self):
+        """The check's paragraph says what differs in the work, not by-hand figures as
+        causes (those are in docs/measuring.md), and that a pass by several times says
+        only "not slower"; .htaccess only where the recorded configuration lacks
+        AllowOverride None; Apache's p99 beside the suite's, from the rows."""
         run = ref()
-        if "AllowOverride None" in run.ctx.get("http_conf_apache_prefork", ""):
-            self.skipTest("the reference already writes AllowOverride None")
+        for k in [k for k in run.ctx if k.startswith("http_conf_apache_")]:
+            run.ctx[k] = run.ctx[k].replace("AllowOverride None", "")
         words = http_apache.where_time_goes(run)
-        self.assertIn("12 system calls a request", words)
         self.assertIn(".htaccess", words)
-        self.assertIn("same order as a real server", words)
+        self.assertIn("cannot tell a toy from a real server", words)
+        self.assertNotRegex(words, r"\d+ system calls|70%|perf put")
         for k in [k for k in run.ctx if k.startswith("http_conf_apache_")]:
             run.ctx[k] += "\n<Directory />\n  AllowOverride None\n</Directory>\n"
         words = http_apache.where_time_goes(run)
-        self.assertIn("7 system calls a request", words)
         self.assertNotIn(".htaccess", words)
+        self.assertIn("docs/measuring.md", words)
         self.assertIn("AllowOverride None", http.shipped_words(run))
+        at = {b.variant: b for b in http_servers.rate_rows(run, "keepalive")
+              if b.usable and b.args["connections"] == 100}
+        p99 = " ".join(http_apache.latency_words(run, http_apache.toy_pairs(run)))
+        for s in ("apache_event", "epoll"):
+            if s in at:
+                self.assertIn(f"{at[s].counter('p99_us') / 1e3:.3g} ms", p99)
         for k in [k for k in run.ctx if k.startswith("http_conf_apache_")]:
             del run.ctx[k]
         self.assertEqual(http_apache.where_time_goes(run), "")
