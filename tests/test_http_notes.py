@@ -149,6 +149,13 @@ class Rows(unittest.TestCase):
         words = http_notes.warmed_by_memory(run)
         self.assertIn("Apache prefork", words)
         self.assertIn("fell in its memory row", words)
+        # "already grown" only of servers that keep their workers.
+        grown = words.split("already grown")[1].split(".")[0]
+        self.assertNotIn("thread per connection", grown)
+        self.assertNotIn("fork per connection", grown)
+        quick = [b for b in rows(run, "thread_per_conn", "rate", conn="keepalive")
+                 if b.counter("warmup_s") < 0.05]
+        self.assertEqual("keep no workers" in words, bool(quick))
 
     def test_falling_windows_give_the_ratio_window_by_window(self):
         run = ref()
@@ -215,6 +222,29 @@ class Figure(unittest.TestCase):
         self.assertAlmostEqual(at[2] / 1000, http_figures.STEP)
         self.assertAlmostEqual(1000 / at[0], http_figures.STEP)
         self.assertAlmostEqual(max(x[s, 100] for s in servers) / 100, http_figures.STEP ** 3)
+
+
+class Marks(unittest.TestCase):
+    def test_a_point_with_errors_is_marked_like_a_starved_one(self):
+        """The reference's Apache event at 1000 had 256 read errors and was drawn as a
+        plain 15.5k: its point is circled with its count, from the rows."""
+        import tempfile
+        run = ref()
+        erred = [b for b in http_servers.rate_rows(run, "keepalive") if b.usable
+                 and sum(b.counters.get("errors", [])) > 0]
+        if not erred:
+            b = next(b for b in http_servers.rate_rows(run, "keepalive") if b.usable)
+            b.counters["errors"] = [42] + [0] * (len(b.counters["requests_per_s"]) - 1)
+            erred = [b]
+        with tempfile.TemporaryDirectory() as d:
+            os.makedirs(os.path.join(d, "figures"), exist_ok=True)
+            http_figures.series_figure(run, d, "keepalive")
+            dat = [os.path.join(r, f) for r, _d, fs in os.walk(d) for f in fs
+                   if f == "http_rate.keepalive.dat"]
+            with open(dat[0], encoding="utf-8") as f:
+                marks = f.read().split("\n\n")[-1]
+        for b in erred:
+            self.assertIn(f'"{sum(b.counters["errors"]):,.0f} errors"', marks)
 
 
 class Counted(unittest.TestCase):

@@ -2,7 +2,7 @@
 and the handout's), memory per idle connection."""
 from report.http_servers import COLOURS, CONN, MEMORY, label, med, rate_rows, servers_of, starved_rows
 from report.i18n import _
-from report.kit import draw, write_data
+from report.kit import draw, fmt, write_data
 
 
 # The handout's figure (figures/http.png, the scenario's figure that scripts/handout.py
@@ -33,7 +33,7 @@ def series_figure(run, folder, conn, only=None, base=None):
     """figures/http_rate.CONN (or BASE): requests/s and p99 against connections, a series
     a server (those in ONLY, when given). A server that ran one level is a dot with its
     rate beside it, not a line; a process-per-connection server starved in wrk's window
-    (starved()) is circled. The handout's (BASE given) writes no rates beside the dots:
+    (starved()) is circled, and so is a point whose windows had errors. The handout's (BASE given) writes no rates beside the dots:
     a projector's page has no room for them."""
     rows = [b for b in rate_rows(run, conn) if b.usable and (not only or b.variant in only)]
     servers = servers_of(rows)
@@ -55,6 +55,12 @@ def series_figure(run, folder, conn, only=None, base=None):
                _("starved: {procs} processes").format(procs=f"{med(b, 'server_processes'):.0f}"))
               for b in starved_rows(run) if b.variant in servers
               and b.args["conn"] == conn and med(b, "requests_per_s")]
+    # A point whose windows had errors is marked as a starved one is: its rate is of the
+    # requests that were answered, not of every connection wrk held.
+    hungry += [(x[b.variant, b.args["connections"]], med(b, "requests_per_s"),
+                _("{errors} errors").format(errors=fmt(sum(b.counters["errors"]))))
+               for b in rows if sum(b.counters.get("errors", [])) > 0
+               and med(b, "requests_per_s")]
     text.append("".join(f'{n:.6g} {r:.6g} "{w}"\n' for n, r, w in hungry) or "\n")
     base = base or f"http_rate.{conn}"
     path = write_data(folder, f"{base}.dat", "\n\n".join(text))

@@ -4,7 +4,7 @@ of one server that repeat or climb, the held sweep's step, and connection-per-re
 windows that fall from one to the next."""
 import re
 
-from report.http_servers import POOLS, label, med, rate_rows
+from report.http_servers import POOLS, WORKER_PER_CONNECTION, label, med, rate_rows
 from report.i18n import _, sentences
 from report.kit import fmt
 
@@ -17,21 +17,29 @@ def warmed_by_memory(run):
     for b in run.select("http", "memory"):
         if b.usable:
             grown[b.variant] = max(grown.get(b.variant, 0), b.args["connections"])
-    names = []
+    names, churn = [], False
     for b in rate_rows(run, "keepalive"):
         warm = med(b, "warmup_s")
-        if (b.variant in POOLS or b.variant.startswith("apache_")) and warm is not None \
-                and warm < 0.05 and grown.get(b.variant, 0) >= b.args["connections"]:
+        if warm is None or warm >= 0.05:
+            continue
+        if (b.variant in POOLS or b.variant.startswith("apache_")) \
+                and grown.get(b.variant, 0) >= b.args["connections"]:
             names.append(label(b.variant))
-    if not names:
-        return ""
-    out = _("A warm-up of 0.0 s is a server already grown: the rate rows of {servers} "
-            "ran on the server their memory row, run first, had grown to as many "
-            "connections.").format(servers=_(", ").join(dict.fromkeys(names)))
+        churn |= b.variant in WORKER_PER_CONNECTION
+    out = []
+    if names:
+        out.append(_("For a server that keeps its workers, a warm-up of 0.0 s is a server "
+                     "already grown: the rate rows of {servers} ran on the server their "
+                     "memory row, run first, had grown to as many connections.").format(
+            servers=_(", ").join(dict.fromkeys(names))))
     if label("apache_prefork") in names:
-        out = sentences([out, _("Apache prefork's seconds of growth fell in its memory "
-                                "row, not in its rate row.")])
-    return out
+        out.append(_("Apache prefork's seconds of growth fell in its memory row, not in "
+                     "its rate row."))
+    if churn:
+        out.append(_("Thread and fork per connection keep no workers: theirs end when the "
+                     "warm-up's connections close, so their 0.0 s is only the time to open "
+                     "and close those connections."))
+    return sentences(out) if out else ""
 
 
 def pool_spares(run):
