@@ -247,6 +247,28 @@ class Marks(unittest.TestCase):
             self.assertIn(f'"{sum(b.counters["errors"]):,.0f} errors"', marks)
 
 
+class Capacity(unittest.TestCase):
+    def test_a_lost_pu_going_into_http_is_drawn_for_the_rates(self):
+        """The rate rows' text draws the consequence when the machine's state flags http
+        for a lost PU, from the run's probes: edited both ways."""
+        import json
+        run = ref()
+        pts = json.loads(run.ctx["sentinel"])
+        names = list(pts)
+        if "http" not in names or names.index("http") == 0:
+            self.skipTest("no probe before http in this run")
+        before = names[names.index("http") - 1]
+        for p in pts.values():
+            p["parallel_pus"] = 2.0
+        run.ctx["sentinel"], run.ctx["pus"] = json.dumps(pts), "2"
+        self.assertEqual(http_notes.capacity_words(run), "")
+        pts[before]["parallel_pus"] = 1.01
+        run.ctx["sentinel"] = json.dumps(pts)
+        words = http_notes.capacity_words(run)
+        self.assertIn("Going into this scenario only 1.01 of the machine's 2 PUs", words)
+        self.assertIn("pinned rows against the unpinned say little", words)
+
+
 class Counted(unittest.TestCase):
     def test_a_connection_per_request_is_context(self):
         """It measures creation (C1/C2 count it): C8 counts memory and held only."""

@@ -6,7 +6,7 @@ from report.verdicts import claim_part
 from report.i18n import _
 from report.http_apache import apache_configs, not_a_toy, target_rows  # noqa: F401 (targets.py)
 from report.http_figures import HANDOUT, memory_figure, series_figure
-from report.http_notes import (falling_windows, held_step, notes, pool_spares,
+from report.http_notes import (capacity_words, falling_windows, held_step, notes, pool_spares,
                                repeated_readings, warmed_by_memory)
 from report.http_python import python_part
 from report.http_readings import (key_number, metric_words, starved, what_it_does_not_say,
@@ -64,7 +64,7 @@ def section(run, folder):
               "100). The processes and threads are the server's, counted during wrk's "
               "window; its CPU per request counts every process, its children's whether "
               "reaped or alive, once none is ending."), ""]
-    out += notes([warmed_by_memory(run),
+    out += notes([capacity_words(run), warmed_by_memory(run),
                   _("With a connection per request, a thread or a process per connection "
                     "makes a worker for each request and ends it after: how many are alive "
                     "at one instant is a snapshot of that churn, so those rows show \"–\"; "

@@ -5,6 +5,7 @@ windows that fall from one to the next."""
 import re
 
 from report.http_servers import POOLS, WORKER_PER_CONNECTION, label, med, rate_rows
+from report import state
 from report.i18n import _, sentences
 from report.kit import fmt
 
@@ -150,6 +151,28 @@ def falling_windows(run):
              "fall, so why they fell here is not shown.").format(
         t=_(", ").join(fmt(x) for x in t), f=_(", ").join(fmt(x) for x in f),
         r=_(", ").join(f"{a / b:.2f}×" for a, b in zip(t, f)))
+
+
+def capacity_words(run):
+    """The consequence for the rate rows when the machine's state flagged http for a
+    lost PU (state.movements' "lost"): wrk and the server may have shared about one PU's
+    worth, so the rates are low and pinned against unpinned means little; "" otherwise."""
+    lost = [m for m in state.movements(run).get("http", []) if m["kind"] == "lost"]
+    if not lost:
+        return ""
+    m = lost[0]
+    pts = state.points(run)
+    names = [p for p, _v in pts]
+    at = names.index("http") if "http" in names else 0
+    before = pts[at - 1][1].get("parallel_pus") if at > 0 else None
+    when = _("Going into this scenario") if before == m["low"] else \
+        _("Coming out of this scenario")
+    return _("{when} only {low} of the machine's {pus} PUs' "
+             "worth of work could run at once (the State of the machine appendix): wrk "
+             "and the server, though pinned apart, may have shared about one PU's worth, "
+             "so every rate below is likely lower than this machine gives, and the pinned "
+             "rows against the unpinned say little.").format(
+        when=when, low=fmt(m["low"]), pus=fmt(m["pus"]))
 
 
 def notes(parts):
