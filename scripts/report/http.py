@@ -48,7 +48,10 @@ def section(run, folder):
     out += [_("Memory per connection: with that many idle keep-alive connections open "
               "(each answered once), minus the same fresh server with none open, divided "
               "by the connections it answered. A pool's workers count once they exist: a "
-              "pool grows as connections come."), ""]
+              "pool grows as connections come. In the figure each solid bar is the "
+              "reading C8 counts (Apache's: all the server's memory per connection; the "
+              "suite's: what the connections add) and the light, dashed bar beside it "
+              "the other reading."), ""]
     out += [metric_words(run), ""]
     out += memory_table(run) + [""]
     out += notes(pool_spares(run) + repeated_readings(run))
