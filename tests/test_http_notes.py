@@ -247,6 +247,29 @@ class Marks(unittest.TestCase):
             self.assertIn(f'"{sum(b.counters["errors"]):,.0f} errors"', marks)
 
 
+    def test_the_memory_figure_draws_what_is_counted_solid(self):
+        """The first set of values (drawn solid) is the reading C8 counts: all the
+        server's memory for Apache, what the connections add for the suite's servers."""
+        import tempfile
+        run = ref()
+        with tempfile.TemporaryDirectory() as d:
+            os.makedirs(os.path.join(d, "figures"), exist_ok=True)
+            http_figures.memory_figure(run, d)
+            dat = [os.path.join(r, f) for r, _d, fs in os.walk(d) for f in fs
+                   if f == "http_memory.dat"]
+            with open(dat[0], encoding="utf-8") as f:
+                table = [line.split("\t") for line in f.read().splitlines()]
+        levels = sorted({b.args["connections"] for b in run.select("http", "memory")
+                         if b.usable})
+        by = {line[1]: line for line in table}
+        for server, counted in (("apache_worker", "total_kib_per_conn"),
+                                ("thread_per_conn", "kib_per_conn")):
+            b = rows(run, server, "memory", connections=100)[0]
+            cells = by[http_servers.label(server)]
+            self.assertAlmostEqual(float(cells[4 + levels.index(100)]), b.counter(counted),
+                                   places=2)
+
+
 class Capacity(unittest.TestCase):
     def test_a_lost_pu_going_into_http_is_drawn_for_the_rates(self):
         """The rate rows' text draws the consequence when the machine's state flags http
