@@ -33,8 +33,8 @@ def series_figure(run, folder, conn, only=None, base=None):
     """figures/http_rate.CONN (or BASE): requests/s and p99 against connections, a series
     a server (those in ONLY, when given). A server that ran one level is a dot with its
     rate beside it, not a line; a process-per-connection server starved in wrk's window
-    (starved()) is circled, and so is a point whose windows had errors. The handout's (BASE given) writes no rates beside the dots:
-    a projector's page has no room for them."""
+    (starved()) is circled, and so is a point whose windows had errors. The handout's
+    (BASE given) writes no rates beside the dots: a projector's page has no room."""
     rows = [b for b in rate_rows(run, conn) if b.usable and (not only or b.variant in only)]
     servers = servers_of(rows)
     levels = sorted({b.args["connections"] for b in rows})
