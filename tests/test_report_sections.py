@@ -462,11 +462,22 @@ class HttpReading(unittest.TestCase):
     def test_rows_say_their_own_counts_and_ends(self):
         from report import http
         ref = results.load(REFERENCE)
-        self.assertEqual(http.worker_counts(ref), " Apache worker held its 100 connections "
-                         "in 3 processes (the parent among them) and 133 threads.")
+        from report.http_servers import med
+        worker = next(b for b in ref.select("http", "memory", variant="apache_worker")
+                      if b.usable)
+        self.assertEqual(http.worker_counts(ref), f" Apache worker held its "
+                         f"{worker.args['connections']} connections in "
+                         f"{med(worker, 'server_processes'):.0f} processes (the parent "
+                         f"among them) and {med(worker, 'server_threads'):.0f} threads.")
+        worker.counters["server_processes"] = [7] * len(worker.counters["server_processes"])
+        self.assertIn(" in 7 processes", http.worker_counts(ref))
         with i18n.language("zh"):
             held = "\n".join(http.held_table(ref))
-        self.assertIn("在 7500 个连接时被 OOM 杀死", held)
+        oom = [b for b in ref.select("http", "held") if b.usable
+               and "OOM" in (b.label or "")]
+        for b in oom:
+            at = re.search(r"(\d+)$", b.label).group(1)
+            self.assertIn(f"在 {at} 个连接时被 OOM 杀死", held)
         self.assertNotIn("OOM kill at", held)
         # The reference's Apache includes Debian's shipped MPM files: said so; a config
         # that loads none is said to run httpd's compiled-in defaults, not "shipped".
