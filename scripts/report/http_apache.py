@@ -141,13 +141,11 @@ def error_words(run):
                          "(MaxSpareThreads as MaxRequestWorkers): by hand, then none at "
                          "100 connections."))
         if any(b.args["connections"] >= 1000 for b in mine):
-            out.append(_("At 1000 connections, by hand with MaxSpareThreads as "
-                         "MaxRequestWorkers, the read errors fell as {server} grew its "
-                         "children under wrk (5, 9, 12 children over three two-second "
-                         "windows; 5,686, 1,796, 302 errors): a hypothesis is that it "
-                         "closes parked keep-alive connections while its children hold "
-                         "more than they can serve, which its log does not say.").format(
-                server=label(server)))
+            out.append(_("At 1000 connections a hypothesis, from by-hand windows outside "
+                         "the run (docs/measuring.md), is that {server} closes parked "
+                         "keep-alive connections while its children hold more than they "
+                         "can serve; its log does not say so, and this run does not test "
+                         "it.").format(server=label(server)))
     return out
 
 
