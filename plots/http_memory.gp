@@ -1,19 +1,21 @@
 # http_memory.gp DATA OUT K LEVELS TOTALS - C8: memory per idle keep-alive connection, a group
-# of bars per server, a bar per level of connections held open (darker: more); threads
-# blue, processes red, the epoll loop grey, Apache's MPMs in darker shades.
+# of bars per server, a slot per level of connections held open (darker: more); threads
+# blue, processes red, the epoll loop grey, Apache's MPMs in darker shades. In each slot
+# the reading C8 counts is a solid bar and the other reading a narrow, light, dashed bar
+# beside it: side by side, so neither hides the other whichever is the larger.
 # DATA: a row per server: index, label, colour (0xrrggbb as an integer), 1 for Apache
-# (unused here), then KiB per
-# connection at each level (NaN: not measured), what the connections add to the server
-# idle, then all the server's memory per connection at each level (drawn as an outline
-# around the bar: the part above the bar is the server's memory before any connection,
-# workers made ahead included, shared out). K: the levels; LEVELS: them, in words;
-# TOTALS: 1 where the run has the second set (an older run has only the first).
+# (unused here), then the counted reading at each level (NaN: not measured), then the
+# other reading at each level. Which is which is http_figures.py's: Apache's counted
+# reading is all the server's memory per connection, the suite's what the connections
+# add to the server idle. K: the levels; LEVELS: them, in words; TOTALS: 1 where the run
+# has the second set (an older run has only the first, and no light bars).
 # Words (scripts/report/http_figures.py): L_TITLE, L_YLABEL, L_LEVEL (a printf format: %d is the
-# connections), L_TOTAL; FONT (style.gp).
+# connections), L_COUNTED, L_TOTAL; FONT (style.gp).
 load 'plots/style.gp'
 K = int(ARG3)
 level(j) = int(word(ARG4, j))
 W = 0.8
+SLOT = W / K
 eval render_png
 set output ARG2.'.png'
 set datafile separator "\t"
@@ -21,22 +23,25 @@ set datafile missing "NaN"
 set title L_TITLE
 set ylabel L_YLABEL
 set yrange [0:*]
-set style fill solid 1.0 border -1
-set boxwidth W / K
 set xtics nomirror rotate by -25 scale 0
 set key top right
-# Room above the tallest outline for the key.
-set offsets 0, 0, graph 0.3, 0
-x(j) = $1 - W / 2 + (j - 0.5) * W / K
+# Room above the tallest bar for the key.
+set offsets 0, 0, graph 0.35, 0
+# The counted bar fills the first 65% of its level's slot, the other reading the rest.
+xc(j) = $1 - W / 2 + (j - 1) * SLOT + 0.325 * SLOT
+xo(j) = $1 - W / 2 + (j - 1) * SLOT + 0.825 * SLOT
 shade(j) = 0.35 + 0.65 * j / K
-# The outlines only where the run has them (ARG5 1): an older run's would be all NaN.
-totals = ARG5 eq "1" ? \
-  "for [j=1:K] ARG1 using (x(j)):(column(4 + K + j)):3 \
-     with boxes lc rgb variable dt 2 lw 2 fs empty notitle, \
-   NaN with boxes lc rgb 'gray30' dt 2 lw 2 fs empty title L_TOTAL," : ""
-draw_plot = "plot ".totals." for [j=1:K] ARG1 using (x(j)):(column(4 + j)):3 \
-     with boxes lc rgb variable fs transparent solid shade(j) border -1 notitle, \
-  for [j=1:K] NaN with boxes lc rgb 'gray30' fs transparent solid shade(j) \
+# The light bars only where the run has them (ARG5 1): an older run's would be all NaN.
+others = ARG5 eq "1" ? \
+  "for [j=1:K] ARG1 using (xo(j)):(column(4 + K + j)):(0.35 * SLOT):3 \
+     with boxes lc rgb variable fs transparent solid 0.3 noborder notitle, \
+   for [j=1:K] ARG1 using (xo(j)):(column(4 + K + j)):(0.35 * SLOT):3 \
+     with boxes lc rgb variable dt 2 lw 1.5 fs empty notitle, \
+   NaN with boxes lc rgb 'gray30' dt 2 lw 1.5 fs transparent solid 0.3 title L_TOTAL," : ""
+draw_plot = "plot ".others." for [j=1:K] ARG1 using (xc(j)):(column(4 + j)):(0.65 * SLOT):3 \
+     with boxes lc rgb variable fs solid shade(j) border -1 notitle, \
+  NaN with boxes lc rgb 'gray30' fs solid 1.0 border -1 title L_COUNTED, \
+  for [j=1:K] NaN with boxes lc rgb 'gray30' fs solid shade(j) border -1 \
      title sprintf(L_LEVEL, level(j)), \
   '' using 1:(0):xtic(2) with points ps 0 notitle"
 set xrange [-0.6:*]

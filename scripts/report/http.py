@@ -6,10 +6,11 @@ from report.verdicts import claim_part
 from report.i18n import _
 from report.http_apache import apache_configs, not_a_toy, target_rows  # noqa: F401 (targets.py)
 from report.http_figures import HANDOUT, memory_figure, series_figure
-from report.http_notes import (falling_windows, held_step, notes, pool_spares,
+from report.http_notes import (capacity_words, falling_windows, held_step, notes, pool_spares,
                                repeated_readings, warmed_by_memory)
 from report.http_python import python_part
-from report.http_readings import key_number, starved, what_it_does_not_say, worker_counts
+from report.http_readings import (key_number, metric_words, starved, what_it_does_not_say,
+                                  worker_counts)  # noqa: F401 (the tests')
 from report.http_tables import held_table, memory_table, rate_table
 # Reached through this module by the tests, as before the split.
 from report.http_apache import cpu_words, shipped_words, toy_pairs  # noqa: F401
@@ -47,17 +48,11 @@ def section(run, folder):
     out += [_("Memory per connection: with that many idle keep-alive connections open "
               "(each answered once), minus the same fresh server with none open, divided "
               "by the connections it answered. A pool's workers count once they exist: a "
-              "pool grows as connections come."), ""]
-    out += [_("**KiB per connection** is what the connections add to the same server idle; "
-              "**all the server's KiB per connection** is everything the server holds while "
-              "it holds them, over how many, the workers it made for them in advance included. "
-              "They differ where a server makes workers before any connection comes "
-              "(Apache's threaded MPMs make theirs in advance): the first leaves them out "
-              "and the second counts them.{worker} C8 counts Apache's pair on the second, "
-              "what keeping the connections costs the program; the suite's pair, whose "
-              "idle servers hold no worker, on the first. A row's first repetition starts "
-              "a fresh server and reads its baseline; the later ones hold the connections "
-              "again on it.").format(worker=worker_counts(run)), ""]
+              "pool grows as connections come. In the figure each solid bar is the "
+              "reading C8 counts (Apache's: all the server's memory per connection; the "
+              "suite's: what the connections add) and the light, dashed bar beside it "
+              "the other reading."), ""]
+    out += [metric_words(run), ""]
     out += memory_table(run) + [""]
     out += notes(pool_spares(run) + repeated_readings(run))
     out += held_table(run)
@@ -72,7 +67,7 @@ def section(run, folder):
               "100). The processes and threads are the server's, counted during wrk's "
               "window; its CPU per request counts every process, its children's whether "
               "reaped or alive, once none is ending."), ""]
-    out += notes([warmed_by_memory(run),
+    out += notes([capacity_words(run), warmed_by_memory(run),
                   _("With a connection per request, a thread or a process per connection "
                     "makes a worker for each request and ends it after: how many are alive "
                     "at one instant is a snapshot of that churn, so those rows show \"–\"; "

@@ -2,7 +2,7 @@
 and the handout's), memory per idle connection."""
 from report.http_servers import COLOURS, CONN, MEMORY, label, med, rate_rows, servers_of, starved_rows
 from report.i18n import _
-from report.kit import draw, write_data
+from report.kit import draw, fmt, write_data
 
 
 # The handout's figure (figures/http.png, the scenario's figure that scripts/handout.py
@@ -33,8 +33,8 @@ def series_figure(run, folder, conn, only=None, base=None):
     """figures/http_rate.CONN (or BASE): requests/s and p99 against connections, a series
     a server (those in ONLY, when given). A server that ran one level is a dot with its
     rate beside it, not a line; a process-per-connection server starved in wrk's window
-    (starved()) is circled. The handout's (BASE given) writes no rates beside the dots:
-    a projector's page has no room for them."""
+    (starved()) is circled, and so is a point whose windows had errors. The handout's
+    (BASE given) writes no rates beside the dots: a projector's page has no room."""
     rows = [b for b in rate_rows(run, conn) if b.usable and (not only or b.variant in only)]
     servers = servers_of(rows)
     levels = sorted({b.args["connections"] for b in rows})
@@ -55,6 +55,12 @@ def series_figure(run, folder, conn, only=None, base=None):
                _("starved: {procs} processes").format(procs=f"{med(b, 'server_processes'):.0f}"))
               for b in starved_rows(run) if b.variant in servers
               and b.args["conn"] == conn and med(b, "requests_per_s")]
+    # A point whose windows had errors is marked as a starved one is: its rate is of the
+    # requests that were answered, not of every connection wrk held.
+    hungry += [(x[b.variant, b.args["connections"]], med(b, "requests_per_s"),
+                _("{errors} errors").format(errors=fmt(sum(b.counters["errors"]))))
+               for b in rows if sum(b.counters.get("errors", [])) > 0
+               and med(b, "requests_per_s")]
     text.append("".join(f'{n:.6g} {r:.6g} "{w}"\n' for n, r, w in hungry) or "\n")
     base = base or f"http_rate.{conn}"
     path = write_data(folder, f"{base}.dat", "\n\n".join(text))
@@ -83,8 +89,12 @@ def memory_figure(run, folder):
     by = {(b.variant, b.args["connections"]): b for b in rows}
     lines = []
     for i, s in enumerate(servers):
-        vals = [med(by.get((s, n)), c) for c in ("kib_per_conn", "total_kib_per_conn")
-                for n in levels]
+        # What C8 counts first, drawn solid: Apache's pair on all the server's memory (its
+        # threaded MPMs' threads are made before any connection), the suite's on what the
+        # connections add; the other reading second, drawn lighter beside it.
+        order = ("total_kib_per_conn", "kib_per_conn") if s.startswith("apache_") \
+            else ("kib_per_conn", "total_kib_per_conn")
+        vals = [med(by.get((s, n)), c) for c in order for n in levels]
         lines.append("\t".join([str(i), label(s), str(int(COLOURS.get(s, "#888888")[1:], 16)),
                                  "1" if s.startswith("apache_") else "0"] +
                                 [f"{v:.6g}" if v is not None else "NaN" for v in vals]))
@@ -95,7 +105,8 @@ def memory_figure(run, folder):
         "L_TITLE": _("Memory per idle keep-alive connection: {memory}").format(
             memory=_(MEMORY)),
         "L_YLABEL": _("KiB per connection"),
-        "L_TOTAL": _("dashed: all the server's memory per connection"),
+        "L_COUNTED": _("solid: the reading C8 counts"),
+        "L_TOTAL": _("light: the other reading"),
         # TRANSLATORS: a printf format: %d is the number of connections
         "L_LEVEL": _("%d idle connections"),
     }

@@ -4,7 +4,8 @@ of one server that repeat or climb, the held sweep's step, and connection-per-re
 windows that fall from one to the next."""
 import re
 
-from report.http_servers import POOLS, label, med, rate_rows
+from report.http_servers import POOLS, WORKER_PER_CONNECTION, label, med, rate_rows
+from report import state
 from report.i18n import _, sentences
 from report.kit import fmt
 
@@ -17,21 +18,29 @@ def warmed_by_memory(run):
     for b in run.select("http", "memory"):
         if b.usable:
             grown[b.variant] = max(grown.get(b.variant, 0), b.args["connections"])
-    names = []
+    names, churn = [], False
     for b in rate_rows(run, "keepalive"):
         warm = med(b, "warmup_s")
-        if (b.variant in POOLS or b.variant.startswith("apache_")) and warm is not None \
-                and warm < 0.05 and grown.get(b.variant, 0) >= b.args["connections"]:
+        if warm is None or warm >= 0.05:
+            continue
+        if (b.variant in POOLS or b.variant.startswith("apache_")) \
+                and grown.get(b.variant, 0) >= b.args["connections"]:
             names.append(label(b.variant))
-    if not names:
-        return ""
-    out = _("A warm-up of 0.0 s is a server already grown: the rate rows of {servers} "
-            "ran on the server their memory row, run first, had grown to as many "
-            "connections.").format(servers=_(", ").join(dict.fromkeys(names)))
+        churn |= b.variant in WORKER_PER_CONNECTION
+    out = []
+    if names:
+        out.append(_("For a server that keeps its workers, a warm-up of 0.0 s is a server "
+                     "already grown: the rate rows of {servers} ran on the server their "
+                     "memory row, run first, had grown to as many connections.").format(
+            servers=_(", ").join(dict.fromkeys(names))))
     if label("apache_prefork") in names:
-        out = sentences([out, _("Apache prefork's seconds of growth fell in its memory "
-                                "row, not in its rate row.")])
-    return out
+        out.append(_("Apache prefork's seconds of growth fell in its memory row, not in "
+                     "its rate row."))
+    if churn:
+        out.append(_("Thread and fork per connection keep no workers: theirs end when the "
+                     "warm-up's connections close, so their 0.0 s is only the time to open "
+                     "and close those connections."))
+    return sentences(out) if out else ""
 
 
 def pool_spares(run):
@@ -54,36 +63,48 @@ def pool_spares(run):
 
 
 def repeated_readings(run):
-    """Sentences for memory rows whose readings of one server repeat exactly or climb
-    by the same step, each said with what it is (or a hypothesis, labelled)."""
+    """Sentences for memory rows whose readings of one server repeat exactly or climb in
+    order, each chosen by the row's own model and numbers: "forks a fresh child" only of
+    a server that forks one per connection, "the same to the last digit" only where the
+    readings are equal as recorded, a climb only where every reading is above the last."""
     out = []
     for b in run.select("http", "memory"):
         vals = b.counters.get("kib_per_conn", []) if b.usable else []
         if len(vals) < 3:
             continue
-        steps = [round(y - x, 2) for x, y in zip(vals, vals[1:])]
-        if all(s == 0 for s in steps):
-            out.append(_("{server}'s {k} readings at {n} connections are the same to the "
-                         "last digit: each reading opens its connections again, and each "
-                         "of them forks a fresh child of the same idle parent, which "
-                         "touches the same pages.").format(
-                server=label(b.variant), k=len(vals), n=b.args["connections"]))
-        elif b.variant == "apache_prefork" and all(s == steps[0] > 0 for s in steps):
-            out.append(_("Apache prefork's readings climb by {d} KiB per connection each "
-                         "({vals}): its children are the same processes read again, and "
-                         "each dirties a page more (4 KiB) on its first few connections. "
-                         "By hand (smaps_rollup), holding 100 connections four times on a "
-                         "grown Apache prefork: every child's Private_Dirty grew by 4 KiB "
-                         "between the first two readings, then by 0 to 8 KiB (12 KiB in "
-                         "all the children) over the next two: the climb stops.").format(
-                d=fmt(steps[0]), vals=_(", ").join(fmt(v) for v in vals)))
+        if len(set(vals)) == 1:
+            # Only fork per connection forks a child for each connection it accepts (a
+            # pre-forked pool and Apache prefork reuse theirs).
+            if b.variant == "fork_per_conn":
+                out.append(_("{server}'s {k} readings at {n} connections are the same to "
+                             "the last digit: each reading opens its connections again, "
+                             "and each of them forks a fresh child of the same idle "
+                             "parent.").format(server=label(b.variant), k=len(vals),
+                                               n=b.args["connections"]))
+            else:
+                out.append(_("{server}'s {k} readings at {n} connections are the same to "
+                             "the last digit: each reading opens its connections again on "
+                             "the same server.").format(
+                    server=label(b.variant), k=len(vals), n=b.args["connections"]))
+        elif all(y > x for x, y in zip(vals, vals[1:])):
+            # xgettext: no-python-format
+            out.append(_("{server}'s readings climb in the order they were taken ({vals} "
+                         "KiB per connection) as its connections are opened again on the "
+                         "same server: their spread (the CV in the claims table) is that "
+                         "trend, not noise around one value.").format(
+                server=label(b.variant), vals=_(", ").join(fmt(v) for v in vals)))
+            if b.variant == "apache_prefork":
+                out.append(_("By hand (smaps_rollup), holding 100 connections four times "
+                             "on a grown Apache prefork: every child's Private_Dirty grew "
+                             "by 4 KiB between the first two readings, then by 0 to 8 KiB "
+                             "(12 KiB in all the children) over the next two: the climb "
+                             "stops."))
     return out
 
 
-def held_step(run):
-    """The held sweep's step, said where equal counts would read as a spread of none:
-    the counter where the run recorded it, else the gap between held and the count the
-    sweep stopped at."""
+def held_steps(run):
+    """The held sweep's steps: the counter where the run recorded it, else the gap
+    between held and the count the sweep stopped at."""
     steps = set()
     for b in run.select("http", "held"):
         if not b.usable:
@@ -94,6 +115,12 @@ def held_step(run):
             step = int(at.group(1)) - med(b, "held")
         if step and step > 0:
             steps.add(int(step))
+    return steps
+
+
+def held_step(run):
+    """The held sweep's step, said where equal counts would read as a spread of none."""
+    steps = held_steps(run)
     if len(steps) != 1:
         return ""
     # xgettext: no-python-format
@@ -124,6 +151,28 @@ def falling_windows(run):
              "fall, so why they fell here is not shown.").format(
         t=_(", ").join(fmt(x) for x in t), f=_(", ").join(fmt(x) for x in f),
         r=_(", ").join(f"{a / b:.2f}×" for a, b in zip(t, f)))
+
+
+def capacity_words(run):
+    """The consequence for the rate rows when the machine's state flagged http for a
+    lost PU (state.movements' "lost"): wrk and the server may have shared about one PU's
+    worth, so the rates are low and pinned against unpinned means little; "" otherwise."""
+    lost = [m for m in state.movements(run).get("http", []) if m["kind"] == "lost"]
+    if not lost:
+        return ""
+    m = lost[0]
+    pts = state.points(run)
+    names = [p for p, _v in pts]
+    at = names.index("http") if "http" in names else 0
+    before = pts[at - 1][1].get("parallel_pus") if at > 0 else None
+    when = _("Going into this scenario") if before == m["low"] else \
+        _("Coming out of this scenario")
+    return _("{when} only {low} of the machine's {pus} PUs' "
+             "worth of work could run at once (the State of the machine appendix): wrk "
+             "and the server, though pinned apart, may have shared about one PU's worth, "
+             "so every rate below is likely lower than this machine gives, and the pinned "
+             "rows against the unpinned say little.").format(
+        when=when, low=fmt(m["low"]), pus=fmt(m["pus"]))
 
 
 def notes(parts):

@@ -3,6 +3,7 @@ not say, a server starved of processes in wrk's window, Apache worker's processe
 threads."""
 from report.http_servers import (MEMORY, PROCESS_PER_CONNECTION, cell, label, med,
                                  rate_rows, windows)
+from report.http_notes import held_steps
 from report.i18n import _, sentences
 from report.kit import derived, fmt
 
@@ -39,6 +40,37 @@ def worker_counts(run):
         n=b.args["connections"], p=f"{procs:.0f}", t=f"{threads:.0f}")
 
 
+def metric_words(run):
+    """What C8's two memory metrics are, in one true sentence, and why Apache's counted
+    pair is on the second: from Apache worker's memory row where the run has one."""
+    out = [_("**KiB per connection** is what the connections add: the server's memory "
+             "while it holds them minus the same server idle, over the connections. "
+             "**All the server's KiB per connection** is the server's whole memory while "
+             "it holds them, its idle memory included, over the connections: the first "
+             "plus the idle server spread over them, so it is the larger for every server, "
+             "by most where the connections are few."),
+           _("A row's first repetition starts a fresh server and reads its baseline; the "
+             "later ones hold the connections again on it.")]
+    b = next((b for b in run.select("http", "memory", variant="apache_worker")
+              if b.usable), None)
+    total, added, idle = (med(b, k) for k in ("total_kib_per_conn", "kib_per_conn",
+                                             "baseline_kib"))
+    if total and added is not None and idle:
+        n = b.args["connections"]
+        out.append(_("C8 counts Apache's pair on the second: its threaded MPMs make their "
+                     "threads before any connection comes, and those threads are what "
+                     "Apache's design holds its connections in, so the first would count "
+                     "them as free.{worker} The price is that the second also counts the "
+                     "rest of the idle server: of Apache worker's {total} KiB per "
+                     "connection, {idle} is its idle server ({base} KiB) spread over {n} "
+                     "connections and {added} what the connections add. The suite's "
+                     "pair, whose idle servers hold no worker, is counted on the "
+                     "first.").format(worker=worker_counts(run), total=fmt(total),
+                                      idle=fmt(idle / n), base=fmt(idle), n=n,
+                                      added=fmt(added)))
+    return sentences(out)
+
+
 def key_number(run):
     """C8's key number: memory per concurrent connection, thread against fork per
     connection, at the largest level both held."""
@@ -70,8 +102,10 @@ def memory_words(run):
         k=fmt(k), t=fmt(t), n=1000) if k and t else ""
     return _("Memory is the {memory}: Pss counts of a thread's stack (8 MiB of address "
              "space) only the pages it touched; the kernel's part is what the kernel "
-             "keeps for it and charges to the cgroup (kernel stacks, page tables, socket "
-             "and other slab objects){part}.").format(memory=_(MEMORY), part=part)
+             "charges to the cgroup{part}. What a kernel charges a cgroup for in general "
+             "is kernel stacks, page tables, sockets and other slab objects; this run "
+             "reads only the cgroup's total, not its parts.").format(memory=_(MEMORY),
+                                                                     part=part)
 
 
 def held_pair(run):
@@ -83,6 +117,61 @@ def held_pair(run):
     if len(held) < 2 or held["thread_per_conn"][0] != held["fork_per_conn"][0]:
         return None
     return held["thread_per_conn"][0], held["thread_per_conn"][1], held["fork_per_conn"][1]
+
+
+def key_rows(run):
+    """{server: KiB per connection} of thread and fork per connection at the key
+    number's level (1000 where both ran it, else the largest both ran)."""
+    both = {}
+    for s in ("thread_per_conn", "fork_per_conn"):
+        for b in run.select("http", "memory", variant=s):
+            if b.usable and med(b, "kib_per_conn"):
+                both.setdefault(b.args["connections"], {})[s] = b
+    levels = sorted(n for n, d in both.items() if len(d) == 2)
+    if not levels:
+        return None, {}
+    n = 1000 if 1000 in levels else levels[-1]
+    return n, {s: med(b, "kib_per_conn") for s, b in both[n].items()}
+
+
+def held_reading(run, limit, ht, hf):
+    """What "supported" means for C8, in plain words: more connections fit in the same
+    memory; held is the memory rows' consequence measured directly, and why it comes out
+    below the limit divided by a connection's memory."""
+    _n, kib = key_rows(run)
+    if len(kib) < 2:
+        return []
+    t_div, f_div = (limit * 1024 / kib[s] for s in ("thread_per_conn", "fork_per_conn"))
+    steps = held_steps(run)
+    step = _(", and the sweep stops at a whole step of {step} connections").format(
+        step=min(steps)) if steps else ""
+    below = ht <= t_div and hf <= f_div
+    return [_("So \"supported\" here means that more connections fit in the same memory: "
+              "held is the memory rows' consequence measured directly ({limit} MiB over "
+              "{tk} KiB a connection would be {td}, over {fk} KiB {fd}).").format(
+        limit=limit, tk=fmt(kib["thread_per_conn"]), td=fmt(t_div),
+        fk=fmt(kib["fork_per_conn"]), fd=fmt(f_div))] + \
+        ([_("Held comes out lower than that division: the limit also holds the "
+            "server's own idle memory{step}.").format(step=step)] if below else [])
+
+
+def fastest_words(run, ka):
+    """Where the server of the smallest memory per connection also answered the most
+    keep-alive requests at 100 connections and is neither a thread nor a process per
+    connection (the epoll loop), said from the rows; nothing otherwise."""
+    mem = {b.variant: med(b, "kib_per_conn") for b in run.select("http", "memory",
+                                                                 connections=1000)
+           if b.usable and med(b, "kib_per_conn")}
+    rate = {s: med(b, "requests_per_s") for s, b in ka.items()
+            if med(b, "requests_per_s")}
+    if "epoll" not in mem or "epoll" not in rate:
+        return []
+    if min(mem, key=mem.get) != "epoll" or max(rate, key=rate.get) != "epoll":
+        return []
+    return [_("The smallest unit here is neither a thread nor a process: the epoll loop "
+              "holds a connection for {k} KiB and answered the most keep-alive requests at "
+              "100 connections ({r} requests/s); a smaller unit of memory is not by itself "
+              "a faster one.").format(k=fmt(mem["epoll"]), r=fmt(rate["epoll"]))]
 
 
 def what_it_does_not_say(run):
@@ -123,6 +212,8 @@ def what_it_does_not_say(run):
         out.append(_("What a smaller unit buys, by the held rows below: under the same "
                      "{limit} MiB, thread per connection held {t} connections and fork per "
                      "connection {f}.").format(limit=limit, t=fmt(ht), f=fmt(hf)))
+        out += held_reading(run, limit, ht, hf)
+    out += fastest_words(run, ka)
     close = {b.variant: b for b in rate_rows(run, "close") if b.usable
              and b.args.get("connections") == 100}
     ct, cf = (med(close.get(s), "requests_per_s") for s in ("thread_per_conn",
