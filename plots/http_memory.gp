@@ -1,13 +1,12 @@
 # http_memory.gp DATA OUT K LEVELS TOTALS - C8: memory per idle keep-alive connection, a group
 # of bars per server, a slot per level of connections held open (darker: more); threads
 # blue, processes red, the epoll loop grey, Apache's MPMs in darker shades. In each slot
-# the reading C8 counts is a solid bar and the other reading a narrow, light, dashed bar
-# beside it: side by side, so neither hides the other whichever is the larger.
+# what the connections add is a solid bar and all the server's memory over its connections
+# a narrow, light, dashed bar beside it: side by side, so neither hides the other.
 # DATA: a row per server: index, label, colour (0xrrggbb as an integer), 1 for Apache
-# (unused here), then the counted reading at each level (NaN: not measured), then the
-# other reading at each level. Which is which is http_figures.py's: Apache's counted
-# reading is all the server's memory per connection, the suite's what the connections
-# add to the server idle. K: the levels; LEVELS: them, in words; TOTALS: 1 where the run
+# (unused here), then what the connections add at each level (NaN: not measured), then
+# all the server's memory per connection at each level (the same reading for every
+# server, so solid compares with solid). K: the levels; LEVELS: them, in words; TOTALS: 1 where the run
 # has the second set (an older run has only the first, and no light bars).
 # Words (scripts/report/http_figures.py): L_TITLE, L_YLABEL, L_LEVEL (a printf format: %d is the
 # connections), L_COUNTED, L_TOTAL; FONT (style.gp).
@@ -26,7 +25,7 @@ set yrange [0:*]
 set xtics nomirror rotate by -25 scale 0
 set key top right
 # Room above the tallest bar for the key.
-set offsets 0, 0, graph 0.35, 0
+set offsets 0, 0.6, graph 0.35, 0
 # The counted bar fills the first 65% of its level's slot, the other reading the rest.
 xc(j) = $1 - W / 2 + (j - 1) * SLOT + 0.325 * SLOT
 xo(j) = $1 - W / 2 + (j - 1) * SLOT + 0.825 * SLOT

@@ -148,15 +148,17 @@ class Pages(unittest.TestCase):
         line = handout.verdicts_line("C6", self.ref)
         # The condition is the verdict ("supported only when ..."), not an afterthought
         # a class skips ("supported, only when ...").
-        # One of the title page's four grades, its condition in brackets; and the notes'
-        # 不会在主进程显示 is wrong once get() is called.
+        # One of the title page's four grades, its condition in brackets, then what get()
+        # does: not "holds … and the notes are wrong" in one line, which a class read as
+        # a verdict against itself.
         self.assertRegex(line, r"supported \(only without calling get\(\)\): get\(\) raises "
                                r"the exception again in the main process, \d of \d")
         self.assertNotIn("supported, only", line)
         with i18n.language("zh"):
             line = handout.verdicts_line("C6", self.ref)
         self.assertIn("成立（仅限不调用 get() 时）", line)
-        self.assertIn("“不会在主进程显示”就不对了", line)
+        self.assertIn("异常会在主进程中重新抛出", line)
+        self.assertNotIn("不对", line)
         self.assertNotIn("成立，但", line)
         self.assertRegex(handout_claims.c6_process(self.ref),
                          r"子进程会: a plain Process prints its traceback \(\d of \d runs\)")

@@ -201,6 +201,25 @@ class Readings(unittest.TestCase):
         self.assertEqual(self.notes_for("thread_per_conn", [38.72, 32.76, 45.72]), [])
 
 
+class Tail(unittest.TestCase):
+    def test_the_rate_comparison_says_each_sides_p99(self):
+        """Beside which of thread and fork per connection answered more requests, the
+        slowest 1% of each in the same windows, from the rows; none where a row has no
+        p99."""
+        from report import http_readings, kit
+        run = ref()
+        p99 = {s: rows(run, s, "rate", conn="keepalive", connections=100)[0]
+               for s in ("thread_per_conn", "fork_per_conn")}
+        text = " ".join(http_readings.what_it_does_not_say(run))
+        self.assertIn("(p99) took {} ms with thread per connection and {} ms with fork per "
+                      "connection".format(*(kit.fmt(http_servers.med(p99[s], "p99_us") / 1e3)
+                                            for s in ("thread_per_conn", "fork_per_conn"))),
+                      text)
+        for b in run.select("http", "rate", variant="fork_per_conn"):
+            b.counters.pop("p99_us", None)
+        self.assertNotIn("(p99)", " ".join(http_readings.what_it_does_not_say(run)))
+
+
 class Figure(unittest.TestCase):
     def test_a_levels_dots_stay_near_it(self):
         """Only the servers that ran a level are spread around it: three at 1000 within a
@@ -247,9 +266,11 @@ class Marks(unittest.TestCase):
             self.assertIn(f'"{sum(b.counters["errors"]):,.0f} errors"', marks)
 
 
-    def test_the_memory_figure_draws_what_is_counted_solid(self):
-        """The first set of values (drawn solid) is the reading C8 counts: all the
-        server's memory for Apache, what the connections add for the suite's servers."""
+    def test_the_memory_figure_draws_one_reading_solid_for_every_server(self):
+        """The first set of values (drawn solid) is the same reading for every server,
+        what the connections add, and the second all the server's memory: a solid set
+        mixing the two drew Apache worker (a thread server, on its total) taller than
+        fork per connection (on what its connections add)."""
         import tempfile
         run = ref()
         with tempfile.TemporaryDirectory() as d:
@@ -262,12 +283,14 @@ class Marks(unittest.TestCase):
         levels = sorted({b.args["connections"] for b in run.select("http", "memory")
                          if b.usable})
         by = {line[1]: line for line in table}
-        for server, counted in (("apache_worker", "total_kib_per_conn"),
-                                ("thread_per_conn", "kib_per_conn")):
+        k = len(levels)
+        for server in ("apache_worker", "thread_per_conn", "fork_per_conn"):
             b = rows(run, server, "memory", connections=100)[0]
             cells = by[http_servers.label(server)]
-            self.assertAlmostEqual(float(cells[4 + levels.index(100)]), b.counter(counted),
-                                   places=2)
+            self.assertAlmostEqual(float(cells[4 + levels.index(100)]),
+                                   b.counter("kib_per_conn"), places=2)
+            self.assertAlmostEqual(float(cells[4 + k + levels.index(100)]),
+                                   b.counter("total_kib_per_conn"), places=2)
 
 
 class Capacity(unittest.TestCase):

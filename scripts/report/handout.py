@@ -86,6 +86,7 @@ VERDICT_NOTES = {("C1", "c"): handout_claims.c1_verdict,
                  ("C2", "c"): handout_claims.c2_c_verdict,
                  ("C4", "python"): handout_claims.c4_python_verdict,
                  ("C2", "python"): handout_claims.c2_python_verdict,
+                 ("C8", "c"): handout_claims.c8_c_verdict,
                  ("C8", "python"): handout_claims.c8_python_verdict,
                  ("C6", "python"): handout_claims.c6_verdict}
 

@@ -213,7 +213,8 @@ def c8_bullets(run):
                 "included").format(step=step) if step else _("counted directly")
         out.append(_("Measured: 并发性高 as the connections a server holds. A process costs "
                      "{ratio}× a thread's memory per connection (left); in 256 MiB, threads "
-                     "held {t:,}, processes {p:,} ({held:.1f}×, right: {how}).").format(
+                     "held {t:,}, processes {p:,} (threads {held:.1f}× as many; right: "
+                     "{how}).").format(
             ratio=ratio, t=both[0], p=both[1], held=both[0] / both[1], how=how))
     mem = next((o for o in python_outcomes("C8", run) if o.rule.counted and o.ratio), None)
     gil = gil_outcome(run)
@@ -242,6 +243,12 @@ def c8_bullets(run):
 def c4_python_verdict(run):
     """C4's Python holds on queues working, not on the notes' loop being right."""
     return _("but the notes' loop has a race")
+
+
+def c8_c_verdict(run):
+    """C8's C verdict counts memory per connection and connections held: it holds on how
+    many fit, which a class would otherwise read as "threads serve faster"."""
+    return _("meaning more connections fit in the same memory, not faster answers")
 
 
 def c8_python_verdict(run):

@@ -48,10 +48,11 @@ def section(run, folder):
     out += [_("Memory per connection: with that many idle keep-alive connections open "
               "(each answered once), minus the same fresh server with none open, divided "
               "by the connections it answered. A pool's workers count once they exist: a "
-              "pool grows as connections come. In the figure each solid bar is the "
-              "reading C8 counts (Apache's: all the server's memory per connection; the "
-              "suite's: what the connections add) and the light, dashed bar beside it "
-              "the other reading."), ""]
+              "pool grows as connections come. In the figure every solid bar is what the "
+              "connections add and the light, dashed bar beside it all the server's "
+              "memory over its connections, its idle server included: C8 counts the "
+              "first for the suite's servers and the second for Apache's pair (below "
+              "why), so compare a solid bar with a solid one."), ""]
     out += [metric_words(run), ""]
     out += memory_table(run) + [""]
     out += notes(pool_spares(run) + repeated_readings(run))

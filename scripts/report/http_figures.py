@@ -89,12 +89,12 @@ def memory_figure(run, folder):
     by = {(b.variant, b.args["connections"]): b for b in rows}
     lines = []
     for i, s in enumerate(servers):
-        # What C8 counts first, drawn solid: Apache's pair on all the server's memory (its
-        # threaded MPMs' threads are made before any connection), the suite's on what the
-        # connections add; the other reading second, drawn lighter beside it.
-        order = ("total_kib_per_conn", "kib_per_conn") if s.startswith("apache_") \
-            else ("kib_per_conn", "total_kib_per_conn")
-        vals = [med(by.get((s, n)), c) for c in order for n in levels]
+        # One reading solid for every server (what the connections add), the other light
+        # beside it (all the server's memory, its idle server included): bars of two
+        # readings mixed in one solid set drew Apache worker, a thread server, taller than
+        # fork per connection. Which reading C8 counts for whom, the caption says.
+        vals = [med(by.get((s, n)), c) for c in ("kib_per_conn", "total_kib_per_conn")
+                for n in levels]
         lines.append("\t".join([str(i), label(s), str(int(COLOURS.get(s, "#888888")[1:], 16)),
                                  "1" if s.startswith("apache_") else "0"] +
                                 [f"{v:.6g}" if v is not None else "NaN" for v in vals]))
@@ -105,8 +105,8 @@ def memory_figure(run, folder):
         "L_TITLE": _("Memory per idle keep-alive connection: {memory}").format(
             memory=_(MEMORY)),
         "L_YLABEL": _("KiB per connection"),
-        "L_COUNTED": _("solid: the reading C8 counts"),
-        "L_TOTAL": _("light: the other reading"),
+        "L_COUNTED": _("solid: what the connections add"),
+        "L_TOTAL": _("light: all the server's memory"),
         # TRANSLATORS: a printf format: %d is the number of connections
         "L_LEVEL": _("%d idle connections"),
     }

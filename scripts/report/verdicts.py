@@ -291,6 +291,14 @@ def context(text):
     return _("*context:* {prediction}").format(prediction=text)
 
 
+# What a verdict means where the sentence says more than its counted predictions test:
+# C8's "highly concurrent" is counted as memory per connection and connections held, so a
+# bare "supported" would read as "threads make a program faster at many clients".
+SCOPES = {"C8": N_("What it means here: more connections fit in the same memory (memory "
+                   "per connection and connections held are what C8 counts), not that "
+                   "they are answered faster.")}
+
+
 def rules_table(claim, run, rules=None):
     """The verdict line, the table of the claim's predictions and its robustness."""
     rules = rules or rules_for(claim)
@@ -305,6 +313,9 @@ def rules_table(claim, run, rules=None):
     source = _(" (judged on the notes' own Python, from `scripts/verdicts/py_rules.py`)") \
         if rules is py_rules.PY_RULES else ""
     parts_line = parts_text(outcomes)
+    if claim in SCOPES and rules is claims.RULES and verdict in ("supported", "nuanced"):
+        parts_line = i18n.sentences([parts_line, _(SCOPES[claim])] if parts_line
+                                    else [_(SCOPES[claim])])
     return [i18n.sentences([_("**Verdict: {verdict}**{source}. How each prediction is "
                               "tested: [the claims at a glance]({anchor}).").format(
                                   verdict=verdict_with_gaps(verdict, outcomes), source=source,
