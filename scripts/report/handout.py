@@ -297,8 +297,8 @@ def c4_racy_loop(run):
     key = handout_figures.rule_key("C4", claims.RULES, "runs_short")
     short = handout_figures.runs_of(run, key, "runs_short") if key else None
     race = _("The notes' loop has a race: q.empty() can be true before the writer is done, "
-             "and the rest is lost. The fix: a sentinel (None put last) or a fixed number "
-             "of get().")
+             "and the rest goes unread (the queue loses nothing). The fix: a sentinel "
+             "(None put last) or a fixed number of get().")
     if not short:
         return [race]
     k, n = short
