@@ -52,7 +52,8 @@ def section(run, folder):
               "connections add and the light, dashed bar beside it all the server's "
               "memory over its connections, its idle server included: C8 counts the "
               "first for the suite's servers and the second for Apache's pair (below "
-              "why), so compare a solid bar with a solid one."), ""]
+              "why): compare like with like, solid with solid (the suite's counted pair "
+              "and its context) and light with light (Apache's counted pair)."), ""]
     out += [metric_words(run), ""]
     out += memory_table(run) + [""]
     out += notes(pool_spares(run) + repeated_readings(run))
