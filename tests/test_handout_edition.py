@@ -180,6 +180,12 @@ class HandoutEdition(WrittenEdition):
                         for o in outs:
                             if o.holds is False:
                                 self.assertIn(f"{o.ratio:.2f}×", page)
+                    elif first and first.rule.relation == "equals":
+                        # An exact prediction: what was predicted, then what was measured.
+                        self.assertIn(f"预测“{handout.short(handout.said(first.rule))}”"
+                                      "不成立：预测"
+                                      f"{handout.handout_claims.threshold_words(first.rule)}"
+                                      "，实测 ", page)
                     elif first:
                         self.assertIn(f"预测“{handout.short(handout.said(first.rule))}”"
                                       "不成立：实测 ", page)

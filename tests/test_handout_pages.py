@@ -271,6 +271,19 @@ class Pages(unittest.TestCase):
         self.assertIn(f"Here it stopped early in 2 of {n} runs.", text)
         self.assertNotIn("no proof", text)
 
+    def test_an_exact_prediction_says_what_was_predicted(self):
+        # "short of the suite's bar (0 workers every time)" beside "median 3" read as
+        # nonsense: a failed exact prediction says what it predicted, then the measure.
+        exact = [o for o in claims.judge("C5", self.ref, claims.RULES)[1]
+                 if o.holds is False and o.rule.relation == "equals"]
+        self.assertTrue(exact)
+        words = handout_claims.failed_words(exact[0], "p")
+        self.assertIn("fails: predicted ", words)
+        self.assertNotIn("short of", words)
+        ratio = [o for o in claims.judge("C2", self.ref, claims.RULES)[1]
+                 if o.holds is False and o.rule.relation == "greater"]
+        self.assertIn("short of the suite's bar", handout_claims.failed_words(ratio[0], "p"))
+
     def test_c5_says_workers_go_idle(self):
         """The notes say a request waits until a process in the pool ends: the page says,
         gently, that a worker goes idle instead (where the run shows them reused)."""

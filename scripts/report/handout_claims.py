@@ -97,6 +97,12 @@ def failed_words(o, prediction):
     not "no difference" ("still costs 27% more" where the ratio is over 1)."""
     # "预测“…”不成立：实测 …": the failed prediction in quotes, then what was measured; a
     # line that began 不成立： and went on with the prediction read as the observation.
+    if o.rule.relation == "equals":
+        # An exact prediction has no bar to fall short of: "short of the bar (every time
+        # 0 workers)" beside "median 3" read as nonsense to a lecturer. Say both.
+        return _("“{prediction}” fails: predicted {threshold}, measured {measured}").format(
+            prediction=prediction, measured=measured_text(o),
+            threshold=threshold_words(o.rule))
     words = _("“{prediction}” fails: measured {measured}, short of the suite's bar "
               "({threshold})").format(prediction=prediction,
                                                   measured=measured_text(o),
