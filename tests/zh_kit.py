@@ -1,14 +1,8 @@
 """zh_kit.py - what test_zh.py and test_handout_edition.py share: the catalogue's readers
 and a scratch folder with both reports and both handouts written from the reference JSON.
 
-From test_zh.py - the Chinese edition and the handout, from the committed reference JSON.
-
-The report in both languages and the handout in both languages (with their HTML) are
-written from results/reference's benchmarks.json into a scratch folder; then: every
-msgid the Chinese report showed has a translation (so no English sentence of the
-catalogue's is left), every prediction of the rule tables has one, the claim-level
-code's every msgid has one, the figures of the Chinese edition name the CJK font, the
-HTML holds every image inline, and `make claim` refuses a claim that does not exist."""
+What the tests check is said in test_zh.py's and test_handout_edition.py's own
+docstrings."""
 import ast
 import os
 import re
